@@ -1,0 +1,62 @@
+import type { ContainerClient } from '@azure/storage-blob';
+import type { CredentialInput } from '../../shared/contract.js';
+import { createBlobClient, type Env } from './blob-client.js';
+import type { HierarchyListing, ObjectStore } from '../storage/object-store.js';
+import { toAzureError } from './errors.js';
+
+const PAGE_SIZE = 5000;
+
+export class AzureObjectStore implements ObjectStore {
+  readonly description: string;
+
+  constructor(
+    private readonly container: ContainerClient,
+    private readonly endpoint: string,
+    private readonly authMethod: string,
+  ) {
+    this.description = `container "${container.containerName}" at ${endpoint}`;
+  }
+
+  async listHierarchy(prefix: string): Promise<HierarchyListing> {
+    const listing: HierarchyListing = { prefixes: [], objects: [] };
+    try {
+      const pages = this.container.listBlobsByHierarchy('/', { prefix }).byPage({ maxPageSize: PAGE_SIZE });
+      for await (const page of pages) {
+        for (const p of page.segment.blobPrefixes ?? []) listing.prefixes.push(p.name);
+        for (const b of page.segment.blobItems) {
+          listing.objects.push({
+            name: b.name,
+            size: b.properties.contentLength ?? 0,
+            lastModified: b.properties.lastModified,
+            etag: b.properties.etag,
+          });
+        }
+      }
+    } catch (err) {
+      throw this.failure(err, `listing "${prefix}"`);
+    }
+    return listing;
+  }
+
+  async read(name: string): Promise<Buffer> {
+    try {
+      return await this.container.getBlobClient(name).downloadToBuffer();
+    } catch (err) {
+      throw this.failure(err, `reading "${name}"`);
+    }
+  }
+
+  private failure(err: unknown, action: string) {
+    return toAzureError(err, {
+      action,
+      endpoint: this.endpoint,
+      container: this.container.containerName,
+      authMethod: this.authMethod,
+    });
+  }
+}
+
+export function openContainerStore(endpoint: string, credential: CredentialInput, env: Env, container: string) {
+  const { client, authMethod } = createBlobClient(endpoint, credential, env);
+  return { store: new AzureObjectStore(client.getContainerClient(container), endpoint, authMethod), authMethod };
+}

@@ -1,0 +1,68 @@
+import type { z } from 'zod';
+import { contract, isChannel, type Channel, type Reply, type ResultOf } from '../../shared/contract.js';
+import { StratusError, type StratusErrorShape } from '../../shared/errors.js';
+
+// The single entry point for every call from a window, a browser tab or the CLI: the channel
+// must be declared, the arguments must parse with its schema before any handler runs, and the
+// result must parse too. Every failure becomes a typed {code, message, hint?, detail?}.
+
+export type Handlers = {
+  [C in Channel]: (args: z.infer<(typeof contract)[C]['args']>) => Promise<ResultOf<C>>;
+};
+
+const MAX_ISSUES = 5;
+
+export function toErrorShape(err: unknown): StratusErrorShape {
+  if (err instanceof StratusError) return err.toShape();
+  return {
+    code: 'INTERNAL',
+    message: 'Something went wrong inside Stratus.',
+    detail: err instanceof Error ? err.message : String(err),
+  };
+}
+
+function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .slice(0, MAX_ISSUES)
+    .map((i) => (i.path.length > 0 ? `${i.path.join('.')}: ${i.message}` : i.message))
+    .join('; ')
+    .slice(0, 2000);
+}
+
+export interface Router {
+  dispatch(channel: unknown, args: unknown): Promise<Reply<Channel>>;
+}
+
+export function createRouter(handlers: Handlers): Router {
+  return {
+    async dispatch(channel, args) {
+      if (!isChannel(channel)) {
+        return {
+          ok: false,
+          error: { code: 'UNKNOWN_CHANNEL', message: `Unknown channel ${JSON.stringify(String(channel).slice(0, 100))}.` },
+        };
+      }
+      const spec = contract[channel];
+      const parsed = spec.args.safeParse(args);
+      if (!parsed.success) {
+        return {
+          ok: false,
+          error: { code: 'INVALID_ARGUMENT', message: `Invalid arguments for ${channel}: ${describeIssues(parsed.error)}` },
+        };
+      }
+      try {
+        const handler = handlers[channel] as (a: unknown) => Promise<unknown>;
+        const result = spec.result.safeParse(await handler(parsed.data));
+        if (!result.success) {
+          return {
+            ok: false,
+            error: { code: 'INTERNAL', message: `${channel} produced a malformed result.`, detail: describeIssues(result.error) },
+          };
+        }
+        return { ok: true, value: result.data } as Reply<Channel>;
+      } catch (err) {
+        return { ok: false, error: toErrorShape(err) };
+      }
+    },
+  };
+}

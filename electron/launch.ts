@@ -1,0 +1,49 @@
+import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { RENDERER_DIR, APP_ROOT } from './paths.js';
+import { createServices } from './services.js';
+import { startWebHost } from './web/web-host.js';
+
+// `npm start`: the desktop window when the Electron runtime is installed, else browser mode.
+// `npm run web` (--web): always browser mode.
+
+/** Path of the Electron binary, or the reason there is none. In Node, the electron package exports that path. */
+function electronBinary(): { path: string } | { missing: string } {
+  try {
+    const resolved: unknown = createRequire(import.meta.url)('electron');
+    return typeof resolved === 'string' ? { path: resolved } : { missing: 'the electron package did not name a binary' };
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    return { missing: code === 'MODULE_NOT_FOUND' ? 'the electron package is not installed' : (err as Error).message.split('\n')[0] };
+  }
+}
+
+async function serveBrowserMode(): Promise<void> {
+  const services = createServices();
+  const host = await startWebHost({ services, staticDir: RENDERER_DIR });
+  console.log(`Stratus browser mode: open ${host.url}`);
+  const stop = () => {
+    host.close().finally(() => process.exit(0));
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+async function main(): Promise<void> {
+  if (process.argv.includes('--web')) return serveBrowserMode();
+  const electron = electronBinary();
+  if ('missing' in electron) {
+    console.log(
+      `No Electron runtime (${electron.missing}; its binary is downloaded by npm install and that needs network): ` +
+        'to get the desktop window set HTTPS_PROXY or ELECTRON_MIRROR and run `npm install electron`; serving browser mode instead.',
+    );
+    return serveBrowserMode();
+  }
+  const child = spawn(electron.path, [APP_ROOT], { stdio: 'inherit' });
+  child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+}
+
+main().catch((err: unknown) => {
+  console.error(`stratus: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});

@@ -1,0 +1,124 @@
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { Services } from '../services.js';
+import { createGuard, TOKEN_COOKIE, type Guard } from './request-guard.js';
+import { readStaticFile } from './static-files.js';
+
+// Browser mode: the built renderer and the IPC contract (over a WebSocket) served on loopback,
+// to the same services the Electron window uses.
+
+export const CONTENT_SECURITY_POLICY =
+  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; " +
+  "base-uri 'none'; form-action 'none'; object-src 'none'; frame-ancestors 'none'";
+
+/** Largest WebSocket message accepted; contract schemas bound every field far below this. */
+const MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
+
+export interface WebHost {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+export interface WebHostOptions {
+  services: Services;
+  /** The built renderer (dist/renderer). */
+  staticDir: string;
+  port?: number;
+}
+
+function forbid(res: ServerResponse): void {
+  res.writeHead(403, { 'content-type': 'text/plain; charset=utf-8' }).end('Forbidden');
+}
+
+async function serveHttp(req: IncomingMessage, res: ServerResponse, guard: Guard, staticDir: string, token: string) {
+  const tokenSource = guard.tokenIn(req);
+  if (!guard.hostAllowed(req) || !guard.originAllowed(req, false) || tokenSource === undefined) return forbid(res);
+  if (req.method !== 'GET' && req.method !== 'HEAD') {
+    res.writeHead(405, { allow: 'GET, HEAD' }).end();
+    return;
+  }
+  const file = await readStaticFile(staticDir, new URL(req.url ?? '/', 'http://localhost').pathname);
+  if (!file) {
+    res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('Not found');
+    return;
+  }
+  const headers: Record<string, string> = {
+    'content-type': file.contentType,
+    'content-security-policy': CONTENT_SECURITY_POLICY,
+    'x-content-type-options': 'nosniff',
+    'referrer-policy': 'no-referrer',
+    'cache-control': 'no-store',
+  };
+  // The page's own asset requests carry no token in their URL: a strict, HTTP-only cookie authenticates them.
+  if (tokenSource === 'query') headers['set-cookie'] = `${TOKEN_COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`;
+  res.writeHead(200, headers).end(req.method === 'HEAD' ? undefined : file.body);
+}
+
+interface CallMessage {
+  id: number;
+  channel: unknown;
+  args: unknown;
+}
+
+function parseCall(data: string): CallMessage | undefined {
+  try {
+    const message: unknown = JSON.parse(data);
+    if (typeof message !== 'object' || message === null) return undefined;
+    const { id, channel, args } = message as Record<string, unknown>;
+    return typeof id === 'number' && Number.isSafeInteger(id) ? { id, channel, args } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function serveSocket(socket: WebSocket, services: Services): void {
+  const unsubscribe = services.events.subscribe((event, payload) => socket.send(JSON.stringify({ event, payload })));
+  socket.on('close', unsubscribe);
+  socket.on('message', async (data, isBinary) => {
+    const call = isBinary ? undefined : parseCall(data.toString());
+    if (!call) {
+      socket.close(1008, 'Malformed message');
+      return;
+    }
+    const reply = await services.router.dispatch(call.channel, call.args);
+    if (socket.readyState === socket.OPEN) socket.send(JSON.stringify({ id: call.id, reply }));
+  });
+}
+
+export async function startWebHost({ services, staticDir, port = 0 }: WebHostOptions): Promise<WebHost> {
+  const token = randomBytes(24).toString('base64url');
+  const server = createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve());
+  });
+  // Requests are handled only once the port, and so the allowed Host and Origin, is known.
+  const actualPort = (server.address() as AddressInfo).port;
+  const guard = createGuard(token, actualPort);
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    serveHttp(req, res, guard, staticDir, token).catch(() => res.destroy());
+  });
+  const sockets = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    if (path !== '/ws' || !guard.hostAllowed(req) || !guard.originAllowed(req, true) || !guard.tokenIn(req)) {
+      socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
+    sockets.handleUpgrade(req, socket, head, (ws) => serveSocket(ws, services));
+  });
+  return {
+    url: `http://127.0.0.1:${actualPort}/?token=${token}`,
+    port: actualPort,
+    close: async () => {
+      for (const client of sockets.clients) client.terminate();
+      sockets.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,65 @@
+import js from '@eslint/js';
+import reactHooks from 'eslint-plugin-react-hooks';
+import globals from 'globals';
+import tseslint from 'typescript-eslint';
+
+// The process boundary, enforced: renderer code never reaches Node, Azure, sqlite or the main
+// process; shared code runs in both processes; only electron/shell may import 'electron'.
+const NODE_ONLY = ['node:*', 'fs', 'fs/*', 'path', 'os', 'child_process', 'crypto', 'http', 'https', 'net', 'stream', 'worker_threads', 'zlib', 'url'];
+const MAIN_ONLY = ['better-sqlite3', '@azure/*', 'ws', 'electron'];
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'release/**', 'node_modules/**', 'test-results/**', 'playwright-report/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.strict,
+  {
+    languageOptions: { globals: { ...globals.node } },
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    files: ['renderer/**/*.{ts,tsx}'],
+    languageOptions: { globals: { ...globals.browser } },
+    plugins: { 'react-hooks': reactHooks },
+    rules: {
+      ...reactHooks.configs.recommended.rules,
+      'no-restricted-imports': ['error', {
+        patterns: [
+          { group: [...NODE_ONLY, ...MAIN_ONLY], message: 'The renderer has no Node, Azure SDK or sqlite: call window.stratus through renderer/src/api.' },
+          { group: ['**/electron/**', '../electron', '../../electron'], message: 'The renderer must not import main-process code; use the contract in shared/.' },
+        ],
+      }],
+    },
+  },
+  {
+    files: ['shared/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [
+          { group: [...NODE_ONLY, ...MAIN_ONLY, 'react', 'react-dom', 'react/*'], message: 'shared/ runs in both processes: no Node built-ins, no main-only packages, no React.' },
+          { group: ['**/electron/**', '**/renderer/**'], message: 'shared/ must not depend on either process.' },
+        ],
+      }],
+    },
+  },
+  {
+    files: ['electron/**/*.ts'],
+    ignores: ['electron/shell/**'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [
+          { group: ['electron'], message: "Only electron/shell imports 'electron'; domain code stays plain Node so tests run it." },
+          { group: ['**/renderer/**', 'react', 'react-dom'], message: 'Main-process code must not import the renderer.' },
+        ],
+      }],
+    },
+  },
+  {
+    files: ['electron/shell/**/*.{ts,cts}'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['**/renderer/**', 'react'], message: 'The shell must not import the renderer.' }] }],
+    },
+  },
+);
