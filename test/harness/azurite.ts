@@ -1,0 +1,166 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import http from 'node:http';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { repoRoot } from './repo.js';
+
+// Starts the Azurite blob service as one child process (see /work/shared/notes/AZURITE.md):
+// its entry is run directly so that there is exactly one pid to stop, on a port nobody else holds.
+
+export const AZURITE_ACCOUNT_NAME = 'devstoreaccount1';
+/** Azurite's well-known development key: public, documented, and only valid against the emulator. */
+export const AZURITE_ACCOUNT_KEY = 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
+
+const HOST = '127.0.0.1';
+const READY_TIMEOUT_MS = 30_000;
+const STOP_GRACE_MS = 5_000;
+const START_ATTEMPTS = 3;
+const OUTPUT_TAIL = 4_000;
+
+export interface AzuriteOptions {
+  /** Default true. With false and no location, a temporary directory is used and removed on stop. */
+  inMemory?: boolean;
+  /** Persist to this directory (--location) instead of memory. */
+  location?: string;
+}
+
+export interface AzuriteInstance {
+  endpoint: string;
+  connectionString: string;
+  accountName: string;
+  accountKey: string;
+  port: number;
+  pid: number;
+  stop(): Promise<void>;
+}
+
+// Every live child, killed synchronously if the host process exits without calling stop().
+const live = new Set<ChildProcess>();
+let exitHookInstalled = false;
+
+function installExitHook(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.on('exit', () => {
+    for (const child of live) child.kill('SIGKILL');
+  });
+}
+
+/** A port that was free a moment ago: bind port 0, read what the OS chose, release it. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.once('error', reject);
+    server.listen(0, HOST, () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      server.close(() => (port > 0 ? resolve(port) : reject(new Error('Could not read the bound port.'))));
+    });
+  });
+}
+
+export function azuriteConnectionString(endpoint: string): string {
+  return `DefaultEndpointsProtocol=http;AccountName=${AZURITE_ACCOUNT_NAME};AccountKey=${AZURITE_ACCOUNT_KEY};BlobEndpoint=${endpoint};`;
+}
+
+/** Resolves once anything answers HTTP on the port (an unauthenticated request gets a 4xx, which is enough). */
+function probe(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const req = http.get({ host: HOST, port, path: `/${AZURITE_ACCOUNT_NAME}?comp=list`, timeout: 1_000 }, (res) => {
+      res.resume();
+      resolve(true);
+    });
+    req.on('timeout', () => req.destroy());
+    req.on('error', () => resolve(false));
+  });
+}
+
+function waitForExit(child: ChildProcess, ms: number): Promise<boolean> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(false), ms);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve(true);
+    });
+  });
+}
+
+class EarlyExit extends Error {}
+
+async function launch(location: string | undefined): Promise<{ child: ChildProcess; port: number }> {
+  const port = await freePort();
+  const main = path.join(repoRoot, 'node_modules/azurite/dist/src/blob/main.js');
+  const persistence = location === undefined ? ['--inMemoryPersistence'] : ['--location', location];
+  const args = [main, '--blobHost', HOST, '--blobPort', String(port), ...persistence, '--silent', '--disableTelemetry', '--skipApiVersionCheck'];
+  // cwd is a scratch directory so that nothing Azurite might write lands in the repository.
+  const child = spawn(process.execPath, args, { cwd: tmpdir(), stdio: ['ignore', 'pipe', 'pipe'] });
+  live.add(child);
+  installExitHook();
+  let output = '';
+  const keep = (chunk: Buffer) => {
+    output = (output + chunk.toString('utf8')).slice(-OUTPUT_TAIL);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  let exited = false;
+  child.once('exit', () => {
+    exited = true;
+    live.delete(child);
+  });
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    if (exited) throw new EarlyExit(`Azurite exited during startup on port ${port} (code ${child.exitCode}):\n${output}`);
+    if (await probe(port)) return { child, port };
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  child.kill('SIGKILL');
+  throw new Error(`Azurite did not answer on port ${port} within ${READY_TIMEOUT_MS} ms:\n${output}`);
+}
+
+export async function startAzurite(opts: AzuriteOptions = {}): Promise<AzuriteInstance> {
+  let location = opts.location;
+  let scratch: string | undefined;
+  if (location === undefined && opts.inMemory === false) {
+    scratch = await mkdtemp(path.join(tmpdir(), 'stratus-azurite-'));
+    location = scratch;
+  }
+  let started: { child: ChildProcess; port: number } | undefined;
+  for (let attempt = 1; started === undefined; attempt++) {
+    try {
+      started = await launch(location);
+    } catch (err) {
+      // Another process may take the probed port between our bind and Azurite's: try a new one.
+      if (!(err instanceof EarlyExit) || attempt >= START_ATTEMPTS) {
+        if (scratch !== undefined) await rm(scratch, { recursive: true, force: true });
+        throw err;
+      }
+    }
+  }
+  const { child, port } = started;
+  const endpoint = `http://${HOST}:${port}/${AZURITE_ACCOUNT_NAME}`;
+  let stopping: Promise<void> | undefined;
+  return {
+    endpoint,
+    connectionString: azuriteConnectionString(endpoint),
+    accountName: AZURITE_ACCOUNT_NAME,
+    accountKey: AZURITE_ACCOUNT_KEY,
+    port,
+    pid: child.pid ?? -1,
+    stop() {
+      stopping ??= (async () => {
+        child.kill('SIGTERM');
+        if (!(await waitForExit(child, STOP_GRACE_MS))) {
+          child.kill('SIGKILL');
+          await waitForExit(child, STOP_GRACE_MS);
+        }
+        live.delete(child);
+        if (scratch !== undefined) await rm(scratch, { recursive: true, force: true });
+      })();
+      return stopping;
+    },
+  };
+}
