@@ -16,6 +16,13 @@ const opaqueSegment = (what: string) =>
     .refine((s) => s !== '.' && s !== '..', `${what} must not be "." or ".."`)
     .refine((s) => !hasControlCharacters(s), `${what} must not contain control characters`);
 
+const secret = (what: string, max: number) =>
+  z
+    .string()
+    .min(1, `${what} must not be empty`)
+    .max(max, `${what} is too long`)
+    .refine((s) => !hasControlCharacters(s), `${what} must not contain control characters or line breaks`);
+
 /** Flow and step names are Python identifiers in Metaflow. */
 const identifier = (what: string) =>
   z
@@ -39,6 +46,7 @@ export const Sysroot = z
 export const Endpoint = z
   .string()
   .max(2048)
+  .refine((s) => !hasControlCharacters(s) && s.trim() === s, 'The endpoint must not contain spaces or control characters')
   .refine((s) => {
     try {
       const url = new URL(s);
@@ -51,8 +59,8 @@ export const Endpoint = z
 export const CredentialInput = z.discriminatedUnion('kind', [
   /** Whatever the main process finds in its environment (connection string, account key, Azure identity). */
   z.object({ kind: z.literal('environment') }).strict(),
-  z.object({ kind: z.literal('connectionString'), connectionString: z.string().min(1).max(4096) }).strict(),
-  z.object({ kind: z.literal('accountKey'), accountKey: z.string().min(1).max(512) }).strict(),
+  z.object({ kind: z.literal('connectionString'), connectionString: secret('The connection string', 4096) }).strict(),
+  z.object({ kind: z.literal('accountKey'), accountKey: secret('The account key', 512) }).strict(),
 ]);
 export type CredentialInput = z.infer<typeof CredentialInput>;
 

@@ -1,6 +1,6 @@
 import type { ContainerClient } from '@azure/storage-blob';
 import type { CredentialInput } from '../../shared/contract.js';
-import { createBlobClient, type Env } from './blob-client.js';
+import { createBlobClient, type ClientAuth, type Env } from './blob-client.js';
 import type { HierarchyListing, ObjectStore } from '../storage/object-store.js';
 import { toAzureError } from './errors.js';
 
@@ -12,7 +12,7 @@ export class AzureObjectStore implements ObjectStore {
   constructor(
     private readonly container: ContainerClient,
     private readonly endpoint: string,
-    private readonly authMethod: string,
+    private readonly auth: ClientAuth,
   ) {
     this.description = `container "${container.containerName}" at ${endpoint}`;
   }
@@ -51,12 +51,12 @@ export class AzureObjectStore implements ObjectStore {
       action,
       endpoint: this.endpoint,
       container: this.container.containerName,
-      authMethod: this.authMethod,
+      auth: this.auth,
     });
   }
 }
 
 export function openContainerStore(endpoint: string, credential: CredentialInput, env: Env, container: string) {
-  const { client, authMethod } = createBlobClient(endpoint, credential, env);
-  return { store: new AzureObjectStore(client.getContainerClient(container), endpoint, authMethod), authMethod };
+  const { client, auth } = createBlobClient(endpoint, credential, env);
+  return { store: new AzureObjectStore(client.getContainerClient(container), endpoint, auth), authMethod: auth.method };
 }

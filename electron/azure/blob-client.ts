@@ -9,10 +9,17 @@ import type { CredentialInput } from '../../shared/contract.js';
 import { StratusError } from '../../shared/errors.js';
 import { accountNameFromEndpoint, connectionStringEndpoint, parseConnectionString } from './connection-string.js';
 
+export type CredentialKind = 'sharedKey' | 'sas' | 'identity';
+
+export interface ClientAuth {
+  /** Which method authenticated, shown to the user; never contains a secret. */
+  method: string;
+  kind: CredentialKind;
+}
+
 export interface AuthenticatedClient {
   client: BlobServiceClient;
-  /** Which method authenticated, shown to the user; never contains a secret. */
-  authMethod: string;
+  auth: ClientAuth;
 }
 
 // Few, quick retries: an unreachable endpoint must turn into a message within seconds, not a long spinner.
@@ -28,12 +35,12 @@ function fromConnectionString(endpoint: string, connectionString: string, label:
   if (!url) throw invalidCredential('The connection string names no account or blob endpoint.');
   if (parts.sharedAccessSignature) {
     const sas = parts.sharedAccessSignature.replace(/^\?/, '');
-    return { client: new BlobServiceClient(`${url}?${sas}`, new AnonymousCredential(), PIPELINE_OPTIONS), authMethod: `${label} (SAS)` };
+    return { client: new BlobServiceClient(`${url}?${sas}`, new AnonymousCredential(), PIPELINE_OPTIONS), auth: { method: `${label} (SAS)`, kind: 'sas' } };
   }
   if (!parts.accountName || !parts.accountKey) {
     throw invalidCredential('The connection string needs AccountName and AccountKey, or SharedAccessSignature.');
   }
-  return { client: sharedKeyClient(url, parts.accountName, parts.accountKey), authMethod: `${label} (account ${parts.accountName})` };
+  return { client: sharedKeyClient(url, parts.accountName, parts.accountKey), auth: { method: `${label} (account ${parts.accountName})`, kind: 'sharedKey' } };
 }
 
 function sharedKeyClient(endpoint: string, accountName: string, accountKey: string): BlobServiceClient {
@@ -49,7 +56,7 @@ function sharedKeyClient(endpoint: string, accountName: string, accountKey: stri
 function fromAccountKey(endpoint: string, accountKey: string, label: string): AuthenticatedClient {
   const accountName = accountNameFromEndpoint(endpoint);
   if (!accountName) throw invalidCredential(`Cannot tell the storage account from the endpoint ${endpoint}.`);
-  return { client: sharedKeyClient(endpoint, accountName, accountKey), authMethod: `${label} (account ${accountName})` };
+  return { client: sharedKeyClient(endpoint, accountName, accountKey), auth: { method: `${label} (account ${accountName})`, kind: 'sharedKey' } };
 }
 
 function invalidCredential(message: string): StratusError {
@@ -73,7 +80,7 @@ export function createBlobClient(endpoint: string, credential: CredentialInput, 
       if (key) return fromAccountKey(endpoint, key, 'AZURE_STORAGE_ACCESS_KEY');
       return {
         client: new BlobServiceClient(endpoint, new DefaultAzureCredential(), PIPELINE_OPTIONS),
-        authMethod: 'Azure identity (DefaultAzureCredential)',
+        auth: { method: 'Azure identity (DefaultAzureCredential)', kind: 'identity' },
       };
     }
   }

@@ -1,5 +1,6 @@
 import { RestError } from '@azure/storage-blob';
 import { StratusError } from '../../shared/errors.js';
+import type { ClientAuth } from './blob-client.js';
 
 // Azure SDK and Node network failures, turned into errors a data scientist can act on.
 
@@ -11,7 +12,7 @@ interface AzureFailureContext {
   action: string;
   endpoint: string;
   container?: string;
-  authMethod?: string;
+  auth?: ClientAuth;
 }
 
 function errorCodeOf(err: unknown): string | undefined {
@@ -44,7 +45,7 @@ export function toAzureError(err: unknown, ctx: AzureFailureContext): StratusErr
   if (name === 'CredentialUnavailableError' || name === 'AuthenticationError' || name === 'AggregateAuthenticationError') {
     return new StratusError({
       code: 'AUTH_FAILED',
-      message: `No Azure identity could sign in for ${ctx.endpoint}${ctx.authMethod ? ` (${ctx.authMethod})` : ''}.`,
+      message: `No Azure identity could sign in for ${ctx.endpoint}${ctx.auth ? ` (${ctx.auth.method})` : ''}.`,
       hint: 'Run `az login`, set AZURE_CLIENT_ID/AZURE_TENANT_ID/AZURE_CLIENT_SECRET, or use a connection string or account key.',
       detail,
     });
@@ -68,7 +69,25 @@ export function toAzureError(err: unknown, ctx: AzureFailureContext): StratusErr
   if (code === 'BlobNotFound' || status === 404) {
     return new StratusError({ code: 'NOT_FOUND', message: `Not found while ${ctx.action}.`, detail });
   }
+  // A shared key either signs or it does not: no role applies, so a refusal means a wrong key
+  // (Azurite answers a bad signature with AuthorizationFailure) or a network rule on the account.
+  if (code === 'AuthorizationFailure' && ctx.auth?.kind === 'sharedKey') {
+    return new StratusError({
+      code: 'AUTH_FAILED',
+      message: `${ctx.endpoint} refused the account key (${ctx.auth.method}).`,
+      hint: 'Check that the key belongs to this storage account and is current, and that the account\'s firewall admits your network.',
+      detail,
+    });
+  }
   if (code === 'AuthorizationPermissionMismatch' || code === 'AuthorizationFailure') {
+    if (ctx.auth?.kind === 'sas') {
+      return new StratusError({
+        code: 'FORBIDDEN',
+        message: `The SAS does not allow this on ${where}.`,
+        hint: 'Ask for a SAS with read and list permissions (add, create, write, delete to upload or clean up) that has not expired.',
+        detail,
+      });
+    }
     return new StratusError({
       code: 'FORBIDDEN',
       message: `Access to ${where} was denied.`,
@@ -79,7 +98,7 @@ export function toAzureError(err: unknown, ctx: AzureFailureContext): StratusErr
   if (code === 'AuthenticationFailed' || code === 'InvalidAuthenticationInfo' || status === 401 || status === 403) {
     return new StratusError({
       code: 'AUTH_FAILED',
-      message: `Authentication to ${ctx.endpoint} failed${ctx.authMethod ? ` (${ctx.authMethod})` : ''}.`,
+      message: `Authentication to ${ctx.endpoint} failed${ctx.auth ? ` (${ctx.auth.method})` : ''}.`,
       hint: 'Check the account key or connection string, that it belongs to this account, and that your clock is right.',
       detail,
     });

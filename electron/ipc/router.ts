@@ -29,6 +29,13 @@ function describeIssues(error: z.ZodError): string {
     .slice(0, 2000);
 }
 
+/** Arguments arrive as JSON or structured clones: plain objects only, never a Date, Map or class instance. */
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null) return false;
+  const proto: unknown = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
 export interface Router {
   dispatch(channel: unknown, args: unknown): Promise<Reply<Channel>>;
 }
@@ -37,10 +44,11 @@ export function createRouter(handlers: Handlers): Router {
   return {
     async dispatch(channel, args) {
       if (!isChannel(channel)) {
-        return {
-          ok: false,
-          error: { code: 'UNKNOWN_CHANNEL', message: `Unknown channel ${JSON.stringify(String(channel).slice(0, 100))}.` },
-        };
+        const name = typeof channel === 'string' ? JSON.stringify(channel.slice(0, 100)) : `of type ${typeof channel}`;
+        return { ok: false, error: { code: 'UNKNOWN_CHANNEL', message: `Unknown channel ${name}.` } };
+      }
+      if (!isPlainObject(args)) {
+        return { ok: false, error: { code: 'INVALID_ARGUMENT', message: `Invalid arguments for ${channel}: expected an object.` } };
       }
       const spec = contract[channel];
       const parsed = spec.args.safeParse(args);

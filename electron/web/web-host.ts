@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { toErrorShape } from '../ipc/router.js';
 import type { Services } from '../services.js';
 import { createGuard, TOKEN_COOKIE, type Guard } from './request-guard.js';
 import { readStaticFile } from './static-files.js';
@@ -84,7 +85,9 @@ function serveSocket(socket: WebSocket, services: Services): void {
       socket.close(1008, 'Malformed message');
       return;
     }
-    const reply = await services.router.dispatch(call.channel, call.args);
+    const reply = await services.router
+      .dispatch(call.channel, call.args)
+      .catch((err: unknown) => ({ ok: false as const, error: toErrorShape(err) }));
     if (socket.readyState === socket.OPEN) socket.send(JSON.stringify({ id: call.id, reply }));
   });
 }

@@ -19,6 +19,10 @@ const STOP_GRACE_MS = 5_000;
 const START_ATTEMPTS = 3;
 const OUTPUT_TAIL = 4_000;
 
+// Preloaded into Azurite: exit when our end of its stdin closes, i.e. when this process dies in a way
+// that skips 'exit' handlers (SIGKILL, a runner's timeout), so no orphan keeps holding memory and a port.
+const EXIT_WITH_PARENT = `data:text/javascript,${encodeURIComponent("process.stdin.on('end', () => process.exit(0)).on('error', () => process.exit(0)).resume();")}`;
+
 export interface AzuriteOptions {
   /** Default true. With false and no location, a temporary directory is used and removed on stop. */
   inMemory?: boolean;
@@ -95,9 +99,9 @@ async function launch(location: string | undefined): Promise<{ child: ChildProce
   const port = await freePort();
   const main = path.join(repoRoot, 'node_modules/azurite/dist/src/blob/main.js');
   const persistence = location === undefined ? ['--inMemoryPersistence'] : ['--location', location];
-  const args = [main, '--blobHost', HOST, '--blobPort', String(port), ...persistence, '--silent', '--disableTelemetry', '--skipApiVersionCheck'];
+  const args = [`--import=${EXIT_WITH_PARENT}`, main, '--blobHost', HOST, '--blobPort', String(port), ...persistence, '--silent', '--disableTelemetry', '--skipApiVersionCheck'];
   // cwd is a scratch directory so that nothing Azurite might write lands in the repository.
-  const child = spawn(process.execPath, args, { cwd: tmpdir(), stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, args, { cwd: tmpdir(), stdio: ['pipe', 'pipe', 'pipe'] });
   live.add(child);
   installExitHook();
   let output = '';

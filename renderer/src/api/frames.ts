@@ -2,7 +2,7 @@ import { contract, events, type Channel, type EventName, type Reply } from '../.
 import { StratusErrorShape } from '../../../shared/errors.js';
 
 // Parses the JSON text frames the browser-mode host sends. The socket is a trust boundary like
-// any other: a frame that does not match the contract becomes an error, never a crash or a cast.
+// any other: a frame that does not match the contract becomes an error, never a crash.
 
 export type ServerFrame =
   | { kind: 'reply'; id: number; reply: unknown }
@@ -38,6 +38,7 @@ export function checkReply<C extends Channel>(channel: C, raw: unknown): Reply<C
   }
   if (isRecord(raw) && raw.ok === true) {
     const value = contract[channel].result.safeParse(raw.value);
+    // TypeScript cannot narrow contract[channel] by a generic C; the parse above is the check.
     if (value.success) return { ok: true, value: value.data } as Reply<C>;
   }
   return {

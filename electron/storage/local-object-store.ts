@@ -1,0 +1,63 @@
+import { readdir, readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { StratusError } from '../../shared/errors.js';
+import type { HierarchyListing, ObjectStore } from './object-store.js';
+
+// A folder read as if it were a blob container, so a Metaflow local datastore (`.metaflow/`)
+// goes through the same readers as Azure. Names use '/' whatever the OS separator.
+
+export class LocalObjectStore implements ObjectStore {
+  readonly description: string;
+  private readonly root: string;
+
+  constructor(root: string) {
+    this.root = path.resolve(root);
+    this.description = `folder ${this.root}`;
+  }
+
+  async listHierarchy(prefix: string): Promise<HierarchyListing> {
+    const dir = this.resolve(prefix);
+    const listing: HierarchyListing = { prefixes: [], objects: [] };
+    let entries;
+    try {
+      entries = await readdir(dir, { withFileTypes: true });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT' || (err as NodeJS.ErrnoException).code === 'ENOTDIR') return listing;
+      throw this.failure(err, `listing "${prefix}"`);
+    }
+    for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+      if (entry.isDirectory()) listing.prefixes.push(`${prefix}${entry.name}/`);
+      else if (entry.isFile()) {
+        const info = await stat(path.join(dir, entry.name));
+        listing.objects.push({ name: `${prefix}${entry.name}`, size: info.size, lastModified: info.mtime });
+      }
+    }
+    return listing;
+  }
+
+  async read(name: string): Promise<Buffer> {
+    try {
+      return await readFile(this.resolve(name));
+    } catch (err) {
+      throw this.failure(err, `reading "${name}"`);
+    }
+  }
+
+  /** Maps a blob-style name into the folder, refusing anything that would leave it. */
+  private resolve(name: string): string {
+    const file = path.resolve(this.root, ...name.split('/').filter((s) => s !== ''));
+    if (file !== this.root && !file.startsWith(this.root + path.sep)) {
+      throw new StratusError({ code: 'INVALID_ARGUMENT', message: `"${name}" is outside ${this.root}.` });
+    }
+    return file;
+  }
+
+  private failure(err: unknown, action: string): StratusError {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return new StratusError({ code: 'NOT_FOUND', message: `Not found while ${action} in ${this.root}.` });
+    if (code === 'EACCES' || code === 'EPERM') {
+      return new StratusError({ code: 'FORBIDDEN', message: `No permission for ${action} in ${this.root}.` });
+    }
+    return new StratusError({ code: 'INTERNAL', message: `Failed ${action} in ${this.root}.`, detail: (err as Error).message });
+  }
+}

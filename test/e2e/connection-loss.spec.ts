@@ -1,0 +1,34 @@
+import { expect, test } from '@playwright/test';
+import { e2eEnvironment } from './environment.js';
+
+const env = e2eEnvironment();
+
+// The browser-mode client against a host that drops the socket mid-call: the pending call must
+// end with a visible error (and Retry must work again), never a spinner that waits forever.
+test('a lost connection ends the pending call with an error, and Retry reconnects', async ({ page }) => {
+  let dropNextOpen = true;
+  await page.routeWebSocket('**/ws?*', (socket) => {
+    const server = socket.connectToServer();
+    socket.onMessage((message) => {
+      const call: unknown = JSON.parse(String(message));
+      const channel = typeof call === 'object' && call !== null && 'channel' in call ? call.channel : undefined;
+      if (channel === 'workspace.open' && dropNextOpen) {
+        dropNextOpen = false;
+        void socket.close();
+        return;
+      }
+      server.send(message);
+    });
+  });
+
+  await page.goto(env.url);
+  await page.getByLabel('Sysroot').fill(env.sysroot);
+  await page.getByRole('radio', { name: 'From environment' }).check();
+  await page.getByRole('button', { name: 'Connect', exact: true }).click();
+
+  const error = page.getByTestId('error');
+  await expect(error).toContainText('Lost connection to the Stratus host');
+  await expect(page.getByTestId('loading')).toHaveCount(0);
+  await error.getByRole('button', { name: 'Retry' }).click();
+  await expect(page.getByTestId('workspace-sysroot')).toHaveText(env.sysroot);
+});

@@ -1,0 +1,332 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { createRouter, type Handlers } from '../../electron/ipc/router.js';
+import { CHANNELS, type ArgsOf, type Channel } from '../../shared/contract.js';
+
+// Every IPC channel, fed what a compromised renderer or a hostile browser tab could send. The router
+// must answer INVALID_ARGUMENT / UNKNOWN_CHANNEL and never run a handler. The handlers here are spies
+// (this tests the router, not Azure): they only record that they were called.
+
+type Plain = Record<string, unknown>;
+
+interface Call {
+  channel: Channel;
+  args: unknown;
+}
+
+const calls: Call[] = [];
+
+const handlers: Handlers = {
+  'workspace.defaults': (args) => {
+    calls.push({ channel: 'workspace.defaults', args });
+    return Promise.resolve({});
+  },
+  'workspace.open': (args) => {
+    calls.push({ channel: 'workspace.open', args });
+    return Promise.resolve({
+      id: '00000000-0000-4000-8000-000000000000',
+      sysroot: args.sysroot,
+      container: 'spy',
+      prefix: '',
+      endpoint: args.endpoint,
+      authMethod: 'spy',
+    });
+  },
+  'metaflow.list': (args) => {
+    calls.push({ channel: 'metaflow.list', args });
+    return Promise.resolve({ level: 'flows', entries: [] });
+  },
+};
+
+const router = createRouter(handlers);
+
+const WORKSPACE_ID = '6f1c2a8e-8a51-4c1e-9b7a-3c1d2e4f5a6b';
+const MB = 1 << 20;
+
+/** Valid arguments for each channel; every key is required unless listed in `optional`. */
+interface Baseline<C extends Channel> {
+  args: ArgsOf<C>;
+  optional?: string[];
+}
+
+// A mapped type, so a channel added to the contract fails to compile here until it has baselines.
+const BASELINES: { [C in Channel]: Baseline<C>[] } = {
+  'workspace.defaults': [{ args: {} }],
+  'workspace.open': [
+    { args: { sysroot: 'metaflow-fixture/ds', endpoint: 'http://127.0.0.1:10000/devstoreaccount1', credential: { kind: 'environment' } } },
+    {
+      args: {
+        sysroot: 'metaflow-fixture',
+        endpoint: 'https://acct.blob.core.windows.net',
+        credential: { kind: 'connectionString', connectionString: 'AccountName=acct;AccountKey=a2V5' },
+      },
+    },
+    { args: { sysroot: 'abc/a/b', endpoint: 'https://acct.blob.core.windows.net/', credential: { kind: 'accountKey', accountKey: 'a2V5' } } },
+  ],
+  'metaflow.list': [
+    { args: { workspaceId: WORKSPACE_ID } },
+    { args: { workspaceId: WORKSPACE_ID, flow: 'RetryFlow', run: '1795327214776270', step: 'flaky', task: '2' }, optional: ['task'] },
+  ],
+};
+
+const CONTROL = ['\u0000', '\n', '\r\n', '\t', '\u001b[31m', '\u007f'];
+const HUGE = 'a'.repeat(MB);
+const HUGE_TRAVERSAL = '../'.repeat(Math.ceil(MB / 3));
+
+/** Hostile strings per field, each invalid for that field whatever else the arguments hold. */
+function hostileStrings(field: string, valid: string): string[] {
+  const common = ['', HUGE, HUGE_TRAVERSAL, ...CONTROL.map((c) => `${valid}${c}`), ...CONTROL.map((c) => `${c}${valid}`)];
+  const segment = ['.', '..', '../', '../x', `${valid}/..`, `../${valid}`, '/', `${valid}/x`, `x/${valid}`, `${valid}\\x`, '..\\x'];
+  switch (field) {
+    case 'flow':
+    case 'step':
+      return [...common, ...segment, ' ', '1abc', 'has space', 'dash-name', 'dotted.name', 'ünïcode'];
+    case 'run':
+    case 'task':
+      return [...common, ...segment, 'x'.repeat(257)];
+    case 'workspaceId':
+      return [...common, ...segment, 'not-a-uuid', `${valid}x`, `${valid}/../x`];
+    case 'sysroot':
+      return [
+        ...common,
+        '.',
+        '..',
+        '../etc',
+        '../../../../etc/passwd',
+        `${valid}/..`,
+        `${valid}/../x`,
+        `${valid}/./x`,
+        `/${valid}`,
+        `${valid}/`,
+        `${valid}//x`,
+        'UPPER/ds',
+        'ab/ds',
+        'under_score/ds',
+      ];
+    case 'endpoint':
+      return [
+        ...common,
+        'not a url',
+        '../x',
+        '/devstoreaccount1',
+        '127.0.0.1:10000/devstoreaccount1',
+        'file:///etc/passwd',
+        'javascript:alert(1)',
+        'data:text/plain,x',
+        'ftp://acct.blob.core.windows.net/',
+        'http://user:secret@127.0.0.1:10000/devstoreaccount1',
+        `http://127.0.0.1:10000/${'a'.repeat(2100)}`,
+      ];
+    case 'kind':
+      return [...common, 'Environment', 'sas', 'token', '__proto__', 'constructor', 'toString'];
+    case 'connectionString':
+      return [...common, 'x'.repeat(4097)];
+    case 'accountKey':
+      return [...common, 'x'.repeat(513)];
+    default:
+      throw new Error(`No hostile strings for the field "${field}": add them when the contract gains a field.`);
+  }
+}
+
+const WRONG_TYPES: [string, unknown][] = [
+  ['null', null],
+  ['a number', 42],
+  ['NaN', Number.NaN],
+  ['a boolean', true],
+  ['a bigint', 1n],
+  ['an empty array', []],
+  ['an array of a string', ['x']],
+  ['an object', { x: 'y' }],
+  ['a function', () => 'x'],
+  ['a Date', new Date(0)],
+  ['a Symbol', Symbol('x')],
+];
+
+interface Case {
+  label: string;
+  channel: unknown;
+  args: unknown;
+}
+
+function show(value: unknown): string {
+  if (typeof value === 'string') {
+    // JSON.stringify leaves DEL as is; escape it so every test name is readable.
+    const text = JSON.stringify(value.length > 40 ? value.slice(0, 40) : value).replaceAll('\u007f', '\\u007f');
+    return value.length > 40 ? `${text}… (${value.length} chars)` : text;
+  }
+  if (typeof value === 'bigint' || typeof value === 'symbol' || typeof value === 'function') return String(value);
+  return JSON.stringify(value) ?? String(value);
+}
+
+function isPlain(value: unknown): value is Plain {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function without(object: Plain, key: string): Plain {
+  return Object.fromEntries(Object.entries(object).filter(([k]) => k !== key));
+}
+
+/** A copy of `root` with the value at `path` replaced (or removed when `remove`). */
+function replaceAt(root: unknown, path: string[], value: unknown, remove = false): unknown {
+  if (path.length === 0) return value;
+  if (!isPlain(root)) throw new Error(`not an object at ${path.join('.')}`);
+  const [head, ...rest] = path;
+  if (rest.length === 0 && remove) return without(root, head);
+  return { ...root, [head]: replaceAt(root[head], rest, value, remove) };
+}
+
+/** An object with an own "__proto__" key, as JSON.parse makes from text sent over a socket. */
+function withOwnProto(object: Plain, proto: unknown): Plain {
+  const copy: Plain = { ...object };
+  Object.defineProperty(copy, '__proto__', { value: proto, enumerable: true, configurable: true, writable: true });
+  return copy;
+}
+
+function* objectNodes(value: unknown, path: string[] = []): Generator<{ path: string[]; node: Plain }> {
+  if (!isPlain(value)) return;
+  yield { path, node: value };
+  for (const [key, child] of Object.entries(value)) yield* objectNodes(child, [...path, key]);
+}
+
+function* stringLeaves(value: unknown, path: string[] = []): Generator<{ path: string[]; leaf: string }> {
+  if (typeof value === 'string') yield { path, leaf: value };
+  else if (isPlain(value)) for (const [key, child] of Object.entries(value)) yield* stringLeaves(child, [...path, key]);
+}
+
+function hostileCases(channel: Channel, baseline: Baseline<Channel>, index: number): Case[] {
+  const base: unknown = baseline.args;
+  const optional = new Set(baseline.optional ?? []);
+  const out: Case[] = [];
+  const add = (what: string, args: unknown) => out.push({ label: `${channel} #${index}: ${what}`, channel, args });
+
+  for (const [name, value] of [...WRONG_TYPES, ['undefined', undefined], ['a huge string', HUGE], ['an array of the valid args', [base]]] as [string, unknown][]) {
+    add(`args = ${name}`, value);
+  }
+  for (const { path, node } of objectNodes(base)) {
+    const at = path.length === 0 ? 'args' : path.join('.');
+    add(`extra field in ${at}`, replaceAt(base, path, { ...node, extra: 'x' }));
+    add(`own "__proto__" key in ${at}`, replaceAt(base, path, withOwnProto(node, { polluted: 'yes', isAdmin: true })));
+    add(`"constructor" key in ${at}`, replaceAt(base, path, { ...node, constructor: { prototype: { polluted: 'yes' } } }));
+    add(`"prototype" key in ${at}`, replaceAt(base, path, { ...node, prototype: { polluted: 'yes' } }));
+    if (path.length > 0) {
+      for (const [name, value] of WRONG_TYPES) add(`${at} = ${name}`, replaceAt(base, path, value));
+      add(`${at} = an array of itself`, replaceAt(base, path, [node]));
+    }
+    for (const key of Object.keys(node)) {
+      const field = [...path, key].join('.');
+      if (optional.has(field)) continue;
+      add(`missing ${field}`, replaceAt(base, [...path, key], undefined, true));
+      add(`${field} set to undefined`, replaceAt(base, [...path, key], undefined));
+      // A required field smuggled in through "__proto__" must not count as present.
+      add(`${field} only inside "__proto__"`, replaceAt(base, path, withOwnProto(without(node, key), { [key]: node[key] })));
+    }
+  }
+  for (const { path, leaf } of stringLeaves(base)) {
+    const field = path.join('.');
+    for (const [name, value] of WRONG_TYPES) add(`${field} = ${name}`, replaceAt(base, path, value));
+    for (const value of hostileStrings(path[path.length - 1], leaf)) add(`${field} = ${show(value)}`, replaceAt(base, path, value));
+  }
+  return out;
+}
+
+const METAFLOW_PATH_GAPS: Plain[] = [
+  { run: '1' },
+  { step: 'start' },
+  { task: '1' },
+  { flow: 'F', step: 'start' },
+  { flow: 'F', task: '1' },
+  { flow: 'F', run: '1', task: '1' },
+  { run: '1', step: 'start', task: '1' },
+];
+
+const INVALID_ARGUMENT_CASES: Case[] = [
+  ...CHANNELS.flatMap((channel) => BASELINES[channel].map((b, i) => hostileCases(channel, b as Baseline<Channel>, i)).flat()),
+  ...METAFLOW_PATH_GAPS.map((gap) => ({
+    label: `metaflow.list: hierarchy gap ${JSON.stringify(gap)}`,
+    channel: 'metaflow.list',
+    args: { workspaceId: WORKSPACE_ID, ...gap },
+  })),
+];
+
+/** Names that exist on every object's prototype chain, or look like a channel but are not one. */
+const UNKNOWN_CHANNELS: [string, unknown][] = [
+  ...['constructor', '__proto__', 'toString', 'valueOf', 'hasOwnProperty', 'isPrototypeOf', '__defineGetter__', 'prototype'].map(
+    (name): [string, unknown] => [JSON.stringify(name), name],
+  ),
+  ...['', ' ', 'workspace', 'workspace.', 'workspace.open ', ' workspace.open', 'Workspace.Open', 'WORKSPACE.OPEN', 'workspace.open\u0000', 'workspace/open', 'metaflow.list/../workspace.open', 'workspace.open.constructor'].map(
+    (name): [string, unknown] => [JSON.stringify(name), name],
+  ),
+  ['a 1 MB name', HUGE],
+  ['null', null],
+  ['undefined', undefined],
+  ['a number', 1],
+  ['a boolean', true],
+  ['an array holding a channel', ['workspace.open']],
+  ['a Symbol', Symbol('workspace.open')],
+  ['an object with a toString that returns a channel', { toString: () => 'workspace.open' }],
+  // Over the browser-mode WebSocket this arrives from JSON.parse as {"toString": 1}: no callable toString.
+  ['an object whose toString is not a function', { toString: 1 }],
+  ['an object without a prototype', Object.create(null) as unknown],
+];
+
+const UNKNOWN_CHANNEL_CASES: Case[] = UNKNOWN_CHANNELS.flatMap(([name, channel]) =>
+  CHANNELS.map((real) => ({ label: `channel ${name} with valid ${real} args`, channel, args: BASELINES[real][0].args })),
+);
+
+/** Returned errors stay small even when the input was 1 MB, so nothing hostile is echoed back in bulk. */
+const MAX_REPLY_CHARS = 10_000;
+
+describe('IPC router against hostile input', () => {
+  beforeEach(() => {
+    calls.length = 0;
+  });
+
+  it('has hostile cases for every channel in the contract', () => {
+    for (const channel of CHANNELS) {
+      expect(INVALID_ARGUMENT_CASES.filter((c) => c.channel === channel).length, channel).toBeGreaterThan(10);
+    }
+  });
+
+  // The control group: without it, a router that rejected everything would pass the cases below.
+  it.each(CHANNELS.flatMap((channel) => BASELINES[channel].map((b): [Channel, unknown] => [channel, b.args])))(
+    'runs the %s handler exactly once for valid args',
+    async (channel, args) => {
+      const reply = await router.dispatch(channel, args);
+      expect(reply.ok, JSON.stringify(reply)).toBe(true);
+      expect(calls).toEqual([{ channel, args }]);
+    },
+  );
+
+  it.each(INVALID_ARGUMENT_CASES.map((c): [string, Case] => [c.label, c]))('rejects %s', async (_label, c) => {
+    const reply = await router.dispatch(c.channel, c.args);
+    expect(calls, 'a handler ran').toEqual([]);
+    expect(reply.ok).toBe(false);
+    if (!reply.ok) {
+      expect(reply.error.code).toBe('INVALID_ARGUMENT');
+      expect(reply.error.message.length).toBeGreaterThan(0);
+    }
+    expect(JSON.stringify(reply).length).toBeLessThan(MAX_REPLY_CHARS);
+  });
+
+  it.each(UNKNOWN_CHANNEL_CASES.map((c): [string, Case] => [c.label, c]))('refuses %s', async (_label, c) => {
+    let reply: Awaited<ReturnType<typeof router.dispatch>> | undefined;
+    let thrown: unknown;
+    try {
+      reply = await router.dispatch(c.channel, c.args);
+    } catch (err) {
+      thrown = err;
+    }
+    expect(calls, 'a handler ran').toEqual([]);
+    // dispatch must answer, not throw: callers (the WebSocket host) await it without a catch.
+    expect(thrown, 'dispatch threw instead of answering').toBeUndefined();
+    expect(reply).toMatchObject({ ok: false, error: { code: 'UNKNOWN_CHANNEL' } });
+    expect(JSON.stringify(reply).length).toBeLessThan(MAX_REPLY_CHARS);
+  });
+
+  it('leaves Object.prototype unpolluted after all of the above', () => {
+    const probe: Plain = {};
+    expect(probe.polluted).toBeUndefined();
+    expect(probe.isAdmin).toBeUndefined();
+    expect(Object.prototype).not.toHaveProperty('polluted');
+    expect(Object.prototype).not.toHaveProperty('isAdmin');
+  });
+});
