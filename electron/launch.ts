@@ -20,6 +20,7 @@ function electronBinary(): { path: string } | { missing: string } {
 
 async function serveBrowserMode(): Promise<void> {
   const services = createServices();
+  await services.settings.apply();
   const host = await startWebHost({ services, staticDir: RENDERER_DIR });
   console.log(`Stratus browser mode: open ${host.url}`);
   const stop = () => {

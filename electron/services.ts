@@ -1,8 +1,15 @@
-import type { Env } from './azure/blob-client.js';
+import type { Env, IdentityProvider } from './azure/blob-client.js';
 import { environmentCredentialKind } from './azure/blob-client.js';
+import { createIdentityProvider } from './azure/identity.js';
 import { EventBus } from './ipc/event-bus.js';
 import { createRouter, type Handlers, type Router } from './ipc/router.js';
+import { SettingsStore } from './settings/settings-store.js';
+import { defaultUserDataDir } from './user-data.js';
+import { importWorkspaces } from './workspace/config-import.js';
+import { MemoryVault, type SecretVault } from './workspace/secret-vault.js';
 import { WorkspaceRegistry } from './workspace/workspace-registry.js';
+import { savedWorkspaceInput } from './workspace/saved-input.js';
+import { WorkspaceStore } from './workspace/workspace-store.js';
 
 // Composition root: the services every front end (Electron window, browser mode, CLI) shares.
 
@@ -10,11 +17,27 @@ export interface Services {
   router: Router;
   events: EventBus;
   workspaces: WorkspaceRegistry;
+  identity: IdentityProvider;
+  settings: SettingsStore;
 }
 
-export function createServices(env: Env = process.env): Services {
+export interface ServiceOptions {
+  env?: Env;
+  userDataDir?: string;
+  /** Electron passes a safeStorage-backed vault; elsewhere secrets stay in memory. */
+  vault?: SecretVault;
+  identity?: IdentityProvider;
+}
+
+export function createServices(options: ServiceOptions = {}): Services {
+  const env = options.env ?? process.env;
+  const userDataDir = options.userDataDir ?? defaultUserDataDir(env);
+  const identity = options.identity ?? createIdentityProvider();
   const events = new EventBus();
-  const workspaces = new WorkspaceRegistry(env);
+  const workspaces = new WorkspaceRegistry(env, identity);
+  const saved = new WorkspaceStore(userDataDir, options.vault ?? new MemoryVault());
+  const settings = new SettingsStore(userDataDir);
+
   const handlers: Handlers = {
     'workspace.defaults': () =>
       Promise.resolve({
@@ -27,7 +50,20 @@ export function createServices(env: Env = process.env): Services {
       events.emit('workspace.opened', info);
       return info;
     },
+    'workspace.list': async () => ({ workspaces: await saved.list(), secretsPersisted: saved.vault.persistent }),
+    'workspace.save': (args) => saved.save(args),
+    'workspace.remove': async ({ id }) => ({ removed: await saved.remove(id) }),
+    'workspace.connect': async ({ id }) => {
+      const { config, secret } = await saved.get(id);
+      const info = await workspaces.connect(savedWorkspaceInput(config, secret), { savedId: id, name: config.name });
+      events.emit('workspace.opened', info);
+      return info;
+    },
+    'workspace.import': async () => ({ candidates: await importWorkspaces(env) }),
+    'settings.get': () => settings.get(),
+    'settings.set': (next) => settings.set(next),
     'metaflow.list': ({ workspaceId, ...path }) => workspaces.get(workspaceId).metaflow.list(path),
   };
-  return { router: createRouter(handlers), events, workspaces };
+  return { router: createRouter(handlers), events, workspaces, identity, settings };
 }
+

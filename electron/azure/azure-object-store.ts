@@ -1,6 +1,6 @@
 import type { ContainerClient } from '@azure/storage-blob';
 import type { CredentialInput } from '../../shared/contract.js';
-import { createBlobClient, type ClientAuth, type Env } from './blob-client.js';
+import { createBlobClient, type ClientAuth, type Env, type IdentityProvider } from './blob-client.js';
 import type { HierarchyListing, ObjectStore } from '../storage/object-store.js';
 import { toAzureError } from './errors.js';
 
@@ -56,7 +56,7 @@ export class AzureObjectStore implements ObjectStore {
   }
 }
 
-export function openContainerStore(endpoint: string, credential: CredentialInput, env: Env, container: string) {
-  const { client, auth } = createBlobClient(endpoint, credential, env);
-  return { store: new AzureObjectStore(client.getContainerClient(container), endpoint, auth), authMethod: auth.method };
+export function openContainerStore(endpoint: string, credential: CredentialInput, env: Env, identity: IdentityProvider, container: string) {
+  const { client, auth } = createBlobClient(endpoint, credential, env, identity);
+  return new AzureObjectStore(client.getContainerClient(container), endpoint, auth);
 }

@@ -26,6 +26,8 @@ export interface BearerAuth {
   scopes?: string[];
 }
 
+export const STORAGE_SCOPES: string[] = Array.isArray(StorageOAuthScopes) ? StorageOAuthScopes : [StorageOAuthScopes];
+
 /** Request bodies a second attempt can send again: none, bytes, or a function that reopens a stream. */
 function replayable(body: unknown): boolean {
   return body === undefined || body === null || typeof body === 'string' || typeof body === 'function' || Buffer.isBuffer(body) ||
@@ -82,7 +84,7 @@ class CachedBearerTokenPolicyFactory implements RequestPolicyFactory {
 /** A Blob pipeline that signs every request with a token from the shared cache. */
 export function bearerPipeline(auth: BearerAuth, options: StoragePipelineOptions): Pipeline {
   const pipeline = newPipeline(new AnonymousCredential(), options);
-  const scopes = auth.scopes ?? (Array.isArray(StorageOAuthScopes) ? StorageOAuthScopes : [StorageOAuthScopes]);
+  const scopes = auth.scopes ?? STORAGE_SCOPES;
   pipeline.factories.push(new CachedBearerTokenPolicyFactory({ ...auth, scopes }));
   return pipeline;
 }

@@ -1,4 +1,4 @@
-import { DefaultAzureCredential } from '@azure/identity';
+import type { TokenCredential } from '@azure/core-auth';
 import {
   AnonymousCredential,
   BlobServiceClient,
@@ -7,7 +7,10 @@ import {
 } from '@azure/storage-blob';
 import type { CredentialInput } from '../../shared/contract.js';
 import { StratusError } from '../../shared/errors.js';
+import { bearerPipeline } from './bearer-token-policy.js';
 import { accountNameFromEndpoint, connectionStringEndpoint, parseConnectionString } from './connection-string.js';
+import { describeSas, sasQuery } from './sas.js';
+import type { TokenCache } from './token-cache.js';
 
 export type CredentialKind = 'sharedKey' | 'sas' | 'identity';
 
@@ -15,6 +18,10 @@ export interface ClientAuth {
   /** Which method authenticated, shown to the user; never contains a secret. */
   method: string;
   kind: CredentialKind;
+  /** As whom, where the method says: the account of a key, the scope of a SAS. Identities are named after a token is issued. */
+  principal?: string;
+  /** For identities: where their tokens come from. */
+  bearer?: { credential: TokenCredential; tenantId?: string };
 }
 
 export interface AuthenticatedClient {
@@ -22,66 +29,90 @@ export interface AuthenticatedClient {
   auth: ClientAuth;
 }
 
+/** Azure identity for bearer tokens: one credential per tenant, and the app's one token cache. */
+export interface IdentityProvider {
+  cache: TokenCache;
+  credential(tenantId?: string): TokenCredential;
+}
+
 // Few, quick retries: an unreachable endpoint must turn into a message within seconds, not a long spinner.
-const PIPELINE_OPTIONS: StoragePipelineOptions = {
+export const PIPELINE_OPTIONS: StoragePipelineOptions = {
   retryOptions: { maxTries: 3, retryDelayInMs: 200, maxRetryDelayInMs: 2000, tryTimeoutInMs: 60_000 },
 };
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
-function fromConnectionString(endpoint: string, connectionString: string, label: string): AuthenticatedClient {
-  const parts = parseConnectionString(connectionString);
-  const url = endpoint || connectionStringEndpoint(parts);
-  if (!url) throw invalidCredential('The connection string names no account or blob endpoint.');
-  if (parts.sharedAccessSignature) {
-    const sas = parts.sharedAccessSignature.replace(/^\?/, '');
-    return { client: new BlobServiceClient(`${url}?${sas}`, new AnonymousCredential(), PIPELINE_OPTIONS), auth: { method: `${label} (SAS)`, kind: 'sas' } };
-  }
-  if (!parts.accountName || !parts.accountKey) {
-    throw invalidCredential('The connection string needs AccountName and AccountKey, or SharedAccessSignature.');
-  }
-  return { client: sharedKeyClient(url, parts.accountName, parts.accountKey), auth: { method: `${label} (account ${parts.accountName})`, kind: 'sharedKey' } };
+function invalidCredential(message: string): StratusError {
+  return new StratusError({ code: 'INVALID_ARGUMENT', message });
 }
 
-function sharedKeyClient(endpoint: string, accountName: string, accountKey: string): BlobServiceClient {
+function sharedKeyClient(endpoint: string, accountName: string, accountKey: string, label: string): AuthenticatedClient {
   let credential: StorageSharedKeyCredential;
   try {
     credential = new StorageSharedKeyCredential(accountName, accountKey);
   } catch (err) {
     throw invalidCredential(`The account key is not valid base64 (${(err as Error).message}).`);
   }
-  return new BlobServiceClient(endpoint, credential, PIPELINE_OPTIONS);
+  return {
+    client: new BlobServiceClient(endpoint, credential, PIPELINE_OPTIONS),
+    auth: { method: label, kind: 'sharedKey', principal: `account ${accountName}` },
+  };
+}
+
+function sasClient(endpoint: string, sas: string, label: string): AuthenticatedClient {
+  const query = sasQuery(sas);
+  if (!query) throw invalidCredential('The SAS has no signature (sig=…): paste the whole SAS URL or token.');
+  return {
+    client: new BlobServiceClient(`${endpoint.replace(/\/+$/, '')}?${query}`, new AnonymousCredential(), PIPELINE_OPTIONS),
+    auth: { method: label, kind: 'sas', principal: describeSas(query) },
+  };
+}
+
+function fromConnectionString(endpoint: string, connectionString: string, label: string): AuthenticatedClient {
+  const parts = parseConnectionString(connectionString);
+  const url = endpoint || connectionStringEndpoint(parts);
+  if (!url) throw invalidCredential('The connection string names no account or blob endpoint.');
+  if (parts.sharedAccessSignature) return sasClient(url, parts.sharedAccessSignature, `${label} (SAS)`);
+  if (!parts.accountName || !parts.accountKey) {
+    throw invalidCredential('The connection string needs AccountName and AccountKey, or SharedAccessSignature.');
+  }
+  return sharedKeyClient(url, parts.accountName, parts.accountKey, label);
 }
 
 function fromAccountKey(endpoint: string, accountKey: string, label: string): AuthenticatedClient {
   const accountName = accountNameFromEndpoint(endpoint);
   if (!accountName) throw invalidCredential(`Cannot tell the storage account from the endpoint ${endpoint}.`);
-  return { client: sharedKeyClient(endpoint, accountName, accountKey), auth: { method: `${label} (account ${accountName})`, kind: 'sharedKey' } };
+  return sharedKeyClient(endpoint, accountName, accountKey, label);
 }
 
-function invalidCredential(message: string): StratusError {
-  return new StratusError({ code: 'INVALID_ARGUMENT', message });
+function fromIdentity(endpoint: string, identity: IdentityProvider, tenantId: string | undefined, label: string): AuthenticatedClient {
+  const credential = identity.credential(tenantId);
+  return {
+    client: new BlobServiceClient(endpoint, bearerPipeline({ cache: identity.cache, credential, tenantId }, PIPELINE_OPTIONS)),
+    auth: { method: label, kind: 'identity', bearer: { credential, tenantId } },
+  };
 }
 
 /**
  * Builds the Blob client for a workspace. For 'environment', the order follows MLflow's:
  * connection string, then account key, then Azure identity (DefaultAzureCredential).
  */
-export function createBlobClient(endpoint: string, credential: CredentialInput, env: Env): AuthenticatedClient {
+export function createBlobClient(endpoint: string, credential: CredentialInput, env: Env, identity: IdentityProvider): AuthenticatedClient {
   switch (credential.kind) {
     case 'connectionString':
       return fromConnectionString(endpoint, credential.connectionString, 'connection string');
     case 'accountKey':
       return fromAccountKey(endpoint, credential.accountKey, 'account key');
+    case 'sas':
+      return sasClient(endpoint, credential.sas, 'SAS');
+    case 'identity':
+      return fromIdentity(endpoint, identity, credential.tenantId, 'Azure identity');
     case 'environment': {
       const cs = env.AZURE_STORAGE_CONNECTION_STRING;
       if (cs) return fromConnectionString(endpoint, cs, 'AZURE_STORAGE_CONNECTION_STRING');
       const key = env.AZURE_STORAGE_ACCESS_KEY ?? env.AZURE_STORAGE_KEY;
       if (key) return fromAccountKey(endpoint, key, 'AZURE_STORAGE_ACCESS_KEY');
-      return {
-        client: new BlobServiceClient(endpoint, new DefaultAzureCredential(), PIPELINE_OPTIONS),
-        auth: { method: 'Azure identity (DefaultAzureCredential)', kind: 'identity' },
-      };
+      return fromIdentity(endpoint, identity, env.AZURE_TENANT_ID, 'Azure identity (DefaultAzureCredential)');
     }
   }
 }

@@ -30,7 +30,7 @@ function resolveEndpoint(options: LsOptions, env: Env): string {
 }
 
 /** Splits `<container>/<prefix>/<Flow>/<run>/<step>/<task>` into a sysroot and a flow path. */
-async function splitTarget(options: LsOptions, endpoint: string, env: Env) {
+async function splitTarget(services: Services, options: LsOptions, endpoint: string, env: Env) {
   const check = checkSysroot(options.target);
   if (!check.ok) throw usageError(`${options.target}: ${check.errors.join(' ')}`);
   const segments = check.value.prefix === '' ? [] : check.value.prefix.split('/');
@@ -41,14 +41,14 @@ async function splitTarget(options: LsOptions, endpoint: string, env: Env) {
     return { sysroot: known, path: { flow, run, step, task } };
   }
   if (options.sysroot) throw usageError(`${options.target} is not under the sysroot ${options.sysroot}.`);
-  const { store } = openContainerStore(endpoint, { kind: 'environment' }, env, check.value.container);
+  const store = openContainerStore(endpoint, { kind: 'environment' }, env, services.identity, check.value.container);
   const located = await locateMetaflowPath(store, segments);
   return { sysroot: [check.value.container, ...located.prefix].join('/'), path: located.path };
 }
 
 export async function metaflowLs(services: Services, options: LsOptions, env: Env): Promise<void> {
   const endpoint = resolveEndpoint(options, env);
-  const { sysroot, path } = await splitTarget(options, endpoint, env);
+  const { sysroot, path } = await splitTarget(services, options, endpoint, env);
   const workspace = await call(services, 'workspace.open', { sysroot, endpoint, credential: { kind: 'environment' } });
   const listing = await call(services, 'metaflow.list', { workspaceId: workspace.id, ...path });
   if (options.json) {

@@ -2,7 +2,17 @@ import type { MetaflowListing } from '../../shared/contract.js';
 import { StratusError } from '../../shared/errors.js';
 import type { ObjectStore } from '../storage/object-store.js';
 import { parseDataJson } from './data-json.js';
-import { compareIds, isFlowName, lastSegment, PARAMETERS_STEP, parseAttemptFile, pathPrefix, CAS_FOLDER, type FlowPath } from './layout.js';
+import {
+  CAS_FOLDER,
+  compareIds,
+  isFlowName,
+  lastSegment,
+  METADATA_FOLDER,
+  PARAMETERS_STEP,
+  parseAttemptFile,
+  pathPrefix,
+  type FlowPath,
+} from './layout.js';
 
 // Walks a Metaflow datastore one level at a time with hierarchical listings (delimiter '/'),
 // so a flow's content-addressed store (`<Flow>/data/`) is never listed blob by blob.
@@ -17,14 +27,14 @@ export class MetaflowDatastore {
   async list(path: FlowPath): Promise<MetaflowListing> {
     if (path.flow === undefined) return { level: 'flows', entries: await this.children(path, isFlowName, compareNames) };
     if (path.run === undefined) {
-      const runs = await this.children(path, (name) => name !== CAS_FOLDER, (a, b) => compareIds(b, a));
+      const runs = await this.children(path, (name) => name !== CAS_FOLDER && name !== METADATA_FOLDER, (a, b) => compareIds(b, a));
       return { level: 'runs', entries: runs };
     }
     if (path.step === undefined) {
-      const steps = await this.children(path, () => true, compareSteps);
+      const steps = await this.children(path, notMetadata, compareSteps);
       return { level: 'steps', entries: steps.map((s) => ({ name: s.name, pseudo: s.name === PARAMETERS_STEP })) };
     }
-    if (path.task === undefined) return { level: 'tasks', entries: await this.children(path, () => true, compareIds) };
+    if (path.task === undefined) return { level: 'tasks', entries: await this.children(path, notMetadata, compareIds) };
     return this.artifacts(path);
   }
 
@@ -55,6 +65,11 @@ export class MetaflowDatastore {
     const entries = parseDataJson(await this.store.read(name), name);
     return { level: 'artifacts', attempt, entries };
   }
+}
+
+/** A local datastore interleaves the local metadata provider's `_meta/` folders with runs, steps and tasks. */
+function notMetadata(name: string): boolean {
+  return name !== METADATA_FOLDER;
 }
 
 function compareNames(a: string, b: string): number {

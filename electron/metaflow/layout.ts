@@ -4,6 +4,9 @@
 export const PARAMETERS_STEP = '_parameters';
 export const CAS_FOLDER = 'data';
 
+/** Where Metaflow's local metadata provider keeps its records, inside a local datastore's tree. */
+export const METADATA_FOLDER = '_meta';
+
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** Children of a sysroot that are flows: Python identifiers, minus the datatools root `data/`. Skips e.g. `mf.cards/`. */

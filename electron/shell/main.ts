@@ -1,5 +1,7 @@
-import { app } from 'electron';
+import { app, safeStorage } from 'electron';
+import path from 'node:path';
 import { createServices } from '../services.js';
+import { EncryptedFileVault, MemoryVault, type SecretVault } from '../workspace/secret-vault.js';
 import { registerIpc } from './ipc-main.js';
 import { hardenApp } from './security.js';
 import { createMainWindow } from './window.js';
@@ -9,9 +11,20 @@ import { createMainWindow } from './window.js';
 app.enableSandbox();
 if (!app.requestSingleInstanceLock()) app.quit();
 
-app.whenReady().then(() => {
+/** Secrets encrypted by the OS keychain when it is available; otherwise kept in memory only. */
+function secretVault(userDataDir: string): SecretVault {
+  if (!safeStorage.isEncryptionAvailable()) return new MemoryVault();
+  return new EncryptedFileVault(path.join(userDataDir, 'secrets.json'), {
+    encrypt: (text) => safeStorage.encryptString(text),
+    decrypt: (data) => safeStorage.decryptString(data),
+  });
+}
+
+app.whenReady().then(async () => {
   hardenApp();
-  const services = createServices();
+  const userDataDir = app.getPath('userData');
+  const services = createServices({ userDataDir, vault: secretVault(userDataDir) });
+  await services.settings.apply();
   const window = createMainWindow();
   registerIpc(services, window);
   app.on('second-instance', () => {

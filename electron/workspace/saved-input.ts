@@ -1,0 +1,32 @@
+import type { CredentialInput, WorkspaceConfig, WorkspaceInput } from '../../shared/contract.js';
+import { StratusError } from '../../shared/errors.js';
+
+function credential(config: Extract<WorkspaceConfig, { kind: 'azure' }>, secret: string | undefined): CredentialInput {
+  const missing = () =>
+    new StratusError({
+      code: 'AUTH_FAILED',
+      message: `The secret of "${config.name}" is not stored here (browser mode keeps secrets in memory only).`,
+      hint: 'Edit the workspace and enter its secret again.',
+    });
+  switch (config.auth) {
+    case 'environment':
+      return { kind: 'environment' };
+    case 'identity':
+      return { kind: 'identity', tenantId: config.tenantId };
+    case 'connectionString':
+      if (secret === undefined) throw missing();
+      return { kind: 'connectionString', connectionString: secret };
+    case 'accountKey':
+      if (secret === undefined) throw missing();
+      return { kind: 'accountKey', accountKey: secret };
+    case 'sas':
+      if (secret === undefined) throw missing();
+      return { kind: 'sas', sas: secret };
+  }
+}
+
+/** What opening a saved workspace amounts to: its settings plus the secret from the vault. */
+export function savedWorkspaceInput(config: WorkspaceConfig, secret: string | undefined): WorkspaceInput {
+  if (config.kind === 'local') return { kind: 'local', path: config.path };
+  return { kind: 'azure', sysroot: config.sysroot, endpoint: config.endpoint, cardRoot: config.cardRoot, credential: credential(config, secret) };
+}

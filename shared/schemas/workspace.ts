@@ -1,0 +1,131 @@
+import { z } from 'zod';
+import { checkSysroot, hasControlCharacters, MAX_SYSROOT_LENGTH } from '../sysroot.js';
+import { Id, lineOfText } from './common.js';
+
+export const Sysroot = z
+  .string()
+  .max(MAX_SYSROOT_LENGTH)
+  .superRefine((value, ctx) => {
+    const check = checkSysroot(value);
+    if (!check.ok) for (const message of check.errors) ctx.addIssue({ code: 'custom', message });
+  });
+
+export const Endpoint = z
+  .string()
+  .max(2048)
+  .refine((s) => !hasControlCharacters(s) && s.trim() === s, 'The endpoint must not contain spaces or control characters')
+  .refine((s) => {
+    try {
+      const url = new URL(s);
+      return (url.protocol === 'http:' || url.protocol === 'https:') && url.username === '' && url.password === '';
+    } catch {
+      return false;
+    }
+  }, 'The endpoint must be an http(s) URL such as https://<account>.blob.core.windows.net');
+
+/** An absolute folder path on this machine (POSIX, a Windows drive, or a UNC share). */
+export const LocalPath = lineOfText('The folder', 4096).refine(
+  (s) => s.startsWith('/') || /^[A-Za-z]:[\\/]/.test(s) || s.startsWith('\\\\'),
+  'The folder must be an absolute path',
+);
+
+export const TenantId = z.string().regex(/^[A-Za-z0-9.-]{1,100}$/, 'A tenant is a GUID or a domain name');
+export const TrackingUri = lineOfText('The MLflow tracking URI', 4096);
+
+export const CredentialInput = z.discriminatedUnion('kind', [
+  /** Whatever the main process finds in its environment (connection string, account key, Azure identity). */
+  z.object({ kind: z.literal('environment') }).strict(),
+  z.object({ kind: z.literal('connectionString'), connectionString: lineOfText('The connection string', 4096) }).strict(),
+  z.object({ kind: z.literal('accountKey'), accountKey: lineOfText('The account key', 512) }).strict(),
+  z.object({ kind: z.literal('sas'), sas: lineOfText('The SAS', 8192) }).strict(),
+  /** DefaultAzureCredential: service principal from the environment, workload/managed identity, Azure CLI, VS Code, PowerShell. */
+  z.object({ kind: z.literal('identity'), tenantId: TenantId.optional() }).strict(),
+]);
+export type CredentialInput = z.infer<typeof CredentialInput>;
+export type AuthKind = CredentialInput['kind'];
+export const AuthKind = z.enum(['environment', 'connectionString', 'accountKey', 'sas', 'identity']);
+
+export const AzureWorkspaceInput = z
+  .object({ kind: z.literal('azure').optional(), sysroot: Sysroot, endpoint: Endpoint, credential: CredentialInput, cardRoot: Sysroot.optional() })
+  .strict();
+export const LocalWorkspaceInput = z.object({ kind: z.literal('local'), path: LocalPath }).strict();
+/** A workspace opened for this session only (the connect form's "connect without saving", the CLI). */
+export const WorkspaceInput = z.union([AzureWorkspaceInput, LocalWorkspaceInput]);
+export type WorkspaceInput = z.infer<typeof WorkspaceInput>;
+
+export const WorkspaceInfo = z.object({
+  id: Id,
+  kind: z.enum(['azure', 'local']),
+  /** The saved workspace it was opened from, if any. */
+  savedId: Id.optional(),
+  name: z.string().optional(),
+  /** `<container>/<prefix>` for Azure, the datastore folder for a local workspace. */
+  sysroot: z.string(),
+  endpoint: z.string(),
+  cardRoot: z.string().optional(),
+  authMethod: z.string(),
+  /** As whom: the account of a key, the scope of a SAS, the user or app of an Azure identity. */
+  principal: z.string().optional(),
+});
+export type WorkspaceInfo = z.infer<typeof WorkspaceInfo>;
+
+export const WorkspaceName = lineOfText('The name', 100);
+
+/** A saved connection. Secrets are never part of it: main keeps them (encrypted where it can). */
+export const WorkspaceConfig = z.discriminatedUnion('kind', [
+  z
+    .object({
+      kind: z.literal('azure'),
+      name: WorkspaceName,
+      sysroot: Sysroot,
+      endpoint: Endpoint,
+      cardRoot: Sysroot.optional(),
+      mlflowTrackingUri: TrackingUri.optional(),
+      auth: AuthKind,
+      tenantId: TenantId.optional(),
+    })
+    .strict(),
+  z.object({ kind: z.literal('local'), name: WorkspaceName, path: LocalPath, mlflowTrackingUri: TrackingUri.optional() }).strict(),
+]);
+export type WorkspaceConfig = z.infer<typeof WorkspaceConfig>;
+
+export const SavedWorkspace = z.object({ id: Id, config: WorkspaceConfig, hasSecret: z.boolean() });
+export type SavedWorkspace = z.infer<typeof SavedWorkspace>;
+
+export const SaveWorkspaceArgs = z
+  .object({
+    /** Absent for a new workspace. */
+    id: Id.optional(),
+    config: WorkspaceConfig,
+    /** The connection string, account key or SAS for auth kinds that need one; absent keeps the stored one. */
+    secret: lineOfText('The secret', 8192).optional(),
+  })
+  .strict();
+
+export const WorkspaceList = z.object({
+  workspaces: z.array(SavedWorkspace),
+  /** False in browser mode: secrets live in memory only and are gone when the host stops. */
+  secretsPersisted: z.boolean(),
+});
+
+export const ImportedWorkspace = z.object({
+  source: z.string(),
+  sysroot: z.string().optional(),
+  endpoint: z.string().optional(),
+  cardRoot: z.string().optional(),
+  mlflowTrackingUri: z.string().optional(),
+  environmentCredential: z.enum(['connectionString', 'accountKey']).optional(),
+  problems: z.array(z.string()),
+});
+export type ImportedWorkspace = z.infer<typeof ImportedWorkspace>;
+
+export const WorkspaceDefaults = z.object({
+  sysroot: z.string().optional(),
+  endpoint: z.string().optional(),
+  /** Which environment credential main would use; never the secret itself. */
+  environmentCredential: z.enum(['connectionString', 'accountKey']).optional(),
+});
+export type WorkspaceDefaults = z.infer<typeof WorkspaceDefaults>;
+
+export const Settings = z.object({ debugLogging: z.boolean() }).strict();
+export type Settings = z.infer<typeof Settings>;
