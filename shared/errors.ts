@@ -13,6 +13,7 @@ export const ERROR_CODES = [
   'FORBIDDEN',
   'UNREACHABLE',
   'TLS',
+  'CLOCK_SKEW',
   'THROTTLED',
   'CORRUPT_DATA',
   'INTERNAL',

@@ -5,7 +5,16 @@ import type { ClientAuth } from './blob-client.js';
 // Azure SDK and Node network failures, turned into errors a data scientist can act on.
 
 const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH']);
+const DNS = new Set(['ENOTFOUND', 'EAI_AGAIN']);
 const TLS = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS|ERR_SSL/;
+// Storage's "Request date header too old / not valid", and Entra's AADSTS time-range errors.
+const CLOCK_SKEW = /date header too old|x-ms-date.*(?:not valid|invalid)|not within its valid time range|AADSTS700024|clock skew/i;
+
+const AUTH_HINTS: Record<ClientAuth['kind'], string> = {
+  sharedKey: 'Check the account key or connection string, that it belongs to this account, and that your clock is right.',
+  sas: 'Check that the SAS is complete, is for this account and has not expired.',
+  identity: 'The token was refused: sign in again (`az login`), and check the tenant and that the token is for Azure Storage.',
+};
 
 interface AzureFailureContext {
   /** What was being done, e.g. 'listing metaflow-fixture/ds/'. */
@@ -22,6 +31,14 @@ function errorCodeOf(err: unknown): string | undefined {
   }
   const code = (err as { code?: unknown } | null)?.code;
   return typeof code === 'string' ? code : undefined;
+}
+
+/** Storage puts the reason an authentication failed in the error body's AuthenticationErrorDetail. */
+function authenticationDetail(err: unknown): string | undefined {
+  if (!(err instanceof RestError)) return undefined;
+  const details = err.details as { authenticationErrorDetail?: unknown; AuthenticationErrorDetail?: unknown } | undefined;
+  const detail = details?.authenticationErrorDetail ?? details?.AuthenticationErrorDetail;
+  return typeof detail === 'string' ? detail : undefined;
 }
 
 function rootCause(err: unknown): unknown {
@@ -50,11 +67,11 @@ export function toAzureError(err: unknown, ctx: AzureFailureContext): StratusErr
       detail,
     });
   }
-  if (err instanceof Error && /Bearer token authentication is not permitted/.test(err.message)) {
+  if (CLOCK_SKEW.test(`${authenticationDetail(err) ?? ''} ${err instanceof Error ? err.message : ''}`)) {
     return new StratusError({
-      code: 'AUTH_FAILED',
-      message: `Azure identity (bearer tokens) needs an https endpoint, and ${ctx.endpoint} is http.`,
-      hint: 'Use a connection string or account key for this endpoint (e.g. Azurite), or its https address.',
+      code: 'CLOCK_SKEW',
+      message: `${ctx.endpoint} refused the request because this computer's clock is off.`,
+      hint: 'Azure allows about 15 minutes of difference: set the clock automatically (NTP) and retry.',
       detail,
     });
   }
@@ -99,13 +116,26 @@ export function toAzureError(err: unknown, ctx: AzureFailureContext): StratusErr
     return new StratusError({
       code: 'AUTH_FAILED',
       message: `Authentication to ${ctx.endpoint} failed${ctx.auth ? ` (${ctx.auth.method})` : ''}.`,
-      hint: 'Check the account key or connection string, that it belongs to this account, and that your clock is right.',
+      hint: AUTH_HINTS[ctx.auth?.kind ?? 'sharedKey'],
       detail,
     });
   }
   if (status === 409) return new StratusError({ code: 'ALREADY_EXISTS', message: `Already exists (${ctx.action}).`, detail });
   if (status === 429 || status === 503 || code === 'ServerBusy') {
-    return new StratusError({ code: 'THROTTLED', message: `Azure is throttling requests to ${ctx.endpoint}.`, hint: 'Wait a moment and retry.', detail });
+    return new StratusError({
+      code: 'THROTTLED',
+      message: `Azure is throttling requests to ${ctx.endpoint}.`,
+      hint: 'The account is over its request rate: wait a moment and retry.',
+      detail,
+    });
+  }
+  if (code && DNS.has(code)) {
+    return new StratusError({
+      code: 'UNREACHABLE',
+      message: `The host of ${ctx.endpoint} cannot be found (DNS: ${code}).`,
+      hint: 'Check the account name in the endpoint, your network or VPN, and any proxy settings.',
+      detail,
+    });
   }
   if (code && UNREACHABLE.has(code)) {
     return new StratusError({
