@@ -1,7 +1,7 @@
 import type { ContainerClient } from '@azure/storage-blob';
 import type { CredentialInput } from '../../shared/contract.js';
 import { createBlobClient, type ClientAuth, type Env, type IdentityProvider } from './blob-client.js';
-import type { HierarchyListing, ObjectStore } from '../storage/object-store.js';
+import type { HierarchyListing, ListedObject, ObjectStore } from '../storage/object-store.js';
 import { toAzureError } from './errors.js';
 
 const PAGE_SIZE = 5000;
@@ -36,6 +36,20 @@ export class AzureObjectStore implements ObjectStore {
       throw this.failure(err, `listing "${prefix}"`);
     }
     return listing;
+  }
+
+  async listAll(prefix: string): Promise<ListedObject[]> {
+    const objects: ListedObject[] = [];
+    try {
+      for await (const page of this.container.listBlobsFlat({ prefix }).byPage({ maxPageSize: PAGE_SIZE })) {
+        for (const b of page.segment.blobItems) {
+          objects.push({ name: b.name, size: b.properties.contentLength ?? 0, lastModified: b.properties.lastModified, etag: b.properties.etag });
+        }
+      }
+    } catch (err) {
+      throw this.failure(err, `listing "${prefix}"`);
+    }
+    return objects;
   }
 
   async read(name: string): Promise<Buffer> {

@@ -17,7 +17,8 @@ import { StratusError } from '../../shared/errors.js';
 import type { TokenCache } from './token-cache.js';
 
 // Bearer authentication from the app's one token cache, in place of the SDK's per-client policy.
-// A 401 on a token that looked valid drops that token, fetches a new one and retries once.
+// A refused token that looked valid (revoked, clock skew) is dropped, one new token is fetched, and
+// the request is sent once more.
 
 export interface BearerAuth {
   cache: TokenCache;
@@ -32,6 +33,23 @@ export const STORAGE_SCOPES: string[] = Array.isArray(StorageOAuthScopes) ? Stor
 function replayable(body: unknown): boolean {
   return body === undefined || body === null || typeof body === 'string' || typeof body === 'function' || Buffer.isBuffer(body) ||
     body instanceof Uint8Array || body instanceof ArrayBuffer;
+}
+
+const ERROR_CODE_HEADER = 'x-ms-error-code';
+
+/**
+ * Azure Storage refuses a bad bearer token with 401 (InvalidAuthenticationInfo), Azurite with 403
+ * AuthenticationFailed. A 403 for a missing role (AuthorizationPermissionMismatch) is not about the
+ * token: a new one would not help.
+ */
+function refusesToken(status: number | undefined, errorCode: string | undefined): boolean {
+  return status === 401 || (status === 403 && (errorCode === 'AuthenticationFailed' || errorCode === 'InvalidAuthenticationInfo'));
+}
+
+interface Attempt {
+  token: string;
+  refused: boolean;
+  outcome: { response: HttpOperationResponse } | { error: unknown };
 }
 
 class CachedBearerTokenPolicy extends BaseRequestPolicy {
@@ -51,25 +69,36 @@ class CachedBearerTokenPolicy extends BaseRequestPolicy {
         hint: 'Use the https endpoint, or a connection string or account key.',
       });
     }
-    const token = await this.authorize(request);
-    const isUnauthorized = (status: number | undefined) => status === 401 && replayable(request.body);
-    try {
-      const response = await this._nextPolicy.sendRequest(request);
-      if (!isUnauthorized(response.status)) return response;
-    } catch (err) {
-      if (!(err instanceof RestError) || !isUnauthorized(err.statusCode)) throw err;
+    let attempt = await this.attempt(request);
+    if (attempt.refused) {
+      this.invalidate(attempt.token);
+      if (replayable(request.body)) {
+        attempt = await this.attempt(request);
+        // Refused again: the next request starts from a new token rather than this one.
+        if (attempt.refused) this.invalidate(attempt.token);
+      }
     }
-    const { cache, credential, scopes, tenantId } = this.auth;
-    cache.invalidate(credential, scopes, tenantId, token);
-    await this.authorize(request);
-    return this._nextPolicy.sendRequest(request);
+    if ('error' in attempt.outcome) throw attempt.outcome.error;
+    return attempt.outcome.response;
   }
 
-  private async authorize(request: WebResource): Promise<string> {
+  private async attempt(request: WebResource): Promise<Attempt> {
     const { cache, credential, scopes, tenantId } = this.auth;
     const { token } = await cache.getToken(credential, scopes, tenantId);
     request.headers.set('authorization', `Bearer ${token}`);
-    return token;
+    try {
+      const response = await this._nextPolicy.sendRequest(request);
+      return { token, refused: refusesToken(response.status, response.headers.get(ERROR_CODE_HEADER)), outcome: { response } };
+    } catch (error) {
+      // The SDK's deserialization, further down the pipeline, turns error responses into a RestError.
+      const refused = error instanceof RestError && refusesToken(error.statusCode, error.response?.headers.get(ERROR_CODE_HEADER));
+      return { token, refused, outcome: { error } };
+    }
+  }
+
+  private invalidate(token: string): void {
+    const { cache, credential, scopes, tenantId } = this.auth;
+    cache.invalidate(credential, scopes, tenantId, token);
   }
 }
 

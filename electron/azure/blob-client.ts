@@ -1,4 +1,5 @@
 import type { TokenCredential } from '@azure/core-auth';
+import type { SecureContextOptions } from 'node:tls';
 import {
   AnonymousCredential,
   BlobServiceClient,
@@ -9,7 +10,7 @@ import type { CredentialInput } from '../../shared/contract.js';
 import { StratusError } from '../../shared/errors.js';
 import { bearerPipeline } from './bearer-token-policy.js';
 import { accountNameFromEndpoint, connectionStringEndpoint, parseConnectionString } from './connection-string.js';
-import { describeSas, sasQuery } from './sas.js';
+import { describeSas, sasExpiry, sasQuery } from './sas.js';
 import type { TokenCache } from './token-cache.js';
 
 export type CredentialKind = 'sharedKey' | 'sas' | 'identity';
@@ -29,10 +30,21 @@ export interface AuthenticatedClient {
   auth: ClientAuth;
 }
 
+/**
+ * StoragePipelineOptions plus the TLS settings the SDK's core pipeline applies at run time
+ * (its type does not declare them).
+ */
+export type BlobPipelineOptions = StoragePipelineOptions & { tlsOptions?: Pick<SecureContextOptions, 'ca'> };
+
 /** Azure identity for bearer tokens: one credential per tenant, and the app's one token cache. */
 export interface IdentityProvider {
   cache: TokenCache;
   credential(tenantId?: string): TokenCredential;
+  /**
+   * Added to PIPELINE_OPTIONS for the clients of this identity. Bearer tokens need https, and tests
+   * use this to trust an emulator's self-signed certificate (NODE_EXTRA_CA_CERTS is read only at startup).
+   */
+  pipelineOptions?: BlobPipelineOptions;
 }
 
 // Few, quick retries: an unreachable endpoint must turn into a message within seconds, not a long spinner.
@@ -62,6 +74,10 @@ function sharedKeyClient(endpoint: string, accountName: string, accountKey: stri
 function sasClient(endpoint: string, sas: string, label: string): AuthenticatedClient {
   const query = sasQuery(sas);
   if (!query) throw invalidCredential('The SAS has no signature (sig=…): paste the whole SAS URL or token.');
+  const expiry = sasExpiry(query);
+  if (expiry && expiry.getTime() <= Date.now()) {
+    throw new StratusError({ code: 'AUTH_FAILED', message: `The SAS expired at ${expiry.toISOString()}.`, hint: 'Generate a new SAS and enter it again.' });
+  }
   return {
     client: new BlobServiceClient(`${endpoint.replace(/\/+$/, '')}?${query}`, new AnonymousCredential(), PIPELINE_OPTIONS),
     auth: { method: label, kind: 'sas', principal: describeSas(query) },
@@ -87,8 +103,9 @@ function fromAccountKey(endpoint: string, accountKey: string, label: string): Au
 
 function fromIdentity(endpoint: string, identity: IdentityProvider, tenantId: string | undefined, label: string): AuthenticatedClient {
   const credential = identity.credential(tenantId);
+  const options = { ...PIPELINE_OPTIONS, ...identity.pipelineOptions };
   return {
-    client: new BlobServiceClient(endpoint, bearerPipeline({ cache: identity.cache, credential, tenantId }, PIPELINE_OPTIONS)),
+    client: new BlobServiceClient(endpoint, bearerPipeline({ cache: identity.cache, credential, tenantId }, options)),
     auth: { method: label, kind: 'identity', bearer: { credential, tenantId } },
   };
 }

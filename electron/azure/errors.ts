@@ -91,7 +91,7 @@ export function toAzureError(err: unknown, ctx: AzureFailureContext): StratusErr
   if (code === 'AuthorizationFailure' && ctx.auth?.kind === 'sharedKey') {
     return new StratusError({
       code: 'AUTH_FAILED',
-      message: `${ctx.endpoint} refused the account key (${ctx.auth.method}).`,
+      message: `${ctx.endpoint} refused the account key${ctx.auth.method === 'account key' ? '' : ` of the ${ctx.auth.method}`}.`,
       hint: 'Check that the key belongs to this storage account and is current, and that the account\'s firewall admits your network.',
       detail,
     });
@@ -113,9 +113,10 @@ export function toAzureError(err: unknown, ctx: AzureFailureContext): StratusErr
     });
   }
   if (code === 'AuthenticationFailed' || code === 'InvalidAuthenticationInfo' || status === 401 || status === 403) {
+    const reason = authenticationDetail(err);
     return new StratusError({
       code: 'AUTH_FAILED',
-      message: `Authentication to ${ctx.endpoint} failed${ctx.auth ? ` (${ctx.auth.method})` : ''}.`,
+      message: `Authentication to ${ctx.endpoint} failed${ctx.auth ? ` (${ctx.auth.method})` : ''}${reason ? `: ${reason}` : '.'}`,
       hint: AUTH_HINTS[ctx.auth?.kind ?? 'sharedKey'],
       detail,
     });

@@ -22,3 +22,10 @@ export function describeSas(query: string): string {
   if (expiry) parts.push(`expires ${expiry}`);
   return parts.join(', ');
 }
+
+/** The `se` (signed expiry) of a SAS, when it has a readable one. */
+export function sasExpiry(query: string): Date | undefined {
+  const se = new URLSearchParams(query).get('se');
+  const date = se ? new Date(se) : undefined;
+  return date && !Number.isNaN(date.getTime()) ? date : undefined;
+}

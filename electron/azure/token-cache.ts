@@ -10,6 +10,8 @@ export const DEFAULT_REFRESH_MARGIN_MS = 5 * 60_000;
 
 interface Entry {
   token?: AccessToken;
+  /** When a call should start a background refresh of `token`. */
+  refreshAt: number;
   inflight?: Promise<AccessToken>;
 }
 
@@ -19,9 +21,8 @@ export interface TokenCacheOptions {
 }
 
 export class TokenCache {
-  private readonly entries = new Map<string, Entry>();
-  private readonly credentialIds = new WeakMap<TokenCredential, number>();
-  private nextCredentialId = 1;
+  // Per credential object, so a credential and its tokens are forgotten together.
+  private readonly entries = new WeakMap<TokenCredential, Map<string, Entry>>();
   private readonly refreshMarginMs: number;
   private readonly now: () => number;
 
@@ -32,12 +33,12 @@ export class TokenCache {
 
   async getToken(credential: TokenCredential, scopes: string[], tenantId?: string): Promise<AccessToken> {
     const entry = this.entry(credential, scopes, tenantId);
-    const now = this.now();
     const token = entry.token;
+    const now = this.now();
     if (token && now < token.expiresOnTimestamp) {
-      const refreshAt = token.refreshAfterTimestamp ?? token.expiresOnTimestamp - this.refreshMarginMs;
-      // Still valid but close to expiry: hand it out and refresh behind the caller's back.
-      if (now >= refreshAt && !entry.inflight) this.fetch(entry, credential, scopes, tenantId).catch(() => undefined);
+      // Still valid but close to expiry: hand it out and refresh behind the caller's back. A failure
+      // leaves the token in hand, and fetch() plans the next attempt.
+      if (now >= entry.refreshAt && !entry.inflight) this.fetch(entry, credential, scopes, tenantId).catch(() => undefined);
       return token;
     }
     return entry.inflight ?? this.fetch(entry, credential, scopes, tenantId);
@@ -50,29 +51,48 @@ export class TokenCache {
   }
 
   private entry(credential: TokenCredential, scopes: string[], tenantId?: string): Entry {
-    let id = this.credentialIds.get(credential);
-    if (id === undefined) {
-      id = this.nextCredentialId++;
-      this.credentialIds.set(credential, id);
+    let byKey = this.entries.get(credential);
+    if (!byKey) {
+      byKey = new Map();
+      this.entries.set(credential, byKey);
     }
-    const key = `${id}|${tenantId ?? ''}|${[...scopes].sort().join(' ')}`;
-    let entry = this.entries.get(key);
+    const key = `${tenantId ?? ''}|${[...scopes].sort().join(' ')}`;
+    let entry = byKey.get(key);
     if (!entry) {
-      entry = {};
-      this.entries.set(key, entry);
+      entry = { refreshAt: 0 };
+      byKey.set(key, entry);
     }
     return entry;
   }
 
+  /**
+   * Halfway from now to `expiresOn`. A token that arrives already inside the margin (short-lived, or
+   * a credential handing back its own cached token) is refreshed then, and a failed refresh is tried
+   * again then: a few calls over the token's remaining life, not one per request.
+   */
+  private halfwayTo(expiresOn: number): number {
+    const now = this.now();
+    return now + (expiresOn - now) / 2;
+  }
+
   private fetch(entry: Entry, credential: TokenCredential, scopes: string[], tenantId?: string): Promise<AccessToken> {
     const options: GetTokenOptions = tenantId ? { tenantId } : {};
+    // refreshAt is set before inflight is cleared, so that no caller in between starts another fetch.
     const inflight = credential
       .getToken(scopes, options)
-      .then((token) => {
-        if (!token) throw new Error('The credential returned no token.');
-        entry.token = token;
-        return token;
-      })
+      .then(
+        (token) => {
+          if (!token) throw new Error('The credential returned no token.');
+          entry.token = token;
+          const planned = token.refreshAfterTimestamp ?? token.expiresOnTimestamp - this.refreshMarginMs;
+          entry.refreshAt = Math.max(planned, this.halfwayTo(token.expiresOnTimestamp));
+          return token;
+        },
+        (error: unknown) => {
+          if (entry.token) entry.refreshAt = this.halfwayTo(entry.token.expiresOnTimestamp);
+          throw error;
+        },
+      )
       .finally(() => {
         if (entry.inflight === inflight) entry.inflight = undefined;
       });

@@ -1,7 +1,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { StratusError } from '../../shared/errors.js';
-import type { HierarchyListing, ObjectStore } from './object-store.js';
+import type { HierarchyListing, ListedObject, ObjectStore } from './object-store.js';
 
 // A folder read as if it were a blob container, so a Metaflow local datastore (`.metaflow/`)
 // goes through the same readers as Azure. Names use '/' whatever the OS separator.
@@ -33,6 +33,12 @@ export class LocalObjectStore implements ObjectStore {
       }
     }
     return listing;
+  }
+
+  async listAll(prefix: string): Promise<ListedObject[]> {
+    const listing = await this.listHierarchy(prefix);
+    const nested = await Promise.all(listing.prefixes.map((p) => this.listAll(p)));
+    return [...listing.objects, ...nested.flat()];
   }
 
   async read(name: string): Promise<Buffer> {

@@ -17,6 +17,8 @@ export interface HierarchyListing {
 export interface ObjectStore {
   /** One level below `prefix` (which is '' or ends in '/'), every page. */
   listHierarchy(prefix: string): Promise<HierarchyListing>;
+  /** Every object whose name starts with `prefix`, at any depth (a flat listing). Never used on a flow's `data/`. */
+  listAll(prefix: string): Promise<ListedObject[]>;
   read(name: string): Promise<Buffer>;
   /** A short description for messages, e.g. 'container "x" at https://…'. */
   readonly description: string;

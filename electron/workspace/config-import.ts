@@ -1,6 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import path from 'node:path';
+import { Endpoint } from '../../shared/contract.js';
 import { checkSysroot } from '../../shared/sysroot.js';
 import type { Env } from '../azure/blob-client.js';
 import { environmentCredentialKind } from '../azure/blob-client.js';
@@ -27,8 +28,11 @@ const KEYS = {
   cardRoot: 'METAFLOW_CARD_AZUREROOT',
 } as const;
 
+/** Metaflow expands `~` in METAFLOW_HOME (os.path.expanduser), so `METAFLOW_HOME='~/mf'` means the home folder. */
 export function metaflowConfigDir(env: Env): string {
-  return env.METAFLOW_HOME || path.join(homedir(), '.metaflowconfig');
+  const home = env.METAFLOW_HOME;
+  if (!home) return path.join(homedir(), '.metaflowconfig');
+  return /^~(?=$|[\\/])/.test(home) ? path.join(homedir(), home.slice(1)) : home;
 }
 
 function profileName(file: string): string | undefined {
@@ -41,20 +45,34 @@ function text(value: unknown): string | undefined {
   return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
 }
 
+interface Picked {
+  value: string;
+  /** Where the value came from, for messages: the variable and the environment or the file. */
+  where: string;
+}
+
 function describe(source: string, values: Record<string, unknown>, env: Env, file?: string): ImportedWorkspace {
-  const problems: string[] = [];
-  const pick = (key: string) => text(env[key]) ?? text(values[key]);
+  const pick = (key: string): Picked | undefined => {
+    const fromEnv = text(env[key]);
+    if (fromEnv !== undefined) return { value: fromEnv, where: `${key} (from the environment)` };
+    const fromFile = text(values[key]);
+    return fromFile === undefined ? undefined : { value: fromFile, where: `${key} in ${file ?? source}` };
+  };
   const sysroot = pick(KEYS.sysroot);
-  if (sysroot) {
-    const check = checkSysroot(sysroot);
-    if (!check.ok) problems.push(...check.errors.map((e) => `${KEYS.sysroot}${file ? ` in ${file}` : ''}: ${e}`));
+  const cardRoot = pick(KEYS.cardRoot);
+  const endpoint = pick(KEYS.endpoint);
+  const problems: string[] = [];
+  for (const root of [sysroot, cardRoot]) {
+    const check = root && checkSysroot(root.value);
+    if (check && !check.ok) problems.push(...check.errors.map((e) => `${root.where}: ${e}`));
   }
-  const cardRoot = pick(KEYS.cardRoot) ?? (sysroot ? `${sysroot}/mf.cards` : undefined);
+  const endpointCheck = endpoint && Endpoint.safeParse(endpoint.value);
+  if (endpointCheck && !endpointCheck.success) problems.push(...endpointCheck.error.issues.map((i) => `${endpoint.where}: ${i.message}`));
   return {
     source,
-    sysroot,
-    endpoint: pick(KEYS.endpoint),
-    cardRoot,
+    sysroot: sysroot?.value,
+    endpoint: endpoint?.value,
+    cardRoot: cardRoot?.value ?? (sysroot ? `${sysroot.value}/mf.cards` : undefined),
     mlflowTrackingUri: text(env.MLFLOW_TRACKING_URI),
     environmentCredential: environmentCredentialKind(env),
     problems,
@@ -93,6 +111,10 @@ export async function importWorkspaces(env: Env): Promise<ImportedWorkspace[]> {
   }
   const active = env.METAFLOW_PROFILE ? `config_${env.METAFLOW_PROFILE}.json` : 'config.json';
   files.sort((a, b) => Number(b === active) - Number(a === active));
+  // Metaflow refuses to start when the named profile is missing; say so instead of silently skipping it.
+  if (env.METAFLOW_PROFILE && !files.includes(active)) {
+    found.push({ source: env.METAFLOW_PROFILE, problems: [`METAFLOW_PROFILE is "${env.METAFLOW_PROFILE}" but ${path.join(dir, active)} does not exist.`] });
+  }
   for (const file of files) {
     const full = path.join(dir, file);
     const profile = await readProfile(full);

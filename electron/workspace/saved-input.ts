@@ -5,7 +5,7 @@ function credential(config: Extract<WorkspaceConfig, { kind: 'azure' }>, secret:
   const missing = () =>
     new StratusError({
       code: 'AUTH_FAILED',
-      message: `The secret of "${config.name}" is not stored here (browser mode keeps secrets in memory only).`,
+      message: `The secret of "${config.name}" is not stored here: without an OS keychain (as in browser mode) secrets are kept in memory only, until Stratus stops.`,
       hint: 'Edit the workspace and enter its secret again.',
     });
   switch (config.auth) {

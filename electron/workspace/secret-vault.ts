@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { StratusError } from '../../shared/errors.js';
 import { readJsonFile, writeJsonFile } from '../storage/json-file.js';
 
 // Secrets typed into the app (connection strings, account keys, SAS) stay in main. In Electron
@@ -50,7 +51,18 @@ export class EncryptedFileVault implements SecretVault {
 
   async get(id: string) {
     const stored = (await this.read())[id];
-    return stored === undefined ? undefined : this.cipher.decrypt(Buffer.from(stored, 'base64'));
+    if (stored === undefined) return undefined;
+    try {
+      return this.cipher.decrypt(Buffer.from(stored, 'base64'));
+    } catch (err) {
+      // The OS key changed (another user, a reset keychain) or the entry was altered: only re-entry helps.
+      throw new StratusError({
+        code: 'AUTH_FAILED',
+        message: 'The stored secret of this workspace cannot be decrypted with this computer\'s keychain.',
+        hint: 'Edit the workspace and enter its secret again.',
+        detail: (err as Error).message,
+      });
+    }
   }
   async set(id: string, secret: string) {
     const all = await this.read();
@@ -66,7 +78,15 @@ export class EncryptedFileVault implements SecretVault {
     return id in (await this.read());
   }
 
-  private read(): Promise<Record<string, string>> {
-    return readJsonFile(this.file, VaultFile, {});
+  private async read(): Promise<Record<string, string>> {
+    try {
+      return await readJsonFile(this.file, VaultFile, {});
+    } catch (err) {
+      throw new StratusError({
+        code: 'CORRUPT_DATA',
+        message: `The saved secrets file ${this.file} cannot be read; delete it and enter the secrets again.`,
+        detail: (err as Error).message,
+      });
+    }
   }
 }

@@ -19,8 +19,17 @@ function needsSecret(config: WorkspaceConfig): boolean {
   return config.kind === 'azure' && SECRET_AUTH.has(config.auth);
 }
 
+/**
+ * A stored secret only stays with the sign-in method and endpoint it was entered for: otherwise a
+ * connection string would be used as a SAS, or a SAS sent to whatever host the endpoint now names.
+ */
+function keepsSecret(before: WorkspaceConfig | undefined, after: WorkspaceConfig): boolean {
+  return before?.kind === 'azure' && after.kind === 'azure' && before.auth === after.auth && before.endpoint === after.endpoint;
+}
+
 export class WorkspaceStore {
   private readonly file: string;
+  private queue: Promise<unknown> = Promise.resolve();
 
   constructor(
     userDataDir: string,
@@ -40,15 +49,28 @@ export class WorkspaceStore {
     return { config: found.config, secret: await this.vault.get(id) };
   }
 
-  async save(args: { id?: string; config: WorkspaceConfig; secret?: string }): Promise<SavedWorkspace> {
+  save(args: { id?: string; config: WorkspaceConfig; secret?: string }): Promise<SavedWorkspace> {
+    return this.exclusive(() => this.saveNow(args));
+  }
+
+  remove(id: string): Promise<boolean> {
+    return this.exclusive(() => this.removeNow(id));
+  }
+
+  private async saveNow(args: { id?: string; config: WorkspaceConfig; secret?: string }): Promise<SavedWorkspace> {
     const stored = await this.read();
     const id = args.id ?? randomUUID();
     const index = stored.findIndex((w) => w.id === id);
     if (args.id !== undefined && index < 0) {
       throw new StratusError({ code: 'NOT_FOUND', message: 'That saved workspace no longer exists.' });
     }
-    if (needsSecret(args.config) && args.secret === undefined && !(await this.vault.has(id))) {
-      throw new StratusError({ code: 'INVALID_ARGUMENT', message: 'This sign-in method needs its secret (connection string, account key or SAS).' });
+    if (needsSecret(args.config) && args.secret === undefined) {
+      if (!(await this.vault.has(id))) {
+        throw new StratusError({ code: 'INVALID_ARGUMENT', message: 'This sign-in method needs its secret (connection string, account key or SAS).' });
+      }
+      if (!keepsSecret(stored[index]?.config, args.config)) {
+        throw new StratusError({ code: 'INVALID_ARGUMENT', message: 'A new sign-in method or endpoint needs its secret entered again.' });
+      }
     }
     if (stored.some((w) => w.id !== id && w.config.name === args.config.name)) {
       throw new StratusError({ code: 'ALREADY_EXISTS', message: `A workspace named "${args.config.name}" already exists.` });
@@ -62,13 +84,20 @@ export class WorkspaceStore {
     return this.describe(entry);
   }
 
-  async remove(id: string): Promise<boolean> {
+  private async removeNow(id: string): Promise<boolean> {
     const stored = await this.read();
     const kept = stored.filter((w) => w.id !== id);
     if (kept.length === stored.length) return false;
     await writeJsonFile(this.file, kept);
     await this.vault.delete(id);
     return true;
+  }
+
+  /** Runs changes one at a time: each reads, modifies and rewrites the whole file, so overlapping ones would lose entries. */
+  private exclusive<T>(change: () => Promise<T>): Promise<T> {
+    const result = this.queue.then(change);
+    this.queue = result.catch(() => undefined);
+    return result;
   }
 
   private async describe(w: Stored): Promise<SavedWorkspace> {

@@ -1,23 +1,40 @@
 import { useState } from 'react';
-import type { WorkspaceInfo, WorkspaceInput } from '../../shared/contract.js';
+import type { WorkspaceInfo } from '../../shared/contract.js';
 import { MetaflowBrowser } from './browse/MetaflowBrowser.js';
-import { ConnectPage } from './connect/ConnectPage.js';
+import { WorkspaceFormPage, type FormStart } from './workspaces/WorkspaceFormPage.js';
+import { WorkspacesPage } from './workspaces/WorkspacesPage.js';
 
-type Previous = Pick<WorkspaceInput, 'sysroot' | 'endpoint'>;
+type Screen = { name: 'workspaces' } | { name: 'form'; start: FormStart } | { name: 'browse'; workspace: WorkspaceInfo };
 
-/** Connect first; browse once a workspace is open; "Switch workspace" returns to the form. */
+/** Workspaces first; a form to create or edit one; browsing once one is open. */
 export function App() {
-  const [workspace, setWorkspace] = useState<WorkspaceInfo>();
-  const [previous, setPrevious] = useState<Previous>();
+  const [screen, setScreen] = useState<Screen>({ name: 'workspaces' });
+  const showWorkspaces = () => setScreen({ name: 'workspaces' });
+  const browse = (workspace: WorkspaceInfo) => setScreen({ name: 'browse', workspace });
+  const edit = (id: string) => setScreen({ name: 'form', start: { kind: 'edit', id } });
 
-  if (workspace) return <MetaflowBrowser key={workspace.id} workspace={workspace} onSwitch={() => setWorkspace(undefined)} />;
-  return (
-    <ConnectPage
-      previous={previous}
-      onConnected={(opened, input) => {
-        setPrevious({ sysroot: input.sysroot, endpoint: input.endpoint });
-        setWorkspace(opened);
-      }}
-    />
-  );
+  switch (screen.name) {
+    case 'workspaces':
+      return (
+        <WorkspacesPage
+          onConnected={browse}
+          onNew={() => setScreen({ name: 'form', start: { kind: 'new' } })}
+          onEdit={edit}
+          onImport={(candidate) => setScreen({ name: 'form', start: { kind: 'import', candidate } })}
+        />
+      );
+    case 'form':
+      return <WorkspaceFormPage start={screen.start} onDone={showWorkspaces} onConnected={browse} />;
+    case 'browse':
+      // Keyed by the open workspace so a switch starts again at its flows.
+      return (
+        <MetaflowBrowser
+          key={screen.workspace.id}
+          workspace={screen.workspace}
+          onWorkspaces={showWorkspaces}
+          onConnected={browse}
+          onEdit={edit}
+        />
+      );
+  }
 }

@@ -1,5 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { e2eEnvironment } from './environment.js';
+import { startNewWorkspace } from './workspace-ui.js';
 
 const env = e2eEnvironment();
 
@@ -22,9 +23,10 @@ test('a lost connection ends the pending call with an error, and Retry reconnect
   });
 
   await page.goto(env.url);
+  await startNewWorkspace(page);
   await page.getByLabel('Sysroot').fill(env.sysroot);
   await page.getByRole('radio', { name: 'From environment' }).check();
-  await page.getByRole('button', { name: 'Connect', exact: true }).click();
+  await page.getByRole('button', { name: 'Connect without saving' }).click();
 
   const error = page.getByTestId('error');
   await expect(error).toContainText('Lost connection to the Stratus host');

@@ -3,9 +3,13 @@
 const KEYS = {
   url: 'STRATUS_E2E_URL',
   sysroot: 'STRATUS_E2E_SYSROOT',
+  cardRoot: 'STRATUS_E2E_CARD_ROOT',
   endpoint: 'STRATUS_E2E_ENDPOINT',
   connectionString: 'STRATUS_E2E_CONNECTION_STRING',
 } as const;
+
+/** The Metaflow profile global-setup writes into the host's METAFLOW_HOME (`config_fixture.json`). */
+export const FIXTURE_PROFILE = 'fixture';
 
 export type E2eEnvironment = Record<keyof typeof KEYS, string>;
 
@@ -22,6 +26,7 @@ export function e2eEnvironment(): E2eEnvironment {
   return {
     url: read(KEYS.url),
     sysroot: read(KEYS.sysroot),
+    cardRoot: read(KEYS.cardRoot),
     endpoint: read(KEYS.endpoint),
     connectionString: read(KEYS.connectionString),
   };

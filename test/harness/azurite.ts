@@ -1,9 +1,12 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import http from 'node:http';
+import https from 'node:https';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
+import type { BlobPipelineOptions } from '../../electron/azure/blob-client.js';
 import { repoRoot } from './repo.js';
 
 // Starts the Azurite blob service as one child process (see /work/shared/notes/AZURITE.md):
@@ -28,6 +31,11 @@ export interface AzuriteOptions {
   inMemory?: boolean;
   /** Persist to this directory (--location) instead of memory. */
   location?: string;
+  /**
+   * Serve HTTPS with a self-signed certificate made for this instance and accept bearer tokens
+   * (`--oauth basic`): unsigned JWTs from ./jwt.ts. Shared key still works too.
+   */
+  oauth?: boolean;
 }
 
 export interface AzuriteInstance {
@@ -38,6 +46,13 @@ export interface AzuriteInstance {
   port: number;
   pid: number;
   stop(): Promise<void>;
+}
+
+export interface OAuthAzuriteInstance extends AzuriteInstance {
+  /** PEM of the certificate the instance serves (it is its own CA). */
+  ca: string;
+  /** Pipeline options that make a Blob client trust `ca`: give them to every client of this instance. */
+  pipelineOptions: BlobPipelineOptions;
 }
 
 // Every live child, killed synchronously if the host process exits without calling stop().
@@ -67,16 +82,47 @@ export function freePort(): Promise<number> {
 }
 
 export function azuriteConnectionString(endpoint: string): string {
-  return `DefaultEndpointsProtocol=http;AccountName=${AZURITE_ACCOUNT_NAME};AccountKey=${AZURITE_ACCOUNT_KEY};BlobEndpoint=${endpoint};`;
+  const protocol = new URL(endpoint).protocol.replace(':', '');
+  return `DefaultEndpointsProtocol=${protocol};AccountName=${AZURITE_ACCOUNT_NAME};AccountKey=${AZURITE_ACCOUNT_KEY};BlobEndpoint=${endpoint};`;
 }
 
-/** Resolves once anything answers HTTP on the port (an unauthenticated request gets a 4xx, which is enough). */
-function probe(port: number): Promise<boolean> {
+interface Tls {
+  dir: string;
+  certPath: string;
+  keyPath: string;
+  cert: string;
+}
+
+/**
+ * A self-signed certificate for 127.0.0.1 and localhost, made with the system's openssl (Debian has it;
+ * Node has no X.509 writer). It is its own CA, so trusting it as `ca` is enough.
+ */
+async function makeCertificate(): Promise<Tls> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'stratus-azurite-tls-'));
+  const certPath = path.join(dir, 'cert.pem');
+  const keyPath = path.join(dir, 'key.pem');
+  try {
+    await promisify(execFile)('openssl', [
+      'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '2',
+      '-subj', '/CN=localhost', '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost',
+      '-keyout', keyPath, '-out', certPath,
+    ]);
+    return { dir, certPath, keyPath, cert: await readFile(certPath, 'utf8') };
+  } catch (err) {
+    await rm(dir, { recursive: true, force: true });
+    throw new Error(`Could not make a self-signed certificate with openssl: ${(err as Error).message}`);
+  }
+}
+
+/** Resolves once anything answers HTTP(S) on the port (an unauthenticated request gets a 4xx, which is enough). */
+function probe(port: number, ca: string | undefined): Promise<boolean> {
   return new Promise((resolve) => {
-    const req = http.get({ host: HOST, port, path: `/${AZURITE_ACCOUNT_NAME}?comp=list`, timeout: 1_000 }, (res) => {
+    const options = { host: HOST, port, path: `/${AZURITE_ACCOUNT_NAME}?comp=list`, timeout: 1_000 };
+    const onResponse = (res: http.IncomingMessage) => {
       res.resume();
       resolve(true);
-    });
+    };
+    const req = ca === undefined ? http.get(options, onResponse) : https.get({ ...options, ca }, onResponse);
     req.on('timeout', () => req.destroy());
     req.on('error', () => resolve(false));
   });
@@ -95,11 +141,13 @@ function waitForExit(child: ChildProcess, ms: number): Promise<boolean> {
 
 class EarlyExit extends Error {}
 
-async function launch(location: string | undefined): Promise<{ child: ChildProcess; port: number }> {
+async function launch(location: string | undefined, tls: Tls | undefined): Promise<{ child: ChildProcess; port: number }> {
   const port = await freePort();
   const main = path.join(repoRoot, 'node_modules/azurite/dist/src/blob/main.js');
   const persistence = location === undefined ? ['--inMemoryPersistence'] : ['--location', location];
-  const args = [`--import=${EXIT_WITH_PARENT}`, main, '--blobHost', HOST, '--blobPort', String(port), ...persistence, '--silent', '--disableTelemetry', '--skipApiVersionCheck'];
+  const oauth = tls === undefined ? [] : ['--oauth', 'basic', '--cert', tls.certPath, '--key', tls.keyPath];
+  const args = [`--import=${EXIT_WITH_PARENT}`, main, '--blobHost', HOST, '--blobPort', String(port), ...persistence, ...oauth,
+    '--silent', '--disableTelemetry', '--skipApiVersionCheck'];
   // cwd is a scratch directory so that nothing Azurite might write lands in the repository.
   const child = spawn(process.execPath, args, { cwd: tmpdir(), stdio: ['pipe', 'pipe', 'pipe'] });
   live.add(child);
@@ -118,36 +166,43 @@ async function launch(location: string | undefined): Promise<{ child: ChildProce
   const deadline = Date.now() + READY_TIMEOUT_MS;
   while (Date.now() < deadline) {
     if (exited) throw new EarlyExit(`Azurite exited during startup on port ${port} (code ${child.exitCode}):\n${output}`);
-    if (await probe(port)) return { child, port };
+    if (await probe(port, tls?.cert)) return { child, port };
     await new Promise((r) => setTimeout(r, 100));
   }
   child.kill('SIGKILL');
   throw new Error(`Azurite did not answer on port ${port} within ${READY_TIMEOUT_MS} ms:\n${output}`);
 }
 
-export async function startAzurite(opts: AzuriteOptions = {}): Promise<AzuriteInstance> {
+export function startAzurite(opts: AzuriteOptions & { oauth: true }): Promise<OAuthAzuriteInstance>;
+export function startAzurite(opts?: AzuriteOptions): Promise<AzuriteInstance>;
+export async function startAzurite(opts: AzuriteOptions = {}): Promise<AzuriteInstance | OAuthAzuriteInstance> {
+  const tls = opts.oauth === true ? await makeCertificate() : undefined;
   let location = opts.location;
   let scratch: string | undefined;
   if (location === undefined && opts.inMemory === false) {
     scratch = await mkdtemp(path.join(tmpdir(), 'stratus-azurite-'));
     location = scratch;
   }
+  const cleanUp = async () => {
+    if (scratch !== undefined) await rm(scratch, { recursive: true, force: true });
+    if (tls !== undefined) await rm(tls.dir, { recursive: true, force: true });
+  };
   let started: { child: ChildProcess; port: number } | undefined;
   for (let attempt = 1; started === undefined; attempt++) {
     try {
-      started = await launch(location);
+      started = await launch(location, tls);
     } catch (err) {
       // Another process may take the probed port between our bind and Azurite's: try a new one.
       if (!(err instanceof EarlyExit) || attempt >= START_ATTEMPTS) {
-        if (scratch !== undefined) await rm(scratch, { recursive: true, force: true });
+        await cleanUp();
         throw err;
       }
     }
   }
   const { child, port } = started;
-  const endpoint = `http://${HOST}:${port}/${AZURITE_ACCOUNT_NAME}`;
+  const endpoint = `${tls === undefined ? 'http' : 'https'}://${HOST}:${port}/${AZURITE_ACCOUNT_NAME}`;
   let stopping: Promise<void> | undefined;
-  return {
+  const instance: AzuriteInstance = {
     endpoint,
     connectionString: azuriteConnectionString(endpoint),
     accountName: AZURITE_ACCOUNT_NAME,
@@ -156,15 +211,18 @@ export async function startAzurite(opts: AzuriteOptions = {}): Promise<AzuriteIn
     pid: child.pid ?? -1,
     stop() {
       stopping ??= (async () => {
-        child.kill('SIGTERM');
+        // A graceful stop waits for clients' keep-alive sockets to time out (about 5 s); only a
+        // caller's --location holds data worth that wait.
+        child.kill(opts.location === undefined ? 'SIGKILL' : 'SIGTERM');
         if (!(await waitForExit(child, STOP_GRACE_MS))) {
           child.kill('SIGKILL');
           await waitForExit(child, STOP_GRACE_MS);
         }
         live.delete(child);
-        if (scratch !== undefined) await rm(scratch, { recursive: true, force: true });
+        await cleanUp();
       })();
       return stopping;
     },
   };
+  return tls === undefined ? instance : { ...instance, ca: tls.cert, pipelineOptions: { tlsOptions: { ca: tls.cert } } };
 }

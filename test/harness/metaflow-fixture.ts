@@ -146,11 +146,13 @@ export interface LoadedFixture {
   manifest: Manifest;
 }
 
-export async function loadMetaflowFixture(connectionString: string, opts: { container?: string } = {}): Promise<LoadedFixture> {
+/** `service` is a connection string, or a client built for cases a connection string cannot express (a private CA). */
+export async function loadMetaflowFixture(service: string | BlobServiceClient, opts: { container?: string } = {}): Promise<LoadedFixture> {
   const [manifest, blobs] = await Promise.all([readManifest(), readFixtureBlobs()]);
   checkAgainstManifest(manifest, blobs);
   const container = opts.container ?? manifest.container;
-  const client = BlobServiceClient.fromConnectionString(connectionString).getContainerClient(container);
+  const serviceClient = typeof service === 'string' ? BlobServiceClient.fromConnectionString(service) : service;
+  const client = serviceClient.getContainerClient(container);
   await client.createIfNotExists();
   await runLimited(manifest.blobs, UPLOAD_CONCURRENCY, async (blob) => {
     const body = blobs.get(blob.name) ?? Buffer.alloc(0);

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createRouter, type Handlers } from '../../electron/ipc/router.js';
-import { CHANNELS, type ArgsOf, type Channel } from '../../shared/contract.js';
+import { CHANNELS, type ArgsOf, type Channel, type WorkspaceInfo } from '../../shared/contract.js';
 
 // Every IPC channel, fed what a compromised renderer or a hostile browser tab could send. The router
 // must answer INVALID_ARGUMENT / UNKNOWN_CHANNEL and never run a handler. The handlers here are spies
@@ -15,53 +15,79 @@ interface Call {
 
 const calls: Call[] = [];
 
+const SPY_ID = '00000000-0000-4000-8000-000000000000';
+const SPY_INFO: WorkspaceInfo = { id: SPY_ID, kind: 'azure', sysroot: 'spy', endpoint: 'spy', authMethod: 'spy' };
+
+/** Records the call and answers with a result that passes the channel's result schema. */
+function spy<T>(channel: Channel, args: unknown, result: T): Promise<T> {
+  calls.push({ channel, args });
+  return Promise.resolve(result);
+}
+
 const handlers: Handlers = {
-  'workspace.defaults': (args) => {
-    calls.push({ channel: 'workspace.defaults', args });
-    return Promise.resolve({});
-  },
-  'workspace.open': (args) => {
-    calls.push({ channel: 'workspace.open', args });
-    return Promise.resolve({
-      id: '00000000-0000-4000-8000-000000000000',
-      sysroot: args.sysroot,
-      container: 'spy',
-      prefix: '',
-      endpoint: args.endpoint,
-      authMethod: 'spy',
-    });
-  },
-  'metaflow.list': (args) => {
-    calls.push({ channel: 'metaflow.list', args });
-    return Promise.resolve({ level: 'flows', entries: [] });
-  },
+  'workspace.defaults': (args) => spy('workspace.defaults', args, {}),
+  'workspace.open': (args) => spy('workspace.open', args, SPY_INFO),
+  'workspace.list': (args) => spy('workspace.list', args, { workspaces: [], secretsPersisted: false }),
+  'workspace.save': (args) => spy('workspace.save', args, { id: args.id ?? SPY_ID, config: args.config, hasSecret: args.secret !== undefined }),
+  'workspace.remove': (args) => spy('workspace.remove', args, { removed: true }),
+  'workspace.connect': (args) => spy('workspace.connect', args, SPY_INFO),
+  'workspace.import': (args) => spy('workspace.import', args, { candidates: [] }),
+  'settings.get': (args) => spy('settings.get', args, { debugLogging: false }),
+  'settings.set': (args) => spy('settings.set', args, args),
+  'metaflow.list': (args) => spy('metaflow.list', args, { level: 'flows', entries: [] }),
 };
 
 const router = createRouter(handlers);
 
 const WORKSPACE_ID = '6f1c2a8e-8a51-4c1e-9b7a-3c1d2e4f5a6b';
 const MB = 1 << 20;
+const SYSROOT = 'metaflow-fixture/ds';
+const ENDPOINT = 'https://acct.blob.core.windows.net';
+const CONNECTION_STRING = 'AccountName=acct;AccountKey=a2V5';
 
-/** Valid arguments for each channel; every key is required unless listed in `optional`. */
+/** Valid arguments for each channel; every key is required unless its dotted path is listed in `optional`. */
 interface Baseline<C extends Channel> {
   args: ArgsOf<C>;
   optional?: string[];
 }
 
 // A mapped type, so a channel added to the contract fails to compile here until it has baselines.
+// Together the baselines hold every field of every argument shape, each credential and workspace kind.
 const BASELINES: { [C in Channel]: Baseline<C>[] } = {
   'workspace.defaults': [{ args: {} }],
   'workspace.open': [
-    { args: { sysroot: 'metaflow-fixture/ds', endpoint: 'http://127.0.0.1:10000/devstoreaccount1', credential: { kind: 'environment' } } },
+    // Azure, with `kind` left out as older callers do.
+    { args: { sysroot: SYSROOT, endpoint: 'http://127.0.0.1:10000/devstoreaccount1', credential: { kind: 'environment' } } },
+    {
+      args: { kind: 'azure', sysroot: 'metaflow-fixture', endpoint: ENDPOINT, credential: { kind: 'connectionString', connectionString: CONNECTION_STRING }, cardRoot: 'metaflow-fixture/cards' },
+      optional: ['kind', 'cardRoot'],
+    },
+    { args: { sysroot: 'abc/a/b', endpoint: `${ENDPOINT}/`, credential: { kind: 'accountKey', accountKey: 'a2V5' } } },
+    { args: { kind: 'azure', sysroot: SYSROOT, endpoint: ENDPOINT, credential: { kind: 'sas', sas: 'sv=2024-11-04&sp=rl&se=2030-01-01T00%3A00%3A00Z&sig=c2ln' } }, optional: ['kind'] },
+    { args: { sysroot: SYSROOT, endpoint: ENDPOINT, credential: { kind: 'identity', tenantId: 'contoso.onmicrosoft.com' } }, optional: ['credential.tenantId'] },
+    { args: { kind: 'local', path: '/home/ds/work' } },
+    { args: { kind: 'local', path: 'C:\\Users\\ds\\work' } },
+  ],
+  'workspace.list': [{ args: {} }],
+  'workspace.save': [
     {
       args: {
-        sysroot: 'metaflow-fixture',
-        endpoint: 'https://acct.blob.core.windows.net',
-        credential: { kind: 'connectionString', connectionString: 'AccountName=acct;AccountKey=a2V5' },
+        config: { kind: 'azure', name: 'Prod', sysroot: SYSROOT, endpoint: ENDPOINT, auth: 'connectionString', cardRoot: 'metaflow-fixture/cards', mlflowTrackingUri: 'https://mlflow.example.com' },
+        secret: CONNECTION_STRING,
       },
+      optional: ['config.cardRoot', 'config.mlflowTrackingUri', 'secret'],
     },
-    { args: { sysroot: 'abc/a/b', endpoint: 'https://acct.blob.core.windows.net/', credential: { kind: 'accountKey', accountKey: 'a2V5' } } },
+    {
+      args: { id: WORKSPACE_ID, config: { kind: 'azure', name: 'Dev', sysroot: SYSROOT, endpoint: ENDPOINT, auth: 'identity', tenantId: 'contoso.onmicrosoft.com' } },
+      optional: ['id', 'config.tenantId'],
+    },
+    { args: { config: { kind: 'local', name: 'Laptop', path: '/home/ds/work', mlflowTrackingUri: 'http://127.0.0.1:5000' } }, optional: ['config.mlflowTrackingUri'] },
   ],
+  'workspace.remove': [{ args: { id: WORKSPACE_ID } }],
+  'workspace.connect': [{ args: { id: WORKSPACE_ID } }],
+  'workspace.import': [{ args: {} }],
+  'settings.get': [{ args: {} }],
+  'settings.set': [{ args: { debugLogging: true } }, { args: { debugLogging: false } }],
   'metaflow.list': [
     { args: { workspaceId: WORKSPACE_ID } },
     { args: { workspaceId: WORKSPACE_ID, flow: 'RetryFlow', run: '1795327214776270', step: 'flaky', task: '2' }, optional: ['task'] },
@@ -71,6 +97,9 @@ const BASELINES: { [C in Channel]: Baseline<C>[] } = {
 const CONTROL = ['\u0000', '\n', '\r\n', '\t', '\u001b[31m', '\u007f'];
 const HUGE = 'a'.repeat(MB);
 const HUGE_TRAVERSAL = '../'.repeat(Math.ceil(MB / 3));
+
+/** Discriminator values: real kinds of other shapes must not pass as this one's (the valid one is left out). */
+const KIND_CONFUSIONS = ['azure', 'local', 'sas', 'Environment', 'AZURE', 'Local', 'token', '__proto__', 'constructor', 'toString'];
 
 /** Hostile strings per field, each invalid for that field whatever else the arguments hold. */
 function hostileStrings(field: string, valid: string): string[] {
@@ -84,8 +113,10 @@ function hostileStrings(field: string, valid: string): string[] {
     case 'task':
       return [...common, ...segment, 'x'.repeat(257)];
     case 'workspaceId':
+    case 'id':
       return [...common, ...segment, 'not-a-uuid', `${valid}x`, `${valid}/../x`];
     case 'sysroot':
+    case 'cardRoot':
       return [
         ...common,
         '.',
@@ -117,11 +148,38 @@ function hostileStrings(field: string, valid: string): string[] {
         `http://127.0.0.1:10000/${'a'.repeat(2100)}`,
       ];
     case 'kind':
-      return [...common, 'Environment', 'sas', 'token', '__proto__', 'constructor', 'toString'];
+      return [...common, ...KIND_CONFUSIONS.filter((k) => k !== valid)];
+    case 'auth':
+      return [...common, 'Environment', 'sharedKey', 'bearer', 'none', 'azure', 'local', '__proto__', 'constructor', 'toString'];
+    case 'path':
+      return [
+        ...common,
+        'relative',
+        'work/.metaflow',
+        '.',
+        '..',
+        './x',
+        '../x',
+        '~',
+        '~/work',
+        'C:',
+        'C:relative',
+        '\\single-backslash',
+        'file:///etc/passwd',
+        `/${'a'.repeat(4096)}`,
+      ];
+    case 'name':
+      return [...common, 'x'.repeat(101)];
+    case 'tenantId':
+      return [...common, 'has space', 'contoso.onmicrosoft.com/x', '../x', 'a@b', 'tenant?x=1', 'ünïcode', 'x'.repeat(101)];
     case 'connectionString':
+    case 'mlflowTrackingUri':
       return [...common, 'x'.repeat(4097)];
     case 'accountKey':
       return [...common, 'x'.repeat(513)];
+    case 'sas':
+    case 'secret':
+      return [...common, 'x'.repeat(8193)];
     default:
       throw new Error(`No hostile strings for the field "${field}": add them when the contract gains a field.`);
   }
@@ -187,10 +245,20 @@ function* objectNodes(value: unknown, path: string[] = []): Generator<{ path: st
   for (const [key, child] of Object.entries(value)) yield* objectNodes(child, [...path, key]);
 }
 
-function* stringLeaves(value: unknown, path: string[] = []): Generator<{ path: string[]; leaf: string }> {
-  if (typeof value === 'string') yield { path, leaf: value };
-  else if (isPlain(value)) for (const [key, child] of Object.entries(value)) yield* stringLeaves(child, [...path, key]);
+function* leaves(value: unknown, path: string[] = []): Generator<{ path: string[]; leaf: string | boolean }> {
+  if (typeof value === 'string' || typeof value === 'boolean') yield { path, leaf: value };
+  else if (isPlain(value)) for (const [key, child] of Object.entries(value)) yield* leaves(child, [...path, key]);
 }
+
+/** Everything a boolean flag must refuse: no coercion of strings or numbers. */
+const NOT_BOOLEANS: [string, unknown][] = [
+  ...WRONG_TYPES.filter(([, value]) => typeof value !== 'boolean'),
+  ['the string "true"', 'true'],
+  ['the string "false"', 'false'],
+  ['an empty string', ''],
+  ['1', 1],
+  ['0', 0],
+];
 
 function hostileCases(channel: Channel, baseline: Baseline<Channel>, index: number): Case[] {
   const base: unknown = baseline.args;
@@ -220,8 +288,12 @@ function hostileCases(channel: Channel, baseline: Baseline<Channel>, index: numb
       add(`${field} only inside "__proto__"`, replaceAt(base, path, withOwnProto(without(node, key), { [key]: node[key] })));
     }
   }
-  for (const { path, leaf } of stringLeaves(base)) {
+  for (const { path, leaf } of leaves(base)) {
     const field = path.join('.');
+    if (typeof leaf === 'boolean') {
+      for (const [name, value] of NOT_BOOLEANS) add(`${field} = ${name}`, replaceAt(base, path, value));
+      continue;
+    }
     for (const [name, value] of WRONG_TYPES) add(`${field} = ${name}`, replaceAt(base, path, value));
     for (const value of hostileStrings(path[path.length - 1], leaf)) add(`${field} = ${show(value)}`, replaceAt(base, path, value));
   }
@@ -238,6 +310,36 @@ const METAFLOW_PATH_GAPS: Plain[] = [
   { run: '1', step: 'start', task: '1' },
 ];
 
+const AZURE_OPEN = { sysroot: SYSROOT, endpoint: ENDPOINT, credential: { kind: 'environment' } };
+const AZURE_CONFIG = { kind: 'azure', name: 'Prod', sysroot: SYSROOT, endpoint: ENDPOINT, auth: 'environment' };
+const LOCAL_CONFIG = { kind: 'local', name: 'Laptop', path: '/home/ds/work' };
+
+/** Fields of one shape smuggled into another: the unions must not mix their members. */
+const MIXED_SHAPES: [Channel, string, unknown][] = [
+  ['workspace.open', 'a local workspace with a sysroot', { kind: 'local', path: '/x', sysroot: SYSROOT }],
+  ['workspace.open', 'a local workspace with a credential', { kind: 'local', path: '/x', credential: { kind: 'environment' } }],
+  ['workspace.open', 'a local workspace without its kind', { path: '/x' }],
+  ['workspace.open', 'an Azure kind with only a path', { kind: 'azure', path: '/x' }],
+  ['workspace.open', 'an Azure workspace with a path', { ...AZURE_OPEN, path: '/x' }],
+  ['workspace.open', 'an Azure workspace with kind "local"', { ...AZURE_OPEN, kind: 'local' }],
+  ['workspace.open', 'both shapes at once', { ...AZURE_OPEN, kind: 'local', path: '/x' }],
+  ['workspace.open', 'a connection string credential holding an account key', { ...AZURE_OPEN, credential: { kind: 'connectionString', accountKey: 'a2V5' } }],
+  ['workspace.open', 'a SAS credential holding a connection string', { ...AZURE_OPEN, credential: { kind: 'sas', connectionString: CONNECTION_STRING } }],
+  ['workspace.open', 'an environment credential carrying a secret', { ...AZURE_OPEN, credential: { kind: 'environment', connectionString: CONNECTION_STRING } }],
+  ['workspace.open', 'an identity credential carrying a SAS', { ...AZURE_OPEN, credential: { kind: 'identity', sas: 'sig=x' } }],
+  ['workspace.open', 'a credential without a kind', { ...AZURE_OPEN, credential: { connectionString: CONNECTION_STRING } }],
+  ['workspace.save', 'a local config with an auth method', { config: { ...LOCAL_CONFIG, auth: 'environment' } }],
+  ['workspace.save', 'a local config with a sysroot', { config: { ...LOCAL_CONFIG, sysroot: SYSROOT } }],
+  ['workspace.save', 'an Azure config with a path', { config: { ...AZURE_CONFIG, path: '/x' } }],
+  ['workspace.save', 'an Azure config with a credential object', { config: { ...AZURE_CONFIG, credential: { kind: 'environment' } } }],
+  ['workspace.save', 'a secret inside the config', { config: { ...AZURE_CONFIG, secret: CONNECTION_STRING } }],
+  ['workspace.save', 'a config without a kind', { config: { name: 'Prod', sysroot: SYSROOT, endpoint: ENDPOINT, auth: 'environment' } }],
+  ['workspace.save', 'a forged hasSecret', { config: AZURE_CONFIG, hasSecret: true }],
+  ['workspace.save', 'a workspace-open input in place of a config', { config: AZURE_OPEN }],
+  ['workspace.connect', 'a workspace-open input in place of an id', { id: WORKSPACE_ID, ...AZURE_OPEN }],
+  ['settings.set', 'no settings at all', {}],
+];
+
 const INVALID_ARGUMENT_CASES: Case[] = [
   ...CHANNELS.flatMap((channel) => BASELINES[channel].map((b, i) => hostileCases(channel, b as Baseline<Channel>, i)).flat()),
   ...METAFLOW_PATH_GAPS.map((gap) => ({
@@ -245,6 +347,7 @@ const INVALID_ARGUMENT_CASES: Case[] = [
     channel: 'metaflow.list',
     args: { workspaceId: WORKSPACE_ID, ...gap },
   })),
+  ...MIXED_SHAPES.map(([channel, what, args]) => ({ label: `${channel}: ${what}`, channel, args })),
 ];
 
 /** Names that exist on every object's prototype chain, or look like a channel but are not one. */
@@ -252,7 +355,26 @@ const UNKNOWN_CHANNELS: [string, unknown][] = [
   ...['constructor', '__proto__', 'toString', 'valueOf', 'hasOwnProperty', 'isPrototypeOf', '__defineGetter__', 'prototype'].map(
     (name): [string, unknown] => [JSON.stringify(name), name],
   ),
-  ...['', ' ', 'workspace', 'workspace.', 'workspace.open ', ' workspace.open', 'Workspace.Open', 'WORKSPACE.OPEN', 'workspace.open\u0000', 'workspace/open', 'metaflow.list/../workspace.open', 'workspace.open.constructor'].map(
+  ...[
+    '',
+    ' ',
+    'workspace',
+    'workspace.',
+    'workspace.open ',
+    ' workspace.open',
+    'Workspace.Open',
+    'WORKSPACE.OPEN',
+    'workspace.open\u0000',
+    'workspace/open',
+    'metaflow.list/../workspace.open',
+    'workspace.open.constructor',
+    'settings',
+    'settings.set\n',
+    'Settings.Set',
+    'workspace.save.secret',
+    'workspace.secrets',
+    'workspace.list/../settings.set',
+  ].map(
     (name): [string, unknown] => [JSON.stringify(name), name],
   ),
   ['a 1 MB name', HUGE],

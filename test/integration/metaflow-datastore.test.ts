@@ -1,10 +1,19 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { BlobServiceClient } from '@azure/storage-blob';
+import {
+  AccountSASPermissions,
+  AccountSASResourceTypes,
+  AccountSASServices,
+  BlobServiceClient,
+  ContainerSASPermissions,
+  generateAccountSASQueryParameters,
+  generateBlobSASQueryParameters,
+  StorageSharedKeyCredential,
+} from '@azure/storage-blob';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createServices, type Services } from '../../electron/services.js';
 import { MetaflowListing, WorkspaceInfo, type CredentialInput } from '../../shared/contract.js';
 import type { StratusErrorShape } from '../../shared/errors.js';
-import { AZURITE_ACCOUNT_KEY, azuriteConnectionString, freePort } from '../harness/azurite.js';
+import { AZURITE_ACCOUNT_KEY, AZURITE_ACCOUNT_NAME, azuriteConnectionString, freePort } from '../harness/azurite.js';
 import { readFixtureBlobs, readManifest, type Manifest } from '../harness/metaflow-fixture.js';
 
 // The Metaflow browser against Azurite holding what Metaflow really wrote, through the same router
@@ -109,14 +118,23 @@ describe('Metaflow datastore over Azurite (shared fixture)', () => {
   beforeAll(async () => {
     [manifest, fixtureBlobs] = await Promise.all([readManifest(), readFixtureBlobs()]);
     tree = expectedTree(manifest);
-    services = createServices({ AZURE_STORAGE_CONNECTION_STRING: connectionString });
+    services = createServices({ env: { AZURE_STORAGE_CONNECTION_STRING: connectionString } });
     const info = await openOk(services, { kind: 'environment' });
     workspaceId = info.id;
   });
 
   it('opens the workspace from the environment connection string', async () => {
     const info = await openOk(services, { kind: 'environment' });
-    expect(info).toMatchObject({ sysroot, container, prefix, endpoint });
+    expect(info).toEqual({
+      id: info.id,
+      kind: 'azure',
+      sysroot,
+      endpoint,
+      // Metaflow's default card root when METAFLOW_CARD_AZUREROOT is not set.
+      cardRoot: `${sysroot}/mf.cards`,
+      authMethod: 'AZURE_STORAGE_CONNECTION_STRING',
+      principal: `account ${AZURITE_ACCOUNT_NAME}`,
+    });
   });
 
   it('lists every flow in the fixture', async () => {
@@ -234,7 +252,7 @@ describe('Metaflow datastore over Azurite (shared fixture)', () => {
 });
 
 describe('connecting with each kind of credential', () => {
-  const bare = () => createServices({});
+  const bare = () => createServices({ env: {} });
 
   it('connects with an explicit connection string', async () => {
     const services = bare();
@@ -271,9 +289,136 @@ describe('connecting with each kind of credential', () => {
   it.each<[string, () => Services, CredentialInput]>([
     ['an explicit account key', bare, { kind: 'accountKey', accountKey: wrongKey }],
     ['an explicit connection string', bare, { kind: 'connectionString', connectionString: wrongConnectionString }],
-    ['the environment connection string', () => createServices({ AZURE_STORAGE_CONNECTION_STRING: wrongConnectionString }), { kind: 'environment' }],
+    ['the environment connection string', () => createServices({ env: { AZURE_STORAGE_CONNECTION_STRING: wrongConnectionString } }), { kind: 'environment' }],
   ])('reports AUTH_FAILED for a wrong account key in %s', async (_label, make, credential) => {
     expectError(await open(make(), credential), 'AUTH_FAILED');
+  });
+});
+
+describe('connecting with a SAS', () => {
+  const key = new StorageSharedKeyCredential(AZURITE_ACCOUNT_NAME, AZURITE_ACCOUNT_KEY);
+  const inAnHour = () => new Date(Date.now() + 3_600_000);
+  let tree: Tree;
+  /** One real task of the fixture, to prove the SAS also reads blobs (its data.json), not only lists. */
+  let task: Required<ListPath>;
+
+  function accountSas(permissions: string, expiresOn = inAnHour()): string {
+    return generateAccountSASQueryParameters(
+      {
+        services: AccountSASServices.parse('b').toString(),
+        resourceTypes: AccountSASResourceTypes.parse('sco').toString(),
+        permissions: AccountSASPermissions.parse(permissions),
+        expiresOn,
+      },
+      key,
+    ).toString();
+  }
+
+  function containerSas(permissions: string, containerName = container, expiresOn = inAnHour()): string {
+    return generateBlobSASQueryParameters({ containerName, permissions: ContainerSASPermissions.parse(permissions), expiresOn }, key).toString();
+  }
+
+  function signatureOf(token: string): string {
+    const sig = new URLSearchParams(token).get('sig');
+    if (!sig) throw new Error(`no sig in ${token}`);
+    return sig;
+  }
+
+  /** Neither the signature nor its URL-encoded form is anywhere in what the renderer receives. */
+  function expectNoSignature(value: unknown, token: string): void {
+    const text = JSON.stringify(value);
+    expect(text).not.toContain(signatureOf(token));
+    expect(text).not.toContain(encodeURIComponent(signatureOf(token)));
+  }
+
+  async function listAs(services: Services, workspaceId: string, path: ListPath): Promise<Reply> {
+    return services.router.dispatch('metaflow.list', { workspaceId, ...path });
+  }
+
+  beforeAll(async () => {
+    tree = expectedTree(await readManifest());
+    const [flow, runs] = [...tree][0];
+    const [run, steps] = [...runs][0];
+    const [step, tasks] = [...steps][0];
+    task = { flow, run, step, task: [...tasks.keys()][0] };
+  });
+
+  it.each<[string, () => { token: string; sas: string }]>([
+    ['an account SAS token', () => ({ token: accountSas('rl'), sas: '' })],
+    ['a container SAS token', () => ({ token: containerSas('rl'), sas: '' })],
+    ['a "?"-prefixed container SAS token', () => ({ token: containerSas('rl'), sas: '?' })],
+    ['an account SAS URL', () => ({ token: accountSas('rl'), sas: `${endpoint}?` })],
+    ['a container SAS URL', () => ({ token: containerSas('rl'), sas: `${endpoint}/${container}?` })],
+  ])('connects with %s, lists and reads, and shows its permissions and expiry but never its signature', async (_label, make) => {
+    const made = make();
+    const services = createServices({ env: {} });
+    const info = await openOk(services, { kind: 'sas', sas: `${made.sas}${made.token}` });
+    const expiry = new URLSearchParams(made.token).get('se');
+    expect(info).toMatchObject({ kind: 'azure', sysroot, endpoint, authMethod: 'SAS', principal: `SAS, permissions rl, expires ${expiry}` });
+    expectNoSignature(info, made.token);
+
+    const flows = await listAs(services, info.id, {});
+    if (!flows.ok) throw new Error(flows.error.message);
+    expect(sorted(MetaflowListing.parse(flows.value).entries.map((e) => e.name))).toEqual(sorted(tree.keys()));
+    const artifacts = await listAs(services, info.id, task);
+    if (!artifacts.ok) throw new Error(artifacts.error.message);
+    expect(MetaflowListing.parse(artifacts.value).level).toBe('artifacts');
+  });
+
+  it('connects with a SAS inside a connection string', async () => {
+    const token = containerSas('rl');
+    const info = await openOk(createServices({ env: {} }), {
+      kind: 'connectionString',
+      connectionString: `BlobEndpoint=${endpoint};SharedAccessSignature=${token}`,
+    });
+    expect(info).toMatchObject({ authMethod: 'connection string (SAS)', principal: expect.stringMatching(/^SAS, permissions rl, expires /) });
+    expectNoSignature(info, token);
+  });
+
+  it.each<[string, () => string]>([
+    ['a read-only container SAS', () => containerSas('r')],
+    ['a read-only account SAS', () => accountSas('r')],
+  ])('refuses %s (no list permission) with a clear FORBIDDEN', async (_label, make) => {
+    const token = make();
+    const error = expectError(await open(createServices({ env: {} }), { kind: 'sas', sas: token }), 'FORBIDDEN');
+    expect(error.message).toMatch(/The SAS does not allow this on container "[^"]+" at /);
+    expect(error.hint).toMatch(/read and list permissions/);
+    expectNoSignature(error, token);
+  });
+
+  it('lists with a list-only SAS but reports FORBIDDEN when it must read a blob', async () => {
+    const services = createServices({ env: {} });
+    const info = await openOk(services, { kind: 'sas', sas: containerSas('l') });
+    expect(info.principal).toMatch(/^SAS, permissions l, /);
+    expect((await listAs(services, info.id, {})).ok).toBe(true);
+    const error = expectError(await listAs(services, info.id, task), 'FORBIDDEN');
+    expect(error.message).toMatch(/The SAS does not allow this/);
+  });
+
+  it('refuses an expired SAS with a hint about expiry', async () => {
+    const token = containerSas('rl', container, new Date(Date.now() - 3_600_000));
+    const reply = await open(createServices({ env: {} }), { kind: 'sas', sas: token });
+    if (reply.ok) throw new Error('an expired SAS was accepted');
+    // The expiry is read from the SAS itself, before any request, so the message names it.
+    expect(reply.error.code).toBe('AUTH_FAILED');
+    expect(reply.error.message).toMatch(/The SAS expired at \d{4}-\d\d-\d\dT/);
+    expect(reply.error.hint).toMatch(/new SAS/);
+    expectNoSignature(reply, token);
+  });
+
+  it('refuses a SAS signed for another container', async () => {
+    const token = containerSas('rl', `other-${randomUUID().slice(0, 8)}`);
+    const reply = await open(createServices({ env: {} }), { kind: 'sas', sas: token });
+    expect(reply.ok).toBe(false);
+    if (!reply.ok) expect(['AUTH_FAILED', 'FORBIDDEN']).toContain(reply.error.code);
+    expectNoSignature(reply, token);
+  });
+
+  it('refuses a SAS without a signature with INVALID_ARGUMENT, before any request', async () => {
+    const unsigned = new URLSearchParams(containerSas('rl'));
+    unsigned.delete('sig');
+    const error = expectError(await open(createServices({ env: {} }), { kind: 'sas', sas: unsigned.toString() }), 'INVALID_ARGUMENT');
+    expect(error.message).toMatch(/no signature/);
   });
 });
 
@@ -294,7 +439,7 @@ describe('a task whose data.json is corrupt', () => {
   beforeAll(async () => {
     await client.create();
     for (const [name, text] of Object.entries(broken)) await client.getBlockBlobClient(name).upload(text, Buffer.byteLength(text));
-    services = createServices({ AZURE_STORAGE_CONNECTION_STRING: connectionString });
+    services = createServices({ env: { AZURE_STORAGE_CONNECTION_STRING: connectionString } });
     workspaceId = (await openOk(services, { kind: 'environment' }, { sysroot: `${corruptContainer}/ds` })).id;
   });
 

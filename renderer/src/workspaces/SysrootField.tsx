@@ -26,7 +26,7 @@ export function SysrootField({ value, check, onChange }: Props) {
       <div id="sysroot-help">
         {check.ok ? (
           <p className="field__help">
-            Container <code>{check.value.container}</code>
+            Metaflow’s <code>METAFLOW_DATASTORE_SYSROOT_AZURE</code>: container <code>{check.value.container}</code>
             {check.value.prefix !== '' && <>, prefix <code>{check.value.prefix}/</code></>}
           </p>
         ) : (

@@ -1,0 +1,190 @@
+import {
+  CredentialInput,
+  Endpoint,
+  LocalPath,
+  TrackingUri,
+  WorkspaceName,
+  type AuthKind,
+  type ImportedWorkspace,
+  type WorkspaceConfig,
+  type WorkspaceDefaults,
+  type WorkspaceInput,
+} from '../../../shared/contract.js';
+import { checkSysroot, type SysrootCheck } from '../../../shared/sysroot.js';
+import { needsSecret, SECRET_NOUN } from './auth.js';
+
+// The workspace form as typed, and what it amounts to: field messages from the contract's own
+// schemas (so the form and main agree), and the save / open arguments once they are valid.
+
+export interface WorkspaceDraft {
+  name: string;
+  kind: 'azure' | 'local';
+  sysroot: string;
+  endpoint: string;
+  /** '' means Metaflow's default, `<sysroot>/mf.cards`. */
+  cardRoot: string;
+  mlflowTrackingUri: string;
+  auth: AuthKind;
+  /** The connection string, account key or SAS of the chosen method; '' on edit keeps the stored one. */
+  secret: string;
+  tenantId: string;
+  path: string;
+}
+
+const EMPTY: WorkspaceDraft = {
+  name: '',
+  kind: 'azure',
+  sysroot: '',
+  endpoint: '',
+  cardRoot: '',
+  mlflowTrackingUri: '',
+  // Always usable: an environment key when main has one, else DefaultAzureCredential as Metaflow uses.
+  auth: 'environment',
+  secret: '',
+  tenantId: '',
+  path: '',
+};
+
+export function draftFromDefaults(defaults: WorkspaceDefaults): WorkspaceDraft {
+  return { ...EMPTY, sysroot: defaults.sysroot ?? '', endpoint: defaults.endpoint ?? '' };
+}
+
+export function draftFromImport(candidate: ImportedWorkspace): WorkspaceDraft {
+  return {
+    ...EMPTY,
+    name: candidate.source === 'environment' ? 'Environment' : candidate.source,
+    sysroot: candidate.sysroot ?? '',
+    endpoint: candidate.endpoint ?? '',
+    cardRoot: candidate.cardRoot ?? '',
+    mlflowTrackingUri: candidate.mlflowTrackingUri ?? '',
+  };
+}
+
+export function draftFromSaved(config: WorkspaceConfig): WorkspaceDraft {
+  const common = { ...EMPTY, name: config.name, mlflowTrackingUri: config.mlflowTrackingUri ?? '' };
+  if (config.kind === 'local') return { ...common, kind: 'local', path: config.path };
+  return {
+    ...common,
+    sysroot: config.sysroot,
+    endpoint: config.endpoint,
+    cardRoot: config.cardRoot ?? '',
+    auth: config.auth,
+    tenantId: config.tenantId ?? '',
+  };
+}
+
+/** The saved workspace being edited, as far as its secret goes. */
+export interface StoredSecret {
+  auth: AuthKind;
+  /** Main keeps a secret only for the sign-in method and endpoint it was entered for. */
+  endpoint: string;
+  present: boolean;
+}
+
+export type DraftField = 'name' | 'endpoint' | 'cardRoot' | 'mlflowTrackingUri' | 'secret' | 'tenantId' | 'path';
+
+export interface DraftCheck {
+  sysroot: SysrootCheck;
+  /** Messages for values that are present but wrong; empty required fields are listed in `missing`. */
+  errors: Partial<Record<DraftField, string[]>>;
+  /** What Save still needs typed in ("a name", "the account key"). */
+  missing: string[];
+  /** On edit with the same sign-in method, an empty secret field keeps the stored secret. */
+  keepsSecret: boolean;
+  save?: { config: WorkspaceConfig; secret?: string };
+  /** "Connect without saving" needs the secret itself, so a kept one does not do. */
+  open?: WorkspaceInput;
+}
+
+interface Checkable {
+  safeParse(value: unknown): { success: boolean; error?: { issues: readonly { message: string }[] } };
+}
+
+function problems(schema: Checkable, value: unknown): string[] {
+  return schema.safeParse(value).error?.issues.map((issue) => issue.message) ?? [];
+}
+
+function credentialOf(draft: WorkspaceDraft, secret: string, tenantId: string): CredentialInput {
+  switch (draft.auth) {
+    case 'environment':
+      return { kind: 'environment' };
+    case 'identity':
+      return tenantId === '' ? { kind: 'identity' } : { kind: 'identity', tenantId };
+    case 'connectionString':
+      return { kind: 'connectionString', connectionString: secret };
+    case 'accountKey':
+      return { kind: 'accountKey', accountKey: secret };
+    case 'sas':
+      return { kind: 'sas', sas: secret };
+  }
+}
+
+export function checkDraft(draft: WorkspaceDraft, stored?: StoredSecret): DraftCheck {
+  const errors: DraftCheck['errors'] = {};
+  const missing: string[] = [];
+  const report = (field: DraftField, messages: string[]) => {
+    if (messages.length > 0) errors[field] = messages;
+  };
+  const name = draft.name.trim();
+  const mlflowTrackingUri = draft.mlflowTrackingUri.trim();
+  if (name === '') missing.push('a name');
+  else report('name', problems(WorkspaceName, name));
+  if (mlflowTrackingUri !== '') report('mlflowTrackingUri', problems(TrackingUri, mlflowTrackingUri));
+  const optional = mlflowTrackingUri === '' ? {} : { mlflowTrackingUri };
+
+  if (draft.kind === 'local') {
+    const path = draft.path.trim();
+    if (path === '') missing.push('the folder');
+    else report('path', problems(LocalPath, path));
+    const valid = path !== '' && Object.keys(errors).length === 0;
+    return {
+      sysroot: checkSysroot(draft.sysroot),
+      errors,
+      missing,
+      keepsSecret: false,
+      save: valid && name !== '' ? { config: { kind: 'local', name, path, ...optional } } : undefined,
+      open: valid ? { kind: 'local', path } : undefined,
+    };
+  }
+
+  const sysroot = checkSysroot(draft.sysroot);
+  const endpoint = draft.endpoint.trim();
+  const cardRoot = draft.cardRoot.trim();
+  const secret = draft.secret.trim();
+  const tenantId = draft.tenantId.trim();
+  if (endpoint === '') missing.push('the blob endpoint');
+  else report('endpoint', problems(Endpoint, endpoint));
+  if (cardRoot !== '') {
+    const check = checkSysroot(cardRoot);
+    report('cardRoot', check.ok ? [] : check.errors);
+  }
+  const secretNeeded = needsSecret(draft.auth);
+  const keepsSecret = secretNeeded && secret === '' && stored?.present === true && stored.auth === draft.auth &&
+    stored.endpoint === draft.endpoint.trim();
+  const credential = credentialOf(draft, secret, tenantId);
+  if (needsSecret(draft.auth) && secret === '') {
+    if (!keepsSecret) missing.push(`the ${SECRET_NOUN[draft.auth]}`);
+  } else {
+    report(secretNeeded ? 'secret' : 'tenantId', problems(CredentialInput, credential));
+  }
+
+  const valid = sysroot.ok && endpoint !== '' && Object.keys(errors).length === 0;
+  const azure = { sysroot: draft.sysroot, endpoint, ...(cardRoot === '' ? {} : { cardRoot }) };
+  const config: WorkspaceConfig = {
+    kind: 'azure',
+    name,
+    ...azure,
+    ...optional,
+    auth: draft.auth,
+    ...(draft.auth === 'identity' && tenantId !== '' ? { tenantId } : {}),
+  };
+  const secretTyped = secretNeeded && secret !== '';
+  return {
+    sysroot,
+    errors,
+    missing,
+    keepsSecret,
+    save: valid && name !== '' && (!secretNeeded || secretTyped || keepsSecret) ? { config, secret: secretTyped ? secret : undefined } : undefined,
+    open: valid && (!secretNeeded || secretTyped) ? { kind: 'azure', ...azure, credential } : undefined,
+  };
+}
