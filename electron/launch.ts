@@ -19,9 +19,9 @@ function electronBinary(): { path: string } | { missing: string } {
 }
 
 async function serveBrowserMode(): Promise<void> {
-  const services = createServices();
+  const services = createServices({ localIndex: true });
   await services.settings.apply();
-  const host = await startWebHost({ services, staticDir: RENDERER_DIR });
+  const host = await startWebHost({ services, staticDir: RENDERER_DIR, cards: services.cards });
   console.log(`Stratus browser mode: open ${host.url}`);
   const stop = () => {
     host.close().finally(() => process.exit(0));

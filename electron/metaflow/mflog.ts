@@ -49,10 +49,10 @@ export function mergeLogs(files: { source: string; text: string }[]): LogLine[] 
 }
 
 /** The file names that hold one attempt's stream, newest layout first (`task_*` remote, `runtime_*` local, bare legacy). */
-export function logFileNames(attempt: number, stream: LogStream): { source: string; name: string }[] {
+export function logFileNames(attempt: number, stream: LogStream): { source: string; kind: string; name: string }[] {
   return [
-    { source: 'task', name: `${attempt}.task_${stream}.log` },
-    { source: 'runtime', name: `${attempt}.runtime_${stream}.log` },
-    { source: 'legacy', name: `${attempt}.${stream}.log` },
-  ];
+    { source: 'task', kind: `task_${stream}.log` },
+    { source: 'runtime', kind: `runtime_${stream}.log` },
+    { source: 'legacy', kind: `${stream}.log` },
+  ].map((f) => ({ ...f, name: `${attempt}.${f.kind}` }));
 }

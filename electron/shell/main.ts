@@ -2,6 +2,7 @@ import { app, safeStorage } from 'electron';
 import path from 'node:path';
 import { createServices } from '../services.js';
 import { EncryptedFileVault, MemoryVault, type SecretVault } from '../workspace/secret-vault.js';
+import { registerCardScheme, serveCards } from './card-protocol.js';
 import { registerIpc } from './ipc-main.js';
 import { hardenApp } from './security.js';
 import { createMainWindow } from './window.js';
@@ -9,6 +10,7 @@ import { createMainWindow } from './window.js';
 // The thin Electron shell: one window over the same services browser mode and the CLI use.
 
 app.enableSandbox();
+registerCardScheme();
 if (!app.requestSingleInstanceLock()) app.quit();
 
 /** Secrets encrypted by the OS keychain when it is available; otherwise kept in memory only. */
@@ -23,8 +25,9 @@ function secretVault(userDataDir: string): SecretVault {
 app.whenReady().then(async () => {
   hardenApp();
   const userDataDir = app.getPath('userData');
-  const services = createServices({ userDataDir, vault: secretVault(userDataDir) });
+  const services = createServices({ userDataDir, vault: secretVault(userDataDir), localIndex: true });
   await services.settings.apply();
+  serveCards(services.cards);
   const window = createMainWindow();
   registerIpc(services, window);
   app.on('second-instance', () => {

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { toErrorShape } from '../ipc/router.js';
+import { CARD_PATH, CARD_SCHEME, cardHeaders, type CardRegistry } from '../metaflow/card-registry.js';
 import type { Services } from '../services.js';
 import { createGuard, TOKEN_COOKIE, type Guard } from './request-guard.js';
 import { readStaticFile } from './static-files.js';
@@ -11,9 +12,10 @@ import { readStaticFile } from './static-files.js';
 // Browser mode: the built renderer and the IPC contract (over a WebSocket) served on loopback,
 // to the same services the Electron window uses.
 
+// Frames only for cards: `/cards/<id>` here, the card scheme in Electron (each sandboxed by its own policy).
 export const CONTENT_SECURITY_POLICY =
   "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; " +
-  "base-uri 'none'; form-action 'none'; object-src 'none'; frame-ancestors 'none'";
+  `frame-src 'self' ${CARD_SCHEME}:; base-uri 'none'; form-action 'none'; object-src 'none'; frame-ancestors 'none'`;
 
 /** Largest WebSocket message accepted; contract schemas bound every field far below this. */
 const MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
@@ -29,24 +31,36 @@ export interface WebHostOptions {
   /** The built renderer (dist/renderer). */
   staticDir: string;
   port?: number;
+  /** Cards opened through `metaflow.card`, served at `/cards/<id>`. */
+  cards?: CardRegistry;
 }
 
 function forbid(res: ServerResponse): void {
   res.writeHead(403, { 'content-type': 'text/plain; charset=utf-8' }).end('Forbidden');
 }
 
-async function serveHttp(req: IncomingMessage, res: ServerResponse, guard: Guard, staticDir: string, token: string) {
+function notFound(res: ServerResponse): void {
+  res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('Not found');
+}
+
+/** A card, under its own sandbox policy; never the app's headers or its cookie. */
+function serveCard(req: IncomingMessage, res: ServerResponse, cards: CardRegistry | undefined, id: string): void {
+  const html = cards?.get(id);
+  if (html === undefined) return notFound(res);
+  res.writeHead(200, cardHeaders()).end(req.method === 'HEAD' ? undefined : html);
+}
+
+async function serveHttp(req: IncomingMessage, res: ServerResponse, guard: Guard, options: WebHostOptions, token: string) {
   const tokenSource = guard.tokenIn(req);
   if (!guard.hostAllowed(req) || !guard.originAllowed(req, false) || tokenSource === undefined) return forbid(res);
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     res.writeHead(405, { allow: 'GET, HEAD' }).end();
     return;
   }
-  const file = await readStaticFile(staticDir, new URL(req.url ?? '/', 'http://localhost').pathname);
-  if (!file) {
-    res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('Not found');
-    return;
-  }
+  const pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
+  if (pathname.startsWith(CARD_PATH)) return serveCard(req, res, options.cards, pathname.slice(CARD_PATH.length));
+  const file = await readStaticFile(options.staticDir, pathname);
+  if (!file) return notFound(res);
   const headers: Record<string, string> = {
     'content-type': file.contentType,
     'content-security-policy': CONTENT_SECURITY_POLICY,
@@ -92,7 +106,8 @@ function serveSocket(socket: WebSocket, services: Services): void {
   });
 }
 
-export async function startWebHost({ services, staticDir, port = 0 }: WebHostOptions): Promise<WebHost> {
+export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
+  const { services, port = 0 } = options;
   const token = randomBytes(24).toString('base64url');
   const server = createServer();
   await new Promise<void>((resolve, reject) => {
@@ -103,7 +118,7 @@ export async function startWebHost({ services, staticDir, port = 0 }: WebHostOpt
   const actualPort = (server.address() as AddressInfo).port;
   const guard = createGuard(token, actualPort);
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-    serveHttp(req, res, guard, staticDir, token).catch(() => res.destroy());
+    serveHttp(req, res, guard, options, token).catch(() => res.destroy());
   });
   const sockets = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {

@@ -9,13 +9,37 @@ import { AzureObjectStore } from '../azure/azure-object-store.js';
 import { STORAGE_SCOPES } from '../azure/bearer-token-policy.js';
 import { createBlobClient, type ClientAuth, type Env, type IdentityProvider } from '../azure/blob-client.js';
 import { principalFromToken } from '../azure/token-claims.js';
+import { ArtifactReader } from '../metaflow/artifacts.js';
+import { indexFileFor, workspaceKey } from '../index/index-location.js';
+import { MetaflowIndex } from '../index/metaflow-index.js';
 import { MetaflowDatastore } from '../metaflow/datastore.js';
+import { IndexedRuns } from '../metaflow/indexed-runs.js';
+import { LocalMetadata } from '../metaflow/local-metadata.js';
+import { MetaflowRuns } from '../metaflow/runs.js';
+import type { ObjectStore } from '../storage/object-store.js';
 import { LocalObjectStore } from '../storage/local-object-store.js';
 
 export interface OpenWorkspace {
   info: WorkspaceInfo;
   metaflow: MetaflowDatastore;
+  runs: MetaflowRuns;
+  /** Run lists and run views through the local index. */
+  indexed: IndexedRuns;
+  metadata: LocalMetadata;
+  /** Where cards live: the card root may be in another container than the datastore. */
+  cards: { store: ObjectStore; prefix: string };
 }
+
+type Opened = Omit<OpenWorkspace, 'indexed'>;
+
+/** The readers of one datastore, whichever store it is in. */
+function readers(store: ObjectStore, root: string) {
+  const metadata = new LocalMetadata(store, root);
+  return { metaflow: new MetaflowDatastore(store, root), metadata, runs: new MetaflowRuns(store, root, new ArtifactReader(store, root), metadata) };
+}
+
+/** Metaflow's default card root inside a datastore (METAFLOW_CARD_LOCALROOT / `<sysroot>/mf.cards`). */
+const CARD_FOLDER = 'mf.cards';
 
 export interface SavedRef {
   savedId: string;
@@ -37,12 +61,20 @@ export class WorkspaceRegistry {
   constructor(
     private readonly env: Env,
     private readonly identity: IdentityProvider,
+    /** Where each workspace's local index lives; none (CLI) means every read goes to the datastore. */
+    private readonly userDataDir: string | undefined,
+    private readonly onRunsRefreshed: (workspaceId: string, flow: string) => void,
   ) {}
 
   async connect(input: WorkspaceInput, saved?: SavedRef): Promise<WorkspaceInfo> {
     const opened = input.kind === 'local' ? await this.openLocal(input.path) : await this.openAzure(input);
     const info: WorkspaceInfo = { ...opened.info, ...(saved ?? {}) };
-    this.open.set(info.id, { info, metaflow: opened.metaflow });
+    // The index opens with the workspace, so reopening a flow costs only its query.
+    const index = this.userDataDir
+      ? MetaflowIndex.open(indexFileFor(this.userDataDir, workspaceKey(info))).catch(() => undefined)
+      : Promise.resolve(undefined);
+    const indexed = new IndexedRuns(opened.runs, opened.metadata, index, (flow) => this.onRunsRefreshed(info.id, flow));
+    this.open.set(info.id, { ...opened, info, indexed });
     return info;
   }
 
@@ -54,7 +86,7 @@ export class WorkspaceRegistry {
     return workspace;
   }
 
-  private async openAzure(input: Exclude<WorkspaceInput, { kind: 'local' }>): Promise<OpenWorkspace> {
+  private async openAzure(input: Exclude<WorkspaceInput, { kind: 'local' }>): Promise<Opened> {
     // Main re-checks the sysroot even though the contract schema did: nothing reaches Azure unchecked.
     const sysroot = checkSysroot(input.sysroot);
     if (!sysroot.ok) throw new StratusError({ code: 'INVALID_ARGUMENT', message: sysroot.errors.join(' ') });
@@ -64,25 +96,34 @@ export class WorkspaceRegistry {
     // One cheap listing proves the endpoint answers, the credential works and the container exists.
     await store.listHierarchy(root);
     const name = formatSysroot(sysroot.value);
+    const cardRoot = checkSysroot(input.cardRoot ?? `${name}/mf.cards`);
+    if (!cardRoot.ok) throw new StratusError({ code: 'INVALID_ARGUMENT', message: `Card root: ${cardRoot.errors.join(' ')}` });
+    const cardStore =
+      cardRoot.value.container === sysroot.value.container
+        ? store
+        : new AzureObjectStore(client.getContainerClient(cardRoot.value.container), input.endpoint, auth);
     return {
       info: {
         id: randomUUID(),
         kind: 'azure',
         sysroot: name,
         endpoint: input.endpoint,
-        cardRoot: input.cardRoot ?? `${name}/mf.cards`,
+        cardRoot: formatSysroot(cardRoot.value),
         authMethod: auth.method,
         principal: await this.principal(auth),
       },
-      metaflow: new MetaflowDatastore(store, root),
+      ...readers(store, root),
+      cards: { store: cardStore, prefix: sysrootBlobPrefix(cardRoot.value) },
     };
   }
 
-  private async openLocal(folder: string): Promise<OpenWorkspace> {
+  private async openLocal(folder: string): Promise<Opened> {
     const root = await localDatastoreRoot(folder);
+    const store = new LocalObjectStore(root);
     return {
-      info: { id: randomUUID(), kind: 'local', sysroot: root, endpoint: pathToFileURL(root).href, authMethod: 'local folder' },
-      metaflow: new MetaflowDatastore(new LocalObjectStore(root), ''),
+      info: { id: randomUUID(), kind: 'local', sysroot: root, endpoint: pathToFileURL(root).href, cardRoot: path.join(root, CARD_FOLDER), authMethod: 'local folder' },
+      ...readers(store, ''),
+      cards: { store, prefix: `${CARD_FOLDER}/` },
     };
   }
 

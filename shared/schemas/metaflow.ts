@@ -38,3 +38,150 @@ export const MetaflowListing = z.discriminatedUnion('level', [
   z.object({ level: z.literal('artifacts'), attempt: z.number().int().nonnegative(), entries: z.array(ArtifactEntry) }),
 ]);
 export type MetaflowListing = z.infer<typeof MetaflowListing>;
+
+export const RunStatus = z.enum(['running', 'succeeded', 'failed']);
+export type RunStatus = z.infer<typeof RunStatus>;
+/** `unknown`: the attempt finished but the datastore does not say whether it succeeded. */
+export const TaskStatus = z.enum(['running', 'succeeded', 'failed', 'unknown']);
+export type TaskStatus = z.infer<typeof TaskStatus>;
+
+const EpochMs = z.number().nullable();
+
+export const RunSummary = z.object({
+  flow: z.string(),
+  id: z.string(),
+  status: RunStatus,
+  startedAt: EpochMs,
+  finishedAt: EpochMs,
+  durationMs: EpochMs,
+  /** From Metaflow metadata; null where the workspace has none (tags are not in blob storage). */
+  user: z.string().nullable(),
+  tags: z.array(z.string()).nullable(),
+  systemTags: z.array(z.string()).nullable(),
+});
+export type RunSummary = z.infer<typeof RunSummary>;
+
+export const RunList = z.object({
+  runs: z.array(RunSummary),
+  /** Where user and tags come from: a local `.metaflow` metadata folder, or nowhere. */
+  metadata: z.enum(['local', 'none']),
+  /** Painted from the local index; a background refresh follows and `metaflow.runsChanged` reports it. */
+  fromIndex: z.boolean(),
+});
+export type RunList = z.infer<typeof RunList>;
+
+export const AttemptSummary = z.object({
+  attempt: z.number().int().nonnegative(),
+  status: TaskStatus,
+  startedAt: EpochMs,
+  finishedAt: EpochMs,
+});
+export type AttemptSummary = z.infer<typeof AttemptSummary>;
+
+export const TaskSummary = z.object({
+  step: z.string(),
+  id: z.string(),
+  status: TaskStatus,
+  attempts: z.array(AttemptSummary),
+  /** Cloned by `resume` from an earlier run (it has no logs of its own). */
+  cloned: z.boolean(),
+});
+export type TaskSummary = z.infer<typeof TaskSummary>;
+
+export const StepSummary = z.object({
+  name: z.string(),
+  /** From `_graph_info`: start, linear, split-static, split-foreach, join, end; null without a graph. */
+  type: z.string().nullable(),
+  next: z.array(z.string()),
+  taskCount: z.number().int().nonnegative(),
+  status: TaskStatus,
+});
+export type StepSummary = z.infer<typeof StepSummary>;
+
+/** A JSON value: what artifact previews are made of (see electron/metaflow/pickle/preview-types.ts). */
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+export const Json: z.ZodType<Json> = z.lazy(() =>
+  z.union([z.null(), z.boolean(), z.number().finite(), z.string(), z.array(Json), z.record(z.string(), Json)]),
+);
+
+export const RunDetail = z.object({
+  summary: RunSummary,
+  steps: z.array(StepSummary),
+  tasks: z.array(TaskSummary),
+  /** Parameter name → preview of its value (PreviewValue). */
+  parameters: z.array(z.object({ name: z.string(), value: Json })),
+  /** Present for a run made by `resume`; the origin run comes from metadata when the workspace has it. */
+  resumed: z.object({ originRunId: z.string().nullable() }).nullable(),
+  /** Why the DAG or parameters could not be read, if they could not. */
+  problems: z.array(z.string()),
+});
+export type RunDetail = z.infer<typeof RunDetail>;
+
+export const TaskPath = z
+  .object({
+    workspaceId: Id,
+    flow: FlowName,
+    run: RunId,
+    step: StepName,
+    task: TaskId,
+    /** Defaults to the current (latest) attempt. */
+    attempt: z.number().int().min(0).max(99).optional(),
+  })
+  .strict();
+export type TaskPath = z.infer<typeof TaskPath>;
+
+export const CardRef = z.object({
+  /** The card file's name, e.g. `default-654039f12611499ab439dd0b41fe8565.html`. */
+  file: z.string(),
+  type: z.string(),
+  id: z.string().nullable(),
+});
+export type CardRef = z.infer<typeof CardRef>;
+
+export const TaskDetail = z.object({
+  task: TaskSummary,
+  attempt: z.number().int().nonnegative(),
+  artifacts: z.array(ArtifactEntry),
+  /** Why the artifact index could not be read, if it could not. */
+  artifactProblem: z.string().nullable(),
+  cards: z.array(CardRef),
+});
+export type TaskDetail = z.infer<typeof TaskDetail>;
+
+/** Artifact names are Python attribute names. */
+export const ArtifactName = identifier('Artifact name');
+
+export const ArtifactRequest = TaskPath.extend({
+  name: ArtifactName,
+  /** Decode the whole value rather than a preview capped by bytes. */
+  full: z.boolean().optional(),
+}).strict();
+
+export const ArtifactPreviewResult = z.object({
+  /** PreviewValue (electron/metaflow/pickle/preview-types.ts). */
+  value: Json,
+  complete: z.boolean(),
+  bytesRead: z.number(),
+  totalBytes: z.number(),
+});
+
+export const ArtifactFileRequest = TaskPath.extend({
+  name: ArtifactName,
+  /** `pickle`: the artifact's pickle bytes as Metaflow stored them (ungzipped); `json`: the decoded value. */
+  format: z.enum(['pickle', 'json']),
+}).strict();
+
+export const ArtifactFile = z.object({ fileName: z.string(), mimeType: z.string(), base64: z.string() });
+export type ArtifactFile = z.infer<typeof ArtifactFile>;
+
+export const LogRequest = TaskPath.extend({ stream: z.enum(['stdout', 'stderr']) }).strict();
+export const LogResult = z.object({
+  lines: z.array(z.object({ n: z.number().int(), time: z.string().nullable(), source: z.string(), text: z.string() })),
+  /** Bytes of log read; 0 when the attempt wrote none. */
+  bytes: z.number().int().nonnegative(),
+  /** The attempt is still running: more lines may come (follow). */
+  live: z.boolean(),
+});
+export type LogResult = z.infer<typeof LogResult>;
+
+export const CardRequest = TaskPath.extend({ file: z.string().regex(/^[A-Za-z0-9_.-]{1,200}\.html$/, 'A card file name') }).strict();

@@ -3,7 +3,7 @@ import { checkSysroot } from '../../shared/sysroot.js';
 import { AZURITE_ACCOUNT_KEY } from '../harness/azurite.js';
 import { e2eEnvironment, FIXTURE_PROFILE } from './environment.js';
 import { artifactNamesInDataJson } from './fixture-blobs.js';
-import { openEntry, openWithNoSavedWorkspaces, savedWorkspace, startNewWorkspace } from './workspace-ui.js';
+import { openEntry, openTask, openWithNoSavedWorkspaces, savedWorkspace, startNewWorkspace } from './workspace-ui.js';
 
 const env = e2eEnvironment();
 
@@ -42,12 +42,11 @@ test('imports the fixture profile, saves and connects, browses to a task’s art
   await page.screenshot({ path: '/tmp/stratus-connected-header.png', clip: { x: 0, y: 0, width: 1280, height: 120 } });
 
   await openEntry(page, 'ArtifactTypesFlow');
-  const run = await page.getByTestId('listing').getByRole('button').first().getAttribute('aria-label');
-  if (run === null) throw new Error('A run entry has no accessible name.');
+  const run = await page.getByTestId('run-id').first().textContent();
+  if (!run) throw new Error('The runs table shows no run id.');
   await openEntry(page, run);
-  await expect(page.getByRole('button', { name: '_parameters', exact: true })).toContainText('parameters');
-  await openEntry(page, 'start');
-  await openEntry(page, '1');
+  await expect(page.getByTestId('parameter').first()).toBeVisible();
+  await openTask(page, 'start', '1');
 
   await expect(page.getByTestId('attempt')).toHaveText('attempt 0');
   const expected = await artifactNamesInDataJson(env.connectionString, env.sysroot, {

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createRouter, type Handlers } from '../../electron/ipc/router.js';
-import { CHANNELS, type ArgsOf, type Channel, type WorkspaceInfo } from '../../shared/contract.js';
+import { CHANNELS, type ArgsOf, type Channel, type RunSummary, type TaskSummary, type WorkspaceInfo } from '../../shared/contract.js';
 
 // Every IPC channel, fed what a compromised renderer or a hostile browser tab could send. The router
 // must answer INVALID_ARGUMENT / UNKNOWN_CHANNEL and never run a handler. The handlers here are spies
@@ -17,6 +17,9 @@ const calls: Call[] = [];
 
 const SPY_ID = '00000000-0000-4000-8000-000000000000';
 const SPY_INFO: WorkspaceInfo = { id: SPY_ID, kind: 'azure', sysroot: 'spy', endpoint: 'spy', authMethod: 'spy' };
+
+const SPY_RUN: RunSummary = { flow: 'F', id: '1', status: 'running', startedAt: null, finishedAt: null, durationMs: null, user: null, tags: null, systemTags: null };
+const SPY_TASK: TaskSummary = { step: 'start', id: '1', status: 'running', attempts: [], cloned: false };
 
 /** Records the call and answers with a result that passes the channel's result schema. */
 function spy<T>(channel: Channel, args: unknown, result: T): Promise<T> {
@@ -35,11 +38,19 @@ const handlers: Handlers = {
   'settings.get': (args) => spy('settings.get', args, { debugLogging: false }),
   'settings.set': (args) => spy('settings.set', args, args),
   'metaflow.list': (args) => spy('metaflow.list', args, { level: 'flows', entries: [] }),
+  'metaflow.runs': (args) => spy('metaflow.runs', args, { runs: [], metadata: 'none', fromIndex: false }),
+  'metaflow.run': (args) => spy('metaflow.run', args, { summary: SPY_RUN, steps: [], tasks: [], parameters: [], resumed: null, problems: [] }),
+  'metaflow.task': (args) => spy('metaflow.task', args, { task: SPY_TASK, attempt: 0, artifacts: [], artifactProblem: null, cards: [] }),
+  'metaflow.artifact': (args) => spy('metaflow.artifact', args, { value: { kind: 'none' }, complete: true, bytesRead: 4, totalBytes: 4 }),
+  'metaflow.artifactFile': (args) => spy('metaflow.artifactFile', args, { fileName: 'x.pkl', mimeType: 'application/octet-stream', base64: '' }),
+  'metaflow.logs': (args) => spy('metaflow.logs', args, { lines: [], bytes: 0, live: false }),
+  'metaflow.card': (args) => spy('metaflow.card', args, { cardId: 'spy' }),
 };
 
 const router = createRouter(handlers);
 
 const WORKSPACE_ID = '6f1c2a8e-8a51-4c1e-9b7a-3c1d2e4f5a6b';
+const TASK = { flow: 'RetryFlow', run: '1795327214776270', step: 'flaky', task: '2' };
 const MB = 1 << 20;
 const SYSROOT = 'metaflow-fixture/ds';
 const ENDPOINT = 'https://acct.blob.core.windows.net';
@@ -92,6 +103,19 @@ const BASELINES: { [C in Channel]: Baseline<C>[] } = {
     { args: { workspaceId: WORKSPACE_ID } },
     { args: { workspaceId: WORKSPACE_ID, flow: 'RetryFlow', run: '1795327214776270', step: 'flaky', task: '2' }, optional: ['task'] },
   ],
+  'metaflow.runs': [{ args: { workspaceId: WORKSPACE_ID, flow: 'RetryFlow' } }],
+  'metaflow.run': [{ args: { workspaceId: WORKSPACE_ID, flow: 'RetryFlow', run: '1795327214776270' } }],
+  'metaflow.task': [{ args: { workspaceId: WORKSPACE_ID, ...TASK, attempt: 1 }, optional: ['attempt'] }],
+  'metaflow.artifact': [{ args: { workspaceId: WORKSPACE_ID, ...TASK, name: '_task_ok', full: true }, optional: ['full'] }],
+  'metaflow.artifactFile': [
+    { args: { workspaceId: WORKSPACE_ID, ...TASK, name: 'df', format: 'json' } },
+    { args: { workspaceId: WORKSPACE_ID, ...TASK, name: 'df', format: 'pickle' } },
+  ],
+  'metaflow.logs': [
+    { args: { workspaceId: WORKSPACE_ID, ...TASK, stream: 'stdout' } },
+    { args: { workspaceId: WORKSPACE_ID, ...TASK, stream: 'stderr', attempt: 0 }, optional: ['attempt'] },
+  ],
+  'metaflow.card': [{ args: { workspaceId: WORKSPACE_ID, ...TASK, file: 'default-654039f12611499ab439dd0b41fe8565.html' } }],
 };
 
 const CONTROL = ['\u0000', '\n', '\r\n', '\t', '\u001b[31m', '\u007f'];
@@ -102,7 +126,7 @@ const HUGE_TRAVERSAL = '../'.repeat(Math.ceil(MB / 3));
 const KIND_CONFUSIONS = ['azure', 'local', 'sas', 'Environment', 'AZURE', 'Local', 'token', '__proto__', 'constructor', 'toString'];
 
 /** Hostile strings per field, each invalid for that field whatever else the arguments hold. */
-function hostileStrings(field: string, valid: string): string[] {
+function hostileStrings(field: string, valid: string, nested: boolean): string[] {
   const common = ['', HUGE, HUGE_TRAVERSAL, ...CONTROL.map((c) => `${valid}${c}`), ...CONTROL.map((c) => `${c}${valid}`)];
   const segment = ['.', '..', '../', '../x', `${valid}/..`, `../${valid}`, '/', `${valid}/x`, `x/${valid}`, `${valid}\\x`, '..\\x'];
   switch (field) {
@@ -169,7 +193,14 @@ function hostileStrings(field: string, valid: string): string[] {
         `/${'a'.repeat(4096)}`,
       ];
     case 'name':
-      return [...common, 'x'.repeat(101)];
+      // Workspace names (config.name) allow 100 characters and spaces; artifact names are identifiers of up to 256.
+      return [...common, 'x'.repeat(257), ...(nested ? [] : ['has space', '1abc', 'dotted.name', '../x'])];
+    case 'stream':
+      return [...common, 'STDOUT', 'both', 'stdin', '__proto__'];
+    case 'format':
+      return [...common, 'JSON', 'pickle-v4', 'xml', '__proto__'];
+    case 'file':
+      return [...common, ...segment, 'card.htm', 'x.html/..', '../x.html', 'a b.html', `${'x'.repeat(201)}.html`];
     case 'tenantId':
       return [...common, 'has space', 'contoso.onmicrosoft.com/x', '../x', 'a@b', 'tenant?x=1', 'ünïcode', 'x'.repeat(101)];
     case 'connectionString':
@@ -295,7 +326,7 @@ function hostileCases(channel: Channel, baseline: Baseline<Channel>, index: numb
       continue;
     }
     for (const [name, value] of WRONG_TYPES) add(`${field} = ${name}`, replaceAt(base, path, value));
-    for (const value of hostileStrings(path[path.length - 1], leaf)) add(`${field} = ${show(value)}`, replaceAt(base, path, value));
+    for (const value of hostileStrings(path[path.length - 1], leaf, path.length > 1)) add(`${field} = ${show(value)}`, replaceAt(base, path, value));
   }
   return out;
 }

@@ -1,5 +1,5 @@
 import { asBytes, asInt, asObject, asStr, qualified } from './access.js';
-import type { PreviewValue } from './preview-types.js';
+import type { PreviewValue } from '../../../shared/preview-types.js';
 import type { PyObject, PyValue } from './value.js';
 
 // datetime, date, time and timedelta from their pickled state (CPython's _datetimemodule packs

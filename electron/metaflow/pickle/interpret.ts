@@ -2,7 +2,7 @@ import { asBigInt, asBytes, asNumber, asStr, qualified, stateEntries, stateGet }
 import { interpretDate, interpretDatetime, interpretTime, interpretTimedelta, interpretTimestamp } from './datetime.js';
 import { FROMBUFFER, interpretNdarray, interpretScalar, RECONSTRUCT, SCALAR } from './numpy.js';
 import { interpretDataFrame, interpretIndex, interpretSeries } from './pandas.js';
-import type { PreviewField, PreviewValue } from './preview-types.js';
+import type { PreviewField, PreviewValue } from '../../../shared/preview-types.js';
 import type { Renderer } from './render.js';
 import { jsonFloat } from './scalars.js';
 import type { PyObject, PyValue } from './value.js';

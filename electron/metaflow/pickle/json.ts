@@ -1,4 +1,4 @@
-import type { JsonFloat, PreviewEntry, PreviewField, PreviewValue } from './preview-types.js';
+import type { JsonFloat, PreviewEntry, PreviewField, PreviewValue } from '../../../shared/preview-types.js';
 import { renderValue } from './render.js';
 import type { PyValue } from './value.js';
 

@@ -1,6 +1,6 @@
 import { asBytes, asInt, asInts, asObject, asSeq, asStr } from './access.js';
 import { isoFromEpochNanos, timedeltaFromMicros, unitNanos } from './datetime.js';
-import type { PreviewValue } from './preview-types.js';
+import type { PreviewValue } from '../../../shared/preview-types.js';
 import type { Renderer } from './render.js';
 import { floatPreview, intPreview, strPreview } from './scalars.js';
 import type { PyObject, PyValue } from './value.js';

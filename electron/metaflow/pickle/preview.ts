@@ -1,7 +1,7 @@
 import { decodePickle } from './decoder.js';
 import { PickleError } from './errors.js';
 import { gunzipPrefix, gzipDeclaredSize, isGzip } from './gzip.js';
-import type { ArtifactPreview } from './preview-types.js';
+import type { ArtifactPreview } from '../../../shared/preview-types.js';
 import { renderValue } from './render.js';
 
 // An artifact blob → a bounded, JSON-safe preview. Metaflow's encodings `pickle-v2`/`pickle-v4`

@@ -1,5 +1,5 @@
 import { interpretObject } from './interpret.js';
-import type { PreviewEntry, PreviewValue } from './preview-types.js';
+import type { PreviewEntry, PreviewValue } from '../../../shared/preview-types.js';
 import { floatPreview, intPreview } from './scalars.js';
 import type { PyValue } from './value.js';
 

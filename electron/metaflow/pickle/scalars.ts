@@ -1,4 +1,4 @@
-import type { JsonFloat, PreviewValue } from './preview-types.js';
+import type { JsonFloat, PreviewValue } from '../../../shared/preview-types.js';
 
 // JSON-safe spellings of numbers, shared by the renderer and the numpy element decoder.
 

@@ -1,13 +1,16 @@
-import { useMutation, useQuery } from '@tanstack/react-query';
+import { useIsFetching, useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import type { WorkspaceInfo } from '../../../shared/contract.js';
 import { call } from '../api/client.js';
+import { useRunsChanged } from '../metaflow/useRunsChanged.js';
+import { RunView } from '../run/RunView.js';
+import { RunsView } from '../runs/RunsView.js';
+import { TaskView } from '../task/TaskView.js';
 import { ErrorPanel } from '../ui/ErrorPanel.js';
-import { Loading } from '../ui/Loading.js';
 import { WorkspaceSwitcher } from '../workspaces/WorkspaceSwitcher.js';
 import { Breadcrumb } from './Breadcrumb.js';
-import { ListingView } from './ListingView.js';
-import { descend, locationKey, ROOT, type MetaflowLocation } from './location.js';
+import { FlowsView } from './FlowsView.js';
+import { ROOT, type MetaflowLocation } from './location.js';
 import { WorkspaceHeader } from './WorkspaceHeader.js';
 
 interface Props {
@@ -17,18 +20,48 @@ interface Props {
   onEdit: (savedId: string) => void;
 }
 
-/** The open workspace: flows → runs → steps → tasks → artifacts, one level at a time. */
+/** Whether a react-query key belongs to this workspace's Metaflow data (see metaflow/queries.ts). */
+function isWorkspaceData(key: readonly unknown[], workspaceId: string): boolean {
+  return typeof key[0] === 'string' && key[0].startsWith('metaflow.') && key[1] === workspaceId;
+}
+
+/** The open workspace: flows → runs → run (DAG, timeline) → task (artifacts, logs, cards). */
 export function MetaflowBrowser({ workspace, onWorkspaces, onConnected, onEdit }: Props) {
   const [location, setLocation] = useState<MetaflowLocation>(ROOT);
-  const listing = useQuery({
-    queryKey: ['metaflow.list', workspace.id, ...locationKey(location)],
-    queryFn: () => call('metaflow.list', { workspaceId: workspace.id, ...location }),
-  });
+  const queryClient = useQueryClient();
+  useRunsChanged(workspace.id);
+  const ownData = { predicate: (q: { queryKey: readonly unknown[] }) => isWorkspaceData(q.queryKey, workspace.id) };
+  // Followed logs reload every 2 s; that is not a refresh in progress.
+  const fetching = useIsFetching({ predicate: (q) => ownData.predicate(q) && q.queryKey[0] !== 'metaflow.logs' }) > 0;
   const switchTo = useMutation({
     mutationFn: (savedId: string) => call('workspace.connect', { id: savedId }),
     onSuccess: onConnected,
   });
   const { savedId } = workspace;
+  const onEditWorkspace = savedId === undefined ? undefined : () => onEdit(savedId);
+  const { flow, run, step, task } = location;
+
+  let view;
+  let fill = false;
+  if (flow === undefined) {
+    view = <FlowsView workspaceId={workspace.id} onOpen={(name) => setLocation({ flow: name })} onEditWorkspace={onEditWorkspace} />;
+  } else if (run === undefined) {
+    fill = true;
+    view = <RunsView workspaceId={workspace.id} flow={flow} onOpen={(id) => setLocation({ flow, run: id })} onEditWorkspace={onEditWorkspace} />;
+  } else if (step === undefined || task === undefined) {
+    view = (
+      <RunView
+        run={{ workspaceId: workspace.id, flow, run }}
+        step={step}
+        onStep={(name) => setLocation({ flow, run, step: name })}
+        onTask={(s, t) => setLocation({ flow, run, step: s, task: t })}
+        onEditWorkspace={onEditWorkspace}
+      />
+    );
+  } else {
+    fill = true;
+    view = <TaskView key={`${run}/${step}/${task}`} task={{ workspaceId: workspace.id, flow, run, step, task }} onEditWorkspace={onEditWorkspace} />;
+  }
 
   return (
     <div className="browser">
@@ -50,26 +83,15 @@ export function MetaflowBrowser({ workspace, onWorkspaces, onConnected, onEdit }
         <button
           type="button"
           className="button button--quiet"
-          onClick={() => void listing.refetch()}
-          disabled={listing.isFetching}
-          title="Reload this level from storage"
+          onClick={() => void queryClient.invalidateQueries(ownData)}
+          disabled={fetching}
+          title="Reload what this view shows from storage"
         >
           Refresh
         </button>
       </div>
-      <main className="listing" data-testid="listing">
-        {listing.isPending && <Loading label="Listing…" />}
-        {listing.isError && (
-          <ErrorPanel
-            error={listing.error}
-            onRetry={() => void listing.refetch()}
-            retrying={listing.isFetching}
-            onEditWorkspace={savedId === undefined ? undefined : () => onEdit(savedId)}
-          />
-        )}
-        {listing.isSuccess && (
-          <ListingView listing={listing.data} onOpen={(name) => setLocation(descend(location, name))} />
-        )}
+      <main className={`listing${fill ? ' listing--fill' : ''}`} data-testid="listing">
+        {view}
       </main>
     </div>
   );

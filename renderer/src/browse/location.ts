@@ -8,12 +8,6 @@ type Level = (typeof LEVELS)[number];
 
 export const ROOT: MetaflowLocation = {};
 
-/** The location one level below `location`, entered through `name`. */
-export function descend(location: MetaflowLocation, name: string): MetaflowLocation {
-  const next = LEVELS.find((level) => location[level] === undefined);
-  return next === undefined ? location : { ...location, [next]: name };
-}
-
 export interface Crumb {
   label: string;
   /** What the crumb names, for screen readers ("run 1712345"). */
@@ -32,12 +26,4 @@ export function crumbs(location: MetaflowLocation): Crumb[] {
     trail.push({ label: name, kind: level, location: at });
   }
   return trail;
-}
-
-/** The same location as a react-query key part; undefined levels are dropped so keys compare stably. */
-export function locationKey(location: MetaflowLocation): string[] {
-  return LEVELS.flatMap((level) => {
-    const name = location[level];
-    return name === undefined ? [] : [name];
-  });
 }

@@ -6,7 +6,7 @@ import { compareIds } from '../../../electron/metaflow/layout.js';
 import { decodePickle } from '../../../electron/metaflow/pickle/decoder.js';
 import { gunzipPrefix } from '../../../electron/metaflow/pickle/gzip.js';
 import { renderValue } from '../../../electron/metaflow/pickle/render.js';
-import type { PreviewValue } from '../../../electron/metaflow/pickle/preview-types.js';
+import type { PreviewValue } from '../../../shared/preview-types.js';
 import { readFixtureBlobs } from '../../harness/metaflow-fixture.js';
 
 // Finds artifacts of the shared Metaflow fixture the way the app does: from a task's

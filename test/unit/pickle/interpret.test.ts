@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { decodePickle } from '../../../electron/metaflow/pickle/decoder.js';
 import { toJson } from '../../../electron/metaflow/pickle/json.js';
-import type { PreviewValue } from '../../../electron/metaflow/pickle/preview-types.js';
+import type { PreviewValue } from '../../../shared/preview-types.js';
 import { renderValue } from '../../../electron/metaflow/pickle/render.js';
 import { readPickle } from './fixture-artifacts.js';
 

@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { decodePickle } from '../../../electron/metaflow/pickle/decoder.js';
 import { toJson } from '../../../electron/metaflow/pickle/json.js';
 import { previewArtifact } from '../../../electron/metaflow/pickle/preview.js';
-import type { PreviewValue } from '../../../electron/metaflow/pickle/preview-types.js';
+import type { PreviewValue } from '../../../shared/preview-types.js';
 import { FixtureArtifacts, fullPreview } from './fixture-artifacts.js';
 
 // The real artifacts Metaflow wrote in the shared fixture (see flows/*.py for what was pickled).

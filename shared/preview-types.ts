@@ -51,19 +51,11 @@ export type PreviewValue =
    * numpy.ndarray. `dtype` is numpy's name ('float64', 'int64', 'object', '<U5'), `typestr` its
    * array-interface string ('<f8'). `values` are the first elements in row-major order.
    */
-  | { kind: 'ndarray'; dtype: string; typestr: string; shape: number[]; order: 'C' | 'F'; size: number; values: PreviewValue[] }
+  | NdarrayPreview
   | { kind: 'numpy-scalar'; dtype: string; value: PreviewValue }
   | IndexPreview
   /** `rows[r][c]` is the cell of row r and column c; `dtypes[c]` e.g. 'int64', 'object'. */
-  | {
-      kind: 'dataframe';
-      columns: PreviewValue[];
-      dtypes: string[];
-      columnCount: number;
-      index: IndexPreview;
-      rowCount: number;
-      rows: PreviewValue[][];
-    }
+  | DataFramePreview
   | { kind: 'series'; name: PreviewValue; dtype: string; index: IndexPreview; length: number; values: PreviewValue[] }
   /** metaflow.exception.MetaflowExceptionWrapper: the exception a failed task stored in `_exception`. */
   | { kind: 'exception'; type: string; message: string; traceback: string }
@@ -73,16 +65,7 @@ export type PreviewValue =
    * An instance of a class this reader does not interpret: how it was constructed (`args`) and
    * what its state holds. `fields` are the state's str-keyed entries; any other state is `state`.
    */
-  | {
-      kind: 'object';
-      className: string;
-      byteLength: number;
-      args: PreviewValue[];
-      fields: PreviewField[];
-      state: PreviewValue | null;
-      items: PreviewValue[];
-      entries: PreviewEntry[];
-    }
+  | ObjectPreview
   /** A class or function referenced by name. */
   | { kind: 'global'; name: string }
   | { kind: 'opaque'; what: 'persistent-id' | 'extension' | 'out-of-band-buffer'; detail: string }
@@ -114,4 +97,36 @@ export interface IndexPreview {
   length: number;
   values: PreviewValue[];
   range: { start: number; stop: number; step: number } | null;
+}
+
+/** `rows[r][c]` is the cell of row r and column c; `dtypes[c]` e.g. 'int64', 'object'. */
+export interface DataFramePreview {
+  kind: 'dataframe';
+  columns: PreviewValue[];
+  dtypes: string[];
+  columnCount: number;
+  index: IndexPreview;
+  rowCount: number;
+  rows: PreviewValue[][];
+}
+
+export interface NdarrayPreview {
+  kind: 'ndarray';
+  dtype: string;
+  typestr: string;
+  shape: number[];
+  order: 'C' | 'F';
+  size: number;
+  values: PreviewValue[];
+}
+
+export interface ObjectPreview {
+  kind: 'object';
+  className: string;
+  byteLength: number;
+  args: PreviewValue[];
+  fields: PreviewField[];
+  state: PreviewValue | null;
+  items: PreviewValue[];
+  entries: PreviewEntry[];
 }

@@ -1,26 +1,30 @@
 import type { ArgsOf, Channel, ResultOf } from '../../shared/contract.js';
 import { checkSysroot } from '../../shared/sysroot.js';
 import { openContainerStore } from '../azure/azure-object-store.js';
-import { connectionStringEndpoint, parseConnectionString } from '../azure/connection-string.js';
 import type { Env } from '../azure/blob-client.js';
+import { connectionStringEndpoint, parseConnectionString } from '../azure/connection-string.js';
+import type { FlowPath } from '../metaflow/layout.js';
 import { locateMetaflowPath } from '../metaflow/locate.js';
 import type { Services } from '../services.js';
-import { CliFailure, printTable, usageError } from './output.js';
+import { CliFailure, usageError } from './output.js';
 
-export interface LsOptions {
+// Turns a CLI target into an open workspace and a flow path: `<container>/<prefix>[/<Flow>…]` on
+// Azure, or `[<Flow>[/<run>…]]` inside a local datastore folder given with --local.
+
+export interface TargetOptions {
   target: string;
   endpoint?: string;
   sysroot?: string;
-  json: boolean;
+  local?: string;
 }
 
-async function call<C extends Channel>(services: Services, channel: C, args: ArgsOf<C>): Promise<ResultOf<C>> {
+export async function call<C extends Channel>(services: Services, channel: C, args: ArgsOf<C>): Promise<ResultOf<C>> {
   const reply = await services.router.dispatch(channel, args);
   if (!reply.ok) throw new CliFailure(reply.error, 1);
   return reply.value as ResultOf<C>;
 }
 
-function resolveEndpoint(options: LsOptions, env: Env): string {
+function resolveEndpoint(options: TargetOptions, env: Env): string {
   const endpoint =
     options.endpoint ??
     env.METAFLOW_AZURE_STORAGE_BLOB_SERVICE_ENDPOINT ??
@@ -29,36 +33,34 @@ function resolveEndpoint(options: LsOptions, env: Env): string {
   return endpoint;
 }
 
+function flowPath(segments: string[], target: string): FlowPath {
+  const [flow, run, step, task, ...extra] = segments.filter((s) => s !== '');
+  if (extra.length > 0) throw usageError(`${target} goes deeper than a task.`);
+  return { flow, run, step, task };
+}
+
 /** Splits `<container>/<prefix>/<Flow>/<run>/<step>/<task>` into a sysroot and a flow path. */
-async function splitTarget(services: Services, options: LsOptions, endpoint: string, env: Env) {
+async function splitTarget(services: Services, options: TargetOptions, endpoint: string, env: Env) {
   const check = checkSysroot(options.target);
   if (!check.ok) throw usageError(`${options.target}: ${check.errors.join(' ')}`);
-  const segments = check.value.prefix === '' ? [] : check.value.prefix.split('/');
   const known = options.sysroot ?? env.METAFLOW_DATASTORE_SYSROOT_AZURE;
   if (known && (options.target === known || options.target.startsWith(`${known}/`))) {
-    const [flow, run, step, task, ...extra] = options.target.slice(known.length + 1).split('/').filter((s) => s !== '');
-    if (extra.length > 0) throw usageError(`${options.target} goes deeper than a task.`);
-    return { sysroot: known, path: { flow, run, step, task } };
+    return { sysroot: known, path: flowPath(options.target.slice(known.length + 1).split('/'), options.target) };
   }
   if (options.sysroot) throw usageError(`${options.target} is not under the sysroot ${options.sysroot}.`);
+  const segments = check.value.prefix === '' ? [] : check.value.prefix.split('/');
   const store = openContainerStore(endpoint, { kind: 'environment' }, env, services.identity, check.value.container);
   const located = await locateMetaflowPath(store, segments);
   return { sysroot: [check.value.container, ...located.prefix].join('/'), path: located.path };
 }
 
-export async function metaflowLs(services: Services, options: LsOptions, env: Env): Promise<void> {
+export async function openTarget(services: Services, options: TargetOptions, env: Env): Promise<{ workspaceId: string; path: FlowPath }> {
+  if (options.local !== undefined) {
+    const workspace = await call(services, 'workspace.open', { kind: 'local', path: options.local });
+    return { workspaceId: workspace.id, path: flowPath(options.target.split('/'), options.target) };
+  }
   const endpoint = resolveEndpoint(options, env);
   const { sysroot, path } = await splitTarget(services, options, endpoint, env);
   const workspace = await call(services, 'workspace.open', { sysroot, endpoint, credential: { kind: 'environment' } });
-  const listing = await call(services, 'metaflow.list', { workspaceId: workspace.id, ...path });
-  if (options.json) {
-    process.stdout.write(`${JSON.stringify(listing.entries, null, 1)}\n`);
-    return;
-  }
-  if (listing.level === 'artifacts') {
-    process.stdout.write(`attempt ${listing.attempt}\n`);
-    printTable(listing.entries, ['name', 'type', 'size', 'sha']);
-  } else {
-    printTable(listing.entries, ['name']);
-  }
+  return { workspaceId: workspace.id, path };
 }

@@ -1,0 +1,85 @@
+import type { Env } from '../azure/blob-client.js';
+import type { FlowPath } from '../metaflow/layout.js';
+import type { Services } from '../services.js';
+import { call, openTarget, type TargetOptions } from './metaflow-target.js';
+import { printTable, usageError } from './output.js';
+
+// `stratus metaflow ls|runs|run|task|artifact|logs`: each prints a table, or JSON with --json.
+
+export const METAFLOW_COMMANDS = ['ls', 'runs', 'run', 'task', 'artifact', 'logs'] as const;
+export type MetaflowCommand = (typeof METAFLOW_COMMANDS)[number];
+
+export interface CommandOptions extends TargetOptions {
+  json: boolean;
+  attempt?: number;
+  stream: 'stdout' | 'stderr';
+  full: boolean;
+  /** The artifact name, for `artifact`. */
+  name?: string;
+}
+
+function need<K extends keyof FlowPath>(path: FlowPath, keys: K[], command: string): Required<Pick<FlowPath, K>> {
+  for (const key of keys) if (path[key] === undefined) throw usageError(`stratus metaflow ${command} needs a path down to the ${key}.`);
+  return path as Required<Pick<FlowPath, K>>;
+}
+
+function print(json: boolean, value: unknown, table: () => void): void {
+  if (json) process.stdout.write(`${JSON.stringify(value, null, 1)}\n`);
+  else table();
+}
+
+const time = (ms: number | null) => (ms === null ? '' : new Date(ms).toISOString());
+
+export async function runMetaflowCommand(services: Services, command: MetaflowCommand, options: CommandOptions, env: Env): Promise<void> {
+  const { workspaceId, path } = await openTarget(services, options, env);
+  const attempt = options.attempt;
+  switch (command) {
+    case 'ls': {
+      const listing = await call(services, 'metaflow.list', { workspaceId, ...path });
+      return print(options.json, listing.entries, () => {
+        if (listing.level === 'artifacts') process.stdout.write(`attempt ${listing.attempt}\n`);
+        printTable(listing.entries, listing.level === 'artifacts' ? ['name', 'type', 'size', 'sha'] : ['name']);
+      });
+    }
+    case 'runs': {
+      const { flow } = need(path, ['flow'], command);
+      const list = await call(services, 'metaflow.runs', { workspaceId, flow });
+      return print(options.json, list.runs, () =>
+        printTable(
+          list.runs.map((r) => ({ ...r, name: r.id, started: time(r.startedAt), tags: r.tags?.join(',') ?? '' })),
+          ['name', 'status', 'started', 'durationMs', 'user', 'tags'],
+        ),
+      );
+    }
+    case 'run': {
+      const { flow, run } = need(path, ['flow', 'run'], command);
+      const detail = await call(services, 'metaflow.run', { workspaceId, flow, run });
+      return print(options.json, detail, () => {
+        process.stdout.write(`${flow}/${run}: ${detail.summary.status}\n`);
+        printTable(detail.steps, ['name', 'type', 'taskCount', 'status']);
+        for (const problem of detail.problems) process.stdout.write(`warning: ${problem}\n`);
+      });
+    }
+    case 'task': {
+      const ref = need(path, ['flow', 'run', 'step', 'task'], command);
+      const detail = await call(services, 'metaflow.task', { workspaceId, ...ref, attempt });
+      return print(options.json, detail, () => {
+        printTable(detail.task.attempts.map((a) => ({ ...a, started: time(a.startedAt), finished: time(a.finishedAt) })), ['attempt', 'status', 'started', 'finished']);
+        printTable(detail.artifacts, ['name', 'type', 'size', 'sha']);
+      });
+    }
+    case 'artifact': {
+      const ref = need(path, ['flow', 'run', 'step', 'task'], command);
+      if (!options.name) throw usageError('stratus metaflow artifact needs the artifact name after the task path.');
+      const preview = await call(services, 'metaflow.artifact', { workspaceId, ...ref, attempt, name: options.name, full: options.full });
+      return print(true, options.json ? preview : preview.value, () => undefined);
+    }
+    case 'logs': {
+      const ref = need(path, ['flow', 'run', 'step', 'task'], command);
+      const logs = await call(services, 'metaflow.logs', { workspaceId, ...ref, attempt, stream: options.stream });
+      return print(options.json, logs.lines, () => {
+        for (const line of logs.lines) process.stdout.write(`${line.text}\n`);
+      });
+    }
+  }
+}

@@ -1,0 +1,202 @@
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import type { Worker } from 'node:worker_threads';
+import { RunDetail, RunSummary, TaskDetail } from '../../shared/schemas/metaflow.js';
+import { startWorker } from '../workers/worker-entry.js';
+import type { IndexStore, ObjectVersion, RecordedObject, RunPage, RunQuery, TaskKey } from './index-store.js';
+import { IndexVersionError } from './migrations.js';
+import type { ErrorShape, IndexOp, IndexReply, IndexRequest, OpRequest } from './protocol.js';
+
+// The local index of one workspace, as the main process uses it: every call is a message to the
+// index worker, which owns the sqlite connection, so a query over 10,000 runs never blocks the
+// event loop that serves IPC. What comes back is validated here against the contract's schemas
+// (cheap next to the query; zod is loaded here already): a row that fails (hand-edited, written by
+// a buggy version) is reported missing and forgotten, so the next refresh reads it again from the
+// datastore rather than the app failing on it.
+//
+// Starting the worker (electron/workers/worker-entry.ts): built, `dist/electron/index/index-worker.js`
+// sits beside this module and starts as is. Under vitest there is only `index-worker.ts`: vitest
+// transforms modules in its own runner, not through a loader a worker thread inherits, so
+// `new Worker(new URL('./index-worker.js', import.meta.url))` finds no file, a `.ts` URL fails with
+// "Unknown file extension", and so does a `.ts` URL with `execArgv: ['--import', 'tsx']` on Node 20
+// (tried). The helper then boots the worker through tsx's `tsImport` (tsx is a devDependency),
+// which also maps the worker's own `.js` imports to their `.ts` sources. It chooses by whether the
+// `.js` exists, not by the URL's extension or the host's flags, so the built app never needs tsx.
+
+type Pending = { resolve: (value: unknown) => void; reject: (err: Error) => void };
+
+/** The object's blob version as listed: `lastModified` as a Date (ListedObject) or epoch ms. */
+export interface ObjectRead {
+  name: string;
+  etag?: string;
+  lastModified?: Date | number;
+}
+
+function rebuildError(shape: ErrorShape): Error {
+  if (shape.version) return new IndexVersionError(shape.version.file, shape.version.found, shape.version.supported);
+  const err = new Error(shape.message);
+  err.name = shape.name;
+  return err;
+}
+
+export class MetaflowIndex {
+  private nextId = 1;
+  private readonly pending = new Map<number, Pending>();
+  /** Set once the index is closed or its thread died: every later call fails with it. */
+  private stopped: Error | undefined;
+
+  private constructor(
+    private readonly worker: Worker,
+    readonly file: string,
+  ) {
+    // Referenced only while a request is pending: an idle index must not keep the CLI or a test
+    // process alive, and a pending one must not let it exit before the answer comes.
+    worker.unref();
+    worker.on('message', (reply: IndexReply) => this.settle(reply));
+    worker.on('error', (err) => this.stop(new Error(`The local index ${file} failed: ${err.message}`)));
+    worker.on('exit', (code) => this.stop(new Error(`The local index thread for ${file} stopped (exit code ${code}).`)));
+  }
+
+  /** Starts the worker, then opens and migrates `file`, creating its folder. */
+  static async open(file: string): Promise<MetaflowIndex> {
+    await mkdir(path.dirname(file), { recursive: true });
+    const index = new MetaflowIndex(startWorker(import.meta.url, 'index-worker'), file);
+    try {
+      await index.send({ id: index.nextId++, op: 'open', file });
+    } catch (err) {
+      await index.worker.terminate();
+      throw err;
+    }
+    return index;
+  }
+
+  putFlows(names: string[], listedAt = Date.now()): Promise<void> {
+    return this.call('putFlows', [names, listedAt]);
+  }
+
+  getFlows(): Promise<string[]> {
+    return this.call('getFlows', []);
+  }
+
+  /** Upserts listed runs; a finished run already indexed from a newer listing is kept as it is. */
+  putRuns(flow: string, runs: RunSummary[], listedAt: number): Promise<void> {
+    return this.call('putRuns', [flow, runs, listedAt]);
+  }
+
+  /** A page of a flow's runs, newest first unless `query.sort`/`order` say otherwise. */
+  async getRuns(flow: string, query: RunQuery = {}): Promise<RunPage> {
+    const page = await this.call('getRuns', [flow, query]);
+    const runs: RunSummary[] = [];
+    const corrupt: string[] = [];
+    for (const stored of page.runs) {
+      const parsed = RunSummary.safeParse(stored.value);
+      if (parsed.success) runs.push(parsed.data);
+      else corrupt.push(stored.key);
+    }
+    if (corrupt.length > 0) await this.forget('forgetRuns', [flow, corrupt]);
+    return { runs, total: page.total - corrupt.length };
+  }
+
+  unfinishedRuns(flow: string): Promise<string[]> {
+    return this.call('unfinishedRuns', [flow]);
+  }
+
+  /** `finished`: the view will not change (the run ended), so a stale read never replaces it. */
+  putRunDetail(flow: string, run: string, detail: RunDetail, finished: boolean, readAt = Date.now()): Promise<void> {
+    return this.call('putRunDetail', [flow, run, detail, finished, readAt]);
+  }
+
+  async getRunDetail(flow: string, run: string): Promise<RunDetail | undefined> {
+    const stored = await this.call('getRunDetail', [flow, run]);
+    if (stored === undefined) return undefined;
+    const parsed = RunDetail.safeParse(stored);
+    if (parsed.success) return parsed.data;
+    await this.forget('forgetRunDetail', [flow, run]);
+    return undefined;
+  }
+
+  /** Keyed by the task and `detail.attempt`; `finished`: the attempt ended, its artifacts are final. */
+  putTaskDetail(key: TaskKey, detail: TaskDetail, finished: boolean, readAt = Date.now()): Promise<void> {
+    return this.call('putTaskDetail', [key, detail, finished, readAt]);
+  }
+
+  /** Without `attempt`, the highest attempt indexed. */
+  async getTaskDetail(key: TaskKey & { attempt?: number }): Promise<TaskDetail | undefined> {
+    const stored = await this.call('getTaskDetail', [key]);
+    if (stored === undefined) return undefined;
+    const parsed = TaskDetail.safeParse(stored.value);
+    if (parsed.success) return parsed.data;
+    await this.forget('forgetTaskDetail', [{ flow: key.flow, run: key.run, step: key.step, task: key.task, attempt: stored.key }]);
+    return undefined;
+  }
+
+  /** Records the blob versions entries were read from, to tell later whether a blob changed. */
+  recordObjects(objects: ObjectRead[], readAt = Date.now()): Promise<void> {
+    const versions: ObjectVersion[] = objects.map((o) => ({
+      name: o.name,
+      etag: o.etag,
+      lastModified: o.lastModified instanceof Date ? o.lastModified.getTime() : o.lastModified,
+    }));
+    return this.call('recordObjects', [versions, readAt]);
+  }
+
+  getObjects(names: string[]): Promise<RecordedObject[]> {
+    return this.call('getObjects', [names]);
+  }
+
+  /** Closes the database (after the requests already sent) and ends the worker. */
+  async close(): Promise<void> {
+    if (this.stopped) return;
+    await this.send({ id: this.nextId++, op: 'close' });
+    this.stop(new Error(`The local index ${this.file} is closed.`));
+    await this.worker.terminate();
+  }
+
+  private call<K extends IndexOp>(op: K, args: Parameters<IndexStore[K]>): Promise<ReturnType<IndexStore[K]>> {
+    // `op` and `args` match by this signature; TypeScript cannot narrow the union of requests by K.
+    return this.send({ id: this.nextId++, op, args } as OpRequest) as Promise<ReturnType<IndexStore[K]>>;
+  }
+
+  /** A failed clean-up is not the reader's problem: the row is only found corrupt again next time. */
+  private async forget<K extends 'forgetRuns' | 'forgetRunDetail' | 'forgetTaskDetail'>(op: K, args: Parameters<IndexStore[K]>): Promise<void> {
+    await this.call(op, args).catch(() => undefined);
+  }
+
+  private send(request: IndexRequest): Promise<unknown> {
+    if (this.stopped) return Promise.reject(this.stopped);
+    return new Promise((resolve, reject) => {
+      this.track(request.id, { resolve, reject });
+      try {
+        this.worker.postMessage(request);
+      } catch (err) {
+        // A value that cannot be cloned never reaches the worker: no reply will come for it.
+        this.untrack(request.id)?.reject(err as Error);
+      }
+    });
+  }
+
+  private settle(reply: IndexReply): void {
+    const waiting = this.untrack(reply.id);
+    if (!waiting) return;
+    if (reply.ok) waiting.resolve(reply.value);
+    else waiting.reject(rebuildError(reply.error));
+  }
+
+  private track(id: number, waiting: Pending): void {
+    if (this.pending.size === 0) this.worker.ref();
+    this.pending.set(id, waiting);
+  }
+
+  private untrack(id: number): Pending | undefined {
+    const waiting = this.pending.get(id);
+    this.pending.delete(id);
+    if (this.pending.size === 0) this.worker.unref();
+    return waiting;
+  }
+
+  private stop(err: Error): void {
+    this.stopped ??= err;
+    for (const waiting of this.pending.values()) waiting.reject(err);
+    this.pending.clear();
+  }
+}

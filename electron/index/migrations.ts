@@ -1,0 +1,148 @@
+import type { Database } from 'better-sqlite3';
+
+// The local index's schema as numbered steps, in the manner of Signal Desktop: `PRAGMA user_version`
+// holds how many steps a database has had, and each step runs in its own transaction together with
+// the bump, so a crash leaves the database at a whole version. Never edit a step once released:
+// append a new one.
+
+/**
+ * Run ids sort like compareIds (electron/metaflow/layout.ts): numeric ids first, by length then
+ * digits (so ids beyond 2^53 still sort as numbers), then the others by their text. As a generated
+ * column the rule lives in the schema, and an index over it serves `ORDER BY id_key` directly.
+ */
+const ID_KEY = `CASE WHEN id <> '' AND id NOT GLOB '*[^0-9]*' THEN '0' || printf('%04d', length(id)) || id ELSE '1' || id END`;
+
+export const MIGRATIONS: readonly string[] = [
+  // 1: flows, runs and their views, task views with artifact indexes, and the blob versions read.
+  `
+  CREATE TABLE flows (
+    name TEXT PRIMARY KEY NOT NULL,
+    listed_at INTEGER
+  ) WITHOUT ROWID;
+
+  CREATE TABLE runs (
+    flow TEXT NOT NULL REFERENCES flows(name) ON DELETE CASCADE,
+    id TEXT NOT NULL,
+    id_key TEXT GENERATED ALWAYS AS (${ID_KEY}) VIRTUAL,
+    status TEXT NOT NULL,
+    started_at INTEGER,
+    finished_at INTEGER,
+    duration_ms INTEGER,
+    user TEXT,
+    tags_json TEXT,
+    system_tags_json TEXT,
+    finished INTEGER NOT NULL CHECK (finished IN (0, 1)),
+    listed_at INTEGER NOT NULL,
+    PRIMARY KEY (flow, id)
+  );
+  -- id_key last in each, so the default order (newest first, then id) and pages are index scans.
+  CREATE INDEX runs_by_start ON runs (flow, started_at, id_key);
+  CREATE INDEX runs_by_status ON runs (flow, status, id_key);
+  CREATE INDEX runs_by_id ON runs (flow, id_key);
+
+  CREATE TABLE run_details (
+    flow TEXT NOT NULL,
+    run TEXT NOT NULL,
+    -- The run view without its tasks (summary, steps, parameters, resumed, problems).
+    json TEXT NOT NULL,
+    finished INTEGER NOT NULL CHECK (finished IN (0, 1)),
+    read_at INTEGER NOT NULL,
+    PRIMARY KEY (flow, run),
+    FOREIGN KEY (flow, run) REFERENCES runs(flow, id) ON DELETE CASCADE
+  );
+
+  CREATE TABLE tasks (
+    flow TEXT NOT NULL,
+    run TEXT NOT NULL,
+    step TEXT NOT NULL,
+    id TEXT NOT NULL,
+    -- Position in the run view, which keeps the order it was read in.
+    ord INTEGER NOT NULL,
+    status TEXT NOT NULL,
+    cloned INTEGER NOT NULL CHECK (cloned IN (0, 1)),
+    PRIMARY KEY (flow, run, step, id),
+    FOREIGN KEY (flow, run) REFERENCES run_details(flow, run) ON DELETE CASCADE
+  );
+
+  CREATE TABLE attempts (
+    flow TEXT NOT NULL,
+    run TEXT NOT NULL,
+    step TEXT NOT NULL,
+    task TEXT NOT NULL,
+    attempt INTEGER NOT NULL,
+    status TEXT NOT NULL,
+    started_at INTEGER,
+    finished_at INTEGER,
+    PRIMARY KEY (flow, run, step, task, attempt),
+    FOREIGN KEY (flow, run, step, task) REFERENCES tasks(flow, run, step, id) ON DELETE CASCADE
+  );
+
+  -- A task view may be opened before its run was listed (a link), so it hangs off the flow only.
+  CREATE TABLE task_details (
+    flow TEXT NOT NULL REFERENCES flows(name) ON DELETE CASCADE,
+    run TEXT NOT NULL,
+    step TEXT NOT NULL,
+    task TEXT NOT NULL,
+    attempt INTEGER NOT NULL,
+    -- The task view without its artifacts (task, artifactProblem, cards).
+    json TEXT NOT NULL,
+    finished INTEGER NOT NULL CHECK (finished IN (0, 1)),
+    read_at INTEGER NOT NULL,
+    PRIMARY KEY (flow, run, step, task, attempt)
+  );
+
+  CREATE TABLE artifacts (
+    flow TEXT NOT NULL,
+    run TEXT NOT NULL,
+    step TEXT NOT NULL,
+    task TEXT NOT NULL,
+    attempt INTEGER NOT NULL,
+    name TEXT NOT NULL,
+    ord INTEGER NOT NULL,
+    sha TEXT NOT NULL,
+    size INTEGER,
+    type TEXT,
+    encoding TEXT NOT NULL,
+    PRIMARY KEY (flow, run, step, task, attempt, name),
+    FOREIGN KEY (flow, run, step, task, attempt) REFERENCES task_details(flow, run, step, task, attempt) ON DELETE CASCADE
+  );
+
+  CREATE TABLE objects (
+    name TEXT PRIMARY KEY NOT NULL,
+    etag TEXT,
+    last_modified INTEGER,
+    read_at INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  `,
+];
+
+/** The database was written by a newer Stratus: this one does not know its schema and must not touch it. */
+export class IndexVersionError extends Error {
+  constructor(
+    readonly file: string,
+    readonly found: number,
+    readonly supported: number,
+  ) {
+    super(
+      `The local index ${file} has schema version ${found}, but this version of Stratus knows versions up to ${supported}: ` +
+        'it was written by a newer Stratus. Update Stratus, or delete the file to rebuild the index.',
+    );
+    this.name = 'IndexVersionError';
+  }
+}
+
+/** Brings the database up to the newest schema; returns the version it had. */
+export function migrate(db: Database, file: string, migrations: readonly string[] = MIGRATIONS): number {
+  const from = db.pragma('user_version', { simple: true }) as number;
+  if (from > migrations.length) throw new IndexVersionError(file, from, migrations.length);
+  for (let version = from + 1; version <= migrations.length; version++) {
+    // Immediate: take the write lock before re-reading, so a second process opening the same
+    // file at the same moment waits, then sees the step done instead of repeating it.
+    db.transaction(() => {
+      if ((db.pragma('user_version', { simple: true }) as number) >= version) return;
+      db.exec(migrations[version - 1]);
+      db.pragma(`user_version = ${version}`);
+    }).immediate();
+  }
+  return from;
+}

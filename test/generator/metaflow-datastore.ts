@@ -1,0 +1,594 @@
+import { createHash } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
+import type { ContainerClient } from '@azure/storage-blob';
+import { containerSink, folderSink, WritePool, type BlobSink } from './blob-sink.js';
+import { pickle, PyFloat, PyInstance, PyTuple, type PickleValue } from './pickle-writer.js';
+
+// Synthetic Metaflow datastores of any size, in the layout real Metaflow writes to Azure
+// (/work/shared/fixtures/metaflow-azure/LAYOUT.md): per-task attempt files, mflog logs, and a
+// per-flow content-addressed store of gzipped protocol-4 pickles named by the sha1 of the pickle,
+// shared by all runs of the flow. Output is deterministic for a seed.
+
+export type DatastoreTarget = ({ folder: string } | { container: ContainerClient } | { sink: BlobSink }) & {
+  /** The sysroot's blob prefix: '' (default) or ending in '/'. */
+  prefix?: string;
+};
+
+export interface GenerateOptions {
+  /** A Python class name. */
+  flow: string;
+  runs: number;
+  /**
+   * Real steps per run, start and end included (default 4). Without a foreach: start → step_1 … → end.
+   * With one: start (split-foreach) → work (×foreachWidth) → join → step_1 … → end, so at least 4.
+   */
+  stepsPerRun?: number;
+  /** Tasks of the foreach body; 0 (default) for a linear flow. */
+  foreachWidth?: number;
+  /** Every Nth run fails at the step before `end` (0: none; default 10). */
+  failedEvery?: number;
+  /** Every Nth run is still running (or abandoned) at the step before `end` (0: none; default 100). Wins over failedEvery. */
+  runningEvery?: number;
+  /** Every Nth run retries its second step once: attempt 0 fails, attempt 1 goes on (0: none; default 7). */
+  retryEvery?: number;
+  /** User artifacts in each task, besides Metaflow's own and the parameters (default 4). */
+  artifactsPerTask?: number;
+  seed?: number;
+  /** Start of the first run, epoch seconds (default 1795000000, near the shared fixture's clock). */
+  startTime?: number;
+  /** Called after each run has been queued for writing. */
+  onRun?: (done: number) => void;
+}
+
+export type Outcome = 'succeeded' | 'failed' | 'running';
+
+export interface GeneratedTask {
+  step: string;
+  id: string;
+  /** Attempts started (attempt numbers 0 … attempts-1). */
+  attempts: number;
+  status: Outcome;
+  /** Artifact names in the latest attempt's data.json, sorted; empty while it runs (no data.json yet). */
+  artifacts: string[];
+}
+
+export interface GeneratedRun {
+  id: string;
+  status: Outcome;
+  /** Real steps that have tasks, in flow order. */
+  steps: string[];
+  tasks: GeneratedTask[];
+  parameters: { alpha: number; label: string };
+  /** Epoch ms: the `_parameters` attempt's start, which is when the run started. */
+  startedAt: number;
+}
+
+export interface GeneratedDatastore {
+  flow: string;
+  prefix: string;
+  runs: GeneratedRun[];
+  blobs: number;
+  bytes: number;
+  /** Distinct artifact blobs in `<Flow>/data/` (dedup across runs, as Metaflow's CAS does). */
+  casBlobs: number;
+}
+
+const PYTHON_VERSION = '3.11.2 (main, Apr 28 2025, 14:11:48) [GCC 12.2.0]';
+const CAS_METADATA = { metaflow_user_attributes: '{"cas_raw": false, "cas_version": 1}' };
+const GZIP_LEVEL = 3;
+const FOREACH_STEP = 'work';
+const JOIN_STEP = 'join';
+const FOREACH_VAR = 'items';
+const TAG_WORDS = ['baseline', 'candidate', 'nightly', 'gpu', 'cpu', 'eu', 'us', 'tuned'];
+
+// ---------------------------------------------------------------------------------------------
+// Deterministic randomness: one small PRNG per run, so a run's content does not depend on the others.
+
+type Random = () => number;
+
+function mulberry32(seed: number): Random {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function between(random: Random, low: number, high: number): number {
+  return low + Math.floor(random() * (high - low + 1));
+}
+
+function uuid4(random: Random): string {
+  const hex = Array.from({ length: 32 }, () => Math.floor(random() * 16).toString(16));
+  hex[12] = '4';
+  hex[16] = ((parseInt(hex[16], 16) & 0x3) | 0x8).toString(16);
+  const s = hex.join('');
+  return `${s.slice(0, 8)}-${s.slice(8, 12)}-${s.slice(12, 16)}-${s.slice(16, 20)}-${s.slice(20)}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Python's text formats: json.dumps defaults (", " and ": ", ASCII only), float repr, mflog lines.
+
+type PyJson = null | boolean | number | string | PyFloat | readonly PyJson[] | { readonly [key: string]: PyJson };
+
+/** `repr(float)` for the values written here (ordinary magnitudes: CPython switches to exponents past 1e16). */
+function floatRepr(value: number): string {
+  return Number.isInteger(value) ? value.toFixed(1) : String(value);
+}
+
+function pyJson(value: PyJson): string {
+  if (value === null) return 'null';
+  if (typeof value === 'boolean' || typeof value === 'number') return String(value);
+  if (typeof value === 'string') {
+    return JSON.stringify(value).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  }
+  if (value instanceof PyFloat) return floatRepr(value.value);
+  if (Array.isArray(value)) return `[${(value as readonly PyJson[]).map(pyJson).join(', ')}]`;
+  return `{${Object.entries(value).map(([k, v]) => `${pyJson(k)}: ${pyJson(v)}`).join(', ')}}`;
+}
+
+function jsonBytes(value: PyJson): Buffer {
+  return Buffer.from(pyJson(value), 'utf8');
+}
+
+/** `2026-11-22T05:59:51.807110Z` from epoch microseconds. */
+function isoMicros(micros: number): string {
+  const ms = Math.floor(micros / 1000);
+  return new Date(ms).toISOString().replace('Z', `${String(micros % 1000).padStart(3, '0')}Z`);
+}
+
+function mflog(lines: { at: number; text: string }[], random: Random): Buffer {
+  return Buffer.from(lines.map((l) => `[MFLOG|0|${isoMicros(l.at)}|runtime|${uuid4(random)}]${l.text}\n`).join(''), 'utf8');
+}
+
+// ---------------------------------------------------------------------------------------------
+// The CAS: `<Flow>/data/<sha[:2]>/<sha>`, gzip of the pickle, sha1 of the pickle. Written once per value.
+
+interface Stored {
+  sha: string;
+  size: number;
+  type: string;
+}
+
+function pythonType(value: PickleValue): string {
+  const name =
+    value === null ? 'NoneType'
+    : typeof value === 'boolean' ? 'bool'
+    : typeof value === 'bigint' || (typeof value === 'number' && Number.isSafeInteger(value)) ? 'int'
+    : typeof value === 'number' || value instanceof PyFloat ? 'float'
+    : typeof value === 'string' ? 'str'
+    : value instanceof Uint8Array ? 'bytes'
+    : value instanceof PyTuple ? 'tuple'
+    : value instanceof PyInstance ? `${value.module}.${value.name}`
+    : Array.isArray(value) ? 'list'
+    : 'dict';
+  return `<class '${name}'>`;
+}
+
+/** Metaflow's `GzipFile(compresslevel=3)`: zlib's deflate stream with Python's header (the mtime, OS 255). */
+function gzipLikeMetaflow(raw: Buffer, mtimeSeconds: number): Buffer {
+  const gz = gzipSync(raw, { level: GZIP_LEVEL });
+  gz.writeUInt32LE(Math.floor(mtimeSeconds) >>> 0, 4);
+  gz[9] = 0xff;
+  return gz;
+}
+
+class ContentStore {
+  private readonly written = new Set<string>();
+  private readonly constants = new Map<string, Stored>();
+
+  constructor(
+    private readonly dataPrefix: string,
+    private readonly write: (name: string, bytes: Buffer, metadata?: Record<string, string>) => Promise<void>,
+  ) {}
+
+  get size(): number {
+    return this.written.size;
+  }
+
+  async store(value: PickleValue, mtime: number): Promise<Stored> {
+    const raw = pickle(value);
+    const sha = createHash('sha1').update(raw).digest('hex');
+    // Like Metaflow, which HEADs the CAS before each PUT: a value already stored is not written again.
+    if (!this.written.has(sha)) {
+      this.written.add(sha);
+      await this.write(`${this.dataPrefix}${sha.slice(0, 2)}/${sha}`, gzipLikeMetaflow(raw, mtime), CAS_METADATA);
+    }
+    return { sha, size: raw.length, type: pythonType(value) };
+  }
+
+  /** For values repeated in every task (flags, the graph): pickled and hashed once per generator run. */
+  async constant(key: string, make: () => PickleValue, mtime: number): Promise<Stored> {
+    const known = this.constants.get(key);
+    if (known !== undefined) return known;
+    const stored = await this.store(make(), mtime);
+    this.constants.set(key, stored);
+    return stored;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The flow's shape and `_graph_info`, as Metaflow's FlowGraph describes it.
+
+interface StepPlan {
+  name: string;
+  type: 'start' | 'linear' | 'split-foreach' | 'join' | 'end';
+  next: string[];
+  /** Tasks per run. */
+  width: number;
+}
+
+function planSteps(count: number, foreachWidth: number): StepPlan[] {
+  const foreach = foreachWidth > 0;
+  const middle = count - 2 - (foreach ? 2 : 0);
+  if (!Number.isInteger(count) || middle < 0) {
+    throw new Error(`stepsPerRun must be an integer of at least ${foreach ? 4 : 2} (start${foreach ? ', work, join' : ''} and end).`);
+  }
+  const names = ['start', ...(foreach ? [FOREACH_STEP, JOIN_STEP] : []), ...Array.from({ length: middle }, (_, i) => `step_${i + 1}`), 'end'];
+  return names.map((name, i) => ({
+    name,
+    type:
+      i === 0 ? (foreach ? 'split-foreach' : 'start')
+      : name === 'end' ? 'end'
+      : foreach && name === JOIN_STEP ? 'join'
+      : 'linear',
+    next: i + 1 < names.length ? [names[i + 1]] : [],
+    width: foreach && name === FOREACH_STEP ? foreachWidth : 1,
+  }));
+}
+
+function snakeCase(name: string): string {
+  return name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
+}
+
+function graphInfo(flow: string, steps: StepPlan[], retryStep: string | undefined): PickleValue {
+  const file = `${snakeCase(flow)}.py`;
+  const sourceFile = `/home/ds/flows/${file}`;
+  const retry = { name: 'retry', attributes: { times: 1, minutes_between_retries: 0 }, statically_defined: true, inserted_by: null };
+  const entries = steps.map((step, i) => {
+    const entry: Record<string, PickleValue> = {
+      name: step.name,
+      type: step.type,
+      line: 12 + i * 6,
+      source_file: sourceFile,
+      doc: '',
+      decorators: step.name === retryStep ? [retry] : [],
+      next: step.next,
+      node_info: {},
+    };
+    if (step.type === 'split-foreach') Object.assign(entry, { foreach_artifact: FOREACH_VAR, matching_join: JOIN_STEP });
+    return [step.name, entry] as const;
+  });
+  const structure: PickleValue[] = steps.map((s) => s.name);
+  if (steps.some((s) => s.name === FOREACH_STEP)) structure.splice(1, 1, [[FOREACH_STEP]]);
+  return {
+    file,
+    start_step: 'start',
+    end_step: 'end',
+    parameters: [
+      { name: 'alpha', type: 'Parameter' },
+      { name: 'label', type: 'Parameter' },
+    ],
+    constants: [],
+    steps: Object.fromEntries(entries),
+    graph_structure: structure,
+    doc: '',
+    decorators: [],
+    extensions: { installed: {} },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+
+interface AttemptPlan {
+  attempt: number;
+  outcome: Outcome;
+  /** Epoch microseconds. */
+  start: number;
+  end: number;
+}
+
+class Generator {
+  private readonly flowPrefix: string;
+  private readonly cas: ContentStore;
+  private readonly steps: StepPlan[];
+  private readonly graph: PickleValue;
+  private readonly retryStep: number;
+  private readonly stopStep: number;
+  blobs = 0;
+  bytes = 0;
+
+  constructor(
+    private readonly pool: WritePool,
+    private readonly sink: BlobSink,
+    prefix: string,
+    private readonly options: Required<Omit<GenerateOptions, 'onRun'>>,
+  ) {
+    this.flowPrefix = `${prefix}${options.flow}/`;
+    this.cas = new ContentStore(`${this.flowPrefix}data/`, (name, bytes, metadata) => this.put(name, bytes, metadata));
+    this.steps = planSteps(options.stepsPerRun, options.foreachWidth);
+    this.retryStep = 1;
+    // Failed and running runs stop at the step before `end`, so they have most of a run's tasks.
+    this.stopStep = this.steps.length - 2;
+    this.graph = graphInfo(options.flow, this.steps, options.retryEvery > 0 ? this.steps[this.retryStep].name : undefined);
+  }
+
+  get casBlobs(): number {
+    return this.cas.size;
+  }
+
+  /** Queues a blob: waits only for a free write slot. */
+  private put(name: string, bytes: Buffer, metadata?: Record<string, string>, modified?: Date): Promise<void> {
+    this.blobs += 1;
+    this.bytes += bytes.length;
+    return this.pool.add(() => this.sink.put(name, bytes, metadata, modified));
+  }
+
+  /**
+   * A run-tree file, stamped (where the sink can) with when Metaflow would have written it: the app
+   * takes run start and end times from the listing's attempt.json and DONE.lock times.
+   */
+  private taskFile(name: string, bytes: Buffer, atMicros: number): Promise<void> {
+    return this.put(name, bytes, undefined, new Date(atMicros / 1000));
+  }
+
+  async run(index: number): Promise<GeneratedRun> {
+    const { options } = this;
+    const random = mulberry32((options.seed * 0x9e3779b1 + index * 0x85ebca6b) >>> 0);
+    const every = (n: number) => n > 0 && (index + 1) % n === 0;
+    const ending: Outcome = every(options.runningEvery) ? 'running' : every(options.failedEvery) ? 'failed' : 'succeeded';
+    const retry = every(options.retryEvery);
+    // Runs are ~15 minutes apart; the id is the start time in microseconds, as the local runtime makes it.
+    const runStart = Math.round((options.startTime + index * 900) * 1e6) + between(random, 0, 300_000_000);
+    const id = String(runStart);
+    const runPrefix = `${this.flowPrefix}${id}/`;
+    const parameters = { alpha: 1 + (index % 10), label: index % 3 === 0 ? 'nightly' : 'adhoc' };
+    const run: GeneratedRun = { id, status: ending, steps: [], tasks: [], parameters, startedAt: runStart / 1000 };
+
+    const paramsEnd = runStart + between(random, 50_000, 400_000);
+    await this.parametersTask(`${runPrefix}_parameters/0/`, parameters, runStart, paramsEnd);
+
+    let clock = paramsEnd;
+    let nextId = 1;
+    for (let s = 0; s < this.steps.length; s++) {
+      const step = this.steps[s];
+      const stepStart = clock + between(random, 100_000, 900_000);
+      let stepEnd = stepStart;
+      run.steps.push(step.name);
+      for (let j = 0; j < step.width; j++) {
+        const taskId = String(nextId++);
+        const final: Outcome = s === this.stopStep && ending !== 'succeeded' && (ending === 'running' || j === 0) ? ending : 'succeeded';
+        const retried = retry && s === this.retryStep && j === 0;
+        const attempts: AttemptPlan[] = [];
+        let at = stepStart;
+        for (let a = 0; a <= (retried ? 1 : 0); a++) {
+          const outcome = a === (retried ? 1 : 0) ? final : 'failed';
+          const end = at + between(random, 1_000_000, 20_000_000);
+          attempts.push({ attempt: a, outcome, start: at, end });
+          at = end + between(random, 200_000, 2_000_000);
+        }
+        const artifacts = await this.task(`${runPrefix}${step.name}/${taskId}/`, s, j, parameters, attempts, random);
+        stepEnd = Math.max(stepEnd, attempts[attempts.length - 1].end);
+        run.tasks.push({ step: step.name, id: taskId, attempts: attempts.length, status: final, artifacts });
+      }
+      clock = stepEnd;
+      if (s === this.stopStep && ending !== 'succeeded') break;
+    }
+    return run;
+  }
+
+  private async parametersTask(prefix: string, parameters: GeneratedRun['parameters'], start: number, end: number): Promise<void> {
+    const seconds = end / 1e6;
+    const objects: [string, Stored][] = [
+      ['name', await this.cas.constant('name', () => this.options.flow, seconds)],
+      ['alpha', await this.cas.store(parameters.alpha, seconds)],
+      ['label', await this.cas.store(parameters.label, seconds)],
+      ['_transition', await this.cas.constant('none', () => null, seconds)],
+      ['_task_ok', await this.cas.constant('true', () => true, seconds)],
+      ['_success', await this.cas.constant('true', () => true, seconds)],
+      ['_graph_info', await this.cas.constant('graph', () => this.graph, seconds)],
+      ['_foreach_stack', await this.cas.constant('empty list', () => [], seconds)],
+      ['_configs_processed', await this.cas.constant('true', () => true, seconds)],
+    ];
+    await this.taskFile(`${prefix}0.attempt.json`, jsonBytes({ time: new PyFloat(start / 1e6) }), start);
+    await this.taskFile(`${prefix}0.data.json`, dataJson(0, objects), end);
+    await this.taskFile(`${prefix}0.DONE.lock`, jsonBytes(''), end);
+  }
+
+  /** Writes every attempt of one task; returns the artifact names of the latest. */
+  private async task(
+    prefix: string,
+    stepIndex: number,
+    index: number,
+    parameters: GeneratedRun['parameters'],
+    attempts: AttemptPlan[],
+    random: Random,
+  ): Promise<string[]> {
+    let names: string[] = [];
+    for (const plan of attempts) {
+      const { attempt, outcome, start, end } = plan;
+      const file = (kind: string) => `${prefix}${attempt}.${kind}`;
+      await this.taskFile(file('attempt.json'), jsonBytes({ time: new PyFloat(start / 1e6) }), start);
+      await this.taskFile(
+        file('task_begin'),
+        jsonBytes({ code_package_metadata: '', code_package_sha: null, code_package_ds: null, code_package_url: null, retry_count: attempt }),
+        start,
+      );
+      // A running attempt has written nothing else yet: its artifacts and logs come when it ends.
+      if (outcome === 'running') {
+        names = [];
+        continue;
+      }
+      const objects = await this.artifacts(stepIndex, index, parameters, outcome, end / 1e6, random);
+      names = objects.map(([name]) => name).sort();
+      const ok = outcome === 'succeeded';
+      await this.taskFile(file('data.json'), dataJson(attempt, objects), end);
+      await this.taskFile(file('task_end'), jsonBytes({}), end);
+      await this.taskFile(file('DONE.lock'), jsonBytes(''), end);
+      await this.taskFile(file('runtime'), jsonBytes({ return_code: ok ? 0 : 1, killed: false, success: ok }), end);
+      const { stdout, stderr } = this.logs(stepIndex, prefix, plan, random);
+      await this.taskFile(file('runtime_stdout.log'), stdout, end);
+      await this.taskFile(file('runtime_stderr.log'), stderr, end);
+    }
+    return names;
+  }
+
+  private async artifacts(
+    stepIndex: number,
+    index: number,
+    parameters: GeneratedRun['parameters'],
+    outcome: Exclude<Outcome, 'running'>,
+    seconds: number,
+    random: Random,
+  ): Promise<[string, Stored][]> {
+    const { cas } = this;
+    const step = this.steps[stepIndex];
+    const width = this.options.foreachWidth;
+    const items = () => Array.from({ length: width }, (_, i) => `item-${i}`);
+    const ok = outcome === 'succeeded';
+    const objects: [string, Stored][] = [
+      ['name', await cas.constant('name', () => this.options.flow, seconds)],
+      ['alpha', await cas.store(parameters.alpha, seconds)],
+      ['label', await cas.store(parameters.label, seconds)],
+      ['_transition', await cas.constant(`transition ${step.name} ${ok}`, () => (ok ? transition(step) : null), seconds)],
+      ['_task_ok', await cas.constant(String(ok), () => ok, seconds)],
+      ['_success', await cas.constant(String(ok), () => ok, seconds)],
+      ['_graph_info', await cas.constant('graph', () => this.graph, seconds)],
+      [
+        '_foreach_stack',
+        step.name === FOREACH_STEP
+          ? await cas.store([new PyInstance('__main__', 'ForeachFrame', [FOREACH_STEP, FOREACH_VAR, width, index, `item-${index}`])], seconds)
+          : await cas.constant('empty list', () => [], seconds),
+      ],
+      ['_configs_processed', await cas.constant('true', () => true, seconds)],
+    ];
+    for (let k = 0; k < this.options.artifactsPerTask; k++) objects.push(await this.userArtifact(step.name, k, seconds, random));
+    const split = step.type === 'split-foreach';
+    if (split || step.name === FOREACH_STEP) objects.push([FOREACH_VAR, await cas.constant('items', items, seconds)]);
+    if (step.name === FOREACH_STEP) objects.push(['item', await cas.store(`item-${index}`, seconds)]);
+    objects.push(
+      ['_iteration_stack', await cas.constant('empty list', () => [], seconds)],
+      ['_foreach_var', await cas.constant(split ? 'foreach var' : 'none', () => (split ? FOREACH_VAR : null), seconds)],
+    );
+    if (split) objects.push(['_foreach_values', await cas.constant('items', items, seconds)]);
+    objects.push(
+      ['_foreach_num_splits', split ? await cas.store(width, seconds) : await cas.constant('none', () => null, seconds)],
+      ['_exception', ok ? await cas.constant('none', () => null, seconds) : await cas.store(exception(this.options.flow, step.name), seconds)],
+      ['_current_step', await cas.constant(`step ${step.name}`, () => step.name, seconds)],
+    );
+    return objects;
+  }
+
+  /** User artifacts of four kinds: per-task floats (one blob each), and ints, configs and tag lists that repeat across runs. */
+  private async userArtifact(step: string, k: number, seconds: number, random: Random): Promise<[string, Stored]> {
+    const { cas } = this;
+    switch (k % 4) {
+      case 0:
+        return [`score_${k}`, await cas.store(new PyFloat(Math.round(random() * 1e6) / 1e6), seconds)];
+      case 1:
+        return [`count_${k}`, await cas.store(between(random, 0, 99), seconds)];
+      case 2: {
+        const config = () => ({ step, index: k, learning_rate: new PyFloat(0.01), layers: [64, 32], enabled: true });
+        return [`config_${k}`, await cas.constant(`config ${step} ${k}`, config, seconds)];
+      }
+      default: {
+        const tags = [TAG_WORDS[between(random, 0, TAG_WORDS.length - 1)], TAG_WORDS[between(random, 0, TAG_WORDS.length - 1)]];
+        return [`tags_${k}`, await cas.store(tags, seconds)];
+      }
+    }
+  }
+
+  private logs(stepIndex: number, prefix: string, plan: AttemptPlan, random: Random): { stdout: Buffer; stderr: Buffer } {
+    const step = this.steps[stepIndex].name;
+    const { start, end, attempt } = plan;
+    const at = (fraction: number) => start + Math.floor((end - start) * fraction);
+    const stdout = [
+      { at: at(0.05), text: `${step}: attempt ${attempt} of ${prefix.split('/').slice(-3, -1).join('/')}` },
+      { at: at(0.5), text: `${step}: processed ${between(random, 100, 100_000)} records` },
+    ];
+    if (plan.outcome === 'succeeded') return { stdout: mflog([...stdout, { at: at(0.95), text: `${step}: done` }], random), stderr: Buffer.alloc(0) };
+    const failure = [
+      `<flow ${this.options.flow} step ${step}> failed:`,
+      '    Internal error',
+      ...traceback(step).split('\n').filter((line) => line !== ''),
+      '',
+      'Task failed.',
+    ];
+    return { stdout: mflog(stdout, random), stderr: mflog(failure.map((text, i) => ({ at: at(0.9) + i * 40, text })), random) };
+  }
+}
+
+/** `_transition` of a task that called `self.next(...)`: `([next steps], foreach var or None)`; None for `end`. */
+function transition(step: StepPlan): PickleValue {
+  if (step.next.length === 0) return null;
+  return new PyTuple([step.next, step.type === 'split-foreach' ? FOREACH_VAR : null]);
+}
+
+function traceback(step: string): string {
+  return (
+    'Traceback (most recent call last):\n' +
+    '  File "/home/ds/metaflow/metaflow/task.py", line 938, in run_step\n' +
+    '    self._exec_step_function(step_func, orig_step_func)\n' +
+    '  File "/home/ds/metaflow/metaflow/task.py", line 113, in _exec_step_function\n' +
+    '    step_function()\n' +
+    `  File "/home/ds/flows/flow.py", line 30, in ${step}\n` +
+    `    raise RuntimeError("synthetic failure in ${step}")\n` +
+    `RuntimeError: synthetic failure in ${step}\n`
+  );
+}
+
+/** The `_exception` artifact of a failed attempt, pickled as Metaflow pickles its MetaflowExceptionWrapper. */
+function exception(flow: string, step: string): PickleValue {
+  const state = { exception: `synthetic failure in ${step} of ${flow}`, type: 'builtins.RuntimeError', stacktrace: traceback(step) };
+  return new PyInstance('metaflow.exception', 'MetaflowExceptionWrapper', [null], { reduce: true, state });
+}
+
+function dataJson(attempt: number, objects: [string, Stored][]): Buffer {
+  const info = (s: Stored) => ({ size: s.size, type: s.type, encoding: 'pickle-v4', serializer_info: { source: 'metaflow' } });
+  return jsonBytes({
+    datastore: 'azure',
+    version: '1.0',
+    attempt,
+    python_version: PYTHON_VERSION,
+    objects: Object.fromEntries(objects.map(([name, s]) => [name, s.sha])),
+    info: Object.fromEntries(objects.map(([name, s]) => [name, info(s)])),
+  });
+}
+
+function targetSink(target: DatastoreTarget): BlobSink {
+  if ('sink' in target) return target.sink;
+  if ('folder' in target) return folderSink(target.folder);
+  return containerSink(target.container);
+}
+
+/** Writes `runs` runs of one flow; resolves once every blob is written. */
+export async function generateDatastore(target: DatastoreTarget, options: GenerateOptions): Promise<GeneratedDatastore> {
+  const prefix = target.prefix ?? '';
+  if (prefix !== '' && !prefix.endsWith('/')) throw new Error(`The prefix "${prefix}" must be empty or end in "/".`);
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(options.flow)) throw new Error(`"${options.flow}" is not a Python class name.`);
+  const settings = {
+    flow: options.flow,
+    runs: options.runs,
+    stepsPerRun: options.stepsPerRun ?? 4,
+    foreachWidth: options.foreachWidth ?? 0,
+    failedEvery: options.failedEvery ?? 10,
+    runningEvery: options.runningEvery ?? 100,
+    retryEvery: options.retryEvery ?? 7,
+    artifactsPerTask: options.artifactsPerTask ?? 4,
+    seed: options.seed ?? 1,
+    startTime: options.startTime ?? 1_795_000_000,
+  };
+  const sink = targetSink(target);
+  const pool = new WritePool(sink.concurrency);
+  const generator = new Generator(pool, sink, prefix, settings);
+  const runs: GeneratedRun[] = [];
+  for (let i = 0; i < settings.runs; i++) {
+    runs.push(await generator.run(i));
+    options.onRun?.(i + 1);
+  }
+  await pool.drain();
+  return { flow: settings.flow, prefix, runs, blobs: generator.blobs, bytes: generator.bytes, casBlobs: generator.casBlobs };
+}

@@ -1,0 +1,154 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { CardRegistry } from '../../electron/metaflow/card-registry.js';
+import { listCards, readCard } from '../../electron/metaflow/cards.js';
+import { createServices, type Services } from '../../electron/services.js';
+import { startWebHost, type WebHost } from '../../electron/web/web-host.js';
+import { WorkspaceInfo } from '../../shared/contract.js';
+import { readFixtureBlobs, readManifest } from '../harness/metaflow-fixture.js';
+
+// The shared fixture's real card (SimpleCardFlow, card root `<container>/cards`) found and read
+// through a workspace on Azurite, then served by browser mode under the sandbox policy.
+
+const SANDBOX_POLICY =
+  "sandbox allow-scripts; default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data: blob:; " +
+  "font-src data:; connect-src 'none'; form-action 'none'; base-uri 'none'; frame-ancestors 'self'";
+
+const container = inject('container');
+const CARD_TASK = { flow: 'SimpleCardFlow', run: '1795327249314482', step: 'start', task: '1' };
+
+interface Answer {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+let services: Services;
+let cardRoot: string;
+let cardBlob: { name: string; body: Buffer };
+
+beforeAll(async () => {
+  const [manifest, blobs] = await Promise.all([readManifest(), readFixtureBlobs()]);
+  // The manifest's card root with the container the harness loaded the fixture into.
+  cardRoot = `${container}${manifest.card_azureroot.slice(manifest.card_azureroot.indexOf('/'))}`;
+  const prefix = `${cardRoot.slice(container.length + 1)}/`;
+  const names = manifest.blobs.map((b) => b.name).filter((n) => n.startsWith(prefix) && n.endsWith('.html'));
+  expect(names).toHaveLength(1);
+  cardBlob = { name: names[0], body: blobs.get(names[0]) ?? Buffer.alloc(0) };
+  services = createServices({ env: { AZURE_STORAGE_CONNECTION_STRING: inject('connectionString') } });
+});
+
+async function openCards(): Promise<{ store: Parameters<typeof listCards>[0]; prefix: string }> {
+  const reply = await services.router.dispatch('workspace.open', {
+    sysroot: inject('sysroot'),
+    endpoint: inject('endpoint'),
+    credential: { kind: 'environment' },
+    cardRoot,
+  });
+  if (!reply.ok) throw new Error(`workspace.open failed: ${reply.error.code} ${reply.error.message}`);
+  return services.workspaces.get(WorkspaceInfo.parse(reply.value).id).cards;
+}
+
+describe('cards of the shared fixture on Azurite', () => {
+  it('lists the SimpleCardFlow card under the card root and reads its HTML', async () => {
+    const { store, prefix } = await openCards();
+    const file = path.posix.basename(cardBlob.name);
+    expect(await listCards(store, prefix, CARD_TASK)).toEqual([{ file, type: 'default', id: null }]);
+    const html = await readCard(store, prefix, CARD_TASK, file);
+    expect(html).toBe(cardBlob.body.toString('utf8'));
+    expect(html).toContain('__MF_DATA__');
+    expect(await listCards(store, prefix, { ...CARD_TASK, step: 'end', task: '2' })).toEqual([]);
+  });
+});
+
+describe('browser mode serves cards', () => {
+  let host: WebHost;
+  let staticDir: string;
+  let token: string;
+  const cards = new CardRegistry();
+  const own = () => ({ host: `127.0.0.1:${host.port}` });
+
+  function get(pathAndQuery: string, headers: Record<string, string> = {}, method = 'GET'): Promise<Answer> {
+    return new Promise((resolve, reject) => {
+      const req = request({ host: '127.0.0.1', port: host.port, path: pathAndQuery, headers, method }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+      });
+      req.on('error', reject);
+      req.end();
+    });
+  }
+
+  beforeAll(async () => {
+    staticDir = await mkdtemp(path.join(tmpdir(), 'stratus-web-cards-'));
+    await writeFile(path.join(staticDir, 'index.html'), '<!doctype html><title>Stratus</title>');
+    host = await startWebHost({ services, staticDir, cards });
+    token = new URL(host.url).searchParams.get('token') ?? '';
+  });
+
+  afterAll(async () => {
+    await host.close();
+    await rm(staticDir, { recursive: true, force: true });
+  });
+
+  it('serves a registered card with the sandbox policy, by token or by the cookie', async () => {
+    const { store, prefix } = await openCards();
+    const id = cards.put(await readCard(store, prefix, CARD_TASK, path.posix.basename(cardBlob.name)));
+    const card = await get(`/cards/${id}?token=${token}`, own());
+    expect(card.status).toBe(200);
+    expect(card.body).toBe(cardBlob.body.toString('utf8'));
+    expect(card.headers['content-security-policy']).toBe(SANDBOX_POLICY);
+    expect(card.headers['x-content-type-options']).toBe('nosniff');
+    expect(card.headers['cache-control']).toBe('no-store');
+    expect(card.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(card.headers['set-cookie']).toBeUndefined();
+
+    // The iframe's request: no token in its URL, the page's cookie, and no Origin (a navigation).
+    const page = await get(`/?token=${token}`, own());
+    expect(String(page.headers['content-security-policy'])).toContain("frame-src 'self' stratus-card:");
+    const cookie = String(page.headers['set-cookie']).split(';')[0];
+    const framed = await get(`/cards/${id}`, { ...own(), cookie });
+    expect(framed.status).toBe(200);
+    expect(framed.headers['content-security-policy']).toBe(SANDBOX_POLICY);
+    expect((await get(`/cards/${id}`, { ...own(), cookie }, 'HEAD')).body).toBe('');
+  });
+
+  it('answers 403 without the token, to a foreign Host or Origin, 404 for unknown ids and 405 to other methods', async () => {
+    const id = cards.put('<p>card</p>');
+    expect((await get(`/cards/${id}`, own())).status).toBe(403);
+    expect((await get(`/cards/${id}?token=${token.slice(1)}x`, own())).status).toBe(403);
+    expect((await get(`/cards/${id}?token=${token}`, { ...own(), origin: 'http://evil.example' })).status).toBe(403);
+    expect((await get(`/cards/${id}?token=${token}`, { ...own(), origin: 'null' })).status).toBe(403);
+    expect((await get(`/cards/${id}?token=${token}`, { host: `evil.example:${host.port}` })).status).toBe(403);
+    for (const unknown of ['0'.repeat(32), `${id}x`, '', `${id}/..`, '..%2findex.html']) {
+      const answer = await get(`/cards/${unknown}?token=${token}`, own());
+      expect(answer.status, unknown).toBe(404);
+      expect(answer.body).not.toContain('<p>card</p>');
+    }
+    expect((await get(`/cards/${id}?token=${token}`, own(), 'POST')).status).toBe(405);
+    expect((await get(`/cards/${id}?token=${token}`, own())).status).toBe(200);
+  });
+
+  it('serves no cards when started without a registry', async () => {
+    const bare = await startWebHost({ services, staticDir });
+    try {
+      const id = cards.put('<p>card</p>');
+      const bareToken = new URL(bare.url).searchParams.get('token') ?? '';
+      const answer = await new Promise<number>((resolve, reject) => {
+        const req = request({ host: '127.0.0.1', port: bare.port, path: `/cards/${id}?token=${bareToken}`, headers: { host: `127.0.0.1:${bare.port}` } }, (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        });
+        req.on('error', reject);
+        req.end();
+      });
+      expect(answer).toBe(404);
+    } finally {
+      await bare.close();
+    }
+  });
+});

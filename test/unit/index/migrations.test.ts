@@ -1,0 +1,104 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { IndexStore } from '../../../electron/index/index-store.js';
+import { IndexVersionError, migrate, MIGRATIONS } from '../../../electron/index/migrations.js';
+import { MetaflowIndex } from '../../../electron/index/metaflow-index.js';
+import { FLOW, run, tempDir } from './fixtures.js';
+
+// Versioned migrations: an empty file gets the whole schema, reopening changes nothing, a
+// database from a newer Stratus is refused, and a failing step leaves the previous version.
+
+let dir: string;
+let remove: () => Promise<void>;
+
+beforeEach(async () => {
+  ({ dir, remove } = await tempDir());
+});
+afterEach(() => remove());
+
+function tables(db: Database.Database): string[] {
+  return db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name").pluck().all() as string[];
+}
+
+describe('migrations', () => {
+  it('creates the schema in an empty database and records its version', () => {
+    const db = new Database(path.join(dir, 'a.sqlite'));
+    expect(migrate(db, 'a.sqlite')).toBe(0);
+    expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
+    expect(tables(db)).toEqual(['artifacts', 'attempts', 'flows', 'objects', 'run_details', 'runs', 'task_details', 'tasks']);
+    const indexes = db.prepare("SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'runs' AND sql IS NOT NULL").pluck().all();
+    expect(indexes).toEqual(expect.arrayContaining(['runs_by_start', 'runs_by_status']));
+    db.close();
+  });
+
+  it('is idempotent: migrating again applies nothing and keeps the data', () => {
+    const file = path.join(dir, 'a.sqlite');
+    const store = IndexStore.open(file);
+    store.putRuns(FLOW, [run('1')], 1);
+    store.close();
+    const db = new Database(file);
+    expect(migrate(db, file)).toBe(MIGRATIONS.length);
+    expect(db.prepare('SELECT count(*) FROM runs').pluck().get()).toBe(1);
+    db.close();
+    const again = IndexStore.open(file);
+    expect(again.getRuns(FLOW).runs).toEqual([{ key: '1', value: run('1') }]);
+    again.close();
+  });
+
+  it('opens in WAL mode with foreign keys on', () => {
+    const file = path.join(dir, 'a.sqlite');
+    IndexStore.open(file).close();
+    const db = new Database(file);
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    db.close();
+  });
+
+  it('applies each step in a transaction: a failing step leaves the version before it', () => {
+    const db = new Database(path.join(dir, 'a.sqlite'));
+    const steps = ['CREATE TABLE one (x)', 'CREATE TABLE two (x); THIS IS NOT SQL'];
+    expect(() => migrate(db, 'a.sqlite', steps)).toThrow();
+    expect(db.pragma('user_version', { simple: true })).toBe(1);
+    expect(tables(db)).toEqual(['one']);
+    db.close();
+  });
+
+  it('refuses a database written by a newer Stratus, and leaves it untouched', () => {
+    const file = path.join(dir, 'newer.sqlite');
+    const db = new Database(file);
+    db.pragma(`user_version = ${MIGRATIONS.length + 1}`);
+    db.close();
+    const before = readFileSync(file);
+    let error: unknown;
+    try {
+      IndexStore.open(file);
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(IndexVersionError);
+    expect((error as Error).message).toContain(`schema version ${MIGRATIONS.length + 1}`);
+    expect((error as Error).message).toContain('written by a newer Stratus');
+    expect(readFileSync(file).equals(before)).toBe(true);
+  });
+
+  it('refuses it through the worker too, with the same error', async () => {
+    const file = path.join(dir, 'newer.sqlite');
+    const db = new Database(file);
+    db.pragma(`user_version = ${MIGRATIONS.length + 5}`);
+    db.close();
+    const opening = MetaflowIndex.open(file);
+    await expect(opening).rejects.toBeInstanceOf(IndexVersionError);
+    await expect(opening).rejects.toThrow(/knows versions up to 1: it was written by a newer Stratus/);
+  });
+
+  it('sets aside a file that is not a database and starts a new index', () => {
+    const file = path.join(dir, 'broken.sqlite');
+    writeFileSync(file, 'this is not a sqlite database, just some bytes '.repeat(100));
+    const store = IndexStore.open(file);
+    store.putRuns(FLOW, [run('1')], 1);
+    expect(store.getRuns(FLOW).total).toBe(1);
+    store.close();
+    expect(readFileSync(`${file}.corrupt`, 'utf8')).toMatch(/^this is not a sqlite database/);
+  });
+});
