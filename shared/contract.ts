@@ -1,69 +1,23 @@
 import { z } from 'zod';
 import { StratusErrorShape } from './errors.js';
-import { Id } from './schemas/common.js';
-import {
-  ArtifactFile,
-  ArtifactFileRequest,
-  ArtifactPreviewResult,
-  ArtifactRequest,
-  CardRequest,
-  FlowName,
-  LogRequest,
-  LogResult,
-  MetaflowListing,
-  MetaflowPath,
-  RunDetail,
-  RunId,
-  RunList,
-  TaskDetail,
-  TaskPath,
-} from './schemas/metaflow.js';
-import {
-  ImportedWorkspace,
-  SaveWorkspaceArgs,
-  SavedWorkspace,
-  Settings,
-  WorkspaceDefaults,
-  WorkspaceInfo,
-  WorkspaceInput,
-  WorkspaceList,
-} from './schemas/workspace.js';
+import { metaflowChannels, metaflowEvents } from './channels/metaflow.js';
+import { workspaceChannels, workspaceEvents } from './channels/workspace.js';
 
-// The one declaration of every IPC channel and event. Main validates each call's
-// arguments and result against these schemas; preload and the browser-mode client
-// derive their types from them, so the two ends cannot drift apart.
+// The one declaration of every IPC channel and event, gathered from one file per domain in
+// channels/. Main validates each call's arguments and result against these schemas; preload and
+// the browser-mode client derive their types from them, so the two ends cannot drift apart.
 
 export * from './schemas/metaflow.js';
 export * from './schemas/workspace.js';
 
-const NoArgs = z.object({}).strict();
-const ById = z.object({ id: Id }).strict();
-
 export const contract = {
-  'workspace.defaults': { args: NoArgs, result: WorkspaceDefaults },
-  'workspace.open': { args: WorkspaceInput, result: WorkspaceInfo },
-  'workspace.list': { args: NoArgs, result: WorkspaceList },
-  'workspace.save': { args: SaveWorkspaceArgs, result: SavedWorkspace },
-  'workspace.remove': { args: ById, result: z.object({ removed: z.boolean() }) },
-  'workspace.connect': { args: ById, result: WorkspaceInfo },
-  'workspace.import': { args: NoArgs, result: z.object({ candidates: z.array(ImportedWorkspace) }) },
-  'settings.get': { args: NoArgs, result: Settings },
-  'settings.set': { args: Settings, result: Settings },
-  'metaflow.list': { args: MetaflowPath, result: MetaflowListing },
-  'metaflow.runs': { args: z.object({ workspaceId: Id, flow: FlowName }).strict(), result: RunList },
-  'metaflow.run': { args: z.object({ workspaceId: Id, flow: FlowName, run: RunId }).strict(), result: RunDetail },
-  'metaflow.task': { args: TaskPath, result: TaskDetail },
-  'metaflow.artifact': { args: ArtifactRequest, result: ArtifactPreviewResult },
-  'metaflow.artifactFile': { args: ArtifactFileRequest, result: ArtifactFile },
-  'metaflow.logs': { args: LogRequest, result: LogResult },
-  /** A card is served from its own sandboxed origin: this returns the id its URL is made from. */
-  'metaflow.card': { args: CardRequest, result: z.object({ cardId: z.string() }) },
+  ...workspaceChannels,
+  ...metaflowChannels,
 } as const;
 
 export const events = {
-  'workspace.opened': WorkspaceInfo,
-  /** The background refresh of a flow's runs (after painting from the index) finished. */
-  'metaflow.runsChanged': z.object({ workspaceId: Id, flow: z.string() }),
+  ...workspaceEvents,
+  ...metaflowEvents,
 } as const;
 
 export type Contract = typeof contract;

@@ -10,6 +10,9 @@ export type Handlers = {
   [C in Channel]: (args: z.infer<(typeof contract)[C]['args']>) => Promise<ResultOf<C>>;
 };
 
+/** The handlers of one domain's channels (see shared/channels/). */
+export type HandlersFor<K extends Channel> = Pick<Handlers, K>;
+
 const MAX_ISSUES = 5;
 
 export function toErrorShape(err: unknown): StratusErrorShape {

@@ -1,8 +1,8 @@
 import { useState } from 'react';
 import type { WorkspaceInfo } from '../../shared/contract.js';
-import { MetaflowBrowser } from './browse/MetaflowBrowser.js';
 import { WorkspaceFormPage, type FormStart } from './workspaces/WorkspaceFormPage.js';
 import { WorkspacesPage } from './workspaces/WorkspacesPage.js';
+import { WorkspaceView } from './workspace/WorkspaceView.js';
 
 type Screen = { name: 'workspaces' } | { name: 'form'; start: FormStart } | { name: 'browse'; workspace: WorkspaceInfo };
 
@@ -28,7 +28,7 @@ export function App() {
     case 'browse':
       // Keyed by the open workspace so a switch starts again at its flows.
       return (
-        <MetaflowBrowser
+        <WorkspaceView
           key={screen.workspace.id}
           workspace={screen.workspace}
           onWorkspaces={showWorkspaces}

@@ -27,3 +27,6 @@ export const lineOfText = (what: string, max: number) =>
     .refine((s) => !hasControlCharacters(s), `${what} must not contain control characters or line breaks`);
 
 export const Id = z.string().uuid();
+
+export const NoArgs = z.object({}).strict();
+export const ById = z.object({ id: Id }).strict();

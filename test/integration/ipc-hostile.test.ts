@@ -1,6 +1,9 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createRouter, type Handlers } from '../../electron/ipc/router.js';
-import { CHANNELS, type ArgsOf, type Channel, type RunSummary, type TaskSummary, type WorkspaceInfo } from '../../shared/contract.js';
+import { CHANNELS, type Channel } from '../../shared/contract.js';
+import { calls, WORKSPACE_ID, type Baseline } from './ipc-cases/cases.js';
+import { metaflowCases } from './ipc-cases/metaflow.js';
+import { CONNECTION_STRING, ENDPOINT, SYSROOT, workspaceCases } from './ipc-cases/workspace.js';
 
 // Every IPC channel, fed what a compromised renderer or a hostile browser tab could send. The router
 // must answer INVALID_ARGUMENT / UNKNOWN_CHANNEL and never run a handler. The handlers here are spies
@@ -8,115 +11,16 @@ import { CHANNELS, type ArgsOf, type Channel, type RunSummary, type TaskSummary,
 
 type Plain = Record<string, unknown>;
 
-interface Call {
-  channel: Channel;
-  args: unknown;
-}
+const DOMAINS = [workspaceCases, metaflowCases];
 
-const calls: Call[] = [];
-
-const SPY_ID = '00000000-0000-4000-8000-000000000000';
-const SPY_INFO: WorkspaceInfo = { id: SPY_ID, kind: 'azure', sysroot: 'spy', endpoint: 'spy', authMethod: 'spy' };
-
-const SPY_RUN: RunSummary = { flow: 'F', id: '1', status: 'running', startedAt: null, finishedAt: null, durationMs: null, user: null, tags: null, systemTags: null };
-const SPY_TASK: TaskSummary = { step: 'start', id: '1', status: 'running', attempts: [], cloned: false };
-
-/** Records the call and answers with a result that passes the channel's result schema. */
-function spy<T>(channel: Channel, args: unknown, result: T): Promise<T> {
-  calls.push({ channel, args });
-  return Promise.resolve(result);
-}
-
-const handlers: Handlers = {
-  'workspace.defaults': (args) => spy('workspace.defaults', args, {}),
-  'workspace.open': (args) => spy('workspace.open', args, SPY_INFO),
-  'workspace.list': (args) => spy('workspace.list', args, { workspaces: [], secretsPersisted: false }),
-  'workspace.save': (args) => spy('workspace.save', args, { id: args.id ?? SPY_ID, config: args.config, hasSecret: args.secret !== undefined }),
-  'workspace.remove': (args) => spy('workspace.remove', args, { removed: true }),
-  'workspace.connect': (args) => spy('workspace.connect', args, SPY_INFO),
-  'workspace.import': (args) => spy('workspace.import', args, { candidates: [] }),
-  'settings.get': (args) => spy('settings.get', args, { debugLogging: false }),
-  'settings.set': (args) => spy('settings.set', args, args),
-  'metaflow.list': (args) => spy('metaflow.list', args, { level: 'flows', entries: [] }),
-  'metaflow.runs': (args) => spy('metaflow.runs', args, { runs: [], metadata: 'none', fromIndex: false }),
-  'metaflow.run': (args) => spy('metaflow.run', args, { summary: SPY_RUN, steps: [], tasks: [], parameters: [], resumed: null, problems: [] }),
-  'metaflow.task': (args) => spy('metaflow.task', args, { task: SPY_TASK, attempt: 0, artifacts: [], artifactProblem: null, cards: [] }),
-  'metaflow.artifact': (args) => spy('metaflow.artifact', args, { value: { kind: 'none' }, complete: true, bytesRead: 4, totalBytes: 4 }),
-  'metaflow.artifactFile': (args) => spy('metaflow.artifactFile', args, { fileName: 'x.pkl', mimeType: 'application/octet-stream', base64: '' }),
-  'metaflow.logs': (args) => spy('metaflow.logs', args, { lines: [], bytes: 0, live: false }),
-  'metaflow.card': (args) => spy('metaflow.card', args, { cardId: 'spy' }),
-};
+const handlers: Handlers = { ...workspaceCases.spies, ...metaflowCases.spies };
 
 const router = createRouter(handlers);
 
-const WORKSPACE_ID = '6f1c2a8e-8a51-4c1e-9b7a-3c1d2e4f5a6b';
-const TASK = { flow: 'RetryFlow', run: '1795327214776270', step: 'flaky', task: '2' };
-const MB = 1 << 20;
-const SYSROOT = 'metaflow-fixture/ds';
-const ENDPOINT = 'https://acct.blob.core.windows.net';
-const CONNECTION_STRING = 'AccountName=acct;AccountKey=a2V5';
-
-/** Valid arguments for each channel; every key is required unless its dotted path is listed in `optional`. */
-interface Baseline<C extends Channel> {
-  args: ArgsOf<C>;
-  optional?: string[];
-}
-
 // A mapped type, so a channel added to the contract fails to compile here until it has baselines.
-// Together the baselines hold every field of every argument shape, each credential and workspace kind.
-const BASELINES: { [C in Channel]: Baseline<C>[] } = {
-  'workspace.defaults': [{ args: {} }],
-  'workspace.open': [
-    // Azure, with `kind` left out as older callers do.
-    { args: { sysroot: SYSROOT, endpoint: 'http://127.0.0.1:10000/devstoreaccount1', credential: { kind: 'environment' } } },
-    {
-      args: { kind: 'azure', sysroot: 'metaflow-fixture', endpoint: ENDPOINT, credential: { kind: 'connectionString', connectionString: CONNECTION_STRING }, cardRoot: 'metaflow-fixture/cards' },
-      optional: ['kind', 'cardRoot'],
-    },
-    { args: { sysroot: 'abc/a/b', endpoint: `${ENDPOINT}/`, credential: { kind: 'accountKey', accountKey: 'a2V5' } } },
-    { args: { kind: 'azure', sysroot: SYSROOT, endpoint: ENDPOINT, credential: { kind: 'sas', sas: 'sv=2024-11-04&sp=rl&se=2030-01-01T00%3A00%3A00Z&sig=c2ln' } }, optional: ['kind'] },
-    { args: { sysroot: SYSROOT, endpoint: ENDPOINT, credential: { kind: 'identity', tenantId: 'contoso.onmicrosoft.com' } }, optional: ['credential.tenantId'] },
-    { args: { kind: 'local', path: '/home/ds/work' } },
-    { args: { kind: 'local', path: 'C:\\Users\\ds\\work' } },
-  ],
-  'workspace.list': [{ args: {} }],
-  'workspace.save': [
-    {
-      args: {
-        config: { kind: 'azure', name: 'Prod', sysroot: SYSROOT, endpoint: ENDPOINT, auth: 'connectionString', cardRoot: 'metaflow-fixture/cards', mlflowTrackingUri: 'https://mlflow.example.com' },
-        secret: CONNECTION_STRING,
-      },
-      optional: ['config.cardRoot', 'config.mlflowTrackingUri', 'secret'],
-    },
-    {
-      args: { id: WORKSPACE_ID, config: { kind: 'azure', name: 'Dev', sysroot: SYSROOT, endpoint: ENDPOINT, auth: 'identity', tenantId: 'contoso.onmicrosoft.com' } },
-      optional: ['id', 'config.tenantId'],
-    },
-    { args: { config: { kind: 'local', name: 'Laptop', path: '/home/ds/work', mlflowTrackingUri: 'http://127.0.0.1:5000' } }, optional: ['config.mlflowTrackingUri'] },
-  ],
-  'workspace.remove': [{ args: { id: WORKSPACE_ID } }],
-  'workspace.connect': [{ args: { id: WORKSPACE_ID } }],
-  'workspace.import': [{ args: {} }],
-  'settings.get': [{ args: {} }],
-  'settings.set': [{ args: { debugLogging: true } }, { args: { debugLogging: false } }],
-  'metaflow.list': [
-    { args: { workspaceId: WORKSPACE_ID } },
-    { args: { workspaceId: WORKSPACE_ID, flow: 'RetryFlow', run: '1795327214776270', step: 'flaky', task: '2' }, optional: ['task'] },
-  ],
-  'metaflow.runs': [{ args: { workspaceId: WORKSPACE_ID, flow: 'RetryFlow' } }],
-  'metaflow.run': [{ args: { workspaceId: WORKSPACE_ID, flow: 'RetryFlow', run: '1795327214776270' } }],
-  'metaflow.task': [{ args: { workspaceId: WORKSPACE_ID, ...TASK, attempt: 1 }, optional: ['attempt'] }],
-  'metaflow.artifact': [{ args: { workspaceId: WORKSPACE_ID, ...TASK, name: '_task_ok', full: true }, optional: ['full'] }],
-  'metaflow.artifactFile': [
-    { args: { workspaceId: WORKSPACE_ID, ...TASK, name: 'df', format: 'json' } },
-    { args: { workspaceId: WORKSPACE_ID, ...TASK, name: 'df', format: 'pickle' } },
-  ],
-  'metaflow.logs': [
-    { args: { workspaceId: WORKSPACE_ID, ...TASK, stream: 'stdout' } },
-    { args: { workspaceId: WORKSPACE_ID, ...TASK, stream: 'stderr', attempt: 0 }, optional: ['attempt'] },
-  ],
-  'metaflow.card': [{ args: { workspaceId: WORKSPACE_ID, ...TASK, file: 'default-654039f12611499ab439dd0b41fe8565.html' } }],
-};
+const BASELINES: { [C in Channel]: Baseline<C>[] } = { ...workspaceCases.baselines, ...metaflowCases.baselines };
+
+const MB = 1 << 20;
 
 const CONTROL = ['\u0000', '\n', '\r\n', '\t', '\u001b[31m', '\u007f'];
 const HUGE = 'a'.repeat(MB);
@@ -211,8 +115,13 @@ function hostileStrings(field: string, valid: string, nested: boolean): string[]
     case 'sas':
     case 'secret':
       return [...common, 'x'.repeat(8193)];
-    default:
+    default: {
+      for (const domain of DOMAINS) {
+        const own = domain.hostile?.(field, valid, common);
+        if (own) return own;
+      }
       throw new Error(`No hostile strings for the field "${field}": add them when the contract gains a field.`);
+    }
   }
 }
 

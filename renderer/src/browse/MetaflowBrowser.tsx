@@ -1,24 +1,13 @@
-import { useIsFetching, useMutation, useQueryClient } from '@tanstack/react-query';
+import { useIsFetching, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import type { WorkspaceInfo } from '../../../shared/contract.js';
-import { call } from '../api/client.js';
 import { useRunsChanged } from '../metaflow/useRunsChanged.js';
 import { RunView } from '../run/RunView.js';
 import { RunsView } from '../runs/RunsView.js';
 import { TaskView } from '../task/TaskView.js';
-import { ErrorPanel } from '../ui/ErrorPanel.js';
-import { WorkspaceSwitcher } from '../workspaces/WorkspaceSwitcher.js';
+import type { SectionProps } from '../workspace/sections.js';
 import { Breadcrumb } from './Breadcrumb.js';
 import { FlowsView } from './FlowsView.js';
 import { ROOT, type MetaflowLocation } from './location.js';
-import { WorkspaceHeader } from './WorkspaceHeader.js';
-
-interface Props {
-  workspace: WorkspaceInfo;
-  onWorkspaces: () => void;
-  onConnected: (workspace: WorkspaceInfo) => void;
-  onEdit: (savedId: string) => void;
-}
 
 /** Whether a react-query key belongs to this workspace's Metaflow data (see metaflow/queries.ts). */
 function isWorkspaceData(key: readonly unknown[], workspaceId: string): boolean {
@@ -26,19 +15,13 @@ function isWorkspaceData(key: readonly unknown[], workspaceId: string): boolean 
 }
 
 /** The open workspace: flows → runs → run (DAG, timeline) → task (artifacts, logs, cards). */
-export function MetaflowBrowser({ workspace, onWorkspaces, onConnected, onEdit }: Props) {
+export function MetaflowBrowser({ workspace, onEditWorkspace }: SectionProps) {
   const [location, setLocation] = useState<MetaflowLocation>(ROOT);
   const queryClient = useQueryClient();
   useRunsChanged(workspace.id);
   const ownData = { predicate: (q: { queryKey: readonly unknown[] }) => isWorkspaceData(q.queryKey, workspace.id) };
   // Followed logs reload every 2 s; that is not a refresh in progress.
   const fetching = useIsFetching({ predicate: (q) => ownData.predicate(q) && q.queryKey[0] !== 'metaflow.logs' }) > 0;
-  const switchTo = useMutation({
-    mutationFn: (savedId: string) => call('workspace.connect', { id: savedId }),
-    onSuccess: onConnected,
-  });
-  const { savedId } = workspace;
-  const onEditWorkspace = savedId === undefined ? undefined : () => onEdit(savedId);
   const { flow, run, step, task } = location;
 
   let view;
@@ -64,20 +47,7 @@ export function MetaflowBrowser({ workspace, onWorkspaces, onConnected, onEdit }
   }
 
   return (
-    <div className="browser">
-      <WorkspaceHeader
-        workspace={workspace}
-        switcher={<WorkspaceSwitcher current={workspace} switching={switchTo.isPending} onSwitch={(id) => switchTo.mutate(id)} />}
-        onWorkspaces={onWorkspaces}
-      />
-      {switchTo.isError && (
-        <ErrorPanel
-          error={switchTo.error}
-          onRetry={() => switchTo.variables && switchTo.mutate(switchTo.variables)}
-          onEditWorkspace={() => switchTo.variables && onEdit(switchTo.variables)}
-          onDismiss={() => switchTo.reset()}
-        />
-      )}
+    <>
       <div className="browser__toolbar">
         <Breadcrumb location={location} onNavigate={setLocation} />
         <button
@@ -93,6 +63,6 @@ export function MetaflowBrowser({ workspace, onWorkspaces, onConnected, onEdit }
       <main className={`listing${fill ? ' listing--fill' : ''}`} data-testid="listing">
         {view}
       </main>
-    </div>
+    </>
   );
 }

@@ -1,0 +1,64 @@
+import { parseArgs } from 'node:util';
+import { createServices } from '../services.js';
+import { METAFLOW_COMMANDS, runMetaflowCommand, type MetaflowCommand } from './metaflow-commands.js';
+import { usageError } from './output.js';
+
+// `stratus metaflow …`: the Metaflow commands.
+
+export const METAFLOW_USAGE = `usage: stratus metaflow <command> <target> [options]
+
+commands:
+  ls        flows, runs, steps, tasks, or a task's artifacts (name, sha, size, type)
+  runs      a flow's runs with status, times, user and tags       (target down to the flow)
+  run       a run's steps, tasks, DAG and parameters               (target down to the run)
+  task      a task's attempts and artifacts                         (target down to the task)
+  artifact  a task's artifact, decoded: stratus metaflow artifact <task target> <name> [--full]
+  logs      a task's log: --stream stdout|stderr (default stdout)
+
+target: <container>/<prefix>[/<Flow>[/<run>[/<step>[/<task>]]]] on Azure,
+        or [<Flow>[/<run>…]] inside a local datastore folder given with --local <folder>
+
+options: --endpoint URL  --sysroot <container>/<prefix>  --local <folder>  --attempt N  --json
+
+Credentials come from the environment, as in the app: AZURE_STORAGE_CONNECTION_STRING,
+AZURE_STORAGE_ACCESS_KEY, or an Azure identity (DefaultAzureCredential).
+The endpoint defaults to METAFLOW_AZURE_STORAGE_BLOB_SERVICE_ENDPOINT.`;
+
+function isCommand(value: string | undefined): value is MetaflowCommand {
+  return (METAFLOW_COMMANDS as readonly string[]).includes(value ?? '');
+}
+
+export async function metaflowCli(argv: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      endpoint: { type: 'string' },
+      sysroot: { type: 'string' },
+      local: { type: 'string' },
+      attempt: { type: 'string' },
+      stream: { type: 'string', default: 'stdout' },
+      full: { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(`${METAFLOW_USAGE}\n`);
+    return;
+  }
+  const [command, target = '', name, ...rest] = positionals;
+  const targetNeeded = values.local === undefined && target === '';
+  if (!isCommand(command) || targetNeeded || rest.length > 0 || (name !== undefined && command !== 'artifact')) {
+    throw usageError(METAFLOW_USAGE);
+  }
+  const attempt = values.attempt === undefined ? undefined : Number(values.attempt);
+  if (attempt !== undefined && !(Number.isInteger(attempt) && attempt >= 0)) throw usageError('--attempt takes a number: 0, 1, …');
+  if (values.stream !== 'stdout' && values.stream !== 'stderr') throw usageError('--stream is stdout or stderr.');
+  await runMetaflowCommand(
+    createServices(),
+    command,
+    { target, endpoint: values.endpoint, sysroot: values.sysroot, local: values.local, json: values.json, attempt, stream: values.stream, full: values.full, name },
+    process.env,
+  );
+}

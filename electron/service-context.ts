@@ -1,0 +1,20 @@
+import type { Env, IdentityProvider } from './azure/blob-client.js';
+import type { EventBus } from './ipc/event-bus.js';
+import type { CardRegistry } from './metaflow/card-registry.js';
+import type { SettingsStore } from './settings/settings-store.js';
+import type { WorkspaceRegistry } from './workspace/workspace-registry.js';
+import type { WorkspaceStore } from './workspace/workspace-store.js';
+
+/** What every domain's IPC handlers may use; built once by createServices. */
+export interface ServiceContext {
+  env: Env;
+  userDataDir: string;
+  /** Keep local indexes and journals on disk (the app); the CLI and most tests do not. */
+  localIndex: boolean;
+  events: EventBus;
+  identity: IdentityProvider;
+  workspaces: WorkspaceRegistry;
+  saved: WorkspaceStore;
+  settings: SettingsStore;
+  cards: CardRegistry;
+}

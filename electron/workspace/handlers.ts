@@ -1,0 +1,34 @@
+import { environmentCredentialKind } from '../azure/blob-client.js';
+import type { HandlersFor } from '../ipc/router.js';
+import type { ServiceContext } from '../service-context.js';
+import type { WorkspaceChannel } from '../../shared/channels/workspace.js';
+import { importWorkspaces } from './config-import.js';
+import { savedWorkspaceInput } from './saved-input.js';
+
+export function workspaceHandlers({ env, events, workspaces, saved, settings }: ServiceContext): HandlersFor<WorkspaceChannel> {
+  return {
+    'workspace.defaults': () =>
+      Promise.resolve({
+        sysroot: env.METAFLOW_DATASTORE_SYSROOT_AZURE || undefined,
+        endpoint: env.METAFLOW_AZURE_STORAGE_BLOB_SERVICE_ENDPOINT || undefined,
+        environmentCredential: environmentCredentialKind(env),
+      }),
+    'workspace.open': async (input) => {
+      const info = await workspaces.connect(input);
+      events.emit('workspace.opened', info);
+      return info;
+    },
+    'workspace.list': async () => ({ workspaces: await saved.list(), secretsPersisted: saved.vault.persistent }),
+    'workspace.save': (args) => saved.save(args),
+    'workspace.remove': async ({ id }) => ({ removed: await saved.remove(id) }),
+    'workspace.connect': async ({ id }) => {
+      const { config, secret } = await saved.get(id);
+      const info = await workspaces.connect(savedWorkspaceInput(config, secret), { savedId: id, name: config.name });
+      events.emit('workspace.opened', info);
+      return info;
+    },
+    'workspace.import': async () => ({ candidates: await importWorkspaces(env) }),
+    'settings.get': () => settings.get(),
+    'settings.set': (next) => settings.set(next),
+  };
+}

@@ -1,0 +1,62 @@
+import { useMutation } from '@tanstack/react-query';
+import { useState } from 'react';
+import type { WorkspaceInfo } from '../../../shared/contract.js';
+import { call } from '../api/client.js';
+import { WorkspaceHeader } from '../browse/WorkspaceHeader.js';
+import { ErrorPanel } from '../ui/ErrorPanel.js';
+import { WorkspaceSwitcher } from '../workspaces/WorkspaceSwitcher.js';
+import { SECTIONS } from './sections.js';
+
+interface Props {
+  workspace: WorkspaceInfo;
+  onWorkspaces: () => void;
+  onConnected: (workspace: WorkspaceInfo) => void;
+  onEdit: (savedId: string) => void;
+}
+
+/** An open workspace: its header, the switcher, and one tab per section (Metaflow, MLflow, …). */
+export function WorkspaceView({ workspace, onWorkspaces, onConnected, onEdit }: Props) {
+  const [sectionId, setSectionId] = useState(SECTIONS[0].id);
+  const switchTo = useMutation({
+    mutationFn: (savedId: string) => call('workspace.connect', { id: savedId }),
+    onSuccess: onConnected,
+  });
+  const { savedId } = workspace;
+  const onEditWorkspace = savedId === undefined ? undefined : () => onEdit(savedId);
+  const section = SECTIONS.find((s) => s.id === sectionId) ?? SECTIONS[0];
+
+  return (
+    <div className="browser">
+      <WorkspaceHeader
+        workspace={workspace}
+        switcher={<WorkspaceSwitcher current={workspace} switching={switchTo.isPending} onSwitch={(id) => switchTo.mutate(id)} />}
+        onWorkspaces={onWorkspaces}
+      />
+      {switchTo.isError && (
+        <ErrorPanel
+          error={switchTo.error}
+          onRetry={() => switchTo.variables && switchTo.mutate(switchTo.variables)}
+          onEditWorkspace={() => switchTo.variables && onEdit(switchTo.variables)}
+          onDismiss={() => switchTo.reset()}
+        />
+      )}
+      {SECTIONS.length > 1 && (
+        <nav className="section-tabs" role="tablist" aria-label="Workspace sections">
+          {SECTIONS.map((s) => (
+            <button
+              key={s.id}
+              type="button"
+              role="tab"
+              aria-selected={s.id === section.id}
+              className={`section-tabs__tab${s.id === section.id ? ' section-tabs__tab--active' : ''}`}
+              onClick={() => setSectionId(s.id)}
+            >
+              {s.label}
+            </button>
+          ))}
+        </nav>
+      )}
+      {section.render({ workspace, onEditWorkspace })}
+    </div>
+  );
+}

@@ -1,0 +1,39 @@
+import { z } from 'zod';
+import { Id } from '../schemas/common.js';
+import {
+  ArtifactFile,
+  ArtifactFileRequest,
+  ArtifactPreviewResult,
+  ArtifactRequest,
+  CardRequest,
+  FlowName,
+  LogRequest,
+  LogResult,
+  MetaflowListing,
+  MetaflowPath,
+  RunDetail,
+  RunId,
+  RunList,
+  TaskDetail,
+  TaskPath,
+} from '../schemas/metaflow.js';
+
+/** Browsing a Metaflow datastore: flows, runs, tasks, artifacts, logs, cards. */
+export const metaflowChannels = {
+  'metaflow.list': { args: MetaflowPath, result: MetaflowListing },
+  'metaflow.runs': { args: z.object({ workspaceId: Id, flow: FlowName }).strict(), result: RunList },
+  'metaflow.run': { args: z.object({ workspaceId: Id, flow: FlowName, run: RunId }).strict(), result: RunDetail },
+  'metaflow.task': { args: TaskPath, result: TaskDetail },
+  'metaflow.artifact': { args: ArtifactRequest, result: ArtifactPreviewResult },
+  'metaflow.artifactFile': { args: ArtifactFileRequest, result: ArtifactFile },
+  'metaflow.logs': { args: LogRequest, result: LogResult },
+  /** A card is served from its own sandboxed origin: this returns the id its URL is made from. */
+  'metaflow.card': { args: CardRequest, result: z.object({ cardId: z.string() }) },
+} as const;
+
+export const metaflowEvents = {
+  /** The background refresh of a flow's runs (after painting from the index) finished. */
+  'metaflow.runsChanged': z.object({ workspaceId: Id, flow: z.string() }),
+} as const;
+
+export type MetaflowChannel = keyof typeof metaflowChannels;

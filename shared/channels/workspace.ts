@@ -1,0 +1,31 @@
+import { z } from 'zod';
+import { ById, NoArgs } from '../schemas/common.js';
+import {
+  ImportedWorkspace,
+  SaveWorkspaceArgs,
+  SavedWorkspace,
+  Settings,
+  WorkspaceDefaults,
+  WorkspaceInfo,
+  WorkspaceInput,
+  WorkspaceList,
+} from '../schemas/workspace.js';
+
+/** Saved connections, opening one, and app settings. */
+export const workspaceChannels = {
+  'workspace.defaults': { args: NoArgs, result: WorkspaceDefaults },
+  'workspace.open': { args: WorkspaceInput, result: WorkspaceInfo },
+  'workspace.list': { args: NoArgs, result: WorkspaceList },
+  'workspace.save': { args: SaveWorkspaceArgs, result: SavedWorkspace },
+  'workspace.remove': { args: ById, result: z.object({ removed: z.boolean() }) },
+  'workspace.connect': { args: ById, result: WorkspaceInfo },
+  'workspace.import': { args: NoArgs, result: z.object({ candidates: z.array(ImportedWorkspace) }) },
+  'settings.get': { args: NoArgs, result: Settings },
+  'settings.set': { args: Settings, result: Settings },
+} as const;
+
+export const workspaceEvents = {
+  'workspace.opened': WorkspaceInfo,
+} as const;
+
+export type WorkspaceChannel = keyof typeof workspaceChannels;

@@ -1,0 +1,39 @@
+import type { MetaflowChannel } from '../../../shared/channels/metaflow.js';
+import type { RunSummary, TaskSummary } from '../../../shared/contract.js';
+import { spy, WORKSPACE_ID, type DomainCases } from './cases.js';
+
+const SPY_RUN: RunSummary = { flow: 'F', id: '1', status: 'running', startedAt: null, finishedAt: null, durationMs: null, user: null, tags: null, systemTags: null };
+const SPY_TASK: TaskSummary = { step: 'start', id: '1', status: 'running', attempts: [], cloned: false };
+const TASK = { flow: 'RetryFlow', run: '1795327214776270', step: 'flaky', task: '2' };
+
+export const metaflowCases: DomainCases<MetaflowChannel> = {
+  spies: {
+    'metaflow.list': (args) => spy('metaflow.list', args, { level: 'flows', entries: [] }),
+    'metaflow.runs': (args) => spy('metaflow.runs', args, { runs: [], metadata: 'none', fromIndex: false }),
+    'metaflow.run': (args) => spy('metaflow.run', args, { summary: SPY_RUN, steps: [], tasks: [], parameters: [], resumed: null, problems: [] }),
+    'metaflow.task': (args) => spy('metaflow.task', args, { task: SPY_TASK, attempt: 0, artifacts: [], artifactProblem: null, cards: [] }),
+    'metaflow.artifact': (args) => spy('metaflow.artifact', args, { value: { kind: 'none' }, complete: true, bytesRead: 4, totalBytes: 4 }),
+    'metaflow.artifactFile': (args) => spy('metaflow.artifactFile', args, { fileName: 'x.pkl', mimeType: 'application/octet-stream', base64: '' }),
+    'metaflow.logs': (args) => spy('metaflow.logs', args, { lines: [], bytes: 0, live: false }),
+    'metaflow.card': (args) => spy('metaflow.card', args, { cardId: 'spy' }),
+  },
+  baselines: {
+    'metaflow.list': [
+      { args: { workspaceId: WORKSPACE_ID } },
+      { args: { workspaceId: WORKSPACE_ID, flow: 'RetryFlow', run: '1795327214776270', step: 'flaky', task: '2' }, optional: ['task'] },
+    ],
+    'metaflow.runs': [{ args: { workspaceId: WORKSPACE_ID, flow: 'RetryFlow' } }],
+    'metaflow.run': [{ args: { workspaceId: WORKSPACE_ID, flow: 'RetryFlow', run: '1795327214776270' } }],
+    'metaflow.task': [{ args: { workspaceId: WORKSPACE_ID, ...TASK, attempt: 1 }, optional: ['attempt'] }],
+    'metaflow.artifact': [{ args: { workspaceId: WORKSPACE_ID, ...TASK, name: '_task_ok', full: true }, optional: ['full'] }],
+    'metaflow.artifactFile': [
+      { args: { workspaceId: WORKSPACE_ID, ...TASK, name: 'df', format: 'json' } },
+      { args: { workspaceId: WORKSPACE_ID, ...TASK, name: 'df', format: 'pickle' } },
+    ],
+    'metaflow.logs': [
+      { args: { workspaceId: WORKSPACE_ID, ...TASK, stream: 'stdout' } },
+      { args: { workspaceId: WORKSPACE_ID, ...TASK, stream: 'stderr', attempt: 0 }, optional: ['attempt'] },
+    ],
+    'metaflow.card': [{ args: { workspaceId: WORKSPACE_ID, ...TASK, file: 'default-654039f12611499ab439dd0b41fe8565.html' } }],
+  },
+};
