@@ -16,6 +16,7 @@ import { MetaflowDatastore } from '../metaflow/datastore.js';
 import { IndexedRuns } from '../metaflow/indexed-runs.js';
 import { LocalMetadata } from '../metaflow/local-metadata.js';
 import { MetaflowRuns } from '../metaflow/runs.js';
+import type { BlobServiceClient } from '@azure/storage-blob';
 import type { ObjectStore } from '../storage/object-store.js';
 import { LocalObjectStore } from '../storage/local-object-store.js';
 
@@ -28,6 +29,8 @@ export interface OpenWorkspace {
   metadata: LocalMetadata;
   /** Where cards live: the card root may be in another container than the datastore. */
   cards: { store: ObjectStore; prefix: string };
+  /** Azure workspaces: the authenticated service client (one token cache behind it) and the sysroot's container. */
+  azure?: { service: BlobServiceClient; container: string; endpoint: string };
 }
 
 type Opened = Omit<OpenWorkspace, 'indexed'>;
@@ -114,6 +117,7 @@ export class WorkspaceRegistry {
       },
       ...readers(store, root),
       cards: { store: cardStore, prefix: sysrootBlobPrefix(cardRoot.value) },
+      azure: { service: client, container: sysroot.value.container, endpoint: input.endpoint },
     };
   }
 
