@@ -10,6 +10,10 @@ interface Group {
 // Loaded on demand: a group's setup (and any failure in it) only concerns runs that ask for it.
 const GROUPS: Record<string, () => Promise<Group>> = {
   token: () => import('./groups/token.js'),
+  gc: () => import('./groups/gc.js'),
+  metaflow: () => import('./groups/metaflow.js'),
+  mlflow: () => import('./groups/mlflow.js'),
+  transfer: () => import('./groups/transfer.js'),
 };
 
 const names = process.argv.slice(2);

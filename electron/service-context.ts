@@ -2,6 +2,7 @@ import type { Env, IdentityProvider } from './azure/blob-client.js';
 import type { EventBus } from './ipc/event-bus.js';
 import type { CardRegistry } from './metaflow/card-registry.js';
 import type { SettingsStore } from './settings/settings-store.js';
+import type { TransferEngine } from './transfer/engine.js';
 import type { WorkspaceRegistry } from './workspace/workspace-registry.js';
 import type { WorkspaceStore } from './workspace/workspace-store.js';
 
@@ -17,4 +18,5 @@ export interface ServiceContext {
   saved: WorkspaceStore;
   settings: SettingsStore;
   cards: CardRegistry;
+  transfers: TransferEngine;
 }

@@ -1,12 +1,19 @@
+import path from 'node:path';
 import type { Env, IdentityProvider } from './azure/blob-client.js';
 import { createIdentityProvider } from './azure/identity.js';
 import { CardRegistry } from './metaflow/card-registry.js';
 import { metaflowHandlers } from './metaflow/handlers.js';
+import { mlflowHandlers } from './mlflow/handlers.js';
+import { mlflowTokensHandlers } from './mlflow/tokens/handlers.js';
+import { gcHandlers } from './gc/handlers.js';
+import { blobsHandlers } from './blobs/handlers.js';
 import type { ServiceContext } from './service-context.js';
 import { workspaceHandlers } from './workspace/handlers.js';
 import { EventBus } from './ipc/event-bus.js';
 import { createRouter, type Handlers, type Router } from './ipc/router.js';
 import { SettingsStore } from './settings/settings-store.js';
+import { TransferEngine } from './transfer/engine.js';
+import { transferHandlers } from './transfer/handlers.js';
 import { defaultUserDataDir } from './user-data.js';
 import { MemoryVault, type SecretVault } from './workspace/secret-vault.js';
 import { WorkspaceRegistry } from './workspace/workspace-registry.js';
@@ -21,6 +28,9 @@ export interface Services {
   identity: IdentityProvider;
   settings: SettingsStore;
   cards: CardRegistry;
+  transfers: TransferEngine;
+  /** Where this launch keeps its files (browser mode stages dropped files here before uploading them). */
+  userDataDir: string;
 }
 
 export interface ServiceOptions {
@@ -45,13 +55,23 @@ export function createServices(options: ServiceOptions = {}): Services {
   const saved = new WorkspaceStore(userDataDir, options.vault ?? new MemoryVault());
   const settings = new SettingsStore(userDataDir);
   const cards = new CardRegistry();
+  // The journal lives beside the indexes: only the app keeps one; the CLI's transfers end with it.
+  const transfers = new TransferEngine({
+    journalFile: options.localIndex ? path.join(userDataDir, 'transfers.db') : undefined,
+    onProgress: (progress) => events.emit('transfer.progress', progress),
+  });
 
-  const context: ServiceContext = { env, userDataDir, localIndex: options.localIndex === true, events, identity, workspaces, saved, settings, cards };
+  const context: ServiceContext = { env, userDataDir, localIndex: options.localIndex === true, events, identity, workspaces, saved, settings, cards, transfers };
   // One spread per domain; a channel without a handler fails to compile here.
   const handlers: Handlers = {
     ...workspaceHandlers(context),
     ...metaflowHandlers(context),
+    ...mlflowHandlers(context),
+    ...mlflowTokensHandlers(context),
+    ...gcHandlers(context),
+    ...blobsHandlers(context),
+    ...transferHandlers(context),
   };
-  return { router: createRouter(handlers), events, workspaces, identity, settings, cards };
+  return { router: createRouter(handlers), events, workspaces, identity, settings, cards, transfers, userDataDir };
 }
 

@@ -1,7 +1,12 @@
 import { z } from 'zod';
 import { StratusErrorShape } from './errors.js';
 import { metaflowChannels, metaflowEvents } from './channels/metaflow.js';
+import { gcChannels, gcEvents } from './channels/gc.js';
 import { workspaceChannels, workspaceEvents } from './channels/workspace.js';
+import { blobsChannels, blobsEvents } from './channels/blobs.js';
+import { mlflowChannels, mlflowEvents } from './channels/mlflow.js';
+import { mlflowTokensChannels, mlflowTokensEvents } from './channels/mlflow-tokens.js';
+import { transferChannels, transferEvents } from './channels/transfer.js';
 
 // The one declaration of every IPC channel and event, gathered from one file per domain in
 // channels/. Main validates each call's arguments and result against these schemas; preload and
@@ -11,13 +16,23 @@ export * from './schemas/metaflow.js';
 export * from './schemas/workspace.js';
 
 export const contract = {
+  ...gcChannels,
   ...workspaceChannels,
   ...metaflowChannels,
+  ...blobsChannels,
+  ...mlflowChannels,
+  ...mlflowTokensChannels,
+  ...transferChannels,
 } as const;
 
 export const events = {
+  ...gcEvents,
   ...workspaceEvents,
   ...metaflowEvents,
+  ...blobsEvents,
+  ...mlflowEvents,
+  ...mlflowTokensEvents,
+  ...transferEvents,
 } as const;
 
 export type Contract = typeof contract;
@@ -40,7 +55,23 @@ export interface StratusApi {
   invoke<C extends Channel>(channel: C, args: ArgsOf<C>): Promise<Reply<C>>;
   /** Returns a function that removes the listener. */
   on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void;
+  /** The desktop window or a browser tab: decides how dropped files reach main. */
+  readonly host: HostCapabilities;
 }
+
+/** A file dropped onto the page (a DOM File); declared by shape because shared/ has no DOM types. */
+export interface DroppedFile {
+  readonly name: string;
+  readonly size: number;
+}
+
+/**
+ * Electron hands main the local paths of dropped files (webUtils.getPathForFile in preload), so the
+ * renderer never reads them; a browser tab has no paths and streams the bytes to its host over HTTP.
+ */
+export type HostCapabilities =
+  | { kind: 'electron'; /** '' for a file with no path on disk (e.g. dragged out of another app). */ pathForFile(file: DroppedFile): string }
+  | { kind: 'browser' };
 
 /** Names the IPC transport uses; shared so preload and main agree. */
 export const IPC_INVOKE = 'stratus:invoke';

@@ -1,4 +1,7 @@
 import { metaflowCli, METAFLOW_USAGE } from './metaflow-cli.js';
+import { gcCli, GC_USAGE } from './gc-cli.js';
+import { mlflowCli, MLFLOW_USAGE } from './mlflow-cli.js';
+import { downloadCli, DOWNLOAD_USAGE, uploadCli, UPLOAD_USAGE } from './transfer-cli.js';
 
 /** One entry per `stratus <area> …`: its command line (after the area) and its usage text. */
 export interface CliArea {
@@ -8,4 +11,8 @@ export interface CliArea {
 
 export const AREAS: Record<string, CliArea> = {
   metaflow: { run: metaflowCli, usage: METAFLOW_USAGE },
+  gc: { run: gcCli, usage: GC_USAGE },
+  mlflow: { run: mlflowCli, usage: MLFLOW_USAGE },
+  upload: { run: uploadCli, usage: UPLOAD_USAGE },
+  download: { run: downloadCli, usage: DOWNLOAD_USAGE },
 };

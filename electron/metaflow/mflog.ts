@@ -56,3 +56,17 @@ export function logFileNames(attempt: number, stream: LogStream): { source: stri
     { source: 'legacy', kind: `${stream}.log` },
   ].map((f) => ({ ...f, name: `${attempt}.${f.kind}` }));
 }
+
+/** Epoch ms of the latest mflog timestamp in the texts, or null when no line carries one. */
+export function lastLogTime(texts: string[]): number | null {
+  let last: number | null = null;
+  for (const text of texts) {
+    for (const line of text.split('\n')) {
+      const match = PREFIX.exec(line);
+      // Date.parse keeps the milliseconds of mflog's microsecond times.
+      const at = match ? Date.parse(match[1]) : NaN;
+      if (!Number.isNaN(at) && (last === null || at > last)) last = at;
+    }
+  }
+  return last;
+}

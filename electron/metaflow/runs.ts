@@ -1,14 +1,14 @@
 import type { ArtifactEntry, ArtifactFile, AttemptSummary, LogResult, RunDetail, RunSummary, StepSummary, TaskSummary } from '../../shared/contract.js';
 import type { Json } from '../../shared/schemas/metaflow.js';
 import { StratusError } from '../../shared/errors.js';
-import type { ObjectStore } from '../storage/object-store.js';
+import type { ListedObject, ObjectStore } from '../storage/object-store.js';
 import type { ArtifactReader } from './artifacts.js';
 import { parseDataJson } from './data-json.js';
 import { parseGraphInfo, type FlowGraph } from './graph.js';
 import { CAS_FOLDER, compareIds, lastSegment, METADATA_FOLDER, PARAMETERS_STEP } from './layout.js';
 import { mapLimited } from './limit.js';
 import type { LocalMetadata, RunMetadata } from './local-metadata.js';
-import { logFileNames, mergeLogs, type LogStream } from './mflog.js';
+import { lastLogTime, logFileNames, mergeLogs, type LogStream } from './mflog.js';
 import { attemptOutcome, runOutcome, runTimes, taskOutcome, type SuccessProbe } from './run-status.js';
 import { buildRunTree, isCloned, latestAttempt, type AttemptFiles, type RunTree, type TaskTree } from './run-tree.js';
 
@@ -17,6 +17,11 @@ import { buildRunTree, isCloned, latestAttempt, type AttemptFiles, type RunTree,
 
 /** Requests in flight while reading many runs or tasks: enough to hide latency, few enough for one account. */
 const CONCURRENCY = 16;
+/**
+ * An attempt's logs are read for its end time only when they are this small in all: a run view
+ * already reads each attempt's attempt.json, and a few KiB more per attempt costs about as little.
+ */
+const END_FROM_LOGS_MAX_BYTES = 64 * 1024;
 
 export interface TaskRef {
   flow: string;
@@ -193,8 +198,27 @@ export class MetaflowRuns {
       attempt: attempt.attempt,
       status: await attemptOutcome(task, attempt, probe),
       startedAt: started ? ((await this.attemptStart(started.name)) ?? started.lastModified?.getTime() ?? null) : null,
-      finishedAt: done?.lastModified?.getTime() ?? null,
+      finishedAt: done ? await this.attemptEnd(attempt, done) : null,
     };
+  }
+
+  /**
+   * A finished attempt's end: its last mflog line where its logs are small enough to read, since
+   * DONE.lock's Last-Modified is reset by any copy of the blobs; else that Last-Modified.
+   */
+  private async attemptEnd(attempt: AttemptFiles, done: ListedObject): Promise<number | null> {
+    const listed = done.lastModified?.getTime() ?? null;
+    const logs = (['stdout', 'stderr'] as const)
+      .flatMap((stream) => logFileNames(attempt.attempt, stream))
+      .flatMap((f) => attempt.files.get(f.kind) ?? []);
+    const bytes = logs.reduce((sum, o) => sum + o.size, 0);
+    if (bytes === 0 || bytes > END_FROM_LOGS_MAX_BYTES) return listed;
+    try {
+      const texts = await Promise.all(logs.map(async (o) => (await this.store.read(o.name)).toString('utf8')));
+      return lastLogTime(texts) ?? listed;
+    } catch {
+      return listed; // An unreadable log is the log view's to report; the end falls back to the listing.
+    }
   }
 
   /** `N.attempt.json` holds the start as epoch seconds, finer than the blob's Last-Modified. */

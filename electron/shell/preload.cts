@@ -1,4 +1,4 @@
-import { contextBridge, ipcRenderer } from 'electron';
+import { contextBridge, ipcRenderer, webUtils } from 'electron';
 import type { StratusApi } from '../../shared/contract.js';
 
 // The renderer's only door to main: `window.stratus`, typed by the contract in shared/.
@@ -14,6 +14,8 @@ const api: StratusApi = {
     ipcRenderer.on('stratus:event', handler);
     return () => ipcRenderer.removeListener('stratus:event', handler);
   },
+  // Only the path crosses to the page (and then to main), never file access: main reads dropped files itself.
+  host: { kind: 'electron', pathForFile: (file) => webUtils.getPathForFile(file as File) },
 };
 
 contextBridge.exposeInMainWorld('stratus', api);

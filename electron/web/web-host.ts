@@ -8,6 +8,7 @@ import { CARD_PATH, CARD_SCHEME, cardHeaders, type CardRegistry } from '../metaf
 import type { Services } from '../services.js';
 import { createGuard, TOKEN_COOKIE, type Guard } from './request-guard.js';
 import { readStaticFile } from './static-files.js';
+import { createUploadRoute, UPLOAD_PATH, type UploadRoute } from './upload-route.js';
 
 // Browser mode: the built renderer and the IPC contract (over a WebSocket) served on loopback,
 // to the same services the Electron window uses.
@@ -50,14 +51,17 @@ function serveCard(req: IncomingMessage, res: ServerResponse, cards: CardRegistr
   res.writeHead(200, cardHeaders()).end(req.method === 'HEAD' ? undefined : html);
 }
 
-async function serveHttp(req: IncomingMessage, res: ServerResponse, guard: Guard, options: WebHostOptions, token: string) {
+async function serveHttp(req: IncomingMessage, res: ServerResponse, guard: Guard, options: WebHostOptions, token: string, uploads: UploadRoute) {
   const tokenSource = guard.tokenIn(req);
   if (!guard.hostAllowed(req) || !guard.originAllowed(req, false) || tokenSource === undefined) return forbid(res);
+  const url = new URL(req.url ?? '/', 'http://localhost');
+  // A write: only from our own page, which always sends its Origin with a PUT.
+  if (url.pathname === UPLOAD_PATH) return guard.originAllowed(req, true) ? uploads.handle(req, res, url) : forbid(res);
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     res.writeHead(405, { allow: 'GET, HEAD' }).end();
     return;
   }
-  const pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
+  const pathname = url.pathname;
   if (pathname.startsWith(CARD_PATH)) return serveCard(req, res, options.cards, pathname.slice(CARD_PATH.length));
   const file = await readStaticFile(options.staticDir, pathname);
   if (!file) return notFound(res);
@@ -109,7 +113,10 @@ function serveSocket(socket: WebSocket, services: Services): void {
 export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const { services, port = 0 } = options;
   const token = randomBytes(24).toString('base64url');
-  const server = createServer();
+  const uploads = await createUploadRoute(services);
+  // Uploads stream whole files: no overall request deadline (headers still have theirs, and
+  // nothing reaches a route before the token, Host and Origin checks).
+  const server = createServer({ requestTimeout: 0 });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, '127.0.0.1', () => resolve());
@@ -118,7 +125,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const actualPort = (server.address() as AddressInfo).port;
   const guard = createGuard(token, actualPort);
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-    serveHttp(req, res, guard, options, token).catch(() => res.destroy());
+    serveHttp(req, res, guard, options, token, uploads).catch(() => res.destroy());
   });
   const sockets = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
@@ -133,6 +140,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     url: `http://127.0.0.1:${actualPort}/?token=${token}`,
     port: actualPort,
     close: async () => {
+      uploads.close();
       for (const client of sockets.clients) client.terminate();
       sockets.close();
       server.closeAllConnections();

@@ -27,6 +27,7 @@ function credential(config: Extract<WorkspaceConfig, { kind: 'azure' }>, secret:
 
 /** What opening a saved workspace amounts to: its settings plus the secret from the vault. */
 export function savedWorkspaceInput(config: WorkspaceConfig, secret: string | undefined): WorkspaceInput {
-  if (config.kind === 'local') return { kind: 'local', path: config.path };
-  return { kind: 'azure', sysroot: config.sysroot, endpoint: config.endpoint, cardRoot: config.cardRoot, credential: credential(config, secret) };
+  const mlflow = config.mlflowTrackingUri === undefined ? {} : { mlflowTrackingUri: config.mlflowTrackingUri };
+  if (config.kind === 'local') return { kind: 'local', path: config.path, ...mlflow };
+  return { kind: 'azure', sysroot: config.sysroot, endpoint: config.endpoint, cardRoot: config.cardRoot, credential: credential(config, secret), ...mlflow };
 }

@@ -5,6 +5,7 @@ import { pathToFileURL } from 'node:url';
 import type { WorkspaceInfo, WorkspaceInput } from '../../shared/contract.js';
 import { StratusError } from '../../shared/errors.js';
 import { checkSysroot, formatSysroot, sysrootBlobPrefix } from '../../shared/sysroot.js';
+import { redactUri } from '../mlflow/sources/rest-client.js';
 import { AzureObjectStore } from '../azure/azure-object-store.js';
 import { STORAGE_SCOPES } from '../azure/bearer-token-policy.js';
 import { createBlobClient, type ClientAuth, type Env, type IdentityProvider } from '../azure/blob-client.js';
@@ -19,6 +20,9 @@ import { MetaflowRuns } from '../metaflow/runs.js';
 import type { BlobServiceClient } from '@azure/storage-blob';
 import type { ObjectStore } from '../storage/object-store.js';
 import { LocalObjectStore } from '../storage/local-object-store.js';
+import { ArtifactRoots } from '../mlflow/artifact-roots.js';
+import { openMlflowSource } from '../mlflow/open-source.js';
+import type { MlflowSource } from '../mlflow/source.js';
 
 export interface OpenWorkspace {
   info: WorkspaceInfo;
@@ -29,8 +33,12 @@ export interface OpenWorkspace {
   metadata: LocalMetadata;
   /** Where cards live: the card root may be in another container than the datastore. */
   cards: { store: ObjectStore; prefix: string };
+  /** The datastore's store and sysroot blob prefix ('' or ending in '/'), for walks the readers do not offer (gc). */
+  datastore: { store: ObjectStore; root: string };
   /** Azure workspaces: the authenticated service client (one token cache behind it) and the sysroot's container. */
-  azure?: { service: BlobServiceClient; container: string; endpoint: string };
+  azure?: { service: BlobServiceClient; container: string; endpoint: string; auth: ClientAuth };
+  /** The MLflow store of the workspace's tracking URI, opened on first use. */
+  mlflow?: Promise<MlflowSource>;
 }
 
 type Opened = Omit<OpenWorkspace, 'indexed'>;
@@ -38,7 +46,7 @@ type Opened = Omit<OpenWorkspace, 'indexed'>;
 /** The readers of one datastore, whichever store it is in. */
 function readers(store: ObjectStore, root: string) {
   const metadata = new LocalMetadata(store, root);
-  return { metaflow: new MetaflowDatastore(store, root), metadata, runs: new MetaflowRuns(store, root, new ArtifactReader(store, root), metadata) };
+  return { datastore: { store, root }, metaflow: new MetaflowDatastore(store, root), metadata, runs: new MetaflowRuns(store, root, new ArtifactReader(store, root), metadata) };
 }
 
 /** Metaflow's default card root inside a datastore (METAFLOW_CARD_LOCALROOT / `<sysroot>/mf.cards`). */
@@ -60,6 +68,8 @@ async function localDatastoreRoot(folder: string): Promise<string> {
 /** Workspaces opened in this session. Credentials stay here, in main; the renderer only holds the id. */
 export class WorkspaceRegistry {
   private readonly open = new Map<string, OpenWorkspace>();
+  /** Kept apart from WorkspaceInfo, which only shows the URI without credentials. */
+  private readonly trackingUris = new Map<string, string>();
 
   constructor(
     private readonly env: Env,
@@ -71,14 +81,40 @@ export class WorkspaceRegistry {
 
   async connect(input: WorkspaceInput, saved?: SavedRef): Promise<WorkspaceInfo> {
     const opened = input.kind === 'local' ? await this.openLocal(input.path) : await this.openAzure(input);
-    const info: WorkspaceInfo = { ...opened.info, ...(saved ?? {}) };
+    const info: WorkspaceInfo = {
+      ...opened.info,
+      ...(saved ?? {}),
+      ...(input.mlflowTrackingUri === undefined ? {} : { mlflowTrackingUri: redactUri(input.mlflowTrackingUri) }),
+    };
     // The index opens with the workspace, so reopening a flow costs only its query.
     const index = this.userDataDir
       ? MetaflowIndex.open(indexFileFor(this.userDataDir, workspaceKey(info))).catch(() => undefined)
       : Promise.resolve(undefined);
     const indexed = new IndexedRuns(opened.runs, opened.metadata, index, (flow) => this.onRunsRefreshed(info.id, flow));
     this.open.set(info.id, { ...opened, info, indexed });
+    if (input.mlflowTrackingUri !== undefined) this.trackingUris.set(info.id, input.mlflowTrackingUri);
     return info;
+  }
+
+  /** The workspace's MLflow store, opened on first use; NOT_FOUND when it has no tracking URI. */
+  mlflow(id: string): Promise<MlflowSource> {
+    const workspace = this.get(id);
+    const uri = this.trackingUris.get(id);
+    if (uri === undefined) {
+      return Promise.reject(
+        new StratusError({ code: 'NOT_FOUND', message: 'This workspace has no MLflow tracking URI.', hint: 'Edit the workspace and set its MLflow tracking URI.' }),
+      );
+    }
+    if (!workspace.mlflow) {
+      const roots = new ArtifactRoots(this.env, this.identity, workspace.azure);
+      const opening = openMlflowSource(uri, this.env, roots);
+      // A failed open is not kept: the next call tries again (the file may appear, the server come up).
+      opening.catch(() => {
+        if (workspace.mlflow === opening) workspace.mlflow = undefined;
+      });
+      workspace.mlflow = opening;
+    }
+    return workspace.mlflow;
   }
 
   get(id: string): OpenWorkspace {
@@ -117,7 +153,7 @@ export class WorkspaceRegistry {
       },
       ...readers(store, root),
       cards: { store: cardStore, prefix: sysrootBlobPrefix(cardRoot.value) },
-      azure: { service: client, container: sysroot.value.container, endpoint: input.endpoint },
+      azure: { service: client, container: sysroot.value.container, endpoint: input.endpoint, auth },
     };
   }
 

@@ -46,9 +46,16 @@ export type AuthKind = CredentialInput['kind'];
 export const AuthKind = z.enum(['environment', 'connectionString', 'accountKey', 'sas', 'identity']);
 
 export const AzureWorkspaceInput = z
-  .object({ kind: z.literal('azure').optional(), sysroot: Sysroot, endpoint: Endpoint, credential: CredentialInput, cardRoot: Sysroot.optional() })
+  .object({
+    kind: z.literal('azure').optional(),
+    sysroot: Sysroot,
+    endpoint: Endpoint,
+    credential: CredentialInput,
+    cardRoot: Sysroot.optional(),
+    mlflowTrackingUri: TrackingUri.optional(),
+  })
   .strict();
-export const LocalWorkspaceInput = z.object({ kind: z.literal('local'), path: LocalPath }).strict();
+export const LocalWorkspaceInput = z.object({ kind: z.literal('local'), path: LocalPath, mlflowTrackingUri: TrackingUri.optional() }).strict();
 /** A workspace opened for this session only (the connect form's "connect without saving", the CLI). */
 export const WorkspaceInput = z.union([AzureWorkspaceInput, LocalWorkspaceInput]);
 export type WorkspaceInput = z.infer<typeof WorkspaceInput>;
@@ -66,6 +73,8 @@ export const WorkspaceInfo = z.object({
   authMethod: z.string(),
   /** As whom: the account of a key, the scope of a SAS, the user or app of an Azure identity. */
   principal: z.string().optional(),
+  /** The MLflow tracking URI browsed with this workspace, if any (credentials never included). */
+  mlflowTrackingUri: z.string().optional(),
 });
 export type WorkspaceInfo = z.infer<typeof WorkspaceInfo>;
 
@@ -127,5 +136,13 @@ export const WorkspaceDefaults = z.object({
 });
 export type WorkspaceDefaults = z.infer<typeof WorkspaceDefaults>;
 
-export const Settings = z.object({ debugLogging: z.boolean() }).strict();
+export const Settings = z
+  .object({
+    debugLogging: z.boolean(),
+    /** Upper bound on transfer requests in flight; the engine tunes below it. */
+    transferMaxConcurrency: z.number().int().min(1).max(1024).optional(),
+    /** Bandwidth cap over all transfers, MiB/s; absent for none. */
+    transferBandwidthMiBps: z.number().positive().max(100_000).optional(),
+  })
+  .strict();
 export type Settings = z.infer<typeof Settings>;

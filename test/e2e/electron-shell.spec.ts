@@ -28,7 +28,7 @@ test.describe('Electron shell', () => {
         api: Object.keys((window as unknown as { stratus: object }).stratus).sort(),
         opened: window.open('https://example.com') === null,
       }));
-      expect(surface).toEqual({ hasRequire: false, hasProcess: false, api: ['invoke', 'on'], opened: true });
+      expect(surface).toEqual({ hasRequire: false, hasProcess: false, api: ['host', 'invoke', 'on'], opened: true });
       const prefs = await app.evaluate(({ BrowserWindow }) => {
         const [win] = BrowserWindow.getAllWindows();
         const p = win.webContents.getLastWebPreferences();

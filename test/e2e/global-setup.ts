@@ -5,6 +5,7 @@ import { repoRoot } from '../harness/repo.js';
 import { startAzurite } from '../harness/azurite.js';
 import { loadMetaflowFixture } from '../harness/metaflow-fixture.js';
 import { FIXTURE_PROFILE, publishEnvironment } from './environment.js';
+import { publishMlflowEnvironment, setUpMlflow } from './mlflow-setup.js';
 import { startWebHost } from './web-host-process.js';
 
 // Azurite with the Metaflow fixture, and the browser-mode host pointed at it through the environment
@@ -41,6 +42,9 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     env.METAFLOW_AZURE_STORAGE_BLOB_SERVICE_ENDPOINT = azurite.endpoint;
     env.STRATUS_USER_DATA = userData;
     env.METAFLOW_HOME = metaflowHome;
+    // MLflow: a copy of the fixture's tracking store, its artifacts in Azurite, and a generated
+    // store holding one very large trace (see mlflow-setup.ts); the specs save workspaces naming them.
+    publishMlflowEnvironment(await setUpMlflow(azurite.connectionString, scratch));
     const host = await startWebHost(repoRoot, env);
     publishEnvironment({
       url: host.url,

@@ -3,6 +3,11 @@ import { createRouter, type Handlers } from '../../electron/ipc/router.js';
 import { CHANNELS, type Channel } from '../../shared/contract.js';
 import { calls, WORKSPACE_ID, type Baseline } from './ipc-cases/cases.js';
 import { metaflowCases } from './ipc-cases/metaflow.js';
+import { mlflowTokensCases } from './ipc-cases/mlflow-tokens.js';
+import { mlflowCases } from './ipc-cases/mlflow.js';
+import { gcCases } from './ipc-cases/gc.js';
+import { blobsCases } from './ipc-cases/blobs.js';
+import { transferCases } from './ipc-cases/transfer.js';
 import { CONNECTION_STRING, ENDPOINT, SYSROOT, workspaceCases } from './ipc-cases/workspace.js';
 
 // Every IPC channel, fed what a compromised renderer or a hostile browser tab could send. The router
@@ -11,14 +16,14 @@ import { CONNECTION_STRING, ENDPOINT, SYSROOT, workspaceCases } from './ipc-case
 
 type Plain = Record<string, unknown>;
 
-const DOMAINS = [workspaceCases, metaflowCases];
+const DOMAINS = [workspaceCases, metaflowCases, blobsCases, gcCases, mlflowTokensCases, mlflowCases, transferCases];
 
-const handlers: Handlers = { ...workspaceCases.spies, ...metaflowCases.spies };
+const handlers: Handlers = { ...workspaceCases.spies, ...metaflowCases.spies, ...blobsCases.spies, ...gcCases.spies, ...mlflowTokensCases.spies, ...mlflowCases.spies, ...transferCases.spies };
 
 const router = createRouter(handlers);
 
 // A mapped type, so a channel added to the contract fails to compile here until it has baselines.
-const BASELINES: { [C in Channel]: Baseline<C>[] } = { ...workspaceCases.baselines, ...metaflowCases.baselines };
+const BASELINES: { [C in Channel]: Baseline<C>[] } = { ...workspaceCases.baselines, ...metaflowCases.baselines, ...blobsCases.baselines, ...gcCases.baselines, ...mlflowTokensCases.baselines, ...mlflowCases.baselines, ...transferCases.baselines };
 
 const MB = 1 << 20;
 
@@ -80,6 +85,8 @@ function hostileStrings(field: string, valid: string, nested: boolean): string[]
     case 'auth':
       return [...common, 'Environment', 'sharedKey', 'bearer', 'none', 'azure', 'local', '__proto__', 'constructor', 'toString'];
     case 'path':
+      // MLflow artifact paths (ipc-cases/mlflow.ts) are relative; workspace folders absolute.
+      if (!/^([A-Za-z]:[\\/]|\/|\\\\)/.test(valid)) return mlflowCases.hostile?.('artifactPath', valid, common) ?? [];
       return [
         ...common,
         'relative',

@@ -257,6 +257,27 @@ describe('Metaflow run views over Azurite (shared fixture)', () => {
     }
   });
 
+  it('ends each finished attempt at its last mflog line, not at the Last-Modified the copy into Azurite reset', async () => {
+    for (const run of runsOf('RetryFlow')) {
+      const detail = await call('metaflow.run', { workspaceId, flow: 'RetryFlow', run: run.id });
+      for (const task of [...run.steps.values()].flat()) {
+        const shown = detail.tasks.find((t) => t.step === task.step && t.id === task.id);
+        for (const n of task.attempts) {
+          if (!task.files.includes(`${n}.DONE.lock`)) continue;
+          const times = task.files
+            .filter((f) => f.startsWith(`${n}.`) && f.endsWith('.log'))
+            .flatMap((f) => [...taskFile(task, f).toString('utf8').matchAll(/^\[MFLOG\|0\|([^|]+)\|/gm)].map((m) => Date.parse(m[1])));
+          const attempt = shown?.attempts.find((a) => a.attempt === n);
+          if (times.length > 0) expect(attempt?.finishedAt, `${task.step}/${task.id} attempt ${n}`).toBe(Math.max(...times));
+        }
+      }
+      // So a retry's first attempt ends before the second starts, as it did.
+      const flaky = detail.tasks.find((t) => t.step === 'flaky')?.attempts ?? [];
+      expect(flaky[0].finishedAt).toBeLessThanOrEqual(flaky[1].startedAt ?? -1);
+      expect(flaky[0].finishedAt).toBeGreaterThanOrEqual(flaky[0].startedAt ?? Infinity);
+    }
+  });
+
   it('shows the parameters of both ArtifactTypesFlow runs (README: the defaults, then --alpha 3 --label "second run ✓" --ratio 1.5)', async () => {
     const shown: { alpha: number; label: string; ratio: number }[] = [];
     for (const run of runsOf(ARTIFACT_FLOW)) {

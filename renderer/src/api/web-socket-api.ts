@@ -81,6 +81,7 @@ export function createWebSocketApi(url: string): StratusApi {
       open();
       return () => set.delete(untyped);
     },
+    host: { kind: 'browser' },
   };
 }
 

@@ -23,33 +23,21 @@ export type LogStream = 'stdout' | 'stderr';
 const taskKey = (t: TaskRef) => [t.workspaceId, t.flow, t.run, t.step, t.task, t.attempt ?? 'latest'] as const;
 const taskArgs = (t: TaskRef) => ({ workspaceId: t.workspaceId, flow: t.flow, run: t.run, step: t.step, task: t.task, attempt: t.attempt });
 
-/** Flows whose next runs fetch is the re-read after main reported a finished background refresh. */
-const rereadAfterRefresh = new Set<string>();
-const flowKey = (workspaceId: string, flow: string) => `${workspaceId}\n${flow}`;
+/** While main refreshes a list it painted from its index: how often to look whether the refresh is done. */
+const REFRESH_POLL_MS = 3000;
 
 export const runsQuery = (workspaceId: string, flow: string) =>
   queryOptions({
     queryKey: ['metaflow.runs', workspaceId, flow],
-    queryFn: async () => {
-      const reread = rereadAfterRefresh.delete(flowKey(workspaceId, flow));
-      const list = await call('metaflow.runs', { workspaceId, flow });
-      // Main paints every warm list from its index, but rows read right after a refresh finished are that refresh's.
-      return { ...list, fromIndex: reread ? false : list.fromIndex, reread };
-    },
+    queryFn: () => call('metaflow.runs', { workspaceId, flow }),
+    // `metaflow.runsChanged` comes only when a refresh changed rows; a refresh that found nothing new
+    // shows up as the next read no longer being `fromIndex` (main does not refresh again that soon).
+    refetchInterval: (query): number | false => (query.state.data?.fromIndex ? REFRESH_POLL_MS : false),
   });
 
-/**
- * `metaflow.runsChanged` for a flow: re-read its runs once. Main answers that re-read from its index
- * again and starts another background refresh, whose event is the echo of our own re-read: it is
- * not followed, or the list would be re-read forever.
- */
+/** `metaflow.runsChanged` for a flow: re-read its runs if they were ever listed. */
 export function onRunsChanged(queryClient: QueryClient, workspaceId: string, flow: string): void {
-  const { queryKey } = runsQuery(workspaceId, flow);
-  const shown = queryClient.getQueryData(queryKey);
-  // A flow never listed has nothing to refresh; one whose list is the re-read hears its echo.
-  if (shown === undefined || shown.reread) return;
-  rereadAfterRefresh.add(flowKey(workspaceId, flow));
-  void queryClient.invalidateQueries({ queryKey });
+  void queryClient.invalidateQueries({ queryKey: runsQuery(workspaceId, flow).queryKey, exact: true });
 }
 
 export const runQuery = (r: RunRef) =>

@@ -5,6 +5,7 @@ import { call } from '../api/client.js';
 import { WorkspaceHeader } from '../browse/WorkspaceHeader.js';
 import { ErrorPanel } from '../ui/ErrorPanel.js';
 import { WorkspaceSwitcher } from '../workspaces/WorkspaceSwitcher.js';
+import { TransferPanel } from '../transfers/TransferPanel.js';
 import { SECTIONS } from './sections.js';
 
 interface Props {
@@ -57,6 +58,7 @@ export function WorkspaceView({ workspace, onWorkspaces, onConnected, onEdit }: 
         </nav>
       )}
       {section.render({ workspace, onEditWorkspace })}
+      {workspace.kind === 'azure' && <TransferPanel workspace={workspace} />}
     </div>
   );
 }

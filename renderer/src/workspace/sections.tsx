@@ -1,6 +1,9 @@
 import type { ReactNode } from 'react';
 import type { WorkspaceInfo } from '../../../shared/contract.js';
 import { MetaflowBrowser } from '../browse/MetaflowBrowser.js';
+import { GcView } from '../gc/GcView.js';
+import { BlobsView } from '../blobs/BlobsView.js';
+import { MlflowBrowser } from '../mlflow/MlflowBrowser.js';
 
 export interface SectionProps {
   workspace: WorkspaceInfo;
@@ -17,4 +20,7 @@ export interface Section {
 
 export const SECTIONS: Section[] = [
   { id: 'metaflow', label: 'Metaflow', render: (props) => <MetaflowBrowser {...props} /> },
+  { id: 'mlflow', label: 'MLflow', render: (props) => <MlflowBrowser {...props} /> },
+  { id: 'blobs', label: 'Blobs', render: (props) => <BlobsView {...props} /> },
+  { id: 'gc', label: 'Garbage collection', render: (props) => <GcView {...props} /> },
 ];

@@ -27,13 +27,20 @@ export const workspaceCases: DomainCases<WorkspaceChannel> = {
       // Azure, with `kind` left out as older callers do.
       { args: { sysroot: SYSROOT, endpoint: 'http://127.0.0.1:10000/devstoreaccount1', credential: { kind: 'environment' } } },
       {
-        args: { kind: 'azure', sysroot: 'metaflow-fixture', endpoint: ENDPOINT, credential: { kind: 'connectionString', connectionString: CONNECTION_STRING }, cardRoot: 'metaflow-fixture/cards' },
-        optional: ['kind', 'cardRoot'],
+        args: {
+          kind: 'azure',
+          sysroot: 'metaflow-fixture',
+          endpoint: ENDPOINT,
+          credential: { kind: 'connectionString', connectionString: CONNECTION_STRING },
+          cardRoot: 'metaflow-fixture/cards',
+          mlflowTrackingUri: 'sqlite:////home/ds/mlflow.db',
+        },
+        optional: ['kind', 'cardRoot', 'mlflowTrackingUri'],
       },
       { args: { sysroot: 'abc/a/b', endpoint: `${ENDPOINT}/`, credential: { kind: 'accountKey', accountKey: 'a2V5' } } },
       { args: { kind: 'azure', sysroot: SYSROOT, endpoint: ENDPOINT, credential: { kind: 'sas', sas: 'sv=2024-11-04&sp=rl&se=2030-01-01T00%3A00%3A00Z&sig=c2ln' } }, optional: ['kind'] },
       { args: { sysroot: SYSROOT, endpoint: ENDPOINT, credential: { kind: 'identity', tenantId: 'contoso.onmicrosoft.com' } }, optional: ['credential.tenantId'] },
-      { args: { kind: 'local', path: '/home/ds/work' } },
+      { args: { kind: 'local', path: '/home/ds/work', mlflowTrackingUri: 'http://127.0.0.1:5000' }, optional: ['mlflowTrackingUri'] },
       { args: { kind: 'local', path: 'C:\\Users\\ds\\work' } },
     ],
     'workspace.list': [{ args: {} }],

@@ -1,0 +1,180 @@
+import { parseArgs } from 'node:util';
+import { StratusError } from '../../shared/errors.js';
+import type { Experiment, LifecycleView, MlflowRun, TraceRow } from '../../shared/schemas/mlflow.js';
+import { createIdentityProvider } from '../azure/identity.js';
+import { ArtifactRoots } from '../mlflow/artifact-roots.js';
+import { runQuery, traceQuery } from '../mlflow/handlers.js';
+import { openMlflowSource } from '../mlflow/open-source.js';
+import type { MlflowSource } from '../mlflow/source.js';
+import { mlflowTokensCommand, MLFLOW_TOKENS_USAGE } from './mlflow-tokens-command.js';
+import { printTable, usageError } from './output.js';
+
+// `stratus mlflow …`: experiments, runs and traces of an MLflow tracking store, read by the same
+// sources the app uses. --json prints snake_case keys, as MLflow names them.
+
+export const MLFLOW_USAGE = `usage: stratus mlflow <command> [options]
+
+commands:
+  experiments   experiments (--view active|deleted|all, default active)
+  runs          runs with params, latest metrics and tags of the chosen experiments
+  traces        traces with their token usage as Stratus computes it (MLflow's rule)
+  tokens        token usage per day, model, user and session, with cost (see below)
+
+options:
+  --tracking-uri URI     sqlite:///<path>/mlflow.db, an mlruns folder, or http(s)://server
+                         (default MLFLOW_TRACKING_URI)
+  --experiment NAME      an experiment by name (repeatable)
+  --all-experiments      every experiment in the view
+  --view active|deleted|all
+  --json
+
+A server is reached with MLFLOW_TRACKING_USERNAME/MLFLOW_TRACKING_PASSWORD or MLFLOW_TRACKING_TOKEN;
+wasbs:// artifacts with AZURE_STORAGE_CONNECTION_STRING, AZURE_STORAGE_ACCESS_KEY or an Azure identity.
+
+${MLFLOW_TOKENS_USAGE}`;
+
+const COMMANDS = ['experiments', 'runs', 'traces'] as const;
+type Command = (typeof COMMANDS)[number];
+const VIEWS: readonly LifecycleView[] = ['active', 'deleted', 'all'];
+
+function experimentJson(e: Experiment) {
+  return {
+    experiment_id: e.experimentId,
+    name: e.name,
+    lifecycle_stage: e.lifecycleStage,
+    artifact_location: e.artifactLocation,
+    creation_time: e.creationTime,
+    last_update_time: e.lastUpdateTime,
+    tags: e.tags,
+  };
+}
+
+function runJson(r: MlflowRun) {
+  return {
+    run_id: r.runId,
+    experiment_id: r.experimentId,
+    name: r.name,
+    status: r.status,
+    lifecycle_stage: r.lifecycleStage,
+    user: r.user,
+    start_time: r.startTime,
+    end_time: r.endTime,
+    duration_ms: r.durationMs,
+    parent_run_id: r.parentRunId,
+    artifact_uri: r.artifactUri,
+    params: r.params,
+    metrics: Object.fromEntries(Object.entries(r.metrics).map(([k, m]) => [k, m.value])),
+    tags: r.tags,
+  };
+}
+
+function traceJson(t: TraceRow) {
+  return {
+    trace_id: t.traceId,
+    experiment_id: t.experimentId,
+    timestamp_ms: t.timestampMs,
+    duration_ms: t.durationMs,
+    name: t.name,
+    state: t.state,
+    model: t.model,
+    user: t.user,
+    session: t.session,
+    // Absent (not null) when no span carries usage, so `jq 'select(.tokens)'` reads naturally.
+    ...(t.tokens ? { tokens: t.tokens } : {}),
+    ...(t.storedTokens ? { stored_tokens: t.storedTokens } : {}),
+    token_mismatch: t.tokenMismatch,
+    span_count: t.spanCount,
+  };
+}
+
+/** --view filters runs, not the experiments they are looked for in: a deleted run lives in an active experiment. */
+async function chosenExperiments(source: MlflowSource, names: string[], all: boolean): Promise<Experiment[]> {
+  const experiments = await source.experiments('all');
+  if (all) return experiments;
+  return names.map((name) => {
+    const found = experiments.find((e) => e.name === name);
+    if (!found) throw new StratusError({ code: 'NOT_FOUND', message: `There is no experiment named "${name}" in ${source.info.uri}.` });
+    return found;
+  });
+}
+
+async function allRuns(source: MlflowSource, experimentIds: string[], view: LifecycleView): Promise<MlflowRun[]> {
+  const runs: MlflowRun[] = [];
+  let pageToken: string | undefined;
+  do {
+    const page = await source.runs(runQuery({ experimentIds, view, pageToken }));
+    runs.push(...page.runs);
+    pageToken = page.nextPageToken ?? undefined;
+  } while (pageToken);
+  return runs;
+}
+
+async function allTraces(source: MlflowSource, experimentIds: string[]): Promise<TraceRow[]> {
+  const traces: TraceRow[] = [];
+  let pageToken: string | undefined;
+  do {
+    const page = await source.traces(traceQuery({ experimentIds, pageSize: 500, pageToken }));
+    traces.push(...page.traces);
+    pageToken = page.nextPageToken ?? undefined;
+  } while (pageToken);
+  return traces;
+}
+
+async function runCommand(source: MlflowSource, command: Command, options: { names: string[]; all: boolean; view: LifecycleView; json: boolean }) {
+  const print = (rows: Record<string, unknown>[], columns: string[]) =>
+    options.json ? process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`) : printTable(rows, columns);
+  if (command === 'experiments') {
+    const experiments = await source.experiments(options.view);
+    print(experiments.map(experimentJson), ['experiment_id', 'name', 'lifecycle_stage', 'artifact_location']);
+    return;
+  }
+  if (!options.all && options.names.length === 0) throw usageError('Name the experiments: --experiment NAME (repeatable) or --all-experiments.');
+  const experiments = await chosenExperiments(source, options.names, options.all);
+  const ids = experiments.map((e) => e.experimentId);
+  if (ids.length === 0) return print([], []);
+  if (command === 'runs') {
+    const runs = await allRuns(source, ids, options.view);
+    print(runs.map(runJson), ['run_id', 'experiment_id', 'name', 'status', 'lifecycle_stage', 'user', 'duration_ms']);
+    return;
+  }
+  const traces = (await allTraces(source, ids)).map(traceJson);
+  if (options.json) return print(traces, []);
+  printTable(
+    traces.map((t) => ({ ...t, input: t.tokens?.input, output: t.tokens?.output, total: t.tokens?.total, mismatch: t.token_mismatch ? 'MISMATCH' : '' })),
+    ['trace_id', 'name', 'state', 'duration_ms', 'model', 'input', 'output', 'total', 'mismatch'],
+  );
+}
+
+export async function mlflowCli(argv: string[]): Promise<void> {
+  // `tokens` has options of its own (--from, --to, --top): it parses them itself.
+  if (argv[0] === 'tokens') return mlflowTokensCommand(argv.slice(1));
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      'tracking-uri': { type: 'string' },
+      experiment: { type: 'string', multiple: true, default: [] },
+      'all-experiments': { type: 'boolean', default: false },
+      view: { type: 'string', default: 'active' },
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(`${MLFLOW_USAGE}\n`);
+    return;
+  }
+  const [command, ...rest] = positionals;
+  if (!(COMMANDS as readonly string[]).includes(command ?? '') || rest.length > 0) throw usageError(MLFLOW_USAGE);
+  if (!(VIEWS as readonly string[]).includes(values.view)) throw usageError('--view is active, deleted or all.');
+  if (values['all-experiments'] && values.experiment.length > 0) throw usageError('Use --experiment NAME or --all-experiments, not both.');
+  const uri = values['tracking-uri'] ?? process.env.MLFLOW_TRACKING_URI;
+  if (!uri) throw usageError('No tracking store: pass --tracking-uri URI or set MLFLOW_TRACKING_URI.');
+  const identity = createIdentityProvider();
+  const source = await openMlflowSource(uri, process.env, new ArtifactRoots(process.env, identity, undefined));
+  try {
+    await runCommand(source, command as Command, { names: values.experiment, all: values['all-experiments'], view: values.view as LifecycleView, json: values.json });
+  } finally {
+    await source.close();
+  }
+}

@@ -1,0 +1,108 @@
+import { parseArgs } from 'node:util';
+import { StratusError } from '../../shared/errors.js';
+import type { TokensSummary } from '../../shared/schemas/mlflow-tokens.js';
+import { createIdentityProvider } from '../azure/identity.js';
+import { ArtifactRoots } from '../mlflow/artifact-roots.js';
+import { openMlflowSource } from '../mlflow/open-source.js';
+import { PriceStore, priceFile } from '../mlflow/tokens/price-store.js';
+import { summarizeSource } from '../mlflow/tokens/summarize-source.js';
+import { TokenAnalytics } from '../mlflow/tokens/token-analytics.js';
+import { defaultUserDataDir } from '../user-data.js';
+import { printTable, usageError } from './output.js';
+
+// `stratus mlflow tokens …`: the token usage summary the app shows, from the same cache and price
+// table (under the user-data folder), so a script and the app agree on every number.
+
+export const MLFLOW_TOKENS_USAGE = `usage: stratus mlflow tokens [options]
+
+Token usage of LLM traces (MLflow's rule), per day, model, user and session, with cost from the
+app's price table.
+
+options:
+  --tracking-uri URI   sqlite:///<path>/mlflow.db, an mlruns folder, or http(s)://server
+                       (default MLFLOW_TRACKING_URI)
+  --experiment NAME    an experiment by name (repeatable)
+  --all-experiments    every experiment
+  --from DATE          traces started at or after (YYYY-MM-DD in UTC, or an ISO time)
+  --to DATE            traces started before (exclusive)
+  --top N              traces listed by tokens (default 10, at most 100)
+  --json               the whole summary as JSON`;
+
+function instant(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const ms = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00Z` : value);
+  if (!Number.isFinite(ms) || ms < 0) throw usageError(`--${flag} takes a date (YYYY-MM-DD) or an ISO time, not "${value}".`);
+  return ms;
+}
+
+function printSummary(s: TokensSummary): void {
+  const t = s.totals;
+  process.stdout.write(`traces: ${t.traces} (${t.tracesWithUsage} with token usage)\n`);
+  process.stdout.write(`tokens: ${t.total} (input ${t.input}, output ${t.output})\n`);
+  process.stdout.write(`per trace: p50 ${s.perTrace.p50 ?? '-'}, p90 ${s.perTrace.p90 ?? '-'}, p99 ${s.perTrace.p99 ?? '-'}\n`);
+  const unpriced = s.cost.unpricedModels.map((m) => m ?? '(unknown model)');
+  process.stdout.write(`cost: ${s.cost.total === null ? 'no prices' : `$${s.cost.total.toFixed(4)}`}${unpriced.length > 0 ? ` (without ${unpriced.join(', ')})` : ''}\n`);
+  if (s.mismatches.count > 0) process.stdout.write(`mismatches with MLflow's stored totals: ${s.mismatches.count}\n`);
+  process.stdout.write('\n');
+  printTable(
+    s.models.map((m) => ({ model: m.model ?? '(unknown)', traces: m.traces, input: m.input, output: m.output, total: m.total, cost: m.cost === null ? '' : m.cost.toFixed(4) })),
+    ['model', 'traces', 'input', 'output', 'total', 'cost'],
+  );
+  process.stdout.write('\n');
+  printTable(
+    s.topTraces.map((r) => ({ trace_id: r.traceId, name: r.name, started: new Date(r.timestamp).toISOString(), model: r.model, total: r.total })),
+    ['trace_id', 'name', 'started', 'model', 'total'],
+  );
+}
+
+export async function mlflowTokensCommand(argv: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      'tracking-uri': { type: 'string' },
+      experiment: { type: 'string', multiple: true, default: [] },
+      'all-experiments': { type: 'boolean', default: false },
+      from: { type: 'string' },
+      to: { type: 'string' },
+      top: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(`${MLFLOW_TOKENS_USAGE}\n`);
+    return;
+  }
+  if (positionals.length > 0) throw usageError(MLFLOW_TOKENS_USAGE);
+  if (values['all-experiments'] === (values.experiment.length > 0)) throw usageError('Name the experiments: --experiment NAME (repeatable) or --all-experiments.');
+  const from = instant(values.from, 'from');
+  const to = instant(values.to, 'to');
+  if (from !== undefined && to !== undefined && from >= to) throw usageError('--from must be before --to.');
+  const topN = values.top === undefined ? undefined : Number(values.top);
+  if (topN !== undefined && !(Number.isInteger(topN) && topN >= 1 && topN <= 100)) throw usageError('--top takes a number from 1 to 100.');
+  const uri = values['tracking-uri'] ?? process.env.MLFLOW_TRACKING_URI;
+  if (!uri) throw usageError('No tracking store: pass --tracking-uri URI or set MLFLOW_TRACKING_URI.');
+
+  const userDataDir = defaultUserDataDir(process.env);
+  const source = await openMlflowSource(uri, process.env, new ArtifactRoots(process.env, createIdentityProvider(), undefined));
+  const analytics = new TokenAnalytics(userDataDir);
+  const prices = new PriceStore(priceFile(userDataDir));
+  try {
+    const experiments = await source.experiments('all');
+    const chosen = values['all-experiments']
+      ? experiments
+      : values.experiment.map((name) => {
+          const found = experiments.find((e) => e.name === name);
+          if (!found) throw new StratusError({ code: 'NOT_FOUND', message: `There is no experiment named "${name}" in ${source.info.uri}.` });
+          return found;
+        });
+    const summary = await summarizeSource(source, { experimentIds: chosen.map((e) => e.experimentId), from, to, topN }, analytics, prices);
+    if (values.json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+    else printSummary(summary);
+  } finally {
+    prices.close();
+    await analytics.close();
+    await source.close();
+  }
+}

@@ -1,0 +1,48 @@
+import type { MlflowChannel } from '../../shared/channels/mlflow.js';
+import type { TraceFilter, TraceSort } from '../../shared/schemas/mlflow.js';
+import type { HandlersFor } from '../ipc/router.js';
+import type { ServiceContext } from '../service-context.js';
+import type { RunQuery, TraceQuery } from './source.js';
+import { TraceSlices } from './trace-slices.js';
+
+export const DEFAULT_RUN_PAGE = 1000;
+export const DEFAULT_TRACE_PAGE = 100;
+export const DEFAULT_TRACE_SORT: TraceSort = { by: 'timestamp', order: 'desc' };
+
+export function runQuery(args: { experimentIds: string[]; view?: RunQuery['view']; maxResults?: number; pageToken?: string }): RunQuery {
+  return { experimentIds: args.experimentIds, view: args.view ?? 'active', maxResults: args.maxResults ?? DEFAULT_RUN_PAGE, pageToken: args.pageToken };
+}
+
+export function traceQuery(args: { experimentIds: string[]; filter?: TraceFilter; sort?: TraceSort; pageSize?: number; pageToken?: string }): TraceQuery {
+  return {
+    experimentIds: args.experimentIds,
+    filter: args.filter ?? {},
+    sort: args.sort ?? DEFAULT_TRACE_SORT,
+    pageSize: args.pageSize ?? DEFAULT_TRACE_PAGE,
+    pageToken: args.pageToken,
+  };
+}
+
+export function mlflowHandlers({ workspaces }: ServiceContext): HandlersFor<MlflowChannel> {
+  const source = (workspaceId: string) => workspaces.mlflow(workspaceId);
+  const slices = new TraceSlices();
+  return {
+    'mlflow.status': async ({ workspaceId }) => {
+      const info = workspaces.get(workspaceId).info;
+      if (info.mlflowTrackingUri === undefined) return { configured: false, source: null };
+      return { configured: true, source: (await source(workspaceId)).info };
+    },
+    'mlflow.experiments': async ({ workspaceId, view }) => {
+      const store = await source(workspaceId);
+      return { experiments: await store.experiments(view ?? 'active'), source: store.info };
+    },
+    'mlflow.runs': async ({ workspaceId, ...args }) => (await source(workspaceId)).runs(runQuery(args)),
+    'mlflow.run': async ({ workspaceId, runId }) => (await source(workspaceId)).run(runId),
+    'mlflow.metricHistory': async ({ workspaceId, runIds, key }) => (await source(workspaceId)).metricHistory(runIds, key),
+    'mlflow.artifacts': async ({ workspaceId, runId, path }) => (await source(workspaceId)).artifacts(runId, path ?? ''),
+    'mlflow.artifact': async ({ workspaceId, runId, path }) => (await source(workspaceId)).artifact(runId, path),
+    'mlflow.traces': async ({ workspaceId, ...args }) => (await source(workspaceId)).traces(traceQuery(args)),
+    'mlflow.trace': async ({ workspaceId, traceId, ...slice }) => slices.trace(await source(workspaceId), workspaceId, traceId, slice),
+    'mlflow.span': async ({ workspaceId, traceId, spanId }) => (await source(workspaceId)).span(traceId, spanId),
+  };
+}

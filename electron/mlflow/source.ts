@@ -1,0 +1,36 @@
+import type {
+  ArtifactListing,
+  ArtifactPreview,
+  Experiment,
+  LifecycleView,
+  MetricHistory,
+  MlflowRunDetail,
+  MlflowSourceInfo,
+  RunPage,
+  Span,
+  TraceDetail,
+  TracePage,
+} from '../../shared/schemas/mlflow.js';
+import type { RunQuery, TraceQuery } from './sqlite/sqlite-store.js';
+
+// One interface over every place MLflow data can live: an mlflow.db (sqlite), a file store
+// (mlruns/) and a tracking server (REST). Handlers and the CLI only ever see this.
+
+export type { RunQuery, TraceQuery };
+
+export interface MlflowSource {
+  readonly info: MlflowSourceInfo;
+  experiments(view: LifecycleView): Promise<Experiment[]>;
+  runs(query: RunQuery): Promise<RunPage>;
+  /** NOT_FOUND when there is no such run. */
+  run(runId: string): Promise<MlflowRunDetail>;
+  metricHistory(runIds: string[], key: string): Promise<MetricHistory>;
+  artifacts(runId: string, path: string): Promise<ArtifactListing>;
+  artifact(runId: string, path: string): Promise<ArtifactPreview>;
+  traces(query: TraceQuery): Promise<TracePage>;
+  /** NOT_FOUND when there is no such trace. */
+  trace(traceId: string): Promise<TraceDetail>;
+  /** One span whole; NOT_FOUND when the trace has no such span. */
+  span(traceId: string, spanId: string): Promise<Span>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,364 @@
+import { readdir, readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { StratusError } from '../../../shared/errors.js';
+import type {
+  ArtifactListing,
+  ArtifactPreview,
+  Experiment,
+  LifecycleView,
+  MetricHistory,
+  MetricPoint,
+  MlflowRun,
+  MlflowRunDetail,
+  MlflowSourceInfo,
+  RunPage,
+  Span,
+  TraceDetail,
+  TracePage,
+  TraceRow,
+} from '../../../shared/schemas/mlflow.js';
+import { MAX_METRIC_POINTS } from '../../../shared/schemas/mlflow.js';
+import type { ArtifactRoots } from '../artifact-roots.js';
+import { listArtifacts, previewArtifact } from '../artifacts.js';
+import { offsetFromToken, offsetToken } from '../page-token.js';
+import type { MlflowSource, RunQuery, TraceQuery } from '../source.js';
+import { SqliteClient } from '../sqlite/sqlite-client.js';
+import { factsOf, mapLimited, spansFromArtifacts, traceJsonText, ARTIFACT_LOCATION_TAG } from '../trace-spans.js';
+import { traceRow, type TraceInfoParts } from '../trace-row.js';
+import { parseMetaYaml } from './meta-yaml.js';
+
+// MLflow's FileStore (`mlruns/`): <exp>/meta.yaml, <exp>/tags/, <exp>/<run>/{meta.yaml, params/,
+// metrics/, tags/}, <exp>/traces/<trace>/{trace_info.yaml, request_metadata/, tags/,
+// artifacts/traces.json}; deleted experiments move to .trash/. Metric files hold one
+// "timestamp value step" line per point. Run status in meta.yaml is MLflow's RunStatus number.
+// A file store is a local, small store: lists are read whole and paged here.
+
+const RUN_STATUS: Record<string, MlflowRun['status']> = { '1': 'RUNNING', '2': 'SCHEDULED', '3': 'FINISHED', '4': 'FAILED', '5': 'KILLED' };
+const NOT_RUNS = new Set(['tags', 'traces', 'datasets', 'models', 'outputs']);
+const READS_AT_ONCE = 16;
+
+async function exists(file: string): Promise<boolean> {
+  return stat(file).then(
+    () => true,
+    () => false,
+  );
+}
+
+async function dirs(folder: string): Promise<string[]> {
+  try {
+    return (await readdir(folder, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  } catch {
+    return [];
+  }
+}
+
+/** Every file under `folder` as key (path with '/') → content; MLflow nests keys containing '/'. */
+async function keyFiles(folder: string, prefix = ''): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  let entries;
+  try {
+    entries = await readdir(folder, { withFileTypes: true });
+  } catch {
+    return out;
+  }
+  for (const entry of entries) {
+    const key = `${prefix}${entry.name}`;
+    if (entry.isDirectory()) Object.assign(out, await keyFiles(path.join(folder, entry.name), `${key}/`));
+    else if (entry.isFile()) out[key] = await readFile(path.join(folder, entry.name), 'utf8');
+  }
+  return out;
+}
+
+function metricPoints(text: string): MetricPoint[] {
+  const points: MetricPoint[] = [];
+  for (const line of text.split('\n')) {
+    const [timestamp, value, step] = line.trim().split(/\s+/);
+    if (timestamp === undefined || value === undefined || timestamp === '') continue;
+    const n = Number(value);
+    points.push({ timestamp: Number(timestamp), value: Number.isFinite(n) ? n : null, step: step === undefined ? 0 : Number(step) });
+  }
+  return points;
+}
+
+function num(value: string | undefined): number | null {
+  if (value === undefined || value === '') return null;
+  const n = Number(value);
+  return Number.isFinite(n) ? n : null;
+}
+
+interface RunLocation {
+  dir: string;
+  meta: Record<string, string>;
+}
+
+export class FileStoreSource implements MlflowSource {
+  readonly info: MlflowSourceInfo;
+  private parser: SqliteClient | undefined;
+
+  constructor(
+    private readonly root: string,
+    uri: string,
+    private readonly roots: ArtifactRoots,
+  ) {
+    this.info = { kind: 'file', uri };
+  }
+
+  async experiments(view: LifecycleView): Promise<Experiment[]> {
+    const found = await this.experimentDirs();
+    const out: Experiment[] = [];
+    for (const { id, dir } of found) {
+      const meta = parseMetaYaml(await readFile(path.join(dir, 'meta.yaml'), 'utf8'));
+      const stage = meta.lifecycle_stage === 'deleted' || dir.includes(`${path.sep}.trash${path.sep}`) ? 'deleted' : 'active';
+      if (view !== 'all' && view !== stage) continue;
+      out.push({
+        experimentId: meta.experiment_id || id,
+        name: meta.name ?? id,
+        artifactLocation: meta.artifact_location || null,
+        lifecycleStage: stage,
+        creationTime: num(meta.creation_time),
+        lastUpdateTime: num(meta.last_update_time),
+        tags: await keyFiles(path.join(dir, 'tags')),
+      });
+    }
+    return out.sort((a, b) => Number(a.experimentId) - Number(b.experimentId) || (a.experimentId < b.experimentId ? -1 : 1));
+  }
+
+  async runs(query: RunQuery): Promise<RunPage> {
+    const offset = offsetFromToken(query.pageToken);
+    const locations: RunLocation[] = [];
+    for (const experimentId of query.experimentIds) locations.push(...(await this.runLocations(experimentId)));
+    const filtered = locations.filter((r) => query.view === 'all' || (r.meta.lifecycle_stage || 'active') === query.view);
+    filtered.sort((a, b) => (num(b.meta.start_time) ?? 0) - (num(a.meta.start_time) ?? 0));
+    const page = filtered.slice(offset, offset + query.maxResults);
+    return {
+      runs: await mapLimited(page, READS_AT_ONCE, (r) => this.readRun(r)),
+      nextPageToken: offset + query.maxResults < filtered.length ? offsetToken(offset + query.maxResults) : null,
+    };
+  }
+
+  async run(runId: string): Promise<MlflowRunDetail> {
+    const location = await this.findRun(runId);
+    const run = await this.readRun(location);
+    const siblings = await this.runLocations(run.experimentId);
+    const children: string[] = [];
+    for (const s of siblings) {
+      const parent = await readFile(path.join(s.dir, 'tags', 'mlflow.parentRunId'), 'utf8').catch(() => null);
+      if (parent === runId) children.push(path.basename(s.dir));
+    }
+    return {
+      run,
+      description: run.tags['mlflow.note.content'] ?? null,
+      // Dataset inputs are not read from a file store.
+      inputs: [],
+      deletedTime: num(location.meta.deleted_time),
+      childRunIds: children.sort(),
+    };
+  }
+
+  async metricHistory(runIds: string[], key: string): Promise<MetricHistory> {
+    const series = await mapLimited(runIds, READS_AT_ONCE, async (runId) => {
+      const location = await this.findRun(runId);
+      const file = path.join(location.dir, 'metrics', ...key.split('/'));
+      if (!path.resolve(file).startsWith(path.join(location.dir, 'metrics') + path.sep)) {
+        throw new StratusError({ code: 'INVALID_ARGUMENT', message: `"${key}" is not a metric key.` });
+      }
+      const points = metricPoints(await readFile(file, 'utf8').catch(() => '')).sort((a, b) => a.step - b.step || a.timestamp - b.timestamp);
+      return { runId, points: points.slice(0, MAX_METRIC_POINTS), truncated: points.length > MAX_METRIC_POINTS };
+    });
+    return { key, series };
+  }
+
+  async artifacts(runId: string, relative: string): Promise<ArtifactListing> {
+    return listArtifacts(await this.artifactRoot(runId), relative);
+  }
+
+  async artifact(runId: string, relative: string): Promise<ArtifactPreview> {
+    return previewArtifact(await this.artifactRoot(runId), relative);
+  }
+
+  async traces(query: TraceQuery): Promise<TracePage> {
+    const offset = offsetFromToken(query.pageToken);
+    const infos: TraceInfoParts[] = [];
+    for (const experimentId of query.experimentIds) {
+      const exp = (await this.experimentDirs()).find((e) => e.id === experimentId);
+      if (!exp) continue;
+      for (const id of await dirs(path.join(exp.dir, 'traces'))) {
+        const info = await this.readTraceInfo(path.join(exp.dir, 'traces', id), id, experimentId);
+        if (info) infos.push(info);
+      }
+    }
+    const f = query.filter;
+    const needle = f.text?.toLowerCase();
+    // Filtering before spans are read, so only the page's traces.json files are parsed.
+    const matching = infos.filter(
+      (t) =>
+        (!f.states || f.states.length === 0 || (f.states as string[]).includes(t.state)) &&
+        (!f.tag || (f.tag.key in t.tags && (f.tag.value === undefined || t.tags[f.tag.key] === f.tag.value))) &&
+        (f.user === undefined || t.metadata['mlflow.trace.user'] === f.user) &&
+        (f.session === undefined || t.metadata['mlflow.trace.session'] === f.session) &&
+        (f.fromMs === undefined || t.timestampMs >= f.fromMs) &&
+        (f.toMs === undefined || t.timestampMs <= f.toMs) &&
+        (needle === undefined || [t.traceId, t.tags['mlflow.traceName'], t.requestPreview, t.responsePreview].some((s) => s?.toLowerCase().includes(needle))),
+    );
+    const rowsWithoutSpans = matching.map((info) => traceRow(info, null));
+    const byTokens = (r: TraceRow) => r.storedTokens?.total ?? null;
+    const ranged =
+      f.minTokens === undefined && f.maxTokens === undefined
+        ? rowsWithoutSpans
+        : rowsWithoutSpans.filter((r) => byTokens(r) !== null && (byTokens(r) as number) >= (f.minTokens ?? 0) && (byTokens(r) as number) <= (f.maxTokens ?? Infinity));
+    const sign = query.sort.order === 'asc' ? 1 : -1;
+    const key = (r: TraceRow): number | string | null =>
+      query.sort.by === 'timestamp' ? r.timestampMs : query.sort.by === 'duration' ? r.durationMs : query.sort.by === 'name' ? r.name : byTokens(r);
+    ranged.sort((a, b) => {
+      const x = key(a);
+      const y = key(b);
+      if (x === null || y === null) return x === y ? 0 : x === null ? 1 : -1;
+      return (x < y ? -1 : x > y ? 1 : 0) * sign || (a.traceId < b.traceId ? -1 : 1) * sign;
+    });
+    const page = ranged.slice(offset, offset + query.pageSize);
+    const infoById = new Map(matching.map((i) => [i.traceId, i]));
+    const traces = await mapLimited(page, READS_AT_ONCE, async (row) => {
+      const info = infoById.get(row.traceId) as TraceInfoParts;
+      const loaded = await spansFromArtifacts(this.roots, this.artifactTags(info), (json) => this.spanParser().call('parseTraceJson', json));
+      return traceRow(info, loaded.spans ? factsOf(loaded.spans) : null);
+    });
+    return { traces, nextPageToken: offset + query.pageSize < ranged.length ? offsetToken(offset + query.pageSize) : null, total: ranged.length };
+  }
+
+  async trace(traceId: string): Promise<TraceDetail> {
+    for (const exp of await this.experimentDirs()) {
+      const dir = path.join(exp.dir, 'traces', traceId);
+      if (!(await exists(path.join(dir, 'trace_info.yaml')))) continue;
+      const info = await this.readTraceInfo(dir, traceId, exp.id);
+      if (!info) break;
+      const loaded = await spansFromArtifacts(this.roots, this.artifactTags(info), (json) => this.spanParser().call('parseTraceJson', json));
+      return {
+        info: traceRow(info, loaded.spans ? factsOf(loaded.spans) : null),
+        metadata: info.metadata,
+        assessments: [],
+        spans: loaded.spans ?? [],
+        spanTotal: loaded.spans?.length ?? 0,
+        spanSource: loaded.spans ? 'traces.json artifact' : null,
+        problems: loaded.problem ? [loaded.problem] : [],
+        spanPayloads: loaded.spans ? loaded.payloads : 'included',
+      };
+    }
+    throw new StratusError({ code: 'NOT_FOUND', message: `There is no trace ${traceId} in ${this.info.uri}.` });
+  }
+
+  async span(traceId: string, spanId: string): Promise<Span> {
+    for (const exp of await this.experimentDirs()) {
+      const info = await this.readTraceInfo(path.join(exp.dir, 'traces', traceId), traceId, exp.id);
+      if (!info) continue;
+      const found = await this.spanParser().call('spanFromTraceJson', await traceJsonText(this.roots, this.artifactTags(info)), spanId);
+      if (!found) break;
+      return found;
+    }
+    throw new StratusError({ code: 'NOT_FOUND', message: `There is no span ${spanId} of trace ${traceId} in ${this.info.uri}.` });
+  }
+
+  async close(): Promise<void> {
+    await this.parser?.close();
+  }
+
+  private spanParser(): SqliteClient {
+    this.parser ??= SqliteClient.parser(this.root);
+    return this.parser;
+  }
+
+  /** The trace's own artifacts folder when the tag is absent (traces written by the file store itself). */
+  private artifactTags(info: TraceInfoParts & { dir?: string }): Record<string, string> {
+    if (info.tags[ARTIFACT_LOCATION_TAG]) return info.tags;
+    return { ...info.tags, [ARTIFACT_LOCATION_TAG]: path.join(info.dir ?? '', 'artifacts') };
+  }
+
+  private async readTraceInfo(dir: string, id: string, experimentId: string): Promise<(TraceInfoParts & { dir: string }) | null> {
+    const text = await readFile(path.join(dir, 'trace_info.yaml'), 'utf8').catch(() => null);
+    if (text === null) return null;
+    const meta = parseMetaYaml(text);
+    // MLflow 3 writes the v3 TraceInfo (snake_case, or camelCase from protobuf JSON), MLflow 2 the v2 fields.
+    const requestTimeText = meta.request_time || meta.requestTime;
+    const requestTime = requestTimeText ? Date.parse(requestTimeText) : NaN;
+    const duration = /^(\d+(?:\.\d+)?)s$/.exec(meta.execution_duration || meta.executionDuration || '');
+    return {
+      dir,
+      traceId: meta.trace_id || meta.traceId || meta.request_id || id,
+      experimentId: meta['trace_location.experiment_id'] || meta['traceLocation.experimentId'] || meta.experiment_id || experimentId,
+      timestampMs: num(meta.timestamp_ms) ?? (Number.isFinite(requestTime) ? requestTime : 0),
+      durationMs: num(meta.execution_time_ms) ?? (duration ? Math.round(Number(duration[1]) * 1000) : null),
+      state: meta.state || meta.status || 'STATE_UNSPECIFIED',
+      requestPreview: meta.request_preview ?? meta.requestPreview ?? null,
+      responsePreview: meta.response_preview ?? meta.responsePreview ?? null,
+      metadata: await keyFiles(path.join(dir, 'request_metadata')),
+      tags: await keyFiles(path.join(dir, 'tags')),
+    };
+  }
+
+  private async experimentDirs(): Promise<{ id: string; dir: string }[]> {
+    const out: { id: string; dir: string }[] = [];
+    for (const [base, names] of [
+      [this.root, await dirs(this.root)],
+      [path.join(this.root, '.trash'), await dirs(path.join(this.root, '.trash'))],
+    ] as const) {
+      for (const name of names) {
+        if (name.startsWith('.') || name === 'models') continue;
+        if (await exists(path.join(base, name, 'meta.yaml'))) out.push({ id: name, dir: path.join(base, name) });
+      }
+    }
+    return out;
+  }
+
+  private async runLocations(experimentId: string): Promise<RunLocation[]> {
+    const exp = (await this.experimentDirs()).find((e) => e.id === experimentId);
+    if (!exp) return [];
+    const out: RunLocation[] = [];
+    for (const name of await dirs(exp.dir)) {
+      if (NOT_RUNS.has(name)) continue;
+      const text = await readFile(path.join(exp.dir, name, 'meta.yaml'), 'utf8').catch(() => null);
+      if (text !== null) out.push({ dir: path.join(exp.dir, name), meta: parseMetaYaml(text) });
+    }
+    return out;
+  }
+
+  private async findRun(runId: string): Promise<RunLocation> {
+    for (const exp of await this.experimentDirs()) {
+      const text = await readFile(path.join(exp.dir, runId, 'meta.yaml'), 'utf8').catch(() => null);
+      if (text !== null) return { dir: path.join(exp.dir, runId), meta: parseMetaYaml(text) };
+    }
+    throw new StratusError({ code: 'NOT_FOUND', message: `There is no MLflow run ${runId} in ${this.info.uri}.` });
+  }
+
+  private async readRun({ dir, meta }: RunLocation): Promise<MlflowRun> {
+    const [params, tags, metricFiles] = await Promise.all([keyFiles(path.join(dir, 'params')), keyFiles(path.join(dir, 'tags')), keyFiles(path.join(dir, 'metrics'))]);
+    const metrics: MlflowRun['metrics'] = {};
+    for (const [key, text] of Object.entries(metricFiles)) {
+      // MLflow's latest value: the highest step, then the latest timestamp.
+      const latest = metricPoints(text).reduce<MetricPoint | null>((best, p) => (best === null || p.step > best.step || (p.step === best.step && p.timestamp >= best.timestamp) ? p : best), null);
+      if (latest) metrics[key] = latest;
+    }
+    const start = num(meta.start_time);
+    const end = num(meta.end_time);
+    return {
+      runId: meta.run_id || meta.run_uuid || path.basename(dir),
+      experimentId: meta.experiment_id || path.basename(path.dirname(dir)),
+      name: meta.run_name || tags['mlflow.runName'] || '',
+      status: RUN_STATUS[meta.status ?? ''] ?? ((Object.values(RUN_STATUS) as string[]).includes(meta.status ?? '') ? (meta.status as MlflowRun['status']) : 'RUNNING'),
+      lifecycleStage: meta.lifecycle_stage === 'deleted' ? 'deleted' : 'active',
+      user: meta.user_id || tags['mlflow.user'] || null,
+      startTime: start,
+      endTime: end,
+      durationMs: start !== null && end !== null ? end - start : null,
+      parentRunId: tags['mlflow.parentRunId'] ?? null,
+      artifactUri: meta.artifact_uri || null,
+      params,
+      metrics,
+      tags,
+    };
+  }
+
+  private async artifactRoot(runId: string) {
+    const location = await this.findRun(runId);
+    const uri = location.meta.artifact_uri || path.join(location.dir, 'artifacts');
+    return this.roots.resolve(uri);
+  }
+}

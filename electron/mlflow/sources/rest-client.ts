@@ -1,0 +1,109 @@
+import { StratusError } from '../../../shared/errors.js';
+import type { Env } from '../../azure/blob-client.js';
+
+// HTTP to an MLflow tracking server, authenticated as MLflow's own client does
+// (mlflow/utils/rest_utils + databricks_utils): MLFLOW_TRACKING_USERNAME and
+// MLFLOW_TRACKING_PASSWORD → Basic, else MLFLOW_TRACKING_TOKEN → Bearer.
+
+const TIMEOUT_MS = 30_000;
+
+export class RestError extends StratusError {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super({ code: status === 401 ? 'AUTH_FAILED' : status === 403 ? 'FORBIDDEN' : status === 404 ? 'NOT_FOUND' : status === 429 ? 'THROTTLED' : 'INTERNAL', message });
+  }
+}
+
+export function authorization(env: Env): string | undefined {
+  const user = env.MLFLOW_TRACKING_USERNAME;
+  const password = env.MLFLOW_TRACKING_PASSWORD;
+  if (user && password) return `Basic ${Buffer.from(`${user}:${password}`, 'utf8').toString('base64')}`;
+  if (env.MLFLOW_TRACKING_TOKEN) return `Bearer ${env.MLFLOW_TRACKING_TOKEN}`;
+  return undefined;
+}
+
+/** The server URI without credentials (shown to the user) — user info in the URI is used, never shown. */
+export function redactUri(uri: string): string {
+  try {
+    const url = new URL(uri);
+    url.username = '';
+    url.password = '';
+    return url.href.replace(/\/$/, '');
+  } catch {
+    return uri;
+  }
+}
+
+export type Query = Record<string, string | number | readonly string[] | undefined>;
+
+export class RestClient {
+  private readonly base: string;
+  private readonly auth: string | undefined;
+
+  constructor(uri: string, env: Env) {
+    const url = new URL(uri);
+    const inline = url.username !== '' ? `Basic ${Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`, 'utf8').toString('base64')}` : undefined;
+    this.auth = authorization(env) ?? inline;
+    url.username = '';
+    url.password = '';
+    this.base = url.href.replace(/\/+$/, '');
+  }
+
+  get display(): string {
+    return this.base;
+  }
+
+  async json<T>(method: 'GET' | 'POST', path: string, options: { query?: Query; body?: unknown } = {}): Promise<T> {
+    const response = await this.request(method, path, options);
+    const text = await response.text();
+    try {
+      return JSON.parse(text) as T;
+    } catch {
+      throw new StratusError({ code: 'CORRUPT_DATA', message: `The MLflow server answered ${method} ${path} with something that is not JSON.` });
+    }
+  }
+
+  async bytes(path: string, query: Query, maxBytes: number): Promise<{ size: number; read: () => Promise<Buffer> }> {
+    const response = await this.request('GET', path, { query });
+    const length = Number(response.headers.get('content-length'));
+    if (Number.isFinite(length) && length > maxBytes) {
+      await response.body?.cancel();
+      return { size: length, read: () => Promise.reject(new Error('too large')) };
+    }
+    const buffer = Buffer.from(await response.arrayBuffer());
+    return { size: buffer.length, read: () => Promise.resolve(buffer) };
+  }
+
+  private async request(method: string, path: string, { query, body }: { query?: Query; body?: unknown }): Promise<Response> {
+    const url = new URL(`${this.base}${path}`);
+    for (const [key, value] of Object.entries(query ?? {})) {
+      if (value === undefined) continue;
+      if (Array.isArray(value)) for (const v of value) url.searchParams.append(key, v);
+      else url.searchParams.set(key, String(value));
+    }
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (this.auth) headers.authorization = this.auth;
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    let response: Response;
+    try {
+      response = await fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal: AbortSignal.timeout(TIMEOUT_MS) });
+    } catch (err) {
+      const cause = (err as { cause?: { message?: string } }).cause?.message ?? (err as Error).message;
+      throw new StratusError({ code: 'UNREACHABLE', message: `The MLflow server at ${this.base} did not answer (${cause}).`, hint: 'Check the tracking URI and that the server is running.' });
+    }
+    if (!response.ok) {
+      const detail = await response.text().catch(() => '');
+      let message = detail.slice(0, 300);
+      try {
+        message = (JSON.parse(detail) as { message?: string }).message ?? message;
+      } catch {
+        // Not JSON (an HTML 404 page): the status says enough.
+      }
+      const what = response.status === 401 ? 'rejected the credentials' : response.status === 403 ? 'refused access' : `answered ${response.status}`;
+      throw new RestError(response.status, `The MLflow server ${what} for ${method} ${path}${message ? `: ${message}` : ''}.`);
+    }
+    return response;
+  }
+}

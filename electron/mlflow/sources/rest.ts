@@ -1,0 +1,453 @@
+import { StratusError } from '../../../shared/errors.js';
+import type {
+  ArtifactListing,
+  ArtifactPreview,
+  Experiment,
+  LifecycleView,
+  MetricHistory,
+  MetricPoint,
+  MlflowRun,
+  MlflowRunDetail,
+  MlflowSourceInfo,
+  RunPage,
+  Span,
+  TraceDetail,
+  TracePage,
+  TraceRow,
+} from '../../../shared/schemas/mlflow.js';
+import { MAX_METRIC_POINTS } from '../../../shared/schemas/mlflow.js';
+import type { Json } from '../../../shared/schemas/metaflow.js';
+import type { Env } from '../../azure/blob-client.js';
+import { classifyArtifact, MAX_READ_BYTES } from '../artifacts.js';
+import type { MlflowSource, RunQuery, TraceQuery } from '../source.js';
+import { forTraceView, spansFromTraceJson } from '../spans.js';
+import { factsOf, mapLimited } from '../trace-spans.js';
+import { traceRow, type TraceInfoParts } from '../trace-row.js';
+import { RestClient, RestError, redactUri } from './rest-client.js';
+
+// An MLflow tracking server over its REST API (v2 experiments/runs/metrics/artifacts, v3 traces).
+// Quirks recorded from MLflow 3.5 (../shared/fixtures/mlflow/rest): metrics/get-history can answer
+// a page with no metrics but a next_page_token, so paging continues through empty pages; the
+// v3 traces/batchGet endpoint answers 404, so spans then come one trace at a time from
+// get-trace-artifact (traces.json) and batchGet is not tried again.
+//
+// Span parsing of a whole traces.json runs on the main thread here (the sqlite source parses in
+// its worker); a server answer is already bounded by what it streams per request.
+
+type KeyValue = { key?: string; value?: string };
+
+interface RestExperiment {
+  experiment_id: string;
+  name?: string;
+  artifact_location?: string;
+  lifecycle_stage?: string;
+  creation_time?: number;
+  last_update_time?: number;
+  tags?: KeyValue[];
+}
+
+interface RestMetric {
+  key?: string;
+  value?: number | string;
+  timestamp?: number;
+  step?: number;
+}
+
+interface RestRun {
+  info: {
+    run_id?: string;
+    run_uuid?: string;
+    experiment_id?: string;
+    run_name?: string;
+    user_id?: string;
+    status?: string;
+    start_time?: number;
+    end_time?: number;
+    artifact_uri?: string;
+    lifecycle_stage?: string;
+  };
+  data?: { metrics?: RestMetric[]; params?: KeyValue[]; tags?: KeyValue[] };
+  inputs?: {
+    dataset_inputs?: {
+      tags?: KeyValue[];
+      dataset?: { name?: string; digest?: string; source_type?: string; source?: string; schema?: string; profile?: string };
+    }[];
+  };
+}
+
+interface TraceInfoV3 {
+  trace_id: string;
+  trace_location?: { mlflow_experiment?: { experiment_id?: string } };
+  request_time?: string;
+  execution_duration?: string;
+  state?: string;
+  trace_metadata?: Record<string, string>;
+  tags?: Record<string, string>;
+  request_preview?: string;
+  response_preview?: string;
+  assessments?: RestAssessment[];
+}
+
+/** MLflow 2 TraceInfo (GET /api/2.0/mlflow/traces, …/info): no previews. */
+interface TraceInfoV2 {
+  request_id: string;
+  experiment_id?: string;
+  timestamp_ms?: number;
+  execution_time_ms?: number;
+  status?: string;
+  request_metadata?: KeyValue[];
+  tags?: KeyValue[];
+}
+
+interface RestAssessment {
+  assessment_id?: string;
+  assessment_name?: string;
+  source?: { source_type?: string; source_id?: string };
+  feedback?: { value?: unknown };
+  expectation?: { value?: unknown; serialized_value?: { value?: string } };
+  rationale?: string;
+  span_id?: string;
+}
+
+const VIEW_TYPE: Record<LifecycleView, string> = { active: 'ACTIVE_ONLY', deleted: 'DELETED_ONLY', all: 'ALL' };
+const PAGE = 100;
+const SPAN_READS_AT_ONCE = 8;
+const MAX_HISTORY_PAGES = 1000;
+
+function pairs(list: KeyValue[] | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const { key, value } of list ?? []) if (key !== undefined) out[key] = value ?? '';
+  return out;
+}
+
+function metricNumber(value: unknown): number | null {
+  return typeof value === 'number' && Number.isFinite(value) ? value : null;
+}
+
+/** Protobuf JSON duration, e.g. "5.121s". */
+function durationMs(value: string | undefined): number | null {
+  const match = value === undefined ? null : /^(-?\d+(?:\.\d+)?)s$/.exec(value);
+  return match ? Math.round(Number(match[1]) * 1000) : null;
+}
+
+function quote(value: string): string {
+  return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+}
+
+function jsonOf(value: unknown): Json {
+  return value === undefined ? null : (JSON.parse(JSON.stringify(value)) as Json);
+}
+
+export class RestSource implements MlflowSource {
+  readonly info: MlflowSourceInfo;
+  private readonly client: RestClient;
+  /** Set once the server answered 404 to traces/batchGet (MLflow 3.5 does). */
+  private batchGetMissing = false;
+  /** Set once the server answered 404 to the v3 trace endpoints (an MLflow 2 server): v2 from then on. */
+  private v3Missing = false;
+
+  constructor(uri: string, env: Env) {
+    this.client = new RestClient(uri, env);
+    this.info = { kind: 'rest', uri: redactUri(uri) };
+  }
+
+  async experiments(view: LifecycleView): Promise<Experiment[]> {
+    const out: Experiment[] = [];
+    let token: string | undefined;
+    do {
+      const page = await this.client.json<{ experiments?: RestExperiment[]; next_page_token?: string }>('POST', '/api/2.0/mlflow/experiments/search', {
+        body: { max_results: PAGE, view_type: VIEW_TYPE[view], ...(token ? { page_token: token } : {}) },
+      });
+      for (const e of page.experiments ?? []) {
+        out.push({
+          experimentId: String(e.experiment_id),
+          name: e.name ?? '',
+          artifactLocation: e.artifact_location ?? null,
+          lifecycleStage: e.lifecycle_stage === 'deleted' ? 'deleted' : 'active',
+          creationTime: e.creation_time ?? null,
+          lastUpdateTime: e.last_update_time ?? null,
+          tags: pairs(e.tags),
+        });
+      }
+      token = page.next_page_token || undefined;
+    } while (token);
+    return out.sort((a, b) => Number(a.experimentId) - Number(b.experimentId) || (a.experimentId < b.experimentId ? -1 : 1));
+  }
+
+  async runs(query: RunQuery): Promise<RunPage> {
+    const page = await this.client.json<{ runs?: RestRun[]; next_page_token?: string }>('POST', '/api/2.0/mlflow/runs/search', {
+      body: {
+        experiment_ids: query.experimentIds,
+        run_view_type: VIEW_TYPE[query.view],
+        max_results: query.maxResults,
+        order_by: ['attributes.start_time DESC'],
+        ...(query.pageToken ? { page_token: query.pageToken } : {}),
+      },
+    });
+    return { runs: (page.runs ?? []).map((r) => this.toRun(r)), nextPageToken: page.next_page_token || null };
+  }
+
+  async run(runId: string): Promise<MlflowRunDetail> {
+    const { run } = await this.client.json<{ run: RestRun }>('GET', '/api/2.0/mlflow/runs/get', { query: { run_id: runId } });
+    const summary = this.toRun(run);
+    return {
+      run: summary,
+      description: summary.tags['mlflow.note.content'] ?? null,
+      inputs: (run.inputs?.dataset_inputs ?? []).map((i) => ({
+        name: i.dataset?.name ?? '',
+        digest: i.dataset?.digest ?? '',
+        sourceType: i.dataset?.source_type ?? '',
+        source: i.dataset?.source ?? '',
+        schema: i.dataset?.schema ?? null,
+        profile: i.dataset?.profile ?? null,
+        tags: pairs(i.tags),
+      })),
+      // runs/get does not say when a run was deleted.
+      deletedTime: null,
+      childRunIds: null,
+    };
+  }
+
+  async metricHistory(runIds: string[], key: string): Promise<MetricHistory> {
+    const series = await mapLimited(runIds, SPAN_READS_AT_ONCE, async (runId) => {
+      const points: MetricPoint[] = [];
+      let token: string | undefined;
+      let pages = 0;
+      do {
+        const page = await this.client.json<{ metrics?: RestMetric[]; next_page_token?: string }>('GET', '/api/2.0/mlflow/metrics/get-history', {
+          query: { run_id: runId, metric_key: key, max_results: 1000, page_token: token },
+        });
+        for (const m of page.metrics ?? []) {
+          points.push({ step: m.step ?? 0, timestamp: m.timestamp ?? 0, value: metricNumber(m.value) });
+        }
+        token = page.next_page_token || undefined;
+        pages += 1;
+      } while (token && points.length <= MAX_METRIC_POINTS && pages < MAX_HISTORY_PAGES);
+      points.sort((a, b) => a.step - b.step || a.timestamp - b.timestamp);
+      return { runId, points: points.slice(0, MAX_METRIC_POINTS), truncated: points.length > MAX_METRIC_POINTS || token !== undefined };
+    });
+    return { key, series };
+  }
+
+  async artifacts(runId: string, path: string): Promise<ArtifactListing> {
+    const listing = await this.client.json<{ root_uri?: string; files?: { path: string; is_dir?: boolean; file_size?: number | string }[] }>(
+      'GET',
+      '/api/2.0/mlflow/artifacts/list',
+      { query: { run_id: runId, path: path === '' ? undefined : path } },
+    );
+    const entries = (listing.files ?? []).map((f) => ({
+      path: f.path,
+      name: f.path.split('/').pop() ?? f.path,
+      isDir: f.is_dir === true,
+      size: f.is_dir ? null : f.file_size === undefined ? null : Number(f.file_size),
+    }));
+    entries.sort((a, b) => (a.isDir === b.isDir ? (a.name < b.name ? -1 : a.name > b.name ? 1 : 0) : a.isDir ? -1 : 1));
+    return { rootUri: listing.root_uri ?? '', path, entries };
+  }
+
+  async artifact(runId: string, path: string): Promise<ArtifactPreview> {
+    const file = await this.client.bytes('/get-artifact', { path, run_uuid: runId }, MAX_READ_BYTES);
+    return classifyArtifact(path, file.size, file.read);
+  }
+
+  async traces(query: TraceQuery): Promise<TracePage> {
+    const filter = this.traceFilter(query);
+    const order = { timestamp: 'timestamp_ms', duration: 'execution_time_ms', name: 'name', tokens: 'timestamp_ms' }[query.sort.by];
+    const orderBy = `${order} ${query.sort.order === 'asc' ? 'ASC' : 'DESC'}`;
+    const page = await this.searchTraces(query, filter, orderBy);
+    const infos = page.infos;
+    const spans = await this.spansOf(infos.map((i) => i.traceId));
+    let rows: TraceRow[] = infos.map((info, i) => traceRow(info, spans[i].spans ? factsOf(spans[i].spans) : null));
+    // The server's filter language has no free text or token range: those narrow the page here.
+    const f = query.filter;
+    if (f.text !== undefined) {
+      const needle = f.text.toLowerCase();
+      rows = rows.filter((r) => [r.traceId, r.name, r.requestPreview, r.responsePreview].some((s) => s?.toLowerCase().includes(needle)));
+    }
+    if (f.minTokens !== undefined || f.maxTokens !== undefined) {
+      rows = rows.filter((r) => r.storedTokens !== null && r.storedTokens.total >= (f.minTokens ?? 0) && r.storedTokens.total <= (f.maxTokens ?? Infinity));
+    }
+    if (query.sort.by === 'tokens') {
+      const sign = query.sort.order === 'asc' ? 1 : -1;
+      rows.sort((a, b) => (a.storedTokens === null ? 1 : b.storedTokens === null ? -1 : sign * (a.storedTokens.total - b.storedTokens.total)));
+    }
+    return { traces: rows, nextPageToken: page.nextPageToken, total: null };
+  }
+
+  /** v3 search, or MLflow 2's GET /api/2.0/mlflow/traces once the server has shown it has no v3. */
+  private async searchTraces(query: TraceQuery, filter: string | undefined, orderBy: string): Promise<{ infos: TraceInfoParts[]; nextPageToken: string | null }> {
+    if (!this.v3Missing) {
+      try {
+        const page = await this.client.json<{ traces?: TraceInfoV3[]; next_page_token?: string }>('POST', '/api/3.0/mlflow/traces/search', {
+          body: {
+            locations: query.experimentIds.map((id) => ({ type: 'MLFLOW_EXPERIMENT', mlflow_experiment: { experiment_id: id } })),
+            ...(filter ? { filter } : {}),
+            max_results: query.pageSize,
+            order_by: [orderBy],
+            ...(query.pageToken ? { page_token: query.pageToken } : {}),
+          },
+        });
+        return { infos: (page.traces ?? []).map((t) => this.toInfo(t)), nextPageToken: page.next_page_token || null };
+      } catch (err) {
+        if (!(err instanceof RestError && err.status === 404)) throw err;
+        this.v3Missing = true;
+      }
+    }
+    const page = await this.client.json<{ traces?: TraceInfoV2[]; next_page_token?: string }>('GET', '/api/2.0/mlflow/traces', {
+      query: { experiment_ids: query.experimentIds, max_results: query.pageSize, filter, order_by: orderBy, page_token: query.pageToken },
+    });
+    return { infos: (page.traces ?? []).map((t) => this.fromV2(t)), nextPageToken: page.next_page_token || null };
+  }
+
+  private async traceInfo(traceId: string): Promise<{ info: TraceInfoParts; assessments: RestAssessment[] }> {
+    const id = encodeURIComponent(traceId);
+    if (!this.v3Missing) {
+      try {
+        const { trace } = await this.client.json<{ trace: { trace_info: TraceInfoV3 } }>('GET', `/api/3.0/mlflow/traces/${id}`);
+        return { info: this.toInfo(trace.trace_info), assessments: trace.trace_info.assessments ?? [] };
+      } catch (err) {
+        // A v3 server answers 404 for an unknown trace too: only a missing v2 answer settles it.
+        if (!(err instanceof RestError && err.status === 404)) throw err;
+      }
+    }
+    const { trace_info: v2 } = await this.client.json<{ trace_info: TraceInfoV2 }>('GET', `/api/2.0/mlflow/traces/${id}/info`);
+    return { info: this.fromV2(v2), assessments: [] };
+  }
+
+  async trace(traceId: string): Promise<TraceDetail> {
+    const { info, assessments } = await this.traceInfo(traceId);
+    const [loaded] = await this.spansOf([traceId]);
+    const view = forTraceView(loaded.spans ?? []);
+    return {
+      info: traceRow(info, loaded.spans ? factsOf(loaded.spans) : null),
+      metadata: info.metadata,
+      assessments: assessments.map((a) => ({
+        assessmentId: a.assessment_id ?? '',
+        name: a.assessment_name ?? '',
+        type: a.feedback ? 'feedback' : a.expectation ? 'expectation' : '',
+        value: jsonOf(a.feedback ? a.feedback.value : (a.expectation?.value ?? a.expectation?.serialized_value?.value)),
+        rationale: a.rationale ?? null,
+        sourceType: a.source?.source_type ?? null,
+        sourceId: a.source?.source_id ?? null,
+        spanId: a.span_id ?? null,
+      })),
+      spans: view.spans,
+      spanTotal: view.spans.length,
+      spanSource: loaded.spans ? 'server' : null,
+      problems: loaded.problem ? [loaded.problem] : [],
+      spanPayloads: view.payloads,
+    };
+  }
+
+  async span(traceId: string, spanId: string): Promise<Span> {
+    const [loaded] = await this.spansOf([traceId]);
+    const found = loaded.spans?.find((s) => s.spanId === spanId);
+    if (!found) throw new StratusError({ code: 'NOT_FOUND', message: loaded.problem ?? `Trace ${traceId} has no span ${spanId}.` });
+    return found;
+  }
+
+  async close(): Promise<void> {
+    // Nothing held open: every request is its own.
+  }
+
+  private traceFilter(query: TraceQuery): string | undefined {
+    const f = query.filter;
+    const clauses: string[] = [];
+    if (f.states && f.states.length === 1) clauses.push(`trace.status = ${quote(f.states[0])}`);
+    if (f.states && f.states.length > 1) clauses.push(`trace.status IN (${f.states.map(quote).join(', ')})`);
+    if (f.tag) clauses.push(f.tag.value === undefined ? `tags.\`${f.tag.key}\` LIKE '%'` : `tags.\`${f.tag.key}\` = ${quote(f.tag.value)}`);
+    if (f.user !== undefined) clauses.push(`metadata.\`mlflow.trace.user\` = ${quote(f.user)}`);
+    if (f.session !== undefined) clauses.push(`metadata.\`mlflow.trace.session\` = ${quote(f.session)}`);
+    if (f.fromMs !== undefined) clauses.push(`trace.timestamp_ms >= ${f.fromMs}`);
+    if (f.toMs !== undefined) clauses.push(`trace.timestamp_ms <= ${f.toMs}`);
+    // MLflow's parser writes plain tag keys without backquotes; keep its own form where possible.
+    return clauses.length > 0 ? clauses.join(' AND ').replace(/tags\.`([A-Za-z0-9_]+)`/g, 'tags.$1') : undefined;
+  }
+
+  /** Spans of several traces: batchGet where the server has it, else traces.json per trace. */
+  private async spansOf(traceIds: string[]): Promise<{ spans: Span[] | null; problem: string | null }[]> {
+    if (traceIds.length === 0) return [];
+    if (!this.batchGetMissing) {
+      try {
+        const batch = await this.client.json<{ traces?: { trace_info?: { trace_id?: string }; spans?: unknown[] }[] }>('GET', '/api/3.0/mlflow/traces/batchGet', {
+          query: { trace_ids: traceIds },
+        });
+        const byId = new Map((batch.traces ?? []).map((t) => [t.trace_info?.trace_id, t.spans ?? []]));
+        return traceIds.map((id) => {
+          const raw = byId.get(id);
+          return raw ? { spans: spansFromTraceJson(JSON.stringify({ spans: raw })), problem: null } : { spans: null, problem: 'The server returned no spans for this trace.' };
+        });
+      } catch (err) {
+        if (!(err instanceof RestError && err.status === 404)) throw err;
+        this.batchGetMissing = true;
+      }
+    }
+    return mapLimited(traceIds, SPAN_READS_AT_ONCE, async (id) => {
+      try {
+        const response = await this.client.json<unknown>('GET', '/ajax-api/2.0/mlflow/get-trace-artifact', { query: { request_id: id } });
+        return { spans: spansFromTraceJson(JSON.stringify(response)), problem: null };
+      } catch (err) {
+        if (err instanceof StratusError && (err.code === 'AUTH_FAILED' || err.code === 'FORBIDDEN' || err.code === 'UNREACHABLE')) throw err;
+        return { spans: null, problem: `The server could not give the spans of ${id}: ${(err as Error).message}` };
+      }
+    });
+  }
+
+  private fromV2(t: TraceInfoV2): TraceInfoParts {
+    const metadata = pairs(t.request_metadata);
+    return {
+      traceId: t.request_id,
+      experimentId: String(t.experiment_id ?? ''),
+      timestampMs: t.timestamp_ms ?? 0,
+      durationMs: t.execution_time_ms ?? null,
+      state: t.status ?? 'STATE_UNSPECIFIED',
+      // v2 has no previews; MLflow keeps the (truncated) request and response in the metadata.
+      requestPreview: metadata['mlflow.traceInputs'] ?? null,
+      responsePreview: metadata['mlflow.traceOutputs'] ?? null,
+      metadata,
+      tags: pairs(t.tags),
+    };
+  }
+
+  private toInfo(t: TraceInfoV3): TraceInfoParts {
+    const time = t.request_time === undefined ? NaN : Date.parse(t.request_time);
+    return {
+      traceId: t.trace_id,
+      experimentId: String(t.trace_location?.mlflow_experiment?.experiment_id ?? ''),
+      timestampMs: Number.isFinite(time) ? time : 0,
+      durationMs: durationMs(t.execution_duration),
+      state: t.state ?? 'STATE_UNSPECIFIED',
+      requestPreview: t.request_preview ?? null,
+      responsePreview: t.response_preview ?? null,
+      metadata: t.trace_metadata ?? {},
+      tags: t.tags ?? {},
+    };
+  }
+
+  private toRun(r: RestRun): MlflowRun {
+    const tags = pairs(r.data?.tags);
+    const metrics: MlflowRun['metrics'] = {};
+    for (const m of r.data?.metrics ?? []) {
+      if (m.key !== undefined) metrics[m.key] = { value: metricNumber(m.value), step: m.step ?? 0, timestamp: m.timestamp ?? 0 };
+    }
+    const start = r.info.start_time ?? null;
+    const end = r.info.end_time ?? null;
+    const status = r.info.status ?? 'RUNNING';
+    return {
+      runId: r.info.run_id ?? r.info.run_uuid ?? '',
+      experimentId: String(r.info.experiment_id ?? ''),
+      name: r.info.run_name ?? tags['mlflow.runName'] ?? '',
+      status: (['RUNNING', 'SCHEDULED', 'FINISHED', 'FAILED', 'KILLED'].includes(status) ? status : 'RUNNING') as MlflowRun['status'],
+      lifecycleStage: r.info.lifecycle_stage === 'deleted' ? 'deleted' : 'active',
+      user: r.info.user_id ?? tags['mlflow.user'] ?? null,
+      startTime: start,
+      endTime: end,
+      durationMs: start !== null && end !== null ? end - start : null,
+      parentRunId: tags['mlflow.parentRunId'] ?? null,
+      artifactUri: r.info.artifact_uri ?? null,
+      params: pairs(r.data?.params),
+      metrics,
+      tags,
+    };
+  }
+}

@@ -1,0 +1,63 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import type { TokenPrice } from '../../../shared/schemas/mlflow-tokens.js';
+import { migrate } from '../../index/migrations.js';
+
+// The price table (USD per million input/output tokens per model name), kept in the app's local
+// database under user data, for every workspace. A few hundred rows at most: read and written on
+// the main thread, each write one transaction.
+
+const PRICE_MIGRATIONS: readonly string[] = [
+  `CREATE TABLE prices (
+     model TEXT PRIMARY KEY NOT NULL,
+     input_per_1m REAL NOT NULL CHECK (input_per_1m >= 0),
+     output_per_1m REAL NOT NULL CHECK (output_per_1m >= 0)
+   ) WITHOUT ROWID;`,
+];
+
+export function priceFile(userDataDir: string): string {
+  return path.join(userDataDir, 'mlflow-tokens', 'prices.sqlite');
+}
+
+export class PriceStore {
+  private db: Database.Database | undefined;
+
+  constructor(private readonly file: string) {}
+
+  get(): TokenPrice[] {
+    return (this.open().prepare('SELECT model, input_per_1m, output_per_1m FROM prices ORDER BY model').raw().all() as [string, number, number][]).map(
+      ([model, inputPer1M, outputPer1M]) => ({ model, inputPer1M, outputPer1M }),
+    );
+  }
+
+  /** Replaces the whole table. */
+  set(rows: readonly TokenPrice[]): TokenPrice[] {
+    const db = this.open();
+    const insert = db.prepare('INSERT INTO prices (model, input_per_1m, output_per_1m) VALUES (?, ?, ?)');
+    db.transaction(() => {
+      db.prepare('DELETE FROM prices').run();
+      for (const r of rows) insert.run(r.model, r.inputPer1M, r.outputPer1M);
+    })();
+    return this.get();
+  }
+
+  close(): void {
+    this.db?.close();
+    this.db = undefined;
+  }
+
+  private open(): Database.Database {
+    if (this.db) return this.db;
+    mkdirSync(path.dirname(this.file), { recursive: true });
+    const db = new Database(this.file);
+    try {
+      migrate(db, this.file, PRICE_MIGRATIONS);
+    } catch (err) {
+      db.close();
+      throw err;
+    }
+    this.db = db;
+    return db;
+  }
+}

@@ -1,0 +1,78 @@
+import type { RequestPool } from './request-pool.js';
+
+// Moves the pool's request limit from measured throughput: it starts near AzCopy's 32, steps up
+// while each step brings more bytes per second and requests are waiting for a slot, steps back when
+// a step did not pay, and halves on throttling (429/503), holding a while before it probes again.
+
+export interface TunerOptions {
+  start: number;
+  min: number;
+  max: number;
+  step: number;
+  /** How often throughput is sampled. */
+  intervalMs: number;
+}
+
+export function defaultStart(cpus: number, max: number): number {
+  return Math.min(max, cpus <= 4 ? 32 : Math.min(64, cpus * 8));
+}
+
+export class ConcurrencyTuner {
+  private timer: NodeJS.Timeout | undefined;
+  private lastBytes = 0;
+  private lastAt = Date.now();
+  private previousRate = 0;
+  private steppedUp = false;
+  private holdUntil = 0;
+
+  constructor(
+    private readonly pool: RequestPool,
+    private options: TunerOptions,
+  ) {}
+
+  setMax(max: number): void {
+    this.options = { ...this.options, max };
+    if (this.pool.requests.limit > max) this.pool.requests.setLimit(max);
+  }
+
+  start(): void {
+    if (this.timer) return;
+    this.lastBytes = this.pool.bytesMoved;
+    this.lastAt = Date.now();
+    this.timer = setInterval(() => this.sample(), this.options.intervalMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  throttled(): void {
+    const limit = this.pool.requests.limit;
+    this.pool.requests.setLimit(Math.max(this.options.min, Math.floor(limit / 2)));
+    this.holdUntil = Date.now() + 10 * this.options.intervalMs;
+    this.steppedUp = false;
+  }
+
+  private sample(): void {
+    const now = Date.now();
+    const rate = (this.pool.bytesMoved - this.lastBytes) / Math.max(1, now - this.lastAt);
+    this.lastBytes = this.pool.bytesMoved;
+    this.lastAt = now;
+    const gate = this.pool.requests;
+    if (now < this.holdUntil || rate === 0) return;
+    if (this.steppedUp && rate < this.previousRate * 1.05) {
+      // The last step did not pay: give it back and stay there.
+      gate.setLimit(Math.max(this.options.min, gate.limit - this.options.step));
+      this.steppedUp = false;
+      this.holdUntil = now + 5 * this.options.intervalMs;
+    } else if (gate.waiting > 0 && gate.limit < this.options.max) {
+      gate.setLimit(Math.min(this.options.max, gate.limit + this.options.step));
+      this.steppedUp = true;
+    } else {
+      this.steppedUp = false;
+    }
+    this.previousRate = rate;
+  }
+}

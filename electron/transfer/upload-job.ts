@@ -1,0 +1,237 @@
+import { setMaxListeners } from 'node:events';
+import { open, stat, type FileHandle } from 'node:fs/promises';
+import type { BlockBlobClient, ContainerClient } from '@azure/storage-blob';
+import { RestError } from '@azure/storage-blob';
+import { StratusError } from '../../shared/errors.js';
+import { blockCount, blockId, blockRange, blockSizeFor, SINGLE_PUT_LIMIT } from './block-plan.js';
+import { describeExisting, type JobOutcome, type RunContext } from './job-context.js';
+
+// One file to one block blob. Small files: one Put Blob with the file's MD5. Larger ones: Put Block
+// for each block (transactional MD5 each, read from disk block by block inside the pool's buffer
+// budget), then Put Block List with the whole file's MD5. Writes are create-only unless the user
+// chose to overwrite, and then only over the etag they saw.
+
+export interface UploadState {
+  id: string;
+  container: ContainerClient;
+  blobName: string;
+  filePath: string;
+  size: number;
+  mtimeMs: number;
+  blockSize: number;
+  /** Blocks known to be staged on the service. */
+  staged: Set<number>;
+  /** Whether staged blocks may exist on the service (a resumed or retried job): then its uncommitted list is read first. */
+  checkService: boolean;
+  /** Set when the user chose overwrite: the etag of the blob to replace. */
+  overwriteEtag: string | undefined;
+  restartReason: string | null;
+}
+
+const MAX_SOURCE_RESTARTS = 3;
+
+function isConflict(err: unknown): boolean {
+  return err instanceof RestError && (err.statusCode === 409 || err.statusCode === 412);
+}
+
+function notFound(err: unknown): boolean {
+  return err instanceof RestError && err.statusCode === 404;
+}
+
+function conditions(job: UploadState) {
+  return job.overwriteEtag ? { ifMatch: job.overwriteEtag } : { ifNoneMatch: '*' };
+}
+
+async function readFully(handle: FileHandle, buffer: Buffer, position: number): Promise<void> {
+  let filled = 0;
+  while (filled < buffer.length) {
+    const { bytesRead } = await handle.read(buffer, filled, buffer.length - filled, position + filled);
+    if (bytesRead === 0) throw new StratusError({ code: 'CORRUPT_DATA', message: 'The file became shorter while it was being read.' });
+    filled += bytesRead;
+  }
+}
+
+async function statSource(filePath: string): Promise<{ size: number; mtimeMs: number }> {
+  try {
+    const s = await stat(filePath);
+    if (!s.isFile()) throw new StratusError({ code: 'INVALID_ARGUMENT', message: `${filePath} is not a file.` });
+    return { size: s.size, mtimeMs: Math.floor(s.mtimeMs) };
+  } catch (err) {
+    if (err instanceof StratusError) throw err;
+    throw new StratusError({ code: 'NOT_FOUND', message: `Cannot read ${filePath}: ${(err as Error).message}` });
+  }
+}
+
+/** The file changed: what was staged is worth nothing and the job starts over. */
+function restartFromZero(job: UploadState, ctx: RunContext, source: { size: number; mtimeMs: number }, reason: string): void {
+  job.size = source.size;
+  job.mtimeMs = source.mtimeMs;
+  job.blockSize = blockSizeFor(source.size);
+  job.staged.clear();
+  job.checkService = false;
+  job.restartReason = reason;
+  ctx.journal?.clearStaged(job.id);
+}
+
+export function describeChange(before: { size: number; mtimeMs: number }, now: { size: number; mtimeMs: number }): string | null {
+  if (before.size !== now.size) return `The file changed since the upload started (size ${before.size} → ${now.size} bytes), so it is sent again from the start.`;
+  if (before.mtimeMs !== now.mtimeMs) return 'The file was modified since the upload started, so it is sent again from the start.';
+  return null;
+}
+
+export async function runUpload(job: UploadState, ctx: RunContext): Promise<JobOutcome & { restarted?: boolean }> {
+  for (let round = 0; round <= MAX_SOURCE_RESTARTS; round++) {
+    const source = await statSource(job.filePath);
+    const change = describeChange(job, source);
+    if (change) restartFromZero(job, ctx, source, change);
+    const blob = job.container.getBlockBlobClient(job.blobName);
+    const outcome = job.size <= SINGLE_PUT_LIMIT ? await putWhole(job, blob, ctx) : await putBlocks(job, blob, ctx);
+    if (outcome !== 'source changed') return outcome;
+  }
+  throw new StratusError({ code: 'CORRUPT_DATA', message: `${job.filePath} kept changing while it was uploaded; upload it again once it is written.` });
+}
+
+async function putWhole(job: UploadState, blob: BlockBlobClient, ctx: RunContext): Promise<JobOutcome> {
+  await ctx.pool.buffers.acquire(job.size, ctx.signal);
+  try {
+    const data = Buffer.allocUnsafe(job.size);
+    const handle = await open(job.filePath, 'r');
+    try {
+      await readFully(handle, data, 0);
+    } finally {
+      await handle.close();
+    }
+    // What was read and its MD5 travel together, so even a file written meanwhile makes a consistent blob.
+    const md5 = await ctx.md5.digest(data);
+    await ctx.pool.account(job.size, ctx.signal);
+    await ctx.request('putBlob', (abortSignal) =>
+      blob.upload(data, data.length, { blobHTTPHeaders: { blobContentMD5: md5 }, conditions: conditions(job), abortSignal }),
+    );
+    ctx.progress(job.size);
+    return { kind: 'done' };
+  } catch (err) {
+    if (isConflict(err)) return { kind: 'conflict', conflict: await describeExisting(blob, ctx) };
+    throw err;
+  } finally {
+    ctx.pool.buffers.release(job.size);
+  }
+}
+
+/** Which blocks the service already holds for this job, judged by id and length. */
+async function stagedOnService(job: UploadState, blob: BlockBlobClient, ctx: RunContext, count: number): Promise<Set<number>> {
+  let listed: Map<string, number>;
+  try {
+    const list = await ctx.request('other', (abortSignal) => blob.getBlockList('uncommitted', { abortSignal }));
+    listed = new Map((list.uncommittedBlocks ?? []).map((b) => [b.name, b.size]));
+  } catch (err) {
+    if (!notFound(err)) throw err;
+    listed = new Map();
+  }
+  const present = new Set<number>();
+  for (let i = 0; i < count; i++) {
+    if (listed.get(blockId(job.id, i)) === blockRange(i, job.size, job.blockSize).length) present.add(i);
+  }
+  return present;
+}
+
+async function putBlocks(job: UploadState, blob: BlockBlobClient, ctx: RunContext): Promise<JobOutcome | 'source changed'> {
+  if (!job.overwriteEtag) {
+    // Ask first, so a name that is taken costs one request, not the whole file.
+    try {
+      return { kind: 'conflict', conflict: await describeExisting(blob, ctx) };
+    } catch (err) {
+      if (!notFound(err)) throw err;
+    }
+  }
+  const count = blockCount(job.size, job.blockSize);
+  if (job.checkService) {
+    const present = await stagedOnService(job, blob, ctx, count);
+    if (job.staged.size > 0 && present.size === 0) {
+      job.restartReason = 'The service no longer holds the blocks staged before (uncommitted blocks expire after a week), so the file is sent again from the start.';
+      ctx.journal?.clearStaged(job.id);
+    }
+    for (const i of present) if (!job.staged.has(i)) ctx.journal?.markStaged(job.id, i);
+    job.staged = present;
+  }
+  job.checkService = true;
+  for (const i of job.staged) ctx.progress(blockRange(i, job.size, job.blockSize).length);
+
+  const local = new AbortController();
+  setMaxListeners(0, local.signal);
+  const stop = () => local.abort(ctx.signal.reason);
+  ctx.signal.addEventListener('abort', stop, { once: true });
+  const whole = ctx.md5.stream();
+  let hashing: Promise<void> = Promise.resolve();
+  const inflight = new Set<Promise<void>>();
+  let failure: unknown;
+  const handle = await open(job.filePath, 'r');
+  try {
+    for (let i = 0; i < count && failure === undefined; i++) {
+      const { offset, length } = blockRange(i, job.size, job.blockSize);
+      await ctx.pool.buffers.acquire(length, local.signal);
+      let sent = false;
+      try {
+        const data = ctx.buffers.take(length);
+        await readFully(handle, data, offset);
+        // The whole file's MD5 needs every byte in order, staged before or not.
+        // At most one block waits for the running hash, so its lag cannot hold more memory.
+        await hashing;
+        const hashed = whole.update(data).catch((err: unknown) => {
+          failure ??= err;
+        });
+        hashing = hashed;
+        if (job.staged.has(i)) {
+          void hashed.then(() => ctx.buffers.give(data));
+          continue;
+        }
+        const id = blockId(job.id, i);
+        const sending = (async () => {
+          try {
+            const md5 = await ctx.md5.digest(data);
+            await ctx.pool.account(length, local.signal);
+            await ctx.request('putBlock', (abortSignal) => blob.stageBlock(id, data, length, { transactionalContentMD5: md5, abortSignal }), local.signal);
+            // Only now, acknowledged by the service, does the journal count the block as staged.
+            ctx.journal?.markStaged(job.id, i);
+            job.staged.add(i);
+            ctx.progress(length);
+            await hashed;
+            ctx.buffers.give(data);
+          } catch (err) {
+            failure ??= err;
+            local.abort(err);
+          } finally {
+            ctx.pool.buffers.release(length);
+          }
+        })();
+        sent = true;
+        inflight.add(sending);
+        void sending.finally(() => inflight.delete(sending));
+      } finally {
+        if (!sent) ctx.pool.buffers.release(length);
+      }
+    }
+  } catch (err) {
+    failure ??= err;
+    local.abort(err);
+  } finally {
+    await Promise.all(inflight);
+    await handle.close();
+    ctx.signal.removeEventListener('abort', stop);
+  }
+  // The digest also ends the running hash in the worker, whether or not it is used.
+  const fileMd5 = await whole.digest();
+  if (ctx.signal.aborted) throw ctx.signal.reason as Error;
+  if (failure !== undefined) throw failure;
+  if (describeChange(job, await statSource(job.filePath))) return 'source changed';
+
+  const ids = Array.from({ length: count }, (_, i) => blockId(job.id, i));
+  try {
+    await ctx.request('commitBlockList', (abortSignal) =>
+      blob.commitBlockList(ids, { blobHTTPHeaders: { blobContentMD5: fileMd5 }, conditions: conditions(job), abortSignal }),
+    );
+  } catch (err) {
+    if (isConflict(err)) return { kind: 'conflict', conflict: await describeExisting(blob, ctx) };
+    throw err;
+  }
+  return { kind: 'done' };
+}

@@ -1,0 +1,117 @@
+import { useEffect, useRef } from 'react';
+import { formatBytes, formatCount, formatTime, isoTime } from '../format.js';
+import { useVirtualRows } from '../ui/useVirtualRows.js';
+import { leafName, type Row } from './queries.js';
+
+const ROW_HEIGHT = 30;
+/** Fetch the next page once the view is this many rows from the end of what is loaded. */
+const PREFETCH_ROWS = 50;
+
+interface Props {
+  prefix: string;
+  rows: Row[];
+  selected: ReadonlySet<string>;
+  onToggle: (name: string) => void;
+  onToggleAll: () => void;
+  onOpen: (prefix: string) => void;
+  hasMore: boolean;
+  loadingMore: boolean;
+  onLoadMore: () => void;
+}
+
+function RowCells({ row, prefix, onOpen }: { row: Row; prefix: string; onOpen: (prefix: string) => void }) {
+  const label = leafName(row.name, prefix);
+  if (row.kind === 'prefix') {
+    return (
+      <>
+        <span role="cell" className="blobs-cell blobs-cell--name">
+          <span className="blobs-icon blobs-icon--prefix" aria-hidden="true" />
+          <button type="button" className="blobs-open" onClick={() => onOpen(row.name)} data-testid="blob-prefix">
+            {label}
+          </button>
+        </span>
+        <span role="cell" className="blobs-cell blobs-cell--size muted">—</span>
+        <span role="cell" className="blobs-cell blobs-cell--time muted">—</span>
+      </>
+    );
+  }
+  const { blob } = row;
+  return (
+    <>
+      <span role="cell" className="blobs-cell blobs-cell--name" title={blob.contentType ?? undefined}>
+        <span className="blobs-icon blobs-icon--blob" aria-hidden="true" />
+        <span className="blobs-name" data-testid="blob-name">
+          {label}
+        </span>
+      </span>
+      <span role="cell" className="blobs-cell blobs-cell--size" title={`${formatCount(blob.size)} bytes`} data-testid="blob-size">
+        {formatBytes(blob.size)}
+      </span>
+      <span role="cell" className="blobs-cell blobs-cell--time" title={isoTime(blob.lastModified)}>
+        {formatTime(blob.lastModified)}
+      </span>
+    </>
+  );
+}
+
+/** One level of a container, virtualized: a level of 100,000 blobs scrolls like one of ten, a page loaded at a time. */
+export function BlobList({ prefix, rows, selected, onToggle, onToggleAll, onOpen, hasMore, loadingMore, onLoadMore }: Props) {
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const virtualizer = useVirtualRows({ count: rows.length, scrollRef, rowHeight: ROW_HEIGHT, overscan: 12 });
+  const items = virtualizer.getVirtualItems();
+  const lastIndex = items.length > 0 ? items[items.length - 1].index : 0;
+  const nearEnd = lastIndex >= rows.length - PREFETCH_ROWS;
+
+  useEffect(() => {
+    if (nearEnd && hasMore && !loadingMore) onLoadMore();
+  }, [nearEnd, hasMore, loadingMore, onLoadMore]);
+
+  const allSelected = rows.length > 0 && rows.every((r) => selected.has(r.name));
+  return (
+    <div className="blobs-table" role="table" aria-label="Blobs" aria-rowcount={rows.length + 1} data-testid="blob-list">
+      <div role="row" className="blobs-row blobs-row--head">
+        <span role="columnheader" className="blobs-cell blobs-cell--check">
+          <input type="checkbox" aria-label="Select all loaded" checked={allSelected} onChange={onToggleAll} disabled={rows.length === 0} />
+        </span>
+        <span role="columnheader" className="blobs-cell blobs-cell--name">
+          Name
+        </span>
+        <span role="columnheader" className="blobs-cell blobs-cell--size">
+          Size
+        </span>
+        <span role="columnheader" className="blobs-cell blobs-cell--time">
+          Modified
+        </span>
+      </div>
+      <div className="blobs-table__body" ref={scrollRef}>
+        {rows.length === 0 && <p className="empty">Nothing here yet. Drop files or folders to upload them here.</p>}
+        <div className="blobs-table__spacer" style={{ height: virtualizer.getTotalSize() }}>
+          {items.map((item) => {
+            const row = rows[item.index];
+            return (
+              <div
+                key={row.name}
+                role="row"
+                aria-rowindex={item.index + 2}
+                className={`blobs-row${selected.has(row.name) ? ' blobs-row--selected' : ''}`}
+                data-testid="blob-row"
+                data-name={row.name}
+                style={{ transform: `translateY(${item.start}px)`, height: ROW_HEIGHT }}
+              >
+                <span role="cell" className="blobs-cell blobs-cell--check">
+                  <input type="checkbox" aria-label={`Select ${leafName(row.name, prefix)}`} checked={selected.has(row.name)} onChange={() => onToggle(row.name)} />
+                </span>
+                <RowCells row={row} prefix={prefix} onOpen={onOpen} />
+              </div>
+            );
+          })}
+        </div>
+        {hasMore && (
+          <p className="blobs-more muted" role="status">
+            {loadingMore ? 'Loading more…' : 'More entries follow; scroll to load them.'}
+          </p>
+        )}
+      </div>
+    </div>
+  );
+}

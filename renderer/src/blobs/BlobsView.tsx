@@ -1,0 +1,170 @@
+import { useInfiniteQuery, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useCallback, useMemo, useState } from 'react';
+import { formatBytes, plural } from '../format.js';
+import { ErrorPanel } from '../ui/ErrorPanel.js';
+import { Loading } from '../ui/Loading.js';
+import type { SectionProps } from '../workspace/sections.js';
+import { BlobList } from './BlobList.js';
+import { DownloadForm } from './DownloadForm.js';
+import { DropZone } from './DropZone.js';
+import { PrefixBreadcrumb } from './PrefixBreadcrumb.js';
+import { containerLevelsKey, containersQuery, levelQuery, rowsOf } from './queries.js';
+import { useDropUpload } from './useDropUpload.js';
+import { useUploadsLanding } from './useUploadsLanding.js';
+import './blobs.css';
+
+/** The workspace's storage account as folders: pick a container, walk its prefixes, drop files in, download a selection. */
+export function BlobsView({ workspace, onEditWorkspace }: SectionProps) {
+  if (workspace.kind !== 'azure') {
+    return (
+      <main className="listing" data-testid="listing">
+        <p className="empty">Blobs can only be browsed in an Azure workspace; this one is the local folder {workspace.sysroot}.</p>
+      </main>
+    );
+  }
+  return <AzureBlobs workspaceId={workspace.id} onEditWorkspace={onEditWorkspace} />;
+}
+
+function AzureBlobs({ workspaceId, onEditWorkspace }: { workspaceId: string; onEditWorkspace?: () => void }) {
+  const containers = useQuery(containersQuery(workspaceId));
+  const [picked, setPicked] = useState<string | undefined>(undefined);
+  const container = picked ?? containers.data?.current;
+
+  if (containers.isPending) return <Loading label="Listing containers…" />;
+  if (containers.isError) return <ErrorPanel error={containers.error} onRetry={() => void containers.refetch()} onEditWorkspace={onEditWorkspace} />;
+  if (container === undefined) return null;
+  return (
+    <ContainerBrowser
+      key={container}
+      workspaceId={workspaceId}
+      container={container}
+      containers={containers.data.containers}
+      listProblem={containers.data.listProblem}
+      onContainer={setPicked}
+      onEditWorkspace={onEditWorkspace}
+    />
+  );
+}
+
+interface BrowserProps {
+  workspaceId: string;
+  container: string;
+  containers: string[];
+  listProblem: string | null;
+  onContainer: (name: string) => void;
+  onEditWorkspace?: () => void;
+}
+
+function ContainerBrowser({ workspaceId, container, containers, listProblem, onContainer, onEditWorkspace }: BrowserProps) {
+  const [prefix, setPrefix] = useState('');
+  const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
+  const [downloading, setDownloading] = useState(false);
+  const queryClient = useQueryClient();
+  const level = useInfiniteQuery(levelQuery(workspaceId, container, prefix));
+  const rows = useMemo(() => rowsOf(level.data?.pages ?? []), [level.data]);
+  const drop = useDropUpload();
+  const { fetchNextPage } = level;
+  // Without cancelRefetch: false a second call while a page loads would start that page again.
+  const loadMore = useCallback(() => void fetchNextPage({ cancelRefetch: false }), [fetchNextPage]);
+  useUploadsLanding(workspaceId, container);
+
+  const open = (next: string) => {
+    setPrefix(next);
+    setSelected(new Set());
+    setDownloading(false);
+  };
+  const toggle = (name: string) =>
+    setSelected((old) => {
+      const next = new Set(old);
+      if (next.has(name)) next.delete(name);
+      else next.add(name);
+      return next;
+    });
+  const allLoaded = rows.length > 0 && rows.every((r) => selected.has(r.name));
+  const destination = `${container}/${prefix}`;
+
+  return (
+    <>
+      <div className="browser__toolbar blobs-toolbar">
+        <label className="blobs-container">
+          <span className="blobs-container__label">Container</span>
+          <select className="input blobs-container__select" value={container} onChange={(e) => onContainer(e.target.value)} data-testid="container-picker">
+            {containers.map((name) => (
+              <option key={name} value={name}>
+                {name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <PrefixBreadcrumb container={container} prefix={prefix} onNavigate={open} />
+        <span className="app-header__spacer" />
+        <button type="button" className="button" disabled={selected.size === 0} onClick={() => setDownloading(true)} data-testid="download-selected">
+          Download…
+        </button>
+        <button
+          type="button"
+          className="button button--quiet"
+          onClick={() => void queryClient.invalidateQueries({ queryKey: containerLevelsKey(workspaceId, container) })}
+          disabled={level.isFetching}
+        >
+          Refresh
+        </button>
+      </div>
+      {listProblem && <p className="blobs-note">{listProblem}</p>}
+      {downloading && (
+        <DownloadForm
+          workspaceId={workspaceId}
+          container={container}
+          names={[...selected]}
+          onQueued={() => {
+            setDownloading(false);
+            setSelected(new Set());
+          }}
+          onCancel={() => setDownloading(false)}
+        />
+      )}
+      {drop.sending && (
+        <p className="blobs-note" role="status" data-testid="sending">
+          Sending {drop.sending.filesSent} of {plural(drop.sending.files, 'file')} to the Stratus host ({formatBytes(drop.sending.bytesSent)} of{' '}
+          {formatBytes(drop.sending.bytes)})…
+        </p>
+      )}
+      {drop.problems.length > 0 && (
+        <div className="error-panel" role="alert" data-testid="drop-problems">
+          <div className="error-panel__title">{plural(drop.problems.length, 'file')} could not be queued</div>
+          <ul className="blobs-problems">
+            {drop.problems.slice(0, 20).map((p, i) => (
+              <li key={i}>{p}</li>
+            ))}
+          </ul>
+          <div className="error-panel__actions">
+            <button type="button" className="button button--quiet" onClick={drop.dismissProblems}>
+              Dismiss
+            </button>
+          </div>
+        </div>
+      )}
+      <main className="listing blobs-listing" data-testid="listing">
+        <DropZone destination={destination} onDrop={(tops) => void drop.upload(tops, { workspaceId, container, prefix })}>
+          {level.isPending ? (
+            <Loading label={`Listing ${destination}…`} />
+          ) : level.isError ? (
+            <ErrorPanel error={level.error} onRetry={() => void level.refetch()} retrying={level.isFetching} onEditWorkspace={onEditWorkspace} />
+          ) : (
+            <BlobList
+              prefix={prefix}
+              rows={rows}
+              selected={selected}
+              onToggle={toggle}
+              onToggleAll={() => setSelected(allLoaded ? new Set() : new Set(rows.map((r) => r.name)))}
+              onOpen={open}
+              hasMore={level.hasNextPage}
+              loadingMore={level.isFetchingNextPage}
+              onLoadMore={loadMore}
+            />
+          )}
+        </DropZone>
+      </main>
+    </>
+  );
+}

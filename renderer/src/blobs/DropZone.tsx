@@ -1,0 +1,56 @@
+import { useRef, useState, type DragEvent, type ReactNode } from 'react';
+import { takeDropped, type TopEntry } from './dropped-files.js';
+
+interface Props {
+  /** Where the drop lands, for the overlay's text. */
+  destination: string;
+  onDrop: (tops: TopEntry[]) => void;
+  children: ReactNode;
+}
+
+function carriesFiles(e: DragEvent): boolean {
+  return Array.from(e.dataTransfer.types).includes('Files');
+}
+
+/** Files and folders dragged from the desktop onto the listing upload into the prefix it shows. */
+export function DropZone({ destination, onDrop, children }: Props) {
+  const [over, setOver] = useState(false);
+  // dragenter/dragleave fire for every child crossed: count them so the overlay does not flicker.
+  const depth = useRef(0);
+
+  return (
+    <div
+      className={`blobs-drop${over ? ' blobs-drop--over' : ''}`}
+      data-testid="drop-zone"
+      onDragEnter={(e) => {
+        if (!carriesFiles(e)) return;
+        e.preventDefault();
+        depth.current++;
+        setOver(true);
+      }}
+      onDragOver={(e) => {
+        if (!carriesFiles(e)) return;
+        e.preventDefault();
+        e.dataTransfer.dropEffect = 'copy';
+      }}
+      onDragLeave={() => {
+        depth.current = Math.max(0, depth.current - 1);
+        if (depth.current === 0) setOver(false);
+      }}
+      onDrop={(e) => {
+        if (!carriesFiles(e)) return;
+        e.preventDefault();
+        depth.current = 0;
+        setOver(false);
+        onDrop(takeDropped(e.dataTransfer));
+      }}
+    >
+      {children}
+      {over && (
+        <div className="blobs-drop__overlay" aria-hidden="true">
+          Drop to upload to <span className="mono">{destination}</span>
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,96 @@
+import { useIsFetching, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { ErrorPanel } from '../ui/ErrorPanel.js';
+import { Loading } from '../ui/Loading.js';
+import type { SectionProps } from '../workspace/sections.js';
+import { CompareView } from './CompareView.js';
+import { ExperimentsView } from './ExperimentsView.js';
+import { ExperimentTabs } from './ExperimentTabs.js';
+import { EXPERIMENTS, type ExperimentRef, type ExperimentTab, type MlflowLocation } from './location.js';
+import { MlflowBreadcrumb } from './MlflowBreadcrumb.js';
+import { isMlflowKey, statusQuery } from './queries.js';
+import { RunsView } from './RunsView.js';
+import { RunView } from './RunView.js';
+import { TokensView } from './TokensView.js';
+import { TraceView } from './TraceView.js';
+import { TracesView } from './TracesView.js';
+
+function ExperimentBody({ workspaceId, experiment, tab, go, onEditWorkspace }: { workspaceId: string; experiment: ExperimentRef; tab: ExperimentTab; go: (l: MlflowLocation) => void; onEditWorkspace?: () => void }) {
+  const openTrace = (traceId: string) => go({ kind: 'trace', experiment, traceId, from: tab });
+  return (
+    <>
+      <ExperimentTabs tab={tab} onTab={(t) => go({ kind: 'experiment', experiment, tab: t })} />
+      {tab === 'runs' && (
+        <RunsView
+          workspaceId={workspaceId}
+          experimentId={experiment.id}
+          onOpen={(run) => go({ kind: 'run', experiment, runId: run.runId, runName: run.name })}
+          onCompare={(runIds) => go({ kind: 'compare', experiment, runIds })}
+          onEditWorkspace={onEditWorkspace}
+        />
+      )}
+      {tab === 'traces' && <TracesView workspaceId={workspaceId} experimentId={experiment.id} onOpen={openTrace} onEditWorkspace={onEditWorkspace} />}
+      {tab === 'tokens' && <TokensView workspaceId={workspaceId} experimentId={experiment.id} onOpenTrace={openTrace} />}
+    </>
+  );
+}
+
+/** The workspace's MLflow tracking store: experiments → runs / traces / tokens → run, comparison or trace. */
+export function MlflowBrowser({ workspace, onEditWorkspace }: SectionProps) {
+  const [location, setLocation] = useState<MlflowLocation>(EXPERIMENTS);
+  const queryClient = useQueryClient();
+  const status = useQuery(statusQuery(workspace.id));
+  const ownData = { predicate: (q: { queryKey: readonly unknown[] }) => isMlflowKey(q.queryKey, workspace.id) };
+  const fetching = useIsFetching(ownData) > 0;
+  const workspaceId = workspace.id;
+
+  let view;
+  let fill = false;
+  if (location.kind === 'experiments') view = <ExperimentsView workspaceId={workspaceId} onOpen={(experiment) => setLocation({ kind: 'experiment', experiment, tab: 'runs' })} onEditWorkspace={onEditWorkspace} />;
+  else if (location.kind === 'experiment') {
+    fill = location.tab !== 'tokens';
+    view = <ExperimentBody workspaceId={workspaceId} experiment={location.experiment} tab={location.tab} go={setLocation} onEditWorkspace={onEditWorkspace} />;
+  } else if (location.kind === 'run') {
+    const { experiment } = location;
+    view = <RunView key={location.runId} workspaceId={workspaceId} runId={location.runId} onOpenRun={(runId, runName) => setLocation({ kind: 'run', experiment, runId, runName })} onEditWorkspace={onEditWorkspace} />;
+  } else if (location.kind === 'compare') {
+    const { experiment } = location;
+    view = <CompareView workspaceId={workspaceId} runIds={location.runIds} onOpenRun={(runId, runName) => setLocation({ kind: 'run', experiment, runId, runName })} />;
+  } else {
+    fill = true;
+    view = <TraceView key={location.traceId} workspaceId={workspaceId} traceId={location.traceId} onEditWorkspace={onEditWorkspace} />;
+  }
+
+  let body;
+  if (status.isPending) body = <Loading label="Opening the MLflow tracking store…" />;
+  else if (status.isError) body = <ErrorPanel error={status.error} onRetry={() => void status.refetch()} retrying={status.isFetching} onEditWorkspace={onEditWorkspace} />;
+  else if (!status.data.configured)
+    body = (
+      <div className="note note--info" data-testid="mlflow-not-configured">
+        This workspace has no MLflow tracking URI.{' '}
+        {onEditWorkspace ? (
+          <button type="button" className="link-button" onClick={onEditWorkspace}>
+            Edit the workspace
+          </button>
+        ) : (
+          'Save the workspace and edit it'
+        )}{' '}
+        to add one (for example <code>sqlite:///path/to/mlflow.db</code>).
+      </div>
+    );
+  else body = view;
+
+  return (
+    <>
+      <div className="browser__toolbar">
+        <MlflowBreadcrumb location={location} onNavigate={setLocation} />
+        <button type="button" className="button button--quiet" onClick={() => void queryClient.invalidateQueries(ownData)} disabled={fetching} title="Read this view again from the tracking store">
+          Refresh
+        </button>
+      </div>
+      <main className={`listing ml-listing${fill && status.data?.configured ? ' listing--fill' : ''}`} data-testid="mlflow-listing">
+        {body}
+      </main>
+    </>
+  );
+}

@@ -1,0 +1,33 @@
+import type { TransferJob, TransferState } from '../../../shared/schemas/transfer.js';
+import { formatBytes, formatDuration } from '../format.js';
+
+export const STATE_LABEL: Record<TransferState, string> = {
+  queued: 'queued',
+  running: 'running',
+  paused: 'paused',
+  done: 'done',
+  failed: 'failed',
+  cancelled: 'cancelled',
+  conflict: 'name taken',
+};
+
+/** "3.1 MiB/s"; '' when nothing is moving. */
+export function formatRate(bytesPerSecond: number): string {
+  return bytesPerSecond > 0 ? `${formatBytes(Math.round(bytesPerSecond))}/s` : '';
+}
+
+/** "1m 05s left"; '' when unknown. */
+export function formatEta(seconds: number | null): string {
+  return seconds === null ? '' : `${formatDuration(seconds * 1000)} left`;
+}
+
+/** Whole percent, 0–100; a 0-byte job is complete when done. */
+export function percent(done: number, total: number, finished = false): number {
+  if (total === 0) return finished ? 100 : 0;
+  return Math.min(100, Math.floor((done / total) * 100));
+}
+
+/** The line a job is known by: where an upload goes, where a download lands. */
+export function jobTitle(job: TransferJob): string {
+  return job.kind === 'upload' ? `${job.container}/${job.blobName}` : job.localPath;
+}

@@ -1,0 +1,15 @@
+import { NoArgs } from '../schemas/common.js';
+import { SetTokenPrices, TokenPriceRows, TokensSummary, TokensSummaryRequest } from '../schemas/mlflow-tokens.js';
+
+/** Token usage analytics over MLflow LLM traces, and the price table used for cost. */
+export const mlflowTokensChannels = {
+  'mlflow.tokens.summary': { args: TokensSummaryRequest, result: TokensSummary },
+  /** The price table, sorted by model name. */
+  'mlflow.tokens.prices.get': { args: NoArgs, result: TokenPriceRows },
+  /** Replaces the whole price table; answers the stored table. */
+  'mlflow.tokens.prices.set': { args: SetTokenPrices, result: TokenPriceRows },
+} as const;
+
+export const mlflowTokensEvents = {} as const;
+
+export type MlflowTokensChannel = keyof typeof mlflowTokensChannels;

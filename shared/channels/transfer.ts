@@ -1,0 +1,37 @@
+import { z } from 'zod';
+import { Id, NoArgs } from '../schemas/common.js';
+import {
+  Affected,
+  DiscardUnfinishedRequest,
+  DownloadRequest,
+  JobIds,
+  JobSelector,
+  ResolveConflictRequest,
+  ResumeUnfinishedRequest,
+  TransferList,
+  TransferProgress,
+  UnfinishedJob,
+  UploadRequest,
+} from '../schemas/transfer.js';
+
+/** Uploads and downloads through the engine in main: one queue, one request pool, a journal for resume. */
+export const transferChannels = {
+  'transfer.list': { args: NoArgs, result: TransferList },
+  'transfer.upload': { args: UploadRequest, result: JobIds },
+  'transfer.download': { args: DownloadRequest, result: JobIds },
+  'transfer.pause': { args: JobSelector, result: Affected },
+  'transfer.resume': { args: JobSelector, result: Affected },
+  'transfer.cancel': { args: JobSelector, result: Affected },
+  'transfer.resolveConflict': { args: ResolveConflictRequest, result: Affected },
+  'transfer.retry': { args: z.object({ jobId: Id }).strict(), result: Affected },
+  /** Jobs an earlier session left unfinished (crash, quit), each saying whether it can continue or restarts from zero. */
+  'transfer.unfinished': { args: NoArgs, result: z.object({ jobs: z.array(UnfinishedJob) }) },
+  'transfer.resumeUnfinished': { args: ResumeUnfinishedRequest, result: JobIds },
+  'transfer.discardUnfinished': { args: DiscardUnfinishedRequest, result: Affected },
+} as const;
+
+export const transferEvents = {
+  'transfer.progress': TransferProgress,
+} as const;
+
+export type TransferChannel = keyof typeof transferChannels;

@@ -1,0 +1,136 @@
+import { z } from 'zod';
+import { Id, lineOfText } from './common.js';
+
+// Token usage analytics over an MLflow workspace's LLM traces, and the price table that turns
+// tokens into cost. Everything here is a pure shape; the aggregation lives in electron/mlflow/tokens.
+
+/** MLflow experiment ids: decimal in the SQL store, other opaque forms on other servers. */
+export const TokensExperimentId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'An MLflow experiment id');
+
+/** Epoch milliseconds (UTC). */
+const EpochMsArg = z.number().int('Time must be whole milliseconds').min(0, 'Time must not be negative').max(8.64e15, 'Time is out of range');
+
+export const TokensSummaryRequest = z
+  .object({
+    workspaceId: Id,
+    experimentIds: z.array(TokensExperimentId).min(1, 'Choose at least one experiment').max(200, 'Too many experiments'),
+    /** Inclusive lower bound on the trace's start time. */
+    from: EpochMsArg.optional(),
+    /** Exclusive upper bound on the trace's start time. */
+    to: EpochMsArg.optional(),
+    /** How many traces to list under topTraces (default 10). */
+    topN: z.number().int().min(1, 'topN must be at least 1').max(100, 'topN must be at most 100').optional(),
+  })
+  .strict()
+  .refine((r) => r.from === undefined || r.to === undefined || r.from < r.to, 'The start of the range must be before its end');
+export type TokensSummaryRequest = z.infer<typeof TokensSummaryRequest>;
+
+const Count = z.number().int().nonnegative();
+/** Token amounts as the store recorded them: MLflow writes whole numbers, but the data is not ours to reject. */
+const Tokens = z.number();
+
+/** Input, output and total tokens, plus how many traces they came from. */
+export const TokenTotals = z.object({ input: Tokens, output: Tokens, total: Tokens, traces: Count });
+export type TokenTotals = z.infer<typeof TokenTotals>;
+
+/** null = the trace's spans name no model. */
+const ModelName = z.string().nullable();
+
+export const TokensDayModel = TokenTotals.extend({
+  /** UTC calendar day of the trace's start, YYYY-MM-DD. */
+  day: z.string(),
+  model: ModelName,
+});
+export type TokensDayModel = z.infer<typeof TokensDayModel>;
+
+export const TokensByModel = TokenTotals.extend({
+  model: ModelName,
+  /** USD from the price table; null when the model has no price (or is unknown). */
+  cost: z.number().nullable(),
+});
+export type TokensByModel = z.infer<typeof TokensByModel>;
+
+export const TokensByUser = TokenTotals.extend({ user: z.string().nullable() });
+export type TokensByUser = z.infer<typeof TokensByUser>;
+export const TokensBySession = TokenTotals.extend({ session: z.string().nullable() });
+export type TokensBySession = z.infer<typeof TokensBySession>;
+
+export const TokensTopTrace = z.object({
+  traceId: z.string(),
+  experimentId: z.string(),
+  /** mlflow.traceName tag; null when absent. */
+  name: z.string().nullable(),
+  /** Start of the trace, epoch ms. */
+  timestamp: z.number(),
+  model: ModelName,
+  input: Tokens,
+  output: Tokens,
+  total: Tokens,
+});
+export type TokensTopTrace = z.infer<typeof TokensTopTrace>;
+
+/** Nearest-rank percentiles of total tokens per trace, over traces that have usage; null when none have. */
+export const TokensPercentiles = z.object({
+  p50: z.number().nullable(),
+  p90: z.number().nullable(),
+  p99: z.number().nullable(),
+});
+export type TokensPercentiles = z.infer<typeof TokensPercentiles>;
+
+export const TokensSummary = z.object({
+  totals: z.object({
+    input: Tokens,
+    output: Tokens,
+    total: Tokens,
+    /** Traces in the selection (with or without usage). */
+    traces: Count,
+    tracesWithUsage: Count,
+  }),
+  /** Sorted by day, then model. Only traces with usage contribute. */
+  days: z.array(TokensDayModel),
+  /** Sorted by total tokens, largest first. */
+  models: z.array(TokensByModel),
+  /** Sorted by total tokens, largest first; at most 200 (see userCount). */
+  users: z.array(TokensByUser),
+  userCount: Count,
+  /** Sorted by total tokens, largest first; at most 200 (see sessionCount). */
+  sessions: z.array(TokensBySession),
+  sessionCount: Count,
+  perTrace: TokensPercentiles,
+  topTraces: z.array(TokensTopTrace),
+  cost: z.object({
+    /** Sum over models that have a price; null when no model in the selection has one. */
+    total: z.number().nullable(),
+    /** Models with usage but no price row (null = unknown model), so the UI can say what the total leaves out. */
+    unpricedModels: z.array(ModelName),
+  }),
+  /** Traces whose stored mlflow.trace.tokenUsage differs from the app's sum over spans. */
+  mismatches: z.object({ count: Count, traceIds: z.array(z.string()).max(20) }),
+});
+export type TokensSummary = z.infer<typeof TokensSummary>;
+
+const Price = (what: string) =>
+  z
+    .number({ message: `${what} must be a number` })
+    .finite(`${what} must be a finite number`)
+    .min(0, `${what} must not be negative`)
+    .max(1_000_000, `${what} is implausibly large`);
+
+/** USD per million tokens for one model name (matched exactly against the trace's model). */
+export const TokenPrice = z
+  .object({
+    model: lineOfText('Model name', 200),
+    inputPer1M: Price('Input price'),
+    outputPer1M: Price('Output price'),
+  })
+  .strict();
+export type TokenPrice = z.infer<typeof TokenPrice>;
+
+export const TokenPriceRows = z.object({ rows: z.array(TokenPrice) });
+export type TokenPriceRows = z.infer<typeof TokenPriceRows>;
+
+export const SetTokenPrices = z
+  .object({ rows: z.array(TokenPrice).max(1000, 'At most 1000 price rows') })
+  .strict()
+  .refine((a) => new Set(a.rows.map((r) => r.model)).size === a.rows.length, 'Each model may have only one price row');
+export type SetTokenPrices = z.infer<typeof SetTokenPrices>;

@@ -1,0 +1,183 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { BlobServiceClient, type ContainerClient } from '@azure/storage-blob';
+import { expect, test, type Page } from '@playwright/test';
+import { formatBytes } from '../../renderer/src/format.js';
+import { e2eEnvironment } from './environment.js';
+import { connectToFixture } from './workspace-ui.js';
+
+// Browser mode: files dropped from the desktop onto a prefix in the Blobs view stream to the host,
+// upload through the transfer engine, show their progress in the activity panel, and then appear
+// in the listing with their sizes. A second drop of a name already there asks what to do. A selection
+// downloads into a folder typed for the host, and a running job can be paused, resumed and cancelled.
+
+const env = e2eEnvironment();
+const PREFIX = 'incoming/';
+
+interface DropFile {
+  name: string;
+  /** Base64, so the bytes cross into the page intact. */
+  base64: string;
+  size: number;
+}
+
+function dropFile(name: string, bytes: Buffer): DropFile {
+  return { name, base64: bytes.toString('base64'), size: bytes.length };
+}
+
+const FILES = [dropFile('table.csv', Buffer.from('id,value\n1,2\n3,4\n')), dropFile('weights.bin', randomBytes(2_500_000)), dropFile('empty.txt', Buffer.alloc(0))];
+
+/** A container of its own for each test, so a retry starts from an empty one. */
+let container: string;
+let containerClient: ContainerClient;
+
+/** What a drag from the desktop delivers: dragenter, dragover and drop carrying a DataTransfer of Files. */
+async function dropFiles(page: Page, files: DropFile[]): Promise<void> {
+  const zone = page.getByTestId('drop-zone');
+  const data = await page.evaluateHandle((list: DropFile[]) => {
+    const transfer = new DataTransfer();
+    for (const f of list) {
+      const bytes = Uint8Array.from(atob(f.base64), (c) => c.charCodeAt(0));
+      transfer.items.add(new File([bytes], f.name, { type: 'application/octet-stream' }));
+    }
+    return transfer;
+  }, files);
+  await zone.dispatchEvent('dragenter', { dataTransfer: data });
+  await zone.dispatchEvent('dragover', { dataTransfer: data });
+  await zone.dispatchEvent('drop', { dataTransfer: data });
+}
+
+/** One call of the contract over the page's own WebSocket to its host (what the app's client does). */
+async function hostCall(page: Page, channel: string, args: unknown): Promise<unknown> {
+  return page.evaluate(
+    ([ch, a]) =>
+      new Promise((resolve, reject) => {
+        const token = new URLSearchParams(location.search).get('token') ?? '';
+        const ws = new WebSocket(`ws://${location.host}/ws?token=${encodeURIComponent(token)}`);
+        ws.addEventListener('open', () => ws.send(JSON.stringify({ id: 1, channel: ch, args: a })));
+        ws.addEventListener('message', (e) => {
+          const frame = JSON.parse(String(e.data)) as { id?: number; reply?: { ok: boolean; value?: unknown; error?: { message: string } } };
+          if (frame.id !== 1 || !frame.reply) return;
+          ws.close();
+          if (frame.reply.ok) resolve(frame.reply.value);
+          else reject(new Error(frame.reply.error?.message));
+        });
+      }),
+    [channel, args] as const,
+  );
+}
+
+function row(page: Page, name: string) {
+  return page.locator(`[data-testid="blob-row"][data-name="${PREFIX}${name}"]`);
+}
+
+test.beforeEach(async () => {
+  container = `e2e-drop-${randomUUID().slice(0, 8)}`;
+  containerClient = BlobServiceClient.fromConnectionString(env.connectionString).getContainerClient(container);
+  await containerClient.create();
+  await containerClient.getBlockBlobClient(`${PREFIX}already-here.txt`).upload('x', 1);
+});
+
+test.afterEach(async () => {
+  await containerClient.deleteIfExists();
+});
+
+test('files dropped onto a prefix upload, show progress, and are listed with their sizes', async ({ page }) => {
+  await connectToFixture(page, env);
+  await page.getByRole('tab', { name: 'Blobs' }).click();
+  await page.getByTestId('container-picker').selectOption(container);
+  await page.getByTestId('blob-list').getByRole('button', { name: PREFIX }).click();
+  await expect(page.getByRole('navigation', { name: 'Breadcrumb' }).locator('[aria-current="page"]')).toHaveText(PREFIX.slice(0, -1));
+  await expect(row(page, 'already-here.txt')).toBeVisible();
+
+  await dropFiles(page, FILES);
+
+  const panel = page.getByTestId('transfer-panel');
+  for (const file of FILES) {
+    const job = panel.getByTestId('transfer-job').filter({ hasText: `${container}/${PREFIX}${file.name}` });
+    await expect(job).toHaveAttribute('data-state', 'done');
+    await expect(job.getByTestId('transfer-bytes')).toHaveText(`${formatBytes(file.size)} of ${formatBytes(file.size)}`);
+    await expect(job.getByRole('progressbar')).toHaveAttribute('aria-valuenow', '100');
+  }
+  // The host is shared with other specs: its totals count their transfers too.
+  await expect(page.getByTestId('transfer-summary')).toContainText(/\d+ of \d+ done/);
+
+  for (const file of FILES) {
+    await expect(row(page, file.name).getByTestId('blob-size')).toHaveText(formatBytes(file.size));
+    const stored = await containerClient.getBlobClient(`${PREFIX}${file.name}`).downloadToBuffer();
+    expect(stored.equals(Buffer.from(file.base64, 'base64')), file.name).toBe(true);
+  }
+
+  // The same name again: the upload waits for a choice; "Keep both" puts it beside the first.
+  const again = dropFile('table.csv', Buffer.from('id,value\n5,6\n'));
+  await dropFiles(page, [again]);
+  const prompt = page.getByTestId('conflict-prompt');
+  await expect(prompt).toContainText(`${container}/${PREFIX}table.csv`);
+  await prompt.getByRole('button', { name: 'Keep both' }).click();
+  await expect(prompt).toBeHidden();
+  await expect(row(page, 'table (1).csv').getByTestId('blob-size')).toHaveText(formatBytes(again.size));
+  await expect(row(page, 'table.csv').getByTestId('blob-size')).toHaveText(formatBytes(FILES[0].size));
+});
+
+test('a selected blob and a selected prefix download into the folder typed for the host', async ({ page }) => {
+  await containerClient.getBlockBlobClient('reports/q1/summary.txt').upload('quarter one', 11);
+  await containerClient.getBlockBlobClient('reports/q1/detail/rows.csv').upload('a,b\n', 4);
+  await containerClient.getBlockBlobClient('reports/readme.md').upload('# reports', 9);
+  const folder = await mkdtemp(path.join(tmpdir(), 'stratus-e2e-download-'));
+  try {
+    await connectToFixture(page, env);
+    await page.getByRole('tab', { name: 'Blobs' }).click();
+    await page.getByTestId('container-picker').selectOption(container);
+    await page.getByTestId('blob-list').getByRole('button', { name: 'reports/' }).click();
+    await page.getByRole('checkbox', { name: 'Select readme.md' }).check();
+    await page.getByRole('checkbox', { name: 'Select q1/' }).check();
+    await page.getByTestId('download-selected').click();
+    await page.getByTestId('download-folder').fill(folder);
+    await page.getByRole('form', { name: 'Download' }).getByRole('button', { name: 'Download' }).click();
+
+    const panel = page.getByTestId('transfer-panel');
+    for (const local of ['readme.md', 'q1/summary.txt', 'q1/detail/rows.csv']) {
+      await expect(panel.getByTestId('transfer-job').filter({ hasText: path.join(folder, local) })).toHaveAttribute('data-state', 'done');
+    }
+    expect(await readFile(path.join(folder, 'readme.md'), 'utf8')).toBe('# reports');
+    expect(await readFile(path.join(folder, 'q1', 'summary.txt'), 'utf8')).toBe('quarter one');
+    expect(await readFile(path.join(folder, 'q1', 'detail', 'rows.csv'), 'utf8')).toBe('a,b\n');
+  } finally {
+    await rm(folder, { recursive: true, force: true });
+  }
+});
+
+test('a running download pauses, resumes and cancels from its row in the activity panel', async ({ page }) => {
+  const size = 6 * 1024 * 1024;
+  await containerClient.getBlockBlobClient('big/slow.bin').uploadData(randomBytes(size));
+  const folder = await mkdtemp(path.join(tmpdir(), 'stratus-e2e-pause-'));
+  await connectToFixture(page, env);
+  // A bandwidth cap (settings, applied when a transfer is queued) keeps the job running long enough to act on.
+  const settings = (await hostCall(page, 'settings.get', {})) as Record<string, unknown>;
+  await hostCall(page, 'settings.set', { ...settings, transferBandwidthMiBps: 0.5 });
+  try {
+    await page.getByRole('tab', { name: 'Blobs' }).click();
+    await page.getByTestId('container-picker').selectOption(container);
+    await page.getByTestId('blob-list').getByRole('button', { name: 'big/' }).click();
+    await page.getByRole('checkbox', { name: 'Select slow.bin' }).check();
+    await page.getByTestId('download-selected').click();
+    await page.getByTestId('download-folder').fill(folder);
+    await page.getByRole('form', { name: 'Download' }).getByRole('button', { name: 'Download' }).click();
+
+    const local = path.join(folder, 'slow.bin');
+    const job = page.getByTestId('transfer-panel').getByTestId('transfer-job').filter({ hasText: local });
+    await expect(job).toHaveAttribute('data-state', 'running');
+    await job.getByRole('button', { name: `Pause ${local}` }).click();
+    await expect(job).toHaveAttribute('data-state', 'paused');
+    await job.getByRole('button', { name: `Resume ${local}` }).click();
+    await expect(job).toHaveAttribute('data-state', /queued|running/);
+    await job.getByRole('button', { name: `Cancel ${local}` }).click();
+    await expect(job).toHaveAttribute('data-state', 'cancelled');
+    await expect(job.getByRole('button', { name: `Retry ${local}` })).toBeVisible();
+  } finally {
+    await hostCall(page, 'settings.set', settings);
+    await rm(folder, { recursive: true, force: true });
+  }
+});

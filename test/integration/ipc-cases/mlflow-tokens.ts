@@ -1,0 +1,36 @@
+import type { MlflowTokensChannel } from '../../../shared/channels/mlflow-tokens.js';
+import type { TokensSummary } from '../../../shared/schemas/mlflow-tokens.js';
+import { spy, WORKSPACE_ID, type DomainCases } from './cases.js';
+
+const EMPTY_SUMMARY: TokensSummary = {
+  totals: { input: 0, output: 0, total: 0, traces: 0, tracesWithUsage: 0 },
+  days: [],
+  models: [],
+  users: [],
+  userCount: 0,
+  sessions: [],
+  sessionCount: 0,
+  perTrace: { p50: null, p90: null, p99: null },
+  topTraces: [],
+  cost: { total: null, unpricedModels: [] },
+  mismatches: { count: 0, traceIds: [] },
+};
+
+export const mlflowTokensCases: DomainCases<MlflowTokensChannel> = {
+  spies: {
+    'mlflow.tokens.summary': (args) => spy('mlflow.tokens.summary', args, EMPTY_SUMMARY),
+    'mlflow.tokens.prices.get': (args) => spy('mlflow.tokens.prices.get', args, { rows: [] }),
+    'mlflow.tokens.prices.set': (args) => spy('mlflow.tokens.prices.set', args, { rows: [] }),
+  },
+  baselines: {
+    'mlflow.tokens.summary': [
+      { args: { workspaceId: WORKSPACE_ID, experimentIds: ['1', '4'] } },
+      { args: { workspaceId: WORKSPACE_ID, experimentIds: ['4'], from: 1794700000000, to: 1794800000000, topN: 20 }, optional: ['from', 'to', 'topN'] },
+    ],
+    'mlflow.tokens.prices.get': [{ args: {} }],
+    'mlflow.tokens.prices.set': [
+      { args: { rows: [{ model: 'gpt-4o', inputPer1M: 2.5, outputPer1M: 10 }] } },
+      { args: { rows: [] } },
+    ],
+  },
+};

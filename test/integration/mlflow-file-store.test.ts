@@ -1,0 +1,199 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createServices, type Services } from '../../electron/services.js';
+import { contract, type ArgsOf, type Channel, type ResultOf } from '../../shared/contract.js';
+import { parseStoredUsage } from '../../shared/token-usage.js';
+import { openFixtureDb } from '../harness/mlflow-fixture.js';
+
+// The file-store source (mlruns/) on a store laid out as MLflow's FileStore writes it, made here
+// from the shared fixture's database (no MLflow is available to write one): meta.yaml as PyYAML
+// dumps it (quoted ids, numeric run status), params/ tags/ metrics/ files, deleted experiments in
+// .trash/, traces under <exp>/traces/<id>/ with traces.json as MLflow wrote it to the artifact store.
+
+type Row = Record<string, unknown>;
+
+let services: Services;
+let scratch: string;
+let mlruns: string;
+let fixture: Database.Database;
+let workspaceId: string;
+
+const STATUS = { RUNNING: 1, SCHEDULED: 2, FINISHED: 3, FAILED: 4, KILLED: 5 } as const;
+
+function all(sql: string, ...binds: unknown[]): Row[] {
+  return fixture.prepare(sql).all(...binds) as Row[];
+}
+
+function yaml(fields: Record<string, string | number | null>): string {
+  return Object.entries(fields)
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([k, v]) => `${k}: ${typeof v === 'number' ? v : v === null ? 'null' : /^[0-9]+$/.test(v) || v === '' ? `'${v}'` : v}`)
+    .join('\n');
+}
+
+async function write(file: string, text: string): Promise<void> {
+  await mkdir(path.dirname(file), { recursive: true });
+  await writeFile(file, text);
+}
+
+/** mlruns/ from the fixture database. */
+async function buildStore(): Promise<void> {
+  for (const e of all('SELECT * FROM experiments')) {
+    const dir = path.join(mlruns, e.lifecycle_stage === 'deleted' ? '.trash' : '', String(e.experiment_id));
+    await write(
+      path.join(dir, 'meta.yaml'),
+      yaml({ artifact_location: pathToFileURL(dir).href, creation_time: e.creation_time as number, experiment_id: String(e.experiment_id), last_update_time: e.last_update_time as number, lifecycle_stage: e.lifecycle_stage as string, name: e.name as string }),
+    );
+    for (const t of all('SELECT key, value FROM experiment_tags WHERE experiment_id = ?', e.experiment_id)) await write(path.join(dir, 'tags', t.key as string), t.value as string);
+    for (const r of all('SELECT * FROM runs WHERE experiment_id = ?', e.experiment_id)) {
+      const runDir = path.join(dir, r.run_uuid as string);
+      await write(
+        path.join(runDir, 'meta.yaml'),
+        `${yaml({
+          artifact_uri: pathToFileURL(path.join(runDir, 'artifacts')).href,
+          end_time: r.end_time as number | null,
+          entry_point_name: '',
+          experiment_id: String(e.experiment_id),
+          lifecycle_stage: r.lifecycle_stage as string,
+          run_id: r.run_uuid as string,
+          run_name: r.name as string,
+          run_uuid: r.run_uuid as string,
+          source_name: '',
+          source_type: 4,
+          source_version: '',
+          start_time: r.start_time as number,
+          status: STATUS[r.status as keyof typeof STATUS],
+          user_id: r.user_id as string,
+          ...(r.deleted_time ? { deleted_time: r.deleted_time as number } : {}),
+        })}\ntags: []\n`,
+      );
+      for (const p of all('SELECT key, value FROM params WHERE run_uuid = ?', r.run_uuid)) await write(path.join(runDir, 'params', p.key as string), p.value as string);
+      for (const t of all('SELECT key, value FROM tags WHERE run_uuid = ?', r.run_uuid)) await write(path.join(runDir, 'tags', t.key as string), t.value as string);
+      for (const k of all('SELECT DISTINCT key FROM metrics WHERE run_uuid = ?', r.run_uuid)) {
+        const lines = all('SELECT timestamp, value, step FROM metrics WHERE run_uuid = ? AND key = ? ORDER BY timestamp', r.run_uuid, k.key).map((m) => `${m.timestamp} ${m.value} ${m.step}`);
+        await write(path.join(runDir, 'metrics', k.key as string), `${lines.join('\n')}\n`);
+      }
+      await write(path.join(runDir, 'artifacts', 'notes', 'summary.txt'), `run ${r.run_uuid as string}\n`);
+    }
+    for (const t of all('SELECT * FROM trace_info WHERE experiment_id = ?', e.experiment_id)) {
+      const traceDir = path.join(dir, 'traces', t.request_id as string);
+      await write(
+        path.join(traceDir, 'trace_info.yaml'),
+        `${yaml({
+          trace_id: t.request_id as string,
+          request_time: new Date(t.timestamp_ms as number).toISOString(),
+          execution_duration: `${(t.execution_time_ms as number) / 1000}s`,
+          state: t.status as string,
+          request_preview: JSON.stringify(t.request_preview ?? ''),
+          response_preview: JSON.stringify(t.response_preview ?? ''),
+        })}\ntrace_location:\n  mlflow_experiment:\n    experiment_id: '${String(e.experiment_id)}'\n  type: MLFLOW_EXPERIMENT\n`,
+      );
+      for (const m of all('SELECT key, value FROM trace_request_metadata WHERE request_id = ?', t.request_id)) await write(path.join(traceDir, 'request_metadata', m.key as string), m.value as string);
+      for (const g of all("SELECT key, value FROM trace_tags WHERE request_id = ? AND key != 'mlflow.artifactLocation'", t.request_id)) await write(path.join(traceDir, 'tags', g.key as string), g.value as string);
+      const spans = all('SELECT content FROM spans WHERE trace_id = ?', t.request_id).map((s) => JSON.parse(s.content as string) as unknown);
+      await write(path.join(traceDir, 'artifacts', 'traces.json'), JSON.stringify({ spans }));
+    }
+  }
+}
+
+async function ok<C extends Channel>(channel: C, args: ArgsOf<C>): Promise<ResultOf<C>> {
+  const reply = await services.router.dispatch(channel, args);
+  if (!reply.ok) throw new Error(`${channel} failed: ${reply.error.code} ${reply.error.message}`);
+  return contract[channel].result.parse(reply.value) as ResultOf<C>;
+}
+
+beforeAll(async () => {
+  scratch = await mkdtemp(path.join(tmpdir(), 'stratus-mlruns-'));
+  mlruns = path.join(scratch, 'mlruns');
+  fixture = openFixtureDb();
+  await buildStore();
+  services = createServices({ env: {}, userDataDir: scratch });
+  const info = await ok('workspace.open', {
+    sysroot: inject('sysroot'),
+    endpoint: inject('endpoint'),
+    credential: { kind: 'connectionString', connectionString: inject('connectionString') },
+    mlflowTrackingUri: pathToFileURL(mlruns).href,
+  });
+  workspaceId = info.id;
+});
+
+afterAll(async () => {
+  fixture?.close();
+  await rm(scratch, { recursive: true, force: true });
+});
+
+describe('MLflow file store (mlruns/)', () => {
+  it('lists experiments by view, deleted ones from .trash', async () => {
+    expect((await ok('mlflow.status', { workspaceId })).source?.kind).toBe('file');
+    for (const view of ['active', 'deleted', 'all'] as const) {
+      const listed = await ok('mlflow.experiments', { workspaceId, view });
+      const expected = all('SELECT name FROM experiments' + (view === 'all' ? '' : ' WHERE lifecycle_stage = ?'), ...(view === 'all' ? [] : [view])).map((r) => r.name);
+      expect(listed.experiments.map((e) => e.name).sort()).toEqual(expected.sort());
+    }
+  });
+
+  it('lists runs with status, params, tags and latest metrics; deleted runs only in the deleted view', async () => {
+    const ids = all('SELECT experiment_id FROM experiments').map((r) => String(r.experiment_id));
+    for (const view of ['active', 'deleted', 'all'] as const) {
+      const page = await ok('mlflow.runs', { workspaceId, experimentIds: ids, view });
+      const rows = all('SELECT * FROM runs' + (view === 'all' ? '' : ' WHERE lifecycle_stage = ?'), ...(view === 'all' ? [] : [view]));
+      expect(page.runs.map((r) => r.runId).sort()).toEqual(rows.map((r) => r.run_uuid).sort());
+      for (const run of page.runs) {
+        const row = rows.find((r) => r.run_uuid === run.runId) as Row;
+        expect(run.status).toBe(row.status);
+        expect(run.name).toBe(row.name);
+        expect(run.params).toEqual(Object.fromEntries(all('SELECT key, value FROM params WHERE run_uuid = ?', run.runId).map((p) => [p.key, p.value])));
+        expect(run.tags).toEqual(Object.fromEntries(all('SELECT key, value FROM tags WHERE run_uuid = ?', run.runId).map((p) => [p.key, p.value])));
+        for (const m of all('SELECT key, value, step, timestamp FROM latest_metrics WHERE run_uuid = ?', run.runId)) {
+          expect(run.metrics[m.key as string]).toEqual({ value: m.value, step: m.step, timestamp: m.timestamp });
+        }
+      }
+    }
+  });
+
+  it('reads metric histories, run details and local artifacts', async () => {
+    const { run_uuid: runId, key } = all('SELECT run_uuid, key FROM metrics GROUP BY run_uuid, key HAVING COUNT(*) > 3 LIMIT 1')[0] as { run_uuid: string; key: string };
+    const history = await ok('mlflow.metricHistory', { workspaceId, runIds: [runId], key });
+    expect(history.series[0].points).toEqual(all('SELECT step, timestamp, value FROM metrics WHERE run_uuid = ? AND key = ? ORDER BY step, timestamp', runId, key));
+    const detail = await ok('mlflow.run', { workspaceId, runId });
+    expect(detail.description).toBe((all("SELECT value FROM tags WHERE run_uuid = ? AND key = 'mlflow.note.content'", runId)[0]?.value as string | undefined) ?? null);
+    const parent = all("SELECT value FROM tags WHERE key = 'mlflow.parentRunId' LIMIT 1")[0].value as string;
+    expect((await ok('mlflow.run', { workspaceId, runId: parent })).childRunIds).toEqual(
+      all("SELECT run_uuid FROM tags WHERE key = 'mlflow.parentRunId' AND value = ?", parent).map((r) => r.run_uuid).sort(),
+    );
+    const listing = await ok('mlflow.artifacts', { workspaceId, runId });
+    expect(listing.entries.map((e) => [e.path, e.isDir])).toEqual([['notes', true]]);
+    expect(await ok('mlflow.artifact', { workspaceId, runId, path: 'notes/summary.txt' })).toMatchObject({ kind: 'text', text: `run ${runId}\n` });
+  });
+
+  it('lists traces with MLflow’s token totals and opens them from traces.json', async () => {
+    const ids = all('SELECT experiment_id FROM experiments').map((r) => String(r.experiment_id));
+    const page = await ok('mlflow.traces', { workspaceId, experimentIds: ids, pageSize: 500 });
+    expect(page.traces.map((t) => t.traceId).sort()).toEqual(all('SELECT request_id FROM trace_info').map((r) => r.request_id).sort());
+    for (const row of page.traces) {
+      const info = all('SELECT * FROM trace_info WHERE request_id = ?', row.traceId)[0];
+      expect(row).toMatchObject({ timestampMs: info.timestamp_ms, durationMs: info.execution_time_ms, state: info.status, experimentId: String(info.experiment_id) });
+      if (row.storedTokens) expect(row.tokens).toEqual(row.storedTokens);
+    }
+    const stored = all("SELECT request_id, value FROM trace_request_metadata WHERE key = 'mlflow.trace.tokenUsage'");
+    expect(page.traces.filter((t) => t.storedTokens !== null)).toHaveLength(stored.length);
+    const errors = await ok('mlflow.traces', { workspaceId, experimentIds: ids, pageSize: 500, filter: { states: ['ERROR'] } });
+    expect(errors.traces.map((t) => t.traceId).sort()).toEqual(all("SELECT request_id FROM trace_info WHERE status = 'ERROR'").map((r) => r.request_id).sort());
+    const error = await ok('mlflow.trace', { workspaceId, traceId: errors.traces[0].traceId });
+    expect(error.spanSource).toBe('traces.json artifact');
+    expect(error.spans.some((s) => s.exceptions.length > 0)).toBe(true);
+    // A traces.json trace comes in slices too, one span at a time here, adding up to the whole trace.
+    expect(error.spanTotal).toBe(error.spans.length);
+    const sliced = [];
+    for (let spanOffset = 0; spanOffset < error.spanTotal; spanOffset++) {
+      sliced.push(...(await ok('mlflow.trace', { workspaceId, traceId: error.info.traceId, spanOffset, spanLimit: 1 })).spans);
+    }
+    expect(sliced).toEqual(error.spans);
+    const withUsage = await ok('mlflow.trace', { workspaceId, traceId: stored[0].request_id as string });
+    expect(withUsage.info.tokens).toEqual(parseStoredUsage(stored[0].value));
+  });
+});

@@ -1,0 +1,132 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm, utimes } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { BlobServiceClient } from '@azure/storage-blob';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { repoRoot } from '../harness/repo.js';
+import { sha256File, writeRandomFile } from '../harness/transfer-files.js';
+
+// The app is killed (SIGKILL) in the middle of a large upload; a new process finds the job in the
+// journal, asks the service which blocks it holds, sends only the others and commits.
+
+const MiB = 1024 * 1024;
+const SIZE = 48 * MiB; // 12 blocks of 4 MiB
+const BLOCKS = 12;
+const connectionString = inject('connectionString');
+const endpoint = inject('endpoint');
+const CHILD = path.join(repoRoot, 'test/harness/transfer-child.ts');
+
+let work: string;
+const service = BlobServiceClient.fromConnectionString(connectionString);
+const container = service.getContainerClient('transfer-kill');
+
+interface ChildResult {
+  unfinished?: { restartReason: string | null; bytesStaged: number }[];
+  jobs: { state: string; error: unknown; restartReason: string | null }[];
+  stats: { putBlock: number; commitBlockList: number };
+}
+
+function child(mode: string, file: string, blob: string, journal: string) {
+  const proc = spawn(process.execPath, ['--import', 'tsx', CHILD, mode, connectionString, endpoint, journal, file, 'transfer-kill', blob], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  proc.stdout.on('data', (c: Buffer) => (out += c.toString()));
+  proc.stderr.on('data', (c: Buffer) => (err += c.toString()));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => proc.on('exit', (code, signal) => resolve({ code, signal })));
+  return { proc, exited, output: () => out, errors: () => err };
+}
+
+function stagedInJournal(journal: string): number {
+  try {
+    const db = new Database(journal, { readonly: true, fileMustExist: true });
+    try {
+      return (db.prepare('SELECT count(*) AS n FROM blocks').get() as { n: number }).n;
+    } finally {
+      db.close();
+    }
+  } catch {
+    return 0;
+  }
+}
+
+async function killMidway(file: string, blob: string, journal: string): Promise<void> {
+  const first = child('start', file, blob, journal);
+  const deadline = Date.now() + 60_000;
+  while (stagedInJournal(journal) < 3) {
+    if (Date.now() > deadline) throw new Error(`no blocks staged in time: ${first.errors()}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  first.proc.kill('SIGKILL');
+  expect((await first.exited).signal).toBe('SIGKILL');
+}
+
+function lastLine(text: string): ChildResult {
+  const lines = text.trim().split('\n');
+  return JSON.parse(lines[lines.length - 1]) as ChildResult;
+}
+
+beforeAll(async () => {
+  work = await mkdtemp(path.join(tmpdir(), 'stratus-kill-'));
+  await container.createIfNotExists();
+});
+
+afterAll(async () => {
+  await container.deleteIfExists();
+  if (work) await rm(work, { recursive: true, force: true });
+});
+
+describe('resume after the app is killed', () => {
+  it('sends only the blocks the service does not hold, then commits an identical blob', async () => {
+    const file = path.join(work, 'weights.bin');
+    const journal = path.join(work, 'a', 'transfers.db');
+    await writeRandomFile(file, SIZE);
+    await killMidway(file, 'models/weights.bin', journal);
+
+    const blob = container.getBlockBlobClient('models/weights.bin');
+    const held = (await blob.getBlockList('uncommitted')).uncommittedBlocks ?? [];
+    expect(held.length).toBeGreaterThanOrEqual(3);
+    expect(held.length).toBeLessThan(BLOCKS);
+    await expect(blob.getProperties()).rejects.toMatchObject({ statusCode: 404 });
+
+    const second = child('resume', file, 'models/weights.bin', journal);
+    const exit = await second.exited;
+    expect(exit.code, second.errors()).toBe(0);
+    const lines = second.output().trim().split('\n');
+    const offered = JSON.parse(lines[0]) as ChildResult;
+    expect(offered.unfinished).toHaveLength(1);
+    expect(offered.unfinished?.[0].restartReason).toBeNull();
+    expect(offered.unfinished?.[0].bytesStaged).toBeGreaterThan(0);
+    const result = lastLine(second.output());
+    expect(result.jobs).toEqual([{ state: 'done', error: null, restartReason: null }]);
+    expect(result.stats.putBlock).toBe(BLOCKS - held.length);
+    expect(result.stats.commitBlockList).toBe(1);
+
+    const down = path.join(work, 'check.bin');
+    await blob.downloadToFile(down);
+    expect(await sha256File(down)).toBe(await sha256File(file));
+    expect(stagedInJournal(journal)).toBe(0);
+  }, 120_000);
+
+  it('a source file changed since the crash starts again from zero and says why', async () => {
+    const file = path.join(work, 'data.bin');
+    const journal = path.join(work, 'b', 'transfers.db');
+    await writeRandomFile(file, SIZE);
+    await killMidway(file, 'data/data.bin', journal);
+    const later = new Date(Date.now() + 60_000);
+    await utimes(file, later, later);
+
+    const second = child('resume', file, 'data/data.bin', journal);
+    expect((await second.exited).code, second.errors()).toBe(0);
+    const offered = JSON.parse(second.output().trim().split('\n')[0]) as ChildResult;
+    expect(offered.unfinished?.[0].restartReason).toMatch(/modified since the upload started/);
+    const result = lastLine(second.output());
+    expect(result.jobs[0].state).toBe('done');
+    expect(result.jobs[0].restartReason).toMatch(/sent again from the start/);
+    expect(result.stats.putBlock).toBe(BLOCKS);
+    const down = path.join(work, 'check2.bin');
+    await container.getBlockBlobClient('data/data.bin').downloadToFile(down);
+    expect(await sha256File(down)).toBe(await sha256File(file));
+  }, 120_000);
+});
