@@ -3,9 +3,10 @@ import path from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import { RunDetail, RunSummary, TaskDetail } from '../../shared/schemas/metaflow.js';
 import { startWorker } from '../workers/worker-entry.js';
+import { WorkerRpc } from '../workers/worker-rpc.js';
 import type { IndexStore, ObjectVersion, RecordedObject, RunPage, RunQuery, TaskKey } from './index-store.js';
 import { IndexVersionError } from './migrations.js';
-import type { ErrorShape, IndexOp, IndexReply, IndexRequest, OpRequest } from './protocol.js';
+import type { ErrorShape, IndexOp, IndexRequest, OpRequest } from './protocol.js';
 
 // The local index of one workspace, as the main process uses it: every call is a message to the
 // index worker, which owns the sqlite connection, so a query over 10,000 runs never blocks the
@@ -23,8 +24,6 @@ import type { ErrorShape, IndexOp, IndexReply, IndexRequest, OpRequest } from '.
 // which also maps the worker's own `.js` imports to their `.ts` sources. It chooses by whether the
 // `.js` exists, not by the URL's extension or the host's flags, so the built app never needs tsx.
 
-type Pending = { resolve: (value: unknown) => void; reject: (err: Error) => void };
-
 /** The object's blob version as listed: `lastModified` as a Date (ListedObject) or epoch ms. */
 export interface ObjectRead {
   name: string;
@@ -40,21 +39,17 @@ function rebuildError(shape: ErrorShape): Error {
 }
 
 export class MetaflowIndex {
-  private nextId = 1;
-  private readonly pending = new Map<number, Pending>();
-  /** Set once the index is closed or its thread died: every later call fails with it. */
-  private stopped: Error | undefined;
+  private readonly rpc: WorkerRpc<ErrorShape>;
 
   private constructor(
-    private readonly worker: Worker,
+    worker: Worker,
     readonly file: string,
   ) {
-    // Referenced only while a request is pending: an idle index must not keep the CLI or a test
-    // process alive, and a pending one must not let it exit before the answer comes.
-    worker.unref();
-    worker.on('message', (reply: IndexReply) => this.settle(reply));
-    worker.on('error', (err) => this.stop(new Error(`The local index ${file} failed: ${err.message}`)));
-    worker.on('exit', (code) => this.stop(new Error(`The local index thread for ${file} stopped (exit code ${code}).`)));
+    this.rpc = new WorkerRpc(worker, {
+      rebuild: rebuildError,
+      died: (cause) =>
+        new Error('error' in cause ? `The local index ${file} failed: ${cause.error.message}` : `The local index thread for ${file} stopped (exit code ${cause.exitCode}).`),
+    });
   }
 
   /** Starts the worker, then opens and migrates `file`, creating its folder. */
@@ -62,9 +57,9 @@ export class MetaflowIndex {
     await mkdir(path.dirname(file), { recursive: true });
     const index = new MetaflowIndex(startWorker(import.meta.url, 'index-worker'), file);
     try {
-      await index.send({ id: index.nextId++, op: 'open', file });
+      await index.rpc.request((id) => ({ id, op: 'open', file }) satisfies IndexRequest);
     } catch (err) {
-      await index.worker.terminate();
+      await index.rpc.stop(err as Error);
       throw err;
     }
     return index;
@@ -146,57 +141,18 @@ export class MetaflowIndex {
 
   /** Closes the database (after the requests already sent) and ends the worker. */
   async close(): Promise<void> {
-    if (this.stopped) return;
-    await this.send({ id: this.nextId++, op: 'close' });
-    this.stop(new Error(`The local index ${this.file} is closed.`));
-    await this.worker.terminate();
+    if (this.rpc.stoppedWith) return;
+    await this.rpc.request((id) => ({ id, op: 'close' }) satisfies IndexRequest);
+    await this.rpc.stop(new Error(`The local index ${this.file} is closed.`));
   }
 
   private call<K extends IndexOp>(op: K, args: Parameters<IndexStore[K]>): Promise<ReturnType<IndexStore[K]>> {
     // `op` and `args` match by this signature; TypeScript cannot narrow the union of requests by K.
-    return this.send({ id: this.nextId++, op, args } as OpRequest) as Promise<ReturnType<IndexStore[K]>>;
+    return this.rpc.request((id) => ({ id, op, args }) as OpRequest) as Promise<ReturnType<IndexStore[K]>>;
   }
 
   /** A failed clean-up is not the reader's problem: the row is only found corrupt again next time. */
   private async forget<K extends 'forgetRuns' | 'forgetRunDetail' | 'forgetTaskDetail'>(op: K, args: Parameters<IndexStore[K]>): Promise<void> {
     await this.call(op, args).catch(() => undefined);
-  }
-
-  private send(request: IndexRequest): Promise<unknown> {
-    if (this.stopped) return Promise.reject(this.stopped);
-    return new Promise((resolve, reject) => {
-      this.track(request.id, { resolve, reject });
-      try {
-        this.worker.postMessage(request);
-      } catch (err) {
-        // A value that cannot be cloned never reaches the worker: no reply will come for it.
-        this.untrack(request.id)?.reject(err as Error);
-      }
-    });
-  }
-
-  private settle(reply: IndexReply): void {
-    const waiting = this.untrack(reply.id);
-    if (!waiting) return;
-    if (reply.ok) waiting.resolve(reply.value);
-    else waiting.reject(rebuildError(reply.error));
-  }
-
-  private track(id: number, waiting: Pending): void {
-    if (this.pending.size === 0) this.worker.ref();
-    this.pending.set(id, waiting);
-  }
-
-  private untrack(id: number): Pending | undefined {
-    const waiting = this.pending.get(id);
-    this.pending.delete(id);
-    if (this.pending.size === 0) this.worker.unref();
-    return waiting;
-  }
-
-  private stop(err: Error): void {
-    this.stopped ??= err;
-    for (const waiting of this.pending.values()) waiting.reject(err);
-    this.pending.clear();
   }
 }
