@@ -65,7 +65,7 @@ export const RunList = z.object({
   runs: z.array(RunSummary),
   /** Where user and tags come from: a local `.metaflow` metadata folder, or nowhere. */
   metadata: z.enum(['local', 'none']),
-  /** Painted from the local index; a background refresh follows and `metaflow.runsChanged` reports it. */
+  /** Painted from the local index while a background refresh runs; `metaflow.runsChanged` follows only if it changed something. */
   fromIndex: z.boolean(),
 });
 export type RunList = z.infer<typeof RunList>;
