@@ -24,7 +24,7 @@ export function azureOf(workspace: OpenWorkspace): AzureAccess {
   if (!workspace.azure) {
     throw new StratusError({
       code: 'INVALID_ARGUMENT',
-      message: `Blobs can only be browsed in an Azure workspace; ${workspace.info.sysroot} is a local folder.`,
+      message: `Browsing, uploading and downloading blobs need an Azure workspace; ${workspace.info.sysroot} is a local folder.`,
       hint: 'Open a workspace with an Azure sysroot to browse, upload or download blobs.',
     });
   }

@@ -24,9 +24,10 @@ export async function call<C extends Channel>(services: Services, channel: C, ar
   return reply.value as ResultOf<C>;
 }
 
-function resolveEndpoint(options: TargetOptions, env: Env): string {
+/** --endpoint, else METAFLOW_AZURE_STORAGE_BLOB_SERVICE_ENDPOINT, else the connection string's endpoint. */
+export function resolveEndpoint(explicit: string | undefined, env: Env): string {
   const endpoint =
-    options.endpoint ??
+    explicit ??
     env.METAFLOW_AZURE_STORAGE_BLOB_SERVICE_ENDPOINT ??
     (env.AZURE_STORAGE_CONNECTION_STRING ? connectionStringEndpoint(parseConnectionString(env.AZURE_STORAGE_CONNECTION_STRING)) : undefined);
   if (!endpoint) throw usageError('No blob endpoint: pass --endpoint URL or set METAFLOW_AZURE_STORAGE_BLOB_SERVICE_ENDPOINT.');
@@ -59,7 +60,7 @@ export async function openTarget(services: Services, options: TargetOptions, env
     const workspace = await call(services, 'workspace.open', { kind: 'local', path: options.local });
     return { workspaceId: workspace.id, path: flowPath(options.target.split('/'), options.target) };
   }
-  const endpoint = resolveEndpoint(options, env);
+  const endpoint = resolveEndpoint(options.endpoint, env);
   const { sysroot, path } = await splitTarget(services, options, endpoint, env);
   const workspace = await call(services, 'workspace.open', { sysroot, endpoint, credential: { kind: 'environment' } });
   return { workspaceId: workspace.id, path };

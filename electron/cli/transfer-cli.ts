@@ -1,10 +1,8 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConflictChoice, type TransferJob } from '../../shared/schemas/transfer.js';
-import type { Env } from '../azure/blob-client.js';
-import { connectionStringEndpoint, parseConnectionString } from '../azure/connection-string.js';
 import { createServices, type Services } from '../services.js';
-import { call } from './metaflow-target.js';
+import { call, resolveEndpoint } from './metaflow-target.js';
 import { CliFailure, printTable, usageError } from './output.js';
 
 // `stratus upload …` and `stratus download …`: the transfer engine from a terminal. Credentials
@@ -13,8 +11,8 @@ import { CliFailure, printTable, usageError } from './output.js';
 
 const COMMON = `options: --endpoint URL  --json
 Credentials come from the environment: AZURE_STORAGE_CONNECTION_STRING, AZURE_STORAGE_ACCESS_KEY,
-or an Azure identity (DefaultAzureCredential). The endpoint defaults to the connection string's,
-or METAFLOW_AZURE_STORAGE_BLOB_SERVICE_ENDPOINT.`;
+or an Azure identity (DefaultAzureCredential). The endpoint defaults to
+METAFLOW_AZURE_STORAGE_BLOB_SERVICE_ENDPOINT, else the connection string's.`;
 
 export const UPLOAD_USAGE = `usage: stratus upload <local file or folder>… <container>[/<prefix>] [options]
   Uploads files (folders with everything below them) under the prefix; existing blobs are left alone
@@ -26,15 +24,6 @@ export const DOWNLOAD_USAGE = `usage: stratus download <container>/<blob or pref
   Downloads one blob, or every blob under a prefix (ending in "/", or not a blob itself), into the
   folder; existing files are kept and the download lands beside them as "name (1).ext".
 ${COMMON}`;
-
-function resolveEndpoint(explicit: string | undefined, env: Env): string {
-  const endpoint =
-    explicit ??
-    (env.AZURE_STORAGE_CONNECTION_STRING ? connectionStringEndpoint(parseConnectionString(env.AZURE_STORAGE_CONNECTION_STRING)) : undefined) ??
-    env.METAFLOW_AZURE_STORAGE_BLOB_SERVICE_ENDPOINT;
-  if (!endpoint) throw usageError('No blob endpoint: pass --endpoint URL or set AZURE_STORAGE_CONNECTION_STRING.');
-  return endpoint;
-}
 
 function splitRemote(remote: string): { container: string; rest: string } {
   const slash = remote.indexOf('/');

@@ -129,13 +129,12 @@ export class GcService {
     return {
       runs: this.journal.history(HISTORY).map((record) => {
         const entries = this.journal.entries(record.id);
-        return { ...this.report(record), createdAt: record.createdAt, candidateBytes: entries.reduce((sum, e) => sum + e.size, 0) };
+        return { ...this.report(record, entries), createdAt: record.createdAt, candidateBytes: entries.reduce((sum, e) => sum + e.size, 0) };
       }),
     };
   }
 
-  report(record: PlanRecord): GcReport {
-    const entries = this.journal.entries(record.id);
+  report(record: PlanRecord, entries = this.journal.entries(record.id)): GcReport {
     const counts = this.journal.countByState(record.id);
     const stored = record.reportJson ? (JSON.parse(record.reportJson) as StoredReport) : { runsRemoved: 0, experimentsRemoved: 0, rowsRemoved: {}, notes: [] };
     return {

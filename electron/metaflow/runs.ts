@@ -289,7 +289,11 @@ function worst(statuses: TaskSummary['status'][]): TaskSummary['status'] {
 /** Steps in DAG order (breadth-first from start) when the graph is known, else by first task id. */
 function stepSummaries(tasks: TaskSummary[], graph: FlowGraph | undefined): StepSummary[] {
   const byStep = new Map<string, TaskSummary[]>();
-  for (const t of tasks) byStep.set(t.step, [...(byStep.get(t.step) ?? []), t]);
+  for (const t of tasks) {
+    const list = byStep.get(t.step);
+    if (list) list.push(t);
+    else byStep.set(t.step, [t]);
+  }
   const order: string[] = [];
   if (graph?.start) {
     const queue = [graph.start];

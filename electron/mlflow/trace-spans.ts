@@ -38,17 +38,3 @@ export async function spansFromArtifacts(roots: ArtifactRoots, tags: Record<stri
 export function factsOf(spans: readonly Span[]): SpanFacts[] {
   return spans.map((s) => ({ spanId: s.spanId, parentId: s.parentId, usage: s.usage, model: s.model, name: s.name, startMs: s.startMs }));
 }
-
-/** Runs `work` over `items`, at most `limit` at a time, keeping order. */
-export async function mapLimited<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await work(items[i]);
-    }
-  });
-  await Promise.all(lanes);
-  return out;
-}

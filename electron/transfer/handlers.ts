@@ -1,20 +1,11 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { TransferChannel } from '../../shared/channels/transfer.js';
-import { StratusError } from '../../shared/errors.js';
 import { toAzureError } from '../azure/errors.js';
+import { azureOf } from '../blobs/blob-listing.js';
 import type { HandlersFor } from '../ipc/router.js';
 import type { ServiceContext } from '../service-context.js';
 import { downloadTarget, expandFolders, uploadBlobName } from './transfer-plan.js';
-
-/** The authenticated client of an Azure workspace; a local folder has nothing to transfer to. */
-function azureOf(ctx: ServiceContext, workspaceId: string) {
-  const ws = ctx.workspaces.get(workspaceId);
-  if (!ws.azure) {
-    throw new StratusError({ code: 'INVALID_ARGUMENT', message: 'Uploads and downloads need an Azure workspace; this one is a local folder.' });
-  }
-  return ws.azure;
-}
 
 async function applySettings(ctx: ServiceContext): Promise<void> {
   const settings = await ctx.settings.get();
@@ -25,7 +16,7 @@ async function applySettings(ctx: ServiceContext): Promise<void> {
 }
 
 async function listNames(ctx: ServiceContext, workspaceId: string, container: string, prefix: string): Promise<string[]> {
-  const azure = azureOf(ctx, workspaceId);
+  const azure = azureOf(ctx.workspaces.get(workspaceId));
   const names: string[] = [];
   try {
     for await (const blob of azure.service.getContainerClient(container).listBlobsFlat({ prefix })) {
@@ -43,7 +34,7 @@ export function transferHandlers(ctx: ServiceContext): HandlersFor<TransferChann
   return {
     'transfer.list': async () => engine.list(),
     'transfer.upload': async ({ workspaceId, container, prefix, files }) => {
-      const azure = azureOf(ctx, workspaceId);
+      const azure = azureOf(ctx.workspaces.get(workspaceId));
       await applySettings(ctx);
       const expanded = await expandFolders(files);
       const blobNames = expanded.map((file) => uploadBlobName(prefix, file.name));
@@ -54,7 +45,7 @@ export function transferHandlers(ctx: ServiceContext): HandlersFor<TransferChann
       return { jobIds };
     },
     'transfer.download': async ({ workspaceId, container, blobs, prefix, targetFolder }) => {
-      const azure = azureOf(ctx, workspaceId);
+      const azure = azureOf(ctx.workspaces.get(workspaceId));
       await applySettings(ctx);
       const folder = path.resolve(targetFolder);
       await mkdir(folder, { recursive: true });
@@ -73,7 +64,7 @@ export function transferHandlers(ctx: ServiceContext): HandlersFor<TransferChann
     'transfer.retry': async ({ jobId }) => ({ affected: engine.retryJob(jobId) }),
     'transfer.unfinished': async () => ({ jobs: await engine.unfinished() }),
     'transfer.resumeUnfinished': async ({ workspaceId, jobIds }) => {
-      const azure = azureOf(ctx, workspaceId);
+      const azure = azureOf(ctx.workspaces.get(workspaceId));
       return { jobIds: await engine.resumeUnfinished({ workspaceId, service: azure.service, endpoint: azure.endpoint }, jobIds) };
     },
     'transfer.discardUnfinished': async ({ jobIds }) => ({ affected: await engine.discardUnfinished(jobIds) }),

@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import type { BlobServiceClient } from '@azure/storage-blob';
 import { StratusError } from '../../../shared/errors.js';
+import { sysrootBlobPrefix } from '../../../shared/sysroot.js';
 import { parseWasbs } from '../../../shared/wasbs.js';
 import { toAzureError } from '../../azure/errors.js';
 import { AzureObjectDeleter } from '../../storage/azure-object-deleter.js';
@@ -43,7 +44,7 @@ export function resolveArtifactUri(uri: string, azure: BlobServiceClient | undef
       });
     }
     const container = azure.getContainerClient(parsed.value.container);
-    const prefix = parsed.value.prefix === '' ? '' : `${parsed.value.prefix}/`;
+    const prefix = sysrootBlobPrefix(parsed.value);
     const blobs = new AzureObjectDeleter(container, 16);
     return {
       async list() {

@@ -54,7 +54,9 @@ export async function executeMlflowPlan(
     for (const entry of pending) {
       const root = roots.find((r) => entry.name.startsWith(`${r}/`));
       if (root === undefined) continue;
-      byRoot.set(root, [...(byRoot.get(root) ?? []), entry]);
+      const group = byRoot.get(root);
+      if (group) group.push(entry);
+      else byRoot.set(root, [entry]);
     }
     for (const [root, group] of byRoot) {
       const location = resolveArtifactUri(root, azure);
@@ -70,7 +72,8 @@ export async function executeMlflowPlan(
       deletedBytes += batchBytes;
     }
     const after = journal.entries(planId);
-    const finished = (root: string) => after.every((e) => !e.name.startsWith(`${root}/`) || e.state === 'deleted' || e.state === 'gone');
+    const open = after.filter((e) => e.state !== 'deleted' && e.state !== 'gone');
+    const finished = (root: string) => !open.some((e) => e.name.startsWith(`${root}/`));
     const runs = data.runs.filter((r) => deleted.has(r.runId) && !data.blockedRuns.includes(r.runId) && (!r.artifactUri || finished(r.artifactUri.replace(/\/+$/, ''))));
     if (!db) return { metadata: { runs: [], experiments: [], rows: {} }, kept: 0 };
     const metadata = hardDelete(db, runs.map((r) => r.runId), data.experiments.map((e) => e.experimentId));

@@ -21,7 +21,8 @@ import type { Env } from '../../azure/blob-client.js';
 import { classifyArtifact, MAX_READ_BYTES } from '../artifacts.js';
 import type { MlflowSource, RunQuery, TraceQuery } from '../source.js';
 import { forTraceView, spansFromTraceJson } from '../spans.js';
-import { factsOf, mapLimited } from '../trace-spans.js';
+import { mapLimited } from '../../metaflow/limit.js';
+import { factsOf } from '../trace-spans.js';
 import { traceRow, type TraceInfoParts } from '../trace-row.js';
 import { RestClient, RestError, redactUri } from './rest-client.js';
 

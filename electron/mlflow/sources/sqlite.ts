@@ -17,7 +17,8 @@ import type { ArtifactRoots } from '../artifact-roots.js';
 import { listArtifacts, previewArtifact } from '../artifacts.js';
 import type { MlflowSource, RunQuery, TraceQuery } from '../source.js';
 import { SqliteClient } from '../sqlite/sqlite-client.js';
-import { factsOf, mapLimited, spansFromArtifacts, traceJsonText } from '../trace-spans.js';
+import { mapLimited } from '../../metaflow/limit.js';
+import { factsOf, spansFromArtifacts, traceJsonText } from '../trace-spans.js';
 import { traceRow } from '../trace-row.js';
 
 // An mlflow.db opened read-only in the mlflow-sqlite worker. Spans come from the spans table,

@@ -1,3 +1,4 @@
+import { SectionTabs } from '../ui/SectionTabs.js';
 import type { ExperimentTab } from './location.js';
 
 const TABS: { id: ExperimentTab; label: string }[] = [
@@ -8,20 +9,5 @@ const TABS: { id: ExperimentTab; label: string }[] = [
 
 /** Runs / Traces / Tokens of one experiment. */
 export function ExperimentTabs({ tab, onTab }: { tab: ExperimentTab; onTab: (tab: ExperimentTab) => void }) {
-  return (
-    <nav className="section-tabs ml-tabs" role="tablist" aria-label="Experiment views">
-      {TABS.map((t) => (
-        <button
-          key={t.id}
-          type="button"
-          role="tab"
-          aria-selected={t.id === tab}
-          className={`section-tabs__tab${t.id === tab ? ' section-tabs__tab--active' : ''}`}
-          onClick={() => onTab(t.id)}
-        >
-          {t.label}
-        </button>
-      ))}
-    </nav>
-  );
+  return <SectionTabs tabs={TABS} current={tab} onTab={onTab} label="Experiment views" className="ml-tabs" />;
 }

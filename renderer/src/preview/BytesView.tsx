@@ -6,12 +6,17 @@ const DUMP_LIMIT = 1024;
 /** Up to this many bytes also get Python's b'…' repr. */
 const REPR_LIMIT = 96;
 
+/** The bytes of a base64 string; throws on one that is not base64. */
+export function base64Bytes(base64: string): Uint8Array<ArrayBuffer> {
+  const text = atob(base64);
+  const bytes = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+  return bytes;
+}
+
 function decode(base64: string): Uint8Array {
   try {
-    const text = atob(base64);
-    const bytes = new Uint8Array(text.length);
-    for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
-    return bytes;
+    return base64Bytes(base64);
   } catch {
     return new Uint8Array(0);
   }

@@ -33,11 +33,6 @@ export function asPreview(json: Json | undefined): PreviewValue | undefined {
   return typeof kind === 'string' && KINDS.has(kind) ? (json as unknown as PreviewValue) : undefined;
 }
 
-/** The values a container kind holds, for counting and trees. */
-export function isContainer(value: PreviewValue): value is Extract<PreviewValue, { kind: 'list' | 'tuple' | 'set' | 'dict' }> {
-  return value.kind === 'list' || value.kind === 'tuple' || value.kind === 'set' || value.kind === 'dict';
-}
-
 /** Python-ish one-line text of a scalar preview, for table cells and summaries. */
 export function scalarText(value: PreviewValue): string | undefined {
   switch (value.kind) {

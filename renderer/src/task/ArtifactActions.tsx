@@ -3,14 +3,13 @@ import { useState } from 'react';
 import type { ArtifactFile, Json } from '../../../shared/contract.js';
 import { call } from '../api/client.js';
 import type { TaskRef } from '../metaflow/queries.js';
+import { base64Bytes } from '../preview/BytesView.js';
 import { ErrorPanel } from '../ui/ErrorPanel.js';
 
-function base64Bytes(base64: string): Uint8Array<ArrayBuffer> {
-  const text = atob(base64);
-  const bytes = new Uint8Array(text.length);
-  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
-  return bytes;
-}
+const FORMATS = [
+  ['pickle', 'Download pickle', 'Save the artifact’s pickle bytes, as Metaflow stored them'],
+  ['json', 'Download JSON', 'Save the whole decoded value as JSON'],
+] as const;
 
 /** Hands a file main produced to the browser's (or Electron's) download handling. */
 function saveFile(file: ArtifactFile): void {
@@ -51,24 +50,11 @@ export function ArtifactActions({ task, name, preview }: Props) {
         <button type="button" className="button button--small" onClick={copy} title="Copy this preview (its structure as Stratus decoded it) as JSON">
           {copied === 'copied' ? 'Copied' : copied === 'failed' ? 'Copy failed' : 'Copy JSON'}
         </button>
-        <button
-          type="button"
-          className="button button--small"
-          disabled={download.isPending}
-          onClick={() => download.mutate('pickle')}
-          title="Save the artifact’s pickle bytes, as Metaflow stored them"
-        >
-          {download.isPending && download.variables === 'pickle' ? 'Saving…' : 'Download pickle'}
-        </button>
-        <button
-          type="button"
-          className="button button--small"
-          disabled={download.isPending}
-          onClick={() => download.mutate('json')}
-          title="Save the whole decoded value as JSON"
-        >
-          {download.isPending && download.variables === 'json' ? 'Saving…' : 'Download JSON'}
-        </button>
+        {FORMATS.map(([format, label, title]) => (
+          <button key={format} type="button" className="button button--small" disabled={download.isPending} onClick={() => download.mutate(format)} title={title}>
+            {download.isPending && download.variables === format ? 'Saving…' : label}
+          </button>
+        ))}
       </div>
       {download.isError && <ErrorPanel error={download.error} onRetry={() => download.variables && download.mutate(download.variables)} onDismiss={() => download.reset()} />}
     </>

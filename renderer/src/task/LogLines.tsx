@@ -1,4 +1,4 @@
-import { memo, useEffect, useRef } from 'react';
+import { memo, useEffect, useMemo, useRef } from 'react';
 import { logTime, splitMatches, type LogLine } from './log-search.js';
 import { useVirtualRows } from '../ui/useVirtualRows.js';
 
@@ -26,8 +26,7 @@ const Highlighted = memo(function Highlighted({ text, query }: { text: string; q
 export function LogLines({ lines, showTimes, query, current, follow }: Props) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualRows({ count: lines.length, scrollRef, rowHeight: LINE_HEIGHT, overscan: 20 });
-  const sources = new Set(lines.map((l) => l.source));
-  const showSource = sources.size > 1;
+  const showSource = useMemo(() => lines.some((l) => l.source !== lines[0].source), [lines]);
 
   useEffect(() => {
     if (current !== undefined) virtualizer.scrollToIndex(current, { align: 'center' });

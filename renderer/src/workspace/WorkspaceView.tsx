@@ -4,6 +4,7 @@ import type { WorkspaceInfo } from '../../../shared/contract.js';
 import { call } from '../api/client.js';
 import { WorkspaceHeader } from '../browse/WorkspaceHeader.js';
 import { ErrorPanel } from '../ui/ErrorPanel.js';
+import { SectionTabs } from '../ui/SectionTabs.js';
 import { WorkspaceSwitcher } from '../workspaces/WorkspaceSwitcher.js';
 import { TransferPanel } from '../transfers/TransferPanel.js';
 import { SECTIONS } from './sections.js';
@@ -42,20 +43,7 @@ export function WorkspaceView({ workspace, onWorkspaces, onConnected, onEdit }: 
         />
       )}
       {SECTIONS.length > 1 && (
-        <nav className="section-tabs" role="tablist" aria-label="Workspace sections">
-          {SECTIONS.map((s) => (
-            <button
-              key={s.id}
-              type="button"
-              role="tab"
-              aria-selected={s.id === section.id}
-              className={`section-tabs__tab${s.id === section.id ? ' section-tabs__tab--active' : ''}`}
-              onClick={() => setSectionId(s.id)}
-            >
-              {s.label}
-            </button>
-          ))}
-        </nav>
+        <SectionTabs tabs={SECTIONS} current={section.id} onTab={setSectionId} label="Workspace sections" />
       )}
       {section.render({ workspace, onEditWorkspace })}
       {workspace.kind === 'azure' && <TransferPanel workspace={workspace} />}
