@@ -17,6 +17,12 @@ export class BufferPool {
     return Buffer.from(new SharedArrayBuffer(size));
   }
 
+  /** Lets the garbage collector have the free buffers: an idle app holds no transfer memory. */
+  clear(): void {
+    this.free.clear();
+    this.freeBytes = 0;
+  }
+
   /** Only once nothing (request, hash) reads the buffer any more. */
   give(buffer: Buffer): void {
     if (this.freeBytes + buffer.length > this.maxFreeBytes) return;

@@ -13,7 +13,8 @@ import { numberedName } from './safe-path.js';
 // One blob to one local file: parallel ranged GETs, each written at its offset into a temporary file
 // beside the target, which is renamed into place only when complete and, when the blob has a
 // Content-MD5, only when the bytes match it. Ranges are conditional on the etag first seen, so a
-// blob that changes mid-download starts over instead of mixing two versions.
+// blob that changes mid-download starts over instead of mixing two versions. The journal keeps the
+// etag and the ranges written whole, so a download cut off by a crash continues where it stopped.
 
 export const RANGE_SIZE = 8 * MiB;
 /** Ranges in flight per download (the pool's limit still applies across jobs): 8 MiB × 16 measured best here. */
@@ -166,6 +167,7 @@ async function fetchRange(
     signal,
   );
   job.doneRanges.add(index);
+  ctx.journal?.markStaged(job.id, index);
 }
 
 function isStatus(err: unknown, status: number): boolean {
@@ -189,9 +191,14 @@ export async function runDownload(job: DownloadState, ctx: RunContext, restarts 
       }
       const temp = tempPathFor(job.localPath, job.id);
       const resuming = job.doneRanges.size > 0 && (await exists(temp));
-      if (!resuming) job.doneRanges.clear();
+      if (!resuming) {
+        job.doneRanges.clear();
+        ctx.journal?.clearStaged(job.id);
+      }
       const handle = await open(temp, resuming ? 'r+' : 'w+');
       await handle.truncate(job.size);
+      // From here a crash leaves a temporary file whose whole ranges the journal names, and a later run continues it.
+      if (job.etag !== undefined) ctx.journal?.downloadStarted(job.id, { localPath: job.localPath, size: job.size, blockSize: RANGE_SIZE, etag: job.etag });
       return handle;
     })();
     return opened;
@@ -219,6 +226,7 @@ export async function runDownload(job: DownloadState, ctx: RunContext, restarts 
       const props = await ctx.request('other', (abortSignal) => blob.getProperties({ abortSignal }), local.signal);
       if (props.etag !== job.etag) {
         job.doneRanges.clear();
+        ctx.journal?.clearStaged(job.id);
         job.restartReason = 'The blob changed since the download started, so it is fetched again from the start.';
       }
       Object.assign(job, { etag: props.etag, size: props.contentLength ?? 0 });
@@ -257,6 +265,7 @@ export async function runDownload(job: DownloadState, ctx: RunContext, restarts 
   if (isStatus(failure, 412) && restarts < 3) {
     // Changed under us: start over from the new version.
     job.doneRanges.clear();
+    ctx.journal?.clearStaged(job.id);
     job.etag = undefined;
     job.restartReason = 'The blob changed while it was downloaded, so it is fetched again from the start.';
     ctx.progress(-Number.MAX_SAFE_INTEGER);
@@ -270,6 +279,7 @@ export async function runDownload(job: DownloadState, ctx: RunContext, restarts 
     if (actual !== expected) {
       await rm(temp, { force: true });
       job.doneRanges.clear();
+      ctx.journal?.clearStaged(job.id);
       throw new StratusError({
         code: 'CORRUPT_DATA',
         message: `${job.blobName} did not match its Content-MD5 after download; nothing was written.`,

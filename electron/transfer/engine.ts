@@ -17,7 +17,7 @@ import { StratusError } from '../../shared/errors.js';
 import { toAzureError } from '../azure/errors.js';
 import { blockSizeFor, MiB } from './block-plan.js';
 import { ConcurrencyTuner, defaultStart } from './concurrency-tuner.js';
-import { discardTemp, runDownload, type DownloadState } from './download-job.js';
+import { discardTemp, runDownload, tempPathFor, type DownloadState } from './download-job.js';
 import type { JobOutcome, RequestKind, RunContext, TransferStats } from './job-context.js';
 import { TransferJournal } from './journal.js';
 import { Md5Pool } from './md5-pool.js';
@@ -93,7 +93,17 @@ class Stop extends Error {
   }
 }
 
+const NOTHING_KEPT = 'Nothing of this download was kept, so it starts again from the beginning.';
+
+/** A download that wrote whole ranges before it stopped, and whose temporary file is still there, continues. */
+async function continuableDownload(row: { id: string; localPath: string; etag: string | null; stagedBlocks: number }): Promise<boolean> {
+  if (row.etag === null || row.stagedBlocks === 0) return false;
+  return stat(tempPathFor(row.localPath, row.id)).then((s) => s.isFile(), () => false);
+}
+
 const RATE_WINDOW_MS = 3000;
+/** Finished jobs kept for the activity panel: beyond it the oldest successful ones are dropped, failures stay until cleared. */
+const MAX_DONE_KEPT = 2000;
 // 12 blocks of 8 MiB in flight: near the measured best (16) while peak memory stays well under 300 MiB.
 const DEFAULT_BUFFER_BUDGET = 96 * MiB;
 const DEFAULT_MAX_CONCURRENCY = 256;
@@ -110,6 +120,8 @@ export class TransferEngine {
   private readonly journal: TransferJournal | undefined;
   private readonly clients = new WeakMap<BlobServiceClient, BlobServiceClient>();
   private readonly dirty = new Set<Job>();
+  /** Jobs dropped from the list since the last progress event. */
+  private readonly removed = new Set<string>();
   private progressTimer: NodeJS.Timeout | undefined;
   private totalSamples: Sample[] = [];
   private conflictPolicy: ConflictChoice | undefined;
@@ -235,6 +247,14 @@ export class TransferEngine {
     return 1;
   }
 
+  /** Drops finished jobs (done, failed, cancelled) from the list; a selector narrows which. */
+  clearFinished(selector: JobSelector = { all: true }): number {
+    const finished = this.select(selector).filter((job) => FINISHED.has(job.view.state));
+    for (const job of finished) this.forget(job);
+    this.flushProgress();
+    return finished.length;
+  }
+
   /** Settles one conflict, or with applyToAll every conflict now waiting and those still to come. */
   resolveConflict(jobId: string, choice: ConflictChoice, applyToAll: boolean): number {
     const job = this.get(jobId);
@@ -257,7 +277,7 @@ export class TransferEngine {
     for (const row of this.journal.jobs()) {
       if (this.jobs.has(row.id)) continue;
       let restartReason: string | null = null;
-      if (row.kind === 'download') restartReason = 'A download starts again from the beginning.';
+      if (row.kind === 'download') restartReason = (await continuableDownload(row)) ? null : NOTHING_KEPT;
       else {
         const now = await stat(row.localPath).then((s) => ({ size: s.size, mtimeMs: Math.floor(s.mtimeMs) }), () => undefined);
         restartReason = now ? describeChange(row, now) : `${row.localPath} is gone: the upload cannot continue.`;
@@ -288,8 +308,19 @@ export class TransferEngine {
       const spec = { ...target, container: row.container };
       const container = this.containerFor(spec);
       if (row.kind === 'download') {
-        const state: DownloadState = { id: row.id, container, blobName: row.blobName, localPath: row.localPath, targetChosen: false, size: 0, etag: undefined, doneRanges: new Set(), restartReason: 'A download starts again from the beginning.' };
-        await discardTemp(state);
+        const kept = await continuableDownload(row);
+        const state: DownloadState = {
+          id: row.id,
+          container,
+          blobName: row.blobName,
+          localPath: row.localPath,
+          targetChosen: kept,
+          size: kept ? row.size : 0,
+          etag: kept ? (row.etag ?? undefined) : undefined,
+          doneRanges: new Set(kept ? this.journal.stagedBlocks(row.id) : []),
+          restartReason: kept ? null : NOTHING_KEPT,
+        };
+        if (!kept) await discardTemp(state);
         this.add({ kind: 'download', view: this.newView(row.id, 'download', { ...spec, blobName: row.blobName, filePath: row.localPath }, 0), endpoint: row.endpoint, state, samples: [] });
       } else {
         const state: UploadState = {
@@ -478,6 +509,7 @@ export class TransferEngine {
   private checkIdle(): void {
     if (this.running > 0 || this.queue.length > 0) return;
     this.tuner?.stop();
+    this.buffers.clear();
     if (![...this.jobs.values()].some((j) => j.view.state === 'conflict')) this.conflictPolicy = undefined;
     for (const resolve of this.idleWaiters.splice(0)) resolve();
     this.flushProgress();
@@ -554,8 +586,7 @@ export class TransferEngine {
       Object.assign(job.view, { state: 'failed', error: { code: shaped.code, message: shaped.message }, finishedAt: new Date().toISOString() });
     } finally {
       job.controller = undefined;
-      if (job.kind === 'upload') job.view.restartReason = job.state.restartReason;
-      else job.view.restartReason = job.state.restartReason;
+      job.view.restartReason = job.state.restartReason;
       this.touch(job);
     }
   }
@@ -570,6 +601,19 @@ export class TransferEngine {
 
   private touch(job: Job): void {
     this.dirty.add(job);
+  }
+
+  private forget(job: Job): void {
+    this.jobs.delete(job.view.id);
+    this.dirty.delete(job);
+    this.removed.add(job.view.id);
+  }
+
+  /** A long session of many small uploads must not keep every finished job in memory and in each event's totals. */
+  private pruneDone(): void {
+    const done = [...this.jobs.values()].filter((job) => job.view.state === 'done');
+    // The map keeps insertion order: the first are the oldest.
+    for (const job of done.slice(0, Math.max(0, done.length - MAX_DONE_KEPT))) this.forget(job);
   }
 
   private startProgress(): void {
@@ -592,13 +636,16 @@ export class TransferEngine {
     }
     this.totalSamples.push({ at: now, bytes: this.pool.bytesMoved });
     this.totalSamples = this.totalSamples.filter((s) => now - s.at <= RATE_WINDOW_MS);
-    if (this.dirty.size === 0) return;
+    this.pruneDone();
+    if (this.dirty.size === 0 && this.removed.size === 0) return;
     const changed = [...this.dirty].map((j) => {
       if (j.view.state !== 'running') Object.assign(j.view, { rate: 0, etaSeconds: null });
       return { ...j.view };
     });
     this.dirty.clear();
-    this.options.onProgress?.({ jobs: changed, totals: this.totals() });
+    const removed = [...this.removed];
+    this.removed.clear();
+    this.options.onProgress?.({ jobs: changed, ...(removed.length > 0 ? { removed } : {}), totals: this.totals() });
     if (this.running === 0 && this.queue.length === 0) {
       clearInterval(this.progressTimer);
       this.progressTimer = undefined;

@@ -4,7 +4,8 @@ import Database from 'better-sqlite3';
 
 // The transfer journal (`transfers.db` in user data): every job, and for block uploads every block
 // with whether the service acknowledged it. A block's row says staged only after the service
-// answered its Put Block, so after a crash the journal never claims more than was sent. Its writes
+// answered its Put Block, so after a crash the journal never claims more than was sent. Downloads
+// keep the blob's etag and the ranges written whole into their temporary file the same way. Its writes
 // are single-row and small, so it stays on the main thread (WAL, synchronous=NORMAL) rather than in
 // a worker: a round trip to a worker would cost more than the write.
 
@@ -30,6 +31,8 @@ const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (job_id, idx)
   ) WITHOUT ROWID;
   `,
+  // 2: a started download's etag (its ranges are rows of blocks); null until the first range arrives.
+  `ALTER TABLE jobs ADD COLUMN etag TEXT;`,
 ];
 
 export interface JournalJob {
@@ -46,6 +49,7 @@ export interface JournalJob {
 }
 
 interface JobRow {
+  etag: string | null;
   id: string;
   kind: 'upload' | 'download';
   endpoint: string;
@@ -89,6 +93,7 @@ export class TransferJournal {
       clearBlocks: this.db.prepare('DELETE FROM blocks WHERE job_id = ?'),
       removeJob: this.db.prepare('DELETE FROM jobs WHERE id = ?'),
       retarget: this.db.prepare('UPDATE jobs SET blob_name = ? WHERE id = ?'),
+      started: this.db.prepare('UPDATE jobs SET local_path = @localPath, size = @size, block_size = @blockSize, etag = @etag WHERE id = @id'),
       list: this.db.prepare(
         `SELECT j.*, (SELECT count(*) FROM blocks b WHERE b.job_id = j.id) AS staged FROM jobs j ORDER BY created_at, id`,
       ),
@@ -113,12 +118,17 @@ export class TransferJournal {
     this.statements.retarget.run(blobName, jobId);
   }
 
+  /** A download knows its blob (size, etag), its file and its range size: from now on its ranges can be kept. */
+  downloadStarted(jobId: string, start: { localPath: string; size: number; blockSize: number; etag: string }): void {
+    this.statements.started.run({ id: jobId, ...start });
+  }
+
   /** A job that finished, failed for good or was cancelled leaves the journal. */
   remove(jobId: string): void {
     this.statements.removeJob.run(jobId);
   }
 
-  jobs(): (JournalJob & { stagedBlocks: number })[] {
+  jobs(): (JournalJob & { stagedBlocks: number; etag: string | null })[] {
     return (this.statements.list.all() as JobRow[]).map((r) => ({
       id: r.id,
       kind: r.kind,
@@ -131,6 +141,7 @@ export class TransferJournal {
       blockSize: r.block_size,
       createdAt: r.created_at,
       stagedBlocks: r.staged,
+      etag: r.etag,
     }));
   }
 

@@ -81,21 +81,54 @@ export function describeChange(before: { size: number; mtimeMs: number }, now: {
 
 export async function runUpload(job: UploadState, ctx: RunContext): Promise<JobOutcome & { restarted?: boolean }> {
   for (let round = 0; round <= MAX_SOURCE_RESTARTS; round++) {
+    const blob = job.container.getBlockBlobClient(job.blobName);
+    // A small file is stat'ed through the handle it is read with: one system call fewer per file.
+    if (job.size <= SINGLE_PUT_LIMIT) {
+      const outcome = await putWhole(job, blob, ctx);
+      if (outcome !== 'source changed') return outcome;
+      continue;
+    }
     const source = await statSource(job.filePath);
     const change = describeChange(job, source);
     if (change) restartFromZero(job, ctx, source, change);
-    const blob = job.container.getBlockBlobClient(job.blobName);
     const outcome = job.size <= SINGLE_PUT_LIMIT ? await putWhole(job, blob, ctx) : await putBlocks(job, blob, ctx);
     if (outcome !== 'source changed') return outcome;
   }
   throw new StratusError({ code: 'CORRUPT_DATA', message: `${job.filePath} kept changing while it was uploaded; upload it again once it is written.` });
 }
 
-async function putWhole(job: UploadState, blob: BlockBlobClient, ctx: RunContext): Promise<JobOutcome> {
-  await ctx.pool.buffers.acquire(job.size, ctx.signal);
+/** Opens the file and says whether it is still what was queued; if not, the job starts over with its new size. */
+async function openSource(job: UploadState, ctx: RunContext): Promise<FileHandle | 'source changed'> {
+  let handle: FileHandle;
+  try {
+    handle = await open(job.filePath, 'r');
+  } catch (err) {
+    throw new StratusError({ code: 'NOT_FOUND', message: `Cannot read ${job.filePath}: ${(err as Error).message}` });
+  }
+  const s = await handle.stat();
+  if (!s.isFile()) {
+    await handle.close();
+    throw new StratusError({ code: 'INVALID_ARGUMENT', message: `${job.filePath} is not a file.` });
+  }
+  const now = { size: s.size, mtimeMs: Math.floor(s.mtimeMs) };
+  const change = describeChange(job, now);
+  if (!change) return handle;
+  await handle.close();
+  restartFromZero(job, ctx, now, change);
+  return 'source changed';
+}
+
+async function putWhole(job: UploadState, blob: BlockBlobClient, ctx: RunContext): Promise<JobOutcome | 'source changed'> {
+  const handle = await openSource(job, ctx);
+  if (handle === 'source changed') return handle;
+  try {
+    await ctx.pool.buffers.acquire(job.size, ctx.signal);
+  } catch (err) {
+    await handle.close();
+    throw err;
+  }
   try {
     const data = Buffer.allocUnsafe(job.size);
-    const handle = await open(job.filePath, 'r');
     try {
       await readFully(handle, data, 0);
     } finally {

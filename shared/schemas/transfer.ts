@@ -171,5 +171,10 @@ export const ResumeUnfinishedRequest = z
 export const DiscardUnfinishedRequest = z.object({ jobIds: z.array(Id).max(100_000).optional() }).strict();
 
 /** Throttled (≤ 5 a second): the jobs that changed since the last event, and the totals. */
-export const TransferProgress = z.object({ jobs: z.array(TransferJob), totals: TransferTotals });
+export const TransferProgress = z.object({
+  jobs: z.array(TransferJob),
+  /** Jobs dropped from the list (cleared by the user, or the oldest finished ones beyond what is kept). */
+  removed: z.array(Id).optional(),
+  totals: TransferTotals,
+});
 export type TransferProgress = z.infer<typeof TransferProgress>;

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm, utimes } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, utimes } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -9,11 +10,15 @@ import { repoRoot } from '../harness/repo.js';
 import { sha256File, writeRandomFile } from '../harness/transfer-files.js';
 
 // The app is killed (SIGKILL) in the middle of a large upload; a new process finds the job in the
-// journal, asks the service which blocks it holds, sends only the others and commits.
+// journal, asks the service which blocks it holds, sends only the others and commits. A download
+// killed midway continues the same way from the ranges its temporary file holds.
 
 const MiB = 1024 * 1024;
 const SIZE = 48 * MiB; // 12 blocks of 4 MiB
 const BLOCKS = 12;
+const RANGE = 8 * MiB;
+const DOWNLOAD_RANGES = 8;
+const DOWNLOAD_SIZE = DOWNLOAD_RANGES * RANGE;
 const connectionString = inject('connectionString');
 const endpoint = inject('endpoint');
 const CHILD = path.join(repoRoot, 'test/harness/transfer-child.ts');
@@ -25,7 +30,7 @@ const container = service.getContainerClient('transfer-kill');
 interface ChildResult {
   unfinished?: { restartReason: string | null; bytesStaged: number }[];
   jobs: { state: string; error: unknown; restartReason: string | null }[];
-  stats: { putBlock: number; commitBlockList: number };
+  stats: { putBlock: number; commitBlockList: number; rangeGet: number };
 }
 
 function child(mode: string, file: string, blob: string, journal: string) {
@@ -51,10 +56,10 @@ function stagedInJournal(journal: string): number {
   }
 }
 
-async function killMidway(file: string, blob: string, journal: string): Promise<void> {
-  const first = child('start', file, blob, journal);
+async function killMidway(file: string, blob: string, journal: string, mode = 'start', staged = 3): Promise<void> {
+  const first = child(mode, file, blob, journal);
   const deadline = Date.now() + 60_000;
-  while (stagedInJournal(journal) < 3) {
+  while (stagedInJournal(journal) < staged) {
     if (Date.now() > deadline) throw new Error(`no blocks staged in time: ${first.errors()}`);
     await new Promise((r) => setTimeout(r, 20));
   }
@@ -128,5 +133,31 @@ describe('resume after the app is killed', () => {
     const down = path.join(work, 'check2.bin');
     await container.getBlockBlobClient('data/data.bin').downloadToFile(down);
     expect(await sha256File(down)).toBe(await sha256File(file));
+  }, 120_000);
+
+  it('a download killed midway fetches only the ranges its temporary file lacks, and the file is identical', async () => {
+    const source = path.join(work, 'source.bin');
+    await writeRandomFile(source, DOWNLOAD_SIZE);
+    const data = await readFile(source);
+    const blob = container.getBlockBlobClient('out/model.bin');
+    await blob.uploadData(data, { blobHTTPHeaders: { blobContentMD5: createHash('md5').update(data).digest() } });
+    const target = path.join(work, 'downloads', 'model.bin');
+    await mkdir(path.dirname(target), { recursive: true });
+    const journal = path.join(work, 'c', 'transfers.db');
+    await killMidway(target, 'out/model.bin', journal, 'download', 1);
+    const kept = stagedInJournal(journal);
+    expect(kept).toBeLessThan(DOWNLOAD_RANGES);
+    await expect(stat(target)).rejects.toMatchObject({ code: 'ENOENT' });
+
+    const second = child('resume', target, 'out/model.bin', journal);
+    expect((await second.exited).code, second.errors()).toBe(0);
+    const offered = JSON.parse(second.output().trim().split('\n')[0]) as ChildResult;
+    expect(offered.unfinished?.[0].restartReason).toBeNull();
+    expect(offered.unfinished?.[0].bytesStaged).toBe(kept * RANGE);
+    const result = lastLine(second.output());
+    expect(result.jobs).toEqual([{ state: 'done', error: null, restartReason: null }]);
+    expect(result.stats.rangeGet).toBe(DOWNLOAD_RANGES - kept);
+    expect(await sha256File(target)).toBe(await sha256File(source));
+    expect((await readdir(path.dirname(target))).sort()).toEqual(['model.bin']);
   }, 120_000);
 });
