@@ -14,6 +14,7 @@ import { createRouter, type Handlers, type Router } from './ipc/router.js';
 import { SettingsStore } from './settings/settings-store.js';
 import { TransferEngine } from './transfer/engine.js';
 import { transferHandlers } from './transfer/handlers.js';
+import { applyTransferSettings } from './transfer/transfer-settings.js';
 import { defaultUserDataDir } from './user-data.js';
 import { MemoryVault, type SecretVault } from './workspace/secret-vault.js';
 import { WorkspaceRegistry } from './workspace/workspace-registry.js';
@@ -53,13 +54,13 @@ export function createServices(options: ServiceOptions = {}): Services {
     events.emit('metaflow.runsChanged', { workspaceId, flow }),
   );
   const saved = new WorkspaceStore(userDataDir, options.vault ?? new MemoryVault());
-  const settings = new SettingsStore(userDataDir);
   const cards = new CardRegistry();
   // The journal lives beside the indexes: only the app keeps one; the CLI's transfers end with it.
   const transfers = new TransferEngine({
     journalFile: options.localIndex ? path.join(userDataDir, 'transfers.db') : undefined,
     onProgress: (progress) => events.emit('transfer.progress', progress),
   });
+  const settings = new SettingsStore(userDataDir, (next) => applyTransferSettings(transfers, next));
 
   const context: ServiceContext = { env, userDataDir, localIndex: options.localIndex === true, events, identity, workspaces, saved, settings, cards, transfers };
   // One spread per domain; a channel without a handler fails to compile here.

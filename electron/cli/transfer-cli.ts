@@ -85,6 +85,7 @@ export async function uploadCli(argv: string[]): Promise<void> {
   const remote = splitRemote(positionals[positionals.length - 1]);
   const locals = positionals.slice(0, -1).map((p) => path.resolve(p));
   const services = createServices();
+  await services.settings.apply();
   const workspaceId = await openContainer(services, remote.container, values.endpoint);
   if (policy.success) services.transfers.setConflictPolicy(policy.data);
   const { jobIds } = await call(services, 'transfer.upload', {
@@ -114,6 +115,7 @@ export async function downloadCli(argv: string[]): Promise<void> {
   const remote = splitRemote(positionals[0]);
   const folder = path.resolve(positionals[1]);
   const services = createServices();
+  await services.settings.apply();
   const workspaceId = await openContainer(services, remote.container, values.endpoint);
   const isBlob =
     remote.rest !== '' &&

@@ -5,11 +5,15 @@ import { readJsonFile, writeJsonFile } from '../storage/json-file.js';
 
 const DEFAULTS: Settings = { debugLogging: false };
 
-/** App settings in `settings.json`; applying them (e.g. SDK log level) happens here too. */
+/** App settings in `settings.json`; applying them (SDK log level, and what `onApply` does) happens here too. */
 export class SettingsStore {
   private readonly file: string;
 
-  constructor(userDataDir: string) {
+  /** onApply: applies the rest (transfer limits) whenever settings are saved, and at startup through apply(). */
+  constructor(
+    userDataDir: string,
+    private readonly onApply: (settings: Settings) => void = () => undefined,
+  ) {
     this.file = path.join(userDataDir, 'settings.json');
   }
 
@@ -24,11 +28,17 @@ export class SettingsStore {
 
   async set(settings: Settings): Promise<Settings> {
     await writeJsonFile(this.file, settings);
-    applyAzureLogging(settings.debugLogging);
+    this.applySettings(settings);
     return settings;
   }
 
+  /** At startup: what settings.json holds takes effect. */
   async apply(): Promise<void> {
-    applyAzureLogging((await this.get()).debugLogging);
+    this.applySettings(await this.get());
+  }
+
+  private applySettings(settings: Settings): void {
+    applyAzureLogging(settings.debugLogging);
+    this.onApply(settings);
   }
 }

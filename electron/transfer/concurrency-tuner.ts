@@ -24,14 +24,19 @@ export class ConcurrencyTuner {
   private previousRate = 0;
   private steppedUp = false;
   private holdUntil = 0;
+  /** The floor asked for at construction; a lower max lowers it for a while. */
+  private readonly floor: number;
 
   constructor(
     private readonly pool: RequestPool,
     private options: TunerOptions,
-  ) {}
+  ) {
+    this.floor = options.min;
+  }
 
+  /** A bound below the tuner's floor (Settings allow 1) becomes the floor too: halving on throttling must not step over it. */
   setMax(max: number): void {
-    this.options = { ...this.options, max };
+    this.options = { ...this.options, max, min: Math.min(this.floor, max) };
     if (this.pool.requests.limit > max) this.pool.requests.setLimit(max);
   }
 

@@ -59,12 +59,15 @@ class ShortRange extends Error {
 /**
  * The file's MD5, computed while the download runs: each range is read back (from the page cache)
  * and hashed as soon as every range before it is complete, so checking costs little time at the end.
+ * Two buffers take turns: the next range is read while the hashing thread digests the one before.
  */
 class InOrderMd5 {
   private readonly hash: Md5Stream;
   private next = 0;
   private draining: Promise<void> = Promise.resolve();
-  private buffer: Buffer | undefined;
+  private readonly turns: Buffer[] = [];
+  /** The update last posted; the buffer it reads is reused only after the one after it is read. */
+  private hashing: Promise<void> = Promise.resolve();
   private error: unknown;
 
   constructor(
@@ -82,16 +85,20 @@ class InOrderMd5 {
     this.draining = this.draining.then(async () => {
       while (this.next < this.ranges && this.done.has(this.next)) {
         const length = Math.min(RANGE_SIZE, this.size - this.next * RANGE_SIZE);
-        this.buffer ??= this.buffers.take(Math.min(RANGE_SIZE, this.size));
-        const view = this.buffer.subarray(0, length);
+        const turn = this.next % 2;
+        this.turns[turn] ??= this.buffers.take(Math.min(RANGE_SIZE, this.size));
+        const view = this.turns[turn].subarray(0, length);
         let filled = 0;
         while (filled < length) {
           const { bytesRead } = await handle.read(view, filled, length - filled, this.next * RANGE_SIZE + filled);
           if (bytesRead === 0) throw new Error('The temporary file is shorter than the blob.');
           filled += bytesRead;
         }
-        // The buffer is shared with the hashing thread: it is read again only once hashed.
-        await this.hash.update(view);
+        // The other buffer is free again once its update is done; updates are hashed in the order posted.
+        await this.hashing;
+        this.hashing = this.hash.update(view).catch((err: unknown) => {
+          this.error ??= err;
+        });
         this.next++;
       }
     }).catch((err: unknown) => {
@@ -102,9 +109,10 @@ class InOrderMd5 {
 
   async digest(handle: FileHandle): Promise<string> {
     await this.advance(handle);
+    await this.hashing;
     const digest = (await this.hash.digest()).toString('base64');
-    if (this.buffer) this.buffers.give(this.buffer);
-    this.buffer = undefined;
+    for (const buffer of this.turns) this.buffers.give(buffer);
+    this.turns.length = 0;
     if (this.error !== undefined) throw this.error;
     if (this.next < this.ranges) throw new Error('Not every range was hashed.');
     return digest;

@@ -106,7 +106,7 @@ const RATE_WINDOW_MS = 3000;
 const MAX_DONE_KEPT = 2000;
 // 12 blocks of 8 MiB in flight: near the measured best (16) while peak memory stays well under 300 MiB.
 const DEFAULT_BUFFER_BUDGET = 96 * MiB;
-const DEFAULT_MAX_CONCURRENCY = 256;
+export const DEFAULT_MAX_CONCURRENCY = 256;
 const ACTIVE: ReadonlySet<TransferJob['state']> = new Set(['queued', 'running']);
 const FINISHED: ReadonlySet<TransferJob['state']> = new Set(['done', 'failed', 'cancelled']);
 
@@ -250,7 +250,14 @@ export class TransferEngine {
   /** Drops finished jobs (done, failed, cancelled) from the list; a selector narrows which. */
   clearFinished(selector: JobSelector = { all: true }): number {
     const finished = this.select(selector).filter((job) => FINISHED.has(job.view.state));
-    for (const job of finished) this.forget(job);
+    for (const job of finished) {
+      this.forget(job);
+      // A failed job kept its journal row (and a download its partial file) for Retry; cleared, nothing can
+      // continue it, and it must not come back as unfinished "from last time".
+      if (job.view.state !== 'failed') continue;
+      this.journal?.remove(job.view.id);
+      if (job.kind === 'download') void discardTemp(job.state).catch(() => undefined);
+    }
     this.flushProgress();
     return finished.length;
   }

@@ -7,14 +7,6 @@ import type { HandlersFor } from '../ipc/router.js';
 import type { ServiceContext } from '../service-context.js';
 import { downloadTarget, expandFolders, uploadBlobName } from './transfer-plan.js';
 
-async function applySettings(ctx: ServiceContext): Promise<void> {
-  const settings = await ctx.settings.get();
-  ctx.transfers.setLimits({
-    maxConcurrency: settings.transferMaxConcurrency,
-    bandwidth: settings.transferBandwidthMiBps === undefined ? 0 : settings.transferBandwidthMiBps * 1024 * 1024,
-  });
-}
-
 async function listNames(ctx: ServiceContext, workspaceId: string, container: string, prefix: string): Promise<string[]> {
   const azure = azureOf(ctx.workspaces.get(workspaceId));
   const names: string[] = [];
@@ -35,7 +27,6 @@ export function transferHandlers(ctx: ServiceContext): HandlersFor<TransferChann
     'transfer.list': async () => engine.list(),
     'transfer.upload': async ({ workspaceId, container, prefix, files }) => {
       const azure = azureOf(ctx.workspaces.get(workspaceId));
-      await applySettings(ctx);
       const expanded = await expandFolders(files);
       const blobNames = expanded.map((file) => uploadBlobName(prefix, file.name));
       // Enqueued together: each stats its file, and thousands of sequential stats would delay the first byte.
@@ -46,7 +37,6 @@ export function transferHandlers(ctx: ServiceContext): HandlersFor<TransferChann
     },
     'transfer.download': async ({ workspaceId, container, blobs, prefix, targetFolder }) => {
       const azure = azureOf(ctx.workspaces.get(workspaceId));
-      await applySettings(ctx);
       const folder = path.resolve(targetFolder);
       await mkdir(folder, { recursive: true });
       const names = blobs ?? (await listNames(ctx, workspaceId, container, prefix ?? ''));
@@ -62,6 +52,7 @@ export function transferHandlers(ctx: ServiceContext): HandlersFor<TransferChann
     'transfer.cancel': async (selector) => ({ affected: engine.cancel(selector) }),
     'transfer.resolveConflict': async ({ jobId, choice, applyToAll }) => ({ affected: engine.resolveConflict(jobId, choice, applyToAll) }),
     'transfer.retry': async ({ jobId }) => ({ affected: engine.retryJob(jobId) }),
+    'transfer.clearFinished': async (selector) => ({ affected: engine.clearFinished(selector) }),
     'transfer.unfinished': async () => ({ jobs: await engine.unfinished() }),
     'transfer.resumeUnfinished': async ({ workspaceId, jobIds }) => {
       const azure = azureOf(ctx.workspaces.get(workspaceId));

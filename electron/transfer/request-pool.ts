@@ -1,6 +1,5 @@
 import http from 'node:http';
 import https from 'node:https';
-import { sleep } from './retry.js';
 
 // One pool for every transfer request: a global limit on requests in flight (which the tuner moves),
 // a budget of buffered bytes (so memory stays under it however many blocks wait), a bandwidth cap,
@@ -104,6 +103,8 @@ export class RequestPool {
   private bandwidth: number;
   /** When the bandwidth cap next lets bytes through. */
   private nextFreeAt = 0;
+  /** Requests waiting for their share of the cap, woken when it changes. */
+  private readonly capWaiters = new Set<() => void>();
   /** Bytes moved since start, read by the tuner. */
   bytesMoved = 0;
 
@@ -113,8 +114,13 @@ export class RequestPool {
     this.bandwidth = options.bandwidth;
   }
 
+  /** A new cap holds at once: requests waiting under the old one take their turn again under it. */
   setBandwidth(bytesPerSecond: number): void {
+    if (bytesPerSecond === this.bandwidth) return;
     this.bandwidth = bytesPerSecond;
+    // Turns given under the old cap could lie minutes ahead (a tiny cap) and would hold back a raised one.
+    this.nextFreeAt = 0;
+    for (const wake of [...this.capWaiters]) wake();
   }
 
   /** Runs one request inside a slot of the global limit. */
@@ -130,11 +136,38 @@ export class RequestPool {
   /** Counts bytes moved and, under a cap, waits until they fit in it. */
   async account(bytes: number, signal: AbortSignal): Promise<void> {
     this.bytesMoved += bytes;
-    if (this.bandwidth <= 0) return;
-    const now = Date.now();
-    const start = Math.max(now, this.nextFreeAt);
-    this.nextFreeAt = start + (bytes / this.bandwidth) * 1000;
-    if (start > now) await sleep(start - now, signal);
+    while (this.bandwidth > 0) {
+      const now = Date.now();
+      const start = Math.max(now, this.nextFreeAt);
+      this.nextFreeAt = start + (bytes / this.bandwidth) * 1000;
+      if (start <= now || (await this.waitForTurn(start - now, signal))) return;
+    }
+  }
+
+  /** True once the wait is over; false when the cap changed first. */
+  private waitForTurn(ms: number, signal: AbortSignal): Promise<boolean> {
+    return new Promise((resolve, reject) => {
+      if (signal.aborted) return reject(signal.reason as Error);
+      const settle = () => {
+        clearTimeout(timer);
+        signal.removeEventListener('abort', onAbort);
+        this.capWaiters.delete(onChange);
+      };
+      const onChange = () => {
+        settle();
+        resolve(false);
+      };
+      const onAbort = () => {
+        settle();
+        reject(signal.reason as Error);
+      };
+      const timer = setTimeout(() => {
+        settle();
+        resolve(true);
+      }, ms);
+      this.capWaiters.add(onChange);
+      signal.addEventListener('abort', onAbort, { once: true });
+    });
   }
 
   close(): void {

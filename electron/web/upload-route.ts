@@ -19,7 +19,7 @@ import { uploadBlobName } from '../transfer/transfer-plan.js';
 // (`PUT /upload?workspaceId&container&prefix&name`). The host stages them in a file of its own under
 // the user data folder (named by a random id, never by anything the request says), queues an
 // upload of that file with the engine, and deletes it once the job is finished for good: done,
-// skipped on a conflict, or cancelled. A failed job keeps its file so Retry can send it again.
+// skipped on a conflict, cancelled, or removed from the list. A failed job keeps its file so Retry can send it again.
 // web-host.ts has already checked the token, our Host and a same-origin Origin.
 
 export const UPLOAD_PATH = '/upload';
@@ -114,10 +114,13 @@ export async function createUploadRoute(services: Services): Promise<UploadRoute
   const staged = new Map<string, string>();
   const unsubscribe = services.events.subscribe((event, payload) => {
     if (event !== 'transfer.progress') return;
-    for (const job of (payload as EventPayload<'transfer.progress'>).jobs) {
-      const file = staged.get(job.id);
-      if (file === undefined || (job.state !== 'done' && job.state !== 'cancelled')) continue;
-      staged.delete(job.id);
+    const progress = payload as EventPayload<'transfer.progress'>;
+    const finished = progress.jobs.filter((job) => job.state === 'done' || job.state === 'cancelled').map((job) => job.id);
+    // A job removed from the list (a failed one cleared by the user) can no longer be retried.
+    for (const id of [...finished, ...(progress.removed ?? [])]) {
+      const file = staged.get(id);
+      if (file === undefined) continue;
+      staged.delete(id);
       void rm(file, { force: true });
     }
   });

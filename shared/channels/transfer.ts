@@ -24,6 +24,8 @@ export const transferChannels = {
   'transfer.cancel': { args: JobSelector, result: Affected },
   'transfer.resolveConflict': { args: ResolveConflictRequest, result: Affected },
   'transfer.retry': { args: z.object({ jobId: Id }).strict(), result: Affected },
+  /** Drops finished jobs (done, failed, cancelled) from the list; the next progress event names them in `removed`. */
+  'transfer.clearFinished': { args: JobSelector, result: Affected },
   /** Jobs an earlier session left unfinished (crash, quit), each saying whether it can continue or restarts from zero. */
   'transfer.unfinished': { args: NoArgs, result: z.object({ jobs: z.array(UnfinishedJob) }) },
   'transfer.resumeUnfinished': { args: ResumeUnfinishedRequest, result: JobIds },

@@ -119,6 +119,15 @@ test('files dropped onto a prefix upload, show progress, and are listed with the
   await expect(prompt).toBeHidden();
   await expect(row(page, 'table (1).csv').getByTestId('blob-size')).toHaveText(formatBytes(again.size));
   await expect(row(page, 'table.csv').getByTestId('blob-size')).toHaveText(formatBytes(FILES[0].size));
+
+  // Everything finished: "Clear finished" empties the list (other specs' jobs on this host are finished too).
+  const jobs = panel.getByTestId('transfer-job');
+  await expect(jobs.filter({ hasText: `${container}/${PREFIX}table (1).csv` })).toHaveAttribute('data-state', 'done');
+  const clear = panel.getByRole('button', { name: 'Clear finished' });
+  await clear.click();
+  await expect(jobs).toHaveCount(0);
+  await expect(clear).toBeDisabled();
+  await expect(page.getByTestId('transfer-summary')).toContainText('None yet');
 });
 
 test('a selected blob and a selected prefix download into the folder typed for the host', async ({ page }) => {
@@ -154,7 +163,7 @@ test('a running download pauses, resumes and cancels from its row in the activit
   await containerClient.getBlockBlobClient('big/slow.bin').uploadData(randomBytes(size));
   const folder = await mkdtemp(path.join(tmpdir(), 'stratus-e2e-pause-'));
   await connectToFixture(page, env);
-  // A bandwidth cap (settings, applied when a transfer is queued) keeps the job running long enough to act on.
+  // A bandwidth cap (settings, applied by the host as soon as they are saved) keeps the job running long enough to act on.
   const settings = (await hostCall(page, 'settings.get', {})) as Record<string, unknown>;
   await hostCall(page, 'settings.set', { ...settings, transferBandwidthMiBps: 0.5 });
   try {
@@ -176,8 +185,52 @@ test('a running download pauses, resumes and cancels from its row in the activit
     await job.getByRole('button', { name: `Cancel ${local}` }).click();
     await expect(job).toHaveAttribute('data-state', 'cancelled');
     await expect(job.getByRole('button', { name: `Retry ${local}` })).toBeVisible();
+    // A finished row can be removed on its own.
+    await job.getByRole('button', { name: `Remove ${local}` }).click();
+    await expect(job).toHaveCount(0);
   } finally {
     await hostCall(page, 'settings.set', settings);
     await rm(folder, { recursive: true, force: true });
+  }
+});
+
+test('transfer limits typed in Settings are checked in the dialog and saved by the host', async ({ page }) => {
+  await page.goto(env.url);
+  const before = (await hostCall(page, 'settings.get', {})) as Record<string, unknown>;
+  try {
+    await page.getByRole('button', { name: 'Settings' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Settings' });
+    const requests = dialog.getByLabel('Most requests in flight');
+    const cap = dialog.getByLabel('Bandwidth cap (MiB/s)');
+    const apply = dialog.getByRole('button', { name: 'Apply limits' });
+
+    await requests.fill('2000');
+    await expect(dialog.getByText('Enter a number from 1 to 1,024.')).toBeVisible();
+    await expect(requests).toHaveAttribute('aria-invalid', 'true');
+    await cap.fill('fast');
+    await expect(dialog.getByText('Enter a number of MiB/s, or leave empty for no cap.')).toBeVisible();
+    await expect(apply).toBeDisabled();
+
+    await requests.fill('48');
+    await cap.fill('0.5');
+    await expect(requests).toHaveAttribute('aria-invalid', 'false');
+    await apply.click();
+    await expect(apply).toBeDisabled();
+    await expect.poll(() => hostCall(page, 'settings.get', {})).toMatchObject({ transferMaxConcurrency: 48, transferBandwidthMiBps: 0.5 });
+
+    // Empty fields: automatic and no cap, the keys gone from what the host keeps.
+    await requests.fill('');
+    await cap.fill('');
+    await apply.click();
+    await expect.poll(async () => Object.keys((await hostCall(page, 'settings.get', {})) as object).filter((k) => k.startsWith('transfer'))).toEqual([]);
+    await page.keyboard.press('Escape');
+
+    // What the dialog shows when opened again is what the host kept.
+    await page.reload();
+    await page.getByRole('button', { name: 'Settings' }).click();
+    await expect(page.getByLabel('Most requests in flight')).toHaveValue('');
+    await expect(page.getByLabel('Bandwidth cap (MiB/s)')).toHaveValue('');
+  } finally {
+    await hostCall(page, 'settings.set', before);
   }
 });

@@ -58,3 +58,12 @@ export function watchRss(intervalMs = 25): { stop(): number } {
     },
   };
 }
+
+/** Polls until `check` holds; fails with `what` after the deadline (the engine reports progress on its own clock). */
+export async function until(check: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}

@@ -120,6 +120,18 @@ describe('PUT /upload', () => {
     expect((await containerClient.getBlobClient('same.txt').downloadToBuffer()).toString()).toBe('first version');
   });
 
+  it('keeps the staged copy of a failed upload for Retry, and deletes it once the job is cleared from the list', async () => {
+    const missing = `gone-${randomUUID().slice(0, 8)}`;
+    const answer = await put({ workspaceId, container: missing, prefix: '', name: 'lost.txt' }, Buffer.from('no container'));
+    expect(answer.status, answer.body).toBe(200);
+    const [jobId] = (JSON.parse(answer.body) as { jobIds: string[] }).jobIds;
+    await services.transfers.idle();
+    expect(services.transfers.job(jobId).state).toBe('failed');
+    expect(await readdir(staging())).toHaveLength(1);
+    expect(await services.router.dispatch('transfer.clearFinished', { jobId })).toEqual({ ok: true, value: { affected: 1 } });
+    await vi.waitFor(async () => expect(await readdir(staging())).toEqual([]));
+  });
+
   it('answers 403 without the token, with a wrong one, to a foreign Host, and without or with a foreign Origin', async () => {
     const params = { workspaceId, container, prefix: '', name: 'refused.txt' };
     const body = Buffer.from('nope');

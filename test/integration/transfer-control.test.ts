@@ -4,7 +4,7 @@ import path from 'node:path';
 import { BlobServiceClient } from '@azure/storage-blob';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { TransferEngine } from '../../electron/transfer/engine.js';
-import { sha256File, writeRandomFile } from '../harness/transfer-files.js';
+import { sha256File, until, writeRandomFile } from '../harness/transfer-files.js';
 
 // Pause, resume and cancel (one job or all), and the Content-MD5 check on download.
 
@@ -18,13 +18,6 @@ const target = { workspaceId: 'control', service, endpoint, container: CONTAINER
 
 let work: string;
 
-async function until(check: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 beforeAll(async () => {
   work = await mkdtemp(path.join(tmpdir(), 'stratus-control-'));

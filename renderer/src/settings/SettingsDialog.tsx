@@ -4,6 +4,7 @@ import type { Settings } from '../../../shared/contract.js';
 import { call } from '../api/client.js';
 import { ErrorPanel } from '../ui/ErrorPanel.js';
 import { Loading } from '../ui/Loading.js';
+import { TransferLimitsForm } from './TransferLimitsForm.js';
 
 const settingsQuery = queryOptions({ queryKey: ['settings'], queryFn: () => call('settings.get', {}) });
 
@@ -39,21 +40,24 @@ export function SettingsDialog({ onClose }: { onClose: () => void }) {
       {settings.isPending && <Loading label="Reading settings…" />}
       {settings.isError && <ErrorPanel error={settings.error} onRetry={() => void settings.refetch()} retrying={settings.isFetching} />}
       {shown && (
-        <label className="toggle">
-          <input
-            type="checkbox"
-            checked={shown.debugLogging}
-            disabled={saving !== undefined}
-            onChange={(e) => save({ ...shown, debugLogging: e.target.checked })}
-          />
-          <span>
-            <span className="toggle__label">Debug logging (Azure SDK)</span>
-            <span className="toggle__help">
-              Every Azure request and sign-in attempt is logged to the Stratus process’s output. For diagnosing connection
-              problems; leave it off otherwise.
+        <>
+          <label className="toggle">
+            <input
+              type="checkbox"
+              checked={shown.debugLogging}
+              disabled={saving !== undefined}
+              onChange={(e) => save({ ...shown, debugLogging: e.target.checked })}
+            />
+            <span>
+              <span className="toggle__label">Debug logging (Azure SDK)</span>
+              <span className="toggle__help">
+                Every Azure request and sign-in attempt is logged to the Stratus process’s output. For diagnosing connection
+                problems; leave it off otherwise.
+              </span>
             </span>
-          </span>
-        </label>
+          </label>
+          <TransferLimitsForm settings={shown} busy={saving !== undefined} onSave={save} />
+        </>
       )}
       {change.isError && <ErrorPanel error={change.error} onRetry={() => change.variables && save(change.variables)} />}
       <div className="dialog__actions">

@@ -2,7 +2,7 @@ import type { TransferJob } from '../../../shared/schemas/transfer.js';
 import { formatBytes } from '../format.js';
 import { formatEta, formatRate, jobTitle, percent, STATE_LABEL } from './transfer-format.js';
 
-export type JobAction = 'pause' | 'resume' | 'cancel' | 'retry';
+export type JobAction = 'pause' | 'resume' | 'cancel' | 'retry' | 'remove';
 
 interface Props {
   job: TransferJob;
@@ -17,17 +17,17 @@ function actionsFor(job: TransferJob): JobAction[] {
     case 'paused':
       return ['resume', 'cancel'];
     case 'failed':
-      return ['retry', 'cancel'];
+      return ['retry', 'remove'];
     case 'cancelled':
-      return ['retry'];
+      return ['retry', 'remove'];
     case 'conflict':
       return ['cancel'];
     case 'done':
-      return [];
+      return ['remove'];
   }
 }
 
-const ACTION_LABEL: Record<JobAction, string> = { pause: 'Pause', resume: 'Resume', cancel: 'Cancel', retry: 'Retry' };
+const ACTION_LABEL: Record<JobAction, string> = { pause: 'Pause', resume: 'Resume', cancel: 'Cancel', retry: 'Retry', remove: 'Remove' };
 
 /** One transfer: what, where, how far, how fast, and what can be done with it now. */
 export function JobRow({ job, onAction }: Props) {

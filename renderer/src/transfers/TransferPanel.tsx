@@ -56,9 +56,13 @@ export function TransferPanel({ workspace }: Props) {
   }, [jobs.length, conflicts.length, leftovers]);
 
   const act = useMutation({
-    mutationFn: (a: { action: Exclude<JobAction, 'retry'>; selector: JobSelector } | { action: 'retry'; jobId: string }) =>
-      a.action === 'retry' ? call('transfer.retry', { jobId: a.jobId }) : call(`transfer.${a.action}`, a.selector),
+    mutationFn: (a: { action: Exclude<JobAction, 'retry'>; selector: JobSelector } | { action: 'retry'; jobId: string }) => {
+      if (a.action === 'retry') return call('transfer.retry', { jobId: a.jobId });
+      if (a.action === 'remove') return call('transfer.clearFinished', a.selector);
+      return call(`transfer.${a.action}`, a.selector);
+    },
   });
+  const finished = totals === null ? 0 : totals.done + totals.failed + totals.cancelled;
   const all: JobSelector = { all: true };
   const resolve = useMutation({
     mutationFn: (r: { jobId: string; choice: ConflictChoice; applyToAll: boolean }) => call('transfer.resolveConflict', r),
@@ -90,6 +94,15 @@ export function TransferPanel({ workspace }: Props) {
             onClick={() => act.mutate({ action: 'cancel', selector: all })}
           >
             Cancel all
+          </button>
+          <button
+            type="button"
+            className="button button--quiet button--small"
+            disabled={finished === 0}
+            onClick={() => act.mutate({ action: 'remove', selector: all })}
+            title="Remove done, failed and cancelled transfers from the list"
+          >
+            Clear finished
           </button>
         </span>
       </div>

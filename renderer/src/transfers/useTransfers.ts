@@ -2,8 +2,8 @@ import { useEffect, useState } from 'react';
 import type { TransferJob, TransferTotals } from '../../../shared/schemas/transfer.js';
 import { call, getApi } from '../api/client.js';
 
-// The engine's jobs as main last reported them: the full list once, then the changed jobs and the
-// totals from each `transfer.progress` event (at most five a second).
+// The engine's jobs as main last reported them: the full list once, then the changed jobs, the
+// removed ones and the totals from each `transfer.progress` event (at most five a second).
 
 export interface TransfersState {
   jobs: TransferJob[];
@@ -24,10 +24,15 @@ export function useTransfers(): TransfersState {
     let alive = true;
     // Events that arrive before the listing are newer than it: they win.
     const seenInEvents = new Set<string>();
-    const off = getApi().on('transfer.progress', ({ jobs, totals }) => {
+    const off = getApi().on('transfer.progress', ({ jobs, removed = [], totals }) => {
       for (const job of jobs) {
         byId.set(job.id, job);
         seenInEvents.add(job.id);
+      }
+      // Cleared by the user or dropped by the engine (it keeps only the newest finished jobs).
+      for (const id of removed) {
+        byId.delete(id);
+        seenInEvents.add(id);
       }
       setState({ jobs: ordered(byId), totals, error: null });
     });
