@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { StratusError } from '../../shared/errors.js';
+import { IndexVersionError, migrate } from '../index/migrations.js';
 import { JOURNAL_MIGRATIONS } from './journal-migrations.js';
 
 // The gc journal (gc.db in user data): every plan, every deletion written before its request and
@@ -78,19 +79,15 @@ export class GcJournal {
     db.pragma('foreign_keys = ON');
     // Wait for a second writer (a killed run's successor, the CLI beside the app) instead of failing.
     db.pragma('busy_timeout = 5000');
-    const version = db.pragma('user_version', { simple: true }) as number;
-    if (version > JOURNAL_MIGRATIONS.length) {
+    try {
+      migrate(db, file, JOURNAL_MIGRATIONS);
+    } catch (err) {
       db.close();
+      if (!(err instanceof IndexVersionError)) throw err;
       throw new StratusError({
         code: 'CORRUPT_DATA',
-        message: `The gc journal ${file} was written by a newer Stratus (schema ${version}); update Stratus to use it.`,
+        message: `The gc journal ${file} was written by a newer Stratus (schema ${err.found}); update Stratus to use it.`,
       });
-    }
-    for (let step = version; step < JOURNAL_MIGRATIONS.length; step++) {
-      db.transaction(() => {
-        db.exec(JOURNAL_MIGRATIONS[step]);
-        db.pragma(`user_version = ${step + 1}`);
-      })();
     }
     return new GcJournal(db);
   }

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { migrate } from '../index/migrations.js';
 
 // The transfer journal (`transfers.db` in user data): every job, and for block uploads every block
 // with whether the service acknowledged it. A block's row says staged only after the service
@@ -63,16 +64,6 @@ interface JobRow {
   staged: number;
 }
 
-function migrate(db: Database.Database): void {
-  const version = db.pragma('user_version', { simple: true }) as number;
-  for (let step = version; step < MIGRATIONS.length; step++) {
-    db.transaction(() => {
-      db.exec(MIGRATIONS[step]);
-      db.pragma(`user_version = ${step + 1}`);
-    })();
-  }
-}
-
 export class TransferJournal {
   private readonly db: Database.Database;
   private readonly statements;
@@ -83,7 +74,12 @@ export class TransferJournal {
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('foreign_keys = ON');
-    migrate(this.db);
+    try {
+      migrate(this.db, file, MIGRATIONS);
+    } catch (err) {
+      this.db.close();
+      throw err;
+    }
     this.statements = {
       addJob: this.db.prepare(
         `INSERT OR REPLACE INTO jobs (id, kind, endpoint, container, blob_name, local_path, size, mtime_ms, block_size, created_at)
