@@ -1,6 +1,7 @@
 import type { Json } from '../../shared/schemas/metaflow.js';
 import { MAX_SPAN_VALUE_CHARS, MAX_SPANS_WITH_PAYLOADS, type Span, type SpanEvent } from '../../shared/schemas/mlflow.js';
 import { spanTokenUsage } from '../../shared/token-usage.js';
+import { modelFrom } from './tokens/trace-usage.js';
 
 // MLflow span JSON (the `spans.content` column and each element of traces.json `spans`) into the
 // contract's Span. MLflow writes every attribute value JSON-encoded, ids as base64 of the OTel
@@ -82,15 +83,6 @@ function statusOf(raw: Raw): { status: Span['status']; message: string } {
   return { status: upper.endsWith('ERROR') ? 'ERROR' : upper.endsWith('OK') ? 'OK' : 'UNSET', message };
 }
 
-function modelOf(attributes: Raw, inputs: Json, outputs: Json): string | null {
-  const attr = decode(attributes.model);
-  if (typeof attr === 'string' && attr !== '') return attr;
-  for (const side of [inputs, outputs]) {
-    if (isRecord(side) && typeof side.model === 'string' && side.model !== '') return side.model;
-  }
-  return null;
-}
-
 function eventsOf(raw: unknown): SpanEvent[] {
   if (!Array.isArray(raw)) return [];
   return raw.filter(isRecord).map((e) => ({
@@ -142,7 +134,8 @@ export function spanFromJson(value: unknown): Span | null {
         stacktrace: str(e.attributes['exception.stacktrace']),
       })),
     messageFormat: typeof format === 'string' ? format : null,
-    model: modelOf(attrs, inputs, outputs),
+    // A payload cut short may have lost its model field: then the rule reads the whole value.
+    model: state.truncated ? modelFrom(attrs.model, attrs[INPUTS], attrs[OUTPUTS]) : modelFrom(attrs.model, inputs, outputs),
     usage: spanTokenUsage(attrs),
     truncated: state.truncated,
   };

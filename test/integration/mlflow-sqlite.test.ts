@@ -428,6 +428,38 @@ describe('MLflow sqlite store: a trace too large to send whole', () => {
     expect((await slice(0)).spanTotal).toBe(spanCount - removed);
   });
 
+  it('names the same model in the trace list and the span view, wherever the span wrote it', async () => {
+    const file = path.join(scratch, 'models.db');
+    // Two spans a trace: many traces then name their model once, some only in the response.
+    const written = generateMlflowTraceStore(file, { traces: 80, spans: 160, experiments: 1, seed: 21 });
+    const db = new Database(file, { readonly: true });
+    const responseOnly = new Set(
+      db
+        .prepare(`SELECT trace_id FROM spans WHERE json_extract(content, '$.attributes.model') IS NULL
+                  AND json_extract(json_extract(content, '$.attributes."mlflow.spanInputs"'), '$.model') IS NULL
+                  AND json_extract(json_extract(content, '$.attributes."mlflow.spanOutputs"'), '$.model') IS NOT NULL`)
+        .pluck()
+        .all() as string[],
+    );
+    db.close();
+    const wsId = await openWorkspace(`sqlite:///${file}`);
+    const rows = new Map((await allTraces(wsId, { experimentIds: [written[0].experimentId] })).map((r) => [r.traceId, r]));
+    let checked = 0;
+    let fromResponse = 0;
+    for (const trace of written) {
+      const models = new Set(trace.contributions.map((c) => c.model));
+      const [model] = models;
+      if (models.size !== 1 || model === null) continue;
+      expect(rows.get(trace.traceId)?.model, trace.traceId).toBe(model);
+      const detail = await ok('mlflow.trace', { workspaceId: wsId, traceId: trace.traceId });
+      for (const span of detail.spans.filter((s) => s.usage !== null)) expect(span.model, span.spanId).toBe(model);
+      checked += 1;
+      if (responseOnly.has(trace.traceId)) fromResponse += 1;
+    }
+    expect(checked).toBeGreaterThan(20);
+    expect(fromResponse).toBeGreaterThan(0);
+  });
+
   it('gives small traces whole, and one span from the fixture on request', async () => {
     const id = all('SELECT trace_id, span_id FROM spans LIMIT 1')[0];
     const detail = await ok('mlflow.trace', { workspaceId, traceId: id.trace_id as string });

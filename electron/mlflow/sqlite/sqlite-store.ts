@@ -16,6 +16,7 @@ import type { Json } from '../../../shared/schemas/metaflow.js';
 import { parseStoredUsage } from '../../../shared/token-usage.js';
 import { offsetFromToken, offsetToken } from '../page-token.js';
 import { normalizeSpanId, spanFromJson } from '../spans.js';
+import { modelFrom } from '../tokens/trace-usage.js';
 import type { SpanFacts, TraceInfoParts } from '../trace-row.js';
 
 // Reads an MLflow sqlite backend store (the schema MLflow's SqlAlchemyStore migrates; see
@@ -104,16 +105,6 @@ function decodeJson(value: string | null): Json {
     return JSON.parse(value) as Json;
   } catch {
     return value;
-  }
-}
-
-function parseJsonString(value: unknown): string | null {
-  if (typeof value !== 'string') return null;
-  try {
-    const decoded: unknown = JSON.parse(value);
-    return typeof decoded === 'string' && decoded !== '' ? decoded : null;
-  } catch {
-    return null;
   }
 }
 
@@ -398,7 +389,10 @@ export class SqliteStore {
                 json_extract(content, '$.attributes.model') AS model,
                 CASE WHEN json_extract(content, '$.attributes.model') IS NULL
                           AND json_valid(json_extract(content, '$.attributes."mlflow.spanInputs"'))
-                     THEN json_extract(json_extract(content, '$.attributes."mlflow.spanInputs"'), '$.model') END AS input_model
+                     THEN json_extract(json_extract(content, '$.attributes."mlflow.spanInputs"'), '$.model') END AS input_model,
+                CASE WHEN json_extract(content, '$.attributes.model') IS NULL
+                          AND json_valid(json_extract(content, '$.attributes."mlflow.spanOutputs"'))
+                     THEN json_extract(json_extract(content, '$.attributes."mlflow.spanOutputs"'), '$.model') END AS output_model
          FROM spans WHERE trace_id IN (${marks(traceIds.length)}) AND json_valid(content)`,
       )
       .all(...traceIds) as Row[];
@@ -407,7 +401,8 @@ export class SqliteStore {
         spanId: r.span_id as string,
         parentId: text(r.parent_span_id),
         usage: r.usage === null ? null : parseStoredUsage(r.usage),
-        model: parseJsonString(r.model) ?? (typeof r.input_model === 'string' && r.input_model !== '' ? r.input_model : null),
+        // The span rule (tokens/trace-usage.ts modelFrom) on the three fields sqlite pulled out.
+        model: modelFrom(r.model, { model: r.input_model }, { model: r.output_model }),
         name: text(r.name) ?? '',
         startMs: (num(r.start) ?? 0) / 1e6,
       };

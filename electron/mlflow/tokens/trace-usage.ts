@@ -57,12 +57,17 @@ function modelField(value: unknown): string | null {
 
 /**
  * The model a span called: MLflow 3 has no model key of its own, so the `model` attribute the
- * autologgers copy from the request, else the request's or the response's `model` field.
+ * autologgers copy from the request, else the request's or the response's `model` field. The one
+ * rule for the span view, the trace list (whose SQL pulls the same three fields) and token analytics.
  */
+export function modelFrom(attribute: unknown, inputs: unknown, outputs: unknown): string | null {
+  const value = decoded(attribute);
+  if (typeof value === 'string' && value !== '') return value;
+  return modelField(inputs) ?? modelField(outputs);
+}
+
 export function spanModel(attributes: Record<string, unknown>): string | null {
-  const attribute = decoded(attributes.model);
-  if (typeof attribute === 'string' && attribute !== '') return attribute;
-  return modelField(attributes['mlflow.spanInputs']) ?? modelField(attributes['mlflow.spanOutputs']);
+  return modelFrom(attributes.model, attributes['mlflow.spanInputs'], attributes['mlflow.spanOutputs']);
 }
 
 /** The usage-relevant part of one span as MLflow's span JSON has it (spans.content, traces.json). */
