@@ -22,6 +22,7 @@ export const RANGE_SIZE = 8 * MiB;
  * with less memory waiting for the collector in responses' chunks.
  */
 const RANGES_PER_JOB = 8;
+const WRITE_BATCH = MiB;
 
 export interface DownloadState {
   id: string;
@@ -122,6 +123,19 @@ class InOrderMd5 {
   }
 }
 
+const lastWrite = new WeakMap<FileHandle, Promise<number>>();
+
+/**
+ * Writes to one file one at a time: the kernel serialises writes to a file anyway (its inode lock),
+ * and the thread-pool threads queued on that lock spin for it, burning the CPU the download needs.
+ */
+function writeInTurn(handle: FileHandle, buffers: Buffer[], position: number): Promise<number> {
+  const previous = lastWrite.get(handle) ?? Promise.resolve(0);
+  const next = previous.catch(() => 0).then(async () => (await handle.writev(buffers, position)).bytesWritten);
+  lastWrite.set(handle, next);
+  return next;
+}
+
 /** Opens the temporary file once, when the blob's size and the target are known. */
 type OpenTemp = () => Promise<FileHandle>;
 
@@ -158,14 +172,27 @@ async function fetchRange(
       const expected = onFirst ? Math.min(RANGE_SIZE, job.size) : length;
       const handle = await openTemp();
       let written = 0;
+      // Chunks go to disk a batch at a time: one write per MiB instead of one per socket read.
+      const batch: Buffer[] = [];
+      let batched = 0;
+      const flush = async () => {
+        const bytesWritten = await writeInTurn(handle, batch, offset + written);
+        if (bytesWritten !== batched) throw new Error(`Only ${bytesWritten} of ${batched} bytes reached the temporary file.`);
+        written += batched;
+        ctx.progress(batched);
+        batch.length = 0;
+        batched = 0;
+      };
       try {
         for await (const chunk of response.readableStreamBody ?? []) {
           const bytes = chunk as Buffer;
-          await handle.write(bytes, 0, bytes.length, offset + written);
-          written += bytes.length;
-          ctx.progress(bytes.length);
+          batch.push(bytes);
+          batched += bytes.length;
+          if (batched >= WRITE_BATCH) await flush();
+          // The cap is kept per chunk read, so a low one holds the socket back however the writes are batched.
           await ctx.pool.account(bytes.length, abortSignal);
         }
+        if (batched > 0) await flush();
         if (written !== expected) throw new ShortRange(expected, written);
       } catch (err) {
         // The range is fetched again whole: take back what this attempt counted.
