@@ -1,7 +1,7 @@
-import { parentPort } from 'node:worker_threads';
 import { IndexStore } from './index-store.js';
 import { IndexVersionError } from './migrations.js';
-import { INDEX_OPS, type ErrorShape, type IndexReply, type IndexRequest, type OpRequest } from './protocol.js';
+import { serveRpc } from '../workers/serve-rpc.js';
+import { INDEX_OPS, type ErrorShape, type IndexRequest, type OpRequest } from './protocol.js';
 
 // The index worker: owns the workspace's better-sqlite3 connection, so queries over thousands of
 // runs block this thread and never the main process's event loop, which serves IPC. Requests are
@@ -40,12 +40,4 @@ function handle(request: IndexRequest): unknown {
   }
 }
 
-parentPort?.on('message', (request: IndexRequest) => {
-  let reply: IndexReply;
-  try {
-    reply = { id: request.id, ok: true, value: handle(request) };
-  } catch (err) {
-    reply = { id: request.id, ok: false, error: errorShape(err) };
-  }
-  parentPort?.postMessage(reply);
-});
+serveRpc(handle, errorShape);

@@ -33,4 +33,3 @@ export interface ErrorShape {
   version?: { file: string; found: number; supported: number };
 }
 
-export type IndexReply = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: ErrorShape };

@@ -1,6 +1,7 @@
 import type { Span } from '../../../shared/schemas/mlflow.js';
 import type { ParsedTrace } from '../spans.js';
 import type { SqliteStore } from './sqlite-store.js';
+import type { RpcReply } from '../../workers/worker-rpc.js';
 
 // Messages between SqliteClient (main thread) and the mlflow-sqlite worker. Each operation is a
 // SqliteStore method, or one of the traces.json operations the worker answers without a database;
@@ -24,4 +25,4 @@ export type SqliteOpRequest = { [K in SqliteOp]: { id: number; op: K; args: Para
 
 export type SqliteRequest = { id: number; op: 'open'; file: string } | { id: number; op: 'close' } | SqliteOpRequest;
 
-export type SqliteReply = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: { name: string; message: string; code?: string } };
+export type SqliteReply = RpcReply<{ name: string; message: string; code?: string }>;

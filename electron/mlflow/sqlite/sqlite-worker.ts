@@ -1,7 +1,7 @@
-import { parentPort } from 'node:worker_threads';
 import { StratusError } from '../../../shared/errors.js';
 import { forTraceView, spansFromTraceJson } from '../spans.js';
-import { STORE_OPS, TRACE_JSON_OPS, type SqliteOpRequest, type SqliteReply, type SqliteRequest, type TraceJsonOps } from './protocol.js';
+import { serveRpc } from '../../workers/serve-rpc.js';
+import { STORE_OPS, TRACE_JSON_OPS, type SqliteOpRequest, type SqliteRequest, type TraceJsonOps } from './protocol.js';
 import { SqliteStore } from './sqlite-store.js';
 
 // The mlflow-sqlite worker: owns the read-only connection to an mlflow.db, so trace pages and
@@ -43,13 +43,7 @@ function handle(request: SqliteRequest): unknown {
   }
 }
 
-parentPort?.on('message', (request: SqliteRequest) => {
-  let reply: SqliteReply;
-  try {
-    reply = { id: request.id, ok: true, value: handle(request) };
-  } catch (err) {
-    const e = err instanceof Error ? err : new Error(String(err));
-    reply = { id: request.id, ok: false, error: { name: e.name, message: e.message, code: err instanceof StratusError ? err.code : undefined } };
-  }
-  parentPort?.postMessage(reply);
+serveRpc(handle, (err) => {
+  const e = err instanceof Error ? err : new Error(String(err));
+  return { name: e.name, message: e.message, code: err instanceof StratusError ? err.code : undefined };
 });

@@ -1,5 +1,5 @@
-import { parentPort } from 'node:worker_threads';
-import type { TokenReply, TokenRequest } from './protocol.js';
+import { serveRpc } from '../../workers/serve-rpc.js';
+import type { TokenRequest } from './protocol.js';
 import { SourceError, UsageCache } from './usage-cache.js';
 
 // The token worker: owns the usage caches' connections and reads the MLflow files, so a first
@@ -35,13 +35,7 @@ function handle(request: TokenRequest): unknown {
   }
 }
 
-parentPort?.on('message', (request: TokenRequest) => {
-  let reply: TokenReply;
-  try {
-    reply = { id: request.id, ok: true, value: handle(request) };
-  } catch (err) {
-    const error = err instanceof Error ? { name: err.name, message: err.message } : { name: 'Error', message: String(err) };
-    reply = { id: request.id, ok: false, error: err instanceof SourceError ? { ...error, code: err.code } : error };
-  }
-  parentPort?.postMessage(reply);
+serveRpc(handle, (err) => {
+  const error = err instanceof Error ? { name: err.name, message: err.message } : { name: 'Error', message: String(err) };
+  return err instanceof SourceError ? { ...error, code: err.code } : error;
 });
