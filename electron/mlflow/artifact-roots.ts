@@ -4,7 +4,7 @@ import type { BlobServiceClient } from '@azure/storage-blob';
 import { StratusError } from '../../shared/errors.js';
 import { parseWasbs } from '../../shared/wasbs.js';
 import { AzureObjectStore } from '../azure/azure-object-store.js';
-import { createBlobClient, type ClientAuth, type Env, type IdentityProvider } from '../azure/blob-client.js';
+import { createBlobClient, type AuthenticatedClient, type ClientAuth, type Env, type IdentityProvider } from '../azure/blob-client.js';
 import { accountNameFromEndpoint, parseConnectionString } from '../azure/connection-string.js';
 import { LocalObjectStore } from '../storage/local-object-store.js';
 import type { ObjectStore } from '../storage/object-store.js';
@@ -22,6 +22,15 @@ export interface ArtifactRoot {
   /** '' or ending in '/'. */
   prefix: string;
   uri: string;
+}
+
+/** Where files dropped onto a run's artifacts go: a container of a storage account, under a prefix. */
+export interface BlobUploadTarget {
+  service: BlobServiceClient;
+  endpoint: string;
+  container: string;
+  /** '' or ending in '/'. */
+  prefix: string;
 }
 
 export interface WorkspaceBlobAccess {
@@ -67,19 +76,39 @@ export class ArtifactRoots {
     return { store, prefix: prefix === '' ? '' : `${prefix}/`, uri };
   }
 
+  /** A wasbs:// artifact location as a place to upload to; other locations are refused with the reason. */
+  uploadTarget(uri: string): BlobUploadTarget {
+    if (!/^wasbs?:\/\//i.test(uri)) {
+      throw new StratusError({
+        code: 'INVALID_ARGUMENT',
+        message: `This run keeps its artifacts at ${uri}: Stratus uploads to artifact locations in Azure Blob Storage (wasbs://) only.`,
+        hint: 'Copy the files into that folder with your file manager, or log them with MLflow.',
+      });
+    }
+    const parsed = parseWasbs(uri);
+    if (!parsed.ok) throw new StratusError({ code: 'INVALID_ARGUMENT', message: `The artifact URI ${uri} is not usable: ${parsed.errors.join(' ')}` });
+    const { account, container, prefix, endpoint } = parsed.value;
+    const access = this.accountAccess(account, endpoint);
+    return { service: access.client, endpoint: access.endpoint, container, prefix: prefix === '' ? '' : `${prefix}/` };
+  }
+
   private containerStore(account: string, container: string, accountEndpoint: string): ObjectStore {
+    const access = this.accountAccess(account, accountEndpoint);
+    return new AzureObjectStore(access.client.getContainerClient(container), access.endpoint, access.auth);
+  }
+
+  private accountAccess(account: string, accountEndpoint: string): AuthenticatedClient & { endpoint: string } {
     if (this.workspace && accountNameFromEndpoint(this.workspace.endpoint) === account) {
-      return new AzureObjectStore(this.workspace.service.getContainerClient(container), this.workspace.endpoint, this.workspace.auth);
+      return { client: this.workspace.service, endpoint: this.workspace.endpoint, auth: this.workspace.auth };
     }
     const connectionString = this.env.AZURE_STORAGE_CONNECTION_STRING;
     if (connectionString && parseConnectionString(connectionString).accountName === account) {
-      const { client, auth } = createBlobClient('', { kind: 'connectionString', connectionString }, this.env, this.identity);
-      return new AzureObjectStore(client.getContainerClient(container), client.url, auth);
+      const access = createBlobClient('', { kind: 'connectionString', connectionString }, this.env, this.identity);
+      return { ...access, endpoint: access.client.url };
     }
     // Metaflow's endpoint setting names where this account is served (an emulator, a private endpoint).
     const configured = this.env.METAFLOW_AZURE_STORAGE_BLOB_SERVICE_ENDPOINT;
     const endpoint = configured && accountNameFromEndpoint(configured) === account ? configured : accountEndpoint;
-    const { client, auth } = createBlobClient(endpoint, { kind: 'environment' }, this.env, this.identity);
-    return new AzureObjectStore(client.getContainerClient(container), endpoint, auth);
+    return { ...createBlobClient(endpoint, { kind: 'environment' }, this.env, this.identity), endpoint };
   }
 }

@@ -1,10 +1,13 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
+import type { BlobServiceClient } from '@azure/storage-blob';
 import type { TransferChannel } from '../../shared/channels/transfer.js';
 import { toAzureError } from '../azure/errors.js';
 import { azureOf } from '../blobs/blob-listing.js';
 import type { HandlersFor } from '../ipc/router.js';
 import type { ServiceContext } from '../service-context.js';
+import type { BlobUploadTarget } from '../mlflow/artifact-roots.js';
+import type { TransferEngine } from './engine.js';
 import { downloadTarget, expandFolders, uploadBlobName } from './transfer-plan.js';
 
 async function listNames(ctx: ServiceContext, workspaceId: string, container: string, prefix: string): Promise<string[]> {
@@ -21,19 +24,38 @@ async function listNames(ctx: ServiceContext, workspaceId: string, container: st
   return names;
 }
 
+interface Destination {
+  workspaceId: string;
+  service: BlobServiceClient;
+  endpoint: string;
+  container: string;
+}
+
+/** Dropped files and folders (expanded, structure kept) queued as uploads under `prefix`. */
+async function enqueueFiles(engine: TransferEngine, destination: Destination, prefix: string, files: { path: string; name: string }[]): Promise<string[]> {
+  const expanded = await expandFolders(files);
+  const blobNames = expanded.map((file) => uploadBlobName(prefix, file.name));
+  // Enqueued together: each stats its file, and thousands of sequential stats would delay the first byte.
+  return Promise.all(expanded.map((file, i) => engine.enqueueUpload({ ...destination, blobName: blobNames[i], filePath: file.path })));
+}
+
+/** Where a run keeps its artifacts, as a container and the prefix of `folder` in it (the root when absent). */
+export async function runUploadTarget(ctx: Pick<ServiceContext, 'workspaces'>, workspaceId: string, runId: string, folder: string | undefined): Promise<BlobUploadTarget> {
+  const target = await (await ctx.workspaces.mlflow(workspaceId)).artifactUploadTarget(runId);
+  return { ...target, prefix: folder === undefined ? target.prefix : `${target.prefix}${folder}/` };
+}
+
 export function transferHandlers(ctx: ServiceContext): HandlersFor<TransferChannel> {
   const engine = ctx.transfers;
   return {
     'transfer.list': async () => engine.list(),
     'transfer.upload': async ({ workspaceId, container, prefix, files }) => {
       const azure = azureOf(ctx.workspaces.get(workspaceId));
-      const expanded = await expandFolders(files);
-      const blobNames = expanded.map((file) => uploadBlobName(prefix, file.name));
-      // Enqueued together: each stats its file, and thousands of sequential stats would delay the first byte.
-      const jobIds = await Promise.all(
-        expanded.map((file, i) => engine.enqueueUpload({ workspaceId, service: azure.service, endpoint: azure.endpoint, container, blobName: blobNames[i], filePath: file.path })),
-      );
-      return { jobIds };
+      return { jobIds: await enqueueFiles(engine, { workspaceId, service: azure.service, endpoint: azure.endpoint, container }, prefix, files) };
+    },
+    'transfer.uploadToRun': async ({ workspaceId, runId, path: folder, files }) => {
+      const target = await runUploadTarget(ctx, workspaceId, runId, folder);
+      return { jobIds: await enqueueFiles(engine, { workspaceId, ...target }, target.prefix, files) };
     },
     'transfer.download': async ({ workspaceId, container, blobs, prefix, targetFolder }) => {
       const azure = azureOf(ctx.workspaces.get(workspaceId));

@@ -9,14 +9,16 @@ import { z } from 'zod';
 import type { EventPayload } from '../../shared/contract.js';
 import { StratusError, type StratusErrorShape } from '../../shared/errors.js';
 import { Id } from '../../shared/schemas/common.js';
+import { ArtifactPath, MlflowRunId } from '../../shared/schemas/mlflow.js';
 import { BlobPrefix, ContainerName, RelativeName } from '../../shared/schemas/transfer.js';
 import { azureOf } from '../blobs/blob-listing.js';
 import { toErrorShape } from '../ipc/router.js';
 import type { Services } from '../services.js';
+import { runUploadTarget } from '../transfer/handlers.js';
 import { uploadBlobName } from '../transfer/transfer-plan.js';
 
 // Browser mode's way in for dropped files: a tab has no file paths, so it sends each file's bytes
-// (`PUT /upload?workspaceId&container&prefix&name`). The host stages them in a file of its own under
+// (`PUT /upload?workspaceId&container&prefix&name`, or `…&runId&path&name` onto an MLflow run's artifacts). The host stages them in a file of its own under
 // the user data folder (named by a random id, never by anything the request says), queues an
 // upload of that file with the engine, and deletes it once the job is finished for good: done,
 // skipped on a conflict, cancelled, or removed from the list. A failed job keeps its file so Retry can send it again.
@@ -32,9 +34,11 @@ const STALE_STAGED_MS = 24 * 3600_000;
 /** Left free on the host's disk after staging a file. */
 const DISK_RESERVE_BYTES = 1024 ** 3;
 
-const UploadQuery = z
-  .object({ workspaceId: Id, container: ContainerName, prefix: BlobPrefix, name: RelativeName, token: z.string().optional() })
-  .strict();
+/** Into a container under a prefix (the blob browser), or into an MLflow run's artifacts under a folder. */
+const UploadQuery = z.union([
+  z.object({ workspaceId: Id, container: ContainerName, prefix: BlobPrefix, name: RelativeName, token: z.string().optional() }).strict(),
+  z.object({ workspaceId: Id, runId: MlflowRunId, path: ArtifactPath.optional(), name: RelativeName, token: z.string().optional() }).strict(),
+]);
 
 const STATUS: Partial<Record<StratusErrorShape['code'], number>> = {
   INVALID_ARGUMENT: 400,
@@ -141,8 +145,11 @@ export async function createUploadRoute(services: Services): Promise<UploadRoute
 
     let target;
     try {
-      const azure = azureOf(services.workspaces.get(query.workspaceId));
-      target = { ...azure, blobName: uploadBlobName(query.prefix, query.name) };
+      const destination =
+        'runId' in query
+          ? await runUploadTarget(services, query.workspaceId, query.runId, query.path)
+          : { ...azureOf(services.workspaces.get(query.workspaceId)), container: query.container, prefix: query.prefix };
+      target = { ...destination, blobName: uploadBlobName(destination.prefix, query.name) };
     } catch (err) {
       const shape = toErrorShape(err);
       return refuse(res, STATUS[shape.code] ?? 500, shape);
@@ -167,7 +174,7 @@ export async function createUploadRoute(services: Services): Promise<UploadRoute
         workspaceId: query.workspaceId,
         service: target.service,
         endpoint: target.endpoint,
-        container: query.container,
+        container: target.container,
         blobName: target.blobName,
         filePath: file,
       });

@@ -8,6 +8,7 @@ import {
   JobSelector,
   ResolveConflictRequest,
   ResumeUnfinishedRequest,
+  RunUploadRequest,
   TransferList,
   TransferProgress,
   UnfinishedJob,
@@ -18,6 +19,8 @@ import {
 export const transferChannels = {
   'transfer.list': { args: NoArgs, result: TransferList },
   'transfer.upload': { args: UploadRequest, result: JobIds },
+  /** Files dropped onto an MLflow run's artifacts, uploaded where the run keeps them (wasbs:// locations only). */
+  'transfer.uploadToRun': { args: RunUploadRequest, result: JobIds },
   'transfer.download': { args: DownloadRequest, result: JobIds },
   'transfer.pause': { args: JobSelector, result: Affected },
   'transfer.resume': { args: JobSelector, result: Affected },

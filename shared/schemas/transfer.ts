@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { hasControlCharacters } from '../sysroot.js';
 import { Id } from './common.js';
+import { ArtifactPath, MlflowRunId } from './mlflow.js';
 
 // Transfers between this computer and Blob Storage: the jobs the engine in main runs, as the
 // activity panel and the CLI see them.
@@ -113,15 +114,14 @@ export type TransferList = z.infer<typeof TransferList>;
 
 export const UploadFile = z.object({ path: LocalPath, name: RelativeName }).strict();
 
-export const UploadRequest = z
-  .object({
-    workspaceId: Id,
-    container: ContainerName,
-    prefix: BlobPrefix,
-    files: z.array(UploadFile).min(1, 'Nothing to upload').max(100_000, 'At most 100,000 files per drop'),
-  })
-  .strict();
+const UploadFiles = z.array(UploadFile).min(1, 'Nothing to upload').max(100_000, 'At most 100,000 files per drop');
+
+export const UploadRequest = z.object({ workspaceId: Id, container: ContainerName, prefix: BlobPrefix, files: UploadFiles }).strict();
 export type UploadRequest = z.infer<typeof UploadRequest>;
+
+/** Files dropped onto an MLflow run's artifacts: under `path` (a folder of them; absent for the root). */
+export const RunUploadRequest = z.object({ workspaceId: Id, runId: MlflowRunId, path: ArtifactPath.optional(), files: UploadFiles }).strict();
+export type RunUploadRequest = z.infer<typeof RunUploadRequest>;
 
 /** Either named blobs or everything under a prefix; each lands under targetFolder by its name (made safe). */
 export const DownloadRequest = z

@@ -6,6 +6,7 @@ import { BlobServiceClient, type ContainerClient } from '@azure/storage-blob';
 import { expect, test, type Page } from '@playwright/test';
 import { formatBytes } from '../../renderer/src/format.js';
 import { e2eEnvironment } from './environment.js';
+import { dropFile, dropFiles } from './drop.js';
 import { connectToFixture } from './workspace-ui.js';
 
 // Browser mode: files dropped from the desktop onto a prefix in the Blobs view stream to the host,
@@ -16,38 +17,11 @@ import { connectToFixture } from './workspace-ui.js';
 const env = e2eEnvironment();
 const PREFIX = 'incoming/';
 
-interface DropFile {
-  name: string;
-  /** Base64, so the bytes cross into the page intact. */
-  base64: string;
-  size: number;
-}
-
-function dropFile(name: string, bytes: Buffer): DropFile {
-  return { name, base64: bytes.toString('base64'), size: bytes.length };
-}
-
 const FILES = [dropFile('table.csv', Buffer.from('id,value\n1,2\n3,4\n')), dropFile('weights.bin', randomBytes(2_500_000)), dropFile('empty.txt', Buffer.alloc(0))];
 
 /** A container of its own for each test, so a retry starts from an empty one. */
 let container: string;
 let containerClient: ContainerClient;
-
-/** What a drag from the desktop delivers: dragenter, dragover and drop carrying a DataTransfer of Files. */
-async function dropFiles(page: Page, files: DropFile[]): Promise<void> {
-  const zone = page.getByTestId('drop-zone');
-  const data = await page.evaluateHandle((list: DropFile[]) => {
-    const transfer = new DataTransfer();
-    for (const f of list) {
-      const bytes = Uint8Array.from(atob(f.base64), (c) => c.charCodeAt(0));
-      transfer.items.add(new File([bytes], f.name, { type: 'application/octet-stream' }));
-    }
-    return transfer;
-  }, files);
-  await zone.dispatchEvent('dragenter', { dataTransfer: data });
-  await zone.dispatchEvent('dragover', { dataTransfer: data });
-  await zone.dispatchEvent('drop', { dataTransfer: data });
-}
 
 /** One call of the contract over the page's own WebSocket to its host (what the app's client does). */
 async function hostCall(page: Page, channel: string, args: unknown): Promise<unknown> {
@@ -92,7 +66,7 @@ test('files dropped onto a prefix upload, show progress, and are listed with the
   await expect(page.getByRole('navigation', { name: 'Breadcrumb' }).locator('[aria-current="page"]')).toHaveText(PREFIX.slice(0, -1));
   await expect(row(page, 'already-here.txt')).toBeVisible();
 
-  await dropFiles(page, FILES);
+  await dropFiles(page.getByTestId('drop-zone'), FILES);
 
   const panel = page.getByTestId('transfer-panel');
   for (const file of FILES) {
@@ -112,7 +86,7 @@ test('files dropped onto a prefix upload, show progress, and are listed with the
 
   // The same name again: the upload waits for a choice; "Keep both" puts it beside the first.
   const again = dropFile('table.csv', Buffer.from('id,value\n5,6\n'));
-  await dropFiles(page, [again]);
+  await dropFiles(page.getByTestId('drop-zone'), [again]);
   const prompt = page.getByTestId('conflict-prompt');
   await expect(prompt).toContainText(`${container}/${PREFIX}table.csv`);
   await prompt.getByRole('button', { name: 'Keep both' }).click();

@@ -18,7 +18,7 @@ import type {
   TraceRow,
 } from '../../../shared/schemas/mlflow.js';
 import { MAX_METRIC_POINTS } from '../../../shared/schemas/mlflow.js';
-import type { ArtifactRoots } from '../artifact-roots.js';
+import type { ArtifactRoots, BlobUploadTarget } from '../artifact-roots.js';
 import { listArtifacts, previewArtifact } from '../artifacts.js';
 import { offsetFromToken, offsetToken } from '../page-token.js';
 import type { MlflowSource, RunQuery, TraceQuery } from '../source.js';
@@ -357,9 +357,16 @@ export class FileStoreSource implements MlflowSource {
     };
   }
 
-  private async artifactRoot(runId: string) {
+  async artifactUploadTarget(runId: string): Promise<BlobUploadTarget> {
+    return this.roots.uploadTarget(await this.artifactUri(runId));
+  }
+
+  private async artifactUri(runId: string): Promise<string> {
     const location = await this.findRun(runId);
-    const uri = location.meta.artifact_uri || path.join(location.dir, 'artifacts');
-    return this.roots.resolve(uri);
+    return location.meta.artifact_uri || path.join(location.dir, 'artifacts');
+  }
+
+  private async artifactRoot(runId: string) {
+    return this.roots.resolve(await this.artifactUri(runId));
   }
 }

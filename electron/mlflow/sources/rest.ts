@@ -19,6 +19,7 @@ import { MAX_METRIC_POINTS } from '../../../shared/schemas/mlflow.js';
 import type { Json } from '../../../shared/schemas/metaflow.js';
 import type { Env } from '../../azure/blob-client.js';
 import { classifyArtifact, MAX_READ_BYTES } from '../artifacts.js';
+import type { BlobUploadTarget } from '../artifact-roots.js';
 import type { MlflowSource, RunQuery, TraceQuery } from '../source.js';
 import { forTraceView, spansFromTraceJson } from '../spans.js';
 import { mapLimited } from '../../metaflow/limit.js';
@@ -228,6 +229,14 @@ export class RestSource implements MlflowSource {
       return { runId, points: points.slice(0, MAX_METRIC_POINTS), truncated: points.length > MAX_METRIC_POINTS || token !== undefined };
     });
     return { key, series };
+  }
+
+  async artifactUploadTarget(runId: string): Promise<BlobUploadTarget> {
+    throw new StratusError({
+      code: 'INVALID_ARGUMENT',
+      message: `Run ${runId} is on an MLflow tracking server, which takes artifacts through its own API: Stratus uploads only to artifact locations it reads directly.`,
+      hint: 'Log the files with MLflow (mlflow.log_artifacts), or open the mlflow.db or file store the server uses.',
+    });
   }
 
   async artifacts(runId: string, path: string): Promise<ArtifactListing> {

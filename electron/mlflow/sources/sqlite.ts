@@ -13,7 +13,7 @@ import type {
   TraceDetail,
   TracePage,
 } from '../../../shared/schemas/mlflow.js';
-import type { ArtifactRoots } from '../artifact-roots.js';
+import type { ArtifactRoots, BlobUploadTarget } from '../artifact-roots.js';
 import { listArtifacts, previewArtifact } from '../artifacts.js';
 import type { MlflowSource, RunQuery, TraceQuery } from '../source.js';
 import { SqliteClient } from '../sqlite/sqlite-client.js';
@@ -119,9 +119,17 @@ export class SqliteSource implements MlflowSource {
     return this.client.close();
   }
 
-  private async artifactRoot(runId: string) {
+  async artifactUploadTarget(runId: string): Promise<BlobUploadTarget> {
+    return this.roots.uploadTarget(await this.artifactUri(runId));
+  }
+
+  private async artifactUri(runId: string): Promise<string> {
     const { run } = await this.run(runId);
     if (!run.artifactUri) throw new StratusError({ code: 'NOT_FOUND', message: `Run ${runId} has no artifact location.` });
-    return this.roots.resolve(run.artifactUri);
+    return run.artifactUri;
+  }
+
+  private async artifactRoot(runId: string) {
+    return this.roots.resolve(await this.artifactUri(runId));
   }
 }

@@ -1,11 +1,11 @@
 import { useInfiniteQuery, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useCallback, useMemo, useState } from 'react';
-import { formatBytes, plural } from '../format.js';
 import { ErrorPanel } from '../ui/ErrorPanel.js';
 import { Loading } from '../ui/Loading.js';
 import type { SectionProps } from '../workspace/sections.js';
 import { BlobList } from './BlobList.js';
 import { DownloadForm } from './DownloadForm.js';
+import { DropStatus } from './DropStatus.js';
 import { DropZone } from './DropZone.js';
 import { PrefixBreadcrumb } from './PrefixBreadcrumb.js';
 import { containerLevelsKey, containersQuery, levelQuery, rowsOf } from './queries.js';
@@ -66,7 +66,7 @@ function ContainerBrowser({ workspaceId, container, containers, listProblem, onC
   const { fetchNextPage } = level;
   // Without cancelRefetch: false a second call while a page loads would start that page again.
   const loadMore = useCallback(() => void fetchNextPage({ cancelRefetch: false }), [fetchNextPage]);
-  useUploadsLanding(workspaceId, container);
+  useUploadsLanding(workspaceId, (job) => job.container === container, containerLevelsKey(workspaceId, container));
 
   const open = (next: string) => {
     setPrefix(next);
@@ -123,27 +123,7 @@ function ContainerBrowser({ workspaceId, container, containers, listProblem, onC
           onCancel={() => setDownloading(false)}
         />
       )}
-      {drop.sending && (
-        <p className="blobs-note" role="status" data-testid="sending">
-          Sending {drop.sending.filesSent} of {plural(drop.sending.files, 'file')} to the Stratus host ({formatBytes(drop.sending.bytesSent)} of{' '}
-          {formatBytes(drop.sending.bytes)})…
-        </p>
-      )}
-      {drop.problems.length > 0 && (
-        <div className="error-panel" role="alert" data-testid="drop-problems">
-          <div className="error-panel__title">{plural(drop.problems.length, 'file')} could not be queued</div>
-          <ul className="blobs-problems">
-            {drop.problems.slice(0, 20).map((p, i) => (
-              <li key={i}>{p}</li>
-            ))}
-          </ul>
-          <div className="error-panel__actions">
-            <button type="button" className="button button--quiet" onClick={drop.dismissProblems}>
-              Dismiss
-            </button>
-          </div>
-        </div>
-      )}
+      <DropStatus drop={drop} />
       <main className="listing blobs-listing" data-testid="listing">
         <DropZone destination={destination} onDrop={(tops) => void drop.upload(tops, { workspaceId, container, prefix })}>
           {level.isPending ? (

@@ -5,11 +5,8 @@ import { z } from 'zod';
 // page (`PUT /upload`, authenticated by the page's cookie), which stages them and queues the upload.
 // XMLHttpRequest rather than fetch because only it reports upload progress.
 
-export interface UploadTarget {
-  workspaceId: string;
-  container: string;
-  prefix: string;
-}
+/** Into a container under a prefix (the blob browser), or into an MLflow run's artifacts (under `path`, the root when absent). */
+export type UploadTarget = { workspaceId: string; container: string; prefix: string } | { workspaceId: string; runId: string; path?: string };
 
 export const UPLOAD_PATH = '/upload';
 
@@ -30,7 +27,9 @@ function failure(status: number, body: string): StratusError {
 }
 
 export function uploadUrl(target: UploadTarget, name: string): string {
-  const query = new URLSearchParams({ workspaceId: target.workspaceId, container: target.container, prefix: target.prefix, name });
+  const where: Record<string, string> =
+    'runId' in target ? { runId: target.runId, ...(target.path === undefined ? {} : { path: target.path }) } : { container: target.container, prefix: target.prefix };
+  const query = new URLSearchParams({ workspaceId: target.workspaceId, ...where, name });
   return `${UPLOAD_PATH}?${query.toString()}`;
 }
 

@@ -54,7 +54,8 @@ export function useDropUpload(): DropUpload {
       }
       for (let i = 0; i < files.length; i += CALL_BATCH) {
         try {
-          await call('transfer.upload', { ...target, files: files.slice(i, i + CALL_BATCH) });
+          const batch = files.slice(i, i + CALL_BATCH);
+          await ('runId' in target ? call('transfer.uploadToRun', { ...target, files: batch }) : call('transfer.upload', { ...target, files: batch }));
         } catch (err) {
           found.push(message(err));
         }

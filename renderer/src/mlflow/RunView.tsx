@@ -1,5 +1,9 @@
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
+import { DropStatus } from '../blobs/DropStatus.js';
+import { DropZone } from '../blobs/DropZone.js';
+import { useDropUpload } from '../blobs/useDropUpload.js';
+import { useUploadsLanding } from '../blobs/useUploadsLanding.js';
 import { formatDuration, formatTime, isoTime } from '../format.js';
 import { ErrorPanel } from '../ui/ErrorPanel.js';
 import { Loading } from '../ui/Loading.js';
@@ -25,6 +29,9 @@ const formatMetric = (v: number | null) => (v === null ? 'NaN' : String(Number.i
 export function RunView({ workspaceId, runId, onOpenRun, onEditWorkspace }: Props) {
   const query = useQuery(runQuery(workspaceId, runId));
   const [artifact, setArtifact] = useState<string | null>(null);
+  const drop = useDropUpload();
+  // Any upload of this workspace that lands may be one dropped here: the listing is cheap to re-read.
+  useUploadsLanding(workspaceId, () => true, ['mlflow.artifacts', workspaceId, runId]);
   if (query.isPending) return <Loading label="Reading the run…" />;
   if (query.isError) return <ErrorPanel error={query.error} onRetry={() => void query.refetch()} retrying={query.isFetching} onEditWorkspace={onEditWorkspace} />;
   const { run, description, inputs, childRunIds, deletedTime } = query.data;
@@ -107,14 +114,17 @@ export function RunView({ workspaceId, runId, onOpenRun, onEditWorkspace }: Prop
 
       <section className="ml-section">
         <h3>Artifacts</h3>
-        <div className="ml-artifacts">
-          <div className="ml-artifacts__tree">
-            <ArtifactTree workspaceId={workspaceId} runId={run.runId} selected={artifact} onSelect={setArtifact} />
+        <DropStatus drop={drop} />
+        <DropZone destination={`the artifacts of run ${run.name || run.runId}`} onDrop={(tops) => void drop.upload(tops, { workspaceId, runId: run.runId })}>
+          <div className="ml-artifacts">
+            <div className="ml-artifacts__tree">
+              <ArtifactTree workspaceId={workspaceId} runId={run.runId} selected={artifact} onSelect={setArtifact} />
+            </div>
+            <div className="ml-artifacts__preview">
+              {artifact === null ? <p className="muted">Select a file to preview it, or drop files here to upload them to the run.</p> : <ArtifactPreviewPane key={artifact} workspaceId={workspaceId} runId={run.runId} path={artifact} />}
+            </div>
           </div>
-          <div className="ml-artifacts__preview">
-            {artifact === null ? <p className="muted">Select a file to preview it.</p> : <ArtifactPreviewPane key={artifact} workspaceId={workspaceId} runId={run.runId} path={artifact} />}
-          </div>
-        </div>
+        </DropZone>
       </section>
     </article>
   );

@@ -13,6 +13,7 @@ export const transferCases: DomainCases<TransferChannel> = {
   spies: {
     'transfer.list': (args) => spy('transfer.list', args, { jobs: [], totals: TOTALS }),
     'transfer.upload': (args) => spy('transfer.upload', args, { jobIds: [JOB_ID] }),
+    'transfer.uploadToRun': (args) => spy('transfer.uploadToRun', args, { jobIds: [JOB_ID] }),
     'transfer.download': (args) => spy('transfer.download', args, { jobIds: [JOB_ID] }),
     'transfer.pause': (args) => spy('transfer.pause', args, { affected: 1 }),
     'transfer.resume': (args) => spy('transfer.resume', args, { affected: 1 }),
@@ -29,6 +30,9 @@ export const transferCases: DomainCases<TransferChannel> = {
     'transfer.upload': [
       { args: { workspaceId: WORKSPACE_ID, container: 'data', prefix: 'drops/2024/', files: [{ path: '/home/ds/model.bin', name: 'model.bin' }] } },
       { args: { workspaceId: WORKSPACE_ID, container: 'data', prefix: '', files: [{ path: 'C:\\Users\\ds\\set', name: 'set' }] } },
+    ],
+    'transfer.uploadToRun': [
+      { args: { workspaceId: WORKSPACE_ID, runId: 'a1b2c3d4e5f6', path: 'model/weights', files: [{ path: '/home/ds/model.bin', name: 'model.bin' }] }, optional: ['path'] },
     ],
     'transfer.download': [
       { args: { workspaceId: WORKSPACE_ID, container: 'data', blobs: ['models/model.bin'], targetFolder: FOLDER } },
