@@ -10,18 +10,28 @@ import type { BlobUploadTarget } from '../mlflow/artifact-roots.js';
 import type { TransferEngine } from './engine.js';
 import { downloadTarget, expandFolders, uploadBlobName } from './transfer-plan.js';
 
-async function listNames(ctx: ServiceContext, workspaceId: string, container: string, prefix: string): Promise<string[]> {
-  const azure = azureOf(ctx.workspaces.get(workspaceId));
+async function listNames(source: Destination, prefix: string): Promise<string[]> {
   const names: string[] = [];
   try {
-    for await (const blob of azure.service.getContainerClient(container).listBlobsFlat({ prefix })) {
+    for await (const blob of source.service.getContainerClient(source.container).listBlobsFlat({ prefix })) {
       // Folder markers (hierarchical namespace) hold no bytes to fetch.
       if (!blob.name.endsWith('/')) names.push(blob.name);
     }
   } catch (err) {
-    throw toAzureError(err, { action: `listing ${container}/${prefix}`, endpoint: azure.endpoint, container });
+    throw toAzureError(err, { action: `listing ${source.container}/${prefix}`, endpoint: source.endpoint, container: source.container });
   }
   return names;
+}
+
+/** Blobs (or everything under `prefix`) queued as downloads into `targetFolder`, each kept inside it. */
+async function enqueueDownloads(engine: TransferEngine, source: Destination, names: string[], prefix: string | undefined, targetFolder: string): Promise<string[]> {
+  const folder = path.resolve(targetFolder);
+  await mkdir(folder, { recursive: true });
+  return names.map((blobName) => {
+    const target = downloadTarget(folder, blobName, prefix);
+    const spec = { ...source, blobName, filePath: target.filePath };
+    return target.ok ? engine.enqueueDownload(spec) : engine.addRefused(spec, target.reason);
+  });
 }
 
 interface Destination {
@@ -39,8 +49,8 @@ async function enqueueFiles(engine: TransferEngine, destination: Destination, pr
   return Promise.all(expanded.map((file, i) => engine.enqueueUpload({ ...destination, blobName: blobNames[i], filePath: file.path })));
 }
 
-/** Where a run keeps its artifacts, as a container and the prefix of `folder` in it (the root when absent). */
-export async function runUploadTarget(ctx: Pick<ServiceContext, 'workspaces'>, workspaceId: string, runId: string, folder: string | undefined): Promise<BlobUploadTarget> {
+/** Where a run keeps its artifacts (uploads and downloads), as a container and the prefix of `folder` in it (the root when absent). */
+export async function runArtifactLocation(ctx: Pick<ServiceContext, 'workspaces'>, workspaceId: string, runId: string, folder: string | undefined): Promise<BlobUploadTarget> {
   const target = await (await ctx.workspaces.mlflow(workspaceId)).artifactUploadTarget(runId);
   return { ...target, prefix: folder === undefined ? target.prefix : `${target.prefix}${folder}/` };
 }
@@ -54,20 +64,23 @@ export function transferHandlers(ctx: ServiceContext): HandlersFor<TransferChann
       return { jobIds: await enqueueFiles(engine, { workspaceId, service: azure.service, endpoint: azure.endpoint, container }, prefix, files) };
     },
     'transfer.uploadToRun': async ({ workspaceId, runId, path: folder, files }) => {
-      const target = await runUploadTarget(ctx, workspaceId, runId, folder);
+      const target = await runArtifactLocation(ctx, workspaceId, runId, folder);
       return { jobIds: await enqueueFiles(engine, { workspaceId, ...target }, target.prefix, files) };
     },
     'transfer.download': async ({ workspaceId, container, blobs, prefix, targetFolder }) => {
       const azure = azureOf(ctx.workspaces.get(workspaceId));
-      const folder = path.resolve(targetFolder);
-      await mkdir(folder, { recursive: true });
-      const names = blobs ?? (await listNames(ctx, workspaceId, container, prefix ?? ''));
-      const jobIds = names.map((blobName) => {
-        const target = downloadTarget(folder, blobName, prefix);
-        const spec = { workspaceId, service: azure.service, endpoint: azure.endpoint, container, blobName, filePath: target.filePath };
-        return target.ok ? engine.enqueueDownload(spec) : engine.addRefused(spec, target.reason);
-      });
-      return { jobIds };
+      const source = { workspaceId, service: azure.service, endpoint: azure.endpoint, container };
+      const names = blobs ?? (await listNames(source, prefix ?? ''));
+      return { jobIds: await enqueueDownloads(engine, source, names, prefix, targetFolder) };
+    },
+    'transfer.downloadFromRun': async ({ workspaceId, runId, path: artifact, targetFolder }) => {
+      const location = await runArtifactLocation(ctx, workspaceId, runId, undefined);
+      const source = { workspaceId, service: location.service, endpoint: location.endpoint, container: location.container };
+      // A folder of artifacts (or the whole root) comes with everything under it; a file alone.
+      const prefix = artifact === undefined ? location.prefix : `${location.prefix}${artifact}/`;
+      const names = await listNames(source, prefix);
+      if (names.length > 0 || artifact === undefined) return { jobIds: await enqueueDownloads(engine, source, names, prefix, targetFolder) };
+      return { jobIds: await enqueueDownloads(engine, source, [`${location.prefix}${artifact}`], undefined, targetFolder) };
     },
     'transfer.pause': async (selector) => ({ affected: engine.pause(selector) }),
     'transfer.resume': async (selector) => ({ affected: engine.resume(selector) }),

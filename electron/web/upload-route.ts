@@ -14,7 +14,7 @@ import { BlobPrefix, ContainerName, RelativeName } from '../../shared/schemas/tr
 import { azureOf } from '../blobs/blob-listing.js';
 import { toErrorShape } from '../ipc/router.js';
 import type { Services } from '../services.js';
-import { runUploadTarget } from '../transfer/handlers.js';
+import { runArtifactLocation } from '../transfer/handlers.js';
 import { uploadBlobName } from '../transfer/transfer-plan.js';
 
 // Browser mode's way in for dropped files: a tab has no file paths, so it sends each file's bytes
@@ -147,7 +147,7 @@ export async function createUploadRoute(services: Services): Promise<UploadRoute
     try {
       const destination =
         'runId' in query
-          ? await runUploadTarget(services, query.workspaceId, query.runId, query.path)
+          ? await runArtifactLocation(services, query.workspaceId, query.runId, query.path)
           : { ...azureOf(services.workspaces.get(query.workspaceId)), container: query.container, prefix: query.prefix };
       target = { ...destination, blobName: uploadBlobName(destination.prefix, query.name) };
     } catch (err) {

@@ -8,6 +8,7 @@ import {
   JobSelector,
   ResolveConflictRequest,
   ResumeUnfinishedRequest,
+  RunDownloadRequest,
   RunUploadRequest,
   TransferList,
   TransferProgress,
@@ -22,6 +23,8 @@ export const transferChannels = {
   /** Files dropped onto an MLflow run's artifacts, uploaded where the run keeps them (wasbs:// locations only). */
   'transfer.uploadToRun': { args: RunUploadRequest, result: JobIds },
   'transfer.download': { args: DownloadRequest, result: JobIds },
+  /** A run's artifacts (a file, a folder, or all) from its wasbs:// artifact location into a folder. */
+  'transfer.downloadFromRun': { args: RunDownloadRequest, result: JobIds },
   'transfer.pause': { args: JobSelector, result: Affected },
   'transfer.resume': { args: JobSelector, result: Affected },
   'transfer.cancel': { args: JobSelector, result: Affected },

@@ -136,6 +136,9 @@ export const DownloadRequest = z
   .refine((r) => (r.blobs === undefined) !== (r.prefix === undefined), 'Give either blobs or a prefix');
 export type DownloadRequest = z.infer<typeof DownloadRequest>;
 
+/** A run's artifact file or folder (everything under it), or with no path all its artifacts, saved under targetFolder. */
+export const RunDownloadRequest = z.object({ workspaceId: Id, runId: MlflowRunId, path: ArtifactPath.optional(), targetFolder: LocalPath }).strict();
+
 export const JobIds = z.object({ jobIds: z.array(Id) });
 
 /** One job, or every job. */

@@ -1,4 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { BlobServiceClient } from '@azure/storage-blob';
 import { expect, test } from '@playwright/test';
 import { formatBytes } from '../../renderer/src/format.js';
@@ -10,7 +13,8 @@ import { mlflowE2eEnvironment } from './mlflow-setup.js';
 import { openExperiment, openMlflowWorkspace } from './mlflow-ui.js';
 
 // Browser mode: files dropped onto an MLflow run's artifacts upload into the run's own artifact
-// location (its wasbs:// artifact_uri in Azurite) and appear in its artifact tree.
+// location (its wasbs:// artifact_uri in Azurite) and appear in its artifact tree; a selected
+// artifact downloads into a folder typed for the host.
 
 const env = e2eEnvironment();
 const mlflow = mlflowE2eEnvironment();
@@ -23,6 +27,7 @@ test('files dropped onto a run’s artifacts upload where the run keeps them and
   // A name of its own, so a retry or another spec reading this run's artifacts meets nothing it does not expect.
   const file = dropFile(`dropped-${randomUUID().slice(0, 8)}.bin`, randomBytes(300_000));
   const blob = container.getBlobClient(`${parsed.value.prefix}/${file.name}`);
+  const downloads = await mkdtemp(path.join(tmpdir(), 'stratus-e2e-artifacts-'));
   try {
     await openMlflowWorkspace(page, env, 'MLflow drops', mlflow.fixtureUri);
     await openExperiment(page, run.experimentName);
@@ -36,7 +41,14 @@ test('files dropped onto a run’s artifacts upload where the run keeps them and
     await entry.click();
     // The preview reads it back from the run's artifacts, with its size.
     await expect(page.getByTestId('artifact-preview')).toContainText(`${file.name} · ${formatBytes(file.size)}`);
+
+    // And back down, into a folder typed for the host.
+    await page.getByTestId('download-artifact').click();
+    await page.getByTestId('download-folder').fill(downloads);
+    await page.getByRole('button', { name: 'Download', exact: true }).click();
+    await expect.poll(() => stat(path.join(downloads, file.name)).then((s) => s.size, () => -1), { timeout: 30_000 }).toBe(file.size);
   } finally {
     await blob.deleteIfExists();
+    await rm(downloads, { recursive: true, force: true });
   }
 });

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { BlobServiceClient } from '@azure/storage-blob';
@@ -85,6 +85,19 @@ describe('dropping files onto a run’s artifacts', () => {
     ]);
     const preview = await call('mlflow.artifact', { workspaceId, runId: wasbsRun, path: 'plots/loss/curve.csv' });
     expect(preview.size).toBe(Buffer.byteLength(CURVE));
+  });
+
+  it('downloads a run’s artifact file, a folder of them, and all of them into a folder', async () => {
+    const down = path.join(scratch, 'down');
+    const file = await call('transfer.downloadFromRun', { workspaceId, runId: wasbsRun, path: 'notes.md', targetFolder: path.join(down, 'file') });
+    const folder = await call('transfer.downloadFromRun', { workspaceId, runId: wasbsRun, path: 'plots', targetFolder: path.join(down, 'folder') });
+    const all = await call('transfer.downloadFromRun', { workspaceId, runId: wasbsRun, targetFolder: path.join(down, 'all') });
+    expect([file.jobIds.length, folder.jobIds.length, all.jobIds.length]).toEqual([1, 1, 3]);
+    await services.transfers.idle();
+    expect(await readFile(path.join(down, 'file', 'notes.md'), 'utf8')).toBe(NOTES);
+    expect(await readFile(path.join(down, 'folder', 'plots', 'loss', 'curve.csv'), 'utf8')).toBe(CURVE);
+    expect(await readFile(path.join(down, 'all', 'artifacts', 'reports', 'final', 'summary.md'), 'utf8')).toBe(NOTES);
+    expect(await readFile(path.join(down, 'all', 'artifacts', 'plots', 'loss', 'curve.csv'), 'utf8')).toBe(CURVE);
   });
 
   it('refuses a run whose artifacts are in a local folder, saying where they are', async () => {

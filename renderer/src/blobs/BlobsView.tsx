@@ -1,5 +1,7 @@
 import { useInfiniteQuery, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useCallback, useMemo, useState } from 'react';
+import { call } from '../api/client.js';
+import { plural } from '../format.js';
 import { ErrorPanel } from '../ui/ErrorPanel.js';
 import { Loading } from '../ui/Loading.js';
 import type { SectionProps } from '../workspace/sections.js';
@@ -12,6 +14,20 @@ import { containerLevelsKey, containersQuery, levelQuery, rowsOf } from './queri
 import { useDropUpload } from './useDropUpload.js';
 import { useUploadsLanding } from './useUploadsLanding.js';
 import './blobs.css';
+
+/** Blobs, and prefixes (ending in '/') with everything under them. */
+async function downloadSelection(workspaceId: string, container: string, names: string[], targetFolder: string): Promise<void> {
+  const blobs = names.filter((n) => !n.endsWith('/'));
+  if (blobs.length > 0) await call('transfer.download', { workspaceId, container, blobs, targetFolder });
+  for (const prefix of names.filter((n) => n.endsWith('/'))) await call('transfer.download', { workspaceId, container, prefix, targetFolder });
+}
+
+function describeSelection(selected: ReadonlySet<string>): string {
+  const names = [...selected];
+  const blobs = names.filter((n) => !n.endsWith('/')).length;
+  const prefixes = names.length - blobs;
+  return [blobs > 0 ? plural(blobs, 'blob') : '', prefixes > 0 ? plural(prefixes, 'folder') : ''].filter(Boolean).join(' and ');
+}
 
 /** The workspace's storage account as folders: pick a container, walk its prefixes, drop files in, download a selection. */
 export function BlobsView({ workspace, onEditWorkspace }: SectionProps) {
@@ -113,9 +129,12 @@ function ContainerBrowser({ workspaceId, container, containers, listProblem, onC
       {listProblem && <p className="blobs-note">{listProblem}</p>}
       {downloading && (
         <DownloadForm
-          workspaceId={workspaceId}
-          container={container}
-          names={[...selected]}
+          description={
+            <>
+              Download {describeSelection(selected)} from <span className="mono">{container}</span>
+            </>
+          }
+          download={(targetFolder) => downloadSelection(workspaceId, container, [...selected], targetFolder)}
           onQueued={() => {
             setDownloading(false);
             setSelected(new Set());

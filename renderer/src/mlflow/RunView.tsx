@@ -1,5 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
+import { call } from '../api/client.js';
+import { DownloadForm } from '../blobs/DownloadForm.js';
 import { DropStatus } from '../blobs/DropStatus.js';
 import { DropZone } from '../blobs/DropZone.js';
 import { useDropUpload } from '../blobs/useDropUpload.js';
@@ -30,6 +32,8 @@ export function RunView({ workspaceId, runId, onOpenRun, onEditWorkspace }: Prop
   const query = useQuery(runQuery(workspaceId, runId));
   const [artifact, setArtifact] = useState<string | null>(null);
   const drop = useDropUpload();
+  /** The artifact being downloaded (a file's path), or '' for all of them; null while no download is asked for. */
+  const [downloading, setDownloading] = useState<string | null>(null);
   // Any upload of this workspace that lands may be one dropped here: the listing is cheap to re-read.
   useUploadsLanding(workspaceId, () => true, ['mlflow.artifacts', workspaceId, runId]);
   if (query.isPending) return <Loading label="Reading the run…" />;
@@ -113,7 +117,27 @@ export function RunView({ workspaceId, runId, onOpenRun, onEditWorkspace }: Prop
       )}
 
       <section className="ml-section">
-        <h3>Artifacts</h3>
+        <div className="ml-artifacts__head">
+          <h3>Artifacts</h3>
+          <button type="button" className="button button--quiet" onClick={() => setDownloading('')} data-testid="download-artifacts">
+            Download all…
+          </button>
+          {artifact !== null && (
+            <button type="button" className="button button--quiet" onClick={() => setDownloading(artifact)} data-testid="download-artifact">
+              Download {artifact}…
+            </button>
+          )}
+        </div>
+        {downloading !== null && (
+          <DownloadForm
+            description={downloading === '' ? `Download every artifact of run ${run.name || run.runId}` : `Download ${downloading}`}
+            download={(targetFolder) =>
+              call('transfer.downloadFromRun', { workspaceId, runId: run.runId, ...(downloading === '' ? {} : { path: downloading }), targetFolder })
+            }
+            onQueued={() => setDownloading(null)}
+            onCancel={() => setDownloading(null)}
+          />
+        )}
         <DropStatus drop={drop} />
         <DropZone destination={`the artifacts of run ${run.name || run.runId}`} onDrop={(tops) => void drop.upload(tops, { workspaceId, runId: run.runId })}>
           <div className="ml-artifacts">
