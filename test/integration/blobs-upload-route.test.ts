@@ -181,6 +181,25 @@ describe('PUT /upload', () => {
     expect(JSON.parse(unknown.body)).toMatchObject({ error: { code: 'NO_WORKSPACE' } });
     expect(await readdir(staging())).toEqual([]);
   });
+
+  it('refuses a run target that climbs out of its artifacts, mixes in a container, or names no MLflow store', async () => {
+    const run = 'a1b2c3d4e5f6';
+    for (const params of [
+      { workspaceId, runId: run, path: '../other-run', name: 'a.txt' },
+      { workspaceId, runId: run, path: '/abs', name: 'a.txt' },
+      { workspaceId, runId: '../x', name: 'a.txt' },
+      { workspaceId, runId: run, container, prefix: '', name: 'a.txt' },
+    ]) {
+      const refused = await put(params, Buffer.from('x'));
+      expect(refused.status, JSON.stringify(params)).toBe(400);
+      expect(JSON.parse(refused.body)).toMatchObject({ error: { code: 'INVALID_ARGUMENT' } });
+    }
+    // This workspace has no MLflow tracking URI: the run cannot be found, and nothing is staged.
+    const unconfigured = await put({ workspaceId, runId: run, name: 'a.txt' }, Buffer.from('x'));
+    expect(unconfigured.status).toBe(404);
+    expect(JSON.parse(unconfigured.body).error.message).toMatch(/MLflow/);
+    expect(await readdir(staging())).toEqual([]);
+  });
 });
 
 describe('staged files left by an earlier session', () => {
