@@ -14,10 +14,12 @@ import { openExperiment, openMlflowWorkspace } from './mlflow-ui.js';
 
 // Browser mode: files dropped onto an MLflow run's artifacts upload into the run's own artifact
 // location (its wasbs:// artifact_uri in Azurite) and appear in its artifact tree; a selected
-// artifact downloads into a folder typed for the host.
+// artifact downloads into a folder typed for the host. Dropped on a folder of the tree, files land in it.
 
 const env = e2eEnvironment();
 const mlflow = mlflowE2eEnvironment();
+/** A folder of the richest run's artifacts in the fixture (mlflow-runs.spec.ts opens it too). */
+const FOLDER = 'notes';
 
 test('files dropped onto a run’s artifacts upload where the run keeps them and appear in its tree', async ({ page }) => {
   const run = richestRun(mlflow.fixtureDb);
@@ -27,6 +29,7 @@ test('files dropped onto a run’s artifacts upload where the run keeps them and
   // A name of its own, so a retry or another spec reading this run's artifacts meets nothing it does not expect.
   const file = dropFile(`dropped-${randomUUID().slice(0, 8)}.bin`, randomBytes(300_000));
   const blob = container.getBlobClient(`${parsed.value.prefix}/${file.name}`);
+  const cleanup = [blob];
   const downloads = await mkdtemp(path.join(tmpdir(), 'stratus-e2e-artifacts-'));
   try {
     await openMlflowWorkspace(page, env, 'MLflow drops', mlflow.fixtureUri);
@@ -42,13 +45,20 @@ test('files dropped onto a run’s artifacts upload where the run keeps them and
     // The preview reads it back from the run's artifacts, with its size.
     await expect(page.getByTestId('artifact-preview')).toContainText(`${file.name} · ${formatBytes(file.size)}`);
 
+    // Dropped on a folder of the tree, a file lands in that folder.
+    const inFolder = dropFile(`dropped-${randomUUID().slice(0, 8)}.txt`, Buffer.from('into the folder\n'));
+    cleanup.push(container.getBlobClient(`${parsed.value.prefix}/${FOLDER}/${inFolder.name}`));
+    await dropFiles(page.locator(`[data-drop-folder="${FOLDER}"]`), [inFolder]);
+    await page.locator(`[data-testid="artifact-entry"][data-path="${FOLDER}"]`).click();
+    await expect(page.locator(`[data-testid="artifact-entry"][data-path="${FOLDER}/${inFolder.name}"]`)).toBeVisible({ timeout: 30_000 });
+
     // And back down, into a folder typed for the host.
     await page.getByTestId('download-artifact').click();
     await page.getByTestId('download-folder').fill(downloads);
     await page.getByRole('button', { name: 'Download', exact: true }).click();
     await expect.poll(() => stat(path.join(downloads, file.name)).then((s) => s.size, () => -1), { timeout: 30_000 }).toBe(file.size);
   } finally {
-    await blob.deleteIfExists();
+    for (const dropped of cleanup) await dropped.deleteIfExists();
     await rm(downloads, { recursive: true, force: true });
   }
 });

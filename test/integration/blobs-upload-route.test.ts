@@ -184,12 +184,13 @@ describe('PUT /upload', () => {
 
   it('refuses a run target that climbs out of its artifacts, mixes in a container, or names no MLflow store', async () => {
     const run = 'a1b2c3d4e5f6';
-    for (const params of [
+    const refusedTargets: Record<string, string>[] = [
       { workspaceId, runId: run, path: '../other-run', name: 'a.txt' },
       { workspaceId, runId: run, path: '/abs', name: 'a.txt' },
       { workspaceId, runId: '../x', name: 'a.txt' },
       { workspaceId, runId: run, container, prefix: '', name: 'a.txt' },
-    ]) {
+    ];
+    for (const params of refusedTargets) {
       const refused = await put(params, Buffer.from('x'));
       expect(refused.status, JSON.stringify(params)).toBe(400);
       expect(JSON.parse(refused.body)).toMatchObject({ error: { code: 'INVALID_ARGUMENT' } });

@@ -24,7 +24,14 @@ function Level({ workspaceId, runId, path, depth, selected, onSelect }: Props & 
       {query.data.entries.map((entry) => {
         const isOpen = open.has(entry.path);
         return (
-          <li key={entry.path} role="treeitem" aria-expanded={entry.isDir ? isOpen : undefined} aria-selected={selected === entry.path}>
+          <li
+            key={entry.path}
+            role="treeitem"
+            aria-expanded={entry.isDir ? isOpen : undefined}
+            aria-selected={selected === entry.path}
+            // Files dropped on a folder (or on anything inside it) upload into it.
+            data-drop-folder={entry.isDir ? entry.path : undefined}
+          >
             <button
               type="button"
               className={`ml-tree__item${selected === entry.path ? ' ml-tree__item--on' : ''}`}

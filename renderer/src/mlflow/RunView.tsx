@@ -139,7 +139,7 @@ export function RunView({ workspaceId, runId, onOpenRun, onEditWorkspace }: Prop
           />
         )}
         <DropStatus drop={drop} />
-        <DropZone destination={`the artifacts of run ${run.name || run.runId}`} onDrop={(tops) => void drop.upload(tops, { workspaceId, runId: run.runId })}>
+        <DropZone destination={`the artifacts of run ${run.name || run.runId}`} onDrop={(tops, folder) => void drop.upload(tops, { workspaceId, runId: run.runId, ...(folder === undefined ? {} : { path: folder }) })}>
           <div className="ml-artifacts">
             <div className="ml-artifacts__tree">
               <ArtifactTree workspaceId={workspaceId} runId={run.runId} selected={artifact} onSelect={setArtifact} />
