@@ -6,6 +6,7 @@ import { mkdtemp, open, readFile, rm, writeFile, mkdir } from 'node:fs/promises'
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { BlobServiceClient, type ContainerClient } from '@azure/storage-blob';
+import { mapLimited } from '../../electron/metaflow/limit.js';
 import { TransferEngine } from '../../electron/transfer/engine.js';
 import { startAzurite } from '../../test/harness/azurite.js';
 import { repoRoot } from '../../test/harness/repo.js';
@@ -28,25 +29,21 @@ const SMALL = 2000;
 const SMALL_SIZE = 4096;
 const CONTAINER = 'bench-transfer';
 
+const BLOCKS = Math.ceil(BIG / BLOCK);
+const indexes = Array.from({ length: BLOCKS }, (_, i) => i);
+
 /** Raw Put Block of 8 MiB blocks read from the file, 16 in flight, then Put Block List. */
 async function rawStaged(container: ContainerClient, name: string, file: string): Promise<void> {
   const blob = container.getBlockBlobClient(name);
   const handle = await open(file, 'r');
-  const count = Math.ceil(BIG / BLOCK);
-  const ids = Array.from({ length: count }, (_, i) => Buffer.from(`block-${String(i).padStart(6, '0')}`).toString('base64'));
-  let next = 0;
+  const ids = indexes.map((i) => Buffer.from(`block-${String(i).padStart(6, '0')}`).toString('base64'));
   try {
-    await Promise.all(
-      Array.from({ length: IN_FLIGHT }, async () => {
-        while (next < count) {
-          const i = next++;
-          const length = Math.min(BLOCK, BIG - i * BLOCK);
-          const data = Buffer.allocUnsafe(length);
-          await handle.read(data, 0, length, i * BLOCK);
-          await blob.stageBlock(ids[i], data, length);
-        }
-      }),
-    );
+    await mapLimited(indexes, IN_FLIGHT, async (i) => {
+      const length = Math.min(BLOCK, BIG - i * BLOCK);
+      const data = Buffer.allocUnsafe(length);
+      await handle.read(data, 0, length, i * BLOCK);
+      await blob.stageBlock(ids[i], data, length);
+    });
   } finally {
     await handle.close();
   }
@@ -57,23 +54,16 @@ async function rawStaged(container: ContainerClient, name: string, file: string)
 async function rawRanged(container: ContainerClient, name: string, file: string): Promise<void> {
   const blob = container.getBlobClient(name);
   const handle = await open(file, 'w');
-  const count = Math.ceil(BIG / BLOCK);
-  let next = 0;
   try {
-    await Promise.all(
-      Array.from({ length: IN_FLIGHT }, async () => {
-        while (next < count) {
-          const i = next++;
-          const response = await blob.download(i * BLOCK, BLOCK);
-          let at = i * BLOCK;
-          for await (const chunk of response.readableStreamBody ?? []) {
-            const bytes = chunk as Buffer;
-            await handle.write(bytes, 0, bytes.length, at);
-            at += bytes.length;
-          }
-        }
-      }),
-    );
+    await mapLimited(indexes, IN_FLIGHT, async (i) => {
+      const response = await blob.download(i * BLOCK, BLOCK);
+      let at = i * BLOCK;
+      for await (const chunk of response.readableStreamBody ?? []) {
+        const bytes = chunk as Buffer;
+        await handle.write(bytes, 0, bytes.length, at);
+        at += bytes.length;
+      }
+    });
   } finally {
     await handle.close();
   }
@@ -256,16 +246,10 @@ export async function run(report: Report): Promise<void> {
         },
         raw: async () => {
           const prefix = `raw${batch++}`;
-          let next = 0;
-          await Promise.all(
-            Array.from({ length: 32 }, async () => {
-              while (next < names.length) {
-                const name = names[next++];
-                const data = await readFile(path.join(small, name));
-                await container.getBlockBlobClient(`${prefix}/${name}`).upload(data, data.length);
-              }
-            }),
-          );
+          await mapLimited(names, 32, async (name) => {
+            const data = await readFile(path.join(small, name));
+            await container.getBlockBlobClient(`${prefix}/${name}`).upload(data, data.length);
+          });
         },
       },
       azurite.pid,

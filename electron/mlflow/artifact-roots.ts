@@ -24,13 +24,21 @@ export interface ArtifactRoot {
   uri: string;
 }
 
-/** Where files dropped onto a run's artifacts go: a container of a storage account, under a prefix. */
-export interface BlobUploadTarget {
+/** A run's artifacts as blobs, for uploads to and downloads from them: a container of a storage account, under a prefix. */
+export interface BlobLocation {
   service: BlobServiceClient;
   endpoint: string;
   container: string;
   /** '' or ending in '/'. */
   prefix: string;
+}
+
+/** A wasbs:// URI's account, container and folder prefix ('' or ending in '/'). */
+function parseArtifactUri(uri: string): { account: string; container: string; prefix: string; endpoint: string } {
+  const parsed = parseWasbs(uri);
+  if (!parsed.ok) throw new StratusError({ code: 'INVALID_ARGUMENT', message: `The artifact URI ${uri} is not usable: ${parsed.errors.join(' ')}` });
+  const { account, container, prefix, endpoint } = parsed.value;
+  return { account, container, prefix: prefix === '' ? '' : `${prefix}/`, endpoint };
 }
 
 export interface WorkspaceBlobAccess {
@@ -64,37 +72,29 @@ export class ArtifactRoots {
   }
 
   private wasbs(uri: string): ArtifactRoot {
-    const parsed = parseWasbs(uri);
-    if (!parsed.ok) throw new StratusError({ code: 'INVALID_ARGUMENT', message: `The artifact URI ${uri} is not usable: ${parsed.errors.join(' ')}` });
-    const { account, container, prefix } = parsed.value;
+    const { account, container, prefix, endpoint } = parseArtifactUri(uri);
     const key = `${account}/${container}`;
     let store = this.stores.get(key);
     if (!store) {
-      store = this.containerStore(account, container, parsed.value.endpoint);
+      const access = this.accountAccess(account, endpoint);
+      store = new AzureObjectStore(access.client.getContainerClient(container), access.endpoint, access.auth);
       this.stores.set(key, store);
     }
-    return { store, prefix: prefix === '' ? '' : `${prefix}/`, uri };
+    return { store, prefix, uri };
   }
 
-  /** A wasbs:// artifact location as a place to upload to; other locations are refused with the reason. */
-  uploadTarget(uri: string): BlobUploadTarget {
+  /** A wasbs:// artifact location as blobs the engine can move; other locations are refused with the reason. */
+  blobLocation(uri: string): BlobLocation {
     if (!/^wasbs?:\/\//i.test(uri)) {
       throw new StratusError({
         code: 'INVALID_ARGUMENT',
-        message: `This run keeps its artifacts at ${uri}: Stratus uploads to artifact locations in Azure Blob Storage (wasbs://) only.`,
-        hint: 'Copy the files into that folder with your file manager, or log them with MLflow.',
+        message: `This run keeps its artifacts at ${uri}: Stratus transfers artifacts to and from Azure Blob Storage (wasbs://) locations only.`,
+        hint: 'Copy the files to or from that folder with your file manager, or log them with MLflow.',
       });
     }
-    const parsed = parseWasbs(uri);
-    if (!parsed.ok) throw new StratusError({ code: 'INVALID_ARGUMENT', message: `The artifact URI ${uri} is not usable: ${parsed.errors.join(' ')}` });
-    const { account, container, prefix, endpoint } = parsed.value;
+    const { account, container, prefix, endpoint } = parseArtifactUri(uri);
     const access = this.accountAccess(account, endpoint);
-    return { service: access.client, endpoint: access.endpoint, container, prefix: prefix === '' ? '' : `${prefix}/` };
-  }
-
-  private containerStore(account: string, container: string, accountEndpoint: string): ObjectStore {
-    const access = this.accountAccess(account, accountEndpoint);
-    return new AzureObjectStore(access.client.getContainerClient(container), access.endpoint, access.auth);
+    return { service: access.client, endpoint: access.endpoint, container, prefix };
   }
 
   private accountAccess(account: string, accountEndpoint: string): AuthenticatedClient & { endpoint: string } {

@@ -11,7 +11,7 @@ import type {
   TraceDetail,
   TracePage,
 } from '../../shared/schemas/mlflow.js';
-import type { BlobUploadTarget } from './artifact-roots.js';
+import type { BlobLocation } from './artifact-roots.js';
 import type { RunQuery, TraceQuery } from './sqlite/sqlite-store.js';
 
 // One interface over every place MLflow data can live: an mlflow.db (sqlite), a file store
@@ -28,8 +28,8 @@ export interface MlflowSource {
   metricHistory(runIds: string[], key: string): Promise<MetricHistory>;
   artifacts(runId: string, path: string): Promise<ArtifactListing>;
   artifact(runId: string, path: string): Promise<ArtifactPreview>;
-  /** Where files dropped onto the run's artifacts are uploaded; refused (with the reason) where Stratus cannot write. */
-  artifactUploadTarget(runId: string): Promise<BlobUploadTarget>;
+  /** The run's artifacts as blobs, for uploads and downloads; refused (with the reason) where they are not in Azure Blob Storage. */
+  artifactBlobLocation(runId: string): Promise<BlobLocation>;
   traces(query: TraceQuery): Promise<TracePage>;
   /** NOT_FOUND when there is no such trace. */
   trace(traceId: string): Promise<TraceDetail>;

@@ -26,7 +26,7 @@ import { RequestPool } from './request-pool.js';
 import { DEFAULT_RETRY, isThrottle, withRetry, type RetryOptions } from './retry.js';
 import { numberedName } from './safe-path.js';
 import { transferServiceClient } from './transfer-client.js';
-import { describeChange, runUpload, type UploadState } from './upload-job.js';
+import { describeChange, runUpload, statSource, type UploadState } from './upload-job.js';
 
 // The transfer engine: one queue for every upload and download, one request pool with a tuned
 // global limit, a journal for resuming after a crash, and the job states the activity panel shows.
@@ -156,13 +156,8 @@ export class TransferEngine {
   }
 
   async enqueueUpload(spec: UploadSpec): Promise<string> {
-    const source = await stat(spec.filePath).catch((err: Error) => {
-      throw new StratusError({ code: 'NOT_FOUND', message: `Cannot read ${spec.filePath}: ${err.message}` });
-    });
-    if (!source.isFile()) throw new StratusError({ code: 'INVALID_ARGUMENT', message: `${spec.filePath} is not a file.` });
+    const { size, mtimeMs } = await statSource(spec.filePath);
     const id = randomUUID();
-    const size = source.size;
-    const mtimeMs = Math.floor(source.mtimeMs);
     const state: UploadState = {
       id,
       container: this.containerFor(spec),
@@ -257,9 +252,7 @@ export class TransferEngine {
       this.forget(job);
       // A failed job kept its journal row (and a download its partial file) for Retry; cleared, nothing can
       // continue it, and it must not come back as unfinished "from last time".
-      if (job.view.state !== 'failed') continue;
-      this.journal?.remove(job.view.id);
-      if (job.kind === 'download') void discardTemp(job.state).catch(() => undefined);
+      if (job.view.state === 'failed') void this.discardRecords(job);
     }
     this.flushProgress();
     return finished.length;
@@ -289,7 +282,7 @@ export class TransferEngine {
       let restartReason: string | null = null;
       if (row.kind === 'download') restartReason = (await continuableDownload(row)) ? null : NOTHING_KEPT;
       else {
-        const now = await stat(row.localPath).then((s) => ({ size: s.size, mtimeMs: Math.floor(s.mtimeMs) }), () => undefined);
+        const now = await statSource(row.localPath).catch(() => undefined);
         restartReason = now ? describeChange(row, now) : `${row.localPath} is gone: the upload cannot continue.`;
       }
       out.push({
@@ -460,12 +453,13 @@ export class TransferEngine {
       if (at >= 0) this.queue.splice(at, 1);
     }
     job.controller?.abort(new Stop(why));
-    if (why === 'cancelled' && !job.controller) void this.cleanUpCancelled(job);
+    if (why === 'cancelled' && !job.controller) void this.discardRecords(job);
     this.touch(job);
     this.checkIdle();
   }
 
-  private async cleanUpCancelled(job: Job): Promise<void> {
+  /** Nothing can continue the job any more: its journal row and a download's partial file go. */
+  private async discardRecords(job: Job): Promise<void> {
     this.journal?.remove(job.view.id);
     if (job.kind === 'download') await discardTemp(job.state).catch(() => undefined);
   }
@@ -594,7 +588,7 @@ export class TransferEngine {
       this.journal?.remove(job.view.id);
     } catch (err) {
       if (controller.signal.aborted && controller.signal.reason instanceof Stop) {
-        if (controller.signal.reason.why === 'cancelled') await this.cleanUpCancelled(job);
+        if (controller.signal.reason.why === 'cancelled') await this.discardRecords(job);
         return;
       }
       const shaped = toAzureError(err, { action: `${job.kind === 'upload' ? 'uploading' : 'downloading'} ${job.view.source}`, endpoint: job.endpoint, container: job.view.container });

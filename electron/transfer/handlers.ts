@@ -6,7 +6,7 @@ import { toAzureError } from '../azure/errors.js';
 import { azureOf } from '../blobs/blob-listing.js';
 import type { HandlersFor } from '../ipc/router.js';
 import type { ServiceContext } from '../service-context.js';
-import type { BlobUploadTarget } from '../mlflow/artifact-roots.js';
+import type { BlobLocation } from '../mlflow/artifact-roots.js';
 import type { TransferEngine } from './engine.js';
 import { downloadTarget, expandFolders, uploadBlobName } from './transfer-plan.js';
 
@@ -50,8 +50,8 @@ async function enqueueFiles(engine: TransferEngine, destination: Destination, pr
 }
 
 /** Where a run keeps its artifacts (uploads and downloads), as a container and the prefix of `folder` in it (the root when absent). */
-export async function runArtifactLocation(ctx: Pick<ServiceContext, 'workspaces'>, workspaceId: string, runId: string, folder: string | undefined): Promise<BlobUploadTarget> {
-  const target = await (await ctx.workspaces.mlflow(workspaceId)).artifactUploadTarget(runId);
+export async function runArtifactLocation(ctx: Pick<ServiceContext, 'workspaces'>, workspaceId: string, runId: string, folder: string | undefined): Promise<BlobLocation> {
+  const target = await (await ctx.workspaces.mlflow(workspaceId)).artifactBlobLocation(runId);
   return { ...target, prefix: folder === undefined ? target.prefix : `${target.prefix}${folder}/` };
 }
 

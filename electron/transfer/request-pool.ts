@@ -1,5 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
+import { sleep } from './retry.js';
 
 // One pool for every transfer request: a global limit on requests in flight (which the tuner moves),
 // a budget of buffered bytes (so memory stays under it however many blocks wait), a bandwidth cap,
@@ -103,8 +104,8 @@ export class RequestPool {
   private bandwidth: number;
   /** When the bandwidth cap next lets bytes through. */
   private nextFreeAt = 0;
-  /** Requests waiting for their share of the cap, woken when it changes. */
-  private readonly capWaiters = new Set<() => void>();
+  /** Aborted when the cap changes, waking the requests waiting for their share of the old one. */
+  private capChanged = new AbortController();
   /** Bytes moved since start, read by the tuner. */
   bytesMoved = 0;
 
@@ -120,7 +121,8 @@ export class RequestPool {
     this.bandwidth = bytesPerSecond;
     // Turns given under the old cap could lie minutes ahead (a tiny cap) and would hold back a raised one.
     this.nextFreeAt = 0;
-    for (const wake of [...this.capWaiters]) wake();
+    this.capChanged.abort();
+    this.capChanged = new AbortController();
   }
 
   /** Runs one request inside a slot of the global limit. */
@@ -140,34 +142,16 @@ export class RequestPool {
       const now = Date.now();
       const start = Math.max(now, this.nextFreeAt);
       this.nextFreeAt = start + (bytes / this.bandwidth) * 1000;
-      if (start <= now || (await this.waitForTurn(start - now, signal))) return;
+      if (start <= now) return;
+      const changed = this.capChanged.signal;
+      try {
+        await sleep(start - now, AbortSignal.any([signal, changed]));
+        return;
+      } catch (err) {
+        // The cap changed first: take a turn again under the new one.
+        if (signal.aborted || !changed.aborted) throw err;
+      }
     }
-  }
-
-  /** True once the wait is over; false when the cap changed first. */
-  private waitForTurn(ms: number, signal: AbortSignal): Promise<boolean> {
-    return new Promise((resolve, reject) => {
-      if (signal.aborted) return reject(signal.reason as Error);
-      const settle = () => {
-        clearTimeout(timer);
-        signal.removeEventListener('abort', onAbort);
-        this.capWaiters.delete(onChange);
-      };
-      const onChange = () => {
-        settle();
-        resolve(false);
-      };
-      const onAbort = () => {
-        settle();
-        reject(signal.reason as Error);
-      };
-      const timer = setTimeout(() => {
-        settle();
-        resolve(true);
-      }, ms);
-      this.capWaiters.add(onChange);
-      signal.addEventListener('abort', onAbort, { once: true });
-    });
   }
 
   close(): void {

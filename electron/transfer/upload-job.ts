@@ -1,4 +1,5 @@
 import { setMaxListeners } from 'node:events';
+import type { Stats } from 'node:fs';
 import { open, stat, type FileHandle } from 'node:fs/promises';
 import type { BlockBlobClient, ContainerClient } from '@azure/storage-blob';
 import { RestError } from '@azure/storage-blob';
@@ -51,15 +52,19 @@ async function readFully(handle: FileHandle, buffer: Buffer, position: number): 
   }
 }
 
-async function statSource(filePath: string): Promise<{ size: number; mtimeMs: number }> {
+/** The source's size and mtime, from `stat` or from an open handle's; refused when it is not a readable file. */
+export async function statSource(filePath: string, read: () => Promise<Stats> = () => stat(filePath)): Promise<{ size: number; mtimeMs: number }> {
   try {
-    const s = await stat(filePath);
+    const s = await read();
     if (!s.isFile()) throw new StratusError({ code: 'INVALID_ARGUMENT', message: `${filePath} is not a file.` });
     return { size: s.size, mtimeMs: Math.floor(s.mtimeMs) };
   } catch (err) {
-    if (err instanceof StratusError) throw err;
-    throw new StratusError({ code: 'NOT_FOUND', message: `Cannot read ${filePath}: ${(err as Error).message}` });
+    throw err instanceof StratusError ? err : notReadable(filePath, err);
   }
+}
+
+function notReadable(filePath: string, err: unknown): StratusError {
+  return new StratusError({ code: 'NOT_FOUND', message: `Cannot read ${filePath}: ${(err as Error).message}` });
 }
 
 /** The file changed: what was staged is worth nothing and the job starts over. */
@@ -82,15 +87,12 @@ export function describeChange(before: { size: number; mtimeMs: number }, now: {
 export async function runUpload(job: UploadState, ctx: RunContext): Promise<JobOutcome & { restarted?: boolean }> {
   for (let round = 0; round <= MAX_SOURCE_RESTARTS; round++) {
     const blob = job.container.getBlockBlobClient(job.blobName);
-    // A small file is stat'ed through the handle it is read with: one system call fewer per file.
-    if (job.size <= SINGLE_PUT_LIMIT) {
-      const outcome = await putWhole(job, blob, ctx);
-      if (outcome !== 'source changed') return outcome;
-      continue;
+    // A small file is checked through the handle it is read with (putWhole): one system call fewer per file.
+    if (job.size > SINGLE_PUT_LIMIT) {
+      const source = await statSource(job.filePath);
+      const change = describeChange(job, source);
+      if (change) restartFromZero(job, ctx, source, change);
     }
-    const source = await statSource(job.filePath);
-    const change = describeChange(job, source);
-    if (change) restartFromZero(job, ctx, source, change);
     const outcome = job.size <= SINGLE_PUT_LIMIT ? await putWhole(job, blob, ctx) : await putBlocks(job, blob, ctx);
     if (outcome !== 'source changed') return outcome;
   }
@@ -99,18 +101,16 @@ export async function runUpload(job: UploadState, ctx: RunContext): Promise<JobO
 
 /** Opens the file and says whether it is still what was queued; if not, the job starts over with its new size. */
 async function openSource(job: UploadState, ctx: RunContext): Promise<FileHandle | 'source changed'> {
-  let handle: FileHandle;
+  const handle = await open(job.filePath, 'r').catch((err: unknown) => {
+    throw notReadable(job.filePath, err);
+  });
+  let now: { size: number; mtimeMs: number };
   try {
-    handle = await open(job.filePath, 'r');
+    now = await statSource(job.filePath, () => handle.stat());
   } catch (err) {
-    throw new StratusError({ code: 'NOT_FOUND', message: `Cannot read ${job.filePath}: ${(err as Error).message}` });
-  }
-  const s = await handle.stat();
-  if (!s.isFile()) {
     await handle.close();
-    throw new StratusError({ code: 'INVALID_ARGUMENT', message: `${job.filePath} is not a file.` });
+    throw err;
   }
-  const now = { size: s.size, mtimeMs: Math.floor(s.mtimeMs) };
   const change = describeChange(job, now);
   if (!change) return handle;
   await handle.close();

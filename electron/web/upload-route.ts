@@ -18,10 +18,11 @@ import { runArtifactLocation } from '../transfer/handlers.js';
 import { uploadBlobName } from '../transfer/transfer-plan.js';
 
 // Browser mode's way in for dropped files: a tab has no file paths, so it sends each file's bytes
-// (`PUT /upload?workspaceId&container&prefix&name`, or `…&runId&path&name` onto an MLflow run's artifacts). The host stages them in a file of its own under
-// the user data folder (named by a random id, never by anything the request says), queues an
-// upload of that file with the engine, and deletes it once the job is finished for good: done,
-// skipped on a conflict, cancelled, or removed from the list. A failed job keeps its file so Retry can send it again.
+// (`PUT /upload?workspaceId&container&prefix&name`, or `?workspaceId&runId&path&name` onto an MLflow
+// run's artifacts). The host stages them in a file of its own under the user data folder (named by
+// a random id, never by anything the request says), queues an upload of that file with the engine,
+// and deletes it once the job is finished for good: done, skipped on a conflict, cancelled, or
+// removed from the list. A failed job keeps its file so Retry can send it again.
 // web-host.ts has already checked the token, our Host and a same-origin Origin.
 
 export const UPLOAD_PATH = '/upload';

@@ -18,7 +18,7 @@ import type {
   TraceRow,
 } from '../../../shared/schemas/mlflow.js';
 import { MAX_METRIC_POINTS } from '../../../shared/schemas/mlflow.js';
-import type { ArtifactRoots, BlobUploadTarget } from '../artifact-roots.js';
+import type { ArtifactRoots, BlobLocation } from '../artifact-roots.js';
 import { listArtifacts, previewArtifact } from '../artifacts.js';
 import { offsetFromToken, offsetToken } from '../page-token.js';
 import type { MlflowSource, RunQuery, TraceQuery } from '../source.js';
@@ -357,8 +357,8 @@ export class FileStoreSource implements MlflowSource {
     };
   }
 
-  async artifactUploadTarget(runId: string): Promise<BlobUploadTarget> {
-    return this.roots.uploadTarget(await this.artifactUri(runId));
+  async artifactBlobLocation(runId: string): Promise<BlobLocation> {
+    return this.roots.blobLocation(await this.artifactUri(runId));
   }
 
   private async artifactUri(runId: string): Promise<string> {

@@ -19,7 +19,7 @@ import { MAX_METRIC_POINTS } from '../../../shared/schemas/mlflow.js';
 import type { Json } from '../../../shared/schemas/metaflow.js';
 import type { Env } from '../../azure/blob-client.js';
 import { classifyArtifact, MAX_READ_BYTES } from '../artifacts.js';
-import type { BlobUploadTarget } from '../artifact-roots.js';
+import type { BlobLocation } from '../artifact-roots.js';
 import type { MlflowSource, RunQuery, TraceQuery } from '../source.js';
 import { forTraceView, spansFromTraceJson } from '../spans.js';
 import { mapLimited } from '../../metaflow/limit.js';
@@ -231,10 +231,10 @@ export class RestSource implements MlflowSource {
     return { key, series };
   }
 
-  async artifactUploadTarget(runId: string): Promise<BlobUploadTarget> {
+  async artifactBlobLocation(runId: string): Promise<BlobLocation> {
     throw new StratusError({
       code: 'INVALID_ARGUMENT',
-      message: `Run ${runId} is on an MLflow tracking server, which takes artifacts through its own API: Stratus uploads only to artifact locations it reads directly.`,
+      message: `Run ${runId} is on an MLflow tracking server, which moves artifacts through its own API: Stratus transfers run artifacts only where it reads the blobs directly.`,
       hint: 'Log the files with MLflow (mlflow.log_artifacts), or open the mlflow.db or file store the server uses.',
     });
   }

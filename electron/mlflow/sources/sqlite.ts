@@ -13,7 +13,7 @@ import type {
   TraceDetail,
   TracePage,
 } from '../../../shared/schemas/mlflow.js';
-import type { ArtifactRoots, BlobUploadTarget } from '../artifact-roots.js';
+import type { ArtifactRoots, BlobLocation } from '../artifact-roots.js';
 import { listArtifacts, previewArtifact } from '../artifacts.js';
 import type { MlflowSource, RunQuery, TraceQuery } from '../source.js';
 import { SqliteClient } from '../sqlite/sqlite-client.js';
@@ -119,8 +119,8 @@ export class SqliteSource implements MlflowSource {
     return this.client.close();
   }
 
-  async artifactUploadTarget(runId: string): Promise<BlobUploadTarget> {
-    return this.roots.uploadTarget(await this.artifactUri(runId));
+  async artifactBlobLocation(runId: string): Promise<BlobLocation> {
+    return this.roots.blobLocation(await this.artifactUri(runId));
   }
 
   private async artifactUri(runId: string): Promise<string> {
