@@ -3,9 +3,11 @@ import { createRequire } from 'node:module';
 import { RENDERER_DIR, APP_ROOT } from './paths.js';
 import { createServices } from './services.js';
 import { startWebHost } from './web/web-host.js';
+import { openAppWindow, type AppWindow } from './browser/app-window.js';
 
 // `npm start`: the desktop window when the Electron runtime is installed, else browser mode.
-// `npm run web` (--web): always browser mode.
+// `npm run web` (--web): always browser mode, URL printed only. Browser mode from `npm start` opens in a Chromium app
+// window where there is a display and a Chromium; closing that window stops the host.
 
 /** Path of the Electron binary, or the reason there is none. In Node, the electron package exports that path. */
 function electronBinary(): { path: string } | { missing: string } {
@@ -18,27 +20,38 @@ function electronBinary(): { path: string } | { missing: string } {
   }
 }
 
-async function serveBrowserMode(): Promise<void> {
+async function serveBrowserMode(withWindow: boolean): Promise<void> {
   const services = createServices({ localIndex: true });
   await services.settings.apply();
   const host = await startWebHost({ services, staticDir: RENDERER_DIR, cards: services.cards });
-  console.log(`Stratus browser mode: open ${host.url}`);
+  let window: AppWindow | undefined;
   const stop = () => {
+    window?.close();
     host.close().finally(() => process.exit(0));
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
+  if (withWindow) {
+    const opened = await openAppWindow(host.url, services.userDataDir, stop);
+    if ('browser' in opened) {
+      window = opened;
+      console.log(`Stratus browser mode in an app window of ${opened.browser}; close it (or press Ctrl+C) to stop.`);
+      return;
+    }
+    console.log(`No app window (${opened.missing}).`);
+  }
+  console.log(`Stratus browser mode: open ${host.url}`);
 }
 
 async function main(): Promise<void> {
-  if (process.argv.includes('--web')) return serveBrowserMode();
+  if (process.argv.includes('--web')) return serveBrowserMode(false);
   const electron = electronBinary();
   if ('missing' in electron) {
     console.log(
       `No Electron runtime (${electron.missing}; its binary is downloaded by npm install and that needs network): ` +
         'to get the desktop window set HTTPS_PROXY or ELECTRON_MIRROR and run `npm install electron`; serving browser mode instead.',
     );
-    return serveBrowserMode();
+    return serveBrowserMode(true);
   }
   const child = spawn(electron.path, [APP_ROOT], { stdio: 'inherit' });
   child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
