@@ -19,7 +19,7 @@ import { LocalObjectStore } from '../../electron/storage/local-object-store.js';
 import type { HierarchyListing, ListedObject, ObjectStore } from '../../electron/storage/object-store.js';
 import { startAzurite } from '../../test/harness/azurite.js';
 import { readFixtureBlobs } from '../../test/harness/metaflow-fixture.js';
-import { generateDatastore, type GenerateOptions } from '../../test/generator/metaflow-datastore.js';
+import { generateDatastore, type GenerateOptions } from '../../electron/sample/metaflow-datastore.js';
 import { RunSummary } from '../../shared/schemas/metaflow.js';
 import type { Report } from '../report.js';
 

@@ -8,7 +8,7 @@ import { traceQuery } from '../../electron/mlflow/handlers.js';
 import { SqliteSource } from '../../electron/mlflow/sources/sqlite.js';
 import { spanUsageFromJson, traceUsage, type SpanUsage } from '../../electron/mlflow/tokens/trace-usage.js';
 import { TokenAnalytics } from '../../electron/mlflow/tokens/token-analytics.js';
-import { generateMlflowTraceStore } from '../../test/generator/mlflow-traces.js';
+import { generateMlflowTraceStore } from '../../electron/sample/mlflow-traces.js';
 import type { Report } from '../report.js';
 
 // MLflow traces at scale: a generated store of 100,000 traces / 1,000,000 spans in MLflow's own

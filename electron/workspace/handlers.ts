@@ -4,8 +4,10 @@ import type { ServiceContext } from '../service-context.js';
 import type { WorkspaceChannel } from '../../shared/channels/workspace.js';
 import { importWorkspaces } from './config-import.js';
 import { savedWorkspaceInput } from './saved-input.js';
+import { SampleWorkspaces } from './sample-workspaces.js';
 
-export function workspaceHandlers({ env, events, workspaces, saved, settings }: ServiceContext): HandlersFor<WorkspaceChannel> {
+export function workspaceHandlers({ env, events, workspaces, saved, settings, userDataDir }: ServiceContext): HandlersFor<WorkspaceChannel> {
+  const samples = new SampleWorkspaces(userDataDir, saved);
   return {
     'workspace.defaults': () =>
       Promise.resolve({
@@ -28,6 +30,7 @@ export function workspaceHandlers({ env, events, workspaces, saved, settings }: 
       return info;
     },
     'workspace.import': async () => ({ candidates: await importWorkspaces(env) }),
+    'workspace.openSample': () => samples.open(),
     'settings.get': () => settings.get(),
     'settings.set': (next) => settings.set(next),
   };

@@ -20,6 +20,8 @@ export const workspaceChannels = {
   'workspace.remove': { args: ById, result: z.object({ removed: z.boolean() }) },
   'workspace.connect': { args: ById, result: WorkspaceInfo },
   'workspace.import': { args: NoArgs, result: z.object({ candidates: z.array(ImportedWorkspace) }) },
+  /** Writes the sample workspace into the user-data folder (first time only) and saves a workspace for it. */
+  'workspace.openSample': { args: NoArgs, result: SavedWorkspace },
   'settings.get': { args: NoArgs, result: Settings },
   'settings.set': { args: Settings, result: Settings },
 } as const;

@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { generateMlflowTraceStore } from '../generator/mlflow-traces.js';
+import { generateMlflowTraceStore } from '../../electron/sample/mlflow-traces.js';
 import { copyMlflowDb, loadMlflowArtifacts } from '../harness/mlflow-fixture.js';
 
 // The MLflow side of the e2e environment: a scratch copy of the shared fixture's mlflow.db, the

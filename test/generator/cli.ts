@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { BlobServiceClient } from '@azure/storage-blob';
-import { generateDatastore, type DatastoreTarget } from './metaflow-datastore.js';
+import { generateDatastore, type DatastoreTarget } from '../../electron/sample/metaflow-datastore.js';
 
 // Makes a synthetic Metaflow datastore for benchmarks and manual checks:
 //   npx tsx test/generator/cli.ts --out <folder> --flow BigFlow --runs 10000

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GcHistory, GcPlan, GcReport } from '../../shared/schemas/gc.js';
-import { generateDatastore } from '../generator/metaflow-datastore.js';
+import { generateDatastore } from '../../electron/sample/metaflow-datastore.js';
 import { repoRoot } from '../harness/repo.js';
 
 // `stratus gc plan|run|history` on a local datastore folder, run from source as a user would run the CLI.

@@ -7,7 +7,7 @@ import { GcService } from '../../electron/gc/gc-service.js';
 import { gcWorkspace } from '../../electron/gc/gc-workspace.js';
 import { GcJournal } from '../../electron/gc/journal.js';
 import { createServices } from '../../electron/services.js';
-import { generateDatastore } from '../generator/metaflow-datastore.js';
+import { generateDatastore } from '../../electron/sample/metaflow-datastore.js';
 
 // Metaflow gc on a local datastore folder: here blobs can be aged for real (utimes), so the plan
 // runs on the real clock and the folder's mtime+size stands in for the etag.

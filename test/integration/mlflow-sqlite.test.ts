@@ -10,7 +10,7 @@ import type { StratusErrorShape } from '../../shared/errors.js';
 import type { TraceRow } from '../../shared/schemas/mlflow.js';
 import { parseStoredUsage } from '../../shared/token-usage.js';
 import { MAX_SPAN_SLICE, MAX_SPANS_WITH_PAYLOADS } from '../../shared/schemas/mlflow.js';
-import { generateMlflowTraceStore } from '../generator/mlflow-traces.js';
+import { generateMlflowTraceStore } from '../../electron/sample/mlflow-traces.js';
 import { AZURITE_ACCOUNT_KEY } from '../harness/azurite.js';
 import { copyMlflowDb, fixtureBlobPrefix, loadMlflowArtifacts, MLFLOW_CONTAINER, openFixtureDb } from '../harness/mlflow-fixture.js';
 

@@ -12,7 +12,7 @@ import { UsageCache } from '../../electron/mlflow/tokens/usage-cache.js';
 import type { TraceRow } from '../../shared/schemas/mlflow.js';
 import type { TokenPrice, TokensSummary } from '../../shared/schemas/mlflow-tokens.js';
 import { parseStoredUsage } from '../../shared/token-usage.js';
-import { generateMlflowTraceStore, type WrittenTrace } from '../generator/mlflow-traces.js';
+import { generateMlflowTraceStore, type WrittenTrace } from '../../electron/sample/mlflow-traces.js';
 
 // Token usage summaries over small generated MLflow stores. Expectations are computed here from
 // what the generator wrote (each trace's counted spans and their models), not by the app's code.

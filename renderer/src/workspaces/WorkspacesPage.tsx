@@ -5,6 +5,7 @@ import { ErrorPanel } from '../ui/ErrorPanel.js';
 import { Loading } from '../ui/Loading.js';
 import { ImportList } from './ImportList.js';
 import { savedWorkspacesQuery } from './queries.js';
+import { SampleOffer } from './SampleOffer.js';
 import { SavedWorkspaceItem } from './SavedWorkspaceItem.js';
 
 interface Props {
@@ -22,7 +23,7 @@ export function WorkspacesPage({ onConnected, onNew, onEdit, onImport }: Props) 
     if (list.isPending) return <Loading label="Reading saved workspaces…" />;
     if (!list.data) return <ErrorPanel error={list.error} onRetry={() => void list.refetch()} retrying={list.isFetching} />;
     if (list.data.workspaces.length === 0) {
-      return <p className="empty">No saved workspaces yet: create one, or start from one of your Metaflow settings below.</p>;
+      return <SampleOffer onConnected={onConnected} />;
     }
     return (
       <ul className="cards" aria-label="Saved workspaces">

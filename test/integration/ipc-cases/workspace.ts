@@ -17,6 +17,8 @@ export const workspaceCases: DomainCases<WorkspaceChannel> = {
     'workspace.remove': (args) => spy('workspace.remove', args, { removed: true }),
     'workspace.connect': (args) => spy('workspace.connect', args, SPY_INFO),
     'workspace.import': (args) => spy('workspace.import', args, { candidates: [] }),
+    'workspace.openSample': (args) =>
+      spy('workspace.openSample', args, { id: SPY_ID, config: { kind: 'local', name: 'Sample workspace', path: '/home/ds/sample' }, hasSecret: false }),
     'settings.get': (args) => spy('settings.get', args, { debugLogging: false }),
     'settings.set': (args) => spy('settings.set', args, args),
   },
@@ -61,6 +63,7 @@ export const workspaceCases: DomainCases<WorkspaceChannel> = {
     'workspace.remove': [{ args: { id: WORKSPACE_ID } }],
     'workspace.connect': [{ args: { id: WORKSPACE_ID } }],
     'workspace.import': [{ args: {} }],
+    'workspace.openSample': [{ args: {} }],
     'settings.get': [{ args: {} }],
     'settings.set': [{ args: { debugLogging: true } }, { args: { debugLogging: false } }],
   },

@@ -6,7 +6,7 @@ import { IndexedRuns } from '../../../electron/metaflow/indexed-runs.js';
 import { LocalMetadata } from '../../../electron/metaflow/local-metadata.js';
 import { MetaflowRuns } from '../../../electron/metaflow/runs.js';
 import { LocalObjectStore } from '../../../electron/storage/local-object-store.js';
-import { generateDatastore } from '../../generator/metaflow-datastore.js';
+import { generateDatastore } from '../../../electron/sample/metaflow-datastore.js';
 import { tempDir } from './fixtures.js';
 
 // IndexedRuns over a generated folder datastore and a real index: a warm list paints from the index

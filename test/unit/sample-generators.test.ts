@@ -9,8 +9,8 @@ import { decodePickle } from '../../electron/metaflow/pickle/decoder.js';
 import { toJson } from '../../electron/metaflow/pickle/json.js';
 import { createServices, type Services } from '../../electron/services.js';
 import { MetaflowListing, RunList, WorkspaceInfo, type WorkspaceInput } from '../../shared/contract.js';
-import { generateDatastore, type GeneratedDatastore, type GenerateOptions } from '../generator/metaflow-datastore.js';
-import { pickle, PyFloat, PyInstance, PyTuple, type PickleValue } from '../generator/pickle-writer.js';
+import { generateDatastore, type GeneratedDatastore, type GenerateOptions } from '../../electron/sample/metaflow-datastore.js';
+import { pickle, PyFloat, PyInstance, PyTuple, type PickleValue } from '../../electron/sample/pickle-writer.js';
 import { readManifest } from '../harness/metaflow-fixture.js';
 
 // The synthetic datastore generator must write what Metaflow writes: its pickles are byte for byte

@@ -25,6 +25,14 @@ export class PyInstance {
   ) {}
 }
 
+/** A class or function itself, not called: `numpy.ndarray` passed to `numpy.core.multiarray._reconstruct`. */
+export class PyGlobal {
+  constructor(
+    readonly module: string,
+    readonly name: string,
+  ) {}
+}
+
 /** JS integers (number or bigint) are Python ints; plain objects are dicts with str keys; Uint8Array is bytes. */
 export type PickleValue =
   | null
@@ -36,6 +44,7 @@ export type PickleValue =
   | PyFloat
   | PyTuple
   | PyInstance
+  | PyGlobal
   | readonly PickleValue[]
   | { readonly [key: string]: PickleValue };
 
@@ -115,6 +124,7 @@ class Encoder {
     else if (this.memoized(value)) return;
     else if (value instanceof PyTuple) this.tuple(value);
     else if (value instanceof PyInstance) this.instance(value);
+    else if (value instanceof PyGlobal) this.global(value.module, value.name);
     else if (Array.isArray(value)) this.list(value as readonly PickleValue[]);
     else this.dict(value as { readonly [key: string]: PickleValue });
   }
@@ -208,16 +218,20 @@ class Encoder {
     }
   }
 
-  private instance(value: PyInstance): void {
-    const key = `${value.module}\0${value.name}`;
+  private global(module: string, name: string): void {
+    const key = `${module}\0${name}`;
     const known = this.globals.get(key);
     if (known !== undefined) this.get(known);
     else {
-      this.save(value.module);
-      this.save(value.name);
+      this.save(module);
+      this.save(name);
       this.byte(STACK_GLOBAL);
       this.globals.set(key, this.memoize());
     }
+  }
+
+  private instance(value: PyInstance): void {
+    this.global(value.module, value.name);
     this.save(new PyTuple(value.args));
     this.byte(value.opts.reduce === true ? REDUCE : NEWOBJ);
     this.objects.set(value, this.memoize());

@@ -1,10 +1,8 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import Database from 'better-sqlite3';
-import { MLFLOW_FIXTURE } from '../harness/mlflow-fixture.js';
+import { createMlflowSchema } from './mlflow-store.js';
 
 // Synthetic MLflow tracking stores of any size: an sqlite db with MLflow's own schema (the DDL real
-// MLflow wrote, /work/shared/fixtures/mlflow/schema_relevant.sql) holding LLM traces shaped like
+// MLflow wrote, mlflow-schema.ts) holding LLM traces shaped like
 // the ones MLflow's autologgers write (SCHEMA.md): span JSON in `spans.content` with JSON-encoded
 // attribute values, `mlflow.chat.tokenUsage` on CHAT_MODEL/LLM spans, nested spans (an LLM wrapper
 // over a CHAT_MODEL span, both with usage, as LangChain does), the model in the `model` attribute or
@@ -29,6 +27,10 @@ export interface TraceStoreOptions {
   /** The last n traces are IN_PROGRESS (default 0). */
   inProgress?: number;
   seed?: number;
+  /** Deal the traces over these existing experiments instead of creating `experiments` synthetic ones. */
+  experimentIds?: string[];
+  /** The trace's artifact location for an experiment (default a wasbs:// URI in devstoreaccount1). */
+  artifactRoot?: (experimentId: string) => string;
 }
 
 export interface Usage {
@@ -90,7 +92,9 @@ export function generateMlflowTraceStore(file: string, options: TraceStoreOption
   const int = (lo: number, hi: number) => lo + Math.floor(rng() * (hi - lo + 1));
   const traces = options.traces;
   const totalSpans = Math.max(options.spans ?? traces * 10, traces);
-  const experiments = options.experiments ?? 2;
+  const experimentIds = options.experimentIds ?? Array.from({ length: options.experiments ?? 2 }, (_, i) => String(i + 1));
+  const experiments = experimentIds.length;
+  const artifactRoot = options.artifactRoot ?? ((id: string) => `wasbs://mlflow@devstoreaccount1.blob.core.windows.net/synthetic/${id}`);
   const startMs = options.startMs ?? Date.UTC(2026, 10, 1);
   const spanMs = (options.days ?? 30) * 86_400_000;
   const models = options.models ?? DEFAULT_MODELS;
@@ -102,7 +106,7 @@ export function generateMlflowTraceStore(file: string, options: TraceStoreOption
   const db = new Database(file);
   db.pragma('journal_mode = OFF');
   db.pragma('synchronous = OFF');
-  db.exec(readFileSync(path.join(MLFLOW_FIXTURE, 'schema_relevant.sql'), 'utf8'));
+  createMlflowSchema(db);
   const insertExperiment = db.prepare(
     "INSERT INTO experiments (experiment_id, name, artifact_location, lifecycle_stage, creation_time, last_update_time) VALUES (?, ?, ?, 'active', ?, ?)",
   );
@@ -225,13 +229,13 @@ export function generateMlflowTraceStore(file: string, options: TraceStoreOption
   let spanCounter = 0;
   let withUsage = 0;
   db.transaction(() => {
-    for (let e = 1; e <= experiments; e++) {
-      insertExperiment.run(e, `synthetic-${e}`, `wasbs://mlflow@devstoreaccount1.blob.core.windows.net/synthetic/${e}`, startMs, startMs);
+    if (options.experimentIds === undefined) {
+      for (const id of experimentIds) insertExperiment.run(Number(id), `synthetic-${id}`, artifactRoot(id), startMs, startMs);
     }
     for (let t = 0; t < traces; t++) {
       const traceHex = hex(t, 8) + hex(Math.floor(rng() * 2 ** 32), 8) + hex(Math.floor(rng() * 2 ** 32), 8) + hex(Math.floor(rng() * 2 ** 32), 8);
       const traceId = `tr-${traceHex}`;
-      const experimentId = String((t % experiments) + 1);
+      const experimentId = experimentIds[t % experiments];
       const timestampMs = startMs + Math.floor((t * spanMs) / traces) + int(0, 999);
       const status: WrittenTrace['status'] = t >= traces - inProgress ? 'IN_PROGRESS' : rng() < 0.05 ? 'ERROR' : 'OK';
       const user = rng() < 0.9 ? `user-${int(1, users)}` : null;
@@ -248,7 +252,7 @@ export function generateMlflowTraceStore(file: string, options: TraceStoreOption
       const durationMs = int(200, 9000);
       insertTrace.run(traceId, experimentId, timestampMs, status === 'IN_PROGRESS' ? null : durationMs, status, `Question about ${name}`, status === 'IN_PROGRESS' ? null : '(synthetic answer)');
       insertTag.run('mlflow.traceName', name, traceId);
-      insertTag.run('mlflow.artifactLocation', `wasbs://mlflow@devstoreaccount1.blob.core.windows.net/synthetic/${experimentId}/traces/${traceId}/artifacts`, traceId);
+      insertTag.run('mlflow.artifactLocation', `${artifactRoot(experimentId)}/traces/${traceId}/artifacts`, traceId);
       insertMeta.run('mlflow.trace_schema.version', '3', traceId);
       if (user !== null) insertMeta.run('mlflow.trace.user', user, traceId);
       if (session !== null) insertMeta.run('mlflow.trace.session', session, traceId);

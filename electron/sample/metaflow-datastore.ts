@@ -36,8 +36,19 @@ export interface GenerateOptions {
   seed?: number;
   /** Start of the first run, epoch seconds (default 1795000000, near the shared fixture's clock). */
   startTime?: number;
+  /** The `datastore` data.json names: 'azure' (default) or 'local'. */
+  datastore?: 'azure' | 'local';
+  /** More artifacts for a step's tasks (numpy arrays, frames…), after the generated ones. */
+  extraArtifacts?: (step: string) => ExtraArtifact[];
   /** Called after each run has been queued for writing. */
   onRun?: (done: number) => void;
+}
+
+export interface ExtraArtifact {
+  name: string;
+  value: PickleValue;
+  /** The Python type data.json records, where the value's own is not it (a REDUCE of `_reconstruct` is an ndarray). */
+  type?: string;
 }
 
 export type Outcome = 'succeeded' | 'failed' | 'running';
@@ -189,7 +200,7 @@ class ContentStore {
     return this.written.size;
   }
 
-  async store(value: PickleValue, mtime: number): Promise<Stored> {
+  async store(value: PickleValue, mtime: number, type = pythonType(value)): Promise<Stored> {
     const raw = pickle(value);
     const sha = createHash('sha1').update(raw).digest('hex');
     // Like Metaflow, which HEADs the CAS before each PUT: a value already stored is not written again.
@@ -197,7 +208,7 @@ class ContentStore {
       this.written.add(sha);
       await this.write(`${this.dataPrefix}${sha.slice(0, 2)}/${sha}`, gzipLikeMetaflow(raw, mtime), CAS_METADATA);
     }
-    return { sha, size: raw.length, type: pythonType(value) };
+    return { sha, size: raw.length, type };
   }
 
   /** For values repeated in every task (flags, the graph): pickled and hashed once per generator run. */
@@ -394,7 +405,7 @@ class Generator {
       ['_configs_processed', await this.cas.constant('true', () => true, seconds)],
     ];
     await this.taskFile(`${prefix}0.attempt.json`, jsonBytes({ time: new PyFloat(start / 1e6) }), start);
-    await this.taskFile(`${prefix}0.data.json`, dataJson(0, objects), end);
+    await this.taskFile(`${prefix}0.data.json`, dataJson(this.options.datastore, 0, objects), end);
     await this.taskFile(`${prefix}0.DONE.lock`, jsonBytes(''), end);
   }
 
@@ -425,7 +436,7 @@ class Generator {
       const objects = await this.artifacts(stepIndex, index, parameters, outcome, end / 1e6, random);
       names = objects.map(([name]) => name).sort();
       const ok = outcome === 'succeeded';
-      await this.taskFile(file('data.json'), dataJson(attempt, objects), end);
+      await this.taskFile(file('data.json'), dataJson(this.options.datastore, attempt, objects), end);
       await this.taskFile(file('task_end'), jsonBytes({}), end);
       await this.taskFile(file('DONE.lock'), jsonBytes(''), end);
       await this.taskFile(file('runtime'), jsonBytes({ return_code: ok ? 0 : 1, killed: false, success: ok }), end);
@@ -466,6 +477,7 @@ class Generator {
       ['_configs_processed', await cas.constant('true', () => true, seconds)],
     ];
     for (let k = 0; k < this.options.artifactsPerTask; k++) objects.push(await this.userArtifact(step.name, k, seconds, random));
+    for (const extra of this.options.extraArtifacts(step.name)) objects.push([extra.name, await cas.store(extra.value, seconds, extra.type)]);
     const split = step.type === 'split-foreach';
     if (split || step.name === FOREACH_STEP) objects.push([FOREACH_VAR, await cas.constant('items', items, seconds)]);
     if (step.name === FOREACH_STEP) objects.push(['item', await cas.store(`item-${index}`, seconds)]);
@@ -546,10 +558,10 @@ function exception(flow: string, step: string): PickleValue {
   return new PyInstance('metaflow.exception', 'MetaflowExceptionWrapper', [null], { reduce: true, state });
 }
 
-function dataJson(attempt: number, objects: [string, Stored][]): Buffer {
+function dataJson(datastore: 'azure' | 'local', attempt: number, objects: [string, Stored][]): Buffer {
   const info = (s: Stored) => ({ size: s.size, type: s.type, encoding: 'pickle-v4', serializer_info: { source: 'metaflow' } });
   return jsonBytes({
-    datastore: 'azure',
+    datastore,
     version: '1.0',
     attempt,
     python_version: PYTHON_VERSION,
@@ -580,6 +592,8 @@ export async function generateDatastore(target: DatastoreTarget, options: Genera
     artifactsPerTask: options.artifactsPerTask ?? 4,
     seed: options.seed ?? 1,
     startTime: options.startTime ?? 1_795_000_000,
+    datastore: options.datastore ?? 'azure',
+    extraArtifacts: options.extraArtifacts ?? (() => []),
   };
   const sink = targetSink(target);
   const pool = new WritePool(sink.concurrency);
