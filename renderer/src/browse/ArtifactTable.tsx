@@ -26,7 +26,7 @@ interface Props {
 
 /** A task's artifact index (its `<attempt>.data.json`): one row per artifact. */
 export function ArtifactTable({ entries, selected, onSelect }: Props) {
-  if (entries.length === 0) return <p className="empty">This task recorded no artifacts.</p>;
+  if (entries.length === 0) return <p className="empty">This task recorded no artifacts: values a step assigns to <code>self.&lt;name&gt;</code> are stored as artifacts.</p>;
   return (
     <table className="artifacts">
       <thead>

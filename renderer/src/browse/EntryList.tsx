@@ -13,7 +13,7 @@ interface Props {
 
 /** The flows, runs, steps or tasks of the current level; each entry opens the level below. */
 export function EntryList({ entries, noun, onOpen }: Props) {
-  if (entries.length === 0) return <p className="empty">No {noun}s here.</p>;
+  if (entries.length === 0) return <p className="empty">No {noun}s here{noun === 'flow' ? ': a Metaflow run with this datastore as its sysroot writes its flow here' : ''}.</p>;
   return (
     <ul className="entries">
       {entries.map((entry) => (

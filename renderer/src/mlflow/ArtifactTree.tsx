@@ -18,7 +18,7 @@ function Level({ workspaceId, runId, path, depth, selected, onSelect }: Props & 
   const [open, setOpen] = useState<ReadonlySet<string>>(new Set());
   if (query.isPending) return <Loading label="Listing artifacts…" />;
   if (query.isError) return <ErrorPanel error={query.error} onRetry={() => void query.refetch()} retrying={query.isFetching} />;
-  if (query.data.entries.length === 0) return depth === 0 ? <p className="empty">No artifacts.</p> : <p className="muted ml-tree__empty">empty</p>;
+  if (query.data.entries.length === 0) return depth === 0 ? <p className="empty">No artifacts yet: files the run logs with <code>mlflow.log_artifact</code> appear here.</p> : <p className="muted ml-tree__empty">empty</p>;
   return (
     <ul className="ml-tree" role={depth === 0 ? 'tree' : 'group'} aria-label={depth === 0 ? 'Artifacts' : undefined}>
       {query.data.entries.map((entry) => {

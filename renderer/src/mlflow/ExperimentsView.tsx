@@ -28,7 +28,7 @@ export function ExperimentsView({ workspaceId, onOpen, onEditWorkspace }: Props)
       </div>
       {query.isPending && <Loading label="Reading experiments…" />}
       {query.isError && <ErrorPanel error={query.error} onRetry={() => void query.refetch()} retrying={query.isFetching} onEditWorkspace={onEditWorkspace} />}
-      {query.data && query.data.experiments.length === 0 && <p className="empty">No {view === 'all' ? '' : `${view} `}experiments.</p>}
+      {query.data && query.data.experiments.length === 0 && <p className="empty">No {view === 'all' ? '' : `${view} `}experiments: <code>mlflow.set_experiment(name)</code> in your code creates one here.</p>}
       {query.data && query.data.experiments.length > 0 && (
         <table className="ml-table" data-testid="experiments-table">
           <thead>

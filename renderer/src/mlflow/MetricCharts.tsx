@@ -11,7 +11,7 @@ interface Props {
 /** A chart per metric key with a shared step / time switch. */
 export function MetricCharts({ workspaceId, runs, metricKeys }: Props) {
   const [axis, setAxis] = useState<XAxisKind>('step');
-  if (metricKeys.length === 0) return <p className="empty">No metrics logged.</p>;
+  if (metricKeys.length === 0) return <p className="empty">No metrics logged: values from <code>mlflow.log_metric</code> are charted here, step by step.</p>;
   return (
     <div className="ml-charts">
       <div className="ml-segmented" role="radiogroup" aria-label="Chart x axis">

@@ -54,7 +54,7 @@ export function RunsView({ workspaceId, experimentId, onOpen, onCompare, onEditW
       </div>
       {query.isPending && <Loading label="Reading runs…" />}
       {query.isError && <ErrorPanel error={query.error} onRetry={() => void query.refetch()} retrying={query.isFetching} onEditWorkspace={onEditWorkspace} />}
-      {runs && runs.length === 0 && <p className="empty">No {view === 'all' ? '' : `${view} `}runs in this experiment.</p>}
+      {runs && runs.length === 0 && <p className="empty">No {view === 'all' ? '' : `${view} `}runs in this experiment: runs started with <code>mlflow.start_run()</code> under it appear here.</p>}
       {runs && runs.length > 0 && (
         <RunsTable
           rows={rows}

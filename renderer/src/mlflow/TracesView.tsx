@@ -47,7 +47,7 @@ export function TracesView({ workspaceId, experimentId, onOpen, onEditWorkspace 
       </div>
       {query.isPending && <Loading label="Reading traces…" />}
       {query.isError && <ErrorPanel error={query.error} onRetry={() => void query.refetch()} retrying={query.isFetching} onEditWorkspace={onEditWorkspace} />}
-      {query.data && traces.length === 0 && <p className="empty">No traces match.</p>}
+      {query.data && traces.length === 0 && <p className="empty">{Object.keys(filter).length > 0 ? 'No traces match these filters.' : 'No traces yet: calls traced with @mlflow.trace or an autologger (mlflow.openai.autolog(), …) in this experiment appear here.'}</p>}
       {traces.length > 0 && <TracesList traces={traces} sort={sort} onSort={setSort} onOpen={onOpen} onNearEnd={onNearEnd} />}
     </div>
   );

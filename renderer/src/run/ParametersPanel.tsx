@@ -22,7 +22,7 @@ export function ParametersPanel({ parameters, onOpenTask }: Props) {
         </button>
       </div>
       {parameters.length === 0 ? (
-        <p className="empty">This run has no parameters.</p>
+        <p className="empty">This run has no parameters: a flow’s <code>Parameter</code> values are listed here.</p>
       ) : (
         <table className="kv" data-testid="parameters">
           <tbody>

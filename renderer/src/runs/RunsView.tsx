@@ -54,7 +54,7 @@ export function RunsView({ workspaceId, flow, onOpen, onEditWorkspace }: Props) 
       )}
       <RunFilterBar filter={filter} onChange={setFilter} tags={tags} users={users} hasMetadata={hasMetadata} />
       {total === 0 ? (
-        <p className="empty">This flow has no runs.</p>
+        <p className="empty">This flow has no runs yet: <code>python flow.py run</code> with this datastore writes one here.</p>
       ) : shown.length === 0 ? (
         <p className="empty">No runs match these filters.</p>
       ) : (

@@ -10,7 +10,7 @@ function cardLabel(card: CardRef): string {
 /** The task's Metaflow cards: a list to pick from, and the picked one rendered. */
 export function CardsPane({ task, cards }: { task: TaskRef; cards: CardRef[] }) {
   const [picked, setPicked] = useState<string>();
-  if (cards.length === 0) return <p className="empty">This task has no cards.</p>;
+  if (cards.length === 0) return <p className="empty">This task has no cards: a step decorated with <code>@card</code> shows its card here.</p>;
   const card = cards.find((c) => c.file === picked) ?? cards[0];
   return (
     <div className="cards-pane">
