@@ -8,7 +8,7 @@ const env = e2eEnvironment();
 // end with a visible error (and Retry must work again), never a spinner that waits forever.
 test('a lost connection ends the pending call with an error, and Retry reconnects', async ({ page }) => {
   let dropNextOpen = true;
-  await page.routeWebSocket('**/ws?*', (socket) => {
+  await page.routeWebSocket('**/ws', (socket) => {
     const server = socket.connectToServer();
     socket.onMessage((message) => {
       const call: unknown = JSON.parse(String(message));

@@ -22,7 +22,7 @@ let services: Services;
 let host: WebHost;
 let userDataDir: string;
 let workspaceId: string;
-let cookie: string;
+let prefix: string;
 let containerClient: ContainerClient;
 
 interface Answer {
@@ -45,12 +45,12 @@ function send(method: string, pathAndQuery: string, headers: Record<string, stri
 
 const own = () => ({ host: `127.0.0.1:${host.port}`, origin: `http://127.0.0.1:${host.port}` });
 
-function uploadPath(params: Record<string, string>): string {
-  return `/upload?${new URLSearchParams(params).toString()}`;
+function uploadPath(params: Record<string, string>, under = prefix): string {
+  return `${under}upload?${new URLSearchParams(params).toString()}`;
 }
 
-function put(params: Record<string, string>, body: Buffer, headers: Record<string, string> = { ...own(), cookie }): Promise<Answer> {
-  return send('PUT', uploadPath(params), { 'content-length': String(body.length), ...headers }, body);
+function put(params: Record<string, string>, body: Buffer, headers: Record<string, string> = own(), under = prefix): Promise<Answer> {
+  return send('PUT', uploadPath(params, under), { 'content-length': String(body.length), ...headers }, body);
 }
 
 const staging = () => path.join(userDataDir, STAGING_FOLDER);
@@ -69,16 +69,7 @@ beforeAll(async () => {
   await writeFile(path.join(staticDir, 'index.html'), '<!doctype html><title>Stratus</title>');
   services = createServices({ env: { AZURE_STORAGE_CONNECTION_STRING: connectionString }, userDataDir });
   host = await startWebHost({ services, staticDir });
-  const token = new URL(host.url).searchParams.get('token') ?? '';
-  const page = await new Promise<string>((resolve, reject) => {
-    request({ host: '127.0.0.1', port: host.port, path: `/?token=${token}`, headers: { host: own().host } }, (res) => {
-      resolve(String(res.headers['set-cookie']).split(';')[0]);
-      res.resume();
-    })
-      .on('error', reject)
-      .end();
-  });
-  cookie = page;
+  prefix = new URL(host.url).pathname;
   const reply = await services.router.dispatch('workspace.open', { sysroot: `${container}/ds`, endpoint, credential: { kind: 'environment' } });
   if (!reply.ok) throw new Error(reply.error.message);
   workspaceId = (reply.value as { id: string }).id;
@@ -135,16 +126,16 @@ describe('PUT /upload', () => {
   it('answers 403 without the token, with a wrong one, to a foreign Host, and without or with a foreign Origin', async () => {
     const params = { workspaceId, container, prefix: '', name: 'refused.txt' };
     const body = Buffer.from('nope');
-    const token = new URL(host.url).searchParams.get('token') ?? '';
+    const token = prefix.split('/')[1];
+    const elsewhere: string[] = ['/', `/${token.slice(1)}x/`, `/x${prefix}`];
+    for (const under of elsewhere) expect((await put(params, body, own(), under)).status, under).toBe(403);
+    expect((await put(params, body, { ...own(), cookie: `stratus_token=${token}` }, '/')).status).toBe(403);
     const cases: Record<string, string>[] = [
-      own(),
-      { ...own(), cookie: `stratus_token=${token.slice(1)}x` },
-      { ...own(), cookie: 'stratus_token=' },
-      { ...own(), cookie, host: `evil.example:${host.port}` },
-      { ...own(), cookie, host: 'localhost' },
-      { host: own().host, cookie },
-      { ...own(), cookie, origin: 'http://evil.example' },
-      { ...own(), cookie, origin: 'null' },
+      { ...own(), host: `evil.example:${host.port}` },
+      { ...own(), host: 'localhost' },
+      { host: own().host },
+      { ...own(), origin: 'http://evil.example' },
+      { ...own(), origin: 'null' },
     ];
     for (const headers of cases) expect((await put(params, body, headers)).status, JSON.stringify(headers)).toBe(403);
     expect(await blobNames()).not.toContain('refused.txt');
@@ -171,11 +162,11 @@ describe('PUT /upload', () => {
   });
 
   it('refuses a parameter given twice, a body without a Content-Length, other methods and an unopened workspace', async () => {
-    const query = `/upload?workspaceId=${workspaceId}&container=${container}&prefix=&name=a.txt&name=../b.txt`;
-    expect((await send('PUT', query, { ...own(), cookie, 'content-length': '1' }, Buffer.from('x'))).status).toBe(400);
-    const chunked = await send('PUT', uploadPath({ workspaceId, container, prefix: '', name: 'a.txt' }), { ...own(), cookie, 'transfer-encoding': 'chunked' }, Buffer.from('x'));
+    const query = `${prefix}upload?workspaceId=${workspaceId}&container=${container}&prefix=&name=a.txt&name=../b.txt`;
+    expect((await send('PUT', query, { ...own(), 'content-length': '1' }, Buffer.from('x'))).status).toBe(400);
+    const chunked = await send('PUT', uploadPath({ workspaceId, container, prefix: '', name: 'a.txt' }), { ...own(), 'transfer-encoding': 'chunked' }, Buffer.from('x'));
     expect(chunked.status).toBe(411);
-    expect((await send('POST', uploadPath({ workspaceId, container, prefix: '', name: 'a.txt' }), { ...own(), cookie, 'content-length': '0' })).status).toBe(405);
+    expect((await send('POST', uploadPath({ workspaceId, container, prefix: '', name: 'a.txt' }), { ...own(), 'content-length': '0' })).status).toBe(405);
     const unknown = await put({ workspaceId: randomUUID(), container, prefix: '', name: 'a.txt' }, Buffer.from('x'));
     expect(unknown.status).toBe(404);
     expect(JSON.parse(unknown.body)).toMatchObject({ error: { code: 'NO_WORKSPACE' } });
