@@ -3,6 +3,8 @@
 // and the lists that may name 100,000 files or blobs also bound their total size
 // (test/unit/message-size.test.ts computes each channel's largest call and checks it fits).
 
+import type { StratusErrorShape } from './errors.js';
+
 const MiB = 1024 * 1024;
 
 /** A list of names in one call (files dropped, blobs to download), as JSON text. */
@@ -37,4 +39,14 @@ export function utf8Bytes(text: string): number {
 /** Size of a value sent as JSON text. */
 export function jsonBytes(value: unknown): number {
   return utf8Bytes(JSON.stringify(value) ?? '');
+}
+
+/** Why a call was not sent, or was refused by the host (close code 1009); `bytes` when the sender measured it. */
+export function messageTooLarge(channel: string, bytes?: number): StratusErrorShape {
+  const size = bytes === undefined ? 'larger than' : `${inMiB(bytes)}, over`;
+  return {
+    code: 'INVALID_ARGUMENT',
+    message: `This ${channel} request is ${size} the ${inMiB(MAX_MESSAGE_BYTES)} the Stratus host accepts in one message.`,
+    hint: 'Select fewer items and send them in several requests.',
+  };
 }

@@ -15,8 +15,6 @@ import { createUploadRoute, UPLOAD_PATH, type UploadRoute } from './upload-route
 // to the same services the Electron window uses.
 
 // Frames only for cards: `/cards/<id>` here, the card scheme in Electron (each sandboxed by its own policy).
-// A card is served outside the token's prefix, its 128-bit random id the only key, so a card's own
-// address never holds the launch token.
 export const CONTENT_SECURITY_POLICY =
   "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; " +
   `frame-src 'self' ${CARD_SCHEME}:; base-uri 'none'; form-action 'none'; object-src 'none'; frame-ancestors 'none'`;
@@ -55,7 +53,10 @@ function notFound(res: ServerResponse): void {
   res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('Not found');
 }
 
-/** A card, under its own sandbox policy; never the app's headers. */
+/**
+ * A card, under its own sandbox policy; never the app's headers. Served outside the token's prefix,
+ * its 128-bit random id the only key, so a card's own address never holds the launch token.
+ */
 function serveCard(req: IncomingMessage, res: ServerResponse, cards: CardRegistry | undefined, id: string): void {
   const html = cards?.get(id);
   if (html === undefined) return notFound(res);
@@ -163,6 +164,8 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   });
   const sockets = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    // Node leaves an upgraded socket without an error listener; a client resetting it must not end the host.
+    socket.on('error', () => socket.destroy());
     const url = requestUrl(req);
     const path = url === undefined ? undefined : guard.underPrefix(url.pathname);
     if (path !== SOCKET_PATH || !guard.hostAllowed(req) || !guard.originAllowed(req, true)) {

@@ -128,7 +128,7 @@ function openClient(): Promise<WebSocket> {
 }
 
 let nextId = 1;
-function callOver(ws: WebSocket): Promise<unknown> {
+function callOver(ws: WebSocket, channel = 'workspace.list', args: unknown = {}): Promise<unknown> {
   const id = nextId++;
   return new Promise((resolve, reject) => {
     const fail = (why: string) => () => {
@@ -150,7 +150,7 @@ function callOver(ws: WebSocket): Promise<unknown> {
     }
     ws.on('message', onMessage);
     ws.on('close', onClose);
-    ws.send(JSON.stringify({ id, channel: 'workspace.list', args: {} }));
+    ws.send(JSON.stringify({ id, channel, args }));
   });
 }
 
@@ -189,5 +189,20 @@ describe('hostile WebSocket frames', () => {
     const another = await openClient();
     expect(await callOver(another)).toMatchObject({ ok: true });
     another.close();
+  });
+});
+
+describe('the largest calls the app makes', () => {
+  it('are read whole: a download of 100,000 blob names (over 4 MiB) gets its reply', async () => {
+    const client = await openClient();
+    try {
+      const blobs = Array.from({ length: 100_000 }, (_, i) => `run-${String(i).padStart(6, '0')}/${'artifact-'.repeat(5)}data.parquet`);
+      const args = { workspaceId: '3f1c1e4a-8a61-4f7e-9a55-0d6a1d2b9c11', container: 'data', blobs, targetFolder: userDataDir };
+      expect(JSON.stringify(args).length).toBeGreaterThan(4 * 1024 * 1024);
+      // No workspace of that id is open: the reply says so, which it can only do once it has read the call.
+      expect(await callOver(client, 'transfer.download', args)).toMatchObject({ ok: false, error: { code: 'NO_WORKSPACE' } });
+    } finally {
+      client.close();
+    }
   });
 });

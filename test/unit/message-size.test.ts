@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { contract } from '../../shared/contract.js';
-import { jsonBytes, MAX_LIST_BYTES, MAX_MESSAGE_BYTES } from '../../shared/message-size.js';
+import { jsonBytes, MAX_LIST_BYTES, MAX_MESSAGE_BYTES, messageTooLarge, utf8Bytes } from '../../shared/message-size.js';
 import { DownloadRequest, UploadRequest } from '../../shared/schemas/transfer.js';
 
 // The browser-mode host's message limit must hold every call the contract accepts, and no string or
@@ -119,5 +119,22 @@ describe('long lists of names', () => {
     const files = names(100_001, 20).map((name) => ({ path: `/home/me/${name}`, name }));
     const parsed = UploadRequest.safeParse({ workspaceId, container: 'data', prefix: '', files });
     expect(parsed.error?.issues.map((i) => i.message)).toContain('At most 100,000 files per drop');
+  });
+});
+
+describe('measuring a call before it is sent', () => {
+  it('counts UTF-8 bytes as the socket sends them', () => {
+    for (const text of ['', 'plain', 'é', '€uro', '🙂 and 😀', 'lone \ud800 surrogate', '\udc00', 'x\ud83d']) {
+      expect(utf8Bytes(text), JSON.stringify(text)).toBe(Buffer.byteLength(text, 'utf8'));
+    }
+  });
+
+  it('says how large a refused call was and what the host accepts', () => {
+    expect(messageTooLarge('transfer.download', 30 * 1024 * 1024)).toEqual({
+      code: 'INVALID_ARGUMENT',
+      message: 'This transfer.download request is 30 MiB, over the 25 MiB the Stratus host accepts in one message.',
+      hint: 'Select fewer items and send them in several requests.',
+    });
+    expect(messageTooLarge('transfer.upload').message).toBe('This transfer.upload request is larger than the 25 MiB the Stratus host accepts in one message.');
   });
 });

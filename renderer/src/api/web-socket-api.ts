@@ -1,6 +1,6 @@
 import type { ArgsOf, Channel, EventName, EventPayload, Reply, StratusApi } from '../../../shared/contract.js';
 import { events } from '../../../shared/contract.js';
-import { inMiB, MAX_MESSAGE_BYTES, utf8Bytes } from '../../../shared/message-size.js';
+import { MAX_MESSAGE_BYTES, messageTooLarge, utf8Bytes } from '../../../shared/message-size.js';
 import { checkReply, parseServerFrame } from './frames.js';
 
 // Browser mode: the same StratusApi as Electron's preload, carried over one WebSocket to the
@@ -26,18 +26,6 @@ const LOST_CONNECTION: Reply<Channel> = {
 /** Close code of a message over the host's limit (RFC 6455 1009). */
 const MESSAGE_TOO_BIG = 1009;
 
-function tooBig(channel: Channel, bytes?: number): Reply<Channel> {
-  const size = bytes === undefined ? 'larger than' : `${inMiB(bytes)}, over`;
-  return {
-    ok: false,
-    error: {
-      code: 'INVALID_ARGUMENT',
-      message: `This ${channel} request is ${size} the ${inMiB(MAX_MESSAGE_BYTES)} the Stratus host accepts in one message.`,
-      hint: 'Select fewer items and send them in several requests.',
-    },
-  };
-}
-
 export function createWebSocketApi(url: string): StratusApi {
   let socket: WebSocket | undefined;
   let nextId = 1;
@@ -61,7 +49,7 @@ export function createWebSocketApi(url: string): StratusApi {
 
   function onClose(this: WebSocket, event: CloseEvent) {
     if (socket === this) socket = undefined;
-    for (const call of pending.values()) call.resolve(event.code === MESSAGE_TOO_BIG ? tooBig(call.channel) : LOST_CONNECTION);
+    for (const call of pending.values()) call.resolve(event.code === MESSAGE_TOO_BIG ? { ok: false, error: messageTooLarge(call.channel) } : LOST_CONNECTION);
     pending.clear();
   }
 
@@ -85,7 +73,7 @@ export function createWebSocketApi(url: string): StratusApi {
       const text = JSON.stringify({ id, channel, args });
       // The host would close the socket, failing every other call in flight with this one.
       const bytes = utf8Bytes(text);
-      if (bytes > MAX_MESSAGE_BYTES) return Promise.resolve(tooBig(channel, bytes) as Reply<C>);
+      if (bytes > MAX_MESSAGE_BYTES) return Promise.resolve({ ok: false, error: messageTooLarge(channel, bytes) });
       return new Promise<Reply<C>>((resolve) => {
         // checkReply(channel, …) has already narrowed the reply to this channel's result.
         pending.set(id, { channel, resolve: resolve as (reply: Reply<Channel>) => void });
