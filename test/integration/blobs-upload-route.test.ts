@@ -3,11 +3,12 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { BlobServiceClient, type ContainerClient } from '@azure/storage-blob';
+import type { ContainerClient } from '@azure/storage-blob';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { createServices, type Services } from '../../electron/services.js';
 import { STAGING_FOLDER } from '../../electron/web/upload-route.js';
 import { startWebHost, type WebHost } from '../../electron/web/web-host.js';
+import { startUploadHost, type UploadHost } from '../harness/upload-host.js';
 
 // Browser mode's upload route: a dropped file's bytes, PUT to the host that served the page, land
 // as a blob through the transfer engine, and the staged copy is deleted once the job is finished.
@@ -24,6 +25,7 @@ let userDataDir: string;
 let workspaceId: string;
 let prefix: string;
 let containerClient: ContainerClient;
+let upload: UploadHost | undefined;
 
 interface Answer {
   status: number;
@@ -62,25 +64,12 @@ async function blobNames(): Promise<string[]> {
 }
 
 beforeAll(async () => {
-  containerClient = BlobServiceClient.fromConnectionString(connectionString).getContainerClient(container);
-  await containerClient.create();
-  userDataDir = await mkdtemp(path.join(tmpdir(), 'stratus-upload-'));
-  const staticDir = await mkdtemp(path.join(tmpdir(), 'stratus-upload-web-'));
-  await writeFile(path.join(staticDir, 'index.html'), '<!doctype html><title>Stratus</title>');
-  services = createServices({ env: { AZURE_STORAGE_CONNECTION_STRING: connectionString }, userDataDir });
-  host = await startWebHost({ services, staticDir });
+  upload = await startUploadHost({ container, connectionString, endpoint });
+  ({ services, host, userDataDir, workspaceId, containerClient } = upload);
   prefix = new URL(host.url).pathname;
-  const reply = await services.router.dispatch('workspace.open', { sysroot: `${container}/ds`, endpoint, credential: { kind: 'environment' } });
-  if (!reply.ok) throw new Error(reply.error.message);
-  workspaceId = (reply.value as { id: string }).id;
 });
 
-afterAll(async () => {
-  await host?.close();
-  services?.transfers.close();
-  await containerClient?.deleteIfExists();
-  if (userDataDir !== undefined) await rm(userDataDir, { recursive: true, force: true });
-});
+afterAll(() => upload?.stop());
 
 describe('PUT /upload', () => {
   it('uploads the bytes under the prefix, keeping the relative folders, and deletes the staged copy', async () => {

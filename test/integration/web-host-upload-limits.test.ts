@@ -1,21 +1,20 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { request } from 'node:http';
 import { connect, type Socket } from 'node:net';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { BlobServiceClient, type ContainerClient } from '@azure/storage-blob';
+import type { ContainerClient } from '@azure/storage-blob';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
-import { createServices, type Services } from '../../electron/services.js';
+import type { Services } from '../../electron/services.js';
 import { STAGING_FOLDER } from '../../electron/web/upload-route.js';
-import { startWebHost, type WebHost } from '../../electron/web/web-host.js';
+import type { WebHost } from '../../electron/web/web-host.js';
+import { startUploadHost, type UploadHost } from '../harness/upload-host.js';
 
 // Browser mode's upload route against clients that never finish: uploads that send a byte now and
 // then, and headers that never end. With short timeouts (the host's options) each is cut off in
 // seconds and its staged file removed; an upload whose bytes keep moving is never cut off. An
 // absurd Content-Length is too large (413), not missing (411).
 
-const connectionString = inject('connectionString');
 const container = `slow-${randomUUID().slice(0, 8)}`;
 const TIMEOUTS = { headersMs: 1000, idleMs: 1000 };
 
@@ -24,6 +23,7 @@ let host: WebHost;
 let userDataDir: string;
 let workspaceId: string;
 let containerClient: ContainerClient;
+let upload: UploadHost | undefined;
 
 const staging = () => path.join(userDataDir, STAGING_FOLDER);
 const stagedFiles = () => readdir(staging()).catch(() => []);
@@ -31,24 +31,11 @@ const own = () => `Host: 127.0.0.1:${host.port}\r\nOrigin: http://127.0.0.1:${ho
 const uploadTarget = (name: string) => `${new URL(host.url).pathname}upload?${new URLSearchParams({ workspaceId, container, prefix: '', name }).toString()}`;
 
 beforeAll(async () => {
-  containerClient = BlobServiceClient.fromConnectionString(connectionString).getContainerClient(container);
-  await containerClient.create();
-  userDataDir = await mkdtemp(path.join(tmpdir(), 'stratus-slow-'));
-  const staticDir = await mkdtemp(path.join(tmpdir(), 'stratus-slow-web-'));
-  await writeFile(path.join(staticDir, 'index.html'), '<!doctype html><title>Stratus</title>');
-  services = createServices({ env: { AZURE_STORAGE_CONNECTION_STRING: connectionString }, userDataDir });
-  host = await startWebHost({ services, staticDir, timeouts: TIMEOUTS });
-  const reply = await services.router.dispatch('workspace.open', { sysroot: `${container}/ds`, endpoint: inject('endpoint'), credential: { kind: 'environment' } });
-  if (!reply.ok) throw new Error(reply.error.message);
-  workspaceId = (reply.value as { id: string }).id;
+  upload = await startUploadHost({ container, connectionString: inject('connectionString'), endpoint: inject('endpoint'), timeouts: TIMEOUTS });
+  ({ services, host, userDataDir, workspaceId, containerClient } = upload);
 });
 
-afterAll(async () => {
-  await host?.close();
-  services?.transfers.close();
-  await containerClient?.deleteIfExists();
-  if (userDataDir !== undefined) await rm(userDataDir, { recursive: true, force: true });
-});
+afterAll(() => upload?.stop());
 
 interface SlowClient {
   socket: Socket;
