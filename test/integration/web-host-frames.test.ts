@@ -66,23 +66,30 @@ function frame({ opcode, payload = Buffer.alloc(0), fin = true, rsv = 0, masked 
 
 const text = (s: string | Buffer) => ({ opcode: OPCODE.text, payload: Buffer.from(s) });
 
-/** A WebSocket opened by hand, so that any bytes at all can follow the handshake. */
-async function rawSocket(): Promise<{ socket: Socket; received: () => Buffer }> {
+/** A WebSocket handshake sent by hand to `target`; resolves once the host's answer to it has arrived. */
+async function handshake(target: string): Promise<{ socket: Socket; status: string; received: () => Buffer }> {
   const socket = connect(Number(base.port), '127.0.0.1');
   let buffer = Buffer.alloc(0);
   socket.on('data', (chunk: Buffer) => (buffer = Buffer.concat([buffer, chunk])));
   socket.on('error', () => undefined);
   socket.write(
-    `GET ${base.pathname}ws HTTP/1.1\r\nHost: ${base.host}\r\nOrigin: ${base.origin}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+    `GET ${target} HTTP/1.1\r\nHost: ${base.host}\r\nOrigin: ${base.origin}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
       `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\nSec-WebSocket-Version: 13\r\n\r\n`,
   );
   const end = await waitFor(() => {
     const at = buffer.indexOf('\r\n\r\n');
     return at === -1 ? undefined : at + 4;
   }, 'the handshake');
-  expect(buffer.subarray(0, 12).toString()).toBe('HTTP/1.1 101');
+  const status = buffer.subarray(0, 12).toString();
   buffer = buffer.subarray(end);
-  return { socket, received: () => buffer };
+  return { socket, status, received: () => buffer };
+}
+
+/** A WebSocket opened by hand, so that any bytes at all can follow the handshake. */
+async function rawSocket(): Promise<{ socket: Socket; received: () => Buffer }> {
+  const opened = await handshake(`${base.pathname}ws`);
+  expect(opened.status).toBe('HTTP/1.1 101');
+  return opened;
 }
 
 async function waitFor<T>(check: () => T | undefined, what: string, ms = 10_000): Promise<T> {
@@ -178,6 +185,13 @@ describe('hostile WebSocket frames', () => {
   });
 
   afterAll(() => client?.close());
+
+  it('refuses an upgrade to a path that is not a URL, and serves on', async () => {
+    const refused = await handshake('//[');
+    expect(refused.status).toBe('HTTP/1.1 403');
+    refused.socket.destroy();
+    expect(await callOver(client)).toMatchObject({ ok: true });
+  });
 
   it.each(HOSTILE)('%s closes that socket only, and the host serves on', async (_what, bytes, codes) => {
     const { socket, received } = await rawSocket();
