@@ -138,7 +138,7 @@ export async function createUploadRoute(services: Services): Promise<UploadRoute
     const query = parseQuery(url);
     if ('code' in query) return refuse(res, 400, query);
     const declared = req.headers['content-length'];
-    if (declared === undefined || !/^\d{1,15}$/.test(declared)) {
+    if (declared === undefined || !/^\d+$/.test(declared)) {
       return refuse(res, 411, invalid('An upload must declare its Content-Length.'));
     }
     const length = Number(declared);

@@ -6,7 +6,8 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { toErrorShape } from '../ipc/router.js';
 import { CARD_PATH, CARD_SCHEME, cardHeaders, type CardRegistry } from '../metaflow/card-registry.js';
 import type { Services } from '../services.js';
-import { createGuard, TOKEN_COOKIE, type Guard } from './request-guard.js';
+import { MAX_MESSAGE_BYTES } from '../../shared/message-size.js';
+import { createGuard, requestUrl, type Guard } from './request-guard.js';
 import { readStaticFile } from './static-files.js';
 import { createUploadRoute, UPLOAD_PATH, type UploadRoute } from './upload-route.js';
 
@@ -18,8 +19,15 @@ export const CONTENT_SECURITY_POLICY =
   "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; " +
   `frame-src 'self' ${CARD_SCHEME}:; base-uri 'none'; form-action 'none'; object-src 'none'; frame-ancestors 'none'`;
 
-/** Largest WebSocket message accepted; contract schemas bound every field far below this. */
-const MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
+/** Connections of a browser on loopback: slow ones are cut off rather than left to hold the host's files. */
+export interface WebHostTimeouts {
+  /** A request's headers must all arrive within this. */
+  headersMs: number;
+  /** A connection with no bytes moving either way for this long is closed (an upload in progress keeps it alive). */
+  idleMs: number;
+}
+
+const DEFAULT_TIMEOUTS: WebHostTimeouts = { headersMs: 20_000, idleMs: 60_000 };
 
 export interface WebHost {
   url: string;
@@ -34,6 +42,7 @@ export interface WebHostOptions {
   port?: number;
   /** Cards opened through `metaflow.card`, served at `/cards/<id>`. */
   cards?: CardRegistry;
+  timeouts?: Partial<WebHostTimeouts>;
 }
 
 function forbid(res: ServerResponse): void {
@@ -44,38 +53,54 @@ function notFound(res: ServerResponse): void {
   res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('Not found');
 }
 
-/** A card, under its own sandbox policy; never the app's headers or its cookie. */
+/**
+ * A card, under its own sandbox policy; never the app's headers. Served outside the token's prefix,
+ * its 128-bit random id the only key, so a card's own address never holds the launch token.
+ */
 function serveCard(req: IncomingMessage, res: ServerResponse, cards: CardRegistry | undefined, id: string): void {
   const html = cards?.get(id);
   if (html === undefined) return notFound(res);
   res.writeHead(200, cardHeaders()).end(req.method === 'HEAD' ? undefined : html);
 }
 
-async function serveHttp(req: IncomingMessage, res: ServerResponse, guard: Guard, options: WebHostOptions, token: string, uploads: UploadRoute) {
-  const tokenSource = guard.tokenIn(req);
-  if (!guard.hostAllowed(req) || !guard.originAllowed(req, false) || tokenSource === undefined) return forbid(res);
-  const url = new URL(req.url ?? '/', 'http://localhost');
-  // A write: only from our own page, which always sends its Origin with a PUT.
-  if (url.pathname === UPLOAD_PATH) return guard.originAllowed(req, true) ? uploads.handle(req, res, url) : forbid(res);
-  if (req.method !== 'GET' && req.method !== 'HEAD') {
-    res.writeHead(405, { allow: 'GET, HEAD' }).end();
+function methodAllowed(req: IncomingMessage, res: ServerResponse): boolean {
+  if (req.method === 'GET' || req.method === 'HEAD') return true;
+  res.writeHead(405, { allow: 'GET, HEAD' }).end();
+  return false;
+}
+
+async function serveHttp(req: IncomingMessage, res: ServerResponse, guard: Guard, options: WebHostOptions, uploads: UploadRoute) {
+  const url = requestUrl(req);
+  if (url === undefined || !guard.hostAllowed(req) || !guard.originAllowed(req, false)) return forbid(res);
+  if (url.pathname.startsWith(CARD_PATH)) {
+    if (methodAllowed(req, res)) serveCard(req, res, options.cards, url.pathname.slice(CARD_PATH.length));
     return;
   }
-  const pathname = url.pathname;
-  if (pathname.startsWith(CARD_PATH)) return serveCard(req, res, options.cards, pathname.slice(CARD_PATH.length));
+  const pathname = guard.underPrefix(url.pathname);
+  if (pathname === undefined) return forbid(res);
+  // The page's assets are relative to its address, which must end with the prefix's slash.
+  if (pathname === '') {
+    res.writeHead(308, { location: `${url.pathname}/${url.search}`, 'cache-control': 'no-store' }).end();
+    return;
+  }
+  // A write: only from our own page, which always sends its Origin with a PUT.
+  if (pathname === UPLOAD_PATH) return guard.originAllowed(req, true) ? uploads.handle(req, res, url) : forbid(res);
+  if (!methodAllowed(req, res)) return;
   const file = await readStaticFile(options.staticDir, pathname);
   if (!file) return notFound(res);
-  const headers: Record<string, string> = {
-    'content-type': file.contentType,
-    'content-security-policy': CONTENT_SECURITY_POLICY,
-    'x-content-type-options': 'nosniff',
-    'referrer-policy': 'no-referrer',
-    'cache-control': 'no-store',
-  };
-  // The page's own asset requests carry no token in their URL: a strict, HTTP-only cookie authenticates them.
-  if (tokenSource === 'query') headers['set-cookie'] = `${TOKEN_COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`;
-  res.writeHead(200, headers).end(req.method === 'HEAD' ? undefined : file.body);
+  res
+    .writeHead(200, {
+      'content-type': file.contentType,
+      'content-security-policy': CONTENT_SECURITY_POLICY,
+      'x-content-type-options': 'nosniff',
+      'referrer-policy': 'no-referrer',
+      'cache-control': 'no-store',
+    })
+    .end(req.method === 'HEAD' ? undefined : file.body);
 }
+
+/** The WebSocket's path under the launch prefix. */
+const SOCKET_PATH = '/ws';
 
 interface CallMessage {
   id: number;
@@ -95,6 +120,9 @@ function parseCall(data: string): CallMessage | undefined {
 }
 
 function serveSocket(socket: WebSocket, services: Services): void {
+  // A frame that breaks the protocol (or a message over the limit) fails this socket only: ws has
+  // already begun closing it with the matching code (1002, 1007, 1009); an unheard 'error' would end the host.
+  socket.on('error', () => undefined);
   const unsubscribe = services.events.subscribe((event, payload) => socket.send(JSON.stringify({ event, payload })));
   socket.on('close', unsubscribe);
   socket.on('message', async (data, isBinary) => {
@@ -113,10 +141,17 @@ function serveSocket(socket: WebSocket, services: Services): void {
 export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const { services, port = 0 } = options;
   const token = randomBytes(24).toString('base64url');
+  const timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
   const uploads = await createUploadRoute(services);
-  // Uploads stream whole files: no overall request deadline (headers still have theirs, and
-  // nothing reaches a route before the token, Host and Origin checks).
-  const server = createServer({ requestTimeout: 0 });
+  // Uploads stream whole files: no overall request deadline, but headers have theirs and a
+  // connection where nothing moves is closed (its staged file then removed by the upload route).
+  const server = createServer({
+    requestTimeout: 0,
+    headersTimeout: timeouts.headersMs,
+    // How often Node looks for requests past their header deadline.
+    connectionsCheckingInterval: Math.min(1000, timeouts.headersMs),
+  });
+  server.setTimeout(timeouts.idleMs);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, '127.0.0.1', () => resolve());
@@ -125,19 +160,22 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const actualPort = (server.address() as AddressInfo).port;
   const guard = createGuard(token, actualPort);
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-    serveHttp(req, res, guard, options, token, uploads).catch(() => res.destroy());
+    serveHttp(req, res, guard, options, uploads).catch(() => res.destroy());
   });
   const sockets = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
-    if (path !== '/ws' || !guard.hostAllowed(req) || !guard.originAllowed(req, true) || !guard.tokenIn(req)) {
+    // Node leaves an upgraded socket without an error listener; a client resetting it must not end the host.
+    socket.on('error', () => socket.destroy());
+    const url = requestUrl(req);
+    const path = url === undefined ? undefined : guard.underPrefix(url.pathname);
+    if (path !== SOCKET_PATH || !guard.hostAllowed(req) || !guard.originAllowed(req, true)) {
       socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       return;
     }
     sockets.handleUpgrade(req, socket, head, (ws) => serveSocket(ws, services));
   });
   return {
-    url: `http://127.0.0.1:${actualPort}/?token=${token}`,
+    url: `http://127.0.0.1:${actualPort}/${token}/`,
     port: actualPort,
     close: async () => {
       uploads.close();

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { inMiB, jsonBytes, MAX_LIST_BYTES } from '../message-size.js';
 import { hasControlCharacters } from '../sysroot.js';
 
 /** One path segment of a blob name: never empty, '.', '..', or containing a separator. */
@@ -30,3 +31,13 @@ export const Id = z.string().uuid();
 
 export const NoArgs = z.object({}).strict();
 export const ById = z.object({ id: Id }).strict();
+
+/**
+ * A list that may be long (100,000 names) bounded also in total, so the call carrying it fits in
+ * one message to the browser-mode host; `maxJsonBytes` states that bound for the size check.
+ */
+export function withinListBudget<T extends z.ZodArray>(list: T, what: string): T {
+  return list
+    .refine((items) => jsonBytes(items) <= MAX_LIST_BYTES, `The ${what} of one request take at most ${inMiB(MAX_LIST_BYTES)} as text: send them in several requests`)
+    .meta({ maxJsonBytes: MAX_LIST_BYTES });
+}

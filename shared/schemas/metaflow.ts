@@ -184,4 +184,4 @@ export const LogResult = z.object({
 });
 export type LogResult = z.infer<typeof LogResult>;
 
-export const CardRequest = TaskPath.extend({ file: z.string().regex(/^[A-Za-z0-9_.-]{1,200}\.html$/, 'A card file name') }).strict();
+export const CardRequest = TaskPath.extend({ file: z.string().max(205).regex(/^[A-Za-z0-9_.-]{1,200}\.html$/, 'A card file name') }).strict();

@@ -5,7 +5,7 @@ import { Id, lineOfText } from './common.js';
 // tokens into cost. Everything here is a pure shape; the aggregation lives in electron/mlflow/tokens.
 
 /** MLflow experiment ids: decimal in the SQL store, other opaque forms on other servers. */
-export const TokensExperimentId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'An MLflow experiment id');
+export const TokensExperimentId = z.string().max(64).regex(/^[A-Za-z0-9_-]{1,64}$/, 'An MLflow experiment id');
 
 /** Epoch milliseconds (UTC). */
 const EpochMsArg = z.number().int('Time must be whole milliseconds').min(0, 'Time must not be negative').max(8.64e15, 'Time is out of range');

@@ -7,11 +7,11 @@ import { Json } from './metaflow.js';
 // plain JSON and bounded (pages, caps on previews and on span payloads) so it can cross IPC.
 
 /** MLflow ids: numeric in the SQL store, other opaque forms on other servers. */
-export const MlflowExperimentId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'An MLflow experiment id');
-export const MlflowRunId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'An MLflow run id');
+export const MlflowExperimentId = z.string().max(64).regex(/^[A-Za-z0-9_-]{1,64}$/, 'An MLflow experiment id');
+export const MlflowRunId = z.string().max(64).regex(/^[A-Za-z0-9_-]{1,64}$/, 'An MLflow run id');
 /** `tr-<32 hex>` in MLflow 3; other servers use other opaque ids. */
-export const MlflowTraceId = z.string().regex(/^[A-Za-z0-9_.:-]{1,128}$/, 'An MLflow trace id');
-export const MlflowSpanId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'An MLflow span id (hex)');
+export const MlflowTraceId = z.string().max(128).regex(/^[A-Za-z0-9_.:-]{1,128}$/, 'An MLflow trace id');
+export const MlflowSpanId = z.string().max(64).regex(/^[A-Za-z0-9_-]{1,64}$/, 'An MLflow span id (hex)');
 export const MetricKey = lineOfText('The metric key', 250);
 export const PageToken = lineOfText('The page token', 2048);
 

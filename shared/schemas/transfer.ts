@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { hasControlCharacters } from '../sysroot.js';
-import { Id } from './common.js';
+import { Id, withinListBudget } from './common.js';
 import { ArtifactPath, MlflowRunId } from './mlflow.js';
 
 // Transfers between this computer and Blob Storage: the jobs the engine in main runs, as the
@@ -114,7 +114,7 @@ export type TransferList = z.infer<typeof TransferList>;
 
 export const UploadFile = z.object({ path: LocalPath, name: RelativeName }).strict();
 
-const UploadFiles = z.array(UploadFile).min(1, 'Nothing to upload').max(100_000, 'At most 100,000 files per drop');
+const UploadFiles = withinListBudget(z.array(UploadFile).min(1, 'Nothing to upload').max(100_000, 'At most 100,000 files per drop'), 'files');
 
 export const UploadRequest = z.object({ workspaceId: Id, container: ContainerName, prefix: BlobPrefix, files: UploadFiles }).strict();
 export type UploadRequest = z.infer<typeof UploadRequest>;
@@ -128,7 +128,7 @@ export const DownloadRequest = z
   .object({
     workspaceId: Id,
     container: ContainerName,
-    blobs: z.array(BlobName).min(1).max(100_000).optional(),
+    blobs: withinListBudget(z.array(BlobName).min(1, 'Nothing to download').max(100_000, 'At most 100,000 blobs per download'), 'blob names').optional(),
     prefix: BlobPrefix.optional(),
     targetFolder: LocalPath,
   })

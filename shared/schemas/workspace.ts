@@ -29,7 +29,7 @@ export const LocalPath = lineOfText('The folder', 4096).refine(
   'The folder must be an absolute path',
 );
 
-export const TenantId = z.string().regex(/^[A-Za-z0-9.-]{1,100}$/, 'A tenant is a GUID or a domain name');
+export const TenantId = z.string().max(100).regex(/^[A-Za-z0-9.-]{1,100}$/, 'A tenant is a GUID or a domain name');
 export const TrackingUri = lineOfText('The MLflow tracking URI', 4096);
 
 export const CredentialInput = z.discriminatedUnion('kind', [

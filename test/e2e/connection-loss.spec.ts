@@ -8,7 +8,7 @@ const env = e2eEnvironment();
 // end with a visible error (and Retry must work again), never a spinner that waits forever.
 test('a lost connection ends the pending call with an error, and Retry reconnects', async ({ page }) => {
   let dropNextOpen = true;
-  await page.routeWebSocket('**/ws?*', (socket) => {
+  await page.routeWebSocket('**/ws', (socket) => {
     const server = socket.connectToServer();
     socket.onMessage((message) => {
       const call: unknown = JSON.parse(String(message));
@@ -33,4 +33,25 @@ test('a lost connection ends the pending call with an error, and Retry reconnect
   await expect(page.getByTestId('loading')).toHaveCount(0);
   await error.getByRole('button', { name: 'Retry' }).click();
   await expect(page.getByTestId('workspace-sysroot')).toHaveText(env.sysroot);
+});
+
+// A call over the host's message limit closes the socket with 1009: the call ends with an error
+// saying so, not with a lost connection.
+test('a call the host refuses as too large says so', async ({ page }) => {
+  await page.routeWebSocket('**/ws', (socket) => {
+    const server = socket.connectToServer();
+    socket.onMessage((message) => {
+      const call: unknown = JSON.parse(String(message));
+      const channel = typeof call === 'object' && call !== null && 'channel' in call ? call.channel : undefined;
+      if (channel === 'workspace.open') void socket.close({ code: 1009 });
+      else server.send(message);
+    });
+  });
+
+  await page.goto(env.url);
+  await startNewWorkspace(page);
+  await page.getByLabel('Sysroot').fill(env.sysroot);
+  await page.getByRole('radio', { name: 'From environment' }).check();
+  await page.getByRole('button', { name: 'Connect without saving' }).click();
+  await expect(page.getByTestId('error')).toContainText('This workspace.open request is larger than the 25 MiB the Stratus host accepts in one message.');
 });

@@ -28,8 +28,7 @@ async function hostCall(page: Page, channel: string, args: unknown): Promise<unk
   return page.evaluate(
     ([ch, a]) =>
       new Promise((resolve, reject) => {
-        const token = new URLSearchParams(location.search).get('token') ?? '';
-        const ws = new WebSocket(`ws://${location.host}/ws?token=${encodeURIComponent(token)}`);
+        const ws = new WebSocket(new URL('ws', location.href.replace(/^http/, 'ws')));
         ws.addEventListener('open', () => ws.send(JSON.stringify({ id: 1, channel: ch, args: a })));
         ws.addEventListener('message', (e) => {
           const frame = JSON.parse(String(e.data)) as { id?: number; reply?: { ok: boolean; value?: unknown; error?: { message: string } } };

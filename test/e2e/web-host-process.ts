@@ -5,7 +5,8 @@ import path from 'node:path';
 // Runs the built browser-mode host (`node dist/electron/launch.js --web`) and waits for the
 // address it prints.
 
-const URL_PATTERN = /http:\/\/127\.0\.0\.1:\d+\/\?token=\S+/;
+/** `http://127.0.0.1:<port>/<token>/`: the launch token is the path prefix. */
+const URL_PATTERN = /http:\/\/127\.0\.0\.1:\d+\/[\w-]+\//;
 const START_TIMEOUT_MS = 30_000;
 const STOP_GRACE_MS = 5_000;
 const OUTPUT_TAIL = 4_000;

@@ -3,11 +3,12 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { BlobServiceClient, type ContainerClient } from '@azure/storage-blob';
+import type { ContainerClient } from '@azure/storage-blob';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { createServices, type Services } from '../../electron/services.js';
 import { STAGING_FOLDER } from '../../electron/web/upload-route.js';
 import { startWebHost, type WebHost } from '../../electron/web/web-host.js';
+import { startUploadHost, type UploadHost } from '../harness/upload-host.js';
 
 // Browser mode's upload route: a dropped file's bytes, PUT to the host that served the page, land
 // as a blob through the transfer engine, and the staged copy is deleted once the job is finished.
@@ -22,8 +23,9 @@ let services: Services;
 let host: WebHost;
 let userDataDir: string;
 let workspaceId: string;
-let cookie: string;
+let prefix: string;
 let containerClient: ContainerClient;
+let upload: UploadHost | undefined;
 
 interface Answer {
   status: number;
@@ -45,12 +47,12 @@ function send(method: string, pathAndQuery: string, headers: Record<string, stri
 
 const own = () => ({ host: `127.0.0.1:${host.port}`, origin: `http://127.0.0.1:${host.port}` });
 
-function uploadPath(params: Record<string, string>): string {
-  return `/upload?${new URLSearchParams(params).toString()}`;
+function uploadPath(params: Record<string, string>, under = prefix): string {
+  return `${under}upload?${new URLSearchParams(params).toString()}`;
 }
 
-function put(params: Record<string, string>, body: Buffer, headers: Record<string, string> = { ...own(), cookie }): Promise<Answer> {
-  return send('PUT', uploadPath(params), { 'content-length': String(body.length), ...headers }, body);
+function put(params: Record<string, string>, body: Buffer, headers: Record<string, string> = own(), under = prefix): Promise<Answer> {
+  return send('PUT', uploadPath(params, under), { 'content-length': String(body.length), ...headers }, body);
 }
 
 const staging = () => path.join(userDataDir, STAGING_FOLDER);
@@ -62,34 +64,12 @@ async function blobNames(): Promise<string[]> {
 }
 
 beforeAll(async () => {
-  containerClient = BlobServiceClient.fromConnectionString(connectionString).getContainerClient(container);
-  await containerClient.create();
-  userDataDir = await mkdtemp(path.join(tmpdir(), 'stratus-upload-'));
-  const staticDir = await mkdtemp(path.join(tmpdir(), 'stratus-upload-web-'));
-  await writeFile(path.join(staticDir, 'index.html'), '<!doctype html><title>Stratus</title>');
-  services = createServices({ env: { AZURE_STORAGE_CONNECTION_STRING: connectionString }, userDataDir });
-  host = await startWebHost({ services, staticDir });
-  const token = new URL(host.url).searchParams.get('token') ?? '';
-  const page = await new Promise<string>((resolve, reject) => {
-    request({ host: '127.0.0.1', port: host.port, path: `/?token=${token}`, headers: { host: own().host } }, (res) => {
-      resolve(String(res.headers['set-cookie']).split(';')[0]);
-      res.resume();
-    })
-      .on('error', reject)
-      .end();
-  });
-  cookie = page;
-  const reply = await services.router.dispatch('workspace.open', { sysroot: `${container}/ds`, endpoint, credential: { kind: 'environment' } });
-  if (!reply.ok) throw new Error(reply.error.message);
-  workspaceId = (reply.value as { id: string }).id;
+  upload = await startUploadHost({ container, connectionString, endpoint });
+  ({ services, host, userDataDir, workspaceId, containerClient } = upload);
+  prefix = new URL(host.url).pathname;
 });
 
-afterAll(async () => {
-  await host?.close();
-  services?.transfers.close();
-  await containerClient?.deleteIfExists();
-  if (userDataDir !== undefined) await rm(userDataDir, { recursive: true, force: true });
-});
+afterAll(() => upload?.stop());
 
 describe('PUT /upload', () => {
   it('uploads the bytes under the prefix, keeping the relative folders, and deletes the staged copy', async () => {
@@ -135,16 +115,16 @@ describe('PUT /upload', () => {
   it('answers 403 without the token, with a wrong one, to a foreign Host, and without or with a foreign Origin', async () => {
     const params = { workspaceId, container, prefix: '', name: 'refused.txt' };
     const body = Buffer.from('nope');
-    const token = new URL(host.url).searchParams.get('token') ?? '';
+    const token = prefix.split('/')[1];
+    const elsewhere: string[] = ['/', `/${token.slice(1)}x/`, `/x${prefix}`];
+    for (const under of elsewhere) expect((await put(params, body, own(), under)).status, under).toBe(403);
+    expect((await put(params, body, { ...own(), cookie: `stratus_token=${token}` }, '/')).status).toBe(403);
     const cases: Record<string, string>[] = [
-      own(),
-      { ...own(), cookie: `stratus_token=${token.slice(1)}x` },
-      { ...own(), cookie: 'stratus_token=' },
-      { ...own(), cookie, host: `evil.example:${host.port}` },
-      { ...own(), cookie, host: 'localhost' },
-      { host: own().host, cookie },
-      { ...own(), cookie, origin: 'http://evil.example' },
-      { ...own(), cookie, origin: 'null' },
+      { ...own(), host: `evil.example:${host.port}` },
+      { ...own(), host: 'localhost' },
+      { host: own().host },
+      { ...own(), origin: 'http://evil.example' },
+      { ...own(), origin: 'null' },
     ];
     for (const headers of cases) expect((await put(params, body, headers)).status, JSON.stringify(headers)).toBe(403);
     expect(await blobNames()).not.toContain('refused.txt');
@@ -171,11 +151,11 @@ describe('PUT /upload', () => {
   });
 
   it('refuses a parameter given twice, a body without a Content-Length, other methods and an unopened workspace', async () => {
-    const query = `/upload?workspaceId=${workspaceId}&container=${container}&prefix=&name=a.txt&name=../b.txt`;
-    expect((await send('PUT', query, { ...own(), cookie, 'content-length': '1' }, Buffer.from('x'))).status).toBe(400);
-    const chunked = await send('PUT', uploadPath({ workspaceId, container, prefix: '', name: 'a.txt' }), { ...own(), cookie, 'transfer-encoding': 'chunked' }, Buffer.from('x'));
+    const query = `${prefix}upload?workspaceId=${workspaceId}&container=${container}&prefix=&name=a.txt&name=../b.txt`;
+    expect((await send('PUT', query, { ...own(), 'content-length': '1' }, Buffer.from('x'))).status).toBe(400);
+    const chunked = await send('PUT', uploadPath({ workspaceId, container, prefix: '', name: 'a.txt' }), { ...own(), 'transfer-encoding': 'chunked' }, Buffer.from('x'));
     expect(chunked.status).toBe(411);
-    expect((await send('POST', uploadPath({ workspaceId, container, prefix: '', name: 'a.txt' }), { ...own(), cookie, 'content-length': '0' })).status).toBe(405);
+    expect((await send('POST', uploadPath({ workspaceId, container, prefix: '', name: 'a.txt' }), { ...own(), 'content-length': '0' })).status).toBe(405);
     const unknown = await put({ workspaceId: randomUUID(), container, prefix: '', name: 'a.txt' }, Buffer.from('x'));
     expect(unknown.status).toBe(404);
     expect(JSON.parse(unknown.body)).toMatchObject({ error: { code: 'NO_WORKSPACE' } });

@@ -87,7 +87,7 @@ describe('browser mode serves cards', () => {
     staticDir = await mkdtemp(path.join(tmpdir(), 'stratus-web-cards-'));
     await writeFile(path.join(staticDir, 'index.html'), '<!doctype html><title>Stratus</title>');
     host = await startWebHost({ services, staticDir, cards });
-    token = new URL(host.url).searchParams.get('token') ?? '';
+    token = new URL(host.url).pathname.split('/')[1];
   });
 
   afterAll(async () => {
@@ -95,10 +95,10 @@ describe('browser mode serves cards', () => {
     await rm(staticDir, { recursive: true, force: true });
   });
 
-  it('serves a registered card with the sandbox policy, by token or by the cookie', async () => {
+  it('serves a registered card with the sandbox policy, by its id alone: the card’s address holds no launch token', async () => {
     const { store, prefix } = await openCards();
     const id = cards.put(await readCard(store, prefix, CARD_TASK, path.posix.basename(cardBlob.name)));
-    const card = await get(`/cards/${id}?token=${token}`, own());
+    const card = await get(`/cards/${id}`, own());
     expect(card.status).toBe(200);
     expect(card.body).toBe(cardBlob.body.toString('utf8'));
     expect(card.headers['content-security-policy']).toBe(SANDBOX_POLICY);
@@ -107,39 +107,33 @@ describe('browser mode serves cards', () => {
     expect(card.headers['content-type']).toBe('text/html; charset=utf-8');
     expect(card.headers['set-cookie']).toBeUndefined();
 
-    // The iframe's request: no token in its URL, the page's cookie, and no Origin (a navigation).
-    const page = await get(`/?token=${token}`, own());
+    const page = await get(`/${token}/`, own());
     expect(String(page.headers['content-security-policy'])).toContain("frame-src 'self' stratus-card:");
-    const cookie = String(page.headers['set-cookie']).split(';')[0];
-    const framed = await get(`/cards/${id}`, { ...own(), cookie });
-    expect(framed.status).toBe(200);
-    expect(framed.headers['content-security-policy']).toBe(SANDBOX_POLICY);
-    expect((await get(`/cards/${id}`, { ...own(), cookie }, 'HEAD')).body).toBe('');
+    expect((await get(`/cards/${id}`, own(), 'HEAD')).body).toBe('');
+    // Under the token's prefix there are no cards: a card is never given an address holding the token.
+    expect((await get(`/${token}/cards/${id}`, own())).status).toBe(404);
   });
 
-  it('answers 403 without the token, to a foreign Host or Origin, 404 for unknown ids and 405 to other methods', async () => {
+  it('answers 403 to a foreign Host or Origin, 404 for unknown ids and 405 to other methods', async () => {
     const id = cards.put('<p>card</p>');
-    expect((await get(`/cards/${id}`, own())).status).toBe(403);
-    expect((await get(`/cards/${id}?token=${token.slice(1)}x`, own())).status).toBe(403);
-    expect((await get(`/cards/${id}?token=${token}`, { ...own(), origin: 'http://evil.example' })).status).toBe(403);
-    expect((await get(`/cards/${id}?token=${token}`, { ...own(), origin: 'null' })).status).toBe(403);
-    expect((await get(`/cards/${id}?token=${token}`, { host: `evil.example:${host.port}` })).status).toBe(403);
+    expect((await get(`/cards/${id}`, { ...own(), origin: 'http://evil.example' })).status).toBe(403);
+    expect((await get(`/cards/${id}`, { ...own(), origin: 'null' })).status).toBe(403);
+    expect((await get(`/cards/${id}`, { host: `evil.example:${host.port}` })).status).toBe(403);
     for (const unknown of ['0'.repeat(32), `${id}x`, '', `${id}/..`, '..%2findex.html']) {
-      const answer = await get(`/cards/${unknown}?token=${token}`, own());
+      const answer = await get(`/cards/${unknown}`, own());
       expect(answer.status, unknown).toBe(404);
       expect(answer.body).not.toContain('<p>card</p>');
     }
-    expect((await get(`/cards/${id}?token=${token}`, own(), 'POST')).status).toBe(405);
-    expect((await get(`/cards/${id}?token=${token}`, own())).status).toBe(200);
+    expect((await get(`/cards/${id}`, own(), 'POST')).status).toBe(405);
+    expect((await get(`/cards/${id}`, own())).status).toBe(200);
   });
 
   it('serves no cards when started without a registry', async () => {
     const bare = await startWebHost({ services, staticDir });
     try {
       const id = cards.put('<p>card</p>');
-      const bareToken = new URL(bare.url).searchParams.get('token') ?? '';
       const answer = await new Promise<number>((resolve, reject) => {
-        const req = request({ host: '127.0.0.1', port: bare.port, path: `/cards/${id}?token=${bareToken}`, headers: { host: `127.0.0.1:${bare.port}` } }, (res) => {
+        const req = request({ host: '127.0.0.1', port: bare.port, path: `/cards/${id}`, headers: { host: `127.0.0.1:${bare.port}` } }, (res) => {
           res.resume();
           resolve(res.statusCode ?? 0);
         });

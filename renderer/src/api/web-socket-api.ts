@@ -1,5 +1,6 @@
 import type { ArgsOf, Channel, EventName, EventPayload, Reply, StratusApi } from '../../../shared/contract.js';
 import { events } from '../../../shared/contract.js';
+import { MAX_MESSAGE_BYTES, messageTooLarge, utf8Bytes } from '../../../shared/message-size.js';
 import { checkReply, parseServerFrame } from './frames.js';
 
 // Browser mode: the same StratusApi as Electron's preload, carried over one WebSocket to the
@@ -22,6 +23,9 @@ const LOST_CONNECTION: Reply<Channel> = {
   },
 };
 
+/** Close code of a message over the host's limit (RFC 6455 1009). */
+const MESSAGE_TOO_BIG = 1009;
+
 export function createWebSocketApi(url: string): StratusApi {
   let socket: WebSocket | undefined;
   let nextId = 1;
@@ -43,9 +47,9 @@ export function createWebSocketApi(url: string): StratusApi {
     }
   }
 
-  function onClose(this: WebSocket) {
+  function onClose(this: WebSocket, event: CloseEvent) {
     if (socket === this) socket = undefined;
-    for (const call of pending.values()) call.resolve(LOST_CONNECTION);
+    for (const call of pending.values()) call.resolve(event.code === MESSAGE_TOO_BIG ? { ok: false, error: messageTooLarge(call.channel) } : LOST_CONNECTION);
     pending.clear();
   }
 
@@ -66,10 +70,14 @@ export function createWebSocketApi(url: string): StratusApi {
   return {
     invoke<C extends Channel>(channel: C, args: ArgsOf<C>): Promise<Reply<C>> {
       const id = nextId++;
+      const text = JSON.stringify({ id, channel, args });
+      // The host would close the socket, failing every other call in flight with this one.
+      const bytes = utf8Bytes(text);
+      if (bytes > MAX_MESSAGE_BYTES) return Promise.resolve({ ok: false, error: messageTooLarge(channel, bytes) });
       return new Promise<Reply<C>>((resolve) => {
         // checkReply(channel, …) has already narrowed the reply to this channel's result.
         pending.set(id, { channel, resolve: resolve as (reply: Reply<Channel>) => void });
-        send(open(), JSON.stringify({ id, channel, args }));
+        send(open(), text);
       });
     },
     on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void {
@@ -85,9 +93,11 @@ export function createWebSocketApi(url: string): StratusApi {
   };
 }
 
-/** The host's socket address for this page: same origin, with the token the page was opened with. */
-export function hostSocketUrl(location: Location): string {
-  const token = new URLSearchParams(location.search).get('token') ?? '';
-  const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
-  return `${scheme}://${location.host}/ws?token=${encodeURIComponent(token)}`;
+/** The host's socket address for this page: `ws` beside it, under the launch token's path prefix the page was opened at. */
+export function hostSocketUrl(location: Pick<Location, 'href'>): string {
+  const url = new URL('ws', location.href);
+  url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+  url.search = '';
+  url.hash = '';
+  return url.href;
 }

@@ -2,13 +2,14 @@ import { StratusError, StratusErrorShape } from '../../../shared/errors.js';
 import { z } from 'zod';
 
 // Browser mode: a tab has no file paths, so a dropped file's bytes go to the host that served the
-// page (`PUT /upload`, authenticated by the page's cookie), which stages them and queues the upload.
+// page (`PUT upload` beside the page, under the launch token's path prefix), which stages them and queues the upload.
 // XMLHttpRequest rather than fetch because only it reports upload progress.
 
 /** Into a container under a prefix (the blob browser), or into an MLflow run's artifacts (under `path`, the root when absent). */
 export type UploadTarget = { workspaceId: string; container: string; prefix: string } | { workspaceId: string; runId: string; path?: string };
 
-export const UPLOAD_PATH = '/upload';
+/** Relative: the page's address holds the launch token, and so does this one. */
+export const UPLOAD_PATH = './upload';
 
 const Accepted = z.object({ jobIds: z.array(z.string()) });
 const Refused = z.object({ error: StratusErrorShape });
