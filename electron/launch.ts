@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { RENDERER_DIR, APP_ROOT } from './paths.js';
 import { ALLOWED_FOLDERS_VARIABLE, browserModeGrants } from './local-access/allowed-folders.js';
+import { grantEnvironmentStore } from './local-access/environment-grants.js';
 import { createServices } from './services.js';
 import { startWebHost } from './web/web-host.js';
 import { openAppWindow, type AppWindow } from './browser/app-window.js';
@@ -23,6 +24,7 @@ function electronBinary(): { path: string } | { missing: string } {
 
 async function serveBrowserMode(withWindow: boolean): Promise<void> {
   const { grants, refused } = await browserModeGrants(process.env);
+  await grantEnvironmentStore(grants, process.env);
   for (const reason of refused) console.log(`${ALLOWED_FOLDERS_VARIABLE}: ${reason}`);
   const folders = grants.list();
   console.log(

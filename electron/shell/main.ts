@@ -1,5 +1,6 @@
 import { app, BrowserWindow, safeStorage } from 'electron';
 import path from 'node:path';
+import { grantEnvironmentStore } from '../local-access/environment-grants.js';
 import { LocalGrants } from '../local-access/local-grants.js';
 import { createServices } from '../services.js';
 import { EncryptedFileVault, MemoryVault, type SecretVault } from '../workspace/secret-vault.js';
@@ -37,7 +38,7 @@ app.whenReady().then(async () => {
     // The dialog belongs to the window the user is in (the app has one).
     chooseLocal: (kind) => chooseInDialog(BrowserWindow.getFocusedWindow() ?? undefined, kind),
   });
-  await services.settings.apply();
+  await Promise.all([services.settings.apply(), grantEnvironmentStore(grants, process.env)]);
   serveCards(services.cards);
   const window = createMainWindow();
   registerIpc(services, window);

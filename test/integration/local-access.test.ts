@@ -4,6 +4,7 @@ import path from 'node:path';
 import { BlobServiceClient } from '@azure/storage-blob';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browserModeGrants } from '../../electron/local-access/allowed-folders.js';
+import { grantEnvironmentStore } from '../../electron/local-access/environment-grants.js';
 import { LocalGrants } from '../../electron/local-access/local-grants.js';
 import { createServices, type Services } from '../../electron/services.js';
 import type { Reply } from '../../shared/contract.js';
@@ -156,6 +157,25 @@ describe('browser mode', () => {
     expect(choose.ok ? 'accepted' : choose.error.code).toBe('FORBIDDEN');
     const outside = await host.router.dispatch('workspace.open', { kind: 'local', path: elsewhere });
     expect(outside.ok ? 'accepted' : outside.error.hint).toContain('STRATUS_ALLOWED_FOLDERS');
+    host.transfers.close();
+  });
+
+  it('may open the MLflow store MLFLOW_TRACKING_URI names (the user set it in their shell), and nothing beside it', async () => {
+    const folder = path.join(work, 'from-env');
+    await mkdir(folder);
+    const db = await copyMlflowDb(folder);
+    const env = { MLFLOW_TRACKING_URI: `sqlite:///${db}` };
+    const { grants } = await browserModeGrants({});
+    await grantEnvironmentStore(grants, env);
+    const host = createServices({ env, userDataDir: path.join(work, 'user-env'), localAccess: grants });
+    const azure = { sysroot: 'drop', endpoint: azurite.endpoint, credential: { kind: 'connectionString', connectionString: azurite.connectionString } };
+    const opened = await host.router.dispatch('workspace.open', { ...azure, mlflowTrackingUri: env.MLFLOW_TRACKING_URI });
+    if (!opened.ok) throw new Error(opened.error.message);
+    const experiments = await host.router.dispatch('mlflow.experiments', { workspaceId: (opened.value as { id: string }).id });
+    expect(experiments.ok).toBe(true);
+    // The database file is granted, not the folder holding it.
+    const beside = await host.router.dispatch('workspace.open', { kind: 'local', path: folder });
+    expect(beside.ok ? 'accepted' : beside.error.code).toBe('FORBIDDEN');
     host.transfers.close();
   });
 });
