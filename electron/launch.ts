@@ -1,6 +1,8 @@
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { RENDERER_DIR, APP_ROOT } from './paths.js';
+import { ALLOWED_FOLDERS_VARIABLE, browserModeGrants } from './local-access/allowed-folders.js';
+import { grantEnvironmentStore } from './local-access/environment-grants.js';
 import { createServices } from './services.js';
 import { startWebHost } from './web/web-host.js';
 import { openAppWindow, type AppWindow } from './browser/app-window.js';
@@ -21,7 +23,16 @@ function electronBinary(): { path: string } | { missing: string } {
 }
 
 async function serveBrowserMode(withWindow: boolean): Promise<void> {
-  const services = createServices({ localIndex: true });
+  const { grants, refused } = await browserModeGrants(process.env);
+  await grantEnvironmentStore(grants, process.env);
+  for (const reason of refused) console.log(`${ALLOWED_FOLDERS_VARIABLE}: ${reason}`);
+  const folders = grants.list();
+  console.log(
+    folders.length > 0
+      ? `Local folders this host may read and write (${ALLOWED_FOLDERS_VARIABLE}): ${folders.join(', ')}`
+      : `No local folder for downloads or local workspaces: set ${ALLOWED_FOLDERS_VARIABLE} to allow some.`,
+  );
+  const services = createServices({ localIndex: true, localAccess: grants });
   await services.settings.apply();
   const host = await startWebHost({ services, staticDir: RENDERER_DIR, cards: services.cards });
   let window: AppWindow | undefined;

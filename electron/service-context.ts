@@ -1,5 +1,7 @@
 import type { Env, IdentityProvider } from './azure/blob-client.js';
 import type { EventBus } from './ipc/event-bus.js';
+import type { ChooseLocal } from './local-access/handlers.js';
+import type { LocalAccess } from './local-access/local-grants.js';
 import type { CardRegistry } from './metaflow/card-registry.js';
 import type { SettingsStore } from './settings/settings-store.js';
 import type { TransferEngine } from './transfer/engine.js';
@@ -19,4 +21,7 @@ export interface ServiceContext {
   settings: SettingsStore;
   cards: CardRegistry;
   transfers: TransferEngine;
+  /** The local paths the renderer may name: those the user chose in main. */
+  localAccess: LocalAccess;
+  chooseLocal: ChooseLocal;
 }

@@ -10,6 +10,8 @@ import { blobsHandlers } from './blobs/handlers.js';
 import type { ServiceContext } from './service-context.js';
 import { workspaceHandlers } from './workspace/handlers.js';
 import { EventBus } from './ipc/event-bus.js';
+import { localHandlers, NO_DIALOG, type ChooseLocal } from './local-access/handlers.js';
+import { LocalGrants, type LocalAccess } from './local-access/local-grants.js';
 import { createRouter, type Handlers, type Router } from './ipc/router.js';
 import { SettingsStore } from './settings/settings-store.js';
 import { TransferEngine } from './transfer/engine.js';
@@ -30,6 +32,7 @@ export interface Services {
   settings: SettingsStore;
   cards: CardRegistry;
   transfers: TransferEngine;
+  localAccess: LocalAccess;
   /** Where this launch keeps its files (browser mode stages dropped files here before uploading them). */
   userDataDir: string;
 }
@@ -42,6 +45,10 @@ export interface ServiceOptions {
   identity?: IdentityProvider;
   /** Keep a local index of what was read (the app); the CLI and most tests read the datastore every time. */
   localIndex?: boolean;
+  /** The local paths the renderer may name; by default none until the user chooses some (see local-access/). */
+  localAccess?: LocalAccess;
+  /** The desktop shell's open dialog; elsewhere `local.choose` is refused. */
+  chooseLocal?: ChooseLocal;
 }
 
 export function createServices(options: ServiceOptions = {}): Services {
@@ -60,9 +67,10 @@ export function createServices(options: ServiceOptions = {}): Services {
     journalFile: options.localIndex ? path.join(userDataDir, 'transfers.db') : undefined,
     onProgress: (progress) => events.emit('transfer.progress', progress),
   });
+  const localAccess = options.localAccess ?? new LocalGrants('Choose it in Stratus first.');
   const settings = new SettingsStore(userDataDir, (next) => applyTransferSettings(transfers, next));
 
-  const context: ServiceContext = { env, userDataDir, localIndex: options.localIndex === true, events, identity, workspaces, saved, settings, cards, transfers };
+  const context: ServiceContext = { env, userDataDir, localIndex: options.localIndex === true, events, identity, workspaces, saved, settings, cards, transfers, localAccess, chooseLocal: options.chooseLocal ?? NO_DIALOG };
   // One spread per domain; a channel without a handler fails to compile here.
   const handlers: Handlers = {
     ...workspaceHandlers(context),
@@ -72,7 +80,8 @@ export function createServices(options: ServiceOptions = {}): Services {
     ...gcHandlers(context),
     ...blobsHandlers(context),
     ...transferHandlers(context),
+    ...localHandlers(context),
   };
-  return { router: createRouter(handlers), events, workspaces, identity, settings, cards, transfers, userDataDir };
+  return { router: createRouter(handlers), events, workspaces, identity, settings, cards, transfers, localAccess, userDataDir };
 }
 

@@ -7,6 +7,7 @@ import { blobsChannels, blobsEvents } from './channels/blobs.js';
 import { mlflowChannels, mlflowEvents } from './channels/mlflow.js';
 import { mlflowTokensChannels, mlflowTokensEvents } from './channels/mlflow-tokens.js';
 import { transferChannels, transferEvents } from './channels/transfer.js';
+import { localChannels, localEvents } from './channels/local.js';
 
 // The one declaration of every IPC channel and event, gathered from one file per domain in
 // channels/. Main validates each call's arguments and result against these schemas; preload and
@@ -23,6 +24,7 @@ export const contract = {
   ...mlflowChannels,
   ...mlflowTokensChannels,
   ...transferChannels,
+  ...localChannels,
 } as const;
 
 export const events = {
@@ -33,6 +35,7 @@ export const events = {
   ...mlflowEvents,
   ...mlflowTokensEvents,
   ...transferEvents,
+  ...localEvents,
 } as const;
 
 export type Contract = typeof contract;
@@ -66,13 +69,20 @@ export interface DroppedFile {
 }
 
 /**
- * Electron hands main the local paths of dropped files (webUtils.getPathForFile in preload), so the
- * renderer never reads them; a browser tab has no paths and streams the bytes to its host over HTTP.
+ * Electron hands main the local paths of dropped files (webUtils.getPathForFile in preload, which
+ * also grants them to main: the page cannot name a path it was not given), so the renderer never
+ * reads them; a browser tab has no paths and streams the bytes to its host over HTTP.
  */
 export type HostCapabilities =
-  | { kind: 'electron'; /** '' for a file with no path on disk (e.g. dragged out of another app). */ pathForFile(file: DroppedFile): string }
+  | {
+      kind: 'electron';
+      /** Each file's path, granted in main; '' for a file with no path on disk (e.g. dragged out of another app). */
+      grantDropped(files: readonly DroppedFile[]): Promise<string[]>;
+    }
   | { kind: 'browser' };
 
 /** Names the IPC transport uses; shared so preload and main agree. */
 export const IPC_INVOKE = 'stratus:invoke';
 export const IPC_EVENT = 'stratus:event';
+/** Preload only: the paths of files dropped onto the window, granted to main. */
+export const IPC_GRANT_DROPPED = 'stratus:grant-dropped';

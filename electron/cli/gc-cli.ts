@@ -5,7 +5,7 @@ import { GcPlanArgs } from '../../shared/schemas/gc.js';
 import { GcService } from '../gc/gc-service.js';
 import { gcWorkspace } from '../gc/gc-workspace.js';
 import { GcJournal, JOURNAL_FILE } from '../gc/journal.js';
-import { createServices } from '../services.js';
+import { cliServices } from './cli-services.js';
 import { defaultUserDataDir } from '../user-data.js';
 import { openTarget } from './metaflow-target.js';
 import { printTable, usageError } from './output.js';
@@ -67,7 +67,7 @@ export async function gcCli(argv: string[]): Promise<void> {
       return;
     }
     if (values.local === undefined && target === '') throw usageError(GC_USAGE);
-    const services = createServices();
+    const services = cliServices();
     const { workspaceId } = await openTarget(services, { target, endpoint: values.endpoint, local: values.local }, process.env);
     const gc = new GcService(
       journal,

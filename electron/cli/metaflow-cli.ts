@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { createServices } from '../services.js';
+import { cliServices } from './cli-services.js';
 import { METAFLOW_COMMANDS, runMetaflowCommand, type MetaflowCommand } from './metaflow-commands.js';
 import { usageError } from './output.js';
 
@@ -56,7 +56,7 @@ export async function metaflowCli(argv: string[]): Promise<void> {
   if (attempt !== undefined && !(Number.isInteger(attempt) && attempt >= 0)) throw usageError('--attempt takes a number: 0, 1, …');
   if (values.stream !== 'stdout' && values.stream !== 'stderr') throw usageError('--stream is stdout or stderr.');
   await runMetaflowCommand(
-    createServices(),
+    cliServices(),
     command,
     { target, endpoint: values.endpoint, sysroot: values.sysroot, local: values.local, json: values.json, attempt, stream: values.stream, full: values.full, name },
     process.env,

@@ -1,7 +1,8 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConflictChoice, type TransferJob } from '../../shared/schemas/transfer.js';
-import { createServices, type Services } from '../services.js';
+import type { Services } from '../services.js';
+import { cliServices } from './cli-services.js';
 import { call, resolveEndpoint } from './metaflow-target.js';
 import { CliFailure, printTable, usageError } from './output.js';
 
@@ -84,7 +85,7 @@ export async function uploadCli(argv: string[]): Promise<void> {
   if (onConflict !== 'fail' && !policy.success) throw usageError('--on-conflict is fail, skip, overwrite or keepBoth.');
   const remote = splitRemote(positionals[positionals.length - 1]);
   const locals = positionals.slice(0, -1).map((p) => path.resolve(p));
-  const services = createServices();
+  const services = cliServices();
   await services.settings.apply();
   const workspaceId = await openContainer(services, remote.container, values.endpoint);
   if (policy.success) services.transfers.setConflictPolicy(policy.data);
@@ -114,7 +115,7 @@ export async function downloadCli(argv: string[]): Promise<void> {
   if (positionals.length !== 2) throw usageError(DOWNLOAD_USAGE);
   const remote = splitRemote(positionals[0]);
   const folder = path.resolve(positionals[1]);
-  const services = createServices();
+  const services = cliServices();
   await services.settings.apply();
   const workspaceId = await openContainer(services, remote.container, values.endpoint);
   const isBlob =

@@ -23,24 +23,29 @@ export async function sqliteFile(uri: string, cwd = process.cwd()): Promise<stri
   return `/${rest}`;
 }
 
+/** The local file or folder a tracking URI names (undefined for a tracking server); INVALID_ARGUMENT for a scheme Stratus cannot read. */
+export async function localStorePath(uri: string): Promise<string | undefined> {
+  const trimmed = uri.trim();
+  if (/^sqlite:\/\/\//i.test(trimmed)) return sqliteFile(trimmed);
+  if (/^https?:\/\//i.test(trimmed)) return undefined;
+  if (/^file:\/\//i.test(trimmed)) return fileURLToPath(trimmed);
+  if (path.isAbsolute(trimmed) || /^[A-Za-z]:[\\/]/.test(trimmed)) return trimmed;
+  // A relative path (`./mlruns`, as MLflow accepts) is relative to the working directory, as for MLflow.
+  if (!/^[A-Za-z][A-Za-z0-9+.-]*:/.test(trimmed)) return path.resolve(trimmed);
+  throw new StratusError({
+    code: 'INVALID_ARGUMENT',
+    message: `Stratus cannot read the MLflow tracking URI ${trimmed}.`,
+    hint: 'Use sqlite:///<path to mlflow.db>, the absolute path or file:// URI of an mlruns folder, or http(s)://<tracking server>.',
+  });
+}
+
 export async function openMlflowSource(uri: string, env: Env, roots: ArtifactRoots): Promise<MlflowSource> {
   const trimmed = uri.trim();
-  if (/^sqlite:\/\/\//i.test(trimmed)) return SqliteSource.open(await sqliteFile(trimmed), trimmed, roots);
-  if (/^https?:\/\//i.test(trimmed)) return new RestSource(trimmed, env);
-  let folder: string | undefined;
-  if (/^file:\/\//i.test(trimmed)) folder = fileURLToPath(trimmed);
-  else if (path.isAbsolute(trimmed) || /^[A-Za-z]:[\\/]/.test(trimmed)) folder = trimmed;
-  // A relative path (`./mlruns`, as MLflow accepts) is relative to the working directory, as for MLflow.
-  else if (!/^[A-Za-z][A-Za-z0-9+.-]*:/.test(trimmed)) folder = path.resolve(trimmed);
-  if (folder === undefined) {
-    throw new StratusError({
-      code: 'INVALID_ARGUMENT',
-      message: `Stratus cannot read the MLflow tracking URI ${trimmed}.`,
-      hint: 'Use sqlite:///<path to mlflow.db>, the absolute path or file:// URI of an mlruns folder, or http(s)://<tracking server>.',
-    });
-  }
-  const info = await stat(folder).catch(() => null);
-  if (!info) throw new StratusError({ code: 'NOT_FOUND', message: `The MLflow store ${folder} does not exist.` });
-  if (info.isFile()) return SqliteSource.open(folder, trimmed, roots);
-  return new FileStoreSource(folder, trimmed, roots);
+  const local = await localStorePath(trimmed);
+  if (local === undefined) return new RestSource(trimmed, env);
+  if (/^sqlite:\/\/\//i.test(trimmed)) return SqliteSource.open(local, trimmed, roots);
+  const info = await stat(local).catch(() => null);
+  if (!info) throw new StratusError({ code: 'NOT_FOUND', message: `The MLflow store ${local} does not exist.` });
+  if (info.isFile()) return SqliteSource.open(local, trimmed, roots);
+  return new FileStoreSource(local, trimmed, roots);
 }

@@ -1,9 +1,12 @@
-import { app, safeStorage } from 'electron';
+import { app, BrowserWindow, safeStorage } from 'electron';
 import path from 'node:path';
+import { grantEnvironmentStore } from '../local-access/environment-grants.js';
+import { LocalGrants } from '../local-access/local-grants.js';
 import { createServices } from '../services.js';
 import { EncryptedFileVault, MemoryVault, type SecretVault } from '../workspace/secret-vault.js';
 import { registerCardScheme, serveCards } from './card-protocol.js';
 import { registerIpc } from './ipc-main.js';
+import { chooseInDialog } from './local-dialog.js';
 import { hardenApp } from './security.js';
 import { createMainWindow } from './window.js';
 
@@ -25,8 +28,17 @@ function secretVault(userDataDir: string): SecretVault {
 app.whenReady().then(async () => {
   hardenApp();
   const userDataDir = app.getPath('userData');
-  const services = createServices({ userDataDir, vault: secretVault(userDataDir), localIndex: true });
-  await services.settings.apply();
+  // Local paths reach main only as the user's choice: an open dialog here, or a drop (see ipc-main.ts).
+  const grants = new LocalGrants('Pick it with a "Choose…" button, or drop it onto the window.');
+  const services = createServices({
+    userDataDir,
+    vault: secretVault(userDataDir),
+    localIndex: true,
+    localAccess: grants,
+    // The dialog belongs to the window the user is in (the app has one).
+    chooseLocal: (kind) => chooseInDialog(BrowserWindow.getFocusedWindow() ?? undefined, kind),
+  });
+  await Promise.all([services.settings.apply(), grantEnvironmentStore(grants, process.env)]);
   serveCards(services.cards);
   const window = createMainWindow();
   registerIpc(services, window);

@@ -5,6 +5,7 @@ import type { TransferChannel } from '../../shared/channels/transfer.js';
 import { toAzureError } from '../azure/errors.js';
 import { azureOf } from '../blobs/blob-listing.js';
 import type { HandlersFor } from '../ipc/router.js';
+import type { LocalAccess } from '../local-access/local-grants.js';
 import type { ServiceContext } from '../service-context.js';
 import type { BlobLocation } from '../mlflow/artifact-roots.js';
 import type { TransferEngine } from './engine.js';
@@ -41,8 +42,9 @@ interface Destination {
   container: string;
 }
 
-/** Dropped files and folders (expanded, structure kept) queued as uploads under `prefix`. */
-async function enqueueFiles(engine: TransferEngine, destination: Destination, prefix: string, files: { path: string; name: string }[]): Promise<string[]> {
+/** Dropped files and folders (each one the user chose; expanded, structure kept) queued as uploads under `prefix`. */
+async function enqueueFiles(engine: TransferEngine, destination: Destination, prefix: string, files: { path: string; name: string }[], access: LocalAccess): Promise<string[]> {
+  await Promise.all(files.map((file) => access.allow(file.path, 'the file')));
   const expanded = await expandFolders(files);
   const blobNames = expanded.map((file) => uploadBlobName(prefix, file.name));
   // Enqueued together: each stats its file, and thousands of sequential stats would delay the first byte.
@@ -57,23 +59,26 @@ export async function runArtifactLocation(ctx: Pick<ServiceContext, 'workspaces'
 
 export function transferHandlers(ctx: ServiceContext): HandlersFor<TransferChannel> {
   const engine = ctx.transfers;
+  const access = ctx.localAccess;
   return {
     'transfer.list': async () => engine.list(),
     'transfer.upload': async ({ workspaceId, container, prefix, files }) => {
       const azure = azureOf(ctx.workspaces.get(workspaceId));
-      return { jobIds: await enqueueFiles(engine, { workspaceId, service: azure.service, endpoint: azure.endpoint, container }, prefix, files) };
+      return { jobIds: await enqueueFiles(engine, { workspaceId, service: azure.service, endpoint: azure.endpoint, container }, prefix, files, access) };
     },
     'transfer.uploadToRun': async ({ workspaceId, runId, path: folder, files }) => {
       const target = await runArtifactLocation(ctx, workspaceId, runId, folder);
-      return { jobIds: await enqueueFiles(engine, { workspaceId, ...target }, target.prefix, files) };
+      return { jobIds: await enqueueFiles(engine, { workspaceId, ...target }, target.prefix, files, access) };
     },
     'transfer.download': async ({ workspaceId, container, blobs, prefix, targetFolder }) => {
+      await access.allow(targetFolder, 'the download folder');
       const azure = azureOf(ctx.workspaces.get(workspaceId));
       const source = { workspaceId, service: azure.service, endpoint: azure.endpoint, container };
       const names = blobs ?? (await listNames(source, prefix ?? ''));
       return { jobIds: await enqueueDownloads(engine, source, names, prefix, targetFolder) };
     },
     'transfer.downloadFromRun': async ({ workspaceId, runId, path: artifact, targetFolder }) => {
+      await access.allow(targetFolder, 'the download folder');
       const location = await runArtifactLocation(ctx, workspaceId, runId, undefined);
       const source = { workspaceId, service: location.service, endpoint: location.endpoint, container: location.container };
       // A folder of artifacts (or the whole root) comes with everything under it; a file alone.

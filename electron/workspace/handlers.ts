@@ -1,12 +1,13 @@
 import { environmentCredentialKind } from '../azure/blob-client.js';
 import type { HandlersFor } from '../ipc/router.js';
+import { allowWorkspacePaths } from '../local-access/workspace-paths.js';
 import type { ServiceContext } from '../service-context.js';
 import type { WorkspaceChannel } from '../../shared/channels/workspace.js';
 import { importWorkspaces } from './config-import.js';
 import { savedWorkspaceInput } from './saved-input.js';
 import { SampleWorkspaces } from './sample-workspaces.js';
 
-export function workspaceHandlers({ env, events, workspaces, saved, settings, userDataDir }: ServiceContext): HandlersFor<WorkspaceChannel> {
+export function workspaceHandlers({ env, events, workspaces, saved, settings, userDataDir, localAccess }: ServiceContext): HandlersFor<WorkspaceChannel> {
   const samples = new SampleWorkspaces(userDataDir, saved);
   return {
     'workspace.defaults': () =>
@@ -16,12 +17,17 @@ export function workspaceHandlers({ env, events, workspaces, saved, settings, us
         environmentCredential: environmentCredentialKind(env),
       }),
     'workspace.open': async (input) => {
+      await allowWorkspacePaths(localAccess, input);
       const info = await workspaces.connect(input);
       events.emit('workspace.opened', info);
       return info;
     },
     'workspace.list': async () => ({ workspaces: await saved.list(), secretsPersisted: saved.vault.persistent }),
-    'workspace.save': (args) => saved.save(args),
+    'workspace.save': async (args) => {
+      const before = args.id === undefined ? undefined : await saved.get(args.id).then(({ config }) => config, () => undefined);
+      await allowWorkspacePaths(localAccess, args.config, before);
+      return saved.save(args);
+    },
     'workspace.remove': async ({ id }) => ({ removed: await saved.remove(id) }),
     'workspace.connect': async ({ id }) => {
       const { config, secret } = await saved.get(id);

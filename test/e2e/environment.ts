@@ -6,6 +6,8 @@ const KEYS = {
   cardRoot: 'STRATUS_E2E_CARD_ROOT',
   endpoint: 'STRATUS_E2E_ENDPOINT',
   connectionString: 'STRATUS_E2E_CONNECTION_STRING',
+  /** The one folder the host may read and write (STRATUS_ALLOWED_FOLDERS): specs make their local folders in it. */
+  localFolder: 'STRATUS_E2E_LOCAL_FOLDER',
 } as const;
 
 /** The Metaflow profile global-setup writes into the host's METAFLOW_HOME (`config_fixture.json`). */
@@ -29,5 +31,6 @@ export function e2eEnvironment(): E2eEnvironment {
     cardRoot: read(KEYS.cardRoot),
     endpoint: read(KEYS.endpoint),
     connectionString: read(KEYS.connectionString),
+    localFolder: read(KEYS.localFolder),
   };
 }

@@ -19,7 +19,8 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     const fixture = await loadMetaflowFixture(azurite.connectionString);
     const userData = path.join(scratch, 'user-data');
     const metaflowHome = path.join(scratch, 'metaflowconfig');
-    await Promise.all([mkdir(userData), mkdir(metaflowHome)]);
+    const localFolder = path.join(scratch, 'local');
+    await Promise.all([mkdir(userData), mkdir(metaflowHome), mkdir(localFolder)]);
     await writeFile(
       path.join(metaflowHome, `config_${FIXTURE_PROFILE}.json`),
       JSON.stringify(
@@ -42,9 +43,11 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     env.METAFLOW_AZURE_STORAGE_BLOB_SERVICE_ENDPOINT = azurite.endpoint;
     env.STRATUS_USER_DATA = userData;
     env.METAFLOW_HOME = metaflowHome;
+    // The host may read and write only here (downloads, local workspaces, MLflow stores), as a user would start it.
+    env.STRATUS_ALLOWED_FOLDERS = localFolder;
     // MLflow: a copy of the fixture's tracking store, its artifacts in Azurite, and a generated
     // store holding one very large trace (see mlflow-setup.ts); the specs save workspaces naming them.
-    publishMlflowEnvironment(await setUpMlflow(azurite.connectionString, scratch));
+    publishMlflowEnvironment(await setUpMlflow(azurite.connectionString, localFolder));
     const host = await startWebHost(repoRoot, env);
     publishEnvironment({
       url: host.url,
@@ -52,6 +55,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
       cardRoot: fixture.cardRoot,
       endpoint: azurite.endpoint,
       connectionString: azurite.connectionString,
+      localFolder,
     });
     return async () => {
       await host.stop();

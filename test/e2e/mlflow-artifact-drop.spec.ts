@@ -1,6 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { BlobServiceClient } from '@azure/storage-blob';
 import { expect, test } from '@playwright/test';
@@ -30,7 +29,7 @@ test('files dropped onto a run’s artifacts upload where the run keeps them and
   const file = dropFile(`dropped-${randomUUID().slice(0, 8)}.bin`, randomBytes(300_000));
   const blob = container.getBlobClient(`${parsed.value.prefix}/${file.name}`);
   const cleanup = [blob];
-  const downloads = await mkdtemp(path.join(tmpdir(), 'stratus-e2e-artifacts-'));
+  const downloads = await mkdtemp(path.join(env.localFolder, 'stratus-e2e-artifacts-'));
   try {
     await openMlflowWorkspace(page, env, 'MLflow drops', mlflow.fixtureUri);
     await openExperiment(page, run.experimentName);

@@ -1,6 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { BlobServiceClient, type ContainerClient } from '@azure/storage-blob';
 import { expect, test, type Page } from '@playwright/test';
@@ -107,7 +106,7 @@ test('a selected blob and a selected prefix download into the folder typed for t
   await containerClient.getBlockBlobClient('reports/q1/summary.txt').upload('quarter one', 11);
   await containerClient.getBlockBlobClient('reports/q1/detail/rows.csv').upload('a,b\n', 4);
   await containerClient.getBlockBlobClient('reports/readme.md').upload('# reports', 9);
-  const folder = await mkdtemp(path.join(tmpdir(), 'stratus-e2e-download-'));
+  const folder = await mkdtemp(path.join(env.localFolder, 'stratus-e2e-download-'));
   try {
     await connectToFixture(page, env);
     await page.getByRole('tab', { name: 'Blobs' }).click();
@@ -131,10 +130,29 @@ test('a selected blob and a selected prefix download into the folder typed for t
   }
 });
 
+test('a download into a folder the host was not started with is refused, and the form says which folders it may use', async ({ page }) => {
+  await containerClient.getBlockBlobClient('reports/readme.md').upload('# reports', 9);
+  const outside = path.join(path.dirname(env.localFolder), 'not-allowed');
+  await connectToFixture(page, env);
+  await page.getByRole('tab', { name: 'Blobs' }).click();
+  await page.getByTestId('container-picker').selectOption(container);
+  await page.getByTestId('blob-list').getByRole('button', { name: 'reports/' }).click();
+  await page.getByRole('checkbox', { name: 'Select readme.md' }).check();
+  await page.getByTestId('download-selected').click();
+  const form = page.getByRole('form', { name: 'Download' });
+  await expect(form).toContainText(`This host may use only ${env.localFolder}`);
+  await page.getByTestId('download-folder').fill(outside);
+  await form.getByRole('button', { name: 'Download' }).click();
+  await expect(form.getByTestId('error-message')).toContainText(`${outside} is not one of them`);
+  await expect(form.getByTestId('error-hint')).toContainText('STRATUS_ALLOWED_FOLDERS');
+  await expect(page.getByTestId('transfer-panel').getByTestId('transfer-job').filter({ hasText: outside })).toHaveCount(0);
+  expect(await stat(outside).then(() => true, () => false)).toBe(false);
+});
+
 test('a running download pauses, resumes and cancels from its row in the activity panel', async ({ page }) => {
   const size = 6 * 1024 * 1024;
   await containerClient.getBlockBlobClient('big/slow.bin').uploadData(randomBytes(size));
-  const folder = await mkdtemp(path.join(tmpdir(), 'stratus-e2e-pause-'));
+  const folder = await mkdtemp(path.join(env.localFolder, 'stratus-e2e-pause-'));
   await connectToFixture(page, env);
   // A bandwidth cap (settings, applied by the host as soon as they are saved) keeps the job running long enough to act on.
   const settings = (await hostCall(page, 'settings.get', {})) as Record<string, unknown>;

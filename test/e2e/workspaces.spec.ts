@@ -1,5 +1,4 @@
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { parseWasbs } from '../../shared/wasbs.js';
@@ -72,7 +71,7 @@ test('pasting a wasbs:// URI fills sysroot and endpoint; a bad one shows why', a
 });
 
 test('a local folder workspace connects, and Remove asks first, naming it', async ({ page }) => {
-  const folder = await mkdtemp(path.join(tmpdir(), 'stratus-e2e-local-'));
+  const folder = await mkdtemp(path.join(env.localFolder, 'stratus-e2e-local-'));
   try {
     await openWithNoSavedWorkspaces(page, env.url);
     await startNewWorkspace(page);

@@ -155,6 +155,8 @@ describe('blobs.list', () => {
   it('explains that a local workspace has no blobs to browse', async () => {
     const folder = await mkdtemp(path.join(tmpdir(), 'stratus-local-'));
     await mkdir(path.join(folder, '.metaflow'));
+    // The user chose it (in the app: an open dialog in main).
+    await services.localAccess.grant(folder);
     const info = await call('workspace.open', { kind: 'local', path: folder });
     for (const error of [await failure('blobs.containers', { workspaceId: info.id }), await failure('blobs.list', { workspaceId: info.id, container, prefix: '' })]) {
       expect(error.code).toBe('INVALID_ARGUMENT');

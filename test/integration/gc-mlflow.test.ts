@@ -86,6 +86,8 @@ beforeAll(async () => {
   service = BlobServiceClient.fromConnectionString(azurite.connectionString);
   work = await mkdtemp(path.join(tmpdir(), 'stratus-gc-mlflow-'));
   services = createServices({ env: {}, userDataDir: work });
+  // The user chose the work folder holding the tracking database (in the app: an open dialog in main).
+  await services.localAccess.grant(work);
 });
 
 afterAll(async () => {

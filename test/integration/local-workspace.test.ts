@@ -116,6 +116,8 @@ describe('a local workspace on the fixture unpacked to a folder', () => {
     manifest = await readManifest();
     await unpackFixture(folder, manifest);
     services = createServices({ env: { AZURE_STORAGE_CONNECTION_STRING: inject('connectionString') }, userDataDir: path.join(scratch, 'user-data') });
+    // The user chose the scratch folder (in the app: an open dialog in main).
+    await services.localAccess.grant(scratch);
     const reply = await services.router.dispatch('workspace.open', { sysroot, endpoint: inject('endpoint'), credential: { kind: 'environment' } });
     if (!reply.ok) throw new Error(`opening the Azure workspace failed: ${reply.error.message}`);
     azure = await walk(services, WorkspaceInfo.parse(reply.value).id);

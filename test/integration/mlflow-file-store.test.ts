@@ -112,6 +112,8 @@ beforeAll(async () => {
   fixture = openFixtureDb();
   await buildStore();
   services = createServices({ env: {}, userDataDir: scratch });
+  // The user chose the scratch folder holding mlruns (in the app: an open dialog in main).
+  await services.localAccess.grant(scratch);
   const info = await ok('workspace.open', {
     sysroot: inject('sysroot'),
     endpoint: inject('endpoint'),

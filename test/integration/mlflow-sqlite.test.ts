@@ -77,6 +77,8 @@ beforeAll(async () => {
   blobNames = await loadMlflowArtifacts(inject('connectionString'));
   fixture = openFixtureDb();
   services = createServices({ env: {}, userDataDir: scratch });
+  // The user chose the scratch folder holding mlflow.db (in the app: an open dialog in main).
+  await services.localAccess.grant(scratch);
   workspaceId = await openWorkspace(`sqlite:///${dbFile}`);
 });
 
@@ -473,6 +475,7 @@ describe('MLflow sqlite store: a trace too large to send whole', () => {
 describe('MLflow sqlite store: wasbs:// artifacts without an Azure workspace', () => {
   async function firstArtifacts(env: Record<string, string>): Promise<string[]> {
     const own = createServices({ env, userDataDir: scratch });
+    await own.localAccess.grant(scratch);
     const opened = await own.router.dispatch('workspace.open', { kind: 'local', path: scratch, mlflowTrackingUri: `sqlite:///${dbFile}` });
     if (!opened.ok) throw new Error(opened.error.message);
     const run = all('SELECT run_uuid, artifact_uri FROM runs').find((r) => blobNames.some((b) => b.startsWith(`${fixtureBlobPrefix(r.artifact_uri as string)}/`))) as Row;

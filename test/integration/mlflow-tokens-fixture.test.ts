@@ -40,6 +40,8 @@ beforeAll(async () => {
   const dbFile = await copyMlflowDb(scratch);
   fixture = openFixtureDb();
   services = createServices({ env: {}, userDataDir: path.join(scratch, 'user-data') });
+  // The user chose the scratch folder holding mlflow.db (in the app: an open dialog in main).
+  await services.localAccess.grant(scratch);
   const info = await ok('workspace.open', { kind: 'local', path: scratch, mlflowTrackingUri: `sqlite:///${dbFile}` });
   workspaceId = info.id;
 });

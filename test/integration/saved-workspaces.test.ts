@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ContainerSASPermissions, generateBlobSASQueryParameters, StorageSharedKeyCredential } from '@azure/storage-blob';
 import { afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import { ANY_LOCAL_PATH } from '../../electron/local-access/local-grants.js';
 import { createServices, type Services } from '../../electron/services.js';
 import { EncryptedFileVault, MemoryVault, type SecretVault, type StringCipher } from '../../electron/workspace/secret-vault.js';
 import { contract, type ArgsOf, type Channel, type ResultOf, type WorkspaceConfig } from '../../shared/contract.js';
@@ -57,7 +58,8 @@ class Session {
     readonly vault: SecretVault,
     env: Record<string, string> = {},
   ) {
-    this.services = createServices({ env, userDataDir, vault });
+    // Secrets are under test here; which local folders the renderer may name is local-access.test.ts's.
+    this.services = createServices({ env, userDataDir, vault, localAccess: ANY_LOCAL_PATH });
     this.services.events.subscribe((event, payload) => this.seen.push({ event, payload }));
   }
 

@@ -101,6 +101,8 @@ describe('clearing a failed transfer through the contract', () => {
     const userDataDir = path.join(work, 'user');
     const services = createServices({ env: { AZURE_STORAGE_CONNECTION_STRING: connectionString }, userDataDir, localIndex: true });
     try {
+      // The user chose the work folder (in the app: a drop onto the window).
+      await services.localAccess.grant(work);
       const call = async <T>(channel: string, args: unknown): Promise<T> => {
         const reply = await services.router.dispatch(channel as never, args as never);
         if (!reply.ok) throw new Error(`${channel}: ${reply.error.code} ${reply.error.message}`);

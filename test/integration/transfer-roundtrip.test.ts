@@ -49,6 +49,8 @@ beforeAll(async () => {
   const service = BlobServiceClient.fromConnectionString(azurite.connectionString);
   await service.createContainer('drop');
   services = createServices({ env: { AZURE_STORAGE_CONNECTION_STRING: azurite.connectionString }, userDataDir: path.join(work, 'user') });
+  // The user chose the work folder (in the app: an open dialog in main, or a drop).
+  await services.localAccess.grant(work);
   workspaceId = (await call<{ id: string }>('workspace.open', { sysroot: 'drop', endpoint: azurite.endpoint, credential: { kind: 'environment' } })).id;
 }, 60_000);
 

@@ -42,6 +42,8 @@ beforeAll(async () => {
   db.close();
   await container.createIfNotExists();
   services = createServices({ env: {}, userDataDir: path.join(scratch, 'user-data') });
+  // The user chose the scratch folder (in the app: an open dialog in main, or a drop).
+  await services.localAccess.grant(scratch);
   const info = await call('workspace.open', {
     sysroot: inject('sysroot'),
     endpoint: inject('endpoint'),

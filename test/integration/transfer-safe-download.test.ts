@@ -38,6 +38,8 @@ beforeAll(async () => {
   for (const name of NAMES) await container.getBlockBlobClient(name).upload(name, Buffer.byteLength(name)).catch(() => undefined);
   sandbox = await mkdtemp(path.join(tmpdir(), 'stratus-hostile-'));
   services = createServices({ env: { AZURE_STORAGE_CONNECTION_STRING: connectionString }, userDataDir: path.join(sandbox, 'user') });
+  // The user chose the sandbox (in the app: an open dialog in main).
+  await services.localAccess.grant(sandbox);
 });
 
 afterAll(async () => {

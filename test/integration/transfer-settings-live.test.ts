@@ -19,9 +19,11 @@ const container = BlobServiceClient.fromConnectionString(connectionString).getCo
 let work: string;
 const opened: Services[] = [];
 
-function servicesIn(userDataDir: string): Services {
+async function servicesIn(userDataDir: string): Promise<Services> {
   const services = createServices({ env: { AZURE_STORAGE_CONNECTION_STRING: connectionString }, userDataDir });
   opened.push(services);
+  // The user chose the work folder (in the app: an open dialog in main, or a drop).
+  await services.localAccess.grant(work);
   return services;
 }
 
@@ -49,7 +51,7 @@ afterAll(async () => {
 describe('transfer settings applied live', () => {
   it('bounds the requests in flight as soon as settings.set succeeds, and again at the next startup', async () => {
     const userData = path.join(work, 'bound');
-    const services = servicesIn(userData);
+    const services = await servicesIn(userData);
     expect(services.transfers.concurrency).toBeGreaterThan(8);
 
     await call(services, 'settings.set', { debugLogging: false, transferMaxConcurrency: 8 });
@@ -57,14 +59,14 @@ describe('transfer settings applied live', () => {
     expect((await call<TransferList>(services, 'transfer.list', {})).totals.concurrency).toBe(8);
 
     // The next launch reads settings.json once at startup.
-    const next = servicesIn(userData);
+    const next = await servicesIn(userData);
     expect(next.transfers.concurrency).toBeGreaterThan(8);
     await next.settings.apply();
     expect(next.transfers.concurrency).toBe(8);
   });
 
   it('clearing the fields gives the engine back its default bound and no cap', async () => {
-    const services = servicesIn(path.join(work, 'cleared'));
+    const services = await servicesIn(path.join(work, 'cleared'));
     await call(services, 'settings.set', { debugLogging: false, transferMaxConcurrency: 8, transferBandwidthMiBps: 2 });
     const limits = vi.spyOn(services.transfers, 'setLimits');
     await call(services, 'settings.set', { debugLogging: false });
@@ -72,7 +74,7 @@ describe('transfer settings applied live', () => {
   });
 
   it('a bandwidth cap set through settings.set holds a running upload back, and lifting it lets it go on at once', async () => {
-    const services = servicesIn(path.join(work, 'cap'));
+    const services = await servicesIn(path.join(work, 'cap'));
     const workspaceId = (await call<{ id: string }>(services, 'workspace.open', { sysroot: CONTAINER, endpoint, credential: { kind: 'environment' } })).id;
     const files = path.join(work, 'files');
     for (const name of ['one.bin', 'two.bin']) await writeRandomFile(path.join(files, name), MiB);
@@ -110,7 +112,7 @@ describe('transfer settings applied live', () => {
   }, 60_000);
 
   it('lowering the cap while an upload runs holds it back at once, and lifting it lets it finish', async () => {
-    const services = servicesIn(path.join(work, 'lowered'));
+    const services = await servicesIn(path.join(work, 'lowered'));
     const workspaceId = (await call<{ id: string }>(services, 'workspace.open', { sysroot: CONTAINER, endpoint, credential: { kind: 'environment' } })).id;
     const big = path.join(work, 'files', 'big.bin');
     await writeRandomFile(big, 64 * MiB);

@@ -122,6 +122,8 @@ describe('generated datastore', () => {
     folder = await mkdtemp(path.join(tmpdir(), 'stratus-generated-'));
     [main, linear] = await Promise.all([generateDatastore({ folder }, MAIN), generateDatastore({ folder }, LINEAR)]);
     services = createServices({ env: {} });
+    // The user chose the generated folder (in the app: an open dialog in main).
+    await services.localAccess.grant(folder);
     const input: WorkspaceInput = { kind: 'local', path: folder };
     workspaceId = WorkspaceInfo.parse(ok(await services.router.dispatch('workspace.open', input), 'workspace.open')).id;
   });

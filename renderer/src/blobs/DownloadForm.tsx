@@ -1,6 +1,7 @@
 import { useMutation } from '@tanstack/react-query';
 import { useState, type ReactNode } from 'react';
 import { ErrorPanel } from '../ui/ErrorPanel.js';
+import { ChooseLocalButton, LocalPathHelp } from '../ui/LocalPaths.js';
 import { TextField } from '../ui/TextField.js';
 
 interface Props {
@@ -13,9 +14,8 @@ interface Props {
 }
 
 /**
- * Where on the host machine a download is saved. A typed folder in both modes: the desktop shell
- * has no folder-picker channel yet, and a browser tab cannot name a host folder any other way.
- * The host checks the folder (absolute, writable) when the jobs start.
+ * Where on the host machine a download is saved: a folder chosen in main's dialog (desktop), or
+ * typed inside one the host allows (browser mode). Main refuses any other folder.
  */
 export function DownloadForm({ description, download: queue, onQueued, onCancel }: Props) {
   const [folder, setFolder] = useState('');
@@ -37,9 +37,10 @@ export function DownloadForm({ description, download: queue, onQueued, onCancel 
         value={folder}
         onChange={setFolder}
         placeholder="/home/me/data"
-        help="An absolute path. Folders under the selection are recreated inside it."
+        help={<LocalPathHelp>An absolute path. Folders under the selection are recreated inside it.</LocalPathHelp>}
         testId="download-folder"
       />
+      <ChooseLocalButton kind="folder" onChosen={setFolder} testId="download-choose" />
       {download.isError && <ErrorPanel error={download.error} onDismiss={() => download.reset()} />}
       <div className="blobs-download__actions">
         <button type="submit" className="button button--primary" disabled={folder.trim() === '' || download.isPending}>

@@ -47,11 +47,11 @@ export function useDropUpload(): DropUpload {
     if (host.kind === 'electron') {
       // Main expands dropped folders itself, keeping their structure.
       const files: { path: string; name: string }[] = [];
-      for (const { file } of tops) {
-        const local = host.pathForFile(file);
-        if (local === '') found.push(`${file.name}: it has no file on disk (drop it from a folder instead)`);
-        else if (validName(file.name)) files.push({ path: local, name: file.name });
-      }
+      const paths = await host.grantDropped(tops.map(({ file }) => file));
+      tops.forEach(({ file }, i) => {
+        if (paths[i] === '') found.push(`${file.name}: it has no file on disk (drop it from a folder instead)`);
+        else if (validName(file.name)) files.push({ path: paths[i], name: file.name });
+      });
       for (let i = 0; i < files.length; i += CALL_BATCH) {
         try {
           const batch = files.slice(i, i + CALL_BATCH);

@@ -4,6 +4,7 @@ import type { AuthKind, SavedWorkspace, WorkspaceConfig, WorkspaceDefaults, Work
 import { call } from '../api/client.js';
 import { ErrorPanel } from '../ui/ErrorPanel.js';
 import { Loading } from '../ui/Loading.js';
+import { ChooseLocalButton, LocalPathHelp } from '../ui/LocalPaths.js';
 import { TextField } from '../ui/TextField.js';
 import { AzureFields } from './AzureFields.js';
 import { checkDraft, type StoredSecret, type WorkspaceDraft } from './draft.js';
@@ -148,8 +149,13 @@ export function WorkspaceForm({ title, initial, editing, defaults, secretsPersis
               onChange={(path) => update({ path })}
               errors={check.errors.path}
               placeholder="/home/you/metaflow"
-              help={<>A Metaflow local datastore: the folder holding <code>.metaflow</code>, or that folder itself.</>}
+              help={
+                <LocalPathHelp>
+                  A Metaflow local datastore: the folder holding <code>.metaflow</code>, or that folder itself.
+                </LocalPathHelp>
+              }
             />
+            <ChooseLocalButton kind="folder" onChosen={(path) => update({ path })} testId="path-choose" />
             <TextField
               id="mlflow"
               label="MLflow tracking URI"
@@ -159,6 +165,7 @@ export function WorkspaceForm({ title, initial, editing, defaults, secretsPersis
               errors={check.errors.mlflowTrackingUri}
               placeholder="file:///home/you/mlruns"
             />
+            <ChooseLocalButton kind="file" onChosen={(path) => update({ mlflowTrackingUri: `sqlite:///${path}` })} testId="mlflow-choose" />
           </>
         )}
         {check.missing.length > 0 && <p className="form-page__missing">To save, enter {listWords(check.missing)}.</p>}
