@@ -11,6 +11,7 @@ import type { ServiceContext } from './service-context.js';
 import { workspaceHandlers } from './workspace/handlers.js';
 import { EventBus } from './ipc/event-bus.js';
 import { createRouter, type Handlers, type Router } from './ipc/router.js';
+import { environmentSecrets } from './security/environment-secrets.js';
 import { SettingsStore } from './settings/settings-store.js';
 import { TransferEngine } from './transfer/engine.js';
 import { transferHandlers } from './transfer/handlers.js';
@@ -73,6 +74,6 @@ export function createServices(options: ServiceOptions = {}): Services {
     ...blobsHandlers(context),
     ...transferHandlers(context),
   };
-  return { router: createRouter(handlers), events, workspaces, identity, settings, cards, transfers, userDataDir };
+  return { router: createRouter(handlers, environmentSecrets(env)), events, workspaces, identity, settings, cards, transfers, userDataDir };
 }
 
