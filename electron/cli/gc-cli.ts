@@ -9,6 +9,7 @@ import { createServices } from '../services.js';
 import { defaultUserDataDir } from '../user-data.js';
 import { openTarget } from './metaflow-target.js';
 import { printTable, usageError } from './output.js';
+import { envForTrackingUri } from './tracking-env.js';
 
 // `stratus gc …`: plan (a dry run, kept in the journal), run a plan, list past runs.
 
@@ -75,7 +76,7 @@ export async function gcCli(argv: string[]): Promise<void> {
       (p) => {
         if (!values.json) process.stderr.write(`\r${p.phase} ${p.done}/${p.total}${p.phase === 'done' ? '\n' : ''}`);
       },
-      process.env,
+      envForTrackingUri(values.mlflow),
     );
     if (command === 'plan') {
       const args = GcPlanArgs.safeParse({
