@@ -3,12 +3,11 @@ import { createServer, type IncomingHttpHeaders, type Server, type ServerRespons
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ContainerSASPermissions, generateBlobSASQueryParameters, StorageSharedKeyCredential } from '@azure/storage-blob';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { createServices } from '../../electron/services.js';
 import type { Channel } from '../../shared/contract.js';
 import type { StratusErrorShape } from '../../shared/errors.js';
-import { AZURITE_ACCOUNT_KEY, AZURITE_ACCOUNT_NAME } from '../harness/azurite.js';
+import { AZURITE_ACCOUNT_KEY, AZURITE_ACCOUNT_NAME, azuriteContainerSas } from '../harness/azurite.js';
 
 // Credentials taken from the environment go only to the endpoint they were configured with. A
 // recording server on another loopback port stands in for a host the renderer names (a workspace's
@@ -71,12 +70,6 @@ function refuseEchoing(res: ServerResponse, request: Seen, extra = ''): void {
 
 const EXPERIMENTS = JSON.stringify({ experiments: [{ experiment_id: '0', name: 'Default', lifecycle_stage: 'active' }] });
 
-function containerSas(): string {
-  return generateBlobSASQueryParameters(
-    { containerName: container, permissions: ContainerSASPermissions.parse('rl'), expiresOn: new Date(Date.now() + 3_600_000) },
-    new StorageSharedKeyCredential(AZURITE_ACCOUNT_NAME, AZURITE_ACCOUNT_KEY),
-  ).toString();
-}
 
 type Reply = { ok: true; value: unknown } | { ok: false; error: StratusErrorShape };
 
@@ -183,7 +176,7 @@ describe('MLflow credentials from the environment', () => {
 
 describe('Azure storage credentials from the environment', () => {
   const cases: [string, () => Record<string, string>, string, () => string[]][] = [
-    ['a SAS connection string', () => ({ AZURE_STORAGE_CONNECTION_STRING: `BlobEndpoint=${endpoint};SharedAccessSignature=${containerSas()}` }), 'AZURE_STORAGE_CONNECTION_STRING', () => ['sig=', 'sig%3D']],
+    ['a SAS connection string', () => ({ AZURE_STORAGE_CONNECTION_STRING: `BlobEndpoint=${endpoint};SharedAccessSignature=${azuriteContainerSas(container)}` }), 'AZURE_STORAGE_CONNECTION_STRING', () => ['sig=', 'sig%3D']],
     ['an account key connection string', () => ({ AZURE_STORAGE_CONNECTION_STRING: inject('connectionString') }), 'AZURE_STORAGE_CONNECTION_STRING', () => [AZURITE_ACCOUNT_KEY, 'SharedKey']],
     [
       'AZURE_STORAGE_ACCESS_KEY',
@@ -209,7 +202,7 @@ describe('Azure storage credentials from the environment', () => {
   });
 
   it('cuts a SAS its own endpoint echoes out of the error the renderer gets', async () => {
-    const sas = containerSas();
+    const sas = azuriteContainerSas(container);
     const signature = new URLSearchParams(sas).get('sig') ?? '';
     expect(signature.length).toBeGreaterThan(10);
     const { call, replies } = session({ AZURE_STORAGE_CONNECTION_STRING: `BlobEndpoint=${configured.base}/${AZURITE_ACCOUNT_NAME};SharedAccessSignature=${sas}` });

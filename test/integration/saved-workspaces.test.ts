@@ -4,13 +4,12 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ContainerSASPermissions, generateBlobSASQueryParameters, StorageSharedKeyCredential } from '@azure/storage-blob';
 import { afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { createServices, type Services } from '../../electron/services.js';
 import { EncryptedFileVault, MemoryVault, type SecretVault, type StringCipher } from '../../electron/workspace/secret-vault.js';
 import { contract, type ArgsOf, type Channel, type ResultOf, type WorkspaceConfig } from '../../shared/contract.js';
 import type { StratusErrorShape } from '../../shared/errors.js';
-import { AZURITE_ACCOUNT_KEY, AZURITE_ACCOUNT_NAME, azuriteConnectionString } from '../harness/azurite.js';
+import { AZURITE_ACCOUNT_KEY, AZURITE_ACCOUNT_NAME, azuriteConnectionString, azuriteContainerSas } from '../harness/azurite.js';
 import { readManifest } from '../harness/metaflow-fixture.js';
 
 // Saved workspaces through the router the UI calls: stored in the user-data folder, secrets kept by
@@ -39,13 +38,6 @@ function testCipher(key = randomBytes(32)): StringCipher {
   };
 }
 
-/** A container SAS for the fixture container, signed with Azurite's well-known key. */
-function containerSas(): string {
-  return generateBlobSASQueryParameters(
-    { containerName: container, permissions: ContainerSASPermissions.parse('rl'), expiresOn: new Date(Date.now() + 3_600_000) },
-    new StorageSharedKeyCredential(AZURITE_ACCOUNT_NAME, AZURITE_ACCOUNT_KEY),
-  ).toString();
-}
 
 type Reply = { ok: true; value: unknown } | { ok: false; error: StratusErrorShape };
 
@@ -183,7 +175,7 @@ describe('saved workspaces', () => {
 
   it('saves and connects a SAS workspace, showing the SAS scope but never the signature', async () => {
     const session = new Session(userData(), new MemoryVault());
-    const sas = containerSas();
+    const sas = azuriteContainerSas(container);
     const signature = new URLSearchParams(sas).get('sig') ?? '';
     expect(signature.length).toBeGreaterThan(10);
     const saved = await session.save(azure('Fixture (SAS)', 'sas'), `${endpoint}/${container}?${sas}`);
