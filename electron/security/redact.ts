@@ -12,8 +12,8 @@ const MIN_SECRET_LENGTH = 4;
 const PATTERNS: readonly [RegExp, string][] = [
   // A header echoed as `authorization: …`, `"Authorization":"…"` or `cookie=…`.
   [/\b((?:proxy-|x-ms-)?authorization|cookie|x-ms-copy-source-authorization)("?\s*[:=]\s*"?)[^"\r\n]+/gi, `$1$2${REDACTED}`],
-  // An authorization value without its header name; the token must hold a digit or a symbol, so prose stays.
-  [/\b(Bearer|Basic|SharedKey(?:Lite)?)\s+(?=[^\s"']*[0-9+/=:.~_-])[A-Za-z0-9._~+/:=-]{6,}/g, `$1 ${REDACTED}`],
+  // An authorization value without its header name; the token must hold a digit or a base64 symbol, so prose stays.
+  [/\b(Bearer|Basic|SharedKey(?:Lite)?)\s+(?=[^\s"']*[0-9+/=])[A-Za-z0-9._~+/:=-]{6,}/g, `$1 ${REDACTED}`],
   // A SAS signature, in a query or a connection string, raw or percent-encoded.
   [/(?<=^|[^A-Za-z0-9]|%3F|%26)(sig|signature)(=|%3D)(?:[^&\s"'<>;%]|%(?!26)[0-9A-F]{2})+/gi, `$1$2${REDACTED}`],
   [/\b(AccountKey|SharedAccessSignature)=[^;\s"']+/gi, `$1=${REDACTED}`],

@@ -29,6 +29,7 @@ describe('redactSecrets', () => {
   it.each([
     'Basic authentication failed: check the user name.',
     'An Azure identity (bearer token) can only be sent over https; this endpoint is http.',
+    'The server wants Basic authentication.',
     'Check the account key or connection string, that it belongs to this account, and that your clock is right.',
     'Authentication to https://acct.blob.core.windows.net failed (SAS).',
   ])('leaves prose alone: %s', (text) => {
