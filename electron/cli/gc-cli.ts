@@ -29,6 +29,9 @@ plan options:
                           tracking server http(s)://… (artifacts only)
   --older-than 30d        MLflow: only runs deleted at least this long ago
   --traces                MLflow: also traces.json left behind by deleted traces
+run options:
+  --mlflow URI            the tracking server of the plan again, for MLFLOW_TRACKING_TOKEN and the
+                          like (else they go only to MLFLOW_TRACKING_URI's server)
 options: --endpoint URL  --local <folder>  --json
 
 The journal is gc.db in the user data folder (STRATUS_USER_DATA).`;
