@@ -13,6 +13,7 @@ import { EventBus } from './ipc/event-bus.js';
 import { localHandlers, NO_DIALOG, type ChooseLocal } from './local-access/handlers.js';
 import { LocalGrants, type LocalAccess } from './local-access/local-grants.js';
 import { createRouter, type Handlers, type Router } from './ipc/router.js';
+import { environmentSecrets } from './security/environment-secrets.js';
 import { SettingsStore } from './settings/settings-store.js';
 import { TransferEngine } from './transfer/engine.js';
 import { transferHandlers } from './transfer/handlers.js';
@@ -82,6 +83,6 @@ export function createServices(options: ServiceOptions = {}): Services {
     ...transferHandlers(context),
     ...localHandlers(context),
   };
-  return { router: createRouter(handlers), events, workspaces, identity, settings, cards, transfers, localAccess, userDataDir };
+  return { router: createRouter(handlers, environmentSecrets(env)), events, workspaces, identity, settings, cards, transfers, localAccess, userDataDir };
 }
 

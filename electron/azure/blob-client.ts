@@ -10,6 +10,7 @@ import type { CredentialInput } from '../../shared/contract.js';
 import { StratusError } from '../../shared/errors.js';
 import { bearerPipeline } from './bearer-token-policy.js';
 import { accountNameFromEndpoint, connectionStringEndpoint, parseConnectionString } from './connection-string.js';
+import { checkAccessKeyEndpoint, connectionStringTarget } from './environment-endpoint.js';
 import { describeSas, sasExpiry, sasQuery } from './sas.js';
 import type { TokenCache } from './token-cache.js';
 
@@ -112,7 +113,8 @@ function fromIdentity(endpoint: string, identity: IdentityProvider, tenantId: st
 
 /**
  * Builds the Blob client for a workspace. For 'environment', the order follows MLflow's:
- * connection string, then account key, then Azure identity (DefaultAzureCredential).
+ * connection string, then account key, then Azure identity (DefaultAzureCredential); the first two
+ * only for the endpoint they were configured with (environment-endpoint.ts).
  */
 export function createBlobClient(endpoint: string, credential: CredentialInput, env: Env, identity: IdentityProvider): AuthenticatedClient {
   switch (credential.kind) {
@@ -126,9 +128,12 @@ export function createBlobClient(endpoint: string, credential: CredentialInput, 
       return fromIdentity(endpoint, identity, credential.tenantId, 'Azure identity');
     case 'environment': {
       const cs = env.AZURE_STORAGE_CONNECTION_STRING;
-      if (cs) return fromConnectionString(endpoint, cs, 'AZURE_STORAGE_CONNECTION_STRING');
+      if (cs) return fromConnectionString(connectionStringTarget(endpoint, cs), cs, 'AZURE_STORAGE_CONNECTION_STRING');
       const key = env.AZURE_STORAGE_ACCESS_KEY ?? env.AZURE_STORAGE_KEY;
-      if (key) return fromAccountKey(endpoint, key, 'AZURE_STORAGE_ACCESS_KEY');
+      if (key) {
+        checkAccessKeyEndpoint(endpoint, env);
+        return fromAccountKey(endpoint, key, 'AZURE_STORAGE_ACCESS_KEY');
+      }
       return fromIdentity(endpoint, identity, env.AZURE_TENANT_ID, 'Azure identity (DefaultAzureCredential)');
     }
   }

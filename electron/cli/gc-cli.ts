@@ -9,6 +9,7 @@ import { cliServices } from './cli-services.js';
 import { defaultUserDataDir } from '../user-data.js';
 import { openTarget } from './metaflow-target.js';
 import { printTable, usageError } from './output.js';
+import { envForTrackingUri } from './tracking-env.js';
 
 // `stratus gc …`: plan (a dry run, kept in the journal), run a plan, list past runs.
 
@@ -28,6 +29,9 @@ plan options:
                           tracking server http(s)://… (artifacts only)
   --older-than 30d        MLflow: only runs deleted at least this long ago
   --traces                MLflow: also traces.json left behind by deleted traces
+run options:
+  --mlflow URI            the tracking server of the plan again, for MLFLOW_TRACKING_TOKEN and the
+                          like (else they go only to MLFLOW_TRACKING_URI's server)
 options: --endpoint URL  --local <folder>  --json
 
 The journal is gc.db in the user data folder (STRATUS_USER_DATA).`;
@@ -75,7 +79,7 @@ export async function gcCli(argv: string[]): Promise<void> {
       (p) => {
         if (!values.json) process.stderr.write(`\r${p.phase} ${p.done}/${p.total}${p.phase === 'done' ? '\n' : ''}`);
       },
-      process.env,
+      envForTrackingUri(values.mlflow),
     );
     if (command === 'plan') {
       const args = GcPlanArgs.safeParse({

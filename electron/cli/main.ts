@@ -1,4 +1,5 @@
 import { toErrorShape } from '../ipc/router.js';
+import { environmentSecrets } from '../security/environment-secrets.js';
 import { AREAS } from './areas.js';
 import { CliFailure, printFailure, usageError } from './output.js';
 
@@ -31,6 +32,6 @@ main(process.argv.slice(2)).catch((err: unknown) => {
     printFailure({ code: 'INVALID_ARGUMENT', message: (err as Error).message });
     process.exit(2);
   }
-  printFailure(toErrorShape(err));
+  printFailure(toErrorShape(err, environmentSecrets(process.env)));
   process.exit(1);
 });

@@ -8,6 +8,7 @@ import { openMlflowSource } from '../mlflow/open-source.js';
 import type { MlflowSource } from '../mlflow/source.js';
 import { mlflowTokensCommand, MLFLOW_TOKENS_USAGE } from './mlflow-tokens-command.js';
 import { printTable, usageError } from './output.js';
+import { envForTrackingUri } from './tracking-env.js';
 
 // `stratus mlflow …`: experiments, runs and traces of an MLflow tracking store, read by the same
 // sources the app uses. --json prints snake_case keys, as MLflow names them.
@@ -171,7 +172,8 @@ export async function mlflowCli(argv: string[]): Promise<void> {
   const uri = values['tracking-uri'] ?? process.env.MLFLOW_TRACKING_URI;
   if (!uri) throw usageError('No tracking store: pass --tracking-uri URI or set MLFLOW_TRACKING_URI.');
   const identity = createIdentityProvider();
-  const source = await openMlflowSource(uri, process.env, new ArtifactRoots(process.env, identity, undefined));
+  const env = envForTrackingUri(uri);
+  const source = await openMlflowSource(uri, env, new ArtifactRoots(env, identity, undefined));
   try {
     await runCommand(source, command as Command, { names: values.experiment, all: values['all-experiments'], view: values.view as LifecycleView, json: values.json });
   } finally {

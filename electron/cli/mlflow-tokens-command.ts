@@ -9,6 +9,7 @@ import { summarizeSource } from '../mlflow/tokens/summarize-source.js';
 import { TokenAnalytics } from '../mlflow/tokens/token-analytics.js';
 import { defaultUserDataDir } from '../user-data.js';
 import { printTable, usageError } from './output.js';
+import { envForTrackingUri } from './tracking-env.js';
 
 // `stratus mlflow tokens …`: the token usage summary the app shows, from the same cache and price
 // table (under the user-data folder), so a script and the app agree on every number.
@@ -85,7 +86,8 @@ export async function mlflowTokensCommand(argv: string[]): Promise<void> {
   if (!uri) throw usageError('No tracking store: pass --tracking-uri URI or set MLFLOW_TRACKING_URI.');
 
   const userDataDir = defaultUserDataDir(process.env);
-  const source = await openMlflowSource(uri, process.env, new ArtifactRoots(process.env, createIdentityProvider(), undefined));
+  const env = envForTrackingUri(uri);
+  const source = await openMlflowSource(uri, env, new ArtifactRoots(env, createIdentityProvider(), undefined));
   const analytics = new TokenAnalytics(userDataDir);
   const prices = new PriceStore(priceFile(userDataDir));
   try {

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { contract, isChannel, type Channel, type Reply, type ResultOf } from '../../shared/contract.js';
 import { StratusError, type StratusErrorShape } from '../../shared/errors.js';
+import { redactShape } from '../security/redact.js';
 
 // The single entry point for every call from a window, a browser tab or the CLI: the channel
 // must be declared, the arguments must parse with its schema before any handler runs, and the
@@ -15,13 +16,17 @@ export type HandlersFor<K extends Channel> = Pick<Handlers, K>;
 
 const MAX_ISSUES = 5;
 
-export function toErrorShape(err: unknown): StratusErrorShape {
-  if (err instanceof StratusError) return err.toShape();
-  return {
-    code: 'INTERNAL',
-    message: 'Something went wrong inside Stratus.',
-    detail: err instanceof Error ? err.message : String(err),
-  };
+/** The error as it may leave main: texts quoting a server or a request are scrubbed of credentials. */
+export function toErrorShape(err: unknown, secrets: readonly string[] = []): StratusErrorShape {
+  if (err instanceof StratusError) return redactShape(err.toShape(), secrets);
+  return redactShape(
+    {
+      code: 'INTERNAL',
+      message: 'Something went wrong inside Stratus.',
+      detail: err instanceof Error ? err.message : String(err),
+    },
+    secrets,
+  );
 }
 
 function describeIssues(error: z.ZodError): string {
@@ -43,7 +48,8 @@ export interface Router {
   dispatch(channel: unknown, args: unknown): Promise<Reply<Channel>>;
 }
 
-export function createRouter(handlers: Handlers): Router {
+/** `secrets`: values known to be secret (the environment's), cut out of every error text too. */
+export function createRouter(handlers: Handlers, secrets: readonly string[] = []): Router {
   return {
     async dispatch(channel, args) {
       if (!isChannel(channel)) {
@@ -72,7 +78,7 @@ export function createRouter(handlers: Handlers): Router {
         }
         return { ok: true, value: result.data } as Reply<Channel>;
       } catch (err) {
-        return { ok: false, error: toErrorShape(err) };
+        return { ok: false, error: toErrorShape(err, secrets) };
       }
     },
   };

@@ -5,6 +5,7 @@ import { Endpoint } from '../../shared/contract.js';
 import { checkSysroot } from '../../shared/sysroot.js';
 import type { Env } from '../azure/blob-client.js';
 import { environmentCredentialKind } from '../azure/blob-client.js';
+import { splitUserInfo } from './uri-user-info.js';
 
 // Workspaces users already have: their environment and their Metaflow config profiles
 // (`$METAFLOW_HOME` or `~/.metaflowconfig`, `config.json` and `config_<profile>.json`).
@@ -61,6 +62,7 @@ function describe(source: string, values: Record<string, unknown>, env: Env, fil
   const sysroot = pick(KEYS.sysroot);
   const cardRoot = pick(KEYS.cardRoot);
   const endpoint = pick(KEYS.endpoint);
+  const trackingUri = text(env.MLFLOW_TRACKING_URI);
   const problems: string[] = [];
   for (const root of [sysroot, cardRoot]) {
     const check = root && checkSysroot(root.value);
@@ -71,9 +73,10 @@ function describe(source: string, values: Record<string, unknown>, env: Env, fil
   return {
     source,
     sysroot: sysroot?.value,
-    endpoint: endpoint?.value,
+    // User info is a credential: it stays in main (the environment's is used for its own server).
+    endpoint: endpoint && splitUserInfo(endpoint.value).uri,
     cardRoot: cardRoot?.value ?? (sysroot ? `${sysroot.value}/mf.cards` : undefined),
-    mlflowTrackingUri: text(env.MLFLOW_TRACKING_URI),
+    mlflowTrackingUri: trackingUri && splitUserInfo(trackingUri).uri,
     environmentCredential: environmentCredentialKind(env),
     problems,
   };

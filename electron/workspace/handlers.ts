@@ -30,8 +30,8 @@ export function workspaceHandlers({ env, events, workspaces, saved, settings, us
     },
     'workspace.remove': async ({ id }) => ({ removed: await saved.remove(id) }),
     'workspace.connect': async ({ id }) => {
-      const { config, secret } = await saved.get(id);
-      const info = await workspaces.connect(savedWorkspaceInput(config, secret), { savedId: id, name: config.name });
+      const stored = await saved.get(id);
+      const info = await workspaces.connect(savedWorkspaceInput(stored), { savedId: id, name: stored.config.name });
       events.emit('workspace.opened', info);
       return info;
     },

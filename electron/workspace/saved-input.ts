@@ -1,5 +1,7 @@
 import type { CredentialInput, WorkspaceConfig, WorkspaceInput } from '../../shared/contract.js';
 import { StratusError } from '../../shared/errors.js';
+import { joinUserInfo } from './uri-user-info.js';
+import type { StoredSecrets } from './workspace-store.js';
 
 function credential(config: Extract<WorkspaceConfig, { kind: 'azure' }>, secret: string | undefined): CredentialInput {
   const missing = () =>
@@ -25,9 +27,10 @@ function credential(config: Extract<WorkspaceConfig, { kind: 'azure' }>, secret:
   }
 }
 
-/** What opening a saved workspace amounts to: its settings plus the secret from the vault. */
-export function savedWorkspaceInput(config: WorkspaceConfig, secret: string | undefined): WorkspaceInput {
-  const mlflow = config.mlflowTrackingUri === undefined ? {} : { mlflowTrackingUri: config.mlflowTrackingUri };
+/** What opening a saved workspace amounts to: its settings plus the secrets from the vault. */
+export function savedWorkspaceInput({ config, secret, trackingUserInfo }: StoredSecrets): WorkspaceInput {
+  const uri = config.mlflowTrackingUri;
+  const mlflow = uri === undefined ? {} : { mlflowTrackingUri: trackingUserInfo === undefined ? uri : joinUserInfo(uri, trackingUserInfo) };
   if (config.kind === 'local') return { kind: 'local', path: config.path, ...mlflow };
   return { kind: 'azure', sysroot: config.sysroot, endpoint: config.endpoint, cardRoot: config.cardRoot, credential: credential(config, secret), ...mlflow };
 }

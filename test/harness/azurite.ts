@@ -6,6 +6,7 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { ContainerSASPermissions, generateBlobSASQueryParameters, StorageSharedKeyCredential } from '@azure/storage-blob';
 import type { BlobPipelineOptions } from '../../electron/azure/blob-client.js';
 import { repoRoot } from './repo.js';
 
@@ -79,6 +80,14 @@ export function freePort(): Promise<number> {
       server.close(() => (port > 0 ? resolve(port) : reject(new Error('Could not read the bound port.'))));
     });
   });
+}
+
+/** A read-and-list SAS for one container, signed with Azurite's well-known key, valid for an hour. */
+export function azuriteContainerSas(container: string): string {
+  return generateBlobSASQueryParameters(
+    { containerName: container, permissions: ContainerSASPermissions.parse('rl'), expiresOn: new Date(Date.now() + 3_600_000) },
+    new StorageSharedKeyCredential(AZURITE_ACCOUNT_NAME, AZURITE_ACCOUNT_KEY),
+  ).toString();
 }
 
 export function azuriteConnectionString(endpoint: string): string {

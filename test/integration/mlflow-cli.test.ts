@@ -1,5 +1,7 @@
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -19,9 +21,9 @@ let scratch: string;
 let dbFile: string;
 let fixture: Database.Database;
 
-async function stratus(args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
+async function stratus(args: string[], env: Record<string, string> = {}): Promise<{ stdout: string; stderr: string; code: number }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'electron/cli/main.ts', ...args], { cwd: repoRoot, env: { ...process.env, MLFLOW_TRACKING_URI: '' } });
+    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'electron/cli/main.ts', ...args], { cwd: repoRoot, env: { ...process.env, MLFLOW_TRACKING_URI: '', ...env } });
     return { stdout, stderr, code: 0 };
   } catch (err) {
     const e = err as { stdout: string; stderr: string; code: number };
@@ -99,5 +101,24 @@ describe('stratus mlflow', () => {
     expect(unknown.stderr).toContain('no-such-experiment');
     expect(noUri.code).toBe(2);
     expect(noUri.stderr).toContain('MLFLOW_TRACKING_URI');
+  });
+
+  it('sends MLFLOW_TRACKING_TOKEN to the server --tracking-uri names: the user configured it there', async () => {
+    const seen: (string | undefined)[] = [];
+    const server = createServer((req, res) => {
+      seen.push(req.headers.authorization);
+      req.resume();
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ experiments: [{ experiment_id: '0', name: 'Default', lifecycle_stage: 'active' }] }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const uri = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const result = await stratus(['mlflow', 'experiments', '--tracking-uri', uri, '--json'], { MLFLOW_TRACKING_TOKEN: 'cli-token-5e2a' });
+      expect(result.code, result.stderr).toBe(0);
+      expect(seen.length).toBeGreaterThan(0);
+      expect(seen.every((a) => a === 'Bearer cli-token-5e2a')).toBe(true);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });

@@ -351,12 +351,12 @@ describe('MLflow REST source: requests', () => {
 
 describe('MLflow REST source: authentication and errors', () => {
   it('sends MLFLOW_TRACKING_USERNAME/PASSWORD as Basic, else MLFLOW_TRACKING_TOKEN as Bearer, and reports a rejection', async () => {
-    const basic = createServices({ env: { MLFLOW_TRACKING_USERNAME: 'ds', MLFLOW_TRACKING_PASSWORD: 's3cret' }, userDataDir: scratch });
+    const basic = createServices({ env: { MLFLOW_TRACKING_URI: base, MLFLOW_TRACKING_USERNAME: 'ds', MLFLOW_TRACKING_PASSWORD: 's3cret' }, userDataDir: scratch });
     requiredAuth = `Basic ${Buffer.from('ds:s3cret').toString('base64')}`;
     const basicWs = await open(basic);
     expect((await ok('mlflow.experiments', { workspaceId: basicWs, view: 'all' }, basic)).experiments.length).toBeGreaterThan(0);
 
-    const bearer = createServices({ env: { MLFLOW_TRACKING_TOKEN: 'tok-123' }, userDataDir: scratch });
+    const bearer = createServices({ env: { MLFLOW_TRACKING_URI: base, MLFLOW_TRACKING_TOKEN: 'tok-123' }, userDataDir: scratch });
     requiredAuth = 'Bearer tok-123';
     const bearerWs = await open(bearer);
     expect((await ok('mlflow.experiments', { workspaceId: bearerWs, view: 'all' }, bearer)).experiments.length).toBeGreaterThan(0);

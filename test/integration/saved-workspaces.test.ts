@@ -1,15 +1,16 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ContainerSASPermissions, generateBlobSASQueryParameters, StorageSharedKeyCredential } from '@azure/storage-blob';
 import { afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { ANY_LOCAL_PATH } from '../../electron/local-access/local-grants.js';
 import { createServices, type Services } from '../../electron/services.js';
 import { EncryptedFileVault, MemoryVault, type SecretVault, type StringCipher } from '../../electron/workspace/secret-vault.js';
 import { contract, type ArgsOf, type Channel, type ResultOf, type WorkspaceConfig } from '../../shared/contract.js';
 import type { StratusErrorShape } from '../../shared/errors.js';
-import { AZURITE_ACCOUNT_KEY, AZURITE_ACCOUNT_NAME, azuriteConnectionString } from '../harness/azurite.js';
+import { AZURITE_ACCOUNT_KEY, AZURITE_ACCOUNT_NAME, azuriteConnectionString, azuriteContainerSas } from '../harness/azurite.js';
 import { readManifest } from '../harness/metaflow-fixture.js';
 
 // Saved workspaces through the router the UI calls: stored in the user-data folder, secrets kept by
@@ -38,13 +39,6 @@ function testCipher(key = randomBytes(32)): StringCipher {
   };
 }
 
-/** A container SAS for the fixture container, signed with Azurite's well-known key. */
-function containerSas(): string {
-  return generateBlobSASQueryParameters(
-    { containerName: container, permissions: ContainerSASPermissions.parse('rl'), expiresOn: new Date(Date.now() + 3_600_000) },
-    new StorageSharedKeyCredential(AZURITE_ACCOUNT_NAME, AZURITE_ACCOUNT_KEY),
-  ).toString();
-}
 
 type Reply = { ok: true; value: unknown } | { ok: false; error: StratusErrorShape };
 
@@ -183,7 +177,7 @@ describe('saved workspaces', () => {
 
   it('saves and connects a SAS workspace, showing the SAS scope but never the signature', async () => {
     const session = new Session(userData(), new MemoryVault());
-    const sas = containerSas();
+    const sas = azuriteContainerSas(container);
     const signature = new URLSearchParams(sas).get('sig') ?? '';
     expect(signature.length).toBeGreaterThan(10);
     const saved = await session.save(azure('Fixture (SAS)', 'sas'), `${endpoint}/${container}?${sas}`);
@@ -311,6 +305,109 @@ describe('saved workspaces', () => {
     expect(await readFile(file, 'utf8')).toBe(content);
     // The rest of the app still answers.
     expect(await session.ok('settings.get', {})).toEqual({ debugLogging: false });
+  });
+});
+
+/** A tracking server that answers the experiment search only to Basic alice:<password>, and keeps what it was sent. */
+class TrackingServer {
+  readonly authorizations: (string | undefined)[] = [];
+  base = '';
+  private server?: Server;
+
+  constructor(private readonly password: string) {}
+
+  async start(): Promise<this> {
+    this.server = createServer((req, res) => {
+      this.authorizations.push(req.headers.authorization);
+      req.resume();
+      const ok = req.headers.authorization === `Basic ${Buffer.from(`alice:${this.password}`).toString('base64')}`;
+      res.writeHead(ok ? 200 : 401, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(ok ? { experiments: [{ experiment_id: '0', name: 'Default', lifecycle_stage: 'active' }] } : { message: 'Invalid credentials' }));
+    });
+    await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
+    this.base = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return this;
+  }
+
+  /** The tracking URI with alice's user name and password in it. */
+  uriWithPassword(): string {
+    return this.base.replace('http://', `http://alice:${encodeURIComponent(this.password)}@`);
+  }
+
+  stop(): Promise<void> {
+    return new Promise((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+}
+
+describe('passwords in tracking URIs', () => {
+  const password = 'uri-p@ss/4c1e';
+  let tracking: TrackingServer;
+
+  beforeEach(async () => {
+    tracking = await new TrackingServer(password).start();
+  });
+
+  afterEach(async () => {
+    await tracking.stop();
+  });
+
+  async function experimentsOf(session: Session, savedId: string): Promise<Reply> {
+    const info = await session.ok('workspace.connect', { id: savedId });
+    return session.call('mlflow.experiments', { workspaceId: info.id, view: 'all' });
+  }
+
+  it('go to the vault: save and list return the URI without them, workspaces.json holds none, and connecting signs in with them', async () => {
+    const session = new Session(userData(), new MemoryVault());
+    const saved = await session.save(azure('Tracked', 'connectionString', { mlflowTrackingUri: tracking.uriWithPassword() }), connectionString);
+    expect(saved.config).toEqual(azure('Tracked', 'connectionString', { mlflowTrackingUri: tracking.base }));
+    expect((await session.ok('workspace.list', {})).workspaces.map((w) => w.config.mlflowTrackingUri)).toEqual([tracking.base]);
+    expect((await experimentsOf(session, saved.id)).ok).toBe(true);
+
+    // Saved again as the renderer shows it (no user info): the password stays with the same server.
+    await session.save(azure('Renamed', 'connectionString', { mlflowTrackingUri: tracking.base }), undefined, saved.id);
+    expect((await experimentsOf(session, saved.id)).ok).toBe(true);
+    expect(tracking.authorizations.every((a) => a === `Basic ${Buffer.from(`alice:${password}`).toString('base64')}`)).toBe(true);
+    for (const text of [password, encodeURIComponent(password)]) await session.expectNowhere(text);
+  });
+
+  it('do not follow the workspace to another server', async () => {
+    const session = new Session(userData(), new MemoryVault());
+    const saved = await session.save({ kind: 'local', name: 'Tracked', path: scratch, mlflowTrackingUri: tracking.uriWithPassword() });
+    const elsewhere = await new TrackingServer('other').start();
+    try {
+      await session.save({ kind: 'local', name: 'Tracked', path: scratch, mlflowTrackingUri: elsewhere.base }, undefined, saved.id);
+      expect(await experimentsOf(session, saved.id)).toMatchObject({ ok: false, error: { code: 'AUTH_FAILED' } });
+      expect(elsewhere.authorizations).toEqual([undefined]);
+    } finally {
+      await elsewhere.stop();
+    }
+    // Pointed back, the workspace has no password any more: it was dropped, not kept for later.
+    await session.save({ kind: 'local', name: 'Tracked', path: scratch, mlflowTrackingUri: tracking.base }, undefined, saved.id);
+    expect(await experimentsOf(session, saved.id)).toMatchObject({ ok: false, error: { code: 'AUTH_FAILED' } });
+  });
+
+  it('are kept encrypted across a restart, and moved out of a workspaces.json an older Stratus wrote', async () => {
+    const key = randomBytes(32);
+    const dir = userData();
+    const vaultFile = path.join(dir, 'secrets.json');
+    const id = '6f1c2a8e-8a51-4c1e-9b7a-3c1d2e4f5a6b';
+    await mkdir(dir, { recursive: true });
+    const old = { kind: 'local', name: 'Old', path: scratch, mlflowTrackingUri: tracking.uriWithPassword() };
+    await writeFile(path.join(dir, 'workspaces.json'), JSON.stringify([{ id, config: old }]));
+
+    const first = new Session(dir, new EncryptedFileVault(vaultFile, testCipher(key)));
+    expect((await first.ok('workspace.list', {})).workspaces).toEqual([{ id, config: { ...old, mlflowTrackingUri: tracking.base }, hasSecret: false }]);
+    for (const file of ['workspaces.json', 'secrets.json']) {
+      const text = await readFile(path.join(dir, file), 'utf8');
+      expect(text, file).not.toContain(encodeURIComponent(password));
+      expect(text, file).not.toContain(password);
+    }
+
+    const second = new Session(dir, new EncryptedFileVault(vaultFile, testCipher(key)));
+    expect((await experimentsOf(second, id)).ok).toBe(true);
+    // Removing the workspace removes its tracking password too.
+    await second.ok('workspace.remove', { id });
+    expect(JSON.parse(await readFile(vaultFile, 'utf8'))).toEqual({});
   });
 });
 

@@ -150,6 +150,13 @@ describe('importWorkspaces', () => {
     for (const candidate of found) expect(candidate.mlflowTrackingUri, candidate.source).toBe(uri);
   });
 
+  it('offers tracking URIs and endpoints without their user info, which stays in main', async () => {
+    const home = await configDir({ 'config.json': { ...DEFAULT_PROFILE, [ENDPOINT]: 'https://bob:key-pw-77@acct.blob.core.windows.net' } });
+    const found = await importWorkspaces({ METAFLOW_HOME: home, MLFLOW_TRACKING_URI: 'https://alice:uri-pw-42@mlflow.example.com/' });
+    expect(found.map((w) => [w.mlflowTrackingUri, w.endpoint])).toEqual([['https://mlflow.example.com/', 'https://acct.blob.core.windows.net']]);
+    expect(JSON.stringify(found)).not.toMatch(/uri-pw-42|key-pw-77/);
+  });
+
   it('reads ~/.metaflowconfig when METAFLOW_HOME is not set', async () => {
     const home = path.join(scratch, 'home');
     await mkdir(home);

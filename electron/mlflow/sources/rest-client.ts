@@ -1,9 +1,10 @@
 import { StratusError } from '../../../shared/errors.js';
 import type { Env } from '../../azure/blob-client.js';
+import { redactSecrets } from '../../security/redact.js';
+import { trackingAuth, type TrackingAuth } from './tracking-auth.js';
 
-// HTTP to an MLflow tracking server, authenticated as MLflow's own client does
-// (mlflow/utils/rest_utils + databricks_utils): MLFLOW_TRACKING_USERNAME and
-// MLFLOW_TRACKING_PASSWORD → Basic, else MLFLOW_TRACKING_TOKEN → Bearer.
+// HTTP to an MLflow tracking server, authenticated as tracking-auth.ts decides. What the server
+// answers on an error is quoted to the user, scrubbed of any credential it might echo.
 
 const TIMEOUT_MS = 30_000;
 
@@ -11,17 +12,10 @@ export class RestError extends StratusError {
   constructor(
     readonly status: number,
     message: string,
+    hint?: string,
   ) {
-    super({ code: status === 401 ? 'AUTH_FAILED' : status === 403 ? 'FORBIDDEN' : status === 404 ? 'NOT_FOUND' : status === 429 ? 'THROTTLED' : 'INTERNAL', message });
+    super({ code: status === 401 ? 'AUTH_FAILED' : status === 403 ? 'FORBIDDEN' : status === 404 ? 'NOT_FOUND' : status === 429 ? 'THROTTLED' : 'INTERNAL', message, hint });
   }
-}
-
-export function authorization(env: Env): string | undefined {
-  const user = env.MLFLOW_TRACKING_USERNAME;
-  const password = env.MLFLOW_TRACKING_PASSWORD;
-  if (user && password) return `Basic ${Buffer.from(`${user}:${password}`, 'utf8').toString('base64')}`;
-  if (env.MLFLOW_TRACKING_TOKEN) return `Bearer ${env.MLFLOW_TRACKING_TOKEN}`;
-  return undefined;
 }
 
 /** The server URI without credentials (shown to the user) — user info in the URI is used, never shown. */
@@ -40,12 +34,11 @@ export type Query = Record<string, string | number | readonly string[] | undefin
 
 export class RestClient {
   private readonly base: string;
-  private readonly auth: string | undefined;
+  private readonly auth: TrackingAuth;
 
   constructor(uri: string, env: Env) {
     const url = new URL(uri);
-    const inline = url.username !== '' ? `Basic ${Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`, 'utf8').toString('base64')}` : undefined;
-    this.auth = authorization(env) ?? inline;
+    this.auth = trackingAuth(uri, env);
     url.username = '';
     url.password = '';
     this.base = url.href.replace(/\/+$/, '');
@@ -84,7 +77,7 @@ export class RestClient {
       else url.searchParams.set(key, String(value));
     }
     const headers: Record<string, string> = { accept: 'application/json' };
-    if (this.auth) headers.authorization = this.auth;
+    if (this.auth.header) headers.authorization = this.auth.header;
     if (body !== undefined) headers['content-type'] = 'application/json';
     let response: Response;
     try {
@@ -102,7 +95,9 @@ export class RestClient {
         // Not JSON (an HTML 404 page): the status says enough.
       }
       const what = response.status === 401 ? 'rejected the credentials' : response.status === 403 ? 'refused access' : `answered ${response.status}`;
-      throw new RestError(response.status, `The MLflow server ${what} for ${method} ${path}${message ? `: ${message}` : ''}.`);
+      const quoted = message ? `: ${redactSecrets(message, this.auth.secrets)}` : '';
+      const hint = response.status === 401 || response.status === 403 ? this.auth.withheld : undefined;
+      throw new RestError(response.status, `The MLflow server ${what} for ${method} ${path}${quoted}.`, hint);
     }
     return response;
   }
