@@ -97,8 +97,11 @@ afterEach(async () => {
 
 function session(env: Record<string, string>) {
   const services = createServices({ env, userDataDir: path.join(scratch, 'user-data') });
+  // The local workspace these tests open is a folder the user chose, as in the app's dialog.
+  const granted = services.localAccess.grant(scratch);
   const replies: Reply[] = [];
   const call = async (channel: Channel, args: unknown): Promise<Reply> => {
+    await granted;
     const reply = await services.router.dispatch(channel, args);
     replies.push(reply);
     return reply;

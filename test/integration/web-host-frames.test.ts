@@ -21,7 +21,8 @@ let userDataDir: string;
 beforeAll(async () => {
   userDataDir = await mkdtemp(path.join(tmpdir(), 'stratus-frames-'));
   const env = Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined));
-  host = await startWebHost(repoRoot, { ...env, STRATUS_USER_DATA: userDataDir });
+  // The download below names the user-data folder, which this host is started allowed to write into.
+  host = await startWebHost(repoRoot, { ...env, STRATUS_USER_DATA: userDataDir, STRATUS_ALLOWED_FOLDERS: userDataDir });
   base = new URL(host.url);
 }, 60_000);
 
