@@ -1,7 +1,7 @@
 import { ipcMain, type BrowserWindow, type IpcMainInvokeEvent } from 'electron';
 import { IPC_EVENT, IPC_INVOKE } from '../../shared/contract.js';
 import type { Services } from '../services.js';
-import { RENDERER_URL } from './window.js';
+import { RENDERER_URL } from '../desktop/app-scheme.js';
 
 /** Only our own window, showing our own page, may call main. */
 function trustedSender(event: IpcMainInvokeEvent, window: BrowserWindow): boolean {

@@ -2,15 +2,16 @@ import { app, safeStorage } from 'electron';
 import path from 'node:path';
 import { createServices } from '../services.js';
 import { EncryptedFileVault, MemoryVault, type SecretVault } from '../workspace/secret-vault.js';
-import { registerCardScheme, serveCards } from './card-protocol.js';
 import { registerIpc } from './ipc-main.js';
-import { hardenApp } from './security.js';
+import { registerSchemes, serveSchemes } from './schemes.js';
+import { hardenApp, hardenCommandLine } from './security.js';
 import { createMainWindow } from './window.js';
 
 // The thin Electron shell: one window over the same services browser mode and the CLI use.
 
 app.enableSandbox();
-registerCardScheme();
+hardenCommandLine();
+registerSchemes();
 if (!app.requestSingleInstanceLock()) app.quit();
 
 /** Secrets encrypted by the OS keychain when it is available; otherwise kept in memory only. */
@@ -23,11 +24,11 @@ function secretVault(userDataDir: string): SecretVault {
 }
 
 app.whenReady().then(async () => {
-  hardenApp();
+  await hardenApp();
   const userDataDir = app.getPath('userData');
   const services = createServices({ userDataDir, vault: secretVault(userDataDir), localIndex: true });
   await services.settings.apply();
-  serveCards(services.cards);
+  serveSchemes(services.cards);
   const window = createMainWindow();
   registerIpc(services, window);
   app.on('second-instance', () => {
