@@ -6,7 +6,7 @@ import { guardCard } from './card-guard.js';
 // (Electron): the card runs in a sandboxed, opaque origin with no network, and cannot name any
 // other card or blob. Only recently opened cards are kept.
 
-/** The Electron scheme that serves cards (see electron/shell/card-protocol.ts). */
+/** The Electron scheme that serves cards (see electron/desktop/card-scheme.ts). */
 export const CARD_SCHEME = 'stratus-card';
 /** The host of every card URL on that scheme: `stratus-card://card/<id>`. */
 export const CARD_HOST = 'card';
@@ -17,7 +17,7 @@ export const CARD_ID = /^[0-9a-f]{32}$/;
 
 /**
  * The card's own policy: a sandbox without allow-same-origin makes it an opaque origin (no cookies,
- * storage or same-origin requests to the app), `connect-src 'none'` with only inline and data: sources
+ * storage or same-origin requests to the app), `connect-src 'none'` with images and fonts only from data: (and blob:)
  * leaves it no network, and scripts run only by the hashes of their guarded texts (card-guard.ts), so
  * WebRTC is gone before any card code runs; `webrtc 'block'` says the same to browsers that enforce it.
  * `frame-ancestors` lets only the app frame it.
