@@ -60,6 +60,8 @@ export default tseslint.config(
     files: ['electron/shell/**/*.{ts,cts}'],
     rules: {
       'no-restricted-imports': ['error', { patterns: [{ group: ['**/renderer/**', 'react'], message: 'The shell must not import the renderer.' }] }],
+      // Electron security checklist item 15: nothing the renderer or a card names is opened outside the app.
+      'no-restricted-properties': ['error', { object: 'shell', property: 'openExternal', message: 'No shell.openExternal: see the Electron security checklist in README.' }],
     },
   },
 );

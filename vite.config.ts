@@ -1,7 +1,7 @@
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
 
-// The renderer is served from file:// in Electron and from the browser-mode host, so paths are relative.
+// The renderer is served from app://stratus/ in Electron and from the browser-mode host, so paths are relative.
 export default defineConfig({
   root: 'renderer',
   base: './',

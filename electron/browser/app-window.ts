@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import { WEBRTC_IP_HANDLING_POLICY } from '../desktop/network-lockdown.js';
 import { findChromium } from './find-chromium.js';
 
 // `npm start` without Electron: browser mode in its own Chromium app window (no tabs, no address bar), with a
@@ -19,6 +20,8 @@ export function appWindowArgs(url: string, userDataDir: string, runningAsRoot: b
     '--no-default-browser-check',
     '--disable-background-networking',
     '--disable-sync',
+    // The app needs no WebRTC; a card that tried it anyway (past its guard) could send no UDP.
+    `--force-webrtc-ip-handling-policy=${WEBRTC_IP_HANDLING_POLICY}`,
     // Chromium refuses to start its sandbox as root; only then is it turned off.
     ...(runningAsRoot ? ['--no-sandbox'] : []),
   ];

@@ -1,8 +1,7 @@
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { StratusError } from '../../shared/errors.js';
 import { IndexVersionError, migrate } from '../index/migrations.js';
+import { openPrivateDatabase } from '../storage/private-database.js';
 import { JOURNAL_MIGRATIONS } from './journal-migrations.js';
 
 // The gc journal (gc.db in user data): every plan, every deletion written before its request and
@@ -73,8 +72,7 @@ export class GcJournal {
 
   /** Opens (creating and migrating) the journal at `file`; ':memory:' for a throwaway one. */
   static open(file: string): GcJournal {
-    if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
-    const db = new Database(file);
+    const db = openPrivateDatabase(file);
     db.pragma('journal_mode = WAL');
     db.pragma('foreign_keys = ON');
     // Wait for a second writer (a killed run's successor, the CLI beside the app) instead of failing.

@@ -1,7 +1,7 @@
-import { mkdirSync, renameSync, rmSync } from 'node:fs';
-import path from 'node:path';
+import { renameSync, rmSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import type { RunDetail, RunStatus, RunSummary, TaskDetail } from '../../shared/schemas/metaflow.js';
+import { openPrivateDatabase } from '../storage/private-database.js';
 import { migrate } from './migrations.js';
 
 // The local index itself: synchronous better-sqlite3 calls over one workspace's database. It runs
@@ -142,7 +142,7 @@ function runFromRow(row: RunRow): Stored<string> {
 }
 
 function connect(file: string): Database.Database {
-  const db = new Database(file);
+  const db = openPrivateDatabase(file);
   try {
     db.pragma('busy_timeout = 5000');
     db.pragma('foreign_keys = ON');
@@ -174,7 +174,6 @@ export class IndexStore {
    * (IndexVersionError): that index belongs to a newer Stratus.
    */
   static open(file: string): IndexStore {
-    mkdirSync(path.dirname(file), { recursive: true });
     try {
       return new IndexStore(connect(file));
     } catch (err) {

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { IPC_EVENT, IPC_GRANT_DROPPED, IPC_INVOKE } from '../../shared/contract.js';
 import { LocalPath } from '../../shared/schemas/transfer.js';
 import type { Services } from '../services.js';
-import { RENDERER_URL } from './window.js';
+import { RENDERER_URL } from '../desktop/app-scheme.js';
 
 /** Only our own window, showing our own page, may call main. */
 function trustedSender(event: IpcMainInvokeEvent, window: BrowserWindow): boolean {

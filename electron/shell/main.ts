@@ -4,16 +4,17 @@ import { grantEnvironmentStore } from '../local-access/environment-grants.js';
 import { LocalGrants } from '../local-access/local-grants.js';
 import { createServices } from '../services.js';
 import { EncryptedFileVault, MemoryVault, type SecretVault } from '../workspace/secret-vault.js';
-import { registerCardScheme, serveCards } from './card-protocol.js';
 import { registerIpc } from './ipc-main.js';
 import { chooseInDialog } from './local-dialog.js';
-import { hardenApp } from './security.js';
+import { registerSchemes, serveSchemes } from './schemes.js';
+import { hardenApp, hardenCommandLine } from './security.js';
 import { createMainWindow } from './window.js';
 
 // The thin Electron shell: one window over the same services browser mode and the CLI use.
 
 app.enableSandbox();
-registerCardScheme();
+hardenCommandLine();
+registerSchemes();
 if (!app.requestSingleInstanceLock()) app.quit();
 
 /** Secrets encrypted by the OS keychain when it is available; otherwise kept in memory only. */
@@ -26,7 +27,7 @@ function secretVault(userDataDir: string): SecretVault {
 }
 
 app.whenReady().then(async () => {
-  hardenApp();
+  await hardenApp();
   const userDataDir = app.getPath('userData');
   // Local paths reach main only as the user's choice: an open dialog here, or a drop (see ipc-main.ts).
   const grants = new LocalGrants('Pick it with a "Choose…" button, or drop it onto the window.');
@@ -39,7 +40,7 @@ app.whenReady().then(async () => {
     chooseLocal: (kind) => chooseInDialog(BrowserWindow.getFocusedWindow() ?? undefined, kind),
   });
   await Promise.all([services.settings.apply(), grantEnvironmentStore(grants, process.env)]);
-  serveCards(services.cards);
+  serveSchemes(services.cards);
   const window = createMainWindow();
   registerIpc(services, window);
   app.on('second-instance', () => {

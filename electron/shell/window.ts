@@ -1,10 +1,7 @@
 import { BrowserWindow } from 'electron';
-import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { RENDERER_DIR } from '../paths.js';
+import { fileURLToPath } from 'node:url';
+import { RENDERER_URL } from '../desktop/app-scheme.js';
 
-export const RENDERER_INDEX = path.join(RENDERER_DIR, 'index.html');
-export const RENDERER_URL = pathToFileURL(RENDERER_INDEX).href;
 const PRELOAD = fileURLToPath(new URL('./preload.cjs', import.meta.url));
 
 export function createMainWindow(): BrowserWindow {
@@ -23,6 +20,6 @@ export function createMainWindow(): BrowserWindow {
     },
   });
   window.once('ready-to-show', () => window.show());
-  void window.loadFile(RENDERER_INDEX);
+  void window.loadURL(RENDERER_URL);
   return window;
 }

@@ -1,7 +1,6 @@
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { migrate } from '../index/migrations.js';
+import { openPrivateDatabase } from '../storage/private-database.js';
 
 // The transfer journal (`transfers.db` in user data): every job, and for block uploads every block
 // with whether the service acknowledged it. A block's row says staged only after the service
@@ -69,8 +68,7 @@ export class TransferJournal {
   private readonly statements;
 
   constructor(file: string) {
-    mkdirSync(path.dirname(file), { recursive: true });
-    this.db = new Database(file);
+    this.db = openPrivateDatabase(file);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('foreign_keys = ON');

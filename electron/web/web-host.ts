@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { toErrorShape } from '../ipc/router.js';
-import { CARD_PATH, CARD_SCHEME, cardHeaders, type CardRegistry } from '../metaflow/card-registry.js';
+import { CARD_PATH, CARD_SCHEME, serveCardHtml, type CardRegistry } from '../metaflow/card-registry.js';
 import type { Services } from '../services.js';
 import { MAX_MESSAGE_BYTES } from '../../shared/message-size.js';
 import { createGuard, requestUrl, type Guard } from './request-guard.js';
@@ -60,7 +60,8 @@ function notFound(res: ServerResponse): void {
 function serveCard(req: IncomingMessage, res: ServerResponse, cards: CardRegistry | undefined, id: string): void {
   const html = cards?.get(id);
   if (html === undefined) return notFound(res);
-  res.writeHead(200, cardHeaders()).end(req.method === 'HEAD' ? undefined : html);
+  const card = serveCardHtml(html);
+  res.writeHead(200, card.headers).end(req.method === 'HEAD' ? undefined : card.body);
 }
 
 function methodAllowed(req: IncomingMessage, res: ServerResponse): boolean {

@@ -136,13 +136,33 @@ export const WorkspaceDefaults = z.object({
 });
 export type WorkspaceDefaults = z.infer<typeof WorkspaceDefaults>;
 
+/** Requests in flight the Settings dialog and main accept. */
+export const TRANSFER_CONCURRENCY_RANGE = { min: 1, max: 1024 } as const;
+/**
+ * Bandwidth caps the Settings dialog and main accept, MiB/s. The engine counts whole bytes per second and
+ * reads 0 as no cap, so a cap must stay well above a byte per second or a tiny one would lift the cap.
+ */
+export const TRANSFER_BANDWIDTH_RANGE = { min: 0.01, max: 100_000 } as const;
+
+const concurrencyRange = `must be a whole number from ${TRANSFER_CONCURRENCY_RANGE.min} to ${TRANSFER_CONCURRENCY_RANGE.max} (leave it out for automatic)`;
+const bandwidthRange = `must be from ${TRANSFER_BANDWIDTH_RANGE.min} to ${TRANSFER_BANDWIDTH_RANGE.max} MiB/s (leave it out for no cap)`;
+
 export const Settings = z
   .object({
     debugLogging: z.boolean(),
     /** Upper bound on transfer requests in flight; the engine tunes below it. */
-    transferMaxConcurrency: z.number().int().min(1).max(1024).optional(),
+    transferMaxConcurrency: z
+      .number()
+      .int(concurrencyRange)
+      .min(TRANSFER_CONCURRENCY_RANGE.min, concurrencyRange)
+      .max(TRANSFER_CONCURRENCY_RANGE.max, concurrencyRange)
+      .optional(),
     /** Bandwidth cap over all transfers, MiB/s; absent for none. */
-    transferBandwidthMiBps: z.number().positive().max(100_000).optional(),
+    transferBandwidthMiBps: z
+      .number()
+      .min(TRANSFER_BANDWIDTH_RANGE.min, bandwidthRange)
+      .max(TRANSFER_BANDWIDTH_RANGE.max, bandwidthRange)
+      .optional(),
   })
   .strict();
 export type Settings = z.infer<typeof Settings>;

@@ -22,6 +22,8 @@ test.describe('Electron shell', () => {
     const app = await electron.launch({ executablePath: binary, args: ['.'] });
     try {
       const page = await app.firstWindow();
+      // The page comes from the app's own scheme, not file://.
+      expect(page.url()).toBe('app://stratus/index.html');
       const surface = await page.evaluate(() => ({
         hasRequire: typeof (window as unknown as { require?: unknown }).require !== 'undefined',
         hasProcess: typeof (window as unknown as { process?: unknown }).process !== 'undefined',

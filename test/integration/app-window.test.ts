@@ -53,6 +53,7 @@ describe.skipIf(!existsSync(path.join(repoRoot, 'dist/electron/launch.js')) || p
     const app = args.find((arg) => arg.startsWith('--app=')) ?? '';
     expect(app).toMatch(/^--app=http:\/\/127\.0\.0\.1:\d+\//);
     expect(args).toContain(`--user-data-dir=${path.join(dir, 'user-data', 'browser-profile')}`);
+    expect(args).toContain('--force-webrtc-ip-handling-policy=disable_non_proxied_udp');
     // The window's address serves the app.
     const page = await fetch(app.slice('--app='.length));
     expect(page.status).toBe(200);

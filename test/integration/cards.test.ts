@@ -3,6 +3,7 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { CARD_GUARD, guardCard } from '../../electron/metaflow/card-guard.js';
 import { CardRegistry } from '../../electron/metaflow/card-registry.js';
 import { listCards, readCard } from '../../electron/metaflow/cards.js';
 import { createServices, type Services } from '../../electron/services.js';
@@ -13,9 +14,15 @@ import { readFixtureBlobs, readManifest } from '../harness/metaflow-fixture.js';
 // The shared fixture's real card (SimpleCardFlow, card root `<container>/cards`) found and read
 // through a workspace on Azurite, then served by browser mode under the sandbox policy.
 
-const SANDBOX_POLICY =
-  "sandbox allow-scripts; default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data: blob:; " +
-  "font-src data:; connect-src 'none'; form-action 'none'; base-uri 'none'; frame-ancestors 'self'";
+/** The sandbox policy for a card: its scripts run only as the guarded texts served (by hash). */
+function sandboxPolicy(html: string): string {
+  const scripts = guardCard(html).scriptHashes.map((hash) => `'${hash}'`);
+  expect(scripts.length).toBeGreaterThan(0);
+  return (
+    `sandbox allow-scripts; default-src 'none'; script-src ${scripts.join(' ')}; style-src 'unsafe-inline'; img-src data: blob:; ` +
+    "font-src data:; connect-src 'none'; webrtc 'block'; form-action 'none'; base-uri 'none'; frame-ancestors 'self'"
+  );
+}
 
 const container = inject('container');
 const CARD_TASK = { flow: 'SimpleCardFlow', run: '1795327249314482', step: 'start', task: '1' };
@@ -99,9 +106,12 @@ describe('browser mode serves cards', () => {
     const { store, prefix } = await openCards();
     const id = cards.put(await readCard(store, prefix, CARD_TASK, path.posix.basename(cardBlob.name)));
     const card = await get(`/cards/${id}`, own());
+    const stored = cardBlob.body.toString('utf8');
     expect(card.status).toBe(200);
-    expect(card.body).toBe(cardBlob.body.toString('utf8'));
-    expect(card.headers['content-security-policy']).toBe(SANDBOX_POLICY);
+    // The card as Metaflow stored it, each of its scripts starting with the WebRTC guard.
+    expect(card.body).not.toBe(stored);
+    expect(card.body.replaceAll(CARD_GUARD, '')).toBe(stored);
+    expect(card.headers['content-security-policy']).toBe(sandboxPolicy(stored));
     expect(card.headers['x-content-type-options']).toBe('nosniff');
     expect(card.headers['cache-control']).toBe('no-store');
     expect(card.headers['content-type']).toBe('text/html; charset=utf-8');

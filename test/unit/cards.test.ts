@@ -127,11 +127,16 @@ describe('CardRegistry', () => {
   });
 
   it('serves cards under a sandbox without same-origin and without network', () => {
-    const policy = cardContentSecurityPolicy();
+    const policy = cardContentSecurityPolicy(['sha256-abc=']);
     expect(policy).toMatch(/^sandbox allow-scripts;/);
     expect(policy).not.toContain('allow-same-origin');
     expect(policy).toContain("connect-src 'none'");
     expect(policy).toContain("default-src 'none'");
+    expect(policy).toContain("webrtc 'block'");
     expect(policy).toContain("frame-ancestors 'self'");
+    // Scripts only by hash: no 'unsafe-inline' that would let a srcdoc frame's script run unguarded.
+    expect(policy).toContain("script-src 'sha256-abc=';");
+    expect(policy).not.toMatch(/script-src[^;]*unsafe-inline/);
+    expect(cardContentSecurityPolicy([])).toContain("script-src 'none';");
   });
 });

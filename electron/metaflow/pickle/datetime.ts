@@ -129,13 +129,14 @@ export function interpretTimedelta(obj: PyObject): PreviewValue | undefined {
   return timedeltaFromMicros((BigInt(days) * 86400n + BigInt(seconds)) * 1_000_000n + BigInt(micro));
 }
 
-const UNIT_NANOS: Record<string, bigint> = {
-  D: 86_400_000_000_000n, h: 3_600_000_000_000n, m: 60_000_000_000n, s: 1_000_000_000n,
-  ms: 1_000_000n, us: 1_000n, ns: 1n,
-};
+// A Map: the unit comes from the pickle, and may name an Object.prototype member.
+const UNIT_NANOS = new Map<string, bigint>([
+  ['D', 86_400_000_000_000n], ['h', 3_600_000_000_000n], ['m', 60_000_000_000n], ['s', 1_000_000_000n],
+  ['ms', 1_000_000n], ['us', 1_000n], ['ns', 1n],
+]);
 
 export function unitNanos(unit: string): bigint | undefined {
-  return UNIT_NANOS[unit];
+  return UNIT_NANOS.get(unit);
 }
 
 /** The range of JS Date, in ms either side of the epoch. */

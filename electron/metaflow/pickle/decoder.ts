@@ -37,7 +37,12 @@ const FALSE: PyValue = { kind: 'bool', value: false };
 const SMALL_INTS: PyValue[] = Array.from({ length: 256 }, (_, value) => ({ kind: 'int', value }));
 
 /** Python 2 module names that Python 3's Unpickler maps (fix_imports) and interpret.ts expects. */
-const PY2_MODULES: Record<string, string> = { __builtin__: 'builtins', copy_reg: 'copyreg', exceptions: 'builtins' };
+// Maps, not object literals: a pickle's module and class names are data, and may be `__proto__` or `toString`.
+const PY2_MODULES = new Map([
+  ['__builtin__', 'builtins'],
+  ['copy_reg', 'copyreg'],
+  ['exceptions', 'builtins'],
+]);
 
 export function decodePickle(data: Buffer, opts: DecodeOptions = {}): DecodeResult {
   if (data.length === 0) throw new PickleError('empty', 'the artifact is empty (0 bytes), so there is no pickle to read');
@@ -293,7 +298,7 @@ class Machine {
   }
 
   private pushGlobal(module: string, name: string): void {
-    this.push({ kind: 'global', module: PY2_MODULES[module] ?? module, name });
+    this.push({ kind: 'global', module: PY2_MODULES.get(module) ?? module, name });
   }
 
   private step(): void {

@@ -91,16 +91,16 @@ const builtinException: Interpreter = (obj) => {
   return { kind: 'exception', type: obj.name, message: message ?? obj.args.map((a) => asStr(a) ?? `<${a.kind}>`).join(', '), traceback: '' };
 };
 
-/** Field names of namedtuples we know; others show positionally. */
-const KNOWN_FIELDS: Record<string, string[]> = {
+/** Field names of namedtuples we know; others show positionally. A Map: class names are data (`constructor`). */
+const KNOWN_FIELDS = new Map([
   // metaflow: namedtuple("ForeachFrame", ["step", "var", "num_splits", "index", "value"]), pickled
   // under the module of the running flow, `__main__`.
-  ForeachFrame: ['step', 'var', 'num_splits', 'index', 'value'],
-};
+  ['ForeachFrame', ['step', 'var', 'num_splits', 'index', 'value']],
+]);
 
 /** cls.__new__(cls, *tuple) with no other state: a namedtuple (or a tuple subclass) of a class we do not have. */
 const record: Interpreter = (obj, r) => {
-  const names = KNOWN_FIELDS[obj.name] ?? [];
+  const names = KNOWN_FIELDS.get(obj.name) ?? [];
   const fields = r.take(obj.args).map((value, i): PreviewField => ({ name: names[i] ?? null, value: r.render(value) }));
   return { kind: 'record', className: qualified(obj), fields };
 };

@@ -107,9 +107,12 @@ function convert(v: PreviewValue): JsonValue {
     case 'record':
       return v.fields.every((f) => f.name !== null) ? fields(v.fields) : v.fields.map((f) => convert(f.value));
     case 'object': {
-      const out: Record<string, JsonValue> = { __class__: v.className };
-      if (v.args.length > 0) out.__args__ = v.args.map(convert);
-      Object.assign(out, fields(v.fields));
+      // Spread, not Object.assign: a field named `__proto__` must stay a field, not become the prototype.
+      const out: Record<string, JsonValue> = {
+        __class__: v.className,
+        ...(v.args.length > 0 && { __args__: v.args.map(convert) }),
+        ...fields(v.fields),
+      };
       if (v.state !== null) out.__state__ = convert(v.state);
       if (v.items.length > 0) out.__items__ = v.items.map(convert);
       if (v.entries.length > 0) out.__entries__ = object(v.entries);

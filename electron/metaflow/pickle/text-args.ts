@@ -36,9 +36,9 @@ export function parseFloatLine(line: Buffer, offset: number): number {
   return value;
 }
 
-const SIMPLE_ESCAPES: Record<string, number> = {
-  '\\': 0x5c, "'": 0x27, '"': 0x22, a: 0x07, b: 0x08, f: 0x0c, n: 0x0a, r: 0x0d, t: 0x09, v: 0x0b,
-};
+const SIMPLE_ESCAPES = new Map([
+  ['\\', 0x5c], ["'", 0x27], ['"', 0x22], ['a', 0x07], ['b', 0x08], ['f', 0x0c], ['n', 0x0a], ['r', 0x0d], ['t', 0x09], ['v', 0x0b],
+]);
 
 /** STRING: a quoted Python 2 str repr; returns its bytes (codecs.escape_decode). */
 export function parseStringLine(line: Buffer, offset: number): Buffer {
@@ -56,7 +56,8 @@ export function parseStringLine(line: Buffer, offset: number): Buffer {
       continue;
     }
     const e = body[++i] ?? '';
-    if (e in SIMPLE_ESCAPES) out.push(SIMPLE_ESCAPES[e]);
+    const simple = SIMPLE_ESCAPES.get(e);
+    if (simple !== undefined) out.push(simple);
     else if (e === 'x' && /^[0-9a-fA-F]{2}$/.test(body.slice(i + 1, i + 3))) {
       out.push(parseInt(body.slice(i + 1, i + 3), 16));
       i += 2;

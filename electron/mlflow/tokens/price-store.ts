@@ -1,8 +1,8 @@
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import type { TokenPrice } from '../../../shared/schemas/mlflow-tokens.js';
 import { migrate } from '../../index/migrations.js';
+import { openPrivateDatabase } from '../../storage/private-database.js';
 
 // The price table (USD per million input/output tokens per model name), kept in the app's local
 // database under user data, for every workspace. A few hundred rows at most: read and written on
@@ -49,8 +49,7 @@ export class PriceStore {
 
   private open(): Database.Database {
     if (this.db) return this.db;
-    mkdirSync(path.dirname(this.file), { recursive: true });
-    const db = new Database(this.file);
+    const db = openPrivateDatabase(this.file);
     try {
       migrate(db, this.file, PRICE_MIGRATIONS);
     } catch (err) {

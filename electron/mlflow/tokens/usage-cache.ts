@@ -1,9 +1,8 @@
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { TokensDayModel } from '../../../shared/schemas/mlflow-tokens.js';
 import { parseStoredUsage, usageMismatch, type TokenUsage } from '../../../shared/token-usage.js';
 import { migrate } from '../../index/migrations.js';
+import { openPrivateDatabase } from '../../storage/private-database.js';
 import { CACHE_MIGRATIONS } from './cache-migrations.js';
 import type { SummaryFilter } from './aggregate.js';
 import { DAY_MS, dayLabel, dayNumber, DEFAULT_TOP_N, MAX_GROUP_ROWS, MAX_MISMATCH_IDS, percentiles, type SummaryParts } from './summary.js';
@@ -111,8 +110,7 @@ export class UsageCache {
   ) {}
 
   static open(file: string): UsageCache {
-    mkdirSync(path.dirname(file), { recursive: true });
-    const db = new Database(file);
+    const db = openPrivateDatabase(file);
     try {
       db.pragma('journal_mode = WAL');
       db.pragma('foreign_keys = ON');

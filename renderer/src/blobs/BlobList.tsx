@@ -2,6 +2,7 @@ import { useEffect, useRef } from 'react';
 import { formatBytes, formatCount, formatTime, isoTime } from '../format.js';
 import { useVirtualRows } from '../ui/useVirtualRows.js';
 import { leafName, type Row } from './queries.js';
+import { displayName } from '../../../shared/display-name.js';
 
 const ROW_HEIGHT = 30;
 /** Fetch the next page once the view is this many rows from the end of what is loaded. */
@@ -20,7 +21,7 @@ interface Props {
 }
 
 function RowCells({ row, prefix, onOpen }: { row: Row; prefix: string; onOpen: (prefix: string) => void }) {
-  const label = leafName(row.name, prefix);
+  const label = displayName(leafName(row.name, prefix));
   if (row.kind === 'prefix') {
     return (
       <>
@@ -99,7 +100,7 @@ export function BlobList({ prefix, rows, selected, onToggle, onToggleAll, onOpen
                 style={{ transform: `translateY(${item.start}px)`, height: ROW_HEIGHT }}
               >
                 <span role="cell" className="blobs-cell blobs-cell--check">
-                  <input type="checkbox" aria-label={`Select ${leafName(row.name, prefix)}`} checked={selected.has(row.name)} onChange={() => onToggle(row.name)} />
+                  <input type="checkbox" aria-label={`Select ${displayName(leafName(row.name, prefix))}`} checked={selected.has(row.name)} onChange={() => onToggle(row.name)} />
                 </span>
                 <RowCells row={row} prefix={prefix} onOpen={onOpen} />
               </div>

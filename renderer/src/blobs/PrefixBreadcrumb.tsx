@@ -1,3 +1,5 @@
+import { displayName } from '../../../shared/display-name.js';
+
 interface Props {
   container: string;
   prefix: string;
@@ -18,13 +20,13 @@ export function PrefixBreadcrumb({ container, prefix, onNavigate }: Props) {
           i === trail.length - 1 ? (
             <li key={crumb.prefix}>
               <span className="breadcrumb__current" aria-current="page">
-                {crumb.label}
+                {displayName(crumb.label)}
               </span>
             </li>
           ) : (
             <li key={crumb.prefix}>
               <button type="button" className="breadcrumb__link" onClick={() => onNavigate(crumb.prefix)}>
-                {crumb.label}
+                {displayName(crumb.label)}
               </button>
             </li>
           ),

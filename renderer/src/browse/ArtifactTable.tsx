@@ -1,5 +1,6 @@
 import type { ArtifactEntry } from '../../../shared/contract.js';
 import { formatBytes, formatCount } from '../format.js';
+import { displayName } from '../../../shared/display-name.js';
 
 const SHORT_SHA = 12;
 
@@ -60,10 +61,10 @@ export function ArtifactTable({ entries, selected, onSelect }: Props) {
                       onSelect(artifact.name);
                     }}
                   >
-                    {artifact.name}
+                    {displayName(artifact.name)}
                   </button>
                 ) : (
-                  artifact.name
+                  displayName(artifact.name)
                 )}
               </th>
               <td className="artifacts__type" title={`${artifact.type ?? 'type not recorded'} · ${artifact.encoding}`}>

@@ -1,4 +1,5 @@
 import { crumbs, type MetaflowLocation } from './location.js';
+import { displayName } from '../../../shared/display-name.js';
 
 interface Props {
   location: MetaflowLocation;
@@ -17,11 +18,11 @@ export function Breadcrumb({ location, onNavigate }: Props) {
             <li key={crumb.kind}>
               {current ? (
                 <span className="breadcrumb__current" aria-current="page">
-                  {crumb.label}
+                  {displayName(crumb.label)}
                 </span>
               ) : (
                 <button type="button" className="breadcrumb__link" onClick={() => onNavigate(crumb.location)}>
-                  {crumb.label}
+                  {displayName(crumb.label)}
                 </button>
               )}
               {crumb.kind !== 'datastore' && <span className="breadcrumb__kind">{crumb.kind}</span>}

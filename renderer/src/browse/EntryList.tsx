@@ -1,3 +1,5 @@
+import { displayName } from '../../../shared/display-name.js';
+
 interface Entry {
   name: string;
   /** Metaflow's `_parameters` pseudo step: listed, but not a step the user wrote. */
@@ -21,11 +23,11 @@ export function EntryList({ entries, noun, onOpen }: Props) {
           <button
             type="button"
             className={`entry${entry.pseudo ? ' entry--pseudo' : ''}`}
-            aria-label={entry.name}
+            aria-label={displayName(entry.name)}
             onClick={() => onOpen(entry.name)}
           >
             <span className={`entry__icon entry__icon--${noun}`} aria-hidden="true" />
-            <span className="entry__name">{entry.name}</span>
+            <span className="entry__name">{displayName(entry.name)}</span>
             {entry.pseudo && <span className="badge">parameters</span>}
             <span className="entry__chevron" aria-hidden="true">›</span>
           </button>

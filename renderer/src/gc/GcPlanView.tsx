@@ -2,6 +2,7 @@ import { useRef } from 'react';
 import type { GcPlan } from '../../../shared/schemas/gc.js';
 import { formatBytes, formatCount, formatTime } from '../format.js';
 import { useVirtualRows } from '../ui/useVirtualRows.js';
+import { displayName } from '../../../shared/display-name.js';
 
 const ROW_HEIGHT = 30;
 
@@ -63,7 +64,7 @@ function CandidateList({ plan }: { plan: GcPlan }) {
             const c = plan.sample[item.index];
             return (
               <div key={c.name} className="gc-candidate" style={{ transform: `translateY(${item.start}px)`, height: ROW_HEIGHT }} title={`etag ${c.etag}`}>
-                <span className="gc-candidate__name">{c.name}</span>
+                <span className="gc-candidate__name">{displayName(c.name)}</span>
                 <span className="num">{formatBytes(c.size)}</span>
                 <span>{formatTime(c.lastModified)}</span>
                 <span className="muted gc-candidate__reason">{c.reason}</span>

@@ -4,6 +4,7 @@ import { formatBytes } from '../format.js';
 import { ErrorPanel } from '../ui/ErrorPanel.js';
 import { Loading } from '../ui/Loading.js';
 import { artifactsQuery } from './queries.js';
+import { displayName } from '../../../shared/display-name.js';
 
 interface Props {
   workspaceId: string;
@@ -47,7 +48,7 @@ function Level({ workspaceId, runId, path, depth, selected, onSelect }: Props & 
               }}
             >
               <span className="ml-tree__glyph" aria-hidden="true">{entry.isDir ? (isOpen ? '▾' : '▸') : '·'}</span>
-              {entry.isDir ? `${entry.name}/` : entry.name}
+              {entry.isDir ? `${displayName(entry.name)}/` : displayName(entry.name)}
               {!entry.isDir && entry.size !== null && <span className="muted"> {formatBytes(entry.size)}</span>}
             </button>
             {entry.isDir && isOpen && <Level workspaceId={workspaceId} runId={runId} path={entry.path} depth={depth + 1} selected={selected} onSelect={onSelect} />}

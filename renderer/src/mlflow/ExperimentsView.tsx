@@ -7,6 +7,7 @@ import { Loading } from '../ui/Loading.js';
 import { LifecycleToggle } from './LifecycleToggle.js';
 import type { ExperimentRef } from './location.js';
 import { experimentsQuery } from './queries.js';
+import { displayName } from '../../../shared/display-name.js';
 
 interface Props {
   workspaceId: string;
@@ -46,7 +47,7 @@ export function ExperimentsView({ workspaceId, onOpen, onEditWorkspace }: Props)
               <tr key={e.experimentId} data-testid="experiment-row" className={e.lifecycleStage === 'deleted' ? 'ml-row--deleted' : undefined}>
                 <td>
                   <button type="button" className="link-button" onClick={() => onOpen({ id: e.experimentId, name: e.name })}>
-                    {e.name}
+                    {displayName(e.name)}
                   </button>
                 </td>
                 <td className="ml-mono">{e.experimentId}</td>

@@ -1,4 +1,5 @@
 import { EXPERIMENTS, type MlflowLocation } from './location.js';
+import { displayName } from '../../../shared/display-name.js';
 
 interface Crumb {
   label: string;
@@ -10,8 +11,8 @@ function crumbs(location: MlflowLocation): Crumb[] {
   if (location.kind === 'experiments') return list;
   const { experiment } = location;
   const tab = location.kind === 'experiment' ? location.tab : location.kind === 'trace' ? location.from : 'runs';
-  list.push({ label: experiment.name, to: { kind: 'experiment', experiment, tab } });
-  if (location.kind === 'run') list.push({ label: location.runName || location.runId, to: null });
+  list.push({ label: displayName(experiment.name), to: { kind: 'experiment', experiment, tab } });
+  if (location.kind === 'run') list.push({ label: displayName(location.runName || location.runId), to: null });
   if (location.kind === 'compare') list.push({ label: `Compare ${location.runIds.length} runs`, to: null });
   if (location.kind === 'trace') list.push({ label: location.traceId, to: null });
   return list;

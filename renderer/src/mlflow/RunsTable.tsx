@@ -4,6 +4,7 @@ import { formatDuration, formatTime, isoTime } from '../format.js';
 import { useVirtualRows } from '../ui/useVirtualRows.js';
 import { RunStatus } from './RunStatus.js';
 import { cellValue, columnId, columnLabel, sameColumn, type RunColumn, type RunRow, type RunSort } from './runs-table.js';
+import { displayName } from '../../../shared/display-name.js';
 
 const ROW_HEIGHT = 30;
 const FIXED: RunColumn[] = (['name', 'status', 'user', 'start', 'duration'] as const).map((field) => ({ kind: 'field', field }));
@@ -59,7 +60,7 @@ function FixedCells({ row, expanded, onExpand, onOpen }: { row: RunRow; expanded
             type="button"
             className="ml-twisty"
             aria-expanded={expanded}
-            aria-label={`${expanded ? 'Collapse' : 'Expand'} ${row.childCount} child runs of ${run.name}`}
+            aria-label={`${expanded ? 'Collapse' : 'Expand'} ${row.childCount} child runs of ${displayName(run.name)}`}
             data-testid="run-expand"
             onClick={() => onExpand(!expanded)}
           >
@@ -69,7 +70,7 @@ function FixedCells({ row, expanded, onExpand, onOpen }: { row: RunRow; expanded
           <span className="ml-twisty ml-twisty--leaf" aria-hidden="true" />
         )}
         <button type="button" className="link-button ml-ellipsis" data-testid="run-name" onClick={onOpen} title={run.runId}>
-          {run.name || run.runId}
+          {displayName(run.name || run.runId)}
         </button>
         {row.childCount > 0 && <span className="muted ml-runs__children">{row.childCount}</span>}
         {run.lifecycleStage === 'deleted' && <span className="tag tag--quiet">deleted</span>}
@@ -123,7 +124,7 @@ export function RunsTable({ rows, columns, sort, onSort, selected, onSelect, exp
               <div role="cell" className="ml-runs__cell">
                 <input
                   type="checkbox"
-                  aria-label={`Select ${run.name || run.runId} for comparison`}
+                  aria-label={`Select ${displayName(run.name || run.runId)} for comparison`}
                   checked={selected.has(run.runId)}
                   onChange={(e) => onSelect(run.runId, e.target.checked)}
                 />

@@ -2,6 +2,7 @@ import { useMemo } from 'react';
 import type { StepSummary } from '../../../shared/contract.js';
 import { plural } from '../format.js';
 import { edgePath, layoutDag, type DagNode } from './dag-layout.js';
+import { displayName } from '../../../shared/display-name.js';
 
 interface Props {
   steps: StepSummary[];
@@ -17,7 +18,7 @@ const TYPE_TAG: Record<string, string> = {
 
 function stepDescription(step: StepSummary): string {
   const tasks = step.taskCount === 0 ? 'not run' : `${plural(step.taskCount, 'task')}, ${step.status}`;
-  return `${step.name}${step.type ? ` (${step.type})` : ''}: ${tasks}`;
+  return `${displayName(step.name)}${step.type ? ` (${step.type})` : ''}: ${tasks}`;
 }
 
 function Node({ node, selected, onSelect }: { node: DagNode; selected: boolean; onSelect: (step: string) => void }) {
@@ -55,7 +56,7 @@ function Node({ node, selected, onSelect }: { node: DagNode; selected: boolean; 
       <rect className="dag-node__box" x={x} y={y} width={width} height={height} rx={7} />
       <rect className="dag-node__bar" x={x} y={y} width={5} height={height} rx={2} />
       <text className="dag-node__name" x={x + 14} y={y + 22}>
-        {step.name}
+        {displayName(step.name)}
       </text>
       <text className="dag-node__info" x={x + 14} y={y + 40}>
         {step.taskCount === 0 ? 'not run' : plural(step.taskCount, 'task')}

@@ -1,14 +1,15 @@
 import type { RunSummary } from '../../../shared/contract.js';
 import { formatDuration, formatTime, isoTime } from '../format.js';
 import { StatusBadge } from '../ui/StatusBadge.js';
+import { displayName } from '../../../shared/display-name.js';
 
 /** A run's status, times and (with metadata) who ran it and its tags. */
 export function RunHeader({ summary }: { summary: RunSummary }) {
   return (
     <div className="run-header" data-testid="run-header">
       <h2 className="run-header__title">
-        <span className="muted">{summary.flow}/</span>
-        <span className="mono">{summary.id}</span>
+        <span className="muted">{displayName(summary.flow)}/</span>
+        <span className="mono">{displayName(summary.id)}</span>
       </h2>
       <StatusBadge status={summary.status} testId="run-status" />
       <dl className="facts">

@@ -3,6 +3,7 @@ import type { StepSummary, TaskSummary } from '../../../shared/contract.js';
 import { formatDuration, formatTime, plural } from '../format.js';
 import { StatusBadge } from '../ui/StatusBadge.js';
 import { useVirtualRows } from '../ui/useVirtualRows.js';
+import { displayName } from '../../../shared/display-name.js';
 
 const ROW_HEIGHT = 30;
 
@@ -31,7 +32,7 @@ export function StepTasks({ step, stepName, tasks, onOpen }: Props) {
         <h3 id="step-tasks-title" className="run-panel__title">
           {stepName ? (
             <>
-              Tasks of <span className="mono">{stepName}</span>
+              Tasks of <span className="mono">{displayName(stepName)}</span>
             </>
           ) : (
             'Tasks'
@@ -52,8 +53,8 @@ export function StepTasks({ step, stepName, tasks, onOpen }: Props) {
               const task = tasks[item.index];
               return (
                 <div key={task.id} role="listitem" className="task-list__item" style={{ transform: `translateY(${item.start}px)`, height: ROW_HEIGHT }}>
-                  <button type="button" className="task-list__open" aria-label={task.id} onClick={() => onOpen(task.id)} data-testid="task-entry">
-                    <span className="task-list__id mono">{task.id}</span>
+                  <button type="button" className="task-list__open" aria-label={displayName(task.id)} onClick={() => onOpen(task.id)} data-testid="task-entry">
+                    <span className="task-list__id mono">{displayName(task.id)}</span>
                     <StatusBadge status={task.status} />
                     {task.attempts.length > 1 && <span className="tag">{plural(task.attempts.length, 'attempt')}</span>}
                     {task.cloned && <span className="tag tag--quiet">cloned</span>}

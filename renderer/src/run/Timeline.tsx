@@ -4,6 +4,7 @@ import { formatDuration, formatTime } from '../format.js';
 import { useNow } from '../ui/useNow.js';
 import { bars, offsetLabel, ticks, timelineScale, type Bar } from './timeline-scale.js';
 import { useVirtualRows } from '../ui/useVirtualRows.js';
+import { displayName } from '../../../shared/display-name.js';
 
 const ROW_HEIGHT = 24;
 
@@ -16,7 +17,7 @@ function barTitle(task: TaskSummary, bar: Bar): string {
   const a = bar.attempt;
   const end = bar.open ? 'still running' : bar.endUnknown ? 'end not known' : formatTime(a.finishedAt);
   const took = !bar.open && !bar.endUnknown && a.startedAt !== null && a.finishedAt !== null ? ` (${formatDuration(a.finishedAt - a.startedAt)})` : '';
-  return `${task.step}/${task.id} attempt ${a.attempt}: ${a.status}${task.cloned ? ', cloned' : ''}\n${formatTime(a.startedAt)} → ${end}${took}`;
+  return `${displayName(task.step)}/${displayName(task.id)} attempt ${a.attempt}: ${a.status}${task.cloned ? ', cloned' : ''}\n${formatTime(a.startedAt)} → ${end}${took}`;
 }
 
 function Bars({ task, list }: { task: TaskSummary; list: Bar[] }) {
@@ -80,8 +81,8 @@ export function Timeline({ tasks, onOpenTask }: Props) {
                 data-task={`${task.step}/${task.id}`}
               >
                 <button type="button" className="gantt__label gantt__open" onClick={() => onOpenTask(task.step, task.id)}>
-                  <span className="gantt__step">{task.step}</span>
-                  <span className="muted">/{task.id}</span>
+                  <span className="gantt__step">{displayName(task.step)}</span>
+                  <span className="muted">/{displayName(task.id)}</span>
                   {task.cloned && <span className="tag tag--quiet">cloned</span>}
                 </button>
                 <div className="gantt__track">

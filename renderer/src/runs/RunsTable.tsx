@@ -4,6 +4,7 @@ import { formatDuration, formatTime, isoTime } from '../format.js';
 import { StatusBadge } from '../ui/StatusBadge.js';
 import type { Sort, SortKey } from './run-filters.js';
 import { useVirtualRows } from '../ui/useVirtualRows.js';
+import { displayName } from '../../../shared/display-name.js';
 
 const ROW_HEIGHT = 30;
 
@@ -70,8 +71,8 @@ function RunRow({ run, showMetadata, onOpen }: { run: RunSummary; showMetadata: 
         <StatusBadge status={run.status} testId="run-status" />
       </div>
       <div role="cell" className="runs-cell runs-cell--id">
-        <button type="button" className="runs-open" aria-label={run.id} data-testid="run-id" onClick={() => onOpen(run.id)}>
-          {run.id}
+        <button type="button" className="runs-open" aria-label={displayName(run.id)} data-testid="run-id" onClick={() => onOpen(run.id)}>
+          {displayName(run.id)}
         </button>
       </div>
       <div role="cell" className="runs-cell runs-cell--time" title={isoTime(run.startedAt)}>

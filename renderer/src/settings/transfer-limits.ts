@@ -1,10 +1,7 @@
-import type { Settings } from '../../../shared/contract.js';
+import { TRANSFER_BANDWIDTH_RANGE, TRANSFER_CONCURRENCY_RANGE, type Settings } from '../../../shared/contract.js';
 
 // The Settings dialog's transfer fields as typed: empty means automatic / no cap; anything else must
 // be a number in the range main accepts (shared/schemas/workspace.ts Settings), or it is not sent.
-
-export const MAX_CONCURRENCY_RANGE = { min: 1, max: 1024 } as const;
-export const BANDWIDTH_MAX_MIBPS = 100_000;
 
 export interface LimitsInput {
   maxConcurrency: string;
@@ -21,7 +18,7 @@ export function parseMaxConcurrency(text: string): Parsed {
   if (t === '') return { ok: true, value: undefined };
   if (!WHOLE.test(t)) return { ok: false, error: DECIMAL.test(t) ? 'Enter a whole number of requests.' : 'Enter a number, or leave empty for automatic.' };
   const value = Number(t);
-  const { min, max } = MAX_CONCURRENCY_RANGE;
+  const { min, max } = TRANSFER_CONCURRENCY_RANGE;
   if (value < min || value > max) return { ok: false, error: `Enter a number from ${min} to ${max.toLocaleString('en-US')}.` };
   return { ok: true, value };
 }
@@ -31,8 +28,9 @@ export function parseBandwidth(text: string): Parsed {
   if (t === '') return { ok: true, value: undefined };
   if (!DECIMAL.test(t)) return { ok: false, error: 'Enter a number of MiB/s, or leave empty for no cap.' };
   const value = Number(t);
-  if (value <= 0) return { ok: false, error: 'Enter more than 0 MiB/s, or leave empty for no cap.' };
-  if (value > BANDWIDTH_MAX_MIBPS) return { ok: false, error: `Enter at most ${BANDWIDTH_MAX_MIBPS.toLocaleString('en-US')} MiB/s.` };
+  const { min, max } = TRANSFER_BANDWIDTH_RANGE;
+  if (value < min) return { ok: false, error: `Enter at least ${min} MiB/s, or leave empty for no cap.` };
+  if (value > max) return { ok: false, error: `Enter at most ${max.toLocaleString('en-US')} MiB/s.` };
   return { ok: true, value };
 }
 

@@ -9,6 +9,7 @@ import { ErrorBoundary } from '../ui/ErrorBoundary.js';
 import { ErrorPanel } from '../ui/ErrorPanel.js';
 import { Loading } from '../ui/Loading.js';
 import { ArtifactActions } from './ArtifactActions.js';
+import { displayName } from '../../../shared/display-name.js';
 
 interface Props {
   task: TaskRef;
@@ -30,7 +31,7 @@ export function ArtifactPreview({ task, artifact }: Props) {
   return (
     <div className="preview" data-testid="artifact-preview" data-artifact={artifact.name}>
       <div className="preview__head">
-        <h3 className="preview__title mono">{artifact.name}</h3>
+        <h3 className="preview__title mono">{displayName(artifact.name)}</h3>
         {artifact.type && <span className="preview__type mono muted">{artifact.type}</span>}
       </div>
       {preview.isPending && <Loading label="Decoding…" />}

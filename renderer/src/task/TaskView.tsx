@@ -9,6 +9,7 @@ import { ArtifactsPane } from './ArtifactsPane.js';
 import { AttemptPicker } from './AttemptPicker.js';
 import { CardsPane } from './CardsPane.js';
 import { LogView } from './LogView.js';
+import { displayName } from '../../../shared/display-name.js';
 
 type Tab = 'artifacts' | 'logs' | 'cards';
 
@@ -41,8 +42,8 @@ export function TaskView({ task, onEditWorkspace }: Props) {
     <div className="task-view" data-testid="task-view">
       <div className="task-header">
         <h2 className="run-header__title">
-          <span className="muted">{task.step}/</span>
-          <span className="mono">{task.task}</span>
+          <span className="muted">{displayName(task.step)}/</span>
+          <span className="mono">{displayName(task.task)}</span>
         </h2>
         <StatusBadge status={data.task.status} testId="task-status" />
         {data.task.cloned && <span className="tag tag--quiet" title="Cloned by resume from an earlier run">cloned</span>}

@@ -1,5 +1,6 @@
 import type { TransferJob, TransferState } from '../../../shared/schemas/transfer.js';
 import { formatBytes, formatDuration } from '../format.js';
+import { displayName } from '../../../shared/display-name.js';
 
 export const STATE_LABEL: Record<TransferState, string> = {
   queued: 'queued',
@@ -29,5 +30,5 @@ export function percent(done: number, total: number, finished = false): number {
 
 /** The line a job is known by: where an upload goes, where a download lands. */
 export function jobTitle(job: TransferJob): string {
-  return job.kind === 'upload' ? `${job.container}/${job.blobName}` : job.localPath;
+  return displayName(job.kind === 'upload' ? `${job.container}/${job.blobName}` : job.localPath);
 }

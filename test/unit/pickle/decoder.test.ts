@@ -256,6 +256,21 @@ describe('bounded decoding', () => {
 });
 
 describe('hostile shapes', () => {
+  it.each(['__proto__', 'constructor', 'toString', 'hasOwnProperty'])('takes a GLOBAL module or class named %s as a plain name', (name) => {
+    const limits = { maxItems: 10, maxDepth: 50, maxNodes: 10_000 };
+    // `<name>.<name>(1)`, then a tuple subclass `<name>.<name>.__new__(cls, 2)`, each decoded and rendered.
+    const reduced = pk(`c${name}\n${name}\n(K\x01tR.`);
+    expect(decode(reduced)).toMatchObject({ kind: 'object', module: name, name });
+    expect(renderValue(decode(reduced), limits).value).toMatchObject({ kind: 'object', className: `${name}.${name}` });
+    expect(json(reduced)).toEqual({ __class__: `${name}.${name}`, __args__: [1] });
+    const record = pk(`\x80\x02c${name}\n${name}\nK\x02\x85\x81.`);
+    expect(renderValue(decode(record), limits).value).toMatchObject({ kind: 'record', className: `${name}.${name}`, fields: [{ name: null }] });
+  });
+
+  it('keeps an object field named __proto__ as a field', () => {
+    expect(json(pk("(c__main__\nK\no}S'__proto__'\n}S'x'\nK\x01ssb."))).toEqual({ __class__: '__main__.K', ['__proto__']: { x: 1 } });
+  });
+
   it('elides nesting deeper than maxDepth instead of overflowing the stack', () => {
     const depth = 100_000;
     const bytes = pk(']'.repeat(depth + 1), 'a'.repeat(depth), '.');

@@ -24,7 +24,8 @@ describe('transfer limits typed in Settings', () => {
     expect(parseMaxConcurrency('-4')).toMatchObject({ ok: false });
     expect(parseBandwidth('fast')).toEqual({ ok: false, error: 'Enter a number of MiB/s, or leave empty for no cap.' });
     expect(parseBandwidth('1e3')).toMatchObject({ ok: false });
-    expect(parseBandwidth('0')).toEqual({ ok: false, error: 'Enter more than 0 MiB/s, or leave empty for no cap.' });
+    expect(parseBandwidth('0')).toEqual({ ok: false, error: 'Enter at least 0.01 MiB/s, or leave empty for no cap.' });
+    expect(parseBandwidth('0.001')).toEqual({ ok: false, error: 'Enter at least 0.01 MiB/s, or leave empty for no cap.' });
     expect(parseBandwidth('100001')).toEqual({ ok: false, error: 'Enter at most 100,000 MiB/s.' });
   });
 
