@@ -83,7 +83,7 @@ test('a local folder workspace connects, and Remove asks first, naming it', asyn
     await page.getByRole('button', { name: 'Save and connect' }).click();
     await expect(page.getByTestId('workspace-sysroot')).toHaveText(folder);
     await expect(page.getByTestId('workspace-auth')).toHaveText('local folder');
-    await expect(page.getByTestId('listing')).toContainText('No flows here.');
+    await expect(page.getByTestId('listing')).toContainText('No flows here: a Metaflow run with this datastore as its sysroot writes its flow here.');
 
     await page.getByRole('button', { name: 'Workspaces', exact: true }).click();
     const item = savedWorkspace(page, 'Scratch folder');
