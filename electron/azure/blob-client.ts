@@ -10,7 +10,7 @@ import type { CredentialInput } from '../../shared/contract.js';
 import { StratusError } from '../../shared/errors.js';
 import { bearerPipeline } from './bearer-token-policy.js';
 import { accountNameFromEndpoint, connectionStringEndpoint, parseConnectionString } from './connection-string.js';
-import { checkAccessKeyEndpoint, connectionStringTarget } from './environment-endpoint.js';
+import { checkAccessKeyEndpoint, checkIdentityEndpoint, connectionStringTarget } from './environment-endpoint.js';
 import { describeSas, sasExpiry, sasQuery } from './sas.js';
 import type { TokenCache } from './token-cache.js';
 
@@ -102,7 +102,8 @@ function fromAccountKey(endpoint: string, accountKey: string, label: string): Au
   return sharedKeyClient(endpoint, accountName, accountKey, label);
 }
 
-function fromIdentity(endpoint: string, identity: IdentityProvider, tenantId: string | undefined, label: string): AuthenticatedClient {
+function fromIdentity(endpoint: string, identity: IdentityProvider, tenantId: string | undefined, label: string, env: Env): AuthenticatedClient {
+  checkIdentityEndpoint(endpoint, env);
   const credential = identity.credential(tenantId);
   const options = { ...PIPELINE_OPTIONS, ...identity.pipelineOptions };
   return {
@@ -125,7 +126,7 @@ export function createBlobClient(endpoint: string, credential: CredentialInput, 
     case 'sas':
       return sasClient(endpoint, credential.sas, 'SAS');
     case 'identity':
-      return fromIdentity(endpoint, identity, credential.tenantId, 'Azure identity');
+      return fromIdentity(endpoint, identity, credential.tenantId, 'Azure identity', env);
     case 'environment': {
       const cs = env.AZURE_STORAGE_CONNECTION_STRING;
       if (cs) return fromConnectionString(connectionStringTarget(endpoint, cs), cs, 'AZURE_STORAGE_CONNECTION_STRING');
@@ -134,7 +135,7 @@ export function createBlobClient(endpoint: string, credential: CredentialInput, 
         checkAccessKeyEndpoint(endpoint, env);
         return fromAccountKey(endpoint, key, 'AZURE_STORAGE_ACCESS_KEY');
       }
-      return fromIdentity(endpoint, identity, env.AZURE_TENANT_ID, 'Azure identity (DefaultAzureCredential)');
+      return fromIdentity(endpoint, identity, env.AZURE_TENANT_ID, 'Azure identity (DefaultAzureCredential)', env);
     }
   }
 }

@@ -1,5 +1,5 @@
 import { StratusError } from '../../shared/errors.js';
-import { isSecureOrLoopback, sameEndpoint } from '../security/credential-scope.js';
+import { isLoopbackHost, isSecureOrLoopback, sameEndpoint } from '../security/credential-scope.js';
 import type { Env } from './blob-client.js';
 import { connectionStringEndpoint, parseConnectionString } from './connection-string.js';
 
@@ -47,4 +47,25 @@ export function checkAccessKeyEndpoint(endpoint: string, env: Env): void {
     );
   }
   requireSecureTransport('AZURE_STORAGE_ACCESS_KEY', endpoint);
+}
+
+/**
+ * An Azure identity's storage token is good for every account the identity can reach, so it goes only to Azure
+ * storage account endpoints, to METAFLOW_AZURE_STORAGE_BLOB_SERVICE_ENDPOINT, or to this computer (an emulator):
+ * never to a server a workspace merely names.
+ */
+export function checkIdentityEndpoint(endpoint: string, env: Env): void {
+  const configured = env.METAFLOW_AZURE_STORAGE_BLOB_SERVICE_ENDPOINT;
+  let loopback = false;
+  try {
+    loopback = isLoopbackHost(new URL(endpoint).hostname);
+  } catch {
+    loopback = false;
+  }
+  if (!AZURE_ACCOUNT_ENDPOINT.test(endpoint) && !(configured && sameEndpoint(endpoint, configured)) && !loopback) {
+    throw refuse(
+      `An Azure identity's token is sent only to an Azure storage account endpoint (https://<account>.blob.core.windows.net), to METAFLOW_AZURE_STORAGE_BLOB_SERVICE_ENDPOINT or to this computer, not to ${endpoint}.`,
+      'Use the account\'s blob endpoint, or set METAFLOW_AZURE_STORAGE_BLOB_SERVICE_ENDPOINT to this one (as for Azure Stack), or give this workspace a SAS or key.',
+    );
+  }
 }

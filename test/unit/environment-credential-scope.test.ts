@@ -79,4 +79,21 @@ describe('Azure storage credentials from the environment', () => {
   ])('refuses AZURE_STORAGE_ACCESS_KEY for %s', (endpoint, extra, message) => {
     expect(refusal(endpoint, { AZURE_STORAGE_ACCESS_KEY: AZURITE_ACCOUNT_KEY, ...extra })).toMatch(message);
   });
+
+  it.each<[string, Env]>([
+    ['https://acct.blob.core.windows.net', {}],
+    ['https://127.0.0.1:10000/devstoreaccount1', {}],
+    ['https://storage.azurestack.example/acct', { METAFLOW_AZURE_STORAGE_BLOB_SERVICE_ENDPOINT: 'https://storage.azurestack.example/acct' }],
+  ])('sends an Azure identity token to %s', (endpoint, env) => {
+    expect(open(endpoint, env).auth.kind).toBe('identity');
+    expect(createBlobClient(endpoint, { kind: 'identity' }, env, identity).auth.kind).toBe('identity');
+  });
+
+  it.each(['https://evil.example.com/acct', 'https://acct.blob.core.windows.net.evil.example.com'])(
+    'never sends an Azure identity token, from the environment or chosen for the workspace, to %s',
+    (endpoint) => {
+      expect(refusal(endpoint, {})).toMatch(/identity's token is sent only to an Azure storage account endpoint/);
+      expect(() => createBlobClient(endpoint, { kind: 'identity' }, {}, identity)).toThrow(/identity's token is sent only/);
+    },
+  );
 });
