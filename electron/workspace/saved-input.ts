@@ -27,7 +27,10 @@ function credential(config: Extract<WorkspaceConfig, { kind: 'azure' }>, secret:
 
 /** What opening a saved workspace amounts to: its settings plus the secret from the vault. */
 export function savedWorkspaceInput(config: WorkspaceConfig, secret: string | undefined): WorkspaceInput {
-  const mlflow = config.mlflowTrackingUri === undefined ? {} : { mlflowTrackingUri: config.mlflowTrackingUri };
+  const mlflow = {
+    ...(config.mlflowTrackingUri === undefined ? {} : { mlflowTrackingUri: config.mlflowTrackingUri }),
+    ...(config.staleAfterHours === undefined ? {} : { staleAfterHours: config.staleAfterHours }),
+  };
   if (config.kind === 'local') return { kind: 'local', path: config.path, ...mlflow };
   return { kind: 'azure', sysroot: config.sysroot, endpoint: config.endpoint, cardRoot: config.cardRoot, credential: credential(config, secret), ...mlflow };
 }

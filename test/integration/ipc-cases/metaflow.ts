@@ -2,8 +2,8 @@ import type { MetaflowChannel } from '../../../shared/channels/metaflow.js';
 import type { RunSummary, TaskSummary } from '../../../shared/contract.js';
 import { spy, WORKSPACE_ID, type DomainCases } from './cases.js';
 
-const SPY_RUN: RunSummary = { flow: 'F', id: '1', status: 'running', startedAt: null, finishedAt: null, durationMs: null, user: null, tags: null, systemTags: null };
-const SPY_TASK: TaskSummary = { step: 'start', id: '1', status: 'running', attempts: [], cloned: false };
+const SPY_RUN: RunSummary = { flow: 'F', id: '1', status: 'running', startedAt: null, finishedAt: null, durationMs: null, user: null, tags: null, systemTags: null, lastActivityAt: null, approximate: null };
+const SPY_TASK: TaskSummary = { step: 'start', id: '1', status: 'running', attempts: [], cloned: false, problems: [] };
 const TASK = { flow: 'RetryFlow', run: '1795327214776270', step: 'flaky', task: '2' };
 
 export const metaflowCases: DomainCases<MetaflowChannel> = {
