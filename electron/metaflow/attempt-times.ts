@@ -20,6 +20,9 @@ export interface AttemptTimes {
   lastActivityAt: number | null;
   /** Why a time came from a blob's Last-Modified; null when every time is Metaflow's own. */
   approximate: string | null;
+  /** The same, for the start alone and for the end alone. */
+  approximateStart: string | null;
+  approximateEnd: string | null;
 }
 
 export const APPROXIMATE_START = 'The start is the blob time of attempt.json, which has no readable time of its own; copies and restores reset blob times.';
@@ -32,23 +35,24 @@ export class AttemptClock {
     const started = attempt.files.get('attempt.json');
     const done = attempt.files.get('DONE.lock');
     const [recordedStart, lastLine] = await Promise.all([started ? this.recordedStart(started) : undefined, this.lastLogLine(attempt)]);
-    const reasons: string[] = [];
     let startedAt: number | null = recordedStart ?? null;
+    let approximateStart: string | null = null;
     if (startedAt === null && started?.lastModified) {
       startedAt = started.lastModified.getTime();
-      reasons.push(APPROXIMATE_START);
+      approximateStart = APPROXIMATE_START;
     }
     let finishedAt: number | null = null;
+    let approximateEnd: string | null = null;
     if (done) {
       finishedAt = lastLine ?? null;
       if (finishedAt === null && done.lastModified) {
         finishedAt = done.lastModified.getTime();
-        reasons.push(APPROXIMATE_END);
+        approximateEnd = APPROXIMATE_END;
       }
       if (finishedAt !== null && startedAt !== null && finishedAt < startedAt) finishedAt = startedAt;
     }
     const lastActivityAt = maxOf([recordedStart, lastLine]) ?? maxOf([startedAt, finishedAt]);
-    return { startedAt, finishedAt, lastActivityAt, approximate: reasons.length > 0 ? reasons.join(' ') : null };
+    return { startedAt, finishedAt, lastActivityAt, approximate: joinReasons([approximateStart, approximateEnd]), approximateStart, approximateEnd };
   }
 
   /** `N.attempt.json`: `{"time": <epoch seconds>}`. */
@@ -78,6 +82,12 @@ export class AttemptClock {
     // The first line of a tail is cut; lastLogTime skips what does not parse.
     return data.toString('utf8');
   }
+}
+
+/** Distinct reasons in one sentence, or null when there are none. */
+export function joinReasons(reasons: (string | null | undefined)[]): string | null {
+  const distinct = [...new Set(reasons.filter((r): r is string => !!r))];
+  return distinct.length > 0 ? distinct.join(' ') : null;
 }
 
 export function maxOf(values: (number | null | undefined)[]): number | null {

@@ -9,7 +9,7 @@ import { CAS_FOLDER, compareIds, lastSegment, METADATA_FOLDER, PARAMETERS_STEP }
 import { mapLimited } from './limit.js';
 import type { LocalMetadata, RunMetadata } from './local-metadata.js';
 import { logFileNames, mergeLogs, type LogStream } from './mflog.js';
-import { AttemptClock, maxOf, minOf, type AttemptTimes } from './attempt-times.js';
+import { AttemptClock, joinReasons, maxOf, minOf, type AttemptTimes } from './attempt-times.js';
 import { attemptOutcome, END_STEP, runOutcome, taskOutcome, type SuccessProbe } from './run-status.js';
 import { buildRunTree, isCloned, latestAttempt, type AttemptFiles, type RunTree, type TaskTree } from './run-tree.js';
 
@@ -201,13 +201,23 @@ export class MetaflowRuns {
       mapLimited(needAll ? tree.tasks : ends, CONCURRENCY, (t) => read(current(t))),
     ]);
     const used = [start, ...taskTimes].filter((t): t is AttemptTimes => t !== undefined);
-    const startedAt = start?.startedAt ?? minOf(taskTimes.map((t) => t?.startedAt));
-    const endTimes = needAll ? taskTimes.filter((_, i) => ends.includes(tree.tasks[i])) : taskTimes;
+    const fromTasks = start?.startedAt === null || start === undefined;
+    const startedAt = fromTasks ? minOf(taskTimes.map((t) => t?.startedAt)) : start.startedAt;
+    const ending = (needAll ? taskTimes.filter((_, i) => ends.includes(tree.tasks[i])) : taskTimes).filter(
+      (t): t is AttemptTimes => t !== undefined && t.finishedAt !== null,
+    );
+    // A task whose end only a blob time gives (no log line) must not outweigh ends Metaflow recorded.
+    const recorded = ending.filter((t) => t.approximateEnd === null);
+    const endTimes = recorded.length > 0 ? recorded : ending;
     const finished = status === 'succeeded' || status === 'failed';
-    const finishedAt = finished ? maxOf([startedAt, ...endTimes.map((t) => t?.finishedAt)]) : null;
+    const finishedAt = finished ? maxOf([startedAt, ...endTimes.map((t) => t.finishedAt)]) : null;
     const lastActivityAt = finished ? finishedAt : maxOf(used.map((t) => t.lastActivityAt));
-    const reasons = [...new Set(used.flatMap((t) => (t.approximate ? [t.approximate] : [])))];
-    return { startedAt, finishedAt, lastActivityAt, approximate: reasons.length > 0 ? reasons.join(' ') : null };
+    // Only the times the run's own start and end came from can make them approximate.
+    const approximate = joinReasons([
+      ...(fromTasks ? taskTimes.map((t) => t?.approximateStart) : [start.approximateStart]),
+      ...(finished ? endTimes.map((t) => t.approximateEnd) : []),
+    ]);
+    return { startedAt, finishedAt, lastActivityAt, approximate };
   }
 
   private async taskSummary(task: TaskTree, probe: SuccessProbe, checkIndex: boolean): Promise<TaskSummary> {
