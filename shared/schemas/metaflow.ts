@@ -172,6 +172,10 @@ export const ArtifactPreviewResult = z.object({
   complete: z.boolean(),
   bytesRead: z.number(),
   totalBytes: z.number(),
+  /** The whole value can be loaded; false past the size Stratus decodes in memory, where the blob is offered instead. */
+  loadable: z.boolean(),
+  /** The artifact's blob (gzip of the pickle), named for downloading it as it is. */
+  blob: z.string(),
 });
 
 export const ArtifactFileRequest = TaskPath.extend({
