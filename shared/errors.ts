@@ -16,6 +16,7 @@ export const ERROR_CODES = [
   'CLOCK_SKEW',
   'THROTTLED',
   'CORRUPT_DATA',
+  'TOO_LARGE',
   'INTERNAL',
 ] as const;
 

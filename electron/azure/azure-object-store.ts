@@ -1,7 +1,7 @@
-import type { ContainerClient } from '@azure/storage-blob';
+import { RestError, type ContainerClient } from '@azure/storage-blob';
 import type { CredentialInput } from '../../shared/contract.js';
 import { createBlobClient, type ClientAuth, type Env, type IdentityProvider } from './blob-client.js';
-import type { HierarchyListing, ListedObject, ObjectStore } from '../storage/object-store.js';
+import type { HierarchyListing, ListedObject, ObjectRange, ObjectStore } from '../storage/object-store.js';
 import { toAzureError } from './errors.js';
 
 const PAGE_SIZE = 5000;
@@ -60,6 +60,32 @@ export class AzureObjectStore implements ObjectStore {
     }
   }
 
+  async readRange(name: string, offset: number, length: number): Promise<ObjectRange> {
+    try {
+      return await this.downloadRange(name, offset, length);
+    } catch (err) {
+      throw this.failure(err, `reading "${name}"`);
+    }
+  }
+
+  private async downloadRange(name: string, offset: number, length: number): Promise<ObjectRange> {
+    const blob = this.container.getBlobClient(name);
+    const nothing = async () => ({ data: Buffer.alloc(0), size: (await blob.getProperties()).contentLength ?? 0 });
+    // A count of 0 would mean "to the end" to the SDK, and a range starting past the end is refused (416).
+    if (length <= 0) return nothing();
+    let response;
+    try {
+      response = await blob.download(offset, length);
+    } catch (err) {
+      if (err instanceof RestError && err.statusCode === 416) return nothing();
+      throw err;
+    }
+    const data = await collect(response.readableStreamBody);
+    // Content-Range: bytes <first>-<last>/<size>
+    const size = Number(/\/(\d+)$/.exec(response.contentRange ?? '')?.[1] ?? offset + data.length);
+    return { data, size };
+  }
+
   private failure(err: unknown, action: string) {
     return toAzureError(err, {
       action,
@@ -68,6 +94,12 @@ export class AzureObjectStore implements ObjectStore {
       auth: this.auth,
     });
   }
+}
+
+async function collect(body: NodeJS.ReadableStream | undefined): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of body ?? []) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
+  return Buffer.concat(chunks);
 }
 
 export function openContainerStore(endpoint: string, credential: CredentialInput, env: Env, identity: IdentityProvider, container: string) {

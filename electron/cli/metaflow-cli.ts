@@ -1,4 +1,6 @@
 import { parseArgs } from 'node:util';
+import { RunStatus } from '../../shared/schemas/metaflow.js';
+import { StaleAfterHours } from '../../shared/schemas/workspace.js';
 import { cliServices } from './cli-services.js';
 import { METAFLOW_COMMANDS, runMetaflowCommand, type MetaflowCommand } from './metaflow-commands.js';
 import { usageError } from './output.js';
@@ -19,6 +21,11 @@ target: <container>/<prefix>[/<Flow>[/<run>[/<step>[/<task>]]]] on Azure,
         or [<Flow>[/<run>…]] inside a local datastore folder given with --local <folder>
 
 options: --endpoint URL  --sysroot <container>/<prefix>  --local <folder>  --attempt N  --json
+         --status running|stale|succeeded|failed   (runs: only those)
+         --stale-after HOURS   unfinished runs with no activity for this long are stale (default 2)
+
+Times come from Metaflow's own records (attempt.json, log lines); where only a blob's Last-Modified
+exists they are marked ≈, and --json gives the reason in "approximate".
 
 Credentials come from the environment, as in the app: AZURE_STORAGE_CONNECTION_STRING,
 AZURE_STORAGE_ACCESS_KEY, or an Azure identity (DefaultAzureCredential).
@@ -39,6 +46,8 @@ export async function metaflowCli(argv: string[]): Promise<void> {
       attempt: { type: 'string' },
       stream: { type: 'string', default: 'stdout' },
       full: { type: 'boolean', default: false },
+      status: { type: 'string' },
+      'stale-after': { type: 'string' },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -55,10 +64,26 @@ export async function metaflowCli(argv: string[]): Promise<void> {
   const attempt = values.attempt === undefined ? undefined : Number(values.attempt);
   if (attempt !== undefined && !(Number.isInteger(attempt) && attempt >= 0)) throw usageError('--attempt takes a number: 0, 1, …');
   if (values.stream !== 'stdout' && values.stream !== 'stderr') throw usageError('--stream is stdout or stderr.');
+  const status = values.status === undefined ? undefined : RunStatus.safeParse(values.status);
+  if (status !== undefined && !status.success) throw usageError('--status is running, stale, succeeded or failed.');
+  const staleAfterHours = values['stale-after'] === undefined ? undefined : StaleAfterHours.safeParse(Number(values['stale-after']));
+  if (staleAfterHours !== undefined && !staleAfterHours.success) throw usageError(`--stale-after: ${staleAfterHours.error.issues[0]?.message ?? 'a number of hours'}.`);
   await runMetaflowCommand(
     cliServices(),
     command,
-    { target, endpoint: values.endpoint, sysroot: values.sysroot, local: values.local, json: values.json, attempt, stream: values.stream, full: values.full, name },
+    {
+      target,
+      endpoint: values.endpoint,
+      sysroot: values.sysroot,
+      local: values.local,
+      json: values.json,
+      attempt,
+      stream: values.stream,
+      full: values.full,
+      name,
+      status: status?.data,
+      staleAfterHours: staleAfterHours?.data,
+    },
     process.env,
   );
 }

@@ -1,3 +1,4 @@
+import type { RunStatus } from '../../shared/schemas/metaflow.js';
 import type { Env } from '../azure/blob-client.js';
 import type { FlowPath } from '../metaflow/layout.js';
 import type { Services } from '../services.js';
@@ -16,6 +17,8 @@ export interface CommandOptions extends TargetOptions {
   full: boolean;
   /** The artifact name, for `artifact`. */
   name?: string;
+  /** `runs`: only runs with this status. */
+  status?: RunStatus;
 }
 
 function need<K extends keyof FlowPath>(path: FlowPath, keys: K[], command: string): Required<Pick<FlowPath, K>> {
@@ -29,6 +32,8 @@ function print(json: boolean, value: unknown, table: () => void): void {
 }
 
 const time = (ms: number | null) => (ms === null ? '' : new Date(ms).toISOString());
+/** A time from blob Last-Modified is marked; `--json` carries the reason in `approximate`. */
+const approx = (text: string, approximate: string | null) => (approximate && text !== '' ? `≈${text}` : text);
 
 export async function runMetaflowCommand(services: Services, command: MetaflowCommand, options: CommandOptions, env: Env): Promise<void> {
   const { workspaceId, path } = await openTarget(services, options, env);
@@ -44,10 +49,18 @@ export async function runMetaflowCommand(services: Services, command: MetaflowCo
     case 'runs': {
       const { flow } = need(path, ['flow'], command);
       const list = await call(services, 'metaflow.runs', { workspaceId, flow });
-      return print(options.json, list.runs, () =>
+      const runs = options.status === undefined ? list.runs : list.runs.filter((r) => r.status === options.status);
+      return print(options.json, runs, () =>
         printTable(
-          list.runs.map((r) => ({ ...r, name: r.id, started: time(r.startedAt), tags: r.tags?.join(',') ?? '' })),
-          ['name', 'status', 'started', 'durationMs', 'user', 'tags'],
+          runs.map((r) => ({
+            ...r,
+            name: r.id,
+            started: approx(time(r.startedAt), r.approximate),
+            durationMs: approx(r.durationMs === null ? '' : String(r.durationMs), r.approximate),
+            lastActivity: r.status === 'stale' ? time(r.lastActivityAt) : '',
+            tags: r.tags?.join(',') ?? '',
+          })),
+          ['name', 'status', 'started', 'durationMs', 'lastActivity', 'user', 'tags'],
         ),
       );
     }
@@ -55,9 +68,16 @@ export async function runMetaflowCommand(services: Services, command: MetaflowCo
       const { flow, run } = need(path, ['flow', 'run'], command);
       const detail = await call(services, 'metaflow.run', { workspaceId, flow, run });
       return print(options.json, detail, () => {
-        process.stdout.write(`${flow}/${run}: ${detail.summary.status}\n`);
+        const { summary } = detail;
+        process.stdout.write(
+          `${flow}/${run}: ${summary.status}, started ${approx(time(summary.startedAt), summary.approximate)}, ` +
+            `duration ${approx(summary.durationMs === null ? '?' : `${summary.durationMs} ms`, summary.approximate)}` +
+            `${summary.status === 'stale' ? `, no activity since ${time(summary.lastActivityAt)}` : ''}\n`,
+        );
         printTable(detail.steps, ['name', 'type', 'taskCount', 'status']);
         for (const problem of detail.problems) process.stdout.write(`warning: ${problem}\n`);
+        for (const task of detail.tasks) for (const problem of task.problems) process.stdout.write(`warning: ${task.step}/${task.id}: ${problem}\n`);
+        if (summary.approximate) process.stdout.write(`note: ≈ times are approximate: ${summary.approximate}\n`);
       });
     }
     case 'task': {

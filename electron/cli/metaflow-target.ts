@@ -16,6 +16,8 @@ export interface TargetOptions {
   endpoint?: string;
   sysroot?: string;
   local?: string;
+  /** Hours without activity after which an unfinished run is stale (default: the app's setting, else 2). */
+  staleAfterHours?: number;
 }
 
 export async function call<C extends Channel>(services: Services, channel: C, args: ArgsOf<C>): Promise<ResultOf<C>> {
@@ -57,11 +59,11 @@ async function splitTarget(services: Services, options: TargetOptions, endpoint:
 
 export async function openTarget(services: Services, options: TargetOptions, env: Env): Promise<{ workspaceId: string; path: FlowPath }> {
   if (options.local !== undefined) {
-    const workspace = await call(services, 'workspace.open', { kind: 'local', path: options.local });
+    const workspace = await call(services, 'workspace.open', { kind: 'local', path: options.local, staleAfterHours: options.staleAfterHours });
     return { workspaceId: workspace.id, path: flowPath(options.target.split('/'), options.target) };
   }
   const endpoint = resolveEndpoint(options.endpoint, env);
   const { sysroot, path } = await splitTarget(services, options, endpoint, env);
-  const workspace = await call(services, 'workspace.open', { sysroot, endpoint, credential: { kind: 'environment' } });
+  const workspace = await call(services, 'workspace.open', { sysroot, endpoint, credential: { kind: 'environment' }, staleAfterHours: options.staleAfterHours });
   return { workspaceId: workspace.id, path };
 }

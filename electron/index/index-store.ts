@@ -77,6 +77,8 @@ interface RunRow {
   user: string | null;
   tags_json: string | null;
   system_tags_json: string | null;
+  last_activity_at: number | null;
+  approximate: string | null;
 }
 
 interface TaskRow {
@@ -84,6 +86,7 @@ interface TaskRow {
   id: string;
   status: string;
   cloned: number;
+  problems_json: string;
 }
 
 interface AttemptRow {
@@ -93,6 +96,7 @@ interface AttemptRow {
   status: string;
   started_at: number | null;
   finished_at: number | null;
+  approximate: string | null;
 }
 
 interface ArtifactRow {
@@ -137,6 +141,8 @@ function runFromRow(row: RunRow): Stored<string> {
     user: row.user,
     tags: parseJson(row.tags_json),
     systemTags: parseJson(row.system_tags_json),
+    lastActivityAt: row.last_activity_at,
+    approximate: row.approximate,
   };
   return { key: row.id, value };
 }
@@ -247,7 +253,7 @@ export class IndexStore {
     params.limit = query.limit ?? -1;
     params.offset = query.offset ?? 0;
     const rows = this.prepare(
-      `SELECT flow, id, status, started_at, finished_at, duration_ms, user, tags_json, system_tags_json
+      `SELECT flow, id, status, started_at, finished_at, duration_ms, user, tags_json, system_tags_json, last_activity_at, approximate
        FROM runs WHERE ${filter} ORDER BY ${orderBy} LIMIT @limit OFFSET @offset`,
     ).all(params) as RunRow[];
     return { runs: rows.map(runFromRow), total };
@@ -280,13 +286,13 @@ export class IndexStore {
       if (written.changes === 0) return;
       // An update does not cascade: drop the old tasks (and their attempts) before writing the new.
       this.prepare('DELETE FROM tasks WHERE flow = ? AND run = ?').run(flow, run);
-      const putTask = this.prepare('INSERT INTO tasks (flow, run, step, id, ord, status, cloned) VALUES (?, ?, ?, ?, ?, ?, ?)');
+      const putTask = this.prepare('INSERT INTO tasks (flow, run, step, id, ord, status, cloned, problems_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
       const putAttempt = this.prepare(
-        'INSERT INTO attempts (flow, run, step, task, attempt, status, started_at, finished_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+        'INSERT INTO attempts (flow, run, step, task, attempt, status, started_at, finished_at, approximate) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
       );
       tasks.forEach((task, ord) => {
-        putTask.run(flow, run, task.step, task.id, ord, task.status, task.cloned ? 1 : 0);
-        for (const a of task.attempts) putAttempt.run(flow, run, task.step, task.id, a.attempt, a.status, a.startedAt, a.finishedAt);
+        putTask.run(flow, run, task.step, task.id, ord, task.status, task.cloned ? 1 : 0, JSON.stringify(task.problems));
+        for (const a of task.attempts) putAttempt.run(flow, run, task.step, task.id, a.attempt, a.status, a.startedAt, a.finishedAt, a.approximate);
       });
     })();
   }
@@ -294,9 +300,9 @@ export class IndexStore {
   getRunDetail(flow: string, run: string): unknown {
     const json = this.prepare('SELECT json FROM run_details WHERE flow = ? AND run = ?').pluck().get(flow, run) as string | undefined;
     if (json === undefined) return undefined;
-    const taskRows = this.prepare('SELECT step, id, status, cloned FROM tasks WHERE flow = ? AND run = ? ORDER BY ord').all(flow, run) as TaskRow[];
+    const taskRows = this.prepare('SELECT step, id, status, cloned, problems_json FROM tasks WHERE flow = ? AND run = ? ORDER BY ord').all(flow, run) as TaskRow[];
     const attemptRows = this.prepare(
-      'SELECT step, task, attempt, status, started_at, finished_at FROM attempts WHERE flow = ? AND run = ? ORDER BY step, task, attempt',
+      'SELECT step, task, attempt, status, started_at, finished_at, approximate FROM attempts WHERE flow = ? AND run = ? ORDER BY step, task, attempt',
     ).all(flow, run) as AttemptRow[];
     const attempts = new Map<string, AttemptRow[]>();
     for (const row of attemptRows) {
@@ -313,11 +319,13 @@ export class IndexStore {
         id: t.id,
         status: t.status,
         cloned: t.cloned === 1,
+        problems: parseJson(t.problems_json),
         attempts: (attempts.get(`${t.step}/${t.id}`) ?? []).map((a) => ({
           attempt: a.attempt,
           status: a.status,
           startedAt: a.started_at,
           finishedAt: a.finished_at,
+          approximate: a.approximate,
         })),
       })),
     };
@@ -402,11 +410,12 @@ export class IndexStore {
 
   private putRun(flow: string, run: RunSummary, listedAt: number): void {
     this.prepare(
-      `INSERT INTO runs (flow, id, status, started_at, finished_at, duration_ms, user, tags_json, system_tags_json, finished, listed_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      `INSERT INTO runs (flow, id, status, started_at, finished_at, duration_ms, user, tags_json, system_tags_json, last_activity_at, approximate, finished, listed_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (flow, id) DO UPDATE SET status = excluded.status, started_at = excluded.started_at, finished_at = excluded.finished_at,
          duration_ms = excluded.duration_ms, user = excluded.user, tags_json = excluded.tags_json,
-         system_tags_json = excluded.system_tags_json, finished = excluded.finished, listed_at = excluded.listed_at
+         system_tags_json = excluded.system_tags_json, last_activity_at = excluded.last_activity_at, approximate = excluded.approximate,
+         finished = excluded.finished, listed_at = excluded.listed_at
        ${KEEP_FINISHED('runs', 'listed_at')}`,
     ).run(
       flow,
@@ -418,7 +427,9 @@ export class IndexStore {
       run.user,
       run.tags === null ? null : JSON.stringify(run.tags),
       run.systemTags === null ? null : JSON.stringify(run.systemTags),
-      run.status === 'running' ? 0 : 1,
+      run.lastActivityAt,
+      run.approximate,
+      run.status === 'succeeded' || run.status === 'failed' ? 1 : 0,
       listedAt,
     );
   }

@@ -114,6 +114,22 @@ export const MIGRATIONS: readonly string[] = [
     read_at INTEGER NOT NULL
   ) WITHOUT ROWID;
   `,
+  // 2: times from Metaflow's own records (attempt.json, mflog lines) with the reason when they are approximate,
+  // the newest activity of unfinished runs, and problems per task. Views read by older versions took their times
+  // from blob Last-Modified, so they are dropped and read again on the next refresh.
+  `
+  DELETE FROM artifacts;
+  DELETE FROM task_details;
+  DELETE FROM attempts;
+  DELETE FROM tasks;
+  DELETE FROM run_details;
+  DELETE FROM runs;
+  UPDATE flows SET listed_at = NULL;
+  ALTER TABLE runs ADD COLUMN last_activity_at INTEGER;
+  ALTER TABLE runs ADD COLUMN approximate TEXT;
+  ALTER TABLE attempts ADD COLUMN approximate TEXT;
+  ALTER TABLE tasks ADD COLUMN problems_json TEXT NOT NULL DEFAULT '[]';
+  `,
 ];
 
 /** The database was written by a newer Stratus: this one does not know its schema and must not touch it. */

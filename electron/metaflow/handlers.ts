@@ -2,12 +2,16 @@ import type { HandlersFor } from '../ipc/router.js';
 import type { ServiceContext } from '../service-context.js';
 import type { MetaflowChannel } from '../../shared/channels/metaflow.js';
 import { listCards, readCard } from './cards.js';
+import { detailWithStaleness, listWithStaleness, staleAfterMs } from './staleness.js';
 
-export function metaflowHandlers({ workspaces, cards }: ServiceContext): HandlersFor<MetaflowChannel> {
+export function metaflowHandlers({ workspaces, cards, settings }: ServiceContext): HandlersFor<MetaflowChannel> {
+  const threshold = async (workspaceId: string) => staleAfterMs(workspaces.get(workspaceId).staleAfterHours ?? (await settings.get()).staleAfterHours);
   return {
     'metaflow.list': ({ workspaceId, ...path }) => workspaces.get(workspaceId).metaflow.list(path),
-    'metaflow.runs': ({ workspaceId, flow }) => workspaces.get(workspaceId).indexed.list(flow),
-    'metaflow.run': ({ workspaceId, flow, run }) => workspaces.get(workspaceId).indexed.detail(flow, run),
+    'metaflow.runs': async ({ workspaceId, flow }) =>
+      listWithStaleness(await workspaces.get(workspaceId).indexed.list(flow), await threshold(workspaceId), Date.now()),
+    'metaflow.run': async ({ workspaceId, flow, run }) =>
+      detailWithStaleness(await workspaces.get(workspaceId).indexed.detail(flow, run), await threshold(workspaceId), Date.now()),
     'metaflow.task': async ({ workspaceId, ...ref }) => {
       const ws = workspaces.get(workspaceId);
       const [task, found] = await Promise.all([ws.runs.task(ref), listCards(ws.cards.store, ws.cards.prefix, ref)]);

@@ -3,6 +3,7 @@ import type { RunDetail, RunList } from '../../shared/contract.js';
 import { StratusError } from '../../shared/errors.js';
 import type { MetaflowIndex } from '../index/metaflow-index.js';
 import type { LocalMetadata } from './local-metadata.js';
+import { isFinished } from './run-status.js';
 import type { MetaflowRuns } from './runs.js';
 
 // The run list and run views through the local index: a flow seen before paints from the index at
@@ -80,10 +81,10 @@ export class IndexedRuns {
   async detail(flow: string, run: string): Promise<RunDetail> {
     const index = await this.index;
     const cached = await index?.getRunDetail(flow, run);
-    if (cached && cached.summary.status !== 'running') return cached;
+    if (cached && isFinished(cached.summary.status)) return cached;
     try {
       const detail = await this.runs.detail(flow, run, await this.metadata.has(flow));
-      await index?.putRunDetail(flow, run, detail, detail.summary.status !== 'running');
+      await index?.putRunDetail(flow, run, detail, isFinished(detail.summary.status));
       return detail;
     } catch (err) {
       if (cached && err instanceof StratusError && err.code === 'UNREACHABLE') return cached;

@@ -13,6 +13,11 @@ export type SuccessProbe = (task: TaskTree, attempt: AttemptFiles) => Promise<bo
 
 export const END_STEP = 'end';
 
+/** Finished runs never change; running and stale ones are read again. */
+export function isFinished(status: string): boolean {
+  return status === 'succeeded' || status === 'failed';
+}
+
 export async function attemptOutcome(task: TaskTree, attempt: AttemptFiles, probe: SuccessProbe): Promise<Outcome> {
   if (!attempt.files.has('DONE.lock')) return 'running';
   const ok = await probe(task, attempt);

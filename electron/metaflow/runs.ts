@@ -1,15 +1,16 @@
 import type { ArtifactEntry, ArtifactFile, AttemptSummary, LogResult, RunDetail, RunSummary, StepSummary, TaskSummary } from '../../shared/contract.js';
 import type { Json } from '../../shared/schemas/metaflow.js';
 import { StratusError } from '../../shared/errors.js';
-import type { ListedObject, ObjectStore } from '../storage/object-store.js';
+import type { ObjectStore } from '../storage/object-store.js';
 import type { ArtifactReader } from './artifacts.js';
 import { parseDataJson } from './data-json.js';
 import { parseGraphInfo, type FlowGraph } from './graph.js';
 import { CAS_FOLDER, compareIds, lastSegment, METADATA_FOLDER, PARAMETERS_STEP } from './layout.js';
 import { mapLimited } from './limit.js';
 import type { LocalMetadata, RunMetadata } from './local-metadata.js';
-import { lastLogTime, logFileNames, mergeLogs, type LogStream } from './mflog.js';
-import { attemptOutcome, runOutcome, runTimes, taskOutcome, type SuccessProbe } from './run-status.js';
+import { logFileNames, mergeLogs, type LogStream } from './mflog.js';
+import { AttemptClock, joinReasons, maxOf, minOf, type AttemptTimes } from './attempt-times.js';
+import { attemptOutcome, END_STEP, runOutcome, taskOutcome, type SuccessProbe } from './run-status.js';
 import { buildRunTree, isCloned, latestAttempt, type AttemptFiles, type RunTree, type TaskTree } from './run-tree.js';
 
 // Runs, run views, tasks, logs and artifact previews, read from the datastore alone (plus local
@@ -17,11 +18,6 @@ import { buildRunTree, isCloned, latestAttempt, type AttemptFiles, type RunTree,
 
 /** Requests in flight while reading many runs or tasks: enough to hide latency, few enough for one account. */
 const CONCURRENCY = 16;
-/**
- * An attempt's logs are read for its end time only when they are this small in all: a run view
- * already reads each attempt's attempt.json, and a few KiB more per attempt costs about as little.
- */
-const END_FROM_LOGS_MAX_BYTES = 64 * 1024;
 
 export interface TaskRef {
   flow: string;
@@ -32,13 +28,17 @@ export interface TaskRef {
 }
 
 export class MetaflowRuns {
+  private readonly clock: AttemptClock;
+
   constructor(
     private readonly store: ObjectStore,
     /** The sysroot's blob prefix: '' or ending in '/'. */
     private readonly root: string,
     private readonly artifacts: ArtifactReader,
     private readonly metadata: LocalMetadata,
-  ) {}
+  ) {
+    this.clock = new AttemptClock(store);
+  }
 
   /** Run ids of a flow, newest first: one hierarchical listing. */
   async runIds(flow: string): Promise<{ ids: string[]; hasMetadata: boolean }> {
@@ -68,12 +68,14 @@ export class MetaflowRuns {
     const problems: string[] = [];
     const [summary, tasks, graph] = await Promise.all([
       this.summary(flow, run, tree, hasMetadata),
-      mapLimited(tree.tasks, CONCURRENCY, (t) => this.taskSummary(t, probe)),
+      mapLimited(tree.tasks, CONCURRENCY, (t) => this.taskSummary(t, probe, true)),
       this.graph(flow, tree).catch((err: unknown) => {
         problems.push(`The DAG could not be read: ${(err as Error).message}`);
         return undefined;
       }),
     ]);
+    const damaged = tasks.filter((t) => t.problems.length > 0).length;
+    if (damaged > 0) problems.push(`${damaged} task${damaged === 1 ? ' has' : 's have'} damaged records; each says which on its own row.`);
     const parameters = await this.parameters(flow, tree, graph).catch((err: unknown) => {
       problems.push(`The parameters could not be read: ${(err as Error).message}`);
       return [];
@@ -91,7 +93,7 @@ export class MetaflowRuns {
 
   async task(ref: TaskRef): Promise<{ task: TaskSummary; attempt: number; artifacts: ArtifactEntry[]; artifactProblem: string | null }> {
     const { tree, attempt } = await this.taskAttempt(ref);
-    const task = await this.taskSummary(tree, this.probe(ref.flow));
+    const task = await this.taskSummary(tree, this.probe(ref.flow), false);
     const data = attempt.files.get('data.json');
     if (!data) {
       const why = attempt.files.has('DONE.lock') ? 'wrote no artifact index' : 'is still running: its artifacts are written when it ends';
@@ -163,72 +165,86 @@ export class MetaflowRuns {
   }
 
   private async summary(flow: string, run: string, tree: RunTree, hasMetadata: boolean): Promise<RunSummary> {
-    const started = tree.parameters?.attempts[0]?.files.get('attempt.json');
-    const [status, meta, recordedStart] = await Promise.all([
+    const [status, meta] = await Promise.all([
       runOutcome(tree, this.probe(flow)),
       hasMetadata ? this.metadata.run(flow, run) : Promise.resolve<RunMetadata | undefined>(undefined),
-      started ? this.attemptStart(started.name) : Promise.resolve(undefined),
     ]);
-    // The start Metaflow recorded beats a Last-Modified, which a copy of the blobs resets.
-    const times = runTimes(tree);
-    const startedAt = recordedStart ?? times.startedAt;
-    const end = status === 'running' || times.finishedAt === null ? null : Math.max(times.finishedAt, startedAt ?? 0);
+    const times = await this.runTimes(tree, status);
     return {
       flow,
       id: run,
       status,
-      startedAt,
-      finishedAt: end,
-      durationMs: startedAt !== null && end !== null ? end - startedAt : null,
+      ...times,
+      durationMs: times.startedAt !== null && times.finishedAt !== null ? times.finishedAt - times.startedAt : null,
       user: meta?.user ?? null,
       tags: hasMetadata ? (meta?.tags ?? []) : null,
       systemTags: hasMetadata ? (meta?.systemTags ?? []) : null,
     };
   }
 
-  private async taskSummary(task: TaskTree, probe: SuccessProbe): Promise<TaskSummary> {
-    const attempts = await Promise.all(task.attempts.map((a) => this.attemptSummary(task, a, probe)));
-    return { step: task.step, id: task.id, status: await taskOutcome(task, probe), attempts, cloned: isCloned(task) };
+  /**
+   * A run's start is its `_parameters` attempt's start. Its end is its end task's (a succeeded run), or the latest
+   * end of any task (a failed one). A run that has not finished reads every task's current attempt, for the newest
+   * time any of them recorded: the only sign of life a datastore has.
+   */
+  private async runTimes(
+    tree: RunTree,
+    status: RunSummary['status'],
+  ): Promise<Pick<RunSummary, 'startedAt' | 'finishedAt' | 'lastActivityAt' | 'approximate'>> {
+    const current = (task: TaskTree | undefined) => (task ? latestAttempt(task) : undefined);
+    const parameters = current(tree.parameters);
+    const ends = status === 'succeeded' ? tree.tasks.filter((t) => t.step === END_STEP) : tree.tasks;
+    const needAll = status !== 'succeeded' || parameters === undefined;
+    const read = async (attempt: AttemptFiles | undefined): Promise<AttemptTimes | undefined> => (attempt ? this.clock.times(attempt) : undefined);
+    const [start, taskTimes] = await Promise.all([
+      read(parameters),
+      mapLimited(needAll ? tree.tasks : ends, CONCURRENCY, (t) => read(current(t))),
+    ]);
+    const used = [start, ...taskTimes].filter((t): t is AttemptTimes => t !== undefined);
+    const fromTasks = start?.startedAt === null || start === undefined;
+    const startedAt = fromTasks ? minOf(taskTimes.map((t) => t?.startedAt)) : start.startedAt;
+    const ending = (needAll ? taskTimes.filter((_, i) => ends.includes(tree.tasks[i])) : taskTimes).filter(
+      (t): t is AttemptTimes => t !== undefined && t.finishedAt !== null,
+    );
+    // A task whose end only a blob time gives (no log line) must not outweigh ends Metaflow recorded.
+    const recorded = ending.filter((t) => t.approximateEnd === null);
+    const endTimes = recorded.length > 0 ? recorded : ending;
+    const finished = status === 'succeeded' || status === 'failed';
+    const finishedAt = finished ? maxOf([startedAt, ...endTimes.map((t) => t.finishedAt)]) : null;
+    const lastActivityAt = finished ? finishedAt : maxOf(used.map((t) => t.lastActivityAt));
+    // Only the times the run's own start and end came from can make them approximate.
+    const approximate = joinReasons([
+      ...(fromTasks ? taskTimes.map((t) => t?.approximateStart) : [start.approximateStart]),
+      ...(finished ? endTimes.map((t) => t.approximateEnd) : []),
+    ]);
+    return { startedAt, finishedAt, lastActivityAt, approximate };
+  }
+
+  private async taskSummary(task: TaskTree, probe: SuccessProbe, checkIndex: boolean): Promise<TaskSummary> {
+    const [attempts, status, problems] = await Promise.all([
+      Promise.all(task.attempts.map((a) => this.attemptSummary(task, a, probe))),
+      taskOutcome(task, probe),
+      checkIndex ? this.taskProblems(task) : Promise.resolve([]),
+    ]);
+    return { step: task.step, id: task.id, status, attempts, cloned: isCloned(task), problems };
+  }
+
+  /** What of the task's current attempt cannot be read: its artifact index, told on the task's own row. */
+  private async taskProblems(task: TaskTree): Promise<string[]> {
+    const data = latestAttempt(task)?.files.get('data.json');
+    if (!data) return [];
+    try {
+      parseDataJson(await this.store.read(data.name), data.name);
+      return [];
+    } catch (err) {
+      if (err instanceof StratusError && err.code !== 'CORRUPT_DATA') throw err;
+      return [(err as Error).message];
+    }
   }
 
   private async attemptSummary(task: TaskTree, attempt: AttemptFiles, probe: SuccessProbe): Promise<AttemptSummary> {
-    const started = attempt.files.get('attempt.json');
-    const done = attempt.files.get('DONE.lock');
-    return {
-      attempt: attempt.attempt,
-      status: await attemptOutcome(task, attempt, probe),
-      startedAt: started ? ((await this.attemptStart(started.name)) ?? started.lastModified?.getTime() ?? null) : null,
-      finishedAt: done ? await this.attemptEnd(attempt, done) : null,
-    };
-  }
-
-  /**
-   * A finished attempt's end: its last mflog line where its logs are small enough to read, since
-   * DONE.lock's Last-Modified is reset by any copy of the blobs; else that Last-Modified.
-   */
-  private async attemptEnd(attempt: AttemptFiles, done: ListedObject): Promise<number | null> {
-    const listed = done.lastModified?.getTime() ?? null;
-    const logs = (['stdout', 'stderr'] as const)
-      .flatMap((stream) => logFileNames(attempt.attempt, stream))
-      .flatMap((f) => attempt.files.get(f.kind) ?? []);
-    const bytes = logs.reduce((sum, o) => sum + o.size, 0);
-    if (bytes === 0 || bytes > END_FROM_LOGS_MAX_BYTES) return listed;
-    try {
-      const texts = await Promise.all(logs.map(async (o) => (await this.store.read(o.name)).toString('utf8')));
-      return lastLogTime(texts) ?? listed;
-    } catch {
-      return listed; // An unreadable log is the log view's to report; the end falls back to the listing.
-    }
-  }
-
-  /** `N.attempt.json` holds the start as epoch seconds, finer than the blob's Last-Modified. */
-  private async attemptStart(name: string): Promise<number | undefined> {
-    try {
-      const { time } = JSON.parse((await this.store.read(name)).toString('utf8')) as { time?: unknown };
-      return typeof time === 'number' ? Math.round(time * 1000) : undefined;
-    } catch {
-      return undefined;
-    }
+    const [status, times] = await Promise.all([attemptOutcome(task, attempt, probe), this.clock.times(attempt)]);
+    return { attempt: attempt.attempt, status, startedAt: times.startedAt, finishedAt: times.finishedAt, approximate: times.approximate };
   }
 
   /** Success of a finished attempt: `N.runtime` when the local runtime wrote one, else the `_task_ok` artifact. */
@@ -261,13 +277,27 @@ export class MetaflowRuns {
     return data ? parseDataJson(await this.store.read(data.name), data.name) : undefined;
   }
 
+  /**
+   * Every task holds the same `_graph_info`: the first task whose index and graph read is used, so one damaged
+   * task does not hide the DAG. Only when none can be read is the last reason given.
+   */
   private async graph(flow: string, tree: RunTree): Promise<FlowGraph | undefined> {
-    const source = tree.tasks.find((t) => latestAttempt(t)?.files.has('data.json')) ?? tree.parameters;
-    const entry = (await this.indexOf(source))?.find((a) => a.name === '_graph_info');
-    if (!entry) return undefined;
-    const graph = parseGraphInfo(await this.artifacts.json(flow, entry.sha, 'The DAG (_graph_info)'));
-    if (!graph) throw new Error('_graph_info does not describe steps');
-    return graph;
+    const sources = [...tree.tasks.filter((t) => latestAttempt(t)?.files.has('data.json')), ...(tree.parameters ? [tree.parameters] : [])];
+    let failure: Error | undefined;
+    for (const source of sources) {
+      try {
+        const entry = (await this.indexOf(source))?.find((a) => a.name === '_graph_info');
+        if (!entry) continue;
+        const graph = parseGraphInfo(await this.artifacts.json(flow, entry.sha, 'The DAG (_graph_info)'));
+        if (graph) return graph;
+        failure = new Error('_graph_info does not describe steps');
+      } catch (err) {
+        if (err instanceof StratusError && err.code !== 'CORRUPT_DATA' && err.code !== 'NOT_FOUND') throw err;
+        failure = err as Error;
+      }
+    }
+    if (failure) throw failure;
+    return undefined;
   }
 
   private async parameters(flow: string, tree: RunTree, graph: FlowGraph | undefined): Promise<{ name: string; value: Json }[]> {

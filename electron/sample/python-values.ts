@@ -20,9 +20,14 @@ function elements(code: NumericDtype, values: readonly number[]): Uint8Array {
 export function ndarray(code: NumericDtype, shape: readonly number[], values: readonly number[]): ExtraArtifact['value'] {
   const size = shape.reduce((a, b) => a * b, 1);
   if (size !== values.length) throw new Error(`An array of shape (${shape.join(', ')}) holds ${size} values, not ${values.length}.`);
+  return ndarrayOfBytes(code, shape, elements(code, values));
+}
+
+/** The same from the elements' raw little-endian bytes, which the caller sizes (see large-ndarray.ts). */
+export function ndarrayOfBytes(code: NumericDtype, shape: readonly number[], bytes: Uint8Array): ExtraArtifact['value'] {
   return new PyInstance('numpy.core.multiarray', '_reconstruct', [new PyGlobal('numpy', 'ndarray'), new PyTuple([0]), new Uint8Array([0x62])], {
     reduce: true,
-    state: new PyTuple([1, new PyTuple(shape.map((n) => n)), dtype(code), false, elements(code, values)]),
+    state: new PyTuple([1, new PyTuple(shape.map((n) => n)), dtype(code), false, bytes]),
   });
 }
 

@@ -1,7 +1,7 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { open, readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { StratusError } from '../../shared/errors.js';
-import type { HierarchyListing, ListedObject, ObjectStore } from './object-store.js';
+import type { HierarchyListing, ListedObject, ObjectRange, ObjectStore } from './object-store.js';
 
 // A folder read as if it were a blob container, so a Metaflow local datastore (`.metaflow/`)
 // goes through the same readers as Azure. Names use '/' whatever the OS separator.
@@ -46,6 +46,27 @@ export class LocalObjectStore implements ObjectStore {
       return await readFile(this.resolve(name));
     } catch (err) {
       throw this.failure(err, `reading "${name}"`);
+    }
+  }
+
+  async readRange(name: string, offset: number, length: number): Promise<ObjectRange> {
+    try {
+      const handle = await open(this.resolve(name), 'r');
+      try {
+        const { size } = await handle.stat();
+        const data = Buffer.alloc(Math.max(0, Math.min(length, size - offset)));
+        let filled = 0;
+        while (filled < data.length) {
+          const { bytesRead } = await handle.read(data, filled, data.length - filled, offset + filled);
+          if (bytesRead === 0) break;
+          filled += bytesRead;
+        }
+        return { data: data.subarray(0, filled), size };
+      } finally {
+        await handle.close();
+      }
+    } catch (err) {
+      throw err instanceof StratusError ? err : this.failure(err, `reading "${name}"`);
     }
   }
 

@@ -14,12 +14,21 @@ export interface HierarchyListing {
   objects: ListedObject[];
 }
 
+/** Part of an object, and how large the whole object is. */
+export interface ObjectRange {
+  /** The bytes from the offset on: `length` of them, or fewer where the object ends. */
+  data: Buffer;
+  size: number;
+}
+
 export interface ObjectStore {
   /** One level below `prefix` (which is '' or ends in '/'), every page. */
   listHierarchy(prefix: string): Promise<HierarchyListing>;
   /** Every object whose name starts with `prefix`, at any depth (a flat listing). Never used on a flow's `data/`. */
   listAll(prefix: string): Promise<ListedObject[]>;
   read(name: string): Promise<Buffer>;
+  /** At most `length` bytes from `offset`, so a large object is read only as far as it is needed. */
+  readRange(name: string, offset: number, length: number): Promise<ObjectRange>;
   /** A short description for messages, e.g. 'container "x" at https://…'. */
   readonly description: string;
 }

@@ -30,7 +30,10 @@ function credential(config: Extract<WorkspaceConfig, { kind: 'azure' }>, secret:
 /** What opening a saved workspace amounts to: its settings plus the secrets from the vault. */
 export function savedWorkspaceInput({ config, secret, trackingUserInfo }: StoredSecrets): WorkspaceInput {
   const uri = config.mlflowTrackingUri;
-  const mlflow = uri === undefined ? {} : { mlflowTrackingUri: trackingUserInfo === undefined ? uri : joinUserInfo(uri, trackingUserInfo) };
+  const mlflow = {
+    ...(uri === undefined ? {} : { mlflowTrackingUri: trackingUserInfo === undefined ? uri : joinUserInfo(uri, trackingUserInfo) }),
+    ...(config.staleAfterHours === undefined ? {} : { staleAfterHours: config.staleAfterHours }),
+  };
   if (config.kind === 'local') return { kind: 'local', path: config.path, ...mlflow };
   return { kind: 'azure', sysroot: config.sysroot, endpoint: config.endpoint, cardRoot: config.cardRoot, credential: credential(config, secret), ...mlflow };
 }

@@ -30,6 +30,8 @@ export interface OpenWorkspace {
   runs: MetaflowRuns;
   /** Run lists and run views through the local index. */
   indexed: IndexedRuns;
+  /** This workspace's own stale threshold, if it sets one (else the app setting's). */
+  staleAfterHours?: number;
   metadata: LocalMetadata;
   /** Where cards live: the card root may be in another container than the datastore. */
   cards: { store: ObjectStore; prefix: string };
@@ -91,7 +93,7 @@ export class WorkspaceRegistry {
       ? MetaflowIndex.open(indexFileFor(this.userDataDir, workspaceKey(info))).catch(() => undefined)
       : Promise.resolve(undefined);
     const indexed = new IndexedRuns(opened.runs, opened.metadata, index, (flow) => this.onRunsRefreshed(info.id, flow));
-    this.open.set(info.id, { ...opened, info, indexed });
+    this.open.set(info.id, { ...opened, info, indexed, staleAfterHours: input.staleAfterHours });
     if (input.mlflowTrackingUri !== undefined) this.trackingUris.set(info.id, input.mlflowTrackingUri);
     return info;
   }

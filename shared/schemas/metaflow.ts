@@ -39,7 +39,8 @@ export const MetaflowListing = z.discriminatedUnion('level', [
 ]);
 export type MetaflowListing = z.infer<typeof MetaflowListing>;
 
-export const RunStatus = z.enum(['running', 'succeeded', 'failed']);
+/** `stale`: not finished, and no task has written anything for longer than the workspace's stale threshold. */
+export const RunStatus = z.enum(['running', 'succeeded', 'failed', 'stale']);
 export type RunStatus = z.infer<typeof RunStatus>;
 /** `unknown`: the attempt finished but the datastore does not say whether it succeeded. */
 export const TaskStatus = z.enum(['running', 'succeeded', 'failed', 'unknown']);
@@ -58,6 +59,10 @@ export const RunSummary = z.object({
   user: z.string().nullable(),
   tags: z.array(z.string()).nullable(),
   systemTags: z.array(z.string()).nullable(),
+  /** The newest time any task recorded (attempt starts, log lines): a datastore's only sign of life. */
+  lastActivityAt: EpochMs,
+  /** Why the times are approximate (taken from blob Last-Modified, which copies reset); null when Metaflow recorded them. */
+  approximate: z.string().nullable(),
 });
 export type RunSummary = z.infer<typeof RunSummary>;
 
@@ -75,6 +80,8 @@ export const AttemptSummary = z.object({
   status: TaskStatus,
   startedAt: EpochMs,
   finishedAt: EpochMs,
+  /** Why the times are approximate (blob Last-Modified); null when Metaflow recorded them. */
+  approximate: z.string().nullable(),
 });
 export type AttemptSummary = z.infer<typeof AttemptSummary>;
 
@@ -85,6 +92,8 @@ export const TaskSummary = z.object({
   attempts: z.array(AttemptSummary),
   /** Cloned by `resume` from an earlier run (it has no logs of its own). */
   cloned: z.boolean(),
+  /** What could not be read of this task (a damaged file); the rest of the run is unaffected. */
+  problems: z.array(z.string()),
 });
 export type TaskSummary = z.infer<typeof TaskSummary>;
 
@@ -163,6 +172,10 @@ export const ArtifactPreviewResult = z.object({
   complete: z.boolean(),
   bytesRead: z.number(),
   totalBytes: z.number(),
+  /** The whole value can be loaded; false past the size Stratus decodes in memory, where the blob is offered instead. */
+  loadable: z.boolean(),
+  /** The artifact's blob (gzip of the pickle), named for downloading it as it is. */
+  blob: z.string(),
 });
 
 export const ArtifactFileRequest = TaskPath.extend({

@@ -31,6 +31,11 @@ export const LocalPath = lineOfText('The folder', 4096).refine(
 
 export const TenantId = z.string().max(100).regex(/^[A-Za-z0-9.-]{1,100}$/, 'A tenant is a GUID or a domain name');
 export const TrackingUri = lineOfText('The MLflow tracking URI', 4096);
+/** After how many hours without activity an unfinished Metaflow run counts as stale. */
+export const StaleAfterHours = z
+  .number({ message: 'Stale after must be a number of hours' })
+  .min(0.05, 'Stale after must be at least 0.05 hours (3 minutes)')
+  .max(8760, 'Stale after must be at most 8760 hours (a year)');
 
 export const CredentialInput = z.discriminatedUnion('kind', [
   /** Whatever the main process finds in its environment (connection string, account key, Azure identity). */
@@ -53,9 +58,12 @@ export const AzureWorkspaceInput = z
     credential: CredentialInput,
     cardRoot: Sysroot.optional(),
     mlflowTrackingUri: TrackingUri.optional(),
+    staleAfterHours: StaleAfterHours.optional(),
   })
   .strict();
-export const LocalWorkspaceInput = z.object({ kind: z.literal('local'), path: LocalPath, mlflowTrackingUri: TrackingUri.optional() }).strict();
+export const LocalWorkspaceInput = z
+  .object({ kind: z.literal('local'), path: LocalPath, mlflowTrackingUri: TrackingUri.optional(), staleAfterHours: StaleAfterHours.optional() })
+  .strict();
 /** A workspace opened for this session only (the connect form's "connect without saving", the CLI). */
 export const WorkspaceInput = z.union([AzureWorkspaceInput, LocalWorkspaceInput]);
 export type WorkspaceInput = z.infer<typeof WorkspaceInput>;
@@ -92,9 +100,12 @@ export const WorkspaceConfig = z.discriminatedUnion('kind', [
       mlflowTrackingUri: TrackingUri.optional(),
       auth: AuthKind,
       tenantId: TenantId.optional(),
+      staleAfterHours: StaleAfterHours.optional(),
     })
     .strict(),
-  z.object({ kind: z.literal('local'), name: WorkspaceName, path: LocalPath, mlflowTrackingUri: TrackingUri.optional() }).strict(),
+  z
+    .object({ kind: z.literal('local'), name: WorkspaceName, path: LocalPath, mlflowTrackingUri: TrackingUri.optional(), staleAfterHours: StaleAfterHours.optional() })
+    .strict(),
 ]);
 export type WorkspaceConfig = z.infer<typeof WorkspaceConfig>;
 
@@ -163,6 +174,8 @@ export const Settings = z
       .min(TRANSFER_BANDWIDTH_RANGE.min, bandwidthRange)
       .max(TRANSFER_BANDWIDTH_RANGE.max, bandwidthRange)
       .optional(),
+    /** Metaflow runs with no activity for this long are stale (default 2); a workspace may set its own. */
+    staleAfterHours: StaleAfterHours.optional(),
   })
   .strict();
 export type Settings = z.infer<typeof Settings>;

@@ -66,3 +66,24 @@ export function fixtureRuns(manifest: Manifest): Map<string, Map<string, Fixture
 export function runTasks(run: FixtureRun): FixtureTask[] {
   return [...run.steps.values()].flat();
 }
+
+/** The latest mflog time over an attempt's log files, from the fixture's own bytes; null when no line carries one. */
+export function lastLogLine(task: FixtureTask, attempt: number, read: (file: string) => Buffer): number | null {
+  const times = task.files
+    .filter((f) => f.startsWith(`${attempt}.`) && f.endsWith('.log'))
+    .flatMap((f) => [...read(f).toString('utf8').matchAll(/^\[MFLOG\|0\|([^|]+)\|/gm)].map((m) => Date.parse(m[1])));
+  return times.length > 0 ? Math.max(...times) : null;
+}
+
+/**
+ * What Metaflow recorded of a run's times (LAYOUT.md): the start in `_parameters/0/0.attempt.json`, the end at the
+ * last log line of its end task, or of any task when it failed. `read` gives a task's file.
+ */
+export function recordedRunTimes(run: FixtureRun, read: (task: FixtureTask, file: string) => Buffer): { startedAt: number; finishedAt: number } | undefined {
+  if (run.parameters === undefined) return undefined;
+  const startedAt = Math.round((JSON.parse(read(run.parameters, '0.attempt.json').toString('utf8')) as { time: number }).time * 1000);
+  const latest = (t: FixtureTask) => t.attempts.filter((n) => t.files.includes(`${n}.attempt.json`)).at(-1) ?? 0;
+  const ending = run.steps.has('end') ? (run.steps.get('end') ?? []) : runTasks(run);
+  const ends = ending.map((t) => lastLogLine(t, latest(t), (f) => read(t, f))).filter((t): t is number => t !== null);
+  return { startedAt, finishedAt: Math.max(startedAt, ...ends) };
+}

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { readFixtureBlobs, readManifest } from '../harness/metaflow-fixture.js';
-import { datastorePrefix, fixtureRuns, type FixtureRun } from '../harness/metaflow-tree.js';
+import { datastorePrefix, fixtureRuns, recordedRunTimes, type FixtureRun, type FixtureTask } from '../harness/metaflow-tree.js';
 import { repoRoot } from '../harness/repo.js';
 
 // `stratus metaflow runs|run|task|artifact|logs … --json`, the built CLI over the same services as
@@ -76,11 +76,17 @@ let run: FixtureRun;
 let startObjects: Record<string, string>;
 let localDir: string;
 let userDataDir: string;
+let taskFile: (task: FixtureTask, file: string) => Buffer;
 
 beforeAll(async () => {
   const [manifest, blobs] = await Promise.all([readManifest(), readFixtureBlobs()]);
   const prefix = datastorePrefix(manifest);
   flows = fixtureRuns(manifest);
+  taskFile = (task, file) => {
+    const body = blobs.get(`${prefix}${task.flow}/${task.run}/${task.step}/${task.id}/${file}`);
+    if (body === undefined) throw new Error(`the fixture has no ${task.step}/${task.id}/${file}`);
+    return body;
+  };
   runs = new Map(fixtureRunsOf(FLOW).map((r) => [r.id, r]));
   run = [...runs.values()].sort((a, b) => a.id.localeCompare(b.id))[0];
   const index = blobs.get(`${prefix}${FLOW}/${run.id}/start/1/0.data.json`);
@@ -126,6 +132,22 @@ describe.each(targets)('stratus metaflow … --json (%s)', (_label, where) => {
     const list = array(await cli('runs', 'RetryFlow'), 'runs').map((r) => record(r, 'run'));
     const status = Object.fromEntries(list.map((r) => [r.id, r.status]));
     expect(status).toEqual(Object.fromEntries(retry.map((r) => [r.id, r.steps.has('end') ? 'succeeded' : 'failed'])));
+  });
+
+  it('runs and run: start, end and duration as Metaflow recorded them (copies reset every blob time), none approximate', async () => {
+    for (const flow of ['RetryFlow', FLOW]) {
+      const list = array(await cli('runs', flow), 'runs').map((r) => record(r, 'run'));
+      for (const fixture of fixtureRunsOf(flow)) {
+        const recorded = recordedRunTimes(fixture, taskFile);
+        if (recorded === undefined) continue;
+        const expected = { startedAt: recorded.startedAt, finishedAt: recorded.finishedAt, durationMs: recorded.finishedAt - recorded.startedAt, approximate: null };
+        expect(list.find((r) => r.id === fixture.id), `${flow}/${fixture.id}`).toMatchObject(expected);
+        const detail = record(await cli('run', `${flow}/${fixture.id}`), 'run');
+        expect(record(detail.summary, 'summary'), `${flow}/${fixture.id} run`).toMatchObject(expected);
+      }
+    }
+    const failed = array(await cli('runs', 'RetryFlow', '--status', 'failed'), 'runs').map((r) => record(r, 'run').id);
+    expect(failed).toEqual(fixtureRunsOf('RetryFlow').filter((r) => !r.steps.has('end')).map((r) => r.id));
   });
 
   it('run: the steps in DAG order with their tasks, and the parameters', async () => {

@@ -9,7 +9,7 @@ import { createServices, type Services } from '../../electron/services.js';
 import { contract, type ArgsOf, type Channel, type ResultOf, type RunDetail } from '../../shared/contract.js';
 import type { StratusErrorShape } from '../../shared/errors.js';
 import { readFixtureBlobs, readManifest, type Manifest } from '../harness/metaflow-fixture.js';
-import { datastorePrefix, fixtureRuns, runTasks, type FixtureRun, type FixtureTask } from '../harness/metaflow-tree.js';
+import { datastorePrefix, fixtureRuns, lastLogLine, recordedRunTimes, runTasks, type FixtureRun, type FixtureTask } from '../harness/metaflow-tree.js';
 import { fixtureDir } from '../harness/repo.js';
 
 // Run views over the shared fixture in Azurite, through the router the UI calls: every run, step,
@@ -276,6 +276,40 @@ describe('Metaflow run views over Azurite (shared fixture)', () => {
       expect(flaky[0].finishedAt).toBeLessThanOrEqual(flaky[1].startedAt ?? -1);
       expect(flaky[0].finishedAt).toBeGreaterThanOrEqual(flaky[0].startedAt ?? Infinity);
     }
+  });
+
+  it('times every run from Metaflow\'s records, not from the Last-Modified the copy into Azurite reset: start, end, duration', { timeout: 60_000 }, async () => {
+    let checked = 0;
+    for (const flow of flows.keys()) {
+      const { runs } = await call('metaflow.runs', { workspaceId, flow });
+      for (const run of runsOf(flow)) {
+        const recorded = recordedRunTimes(run, taskFile);
+        if (recorded === undefined) continue;
+        const { startedAt: start, finishedAt: end } = recorded;
+        const listed = runs.find((r) => r.id === run.id);
+        const detail = await call('metaflow.run', { workspaceId, flow, run: run.id });
+        for (const [where, summary] of [['list', listed], ['view', detail.summary]] as const) {
+          expect(summary?.startedAt, `${flow}/${run.id} ${where} start`).toBe(start);
+          expect(summary?.finishedAt, `${flow}/${run.id} ${where} end`).toBe(end);
+          expect(summary?.durationMs, `${flow}/${run.id} ${where} duration`).toBe(end - start);
+          expect(summary?.approximate, `${flow}/${run.id} ${where}`).toBeNull();
+        }
+        // The timeline's bars: each attempt from its attempt.json to its last log line.
+        for (const task of runTasks(run)) {
+          const shown = detail.tasks.find((t) => t.step === task.step && t.id === task.id);
+          for (const n of task.attempts) {
+            if (!task.files.includes(`${n}.attempt.json`)) continue;
+            const attempt = shown?.attempts.find((a) => a.attempt === n);
+            expect(attempt?.startedAt, `${task.step}/${task.id}/${n} start`).toBe(Math.round(attemptTime(task, n) * 1000));
+            // Approximate only where Metaflow left no time: an attempt whose logs carry no line (a 0-byte log).
+            const unrecorded = task.files.includes(`${n}.DONE.lock`) && lastLogLine(task, n, (f) => taskFile(task, f)) === null;
+            expect(attempt?.approximate ?? null, `${task.step}/${task.id}/${n}`).toEqual(unrecorded ? expect.stringMatching(/DONE\.lock/) : null);
+          }
+        }
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(5);
   });
 
   it('shows the parameters of both ArtifactTypesFlow runs (README: the defaults, then --alpha 3 --label "second run ✓" --ratio 1.5)', async () => {

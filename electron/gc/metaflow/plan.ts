@@ -52,6 +52,7 @@ export function countingStore(store: ObjectStore): { store: ObjectStore; request
     listHierarchy: (prefix) => (requests++, store.listHierarchy(prefix)),
     listAll: (prefix) => (requests++, store.listAll(prefix)),
     read: (name) => (requests++, store.read(name)),
+    readRange: (name, offset, length) => (requests++, store.readRange(name, offset, length)),
   };
   return { store: counted, requests: () => requests };
 }

@@ -27,6 +27,8 @@ export interface DecodeResult {
   complete: boolean;
   /** Bytes of pickle consumed (up to and including STOP). */
   bytesRead: number;
+  /** STOP was reached: a partial decode that did not get there would go further with more bytes. */
+  stopped: boolean;
 }
 
 const HIGHEST_PROTOCOL = 5;
@@ -120,13 +122,13 @@ class Machine {
         this.code = this.reader.u8();
         if (this.code === Op.STOP) {
           const value = this.pop();
-          return { value, complete: !this.capped, bytesRead: this.reader.pos };
+          return { value, complete: !this.capped, bytesRead: this.reader.pos, stopped: true };
         }
         this.step();
       }
     } catch (err) {
       if (this.partial && err instanceof PickleError && err.reason === 'truncated') {
-        return { value: this.salvage(), complete: false, bytesRead: this.reader.pos };
+        return { value: this.salvage(), complete: false, bytesRead: this.reader.pos, stopped: false };
       }
       throw err;
     }

@@ -1,7 +1,8 @@
-import { decodePickle } from './decoder.js';
+import { decodePickle, type DecodeResult } from './decoder.js';
 import { PickleError } from './errors.js';
 import { gunzipPrefix, gzipDeclaredSize, isGzip } from './gzip.js';
 import type { ArtifactPreview } from '../../../shared/preview-types.js';
+import { RangedPickle, type ReadRange } from './ranged-pickle.js';
 import { renderValue } from './render.js';
 
 // An artifact blob → a bounded, JSON-safe preview. Metaflow's encodings `pickle-v2`/`pickle-v4`
@@ -28,23 +29,36 @@ function checkEncoding(encoding: string | undefined): void {
   throw new PickleError('unsupported-encoding', `artifacts encoded as "${encoding}" cannot be previewed (only Metaflow pickles can)`);
 }
 
+function preview(pickle: Buffer, whole: boolean, totalBytes: number, maxItems: number): ArtifactPreview {
+  const decoded = decodePickle(pickle, { maxItems, partial: !whole });
+  return rendered(decoded, totalBytes, maxItems);
+}
+
+function rendered(decoded: DecodeResult, totalBytes: number, maxItems: number): ArtifactPreview {
+  const out = renderValue(decoded.value, { maxItems, maxDepth: MAX_DEPTH, maxNodes: MAX_NODES });
+  return { value: out.value, complete: decoded.complete && out.complete, bytesRead: decoded.bytesRead, totalBytes };
+}
+
 export async function previewArtifact(blob: Buffer, opts: PreviewOptions): Promise<ArtifactPreview> {
   checkEncoding(opts.encoding);
   if (blob.length === 0) throw new PickleError('empty', 'the artifact blob is empty (0 bytes), so there is no pickle to read');
-  let pickle: Buffer;
-  let whole: boolean;
-  let totalBytes: number;
   if (isGzip(blob)) {
     const { data, ended } = await gunzipPrefix(blob, opts.maxBytes);
-    pickle = data;
-    whole = ended;
-    totalBytes = Math.max(gzipDeclaredSize(blob), data.length);
-  } else {
-    pickle = blob.length > opts.maxBytes ? blob.subarray(0, opts.maxBytes) : blob;
-    whole = pickle.length === blob.length;
-    totalBytes = blob.length;
+    return preview(data, ended, Math.max(gzipDeclaredSize(blob), data.length), opts.maxItems);
   }
-  const decoded = decodePickle(pickle, { maxItems: opts.maxItems, partial: !whole });
-  const rendered = renderValue(decoded.value, { maxItems: opts.maxItems, maxDepth: MAX_DEPTH, maxNodes: MAX_NODES });
-  return { value: rendered.value, complete: decoded.complete && rendered.complete, bytesRead: decoded.bytesRead, totalBytes };
+  const pickle = blob.length > opts.maxBytes ? blob.subarray(0, opts.maxBytes) : blob;
+  return preview(pickle, pickle.length === blob.length, blob.length, opts.maxItems);
+}
+
+/**
+ * A preview read from the blob range by range: the first `rangeBytes`, then more only while the
+ * decoder ran out of bytes before the pickle's STOP and `maxBytes` of pickle are not yet read.
+ */
+export async function previewRanges(read: ReadRange, opts: PreviewOptions & { rangeBytes: number }): Promise<ArtifactPreview> {
+  checkEncoding(opts.encoding);
+  const source = await RangedPickle.open(read, { rangeBytes: opts.rangeBytes, limit: opts.maxBytes });
+  for (;;) {
+    const decoded = decodePickle(source.data, { maxItems: opts.maxItems, partial: !source.whole });
+    if (decoded.stopped || !(await source.more())) return rendered(decoded, await source.totalBytes(), opts.maxItems);
+  }
 }

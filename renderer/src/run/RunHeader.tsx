@@ -1,7 +1,8 @@
 import type { RunSummary } from '../../../shared/contract.js';
-import { formatDuration, formatTime, isoTime } from '../format.js';
 import { StatusBadge } from '../ui/StatusBadge.js';
 import { displayName } from '../../../shared/display-name.js';
+import { ApproxTime } from './ApproxTime.js';
+import { unfinishedText } from './unfinished-text.js';
 
 /** A run's status, times and (with metadata) who ran it and its tags. */
 export function RunHeader({ summary }: { summary: RunSummary }) {
@@ -11,19 +12,29 @@ export function RunHeader({ summary }: { summary: RunSummary }) {
         <span className="muted">{displayName(summary.flow)}/</span>
         <span className="mono">{displayName(summary.id)}</span>
       </h2>
-      <StatusBadge status={summary.status} testId="run-status" />
+      <StatusBadge
+        status={summary.status}
+        testId="run-status"
+        title={summary.status === 'stale' ? 'Not finished, and no task has recorded anything for longer than the stale threshold (Settings).' : undefined}
+      />
       <dl className="facts">
         <div>
           <dt>Started</dt>
-          <dd title={isoTime(summary.startedAt)}>{formatTime(summary.startedAt)}</dd>
+          <dd>
+            <ApproxTime ms={summary.startedAt} approximate={summary.approximate} testId="run-started" />
+          </dd>
         </div>
         <div>
           <dt>Finished</dt>
-          <dd title={isoTime(summary.finishedAt)}>{summary.status === 'running' ? 'running…' : formatTime(summary.finishedAt)}</dd>
+          <dd data-testid="run-finished">
+            {unfinishedText(summary) ?? <ApproxTime ms={summary.finishedAt} approximate={summary.approximate} />}
+          </dd>
         </div>
         <div>
           <dt>Duration</dt>
-          <dd>{formatDuration(summary.durationMs)}</dd>
+          <dd>
+            <ApproxTime ms={summary.durationMs} approximate={summary.approximate} kind="duration" testId="run-duration" />
+          </dd>
         </div>
         {summary.user !== null && (
           <div>

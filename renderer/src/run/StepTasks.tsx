@@ -58,6 +58,11 @@ export function StepTasks({ step, stepName, tasks, onOpen }: Props) {
                     <StatusBadge status={task.status} />
                     {task.attempts.length > 1 && <span className="tag">{plural(task.attempts.length, 'attempt')}</span>}
                     {task.cloned && <span className="tag tag--quiet">cloned</span>}
+                    {task.problems.length > 0 && (
+                      <span className="tag task-problem" title={task.problems.join('\n')} data-testid="task-problem">
+                        damaged
+                      </span>
+                    )}
                     <span className="task-list__time muted">{formatTime(task.attempts[0]?.startedAt ?? null)}</span>
                     <span className="task-list__duration muted">{formatDuration(taskDuration(task))}</span>
                     <span className="entry__chevron" aria-hidden="true">

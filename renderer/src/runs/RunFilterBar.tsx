@@ -10,7 +10,7 @@ interface Props {
   hasMetadata: boolean;
 }
 
-const STATUSES: (RunStatus | 'all')[] = ['all', 'running', 'succeeded', 'failed'];
+const STATUSES: (RunStatus | 'all')[] = ['all', 'running', 'stale', 'succeeded', 'failed'];
 const RANGES: { value: RangePreset; label: string }[] = [
   { value: 'all', label: 'Any time' },
   { value: '1h', label: 'Last hour' },

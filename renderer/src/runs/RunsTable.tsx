@@ -1,6 +1,7 @@
 import { useRef } from 'react';
 import type { RunSummary } from '../../../shared/contract.js';
-import { formatDuration, formatTime, isoTime } from '../format.js';
+import { ApproxTime } from '../run/ApproxTime.js';
+import { unfinishedText } from '../run/unfinished-text.js';
 import { StatusBadge } from '../ui/StatusBadge.js';
 import type { Sort, SortKey } from './run-filters.js';
 import { useVirtualRows } from '../ui/useVirtualRows.js';
@@ -75,14 +76,14 @@ function RunRow({ run, showMetadata, onOpen }: { run: RunSummary; showMetadata: 
           {displayName(run.id)}
         </button>
       </div>
-      <div role="cell" className="runs-cell runs-cell--time" title={isoTime(run.startedAt)}>
-        {formatTime(run.startedAt)}
+      <div role="cell" className="runs-cell runs-cell--time">
+        <ApproxTime ms={run.startedAt} approximate={run.approximate} />
       </div>
-      <div role="cell" className="runs-cell runs-cell--time" title={isoTime(run.finishedAt)}>
-        {run.status === 'running' ? <span className="muted">running…</span> : formatTime(run.finishedAt)}
+      <div role="cell" className="runs-cell runs-cell--time">
+        {unfinishedText(run) !== undefined ? <span className="muted">{unfinishedText(run)}</span> : <ApproxTime ms={run.finishedAt} approximate={run.approximate} />}
       </div>
       <div role="cell" className="runs-cell runs-cell--duration">
-        {formatDuration(run.durationMs)}
+        <ApproxTime ms={run.durationMs} approximate={run.approximate} kind="duration" testId="run-duration" />
       </div>
       {showMetadata && (
         <>

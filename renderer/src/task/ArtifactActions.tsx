@@ -28,10 +28,12 @@ interface Props {
   name: string;
   /** The preview as main sent it, for the clipboard. */
   preview: Json;
+  /** False when the value is too large to load whole, so neither file can be made. */
+  loadable: boolean;
 }
 
 /** Copy the preview as JSON; save the artifact as its pickle or as JSON (made by main from the whole value). */
-export function ArtifactActions({ task, name, preview }: Props) {
+export function ArtifactActions({ task, name, preview, loadable }: Props) {
   const [copied, setCopied] = useState<'idle' | 'copied' | 'failed'>('idle');
   const download = useMutation({
     mutationFn: (format: 'pickle' | 'json') => call('metaflow.artifactFile', { ...task, name, format }),
@@ -51,7 +53,14 @@ export function ArtifactActions({ task, name, preview }: Props) {
           {copied === 'copied' ? 'Copied' : copied === 'failed' ? 'Copy failed' : 'Copy JSON'}
         </button>
         {FORMATS.map(([format, label, title]) => (
-          <button key={format} type="button" className="button button--small" disabled={download.isPending} onClick={() => download.mutate(format)} title={title}>
+          <button
+            key={format}
+            type="button"
+            className="button button--small"
+            disabled={download.isPending || !loadable}
+            onClick={() => download.mutate(format)}
+            title={loadable ? title : 'Too large to load whole: download its blob from the datastore instead'}
+          >
             {download.isPending && download.variables === format ? 'Saving…' : label}
           </button>
         ))}

@@ -50,9 +50,15 @@ export function ArtifactPreview({ task, artifact }: Props) {
                 <>preview of the first values ({bytesText(data.totalBytes)} decoded)</>
               )}
               {' — '}
-              <button type="button" className="link-button" onClick={() => setFull(true)} disabled={loadingAll}>
-                {loadingAll ? 'Loading all…' : 'Load all'}
-              </button>
+              {data.loadable ? (
+                <button type="button" className="link-button" onClick={() => setFull(true)} disabled={loadingAll}>
+                  {loadingAll ? 'Loading all…' : 'Load all'}
+                </button>
+              ) : (
+                <span data-testid="preview-too-large">
+                  too large to load whole: download its blob <span className="mono">{data.blob}</span> (gzip of the pickle) from the datastore
+                </span>
+              )}
             </div>
           )}
           {full && data.complete && !preview.isPlaceholderData && (
@@ -60,7 +66,7 @@ export function ArtifactPreview({ task, artifact }: Props) {
               Whole value · {bytesText(data.totalBytes)}
             </div>
           )}
-          <ArtifactActions task={task} name={artifact.name} preview={data.value} />
+          <ArtifactActions task={task} name={artifact.name} preview={data.value} loadable={data.loadable} />
           <div className="preview__body" data-testid="preview-value">
             <ErrorBoundary what="this preview">
               {value ? <PreviewValueView value={value} /> : <p className="empty">Stratus does not know how to show this preview.</p>}

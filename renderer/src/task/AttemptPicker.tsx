@@ -33,7 +33,11 @@ export function AttemptPicker({ attempts, current, onPick }: Props) {
         >
           <span className="attempt__name">attempt {a.attempt}</span>
           <StatusBadge status={a.status} />
-          <span className="attempt__time muted" title={`${isoTime(a.startedAt) ?? '?'} → ${isoTime(a.finishedAt) ?? '?'}`}>
+          <span
+            className={`attempt__time muted${a.approximate ? ' approx' : ''}`}
+            title={`${isoTime(a.startedAt) ?? '?'} → ${isoTime(a.finishedAt) ?? '?'}${a.approximate ? `\nApproximate: ${a.approximate}` : ''}`}
+          >
+            {a.approximate && '≈ '}
             {formatTime(a.startedAt)}
             {took(a) && ` · ${took(a)}`}
           </span>

@@ -2,8 +2,8 @@ import type { MetaflowChannel } from '../../../shared/channels/metaflow.js';
 import type { RunSummary, TaskSummary } from '../../../shared/contract.js';
 import { spy, WORKSPACE_ID, type DomainCases } from './cases.js';
 
-const SPY_RUN: RunSummary = { flow: 'F', id: '1', status: 'running', startedAt: null, finishedAt: null, durationMs: null, user: null, tags: null, systemTags: null };
-const SPY_TASK: TaskSummary = { step: 'start', id: '1', status: 'running', attempts: [], cloned: false };
+const SPY_RUN: RunSummary = { flow: 'F', id: '1', status: 'running', startedAt: null, finishedAt: null, durationMs: null, user: null, tags: null, systemTags: null, lastActivityAt: null, approximate: null };
+const SPY_TASK: TaskSummary = { step: 'start', id: '1', status: 'running', attempts: [], cloned: false, problems: [] };
 const TASK = { flow: 'RetryFlow', run: '1795327214776270', step: 'flaky', task: '2' };
 
 export const metaflowCases: DomainCases<MetaflowChannel> = {
@@ -12,7 +12,7 @@ export const metaflowCases: DomainCases<MetaflowChannel> = {
     'metaflow.runs': (args) => spy('metaflow.runs', args, { runs: [], metadata: 'none', fromIndex: false }),
     'metaflow.run': (args) => spy('metaflow.run', args, { summary: SPY_RUN, steps: [], tasks: [], parameters: [], resumed: null, problems: [] }),
     'metaflow.task': (args) => spy('metaflow.task', args, { task: SPY_TASK, attempt: 0, artifacts: [], artifactProblem: null, cards: [] }),
-    'metaflow.artifact': (args) => spy('metaflow.artifact', args, { value: { kind: 'none' }, complete: true, bytesRead: 4, totalBytes: 4 }),
+    'metaflow.artifact': (args) => spy('metaflow.artifact', args, { value: { kind: 'none' }, complete: true, bytesRead: 4, totalBytes: 4, loadable: true, blob: 'F/data/ab/abcdef' }),
     'metaflow.artifactFile': (args) => spy('metaflow.artifactFile', args, { fileName: 'x.pkl', mimeType: 'application/octet-stream', base64: '' }),
     'metaflow.logs': (args) => spy('metaflow.logs', args, { lines: [], bytes: 0, live: false }),
     'metaflow.card': (args) => spy('metaflow.card', args, { cardId: 'spy' }),

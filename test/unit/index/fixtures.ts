@@ -25,6 +25,8 @@ export function run(id: string, overrides: Partial<RunSummary> = {}): RunSummary
     user: 'alice',
     tags: ['nightly'],
     systemTags: ['user:alice', 'runtime:dev'],
+    lastActivityAt: T0 + 1000,
+    approximate: null,
     ...overrides,
   };
 }
@@ -57,18 +59,19 @@ export function runDetail(id: string, status: RunSummary['status'] = 'succeeded'
       { name: 'train', type: 'linear', next: ['end'], taskCount: 2, status: done ? 'succeeded' : 'running' },
     ],
     tasks: [
-      { step: 'start', id: '1', status: 'succeeded', cloned: false, attempts: [{ attempt: 0, status: 'succeeded', startedAt: T0, finishedAt: T0 + 10 }] },
+      { step: 'start', id: '1', status: 'succeeded', cloned: false, problems: [], attempts: [{ attempt: 0, status: 'succeeded', startedAt: T0, finishedAt: T0 + 10, approximate: null }] },
       {
         step: 'train',
         id: '2',
         status: done ? 'succeeded' : 'running',
         cloned: false,
+        problems: [],
         attempts: [
-          { attempt: 0, status: 'failed', startedAt: T0 + 20, finishedAt: T0 + 30 },
-          { attempt: 1, status: done ? 'succeeded' : 'running', startedAt: T0 + 40, finishedAt: done ? T0 + 50 : null },
+          { attempt: 0, status: 'failed', startedAt: T0 + 20, finishedAt: T0 + 30, approximate: null },
+          { attempt: 1, status: done ? 'succeeded' : 'running', startedAt: T0 + 40, finishedAt: done ? T0 + 50 : null, approximate: null },
         ],
       },
-      { step: 'train', id: '10', status: 'unknown', cloned: true, attempts: [{ attempt: 0, status: 'unknown', startedAt: null, finishedAt: T0 + 60 }] },
+      { step: 'train', id: '10', status: 'unknown', cloned: true, problems: ['0.data.json is damaged'], attempts: [{ attempt: 0, status: 'unknown', startedAt: null, finishedAt: T0 + 60, approximate: null }] },
     ],
     parameters: [
       { name: 'alpha', value: { kind: 'float', value: 0.5 } },
@@ -86,7 +89,8 @@ export function taskDetail(attempt: number): TaskDetail {
       id: '2',
       status: 'succeeded',
       cloned: false,
-      attempts: [{ attempt, status: 'succeeded', startedAt: T0, finishedAt: T0 + 5 }],
+      problems: [],
+      attempts: [{ attempt, status: 'succeeded', startedAt: T0, finishedAt: T0 + 5, approximate: null }],
     },
     attempt,
     // Not in name order: the index keeps the order data.json gave.

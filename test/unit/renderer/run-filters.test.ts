@@ -28,6 +28,8 @@ function run(id: string, overrides: Partial<RunSummary> = {}): RunSummary {
     user: 'alice',
     tags: ['nightly'],
     systemTags: ['user:alice'],
+    lastActivityAt: T0 + 1000,
+    approximate: null,
     ...overrides,
   };
 }

@@ -7,11 +7,11 @@ import { bars, offsetLabel, ticks, timelineScale } from '../../../renderer/src/r
 const T0 = Date.UTC(2026, 0, 1);
 
 function attempt(n: number, startedAt: number | null, finishedAt: number | null, status: AttemptSummary['status'] = 'succeeded'): AttemptSummary {
-  return { attempt: n, status, startedAt, finishedAt };
+  return { attempt: n, status, startedAt, finishedAt, approximate: null };
 }
 
 function task(id: string, attempts: AttemptSummary[]): TaskSummary {
-  return { step: 'train', id, status: attempts.at(-1)?.status ?? 'unknown', cloned: false, attempts };
+  return { step: 'train', id, status: attempts.at(-1)?.status ?? 'unknown', cloned: false, problems: [], attempts };
 }
 
 describe('timelineScale', () => {
