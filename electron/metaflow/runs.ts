@@ -76,7 +76,7 @@ export class MetaflowRuns {
     ]);
     const damaged = tasks.filter((t) => t.problems.length > 0).length;
     if (damaged > 0) problems.push(`${damaged} task${damaged === 1 ? ' has' : 's have'} damaged records; each says which on its own row.`);
-    const parameters = await this.parameters(flow, tree, graph).catch((err: unknown) => {
+    const parameters = await this.parameters(flow, tree, graph, problems).catch((err: unknown) => {
       problems.push(`The parameters could not be read: ${(err as Error).message}`);
       return [];
     });
@@ -300,14 +300,20 @@ export class MetaflowRuns {
     return undefined;
   }
 
-  private async parameters(flow: string, tree: RunTree, graph: FlowGraph | undefined): Promise<{ name: string; value: Json }[]> {
+  private async parameters(flow: string, tree: RunTree, graph: FlowGraph | undefined, problems: string[]): Promise<{ name: string; value: Json }[]> {
     const entries = (await this.indexOf(tree.parameters)) ?? [];
     const wanted = graph ? new Set(graph.parameters) : undefined;
     const params = entries.filter((e) => (wanted ? wanted.has(e.name) : !e.name.startsWith('_') && e.name !== 'name'));
-    return mapLimited(params, CONCURRENCY, async (e) => ({
-      name: e.name,
-      value: (await this.artifacts.preview(flow, e, false)).value,
-    }));
+    // One damaged parameter is told and shown as unavailable; the others still show.
+    return mapLimited(params, CONCURRENCY, async (e) => {
+      try {
+        return { name: e.name, value: (await this.artifacts.preview(flow, e, false)).value };
+      } catch (err) {
+        if (!(err instanceof StratusError) || (err.code !== 'CORRUPT_DATA' && err.code !== 'NOT_FOUND')) throw err;
+        problems.push(`The parameter "${e.name}" could not be read: ${err.message}`);
+        return { name: e.name, value: { kind: 'elided', reason: 'unavailable' } };
+      }
+    });
   }
 }
 

@@ -1,10 +1,10 @@
 import type { RunDetail, RunList, RunSummary } from '../../shared/contract.js';
+import { DEFAULT_STALE_AFTER_HOURS } from '../../shared/stale-runs.js';
 
 // A datastore has no heartbeats: a run whose process died stays "running" for ever. A run that has not finished
 // and whose tasks recorded nothing (attempt starts, log lines) for longer than the threshold is shown as stale.
 // Applied when a list or view is served, since it depends on the clock: the index keeps such runs as running.
 
-export const DEFAULT_STALE_AFTER_HOURS = 2;
 const HOUR_MS = 3_600_000;
 
 export function staleAfterMs(hours: number | undefined): number {

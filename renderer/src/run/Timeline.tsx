@@ -17,7 +17,8 @@ function barTitle(task: TaskSummary, bar: Bar): string {
   const a = bar.attempt;
   const end = bar.open ? 'still running' : bar.endUnknown ? 'end not known' : formatTime(a.finishedAt);
   const took = !bar.open && !bar.endUnknown && a.startedAt !== null && a.finishedAt !== null ? ` (${formatDuration(a.finishedAt - a.startedAt)})` : '';
-  return `${displayName(task.step)}/${displayName(task.id)} attempt ${a.attempt}: ${a.status}${task.cloned ? ', cloned' : ''}\n${formatTime(a.startedAt)} → ${end}${took}`;
+  const approximate = a.approximate === null ? '' : `\nApproximate: ${a.approximate}`;
+  return `${displayName(task.step)}/${displayName(task.id)} attempt ${a.attempt}: ${a.status}${task.cloned ? ', cloned' : ''}\n${formatTime(a.startedAt)} → ${end}${took}${approximate}`;
 }
 
 function Bars({ task, list }: { task: TaskSummary; list: Bar[] }) {

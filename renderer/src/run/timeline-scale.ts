@@ -20,10 +20,14 @@ export interface Scale {
 
 const MIN_SPAN_MS = 1000;
 
-/** The end an attempt is drawn to: now while running, its finish when that is plausible, else none. */
+/**
+ * The end an attempt is drawn to: now while running, its finish when Metaflow recorded it, else none. A blob's
+ * Last-Modified (an approximate time) is no end to draw: after a copy it is days late and would stretch the chart.
+ */
 function endOf(a: AttemptSummary, now: number): number | null {
   if (a.startedAt === null) return null;
   if (a.status === 'running') return Math.max(now, a.startedAt);
+  if (a.approximate !== null) return null;
   return a.finishedAt !== null && a.finishedAt >= a.startedAt ? a.finishedAt : null;
 }
 

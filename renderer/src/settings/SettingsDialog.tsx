@@ -4,6 +4,7 @@ import type { Settings } from '../../../shared/contract.js';
 import { call } from '../api/client.js';
 import { ErrorPanel } from '../ui/ErrorPanel.js';
 import { Loading } from '../ui/Loading.js';
+import { StaleRunsForm } from './StaleRunsForm.js';
 import { TransferLimitsForm } from './TransferLimitsForm.js';
 
 const settingsQuery = queryOptions({ queryKey: ['settings'], queryFn: () => call('settings.get', {}) });
@@ -57,6 +58,7 @@ export function SettingsDialog({ onClose }: { onClose: () => void }) {
             </span>
           </label>
           <TransferLimitsForm settings={shown} busy={saving !== undefined} onSave={save} />
+          <StaleRunsForm settings={shown} busy={saving !== undefined} onSave={save} />
         </>
       )}
       {change.isError && <ErrorPanel error={change.error} onRetry={() => change.variables && save(change.variables)} />}

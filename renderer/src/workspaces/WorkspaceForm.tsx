@@ -168,6 +168,17 @@ export function WorkspaceForm({ title, initial, editing, defaults, secretsPersis
             <ChooseLocalButton kind="file" onChosen={(path) => update({ mlflowTrackingUri: `sqlite:///${path}` })} testId="mlflow-choose" />
           </>
         )}
+        <TextField
+          id="stale-after"
+          label="Stale after (hours)"
+          optional
+          mono={false}
+          value={draft.staleAfterHours}
+          onChange={(staleAfterHours) => update({ staleAfterHours })}
+          errors={check.errors.staleAfterHours}
+          placeholder="the app setting (2 by default)"
+          help="A Metaflow run that has not finished and whose tasks recorded nothing for this long shows as stale rather than running."
+        />
         {check.missing.length > 0 && <p className="form-page__missing">To save, enter {listWords(check.missing)}.</p>}
         <div className="form-page__actions">
           <button type="button" className="button button--quiet" onClick={onCancel} disabled={busy}>

@@ -2,6 +2,7 @@ import {
   CredentialInput,
   Endpoint,
   LocalPath,
+  StaleAfterHours,
   TrackingUri,
   WorkspaceName,
   type AuthKind,
@@ -29,6 +30,8 @@ export interface WorkspaceDraft {
   secret: string;
   tenantId: string;
   path: string;
+  /** Hours before an unfinished run with no activity is stale; '' uses the app setting. */
+  staleAfterHours: string;
 }
 
 const EMPTY: WorkspaceDraft = {
@@ -43,6 +46,7 @@ const EMPTY: WorkspaceDraft = {
   secret: '',
   tenantId: '',
   path: '',
+  staleAfterHours: '',
 };
 
 export function draftFromDefaults(defaults: WorkspaceDefaults): WorkspaceDraft {
@@ -61,7 +65,12 @@ export function draftFromImport(candidate: ImportedWorkspace): WorkspaceDraft {
 }
 
 export function draftFromSaved(config: WorkspaceConfig): WorkspaceDraft {
-  const common = { ...EMPTY, name: config.name, mlflowTrackingUri: config.mlflowTrackingUri ?? '' };
+  const common = {
+    ...EMPTY,
+    name: config.name,
+    mlflowTrackingUri: config.mlflowTrackingUri ?? '',
+    staleAfterHours: config.staleAfterHours === undefined ? '' : String(config.staleAfterHours),
+  };
   if (config.kind === 'local') return { ...common, kind: 'local', path: config.path };
   return {
     ...common,
@@ -81,7 +90,7 @@ export interface StoredSecret {
   present: boolean;
 }
 
-export type DraftField = 'name' | 'endpoint' | 'cardRoot' | 'mlflowTrackingUri' | 'secret' | 'tenantId' | 'path';
+export type DraftField = 'name' | 'endpoint' | 'cardRoot' | 'mlflowTrackingUri' | 'secret' | 'tenantId' | 'path' | 'staleAfterHours';
 
 export interface DraftCheck {
   sysroot: SysrootCheck;
@@ -130,7 +139,11 @@ export function checkDraft(draft: WorkspaceDraft, stored?: StoredSecret): DraftC
   if (name === '') missing.push('a name');
   else report('name', problems(WorkspaceName, name));
   if (mlflowTrackingUri !== '') report('mlflowTrackingUri', problems(TrackingUri, mlflowTrackingUri));
-  const optional = mlflowTrackingUri === '' ? {} : { mlflowTrackingUri };
+  const staleText = draft.staleAfterHours.trim();
+  const staleAfterHours = staleText === '' ? undefined : Number(staleText);
+  if (staleAfterHours !== undefined) report('staleAfterHours', problems(StaleAfterHours, staleAfterHours));
+  const stale = staleAfterHours === undefined ? {} : { staleAfterHours };
+  const optional = { ...(mlflowTrackingUri === '' ? {} : { mlflowTrackingUri }), ...stale };
 
   if (draft.kind === 'local') {
     const path = draft.path.trim();
@@ -143,7 +156,7 @@ export function checkDraft(draft: WorkspaceDraft, stored?: StoredSecret): DraftC
       missing,
       keepsSecret: false,
       save: valid && name !== '' ? { config: { kind: 'local', name, path, ...optional } } : undefined,
-      open: valid ? { kind: 'local', path } : undefined,
+      open: valid ? { kind: 'local', path, ...stale } : undefined,
     };
   }
 
@@ -185,6 +198,6 @@ export function checkDraft(draft: WorkspaceDraft, stored?: StoredSecret): DraftC
     missing,
     keepsSecret,
     save: valid && name !== '' && (!secretNeeded || secretTyped || keepsSecret) ? { config, secret: secretTyped ? secret : undefined } : undefined,
-    open: valid && (!secretNeeded || secretTyped) ? { kind: 'azure', ...azure, credential } : undefined,
+    open: valid && (!secretNeeded || secretTyped) ? { kind: 'azure', ...azure, credential, ...stale } : undefined,
   };
 }

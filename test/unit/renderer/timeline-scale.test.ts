@@ -6,8 +6,14 @@ import { bars, offsetLabel, ticks, timelineScale } from '../../../renderer/src/r
 
 const T0 = Date.UTC(2026, 0, 1);
 
-function attempt(n: number, startedAt: number | null, finishedAt: number | null, status: AttemptSummary['status'] = 'succeeded'): AttemptSummary {
-  return { attempt: n, status, startedAt, finishedAt, approximate: null };
+function attempt(
+  n: number,
+  startedAt: number | null,
+  finishedAt: number | null,
+  status: AttemptSummary['status'] = 'succeeded',
+  approximate: string | null = null,
+): AttemptSummary {
+  return { attempt: n, status, startedAt, finishedAt, approximate };
 }
 
 function task(id: string, attempts: AttemptSummary[]): TaskSummary {
@@ -15,6 +21,14 @@ function task(id: string, attempts: AttemptSummary[]): TaskSummary {
 }
 
 describe('timelineScale', () => {
+  it('does not stretch to an end only a blob time gives (a copy makes it days late), and draws that bar as end-unknown', () => {
+    const copiedDaysLater = T0 + 12 * 86_400_000;
+    const tasks = [task('1', [attempt(0, T0, T0 + 4000)]), task('2', [attempt(0, T0 + 1000, copiedDaysLater, 'succeeded', 'The end is the blob time of DONE.lock')])];
+    const scale = timelineScale(tasks, T0 + 60_000);
+    expect(scale).toEqual({ start: T0, span: 4000 });
+    expect(bars(tasks[1], scale ?? { start: T0, span: 1 }, T0 + 60_000)).toMatchObject([{ endUnknown: true, width: 0 }]);
+  });
+
   it('spans from the first start to the last end', () => {
     const tasks = [task('1', [attempt(0, T0, T0 + 4000)]), task('2', [attempt(0, T0 + 2000, T0 + 10_000)])];
     expect(timelineScale(tasks, T0 + 60_000)).toEqual({ start: T0, span: 10_000 });
