@@ -174,7 +174,8 @@ describe('generated datastore', () => {
     const { runs } = RunList.parse(ok(reply, 'metaflow.runs'));
     const byId = new Map(runs.map((r) => [r.id, r]));
     for (const run of main.runs) {
-      expect(byId.get(run.id)?.status, run.id).toBe(run.status);
+      // A run left unfinished in 2026-11 has had no activity for days: the app calls it stale.
+      expect(byId.get(run.id)?.status, run.id).toBe(run.status === 'running' ? 'stale' : run.status);
       // From the attempt.json file times the folder sink stamps.
       expect(Math.abs((byId.get(run.id)?.startedAt ?? 0) - run.startedAt)).toBeLessThan(2);
     }
