@@ -331,6 +331,6 @@ export async function runDownload(job: DownloadState, ctx: RunContext, restarts 
   return { kind: 'done' };
 }
 
-export async function discardTemp(job: DownloadState): Promise<void> {
+export async function discardTemp(job: Pick<DownloadState, 'localPath' | 'id'>): Promise<void> {
   await rm(tempPathFor(job.localPath, job.id), { force: true });
 }

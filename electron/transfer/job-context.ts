@@ -4,6 +4,7 @@ import type { TransferJournal } from './journal.js';
 import type { BufferPool } from './buffer-pool.js';
 import type { Md5Pool } from './md5-pool.js';
 import type { RequestPool } from './request-pool.js';
+import { isThrottle, withRetry, type RetryOptions } from './retry.js';
 
 // What a running job gets from the engine: its stop signal, the shared pool, requests with
 // retries, progress reporting and the journal.
@@ -25,10 +26,55 @@ export interface RunContext {
   /** Sends one request in a pool slot, retrying transient failures; counted by kind. `signal` narrows the job's. */
   request<T>(kind: RequestKind, fn: (signal: AbortSignal) => Promise<T>, signal?: AbortSignal): Promise<T>;
   progress(bytes: number): void;
-  retried(): void;
   journal: TransferJournal | undefined;
   md5: Md5Pool;
   buffers: BufferPool;
+}
+
+/** What every job's context shares with the others. */
+export interface SharedRunParts {
+  pool: RequestPool;
+  journal: TransferJournal | undefined;
+  md5: Md5Pool;
+  buffers: BufferPool;
+  stats: TransferStats;
+  retry: RetryOptions;
+  /** Told of each throttled request, so the request limit backs off. */
+  throttled(): void;
+}
+
+/** One job's context: its requests take a pool slot, are retried and counted, and report to the job. */
+export function runContext(shared: SharedRunParts, signal: AbortSignal, job: { progress(bytes: number): void; retried(): void }): RunContext {
+  const { pool, stats } = shared;
+  return {
+    signal,
+    pool,
+    journal: shared.journal,
+    md5: shared.md5,
+    buffers: shared.buffers,
+    progress: job.progress,
+    request: <T>(kind: RequestKind, fn: (signal: AbortSignal) => Promise<T>, override?: AbortSignal) => {
+      const requestSignal = override ?? signal;
+      return withRetry(
+        () =>
+          pool.run(requestSignal, () => {
+            if (kind !== 'other') stats[kind]++;
+            return fn(requestSignal);
+          }),
+        {
+          signal: requestSignal,
+          options: shared.retry,
+          onRetry: (err) => {
+            job.retried();
+            if (isThrottle(err)) {
+              stats.throttled++;
+              shared.throttled();
+            }
+          },
+        },
+      );
+    },
+  };
 }
 
 export type JobOutcome = { kind: 'done' } | { kind: 'conflict'; conflict: ConflictInfo };
