@@ -1,6 +1,7 @@
 import { serveRpc } from '../../workers/serve-rpc.js';
 import type { TokenRequest } from './protocol.js';
-import { SourceError, UsageCache } from './usage-cache.js';
+import { UsageCache } from './usage-cache.js';
+import { SourceError } from './usage-sync.js';
 
 // The token worker: owns the usage caches' connections and reads the MLflow files, so a first
 // build over a million spans (seconds) and every summary query run off the main event loop.

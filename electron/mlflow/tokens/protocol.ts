@@ -1,7 +1,7 @@
 import type { TokensDayModel } from '../../../shared/schemas/mlflow-tokens.js';
 import type { SummaryFilter } from './aggregate.js';
 import type { SummaryParts } from './summary.js';
-import type { SyncResult } from './usage-cache.js';
+import type { SyncResult } from './usage-sync.js';
 import type { RpcReply } from '../../workers/worker-rpc.js';
 
 // Messages between TokenAnalytics (main thread) and the token worker. Every request names the
