@@ -36,9 +36,16 @@ async function serveBrowserMode(withWindow: boolean): Promise<void> {
   await services.settings.apply();
   const host = await startWebHost({ services, staticDir: RENDERER_DIR, cards: services.cards });
   let window: AppWindow | undefined;
+  let stopping = false;
   const stop = () => {
+    if (stopping) return;
+    stopping = true;
     window?.close();
-    host.close().finally(() => process.exit(0));
+    // Running transfers pause and are journalled, index and MLflow threads end, before the process does.
+    host
+      .close()
+      .then(() => services.close())
+      .finally(() => process.exit(0));
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);

@@ -1,16 +1,21 @@
 import path from 'node:path';
 import type { Env, IdentityProvider } from './azure/blob-client.js';
 import { createIdentityProvider } from './azure/identity.js';
+import { GcService } from './gc/gc-service.js';
+import { gcWorkspace } from './gc/gc-workspace.js';
+import { gcHandlers } from './gc/handlers.js';
+import { GcJournal, JOURNAL_FILE } from './gc/journal.js';
 import { CardRegistry } from './metaflow/card-registry.js';
 import { metaflowHandlers } from './metaflow/handlers.js';
 import { mlflowHandlers } from './mlflow/handlers.js';
 import { mlflowTokensHandlers } from './mlflow/tokens/handlers.js';
-import { gcHandlers } from './gc/handlers.js';
+import { PriceStore, priceFile } from './mlflow/tokens/price-store.js';
+import { TokenAnalytics } from './mlflow/tokens/token-analytics.js';
 import { blobsHandlers } from './blobs/handlers.js';
-import type { ServiceContext } from './service-context.js';
 import { workspaceHandlers } from './workspace/handlers.js';
 import { EventBus } from './ipc/event-bus.js';
-import { localHandlers, NO_DIALOG, type ChooseLocal } from './local-access/handlers.js';
+import { NO_DIALOG, type ChooseLocal } from './local-access/choose-local.js';
+import { localHandlers } from './local-access/handlers.js';
 import { LocalGrants, type LocalAccess } from './local-access/local-grants.js';
 import { createRouter, type Handlers, type Router } from './ipc/router.js';
 import { environmentSecrets } from './security/environment-secrets.js';
@@ -19,11 +24,13 @@ import { TransferEngine } from './transfer/engine.js';
 import { transferHandlers } from './transfer/handlers.js';
 import { applyTransferSettings } from './transfer/transfer-settings.js';
 import { defaultUserDataDir } from './user-data.js';
+import { SampleWorkspaces } from './workspace/sample-workspaces.js';
 import { MemoryVault, type SecretVault } from './workspace/secret-vault.js';
 import { WorkspaceRegistry } from './workspace/workspace-registry.js';
 import { WorkspaceStore } from './workspace/workspace-store.js';
 
-// Composition root: the services every front end (Electron window, browser mode, CLI) shares.
+// Composition root: the services every front end (Electron window, browser mode, CLI) shares. Every
+// long-lived resource (worker threads, databases, timers) is created here and ended by close().
 
 export interface Services {
   router: Router;
@@ -36,6 +43,8 @@ export interface Services {
   localAccess: LocalAccess;
   /** Where this launch keeps its files (browser mode stages dropped files here before uploading them). */
   userDataDir: string;
+  /** Ends every worker, database and timer these services started; nothing is usable afterwards. */
+  close(): Promise<void>;
 }
 
 export interface ServiceOptions {
@@ -62,6 +71,7 @@ export function createServices(options: ServiceOptions = {}): Services {
     events.emit('metaflow.runsChanged', { workspaceId, flow }),
   );
   const saved = new WorkspaceStore(userDataDir, options.vault ?? new MemoryVault());
+  const samples = new SampleWorkspaces(userDataDir, saved);
   const cards = new CardRegistry();
   // The journal lives beside the indexes: only the app keeps one; the CLI's transfers end with it.
   const transfers = new TransferEngine({
@@ -70,19 +80,38 @@ export function createServices(options: ServiceOptions = {}): Services {
   });
   const localAccess = options.localAccess ?? new LocalGrants('Choose it in Stratus first.');
   const settings = new SettingsStore(userDataDir, (next) => applyTransferSettings(transfers, next));
-
-  const context: ServiceContext = { env, userDataDir, localIndex: options.localIndex === true, events, identity, workspaces, saved, settings, cards, transfers, localAccess, chooseLocal: options.chooseLocal ?? NO_DIALOG };
-  // One spread per domain; a channel without a handler fails to compile here.
-  const handlers: Handlers = {
-    ...workspaceHandlers(context),
-    ...metaflowHandlers(context),
-    ...mlflowHandlers(context),
-    ...mlflowTokensHandlers(context),
-    ...gcHandlers(context),
-    ...blobsHandlers(context),
-    ...transferHandlers(context),
-    ...localHandlers(context),
+  // Both open their files (and the token worker) on first use.
+  const analytics = new TokenAnalytics(userDataDir);
+  const prices = new PriceStore(priceFile(userDataDir));
+  // The journal opens on first use, so sessions that never collect garbage never create gc.db.
+  let gcJournal: GcJournal | undefined;
+  let gcService: GcService | undefined;
+  const gc = () => {
+    gcJournal ??= GcJournal.open(path.join(userDataDir, JOURNAL_FILE));
+    gcService ??= new GcService(gcJournal, (id) => gcWorkspace(workspaces.get(id)), (progress) => events.emit('gc.progress', progress), env);
+    return gcService;
   };
-  return { router: createRouter(handlers, environmentSecrets(env)), events, workspaces, identity, settings, cards, transfers, localAccess, userDataDir };
-}
 
+  // One spread per domain, each given what it uses; a channel without a handler fails to compile here.
+  const handlers: Handlers = {
+    ...workspaceHandlers({ env, events, workspaces, saved, samples, settings, localAccess }),
+    ...metaflowHandlers({ workspaces, cards, settings }),
+    ...mlflowHandlers({ workspaces }),
+    ...mlflowTokensHandlers({ workspaces, analytics, prices }),
+    ...gcHandlers({ gc, localAccess }),
+    ...blobsHandlers({ workspaces }),
+    ...transferHandlers({ workspaces, transfers, localAccess }),
+    ...localHandlers({ localAccess, chooseLocal: options.chooseLocal ?? NO_DIALOG }),
+  };
+
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      // Transfers first: running jobs pause (and are journalled) before the clients they use go away.
+      transfers.close();
+      prices.close();
+      gcJournal?.close();
+      await Promise.all([workspaces.closeAll(), analytics.close()]);
+    })());
+  return { router: createRouter(handlers, environmentSecrets(env)), events, workspaces, identity, settings, cards, transfers, localAccess, userDataDir, close };
+}

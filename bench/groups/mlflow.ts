@@ -4,7 +4,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { createIdentityProvider } from '../../electron/azure/identity.js';
 import { ArtifactRoots } from '../../electron/mlflow/artifact-roots.js';
-import { traceQuery } from '../../electron/mlflow/handlers.js';
+import { traceQuery } from '../../electron/mlflow/queries.js';
 import { SqliteSource } from '../../electron/mlflow/sources/sqlite.js';
 import { spanUsageFromJson, traceUsage, type SpanUsage } from '../../electron/mlflow/tokens/trace-usage.js';
 import { TokenAnalytics } from '../../electron/mlflow/tokens/token-analytics.js';

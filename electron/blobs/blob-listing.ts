@@ -1,8 +1,7 @@
 import type { BlobServiceClient } from '@azure/storage-blob';
 import type { BlobContainers, BlobListing } from '../../shared/schemas/blobs.js';
-import { StratusError } from '../../shared/errors.js';
+import type { AzureAccess } from '../azure/azure-access.js';
 import { toAzureError } from '../azure/errors.js';
-import type { OpenWorkspace } from '../workspace/workspace-registry.js';
 
 // One level of a container below a prefix, a page at a time, through the workspace's own
 // authenticated service client (one token cache for browsing, transfers and the datastore).
@@ -15,20 +14,6 @@ const MAX_CONTAINERS = 5000;
 /** Listings may give an etag bare; headers (and If-Match conditions) carry it quoted. One form for both. */
 function quotedEtag(etag: string): string {
   return etag.startsWith('"') ? etag : `"${etag}"`;
-}
-
-type AzureAccess = NonNullable<OpenWorkspace['azure']>;
-
-/** The workspace's Azure access, or why a workspace has none (a local folder). */
-export function azureOf(workspace: OpenWorkspace): AzureAccess {
-  if (!workspace.azure) {
-    throw new StratusError({
-      code: 'INVALID_ARGUMENT',
-      message: `Browsing, uploading and downloading blobs need an Azure workspace; ${workspace.info.sysroot} is a local folder.`,
-      hint: 'Open a workspace with an Azure sysroot to browse, upload or download blobs.',
-    });
-  }
-  return workspace.azure;
 }
 
 async function accountContainers(service: BlobServiceClient): Promise<string[]> {

@@ -5,7 +5,7 @@ import { GcPlanArgs } from '../../shared/schemas/gc.js';
 import { GcService } from '../gc/gc-service.js';
 import { gcWorkspace } from '../gc/gc-workspace.js';
 import { GcJournal, JOURNAL_FILE } from '../gc/journal.js';
-import { cliServices } from './cli-services.js';
+import { withCliServices } from './cli-services.js';
 import { defaultUserDataDir } from '../user-data.js';
 import { openTarget } from './metaflow-target.js';
 import { printTable, usageError } from './output.js';
@@ -71,32 +71,33 @@ export async function gcCli(argv: string[]): Promise<void> {
       return;
     }
     if (values.local === undefined && target === '') throw usageError(GC_USAGE);
-    const services = cliServices();
-    const { workspaceId } = await openTarget(services, { target, endpoint: values.endpoint, local: values.local }, process.env);
-    const gc = new GcService(
-      journal,
-      () => gcWorkspace(services.workspaces.get(workspaceId)),
-      (p) => {
-        if (!values.json) process.stderr.write(`\r${p.phase} ${p.done}/${p.total}${p.phase === 'done' ? '\n' : ''}`);
-      },
-      envForTrackingUri(values.mlflow),
-    );
-    if (command === 'plan') {
-      const args = GcPlanArgs.safeParse({
-        workspaceId,
-        target: values.mlflow === undefined ? 'metaflow' : 'mlflow',
-        flows: values.flow,
-        graceHours: values['grace-hours'] === undefined ? undefined : Number(values['grace-hours']),
-        trackingUri: values.mlflow,
-        olderThan: values['older-than'],
-        includeTraces: values.traces || undefined,
-      });
-      if (!args.success) throw usageError(args.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
-      printPlan(await gc.plan(args.data), values.json);
-      return;
-    }
-    if (values.plan === undefined || values.confirm === undefined) throw usageError('run needs --plan <id> and --confirm <workspace name>.');
-    printReport(await gc.execute(values.plan, values.confirm), values.json);
+    await withCliServices(async (services) => {
+      const { workspaceId } = await openTarget(services, { target, endpoint: values.endpoint, local: values.local }, process.env);
+      const gc = new GcService(
+        journal,
+        () => gcWorkspace(services.workspaces.get(workspaceId)),
+        (p) => {
+          if (!values.json) process.stderr.write(`\r${p.phase} ${p.done}/${p.total}${p.phase === 'done' ? '\n' : ''}`);
+        },
+        envForTrackingUri(values.mlflow),
+      );
+      if (command === 'plan') {
+        const args = GcPlanArgs.safeParse({
+          workspaceId,
+          target: values.mlflow === undefined ? 'metaflow' : 'mlflow',
+          flows: values.flow,
+          graceHours: values['grace-hours'] === undefined ? undefined : Number(values['grace-hours']),
+          trackingUri: values.mlflow,
+          olderThan: values['older-than'],
+          includeTraces: values.traces || undefined,
+        });
+        if (!args.success) throw usageError(args.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+        printPlan(await gc.plan(args.data), values.json);
+        return;
+      }
+      if (values.plan === undefined || values.confirm === undefined) throw usageError('run needs --plan <id> and --confirm <workspace name>.');
+      printReport(await gc.execute(values.plan, values.confirm), values.json);
+    });
   } finally {
     journal.close();
   }

@@ -1,8 +1,8 @@
 import { parseArgs } from 'node:util';
 import { RunStatus } from '../../shared/schemas/metaflow.js';
 import { StaleAfterHours } from '../../shared/schemas/workspace.js';
-import { cliServices } from './cli-services.js';
-import { METAFLOW_COMMANDS, runMetaflowCommand, type MetaflowCommand } from './metaflow-commands.js';
+import { withCliServices } from './cli-services.js';
+import { METAFLOW_COMMANDS, runMetaflowCommand, type CommandOptions, type MetaflowCommand } from './metaflow-commands.js';
 import { usageError } from './output.js';
 
 // `stratus metaflow …`: the Metaflow commands.
@@ -68,22 +68,18 @@ export async function metaflowCli(argv: string[]): Promise<void> {
   if (status !== undefined && !status.success) throw usageError('--status is running, stale, succeeded or failed.');
   const staleAfterHours = values['stale-after'] === undefined ? undefined : StaleAfterHours.safeParse(Number(values['stale-after']));
   if (staleAfterHours !== undefined && !staleAfterHours.success) throw usageError(`--stale-after: ${staleAfterHours.error.issues[0]?.message ?? 'a number of hours'}.`);
-  await runMetaflowCommand(
-    cliServices(),
-    command,
-    {
-      target,
-      endpoint: values.endpoint,
-      sysroot: values.sysroot,
-      local: values.local,
-      json: values.json,
-      attempt,
-      stream: values.stream,
-      full: values.full,
-      name,
-      status: status?.data,
-      staleAfterHours: staleAfterHours?.data,
-    },
-    process.env,
-  );
+  const options: CommandOptions = {
+    target,
+    endpoint: values.endpoint,
+    sysroot: values.sysroot,
+    local: values.local,
+    json: values.json,
+    attempt,
+    stream: values.stream,
+    full: values.full,
+    name,
+    status: status?.data,
+    staleAfterHours: staleAfterHours?.data,
+  };
+  await withCliServices((services) => runMetaflowCommand(services, command, options, process.env));
 }

@@ -3,7 +3,7 @@ import { StratusError } from '../../shared/errors.js';
 import type { Experiment, LifecycleView, MlflowRun, TraceRow } from '../../shared/schemas/mlflow.js';
 import { createIdentityProvider } from '../azure/identity.js';
 import { ArtifactRoots } from '../mlflow/artifact-roots.js';
-import { runQuery, traceQuery } from '../mlflow/handlers.js';
+import { runQuery, traceQuery } from '../mlflow/queries.js';
 import { openMlflowSource } from '../mlflow/open-source.js';
 import type { MlflowSource } from '../mlflow/source.js';
 import { mlflowTokensCommand, MLFLOW_TOKENS_USAGE } from './mlflow-tokens-command.js';

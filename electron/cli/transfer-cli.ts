@@ -2,7 +2,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConflictChoice, type TransferJob } from '../../shared/schemas/transfer.js';
 import type { Services } from '../services.js';
-import { cliServices } from './cli-services.js';
+import { withCliServices } from './cli-services.js';
 import { call, resolveEndpoint } from './metaflow-target.js';
 import { CliFailure, printTable, usageError } from './output.js';
 
@@ -55,7 +55,6 @@ async function finish(services: Services, jobIds: string[], json: boolean): Prom
   const wanted = new Set(jobIds);
   const { jobs, totals } = services.transfers.list();
   const mine = jobs.filter((j) => wanted.has(j.id)).map(summary);
-  services.transfers.close();
   if (json) process.stdout.write(`${JSON.stringify({ jobs: mine, totals: { ...totals, rate: undefined, etaSeconds: undefined } }, null, 2)}\n`);
   else printTable(mine, ['state', 'bytes', 'source', 'target', 'error']);
   const bad = mine.filter((j) => j.state !== 'done');
@@ -85,17 +84,18 @@ export async function uploadCli(argv: string[]): Promise<void> {
   if (onConflict !== 'fail' && !policy.success) throw usageError('--on-conflict is fail, skip, overwrite or keepBoth.');
   const remote = splitRemote(positionals[positionals.length - 1]);
   const locals = positionals.slice(0, -1).map((p) => path.resolve(p));
-  const services = cliServices();
-  await services.settings.apply();
-  const workspaceId = await openContainer(services, remote.container, values.endpoint);
-  if (policy.success) services.transfers.setConflictPolicy(policy.data);
-  const { jobIds } = await call(services, 'transfer.upload', {
-    workspaceId,
-    container: remote.container,
-    prefix: remote.rest,
-    files: locals.map((p) => ({ path: p, name: path.basename(p) })),
+  await withCliServices(async (services) => {
+    await services.settings.apply();
+    const workspaceId = await openContainer(services, remote.container, values.endpoint);
+    if (policy.success) services.transfers.setConflictPolicy(policy.data);
+    const { jobIds } = await call(services, 'transfer.upload', {
+      workspaceId,
+      container: remote.container,
+      prefix: remote.rest,
+      files: locals.map((p) => ({ path: p, name: path.basename(p) })),
+    });
+    await finish(services, jobIds, values.json);
   });
-  await finish(services, jobIds, values.json);
 }
 
 export async function downloadCli(argv: string[]): Promise<void> {
@@ -115,18 +115,19 @@ export async function downloadCli(argv: string[]): Promise<void> {
   if (positionals.length !== 2) throw usageError(DOWNLOAD_USAGE);
   const remote = splitRemote(positionals[0]);
   const folder = path.resolve(positionals[1]);
-  const services = cliServices();
-  await services.settings.apply();
-  const workspaceId = await openContainer(services, remote.container, values.endpoint);
-  const isBlob =
-    remote.rest !== '' &&
-    !remote.rest.endsWith('/') &&
-    (await services.workspaces.get(workspaceId).azure?.service.getContainerClient(remote.container).getBlobClient(remote.rest).exists());
-  const { jobIds } = await call(services, 'transfer.download', {
-    workspaceId,
-    container: remote.container,
-    ...(isBlob ? { blobs: [remote.rest] } : { prefix: remote.rest === '' || remote.rest.endsWith('/') ? remote.rest : `${remote.rest}/` }),
-    targetFolder: folder,
+  await withCliServices(async (services) => {
+    await services.settings.apply();
+    const workspaceId = await openContainer(services, remote.container, values.endpoint);
+    const isBlob =
+      remote.rest !== '' &&
+      !remote.rest.endsWith('/') &&
+      (await services.workspaces.get(workspaceId).azure?.service.getContainerClient(remote.container).getBlobClient(remote.rest).exists());
+    const { jobIds } = await call(services, 'transfer.download', {
+      workspaceId,
+      container: remote.container,
+      ...(isBlob ? { blobs: [remote.rest] } : { prefix: remote.rest === '' || remote.rest.endsWith('/') ? remote.rest : `${remote.rest}/` }),
+      targetFolder: folder,
+    });
+    await finish(services, jobIds, values.json);
   });
-  await finish(services, jobIds, values.json);
 }

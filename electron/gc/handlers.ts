@@ -1,22 +1,11 @@
-import path from 'node:path';
 import type { GcChannel } from '../../shared/channels/gc.js';
 import type { HandlersFor } from '../ipc/router.js';
+import type { LocalAccess } from '../local-access/local-grants.js';
 import { allowTrackingUri } from '../local-access/workspace-paths.js';
-import type { ServiceContext } from '../service-context.js';
-import { GcService } from './gc-service.js';
-import { gcWorkspace } from './gc-workspace.js';
-import { GcJournal, JOURNAL_FILE } from './journal.js';
+import type { GcService } from './gc-service.js';
 
-export function gcHandlers({ env, userDataDir, workspaces, events, localAccess }: ServiceContext): HandlersFor<GcChannel> {
-  // The journal opens on first use, so sessions that never collect garbage never create gc.db.
-  let service: GcService | undefined;
-  const gc = () =>
-    (service ??= new GcService(
-      GcJournal.open(path.join(userDataDir, JOURNAL_FILE)),
-      (id) => gcWorkspace(workspaces.get(id)),
-      (progress) => events.emit('gc.progress', progress),
-      env,
-    ));
+/** `gc`: the service, its journal opened on first use (services.ts). */
+export function gcHandlers({ gc, localAccess }: { gc: () => GcService; localAccess: LocalAccess }): HandlersFor<GcChannel> {
   return {
     'gc.plan': async (args) => {
       // gc deletes rows from the tracking database: it must be one the user chose.

@@ -1,10 +1,19 @@
 import type { HandlersFor } from '../ipc/router.js';
-import type { ServiceContext } from '../service-context.js';
 import type { MetaflowChannel } from '../../shared/channels/metaflow.js';
+import type { SettingsStore } from '../settings/settings-store.js';
+import type { WorkspaceRegistry } from '../workspace/workspace-registry.js';
+import type { CardRegistry } from './card-registry.js';
 import { listCards, readCard } from './cards.js';
 import { detailWithStaleness, listWithStaleness, staleAfterMs } from './staleness.js';
 
-export function metaflowHandlers({ workspaces, cards, settings }: ServiceContext): HandlersFor<MetaflowChannel> {
+export interface MetaflowDeps {
+  workspaces: WorkspaceRegistry;
+  cards: CardRegistry;
+  /** For the app-wide stale threshold. */
+  settings: SettingsStore;
+}
+
+export function metaflowHandlers({ workspaces, cards, settings }: MetaflowDeps): HandlersFor<MetaflowChannel> {
   const threshold = async (workspaceId: string) => staleAfterMs(workspaces.get(workspaceId).staleAfterHours ?? (await settings.get()).staleAfterHours);
   return {
     'metaflow.list': ({ workspaceId, ...path }) => workspaces.get(workspaceId).metaflow.list(path),

@@ -1,29 +1,10 @@
 import type { MlflowChannel } from '../../shared/channels/mlflow.js';
-import type { TraceFilter, TraceSort } from '../../shared/schemas/mlflow.js';
 import type { HandlersFor } from '../ipc/router.js';
-import type { ServiceContext } from '../service-context.js';
-import type { RunQuery, TraceQuery } from './source.js';
+import type { WorkspaceRegistry } from '../workspace/workspace-registry.js';
+import { runQuery, traceQuery } from './queries.js';
 import { TraceSlices } from './trace-slices.js';
 
-export const DEFAULT_RUN_PAGE = 1000;
-export const DEFAULT_TRACE_PAGE = 100;
-export const DEFAULT_TRACE_SORT: TraceSort = { by: 'timestamp', order: 'desc' };
-
-export function runQuery(args: { experimentIds: string[]; view?: RunQuery['view']; maxResults?: number; pageToken?: string }): RunQuery {
-  return { experimentIds: args.experimentIds, view: args.view ?? 'active', maxResults: args.maxResults ?? DEFAULT_RUN_PAGE, pageToken: args.pageToken };
-}
-
-export function traceQuery(args: { experimentIds: string[]; filter?: TraceFilter; sort?: TraceSort; pageSize?: number; pageToken?: string }): TraceQuery {
-  return {
-    experimentIds: args.experimentIds,
-    filter: args.filter ?? {},
-    sort: args.sort ?? DEFAULT_TRACE_SORT,
-    pageSize: args.pageSize ?? DEFAULT_TRACE_PAGE,
-    pageToken: args.pageToken,
-  };
-}
-
-export function mlflowHandlers({ workspaces }: ServiceContext): HandlersFor<MlflowChannel> {
+export function mlflowHandlers({ workspaces }: { workspaces: WorkspaceRegistry }): HandlersFor<MlflowChannel> {
   const source = (workspaceId: string) => workspaces.mlflow(workspaceId);
   const slices = new TraceSlices();
   return {

@@ -47,6 +47,16 @@ app.whenReady().then(async () => {
     if (window.isMinimized()) window.restore();
     window.focus();
   });
+  // Quitting waits once for the services to end (transfers paused and journalled, worker threads stopped).
+  let closed = false;
+  app.on('will-quit', (event) => {
+    if (closed) return;
+    event.preventDefault();
+    void services.close().finally(() => {
+      closed = true;
+      app.quit();
+    });
+  });
 });
 
 app.on('window-all-closed', () => app.quit());

@@ -3,11 +3,10 @@ import path from 'node:path';
 import type { BlobServiceClient } from '@azure/storage-blob';
 import type { TransferChannel } from '../../shared/channels/transfer.js';
 import { toAzureError } from '../azure/errors.js';
-import { azureOf } from '../blobs/blob-listing.js';
 import type { HandlersFor } from '../ipc/router.js';
 import type { LocalAccess } from '../local-access/local-grants.js';
-import type { ServiceContext } from '../service-context.js';
-import type { BlobLocation } from '../mlflow/artifact-roots.js';
+import { runArtifactLocation } from '../mlflow/run-artifact-location.js';
+import type { WorkspaceRegistry } from '../workspace/workspace-registry.js';
 import type { TransferEngine } from './engine.js';
 import { downloadTarget, expandFolders, uploadBlobName } from './transfer-plan.js';
 
@@ -51,35 +50,33 @@ async function enqueueFiles(engine: TransferEngine, destination: Destination, pr
   return Promise.all(expanded.map((file, i) => engine.enqueueUpload({ ...destination, blobName: blobNames[i], filePath: file.path })));
 }
 
-/** Where a run keeps its artifacts (uploads and downloads), as a container and the prefix of `folder` in it (the root when absent). */
-export async function runArtifactLocation(ctx: Pick<ServiceContext, 'workspaces'>, workspaceId: string, runId: string, folder: string | undefined): Promise<BlobLocation> {
-  const target = await (await ctx.workspaces.mlflow(workspaceId)).artifactBlobLocation(runId);
-  return { ...target, prefix: folder === undefined ? target.prefix : `${target.prefix}${folder}/` };
+export interface TransferDeps {
+  workspaces: WorkspaceRegistry;
+  transfers: TransferEngine;
+  localAccess: LocalAccess;
 }
 
-export function transferHandlers(ctx: ServiceContext): HandlersFor<TransferChannel> {
-  const engine = ctx.transfers;
-  const access = ctx.localAccess;
+export function transferHandlers({ workspaces, transfers: engine, localAccess: access }: TransferDeps): HandlersFor<TransferChannel> {
   return {
     'transfer.list': async () => engine.list(),
     'transfer.upload': async ({ workspaceId, container, prefix, files }) => {
-      const azure = azureOf(ctx.workspaces.get(workspaceId));
+      const azure = workspaces.azure(workspaceId);
       return { jobIds: await enqueueFiles(engine, { workspaceId, service: azure.service, endpoint: azure.endpoint, container }, prefix, files, access) };
     },
     'transfer.uploadToRun': async ({ workspaceId, runId, path: folder, files }) => {
-      const target = await runArtifactLocation(ctx, workspaceId, runId, folder);
+      const target = await runArtifactLocation(await workspaces.mlflow(workspaceId), runId, folder);
       return { jobIds: await enqueueFiles(engine, { workspaceId, ...target }, target.prefix, files, access) };
     },
     'transfer.download': async ({ workspaceId, container, blobs, prefix, targetFolder }) => {
       await access.allow(targetFolder, 'the download folder');
-      const azure = azureOf(ctx.workspaces.get(workspaceId));
+      const azure = workspaces.azure(workspaceId);
       const source = { workspaceId, service: azure.service, endpoint: azure.endpoint, container };
       const names = blobs ?? (await listNames(source, prefix ?? ''));
       return { jobIds: await enqueueDownloads(engine, source, names, prefix, targetFolder) };
     },
     'transfer.downloadFromRun': async ({ workspaceId, runId, path: artifact, targetFolder }) => {
       await access.allow(targetFolder, 'the download folder');
-      const location = await runArtifactLocation(ctx, workspaceId, runId, undefined);
+      const location = await runArtifactLocation(await workspaces.mlflow(workspaceId), runId, undefined);
       const source = { workspaceId, service: location.service, endpoint: location.endpoint, container: location.container };
       // A folder of artifacts (or the whole root) comes with everything under it; a file alone.
       const prefix = artifact === undefined ? location.prefix : `${location.prefix}${artifact}/`;
@@ -95,7 +92,7 @@ export function transferHandlers(ctx: ServiceContext): HandlersFor<TransferChann
     'transfer.clearFinished': async (selector) => ({ affected: engine.clearFinished(selector) }),
     'transfer.unfinished': async () => ({ jobs: await engine.unfinished() }),
     'transfer.resumeUnfinished': async ({ workspaceId, jobIds }) => {
-      const azure = azureOf(ctx.workspaces.get(workspaceId));
+      const azure = workspaces.azure(workspaceId);
       return { jobIds: await engine.resumeUnfinished({ workspaceId, service: azure.service, endpoint: azure.endpoint }, jobIds) };
     },
     'transfer.discardUnfinished': async ({ jobIds }) => ({ affected: await engine.discardUnfinished(jobIds) }),

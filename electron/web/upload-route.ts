@@ -5,16 +5,12 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { z } from 'zod';
 import type { EventPayload } from '../../shared/contract.js';
 import { StratusError, type StratusErrorShape } from '../../shared/errors.js';
-import { Id } from '../../shared/schemas/common.js';
-import { ArtifactPath, MlflowRunId } from '../../shared/schemas/mlflow.js';
-import { BlobPrefix, ContainerName, RelativeName } from '../../shared/schemas/transfer.js';
-import { azureOf } from '../blobs/blob-listing.js';
+import { UploadQuery } from '../../shared/schemas/upload.js';
 import { toErrorShape } from '../ipc/router.js';
+import { runArtifactLocation } from '../mlflow/run-artifact-location.js';
 import type { Services } from '../services.js';
-import { runArtifactLocation } from '../transfer/handlers.js';
 import { uploadBlobName } from '../transfer/transfer-plan.js';
 
 // Browser mode's way in for dropped files: a tab has no file paths, so it sends each file's bytes
@@ -25,7 +21,6 @@ import { uploadBlobName } from '../transfer/transfer-plan.js';
 // removed from the list. A failed job keeps its file so Retry can send it again.
 // web-host.ts has already checked the token, our Host and a same-origin Origin.
 
-export const UPLOAD_PATH = '/upload';
 export const STAGING_FOLDER = 'upload-staging';
 
 /** Azure's largest block blob is far bigger; a file staged on the host's disk is bounded here. */
@@ -34,12 +29,6 @@ export const MAX_UPLOAD_BYTES = 1024 ** 4;
 const STALE_STAGED_MS = 24 * 3600_000;
 /** Left free on the host's disk after staging a file. */
 const DISK_RESERVE_BYTES = 1024 ** 3;
-
-/** Into a container under a prefix (the blob browser), or into an MLflow run's artifacts under a folder. */
-const UploadQuery = z.union([
-  z.object({ workspaceId: Id, container: ContainerName, prefix: BlobPrefix, name: RelativeName, token: z.string().optional() }).strict(),
-  z.object({ workspaceId: Id, runId: MlflowRunId, path: ArtifactPath.optional(), name: RelativeName, token: z.string().optional() }).strict(),
-]);
 
 const STATUS: Partial<Record<StratusErrorShape['code'], number>> = {
   INVALID_ARGUMENT: 400,
@@ -64,7 +53,7 @@ function invalid(message: string): StratusErrorShape {
   return { code: 'INVALID_ARGUMENT', message };
 }
 
-function parseQuery(url: URL): z.infer<typeof UploadQuery> | StratusErrorShape {
+function parseQuery(url: URL): UploadQuery | StratusErrorShape {
   const entries = [...url.searchParams.keys()];
   if (new Set(entries).size !== entries.length) return invalid('Each upload parameter may be given once.');
   const parsed = UploadQuery.safeParse(Object.fromEntries(url.searchParams));
@@ -148,8 +137,8 @@ export async function createUploadRoute(services: Services): Promise<UploadRoute
     try {
       const destination =
         'runId' in query
-          ? await runArtifactLocation(services, query.workspaceId, query.runId, query.path)
-          : { ...azureOf(services.workspaces.get(query.workspaceId)), container: query.container, prefix: query.prefix };
+          ? await runArtifactLocation(await services.workspaces.mlflow(query.workspaceId), query.runId, query.path)
+          : { ...services.workspaces.azure(query.workspaceId), container: query.container, prefix: query.prefix };
       target = { ...destination, blobName: uploadBlobName(destination.prefix, query.name) };
     } catch (err) {
       const shape = toErrorShape(err);

@@ -7,9 +7,10 @@ import { toErrorShape } from '../ipc/router.js';
 import { CARD_PATH, CARD_SCHEME, serveCardHtml, type CardRegistry } from '../metaflow/card-registry.js';
 import type { Services } from '../services.js';
 import { MAX_MESSAGE_BYTES } from '../../shared/message-size.js';
+import { UPLOAD_PATH } from '../../shared/schemas/upload.js';
 import { createGuard, requestUrl, type Guard } from './request-guard.js';
 import { readStaticFile } from './static-files.js';
-import { createUploadRoute, UPLOAD_PATH, type UploadRoute } from './upload-route.js';
+import { createUploadRoute, type UploadRoute } from './upload-route.js';
 
 // Browser mode: the built renderer and the IPC contract (over a WebSocket) served on loopback,
 // to the same services the Electron window uses.

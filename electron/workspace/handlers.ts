@@ -1,14 +1,27 @@
-import { environmentCredentialKind } from '../azure/blob-client.js';
+import { environmentCredentialKind, type Env } from '../azure/blob-client.js';
+import type { EventBus } from '../ipc/event-bus.js';
 import type { HandlersFor } from '../ipc/router.js';
+import type { LocalAccess } from '../local-access/local-grants.js';
 import { allowWorkspacePaths } from '../local-access/workspace-paths.js';
-import type { ServiceContext } from '../service-context.js';
+import type { SettingsStore } from '../settings/settings-store.js';
 import type { WorkspaceChannel } from '../../shared/channels/workspace.js';
 import { importWorkspaces } from './config-import.js';
 import { savedWorkspaceInput } from './saved-input.js';
-import { SampleWorkspaces } from './sample-workspaces.js';
+import type { SampleWorkspaces } from './sample-workspaces.js';
+import type { WorkspaceRegistry } from './workspace-registry.js';
+import type { WorkspaceStore } from './workspace-store.js';
 
-export function workspaceHandlers({ env, events, workspaces, saved, settings, userDataDir, localAccess }: ServiceContext): HandlersFor<WorkspaceChannel> {
-  const samples = new SampleWorkspaces(userDataDir, saved);
+export interface WorkspaceDeps {
+  env: Env;
+  events: EventBus;
+  workspaces: WorkspaceRegistry;
+  saved: WorkspaceStore;
+  samples: SampleWorkspaces;
+  settings: SettingsStore;
+  localAccess: LocalAccess;
+}
+
+export function workspaceHandlers({ env, events, workspaces, saved, samples, settings, localAccess }: WorkspaceDeps): HandlersFor<WorkspaceChannel> {
   return {
     'workspace.defaults': () =>
       Promise.resolve({

@@ -6,18 +6,18 @@ import type { WorkspaceInfo, WorkspaceInput } from '../../shared/contract.js';
 import { StratusError } from '../../shared/errors.js';
 import { checkSysroot, formatSysroot, sysrootBlobPrefix } from '../../shared/sysroot.js';
 import { redactUri } from '../mlflow/sources/rest-client.js';
+import type { AzureAccess } from '../azure/azure-access.js';
 import { AzureObjectStore } from '../azure/azure-object-store.js';
 import { STORAGE_SCOPES } from '../azure/bearer-token-policy.js';
 import { createBlobClient, type ClientAuth, type Env, type IdentityProvider } from '../azure/blob-client.js';
 import { principalFromToken } from '../azure/token-claims.js';
 import { ArtifactReader } from '../metaflow/artifacts.js';
-import { indexFileFor, workspaceKey } from '../index/index-location.js';
-import { MetaflowIndex } from '../index/metaflow-index.js';
+import { workspaceKey } from '../index/index-location.js';
+import { IndexPool } from '../index/index-pool.js';
 import { MetaflowDatastore } from '../metaflow/datastore.js';
 import { IndexedRuns } from '../metaflow/indexed-runs.js';
 import { LocalMetadata } from '../metaflow/local-metadata.js';
 import { MetaflowRuns } from '../metaflow/runs.js';
-import type { BlobServiceClient } from '@azure/storage-blob';
 import type { ObjectStore } from '../storage/object-store.js';
 import { LocalObjectStore } from '../storage/local-object-store.js';
 import { ArtifactRoots } from '../mlflow/artifact-roots.js';
@@ -37,10 +37,12 @@ export interface OpenWorkspace {
   cards: { store: ObjectStore; prefix: string };
   /** The datastore's store and sysroot blob prefix ('' or ending in '/'), for walks the readers do not offer (gc). */
   datastore: { store: ObjectStore; root: string };
-  /** Azure workspaces: the authenticated service client (one token cache behind it) and the sysroot's container. */
-  azure?: { service: BlobServiceClient; container: string; endpoint: string; auth: ClientAuth };
+  /** Azure workspaces only. */
+  azure?: AzureAccess;
   /** The MLflow store of the workspace's tracking URI, opened on first use. */
   mlflow?: Promise<MlflowSource>;
+  /** The key of the shared index this workspace holds, released when it closes. */
+  indexKey?: string;
 }
 
 type Opened = Omit<OpenWorkspace, 'indexed'>;
@@ -72,14 +74,18 @@ export class WorkspaceRegistry {
   private readonly open = new Map<string, OpenWorkspace>();
   /** Kept apart from WorkspaceInfo, which only shows the URI without credentials. */
   private readonly trackingUris = new Map<string, string>();
+  /** None (CLI) means every read goes to the datastore. */
+  private readonly indexes: IndexPool | undefined;
 
   constructor(
     private readonly env: Env,
     private readonly identity: IdentityProvider,
-    /** Where each workspace's local index lives; none (CLI) means every read goes to the datastore. */
-    private readonly userDataDir: string | undefined,
+    /** Where each workspace's local index lives. */
+    userDataDir: string | undefined,
     private readonly onRunsRefreshed: (workspaceId: string, flow: string) => void,
-  ) {}
+  ) {
+    this.indexes = userDataDir === undefined ? undefined : new IndexPool(userDataDir);
+  }
 
   async connect(input: WorkspaceInput, saved?: SavedRef): Promise<WorkspaceInfo> {
     const opened = input.kind === 'local' ? await this.openLocal(input.path) : await this.openAzure(input);
@@ -89,11 +95,10 @@ export class WorkspaceRegistry {
       ...(input.mlflowTrackingUri === undefined ? {} : { mlflowTrackingUri: redactUri(input.mlflowTrackingUri) }),
     };
     // The index opens with the workspace, so reopening a flow costs only its query.
-    const index = this.userDataDir
-      ? MetaflowIndex.open(indexFileFor(this.userDataDir, workspaceKey(info))).catch(() => undefined)
-      : Promise.resolve(undefined);
+    const indexKey = this.indexes ? workspaceKey(info) : undefined;
+    const index = this.indexes && indexKey !== undefined ? this.indexes.acquire(indexKey) : Promise.resolve(undefined);
     const indexed = new IndexedRuns(opened.runs, opened.metadata, index, (flow) => this.onRunsRefreshed(info.id, flow));
-    this.open.set(info.id, { ...opened, info, indexed, staleAfterHours: input.staleAfterHours });
+    this.open.set(info.id, { ...opened, info, indexed, indexKey, staleAfterHours: input.staleAfterHours });
     if (input.mlflowTrackingUri !== undefined) this.trackingUris.set(info.id, input.mlflowTrackingUri);
     return info;
   }
@@ -125,6 +130,39 @@ export class WorkspaceRegistry {
       throw new StratusError({ code: 'NO_WORKSPACE', message: 'This workspace is not open any more; connect again.' });
     }
     return workspace;
+  }
+
+  /** The workspace's Azure access, or why a workspace has none (a local folder). */
+  azure(id: string): AzureAccess {
+    const workspace = this.get(id);
+    if (!workspace.azure) {
+      throw new StratusError({
+        code: 'INVALID_ARGUMENT',
+        message: `Browsing, uploading and downloading blobs need an Azure workspace; ${workspace.info.sysroot} is a local folder.`,
+        hint: 'Open a workspace with an Azure sysroot to browse, upload or download blobs.',
+      });
+    }
+    return workspace.azure;
+  }
+
+  /** Forgets the workspace: its MLflow store closes, and its index too unless another open workspace reads the same data. */
+  async close(id: string): Promise<void> {
+    const workspace = this.open.get(id);
+    if (!workspace) return;
+    this.open.delete(id);
+    this.trackingUris.delete(id);
+    const source = workspace.mlflow;
+    workspace.mlflow = undefined;
+    await Promise.all([
+      source?.then((s) => s.close(), () => undefined),
+      workspace.indexKey === undefined ? undefined : this.indexes?.release(workspace.indexKey),
+    ]);
+  }
+
+  /** Closes every open workspace and every index worker. */
+  async closeAll(): Promise<void> {
+    await Promise.all([...this.open.keys()].map((id) => this.close(id)));
+    await this.indexes?.close();
   }
 
   private async openAzure(input: Exclude<WorkspaceInput, { kind: 'local' }>): Promise<Opened> {
