@@ -1,3 +1,4 @@
+// Long: one database's statements (runs, run views, tasks, artifacts, objects) share a statement cache and transactions.
 import { renameSync, rmSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import type { RunDetail, RunStatus, RunSummary, TaskDetail } from '../../shared/schemas/metaflow.js';

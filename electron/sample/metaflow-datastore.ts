@@ -1,3 +1,4 @@
+// Long: one generator for a whole Metaflow run tree (CAS, attempts, logs, graph), kept in one place so it stays byte-true.
 import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import type { ContainerClient } from '@azure/storage-blob';

@@ -1,3 +1,4 @@
+// Long: the pickle machine is one opcode loop over one stack and memo; split, its invariants would span files.
 import { PickleError } from './errors.js';
 import { Op, opName } from './opcodes.js';
 import { ByteReader } from './reader.js';

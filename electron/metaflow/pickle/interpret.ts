@@ -3,7 +3,7 @@ import { interpretDate, interpretDatetime, interpretTime, interpretTimedelta, in
 import { FROMBUFFER, interpretNdarray, interpretScalar, RECONSTRUCT, SCALAR } from './numpy.js';
 import { interpretDataFrame, interpretIndex, interpretSeries } from './pandas.js';
 import type { PreviewField, PreviewValue } from '../../../shared/preview-types.js';
-import type { Renderer } from './render.js';
+import type { Renderer } from './renderer.js';
 import { jsonFloat } from './scalars.js';
 import type { PyObject, PyValue } from './value.js';
 

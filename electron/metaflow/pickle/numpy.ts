@@ -1,7 +1,7 @@
 import { asBytes, asInt, asInts, asObject, asSeq, asStr } from './access.js';
 import { isoFromEpochNanos, timedeltaFromMicros, unitNanos } from './datetime.js';
 import type { PreviewValue } from '../../../shared/preview-types.js';
-import type { Renderer } from './render.js';
+import type { Renderer } from './renderer.js';
 import { floatPreview, intPreview, strPreview } from './scalars.js';
 import type { PyObject, PyValue } from './value.js';
 

@@ -1,7 +1,7 @@
 import { asInt, asInts, asObject, asSeq, dictGet, qualified, stateGet } from './access.js';
 import { elementAt, firstElements, readArray, type NdArray } from './numpy.js';
 import type { IndexPreview, PreviewValue } from '../../../shared/preview-types.js';
-import type { Renderer } from './render.js';
+import type { Renderer } from './renderer.js';
 import { intPreview } from './scalars.js';
 import type { PyObject, PyValue } from './value.js';
 

@@ -1,6 +1,7 @@
 import { interpretObject } from './interpret.js';
 import type { PreviewEntry, PreviewValue } from '../../../shared/preview-types.js';
 import { floatPreview, intPreview } from './scalars.js';
+import type { Renderer } from './renderer.js';
 import type { PyValue } from './value.js';
 
 // Walks the decoded graph into PreviewValues. The graph can share nodes and contain cycles (memo
@@ -14,24 +15,6 @@ export interface RenderLimits {
   maxDepth: number;
   /** PreviewValues made in all, against shared references multiplying the output. */
   maxNodes: number;
-}
-
-/** What the interpreters of known classes get: a way to render children within the limits. */
-export interface Renderer {
-  render(value: PyValue): PreviewValue;
-  /**
-   * How many of `wanted` values that are made without `render` (array elements, index labels,
-   * frame cells; `cost` values each) to make: at most maxItems and what is left of the node
-   * budget, which this charges. Notes that the preview is incomplete if that is fewer than wanted.
-   */
-  count(wanted: number, cost?: number): number;
-  /** The first maxItems of `list` (of `length` in all), noting that the preview is incomplete if it had more. */
-  take<T>(list: readonly T[], length?: number): T[];
-  /** Renders the first maxItems of a sequence that has `length` elements in all. */
-  items(items: PyValue[], length: number): PreviewValue[];
-  entries(entries: [PyValue, PyValue][], length: number): PreviewEntry[];
-  /** The preview leaves something out. */
-  incomplete(): void;
 }
 
 export function renderValue(root: PyValue, limits: RenderLimits): { value: PreviewValue; complete: boolean } {

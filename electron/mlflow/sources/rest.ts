@@ -1,3 +1,4 @@
+// Long: the whole MlflowSource interface over MLflow's REST API, one method per call it makes.
 import { StratusError } from '../../../shared/errors.js';
 import type {
   ArtifactListing,

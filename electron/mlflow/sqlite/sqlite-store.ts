@@ -1,3 +1,4 @@
+// Long: the whole MlflowSource query set over MLflow's sqlite schema, in the worker, one method per query.
 import Database from 'better-sqlite3';
 import type {
   Experiment,
