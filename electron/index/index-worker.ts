@@ -1,6 +1,6 @@
 import { IndexStore } from './index-store.js';
 import { IndexVersionError } from './migrations.js';
-import { serveRpc } from '../workers/serve-rpc.js';
+import { serveRpc } from '../core/workers/serve-rpc.js';
 import { INDEX_OPS, type ErrorShape, type IndexRequest, type OpRequest } from './protocol.js';
 
 // The index worker: owns the workspace's better-sqlite3 connection, so queries over thousands of

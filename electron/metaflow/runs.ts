@@ -6,7 +6,7 @@ import type { ArtifactReader } from './artifacts.js';
 import { parseDataJson } from './data-json.js';
 import { parseGraphInfo, type FlowGraph } from './graph.js';
 import { CAS_FOLDER, compareIds, lastSegment, METADATA_FOLDER, PARAMETERS_STEP } from './layout.js';
-import { mapLimited } from './limit.js';
+import { mapLimited } from '../core/limit.js';
 import type { LocalMetadata, RunMetadata } from './local-metadata.js';
 import { logFileNames, mergeLogs, type LogStream } from './mflog.js';
 import { AttemptClock, joinReasons, maxOf, minOf, type AttemptTimes } from './attempt-times.js';

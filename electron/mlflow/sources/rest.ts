@@ -22,7 +22,7 @@ import { classifyArtifact, MAX_READ_BYTES } from '../artifacts.js';
 import type { BlobLocation } from '../artifact-roots.js';
 import type { MlflowSource, RunQuery, TraceQuery } from '../source.js';
 import { forTraceView, spansFromTraceJson } from '../spans.js';
-import { mapLimited } from '../../metaflow/limit.js';
+import { mapLimited } from '../../core/limit.js';
 import { factsOf } from '../trace-spans.js';
 import { traceRow, type TraceInfoParts } from '../trace-row.js';
 import { RestClient, RestError, redactUri } from './rest-client.js';

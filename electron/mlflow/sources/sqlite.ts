@@ -17,7 +17,7 @@ import type { ArtifactRoots, BlobLocation } from '../artifact-roots.js';
 import { listArtifacts, previewArtifact } from '../artifacts.js';
 import type { MlflowSource, RunQuery, TraceQuery } from '../source.js';
 import { SqliteClient } from '../sqlite/sqlite-client.js';
-import { mapLimited } from '../../metaflow/limit.js';
+import { mapLimited } from '../../core/limit.js';
 import { factsOf, spansFromArtifacts, traceJsonText } from '../trace-spans.js';
 import { traceRow } from '../trace-row.js';
 
