@@ -1,5 +1,5 @@
+import { SchemaVersionError } from '../core/migrate.js';
 import { IndexStore } from './index-store.js';
-import { IndexVersionError } from './migrations.js';
 import { serveRpc } from '../core/workers/serve-rpc.js';
 import { INDEX_OPS, type ErrorShape, type IndexRequest, type OpRequest } from './protocol.js';
 
@@ -10,7 +10,7 @@ import { INDEX_OPS, type ErrorShape, type IndexRequest, type OpRequest } from '.
 let store: IndexStore | undefined;
 
 function errorShape(err: unknown): ErrorShape {
-  if (err instanceof IndexVersionError) {
+  if (err instanceof SchemaVersionError) {
     return { name: err.name, message: err.message, version: { file: err.file, found: err.found, supported: err.supported } };
   }
   return err instanceof Error ? { name: err.name, message: err.message } : { name: 'Error', message: String(err) };

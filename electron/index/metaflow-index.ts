@@ -2,10 +2,11 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import { RunDetail, RunSummary, TaskDetail } from '../../shared/schemas/metaflow.js';
+import { SchemaVersionError } from '../core/migrate.js';
 import { startWorker } from '../core/workers/worker-entry.js';
 import { WorkerRpc } from '../core/workers/worker-rpc.js';
 import type { IndexStore, ObjectVersion, RecordedObject, RunPage, RunQuery, TaskKey } from './index-store.js';
-import { IndexVersionError } from './migrations.js';
+import { LOCAL_INDEX } from './migrations.js';
 import type { ErrorShape, IndexOp, IndexRequest, OpRequest } from './protocol.js';
 
 // The local index of one workspace, as the main process uses it: every call is a message to the
@@ -32,7 +33,7 @@ export interface ObjectRead {
 }
 
 function rebuildError(shape: ErrorShape): Error {
-  if (shape.version) return new IndexVersionError(shape.version.file, shape.version.found, shape.version.supported);
+  if (shape.version) return new SchemaVersionError(LOCAL_INDEX, shape.version.file, shape.version.found, shape.version.supported);
   const err = new Error(shape.message);
   err.name = shape.name;
   return err;

@@ -20,7 +20,7 @@ export interface TokenAnswers {
   close: undefined;
 }
 
-/** An error as it crosses the thread boundary; `name` tells SourceError and IndexVersionError apart. */
+/** An error as it crosses the thread boundary; `name` tells SourceError and SchemaVersionError apart. */
 export interface TokenErrorShape {
   name: string;
   message: string;

@@ -20,7 +20,7 @@ export function usageCacheFile(userDataDir: string, sourceFile: string): string 
 
 function toError(error: TokenError): Error {
   if (error.code) return new StratusError({ code: error.code, message: error.message });
-  if (error.name === 'IndexVersionError') {
+  if (error.name === 'SchemaVersionError') {
     return new StratusError({ code: 'CORRUPT_DATA', message: error.message, hint: 'Deleting the file only loses the token usage cache; it is rebuilt from MLflow.' });
   }
   return new StratusError({ code: 'INTERNAL', message: `Computing token usage failed: ${error.message}` });
