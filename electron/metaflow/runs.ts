@@ -1,5 +1,5 @@
 import type { ArtifactEntry, ArtifactFile, AttemptSummary, LogResult, RunDetail, RunSummary, StepSummary, TaskSummary } from '../../shared/contract.js';
-import type { Json } from '../../shared/schemas/metaflow.js';
+import type { Json } from '../../shared/json.js';
 import { StratusError } from '../../shared/errors.js';
 import type { ObjectStore } from '../storage/object-store.js';
 import type { ArtifactReader } from './artifacts.js';

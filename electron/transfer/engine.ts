@@ -15,6 +15,7 @@ import type {
 } from '../../shared/schemas/transfer.js';
 import { StratusError } from '../../shared/errors.js';
 import { toAzureError } from '../azure/errors.js';
+import type { BlobContainerLocation } from '../core/blob-location.js';
 import { blockSizeFor, MiB } from './block-plan.js';
 import { ConcurrencyTuner, defaultStart } from './concurrency-tuner.js';
 import { discardTemp, runDownload, tempPathFor, type DownloadState } from './download-job.js';
@@ -49,11 +50,8 @@ export interface EngineOptions {
   onProgress?(progress: TransferProgress): void;
 }
 
-interface Target {
+interface Target extends BlobContainerLocation {
   workspaceId: string;
-  service: BlobServiceClient;
-  endpoint: string;
-  container: string;
 }
 
 export interface UploadSpec extends Target {

@@ -1,13 +1,12 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import type { BlobServiceClient } from '@azure/storage-blob';
 import type { TransferChannel } from '../../shared/channels/transfer.js';
 import { toAzureError } from '../azure/errors.js';
 import { azureOf } from '../blobs/blob-listing.js';
 import type { HandlersFor } from '../ipc/router.js';
 import type { LocalAccess } from '../local-access/local-grants.js';
 import type { ServiceContext } from '../service-context.js';
-import type { BlobLocation } from '../mlflow/artifact-roots.js';
+import type { BlobContainerLocation, BlobLocation } from '../core/blob-location.js';
 import type { TransferEngine } from './engine.js';
 import { downloadTarget, expandFolders, uploadBlobName } from './transfer-plan.js';
 
@@ -35,12 +34,7 @@ async function enqueueDownloads(engine: TransferEngine, source: Destination, nam
   });
 }
 
-interface Destination {
-  workspaceId: string;
-  service: BlobServiceClient;
-  endpoint: string;
-  container: string;
-}
+type Destination = BlobContainerLocation & { workspaceId: string };
 
 /** Dropped files and folders (each one the user chose; expanded, structure kept) queued as uploads under `prefix`. */
 async function enqueueFiles(engine: TransferEngine, destination: Destination, prefix: string, files: { path: string; name: string }[], access: LocalAccess): Promise<string[]> {

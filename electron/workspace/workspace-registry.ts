@@ -17,7 +17,7 @@ import { MetaflowDatastore } from '../metaflow/datastore.js';
 import { IndexedRuns } from '../metaflow/indexed-runs.js';
 import { LocalMetadata } from '../metaflow/local-metadata.js';
 import { MetaflowRuns } from '../metaflow/runs.js';
-import type { BlobServiceClient } from '@azure/storage-blob';
+import type { BlobContainerLocation } from '../core/blob-location.js';
 import type { ObjectStore } from '../storage/object-store.js';
 import { LocalObjectStore } from '../storage/local-object-store.js';
 import { ArtifactRoots } from '../mlflow/artifact-roots.js';
@@ -38,7 +38,7 @@ export interface OpenWorkspace {
   /** The datastore's store and sysroot blob prefix ('' or ending in '/'), for walks the readers do not offer (gc). */
   datastore: { store: ObjectStore; root: string };
   /** Azure workspaces: the authenticated service client (one token cache behind it) and the sysroot's container. */
-  azure?: { service: BlobServiceClient; container: string; endpoint: string; auth: ClientAuth };
+  azure?: BlobContainerLocation & { auth: ClientAuth };
   /** The MLflow store of the workspace's tracking URI, opened on first use. */
   mlflow?: Promise<MlflowSource>;
 }

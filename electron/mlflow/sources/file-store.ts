@@ -18,7 +18,8 @@ import type {
   TraceRow,
 } from '../../../shared/schemas/mlflow.js';
 import { MAX_METRIC_POINTS } from '../../../shared/schemas/mlflow.js';
-import type { ArtifactRoots, BlobLocation } from '../artifact-roots.js';
+import type { BlobLocation } from '../../core/blob-location.js';
+import type { ArtifactRoots } from '../artifact-roots.js';
 import { listArtifacts, previewArtifact } from '../artifacts.js';
 import { offsetFromToken, offsetToken } from '../page-token.js';
 import type { MlflowSource, RunQuery, TraceQuery } from '../source.js';
