@@ -13,6 +13,7 @@ import { localChannels, localEvents } from './channels/local.js';
 // channels/. Main validates each call's arguments and result against these schemas; preload and
 // the browser-mode client derive their types from them, so the two ends cannot drift apart.
 
+export * from './json.js';
 export * from './schemas/metaflow.js';
 export * from './schemas/workspace.js';
 

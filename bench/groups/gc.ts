@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { BlobServiceClient, type ContainerClient } from '@azure/storage-blob';
 import { AzureObjectStore } from '../../electron/azure/azure-object-store.js';
-import { Limiter } from '../../electron/gc/limiter.js';
+import { Limiter } from '../../electron/core/limit.js';
 import { countingStore, planMetaflow, SCAN_CONCURRENCY } from '../../electron/gc/metaflow/plan.js';
 import { LocalObjectStore } from '../../electron/storage/local-object-store.js';
 import type { ObjectStore } from '../../electron/storage/object-store.js';

@@ -6,7 +6,7 @@ import { mkdtemp, open, readFile, rm, writeFile, mkdir } from 'node:fs/promises'
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { BlobServiceClient, type ContainerClient } from '@azure/storage-blob';
-import { mapLimited } from '../../electron/metaflow/limit.js';
+import { mapLimited } from '../../electron/core/limit.js';
 import { TransferEngine } from '../../electron/transfer/engine.js';
 import { startAzurite } from '../../test/harness/azurite.js';
 import { repoRoot } from '../../test/harness/repo.js';

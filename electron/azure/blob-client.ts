@@ -53,7 +53,9 @@ export const PIPELINE_OPTIONS: StoragePipelineOptions = {
   retryOptions: { maxTries: 3, retryDelayInMs: 200, maxRetryDelayInMs: 2000, tryTimeoutInMs: 60_000 },
 };
 
-export type Env = Readonly<Record<string, string | undefined>>;
+import type { Env } from '../core/env.js';
+
+export type { Env };
 
 function invalidCredential(message: string): StratusError {
   return new StratusError({ code: 'INVALID_ARGUMENT', message });

@@ -1,6 +1,6 @@
 import { StratusError } from '../../shared/errors.js';
 import { isLoopbackHost, isSecureOrLoopback, sameEndpoint } from '../security/credential-scope.js';
-import type { Env } from './blob-client.js';
+import type { Env } from '../core/env.js';
 import { connectionStringEndpoint, parseConnectionString } from './connection-string.js';
 
 // The storage secrets of the environment go only where they were configured to: a connection string

@@ -2,7 +2,8 @@ import type { RunStatus } from '../../shared/schemas/metaflow.js';
 import type { Env } from '../azure/blob-client.js';
 import type { FlowPath } from '../metaflow/layout.js';
 import type { Services } from '../services.js';
-import { call, openTarget, type TargetOptions } from './metaflow-target.js';
+import { call } from './call.js';
+import { openTarget, type TargetOptions } from './metaflow-target.js';
 import { printTable, usageError } from './output.js';
 
 // `stratus metaflow ls|runs|run|task|artifact|logs`: each prints a table, or JSON with --json.

@@ -1,12 +1,12 @@
-import type { ArgsOf, Channel, ResultOf } from '../../shared/contract.js';
 import { checkSysroot } from '../../shared/sysroot.js';
 import { openContainerStore } from '../azure/azure-object-store.js';
 import type { Env } from '../azure/blob-client.js';
-import { connectionStringEndpoint, parseConnectionString } from '../azure/connection-string.js';
 import type { FlowPath } from '../metaflow/layout.js';
 import { locateMetaflowPath } from '../metaflow/locate.js';
 import type { Services } from '../services.js';
-import { CliFailure, usageError } from './output.js';
+import { call } from './call.js';
+import { resolveEndpoint } from './endpoint.js';
+import { usageError } from './output.js';
 
 // Turns a CLI target into an open workspace and a flow path: `<container>/<prefix>[/<Flow>…]` on
 // Azure, or `[<Flow>[/<run>…]]` inside a local datastore folder given with --local.
@@ -18,22 +18,6 @@ export interface TargetOptions {
   local?: string;
   /** Hours without activity after which an unfinished run is stale (default: the app's setting, else 2). */
   staleAfterHours?: number;
-}
-
-export async function call<C extends Channel>(services: Services, channel: C, args: ArgsOf<C>): Promise<ResultOf<C>> {
-  const reply = await services.router.dispatch(channel, args);
-  if (!reply.ok) throw new CliFailure(reply.error, 1);
-  return reply.value as ResultOf<C>;
-}
-
-/** --endpoint, else METAFLOW_AZURE_STORAGE_BLOB_SERVICE_ENDPOINT, else the connection string's endpoint. */
-export function resolveEndpoint(explicit: string | undefined, env: Env): string {
-  const endpoint =
-    explicit ??
-    env.METAFLOW_AZURE_STORAGE_BLOB_SERVICE_ENDPOINT ??
-    (env.AZURE_STORAGE_CONNECTION_STRING ? connectionStringEndpoint(parseConnectionString(env.AZURE_STORAGE_CONNECTION_STRING)) : undefined);
-  if (!endpoint) throw usageError('No blob endpoint: pass --endpoint URL or set METAFLOW_AZURE_STORAGE_BLOB_SERVICE_ENDPOINT.');
-  return endpoint;
 }
 
 function flowPath(segments: string[], target: string): FlowPath {

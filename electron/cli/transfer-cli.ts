@@ -3,7 +3,8 @@ import { parseArgs } from 'node:util';
 import { ConflictChoice, type TransferJob } from '../../shared/schemas/transfer.js';
 import type { Services } from '../services.js';
 import { withCliServices } from './cli-services.js';
-import { call, resolveEndpoint } from './metaflow-target.js';
+import { call } from './call.js';
+import { resolveEndpoint } from './endpoint.js';
 import { CliFailure, printTable, usageError } from './output.js';
 
 // `stratus upload …` and `stratus download …`: the transfer engine from a terminal. Credentials

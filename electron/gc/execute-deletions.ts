@@ -1,6 +1,6 @@
 import type { DeleteOutcome, ObjectDeleter } from '../storage/object-deleter.js';
 import type { DeletionState, GcJournal, JournalEntry } from './journal.js';
-import { Limiter } from './limiter.js';
+import { Limiter } from '../core/limit.js';
 
 // Sends a plan's remaining deletions in the deleter's batches, a few batches at a time. Each batch
 // is journalled as requested before it goes out and with its outcomes after, so a run killed in

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { StratusError } from '../../shared/errors.js';
-import { IndexVersionError, migrate } from '../index/migrations.js';
+import { migrate, SchemaVersionError } from '../core/migrate.js';
 import { openPrivateDatabase } from '../storage/private-database.js';
 import { JOURNAL_MIGRATIONS } from './journal-migrations.js';
 
@@ -78,10 +78,10 @@ export class GcJournal {
     // Wait for a second writer (a killed run's successor, the CLI beside the app) instead of failing.
     db.pragma('busy_timeout = 5000');
     try {
-      migrate(db, file, JOURNAL_MIGRATIONS);
+      migrate(db, { name: 'The gc journal' }, file, JOURNAL_MIGRATIONS);
     } catch (err) {
       db.close();
-      if (!(err instanceof IndexVersionError)) throw err;
+      if (!(err instanceof SchemaVersionError)) throw err;
       throw new StratusError({
         code: 'CORRUPT_DATA',
         message: `The gc journal ${file} was written by a newer Stratus (schema ${err.found}); update Stratus to use it.`,

@@ -3,7 +3,8 @@ import { renameSync, rmSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import type { RunDetail, RunStatus, RunSummary, TaskDetail } from '../../shared/schemas/metaflow.js';
 import { openPrivateDatabase } from '../storage/private-database.js';
-import { migrate } from './migrations.js';
+import { migrate } from '../core/migrate.js';
+import { LOCAL_INDEX, MIGRATIONS } from './migrations.js';
 
 // The local index itself: synchronous better-sqlite3 calls over one workspace's database. It runs
 // inside the index worker (index-worker.ts), never on the main process's event loop; the app talks
@@ -156,7 +157,7 @@ function connect(file: string): Database.Database {
     // Losing the last transactions to a power cut is fine for a cache; fsync per write is not.
     db.pragma('synchronous = NORMAL');
     // Migrating first: it refuses a newer database before anything here writes to it.
-    migrate(db, file);
+    migrate(db, LOCAL_INDEX, file, MIGRATIONS);
     // WAL: readers never wait for the writer, and another process (the CLI) may read meanwhile.
     db.pragma('journal_mode = WAL');
     return db;
@@ -178,7 +179,7 @@ export class IndexStore {
   /**
    * Opens (creating folders and file) and migrates. A file that is not a database is only a lost
    * cache: it is set aside as `<file>.corrupt` and a new index started. A newer schema is refused
-   * (IndexVersionError): that index belongs to a newer Stratus.
+   * (SchemaVersionError): that index belongs to a newer Stratus.
    */
   static open(file: string): IndexStore {
     try {

@@ -1,6 +1,6 @@
+import { SchemaVersionError } from '../core/migrate.js';
 import { IndexStore } from './index-store.js';
-import { IndexVersionError } from './migrations.js';
-import { serveRpc } from '../workers/serve-rpc.js';
+import { serveRpc } from '../core/workers/serve-rpc.js';
 import { INDEX_OPS, type ErrorShape, type IndexRequest, type OpRequest } from './protocol.js';
 
 // The index worker: owns the workspace's better-sqlite3 connection, so queries over thousands of
@@ -10,7 +10,7 @@ import { INDEX_OPS, type ErrorShape, type IndexRequest, type OpRequest } from '.
 let store: IndexStore | undefined;
 
 function errorShape(err: unknown): ErrorShape {
-  if (err instanceof IndexVersionError) {
+  if (err instanceof SchemaVersionError) {
     return { name: err.name, message: err.message, version: { file: err.file, found: err.found, supported: err.supported } };
   }
   return err instanceof Error ? { name: err.name, message: err.message } : { name: 'Error', message: String(err) };

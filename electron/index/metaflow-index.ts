@@ -2,10 +2,11 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import { RunDetail, RunSummary, TaskDetail } from '../../shared/schemas/metaflow.js';
-import { startWorker } from '../workers/worker-entry.js';
-import { WorkerRpc } from '../workers/worker-rpc.js';
+import { SchemaVersionError } from '../core/migrate.js';
+import { startWorker } from '../core/workers/worker-entry.js';
+import { WorkerRpc } from '../core/workers/worker-rpc.js';
 import type { IndexStore, ObjectVersion, RecordedObject, RunPage, RunQuery, TaskKey } from './index-store.js';
-import { IndexVersionError } from './migrations.js';
+import { LOCAL_INDEX } from './migrations.js';
 import type { ErrorShape, IndexOp, IndexRequest, OpRequest } from './protocol.js';
 
 // The local index of one workspace, as the main process uses it: every call is a message to the
@@ -15,7 +16,7 @@ import type { ErrorShape, IndexOp, IndexRequest, OpRequest } from './protocol.js
 // a buggy version) is reported missing and forgotten, so the next refresh reads it again from the
 // datastore rather than the app failing on it.
 //
-// Starting the worker (electron/workers/worker-entry.ts): built, `dist/electron/index/index-worker.js`
+// Starting the worker (electron/core/workers/worker-entry.ts): built, `dist/electron/index/index-worker.js`
 // sits beside this module and starts as is. Under vitest there is only `index-worker.ts`: vitest
 // transforms modules in its own runner, not through a loader a worker thread inherits, so
 // `new Worker(new URL('./index-worker.js', import.meta.url))` finds no file, a `.ts` URL fails with
@@ -32,7 +33,7 @@ export interface ObjectRead {
 }
 
 function rebuildError(shape: ErrorShape): Error {
-  if (shape.version) return new IndexVersionError(shape.version.file, shape.version.found, shape.version.supported);
+  if (shape.version) return new SchemaVersionError(LOCAL_INDEX, shape.version.file, shape.version.found, shape.version.supported);
   const err = new Error(shape.message);
   err.name = shape.name;
   return err;

@@ -1,9 +1,10 @@
-import type { Database } from 'better-sqlite3';
+import type { DatabaseKind } from '../core/migrate.js';
 
-// The local index's schema as numbered steps, in the manner of Signal Desktop: `PRAGMA user_version`
-// holds how many steps a database has had, and each step runs in its own transaction together with
-// the bump, so a crash leaves the database at a whole version. Never edit a step once released:
-// append a new one.
+// The local index's schema as numbered steps (see electron/core/migrate.ts). Never edit a step
+// once released: append a new one.
+
+/** The index is a cache of the datastore: deleting it loses nothing. */
+export const LOCAL_INDEX: DatabaseKind = { name: 'The local index', remedy: 'Update Stratus, or delete the file to rebuild the index.' };
 
 /**
  * Run ids sort like compareIds (electron/metaflow/layout.ts): numeric ids first, by length then
@@ -131,34 +132,3 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE tasks ADD COLUMN problems_json TEXT NOT NULL DEFAULT '[]';
   `,
 ];
-
-/** The database was written by a newer Stratus: this one does not know its schema and must not touch it. */
-export class IndexVersionError extends Error {
-  constructor(
-    readonly file: string,
-    readonly found: number,
-    readonly supported: number,
-  ) {
-    super(
-      `The local index ${file} has schema version ${found}, but this version of Stratus knows versions up to ${supported}: ` +
-        'it was written by a newer Stratus. Update Stratus, or delete the file to rebuild the index.',
-    );
-    this.name = 'IndexVersionError';
-  }
-}
-
-/** Brings the database up to the newest schema; returns the version it had. */
-export function migrate(db: Database, file: string, migrations: readonly string[] = MIGRATIONS): number {
-  const from = db.pragma('user_version', { simple: true }) as number;
-  if (from > migrations.length) throw new IndexVersionError(file, from, migrations.length);
-  for (let version = from + 1; version <= migrations.length; version++) {
-    // Immediate: take the write lock before re-reading, so a second process opening the same
-    // file at the same moment waits, then sees the step done instead of repeating it.
-    db.transaction(() => {
-      if ((db.pragma('user_version', { simple: true }) as number) >= version) return;
-      db.exec(migrations[version - 1]);
-      db.pragma(`user_version = ${version}`);
-    }).immediate();
-  }
-  return from;
-}

@@ -26,7 +26,7 @@ export type OpRequest = { [K in IndexOp]: { id: number; op: K; args: Parameters<
 
 export type IndexRequest = { id: number; op: 'open'; file: string } | { id: number; op: 'close' } | OpRequest;
 
-/** An error as it crosses the thread boundary; `version` rebuilds an IndexVersionError. */
+/** An error as it crosses the thread boundary; `version` rebuilds a SchemaVersionError. */
 export interface ErrorShape {
   name: string;
   message: string;

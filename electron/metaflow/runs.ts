@@ -1,12 +1,12 @@
 import type { ArtifactEntry, ArtifactFile, AttemptSummary, LogResult, RunDetail, RunSummary, StepSummary, TaskSummary } from '../../shared/contract.js';
-import type { Json } from '../../shared/schemas/metaflow.js';
+import type { Json } from '../../shared/json.js';
 import { StratusError } from '../../shared/errors.js';
 import type { ObjectStore } from '../storage/object-store.js';
 import type { ArtifactReader } from './artifacts.js';
 import { parseDataJson } from './data-json.js';
 import { parseGraphInfo, type FlowGraph } from './graph.js';
 import { CAS_FOLDER, compareIds, lastSegment, METADATA_FOLDER, PARAMETERS_STEP } from './layout.js';
-import { mapLimited } from './limit.js';
+import { mapLimited } from '../core/limit.js';
 import type { LocalMetadata, RunMetadata } from './local-metadata.js';
 import { logFileNames, mergeLogs, type LogStream } from './mflog.js';
 import { AttemptClock, joinReasons, maxOf, minOf, type AttemptTimes } from './attempt-times.js';

@@ -4,6 +4,7 @@ import type { BlobServiceClient } from '@azure/storage-blob';
 import { StratusError } from '../../shared/errors.js';
 import { parseWasbs } from '../../shared/wasbs.js';
 import { AzureObjectStore } from '../azure/azure-object-store.js';
+import type { BlobLocation } from '../core/blob-location.js';
 import { createBlobClient, type AuthenticatedClient, type ClientAuth, type Env, type IdentityProvider } from '../azure/blob-client.js';
 import { accountNameFromEndpoint, parseConnectionString } from '../azure/connection-string.js';
 import { LocalObjectStore } from '../storage/local-object-store.js';
@@ -22,15 +23,6 @@ export interface ArtifactRoot {
   /** '' or ending in '/'. */
   prefix: string;
   uri: string;
-}
-
-/** A run's artifacts as blobs, for uploads to and downloads from them: a container of a storage account, under a prefix. */
-export interface BlobLocation {
-  service: BlobServiceClient;
-  endpoint: string;
-  container: string;
-  /** '' or ending in '/'. */
-  prefix: string;
 }
 
 /** A wasbs:// URI's account, container and folder prefix ('' or ending in '/'). */

@@ -1,4 +1,4 @@
-import type { BlobLocation } from './artifact-roots.js';
+import type { BlobLocation } from '../core/blob-location.js';
 import type { MlflowSource } from './source.js';
 
 /** Where a run keeps its artifacts (uploads and downloads), as a container and the prefix of `folder` in it (the root when absent). */

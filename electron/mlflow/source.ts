@@ -9,15 +9,29 @@ import type {
   RunPage,
   Span,
   TraceDetail,
+  TraceFilter,
   TracePage,
+  TraceSort,
 } from '../../shared/schemas/mlflow.js';
-import type { BlobLocation } from './artifact-roots.js';
-import type { RunQuery, TraceQuery } from './sqlite/sqlite-store.js';
+import type { BlobLocation } from '../core/blob-location.js';
 
 // One interface over every place MLflow data can live: an mlflow.db (sqlite), a file store
 // (mlruns/) and a tracking server (REST). Handlers and the CLI only ever see this.
 
-export type { RunQuery, TraceQuery };
+export interface RunQuery {
+  experimentIds: string[];
+  view: LifecycleView;
+  maxResults: number;
+  pageToken?: string;
+}
+
+export interface TraceQuery {
+  experimentIds: string[];
+  filter: TraceFilter;
+  sort: TraceSort;
+  pageSize: number;
+  pageToken?: string;
+}
 
 export interface MlflowSource {
   readonly info: MlflowSourceInfo;

@@ -1,4 +1,4 @@
-import type { Json } from '../../shared/schemas/metaflow.js';
+import type { Json } from '../../shared/json.js';
 import { MAX_SPAN_VALUE_CHARS, MAX_SPANS_WITH_PAYLOADS, type Span, type SpanEvent } from '../../shared/schemas/mlflow.js';
 import { spanTokenUsage } from '../../shared/token-usage.js';
 import { modelFrom } from './tokens/trace-usage.js';

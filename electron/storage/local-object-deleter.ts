@@ -1,6 +1,6 @@
 import { lstat, unlink } from 'node:fs/promises';
 import path from 'node:path';
-import { mapLimited } from '../metaflow/limit.js';
+import { mapLimited } from '../core/limit.js';
 import { localEtag, type DeleteOutcome, type DeleteRequest, type ObjectDeleter } from './object-deleter.js';
 
 // Deletes files of a folder read as a blob container (see LocalObjectStore), each only when its

@@ -1,6 +1,5 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import type { BlobServiceClient } from '@azure/storage-blob';
 import type { TransferChannel } from '../../shared/channels/transfer.js';
 import { toAzureError } from '../azure/errors.js';
 import type { HandlersFor } from '../ipc/router.js';
@@ -8,9 +7,10 @@ import type { LocalAccess } from '../local-access/local-grants.js';
 import { runArtifactLocation } from '../mlflow/run-artifact-location.js';
 import type { WorkspaceRegistry } from '../workspace/workspace-registry.js';
 import type { TransferEngine } from './engine.js';
+import type { JobTarget } from './job-state.js';
 import { downloadTarget, expandFolders, uploadBlobName } from './transfer-plan.js';
 
-async function listNames(source: Destination, prefix: string): Promise<string[]> {
+async function listNames(source: JobTarget, prefix: string): Promise<string[]> {
   const names: string[] = [];
   try {
     for await (const blob of source.service.getContainerClient(source.container).listBlobsFlat({ prefix })) {
@@ -24,7 +24,7 @@ async function listNames(source: Destination, prefix: string): Promise<string[]>
 }
 
 /** Blobs (or everything under `prefix`) queued as downloads into `targetFolder`, each kept inside it. */
-async function enqueueDownloads(engine: TransferEngine, source: Destination, names: string[], prefix: string | undefined, targetFolder: string): Promise<string[]> {
+async function enqueueDownloads(engine: TransferEngine, source: JobTarget, names: string[], prefix: string | undefined, targetFolder: string): Promise<string[]> {
   const folder = path.resolve(targetFolder);
   await mkdir(folder, { recursive: true });
   return names.map((blobName) => {
@@ -34,15 +34,9 @@ async function enqueueDownloads(engine: TransferEngine, source: Destination, nam
   });
 }
 
-interface Destination {
-  workspaceId: string;
-  service: BlobServiceClient;
-  endpoint: string;
-  container: string;
-}
 
 /** Dropped files and folders (each one the user chose; expanded, structure kept) queued as uploads under `prefix`. */
-async function enqueueFiles(engine: TransferEngine, destination: Destination, prefix: string, files: { path: string; name: string }[], access: LocalAccess): Promise<string[]> {
+async function enqueueFiles(engine: TransferEngine, destination: JobTarget, prefix: string, files: { path: string; name: string }[], access: LocalAccess): Promise<string[]> {
   await Promise.all(files.map((file) => access.allow(file.path, 'the file')));
   const expanded = await expandFolders(files);
   const blobNames = expanded.map((file) => uploadBlobName(prefix, file.name));

@@ -1,4 +1,5 @@
-import type { BlobServiceClient, ContainerClient } from '@azure/storage-blob';
+import type { ContainerClient } from '@azure/storage-blob';
+import type { BlobContainerLocation } from '../core/blob-location.js';
 import type { TransferJob } from '../../shared/schemas/transfer.js';
 import { blockSizeFor } from './block-plan.js';
 import type { DownloadState } from './download-job.js';
@@ -9,11 +10,8 @@ import type { UploadState } from './upload-job.js';
 // the one place its journal row is written from, so a new, resumed or retried job cannot differ.
 
 /** Where a job's blob is: a workspace's service and one of its containers. */
-export interface JobTarget {
+export interface JobTarget extends BlobContainerLocation {
   workspaceId: string;
-  service: BlobServiceClient;
-  endpoint: string;
-  container: string;
 }
 
 export interface UploadSpec extends JobTarget {

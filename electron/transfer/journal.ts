@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { migrate } from '../index/migrations.js';
+import { migrate } from '../core/migrate.js';
 import { openPrivateDatabase } from '../storage/private-database.js';
 
 // The transfer journal (`transfers.db` in user data): every job, and for block uploads every block
@@ -73,7 +73,7 @@ export class TransferJournal {
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('foreign_keys = ON');
     try {
-      migrate(this.db, file, MIGRATIONS);
+      migrate(this.db, { name: 'The transfer journal' }, file, MIGRATIONS);
     } catch (err) {
       this.db.close();
       throw err;

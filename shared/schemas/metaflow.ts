@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Json } from '../json.js';
 import { Id, identifier, opaqueSegment } from './common.js';
 
 export const FlowName = identifier('Flow name');
@@ -106,12 +107,6 @@ export const StepSummary = z.object({
   status: TaskStatus,
 });
 export type StepSummary = z.infer<typeof StepSummary>;
-
-/** A JSON value: what artifact previews are made of (see electron/metaflow/pickle/preview-types.ts). */
-export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-export const Json: z.ZodType<Json> = z.lazy(() =>
-  z.union([z.null(), z.boolean(), z.number().finite(), z.string(), z.array(Json), z.record(z.string(), Json)]),
-);
 
 export const RunDetail = z.object({
   summary: RunSummary,

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { hasControlCharacters } from '../sysroot.js';
 import { Id, lineOfText } from './common.js';
-import { Json } from './metaflow.js';
+import { Json } from '../json.js';
 
 // MLflow browsing: experiments, runs, metric history, artifacts, traces and spans. Every result is
 // plain JSON and bounded (pages, caps on previews and on span payloads) so it can cross IPC.

@@ -2,7 +2,7 @@ import type { ObjectDeleter } from '../../storage/object-deleter.js';
 import type { ObjectStore } from '../../storage/object-store.js';
 import { executeDeletions, type DeletionProgress } from '../execute-deletions.js';
 import { SETTLED, type GcJournal } from '../journal.js';
-import { Limiter } from '../limiter.js';
+import { Limiter } from '../../core/limit.js';
 import { SCAN_CONCURRENCY } from './plan.js';
 import { readIndexes } from './scan.js';
 

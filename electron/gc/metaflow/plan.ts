@@ -2,7 +2,7 @@ import { isFlowName, lastSegment } from '../../metaflow/layout.js';
 import type { ObjectStore } from '../../storage/object-store.js';
 import { graceCutoff } from '../grace.js';
 import type { PlannedDeletion } from '../journal.js';
-import { Limiter } from '../limiter.js';
+import { Limiter } from '../../core/limit.js';
 import { listCas, readIndexes } from './scan.js';
 
 // A Metaflow gc plan: per flow, the CAS blobs no data.json of any attempt of any task of any run

@@ -2,7 +2,7 @@ import { StratusError } from '../../../shared/errors.js';
 import { CAS_FOLDER, METADATA_FOLDER, lastSegment, parseAttemptFile } from '../../metaflow/layout.js';
 import { localEtag } from '../../storage/object-deleter.js';
 import type { ListedObject, ObjectStore } from '../../storage/object-store.js';
-import type { Limiter } from '../limiter.js';
+import type { Limiter } from '../../core/limit.js';
 
 // What a flow's content-addressed store holds and what its tasks still name. The CAS listing and
 // the index walk run at the same time through one limiter: data/ by its 256 two-hex-digit folders

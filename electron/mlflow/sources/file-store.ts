@@ -18,12 +18,13 @@ import type {
   TraceRow,
 } from '../../../shared/schemas/mlflow.js';
 import { MAX_METRIC_POINTS } from '../../../shared/schemas/mlflow.js';
-import type { ArtifactRoots, BlobLocation } from '../artifact-roots.js';
+import type { BlobLocation } from '../../core/blob-location.js';
+import type { ArtifactRoots } from '../artifact-roots.js';
 import { listArtifacts, previewArtifact } from '../artifacts.js';
 import { offsetFromToken, offsetToken } from '../page-token.js';
 import type { MlflowSource, RunQuery, TraceQuery } from '../source.js';
 import { SqliteClient } from '../sqlite/sqlite-client.js';
-import { mapLimited } from '../../metaflow/limit.js';
+import { mapLimited } from '../../core/limit.js';
 import { factsOf, spansFromArtifacts, traceJsonText, ARTIFACT_LOCATION_TAG } from '../trace-spans.js';
 import { traceRow, type TraceInfoParts } from '../trace-row.js';
 import { parseMetaYaml } from './meta-yaml.js';

@@ -17,13 +17,13 @@ import type {
   TraceRow,
 } from '../../../shared/schemas/mlflow.js';
 import { MAX_METRIC_POINTS } from '../../../shared/schemas/mlflow.js';
-import type { Json } from '../../../shared/schemas/metaflow.js';
+import type { Json } from '../../../shared/json.js';
 import type { Env } from '../../azure/blob-client.js';
 import { classifyArtifact, MAX_READ_BYTES } from '../artifacts.js';
-import type { BlobLocation } from '../artifact-roots.js';
+import type { BlobLocation } from '../../core/blob-location.js';
 import type { MlflowSource, RunQuery, TraceQuery } from '../source.js';
 import { forTraceView, spansFromTraceJson } from '../spans.js';
-import { mapLimited } from '../../metaflow/limit.js';
+import { mapLimited } from '../../core/limit.js';
 import { factsOf } from '../trace-spans.js';
 import { traceRow, type TraceInfoParts } from '../trace-row.js';
 import { RestClient, RestError, redactUri } from './rest-client.js';

@@ -13,11 +13,12 @@ import type {
   TraceDetail,
   TracePage,
 } from '../../../shared/schemas/mlflow.js';
-import type { ArtifactRoots, BlobLocation } from '../artifact-roots.js';
+import type { BlobLocation } from '../../core/blob-location.js';
+import type { ArtifactRoots } from '../artifact-roots.js';
 import { listArtifacts, previewArtifact } from '../artifacts.js';
 import type { MlflowSource, RunQuery, TraceQuery } from '../source.js';
 import { SqliteClient } from '../sqlite/sqlite-client.js';
-import { mapLimited } from '../../metaflow/limit.js';
+import { mapLimited } from '../../core/limit.js';
 import { factsOf, spansFromArtifacts, traceJsonText } from '../trace-spans.js';
 import { traceRow } from '../trace-row.js';
 

@@ -1,7 +1,7 @@
 import type { Span } from '../../../shared/schemas/mlflow.js';
 import type { ParsedTrace } from '../spans.js';
 import type { SqliteStore } from './sqlite-store.js';
-import type { RpcReply } from '../../workers/worker-rpc.js';
+import type { RpcReply } from '../../core/workers/worker-rpc.js';
 
 // Messages between SqliteClient (main thread) and the mlflow-sqlite worker. Each operation is a
 // SqliteStore method, or one of the traces.json operations the worker answers without a database;

@@ -1,7 +1,7 @@
 import type { Worker } from 'node:worker_threads';
 import { ERROR_CODES, StratusError, type ErrorCode } from '../../../shared/errors.js';
-import { startWorker } from '../../workers/worker-entry.js';
-import { WorkerRpc } from '../../workers/worker-rpc.js';
+import { startWorker } from '../../core/workers/worker-entry.js';
+import { WorkerRpc } from '../../core/workers/worker-rpc.js';
 import type { SqliteOp, SqliteOpRequest, SqliteReply, SqliteRequest, WorkerOps } from './protocol.js';
 
 // The main-thread side of an mlflow.db: every call is a message to the mlflow-sqlite worker

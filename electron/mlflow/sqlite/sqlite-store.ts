@@ -12,8 +12,9 @@ import type {
   TraceFilter,
   TraceSort,
 } from '../../../shared/schemas/mlflow.js';
+import type { RunQuery, TraceQuery } from '../source.js';
 import { MAX_METRIC_POINTS, MAX_SPANS_WITH_PAYLOADS } from '../../../shared/schemas/mlflow.js';
-import type { Json } from '../../../shared/schemas/metaflow.js';
+import type { Json } from '../../../shared/json.js';
 import { parseStoredUsage } from '../../../shared/token-usage.js';
 import { offsetFromToken, offsetToken } from '../page-token.js';
 import { normalizeSpanId, spanFromJson } from '../spans.js';
@@ -24,21 +25,6 @@ import type { SpanFacts, TraceInfoParts } from '../trace-row.js';
 // ../shared/fixtures/mlflow/SCHEMA.md), read-only. Synchronous: it runs in the mlflow-sqlite worker,
 // never on the main thread. Lists are paged with LIMIT/OFFSET on indexed columns, and a trace
 // page touches the spans of that page only.
-
-export interface RunQuery {
-  experimentIds: string[];
-  view: LifecycleView;
-  maxResults: number;
-  pageToken?: string;
-}
-
-export interface TraceQuery {
-  experimentIds: string[];
-  filter: TraceFilter;
-  sort: TraceSort;
-  pageSize: number;
-  pageToken?: string;
-}
 
 export interface TraceListRow {
   info: TraceInfoParts;

@@ -1,6 +1,6 @@
 import { StratusError } from '../../../shared/errors.js';
 import { forTraceView, spansFromTraceJson } from '../spans.js';
-import { serveRpc } from '../../workers/serve-rpc.js';
+import { serveRpc } from '../../core/workers/serve-rpc.js';
 import { STORE_OPS, TRACE_JSON_OPS, type SqliteOpRequest, type SqliteRequest, type TraceJsonOps } from './protocol.js';
 import { SqliteStore } from './sqlite-store.js';
 

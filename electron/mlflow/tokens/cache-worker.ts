@@ -1,4 +1,4 @@
-import { serveRpc } from '../../workers/serve-rpc.js';
+import { serveRpc } from '../../core/workers/serve-rpc.js';
 import type { TokenRequest } from './protocol.js';
 import { UsageCache } from './usage-cache.js';
 import { SourceError } from './usage-sync.js';

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type Database from 'better-sqlite3';
 import type { TokenPrice } from '../../../shared/schemas/mlflow-tokens.js';
-import { migrate } from '../../index/migrations.js';
+import { migrate } from '../../core/migrate.js';
 import { openPrivateDatabase } from '../../storage/private-database.js';
 
 // The price table (USD per million input/output tokens per model name), kept in the app's local
@@ -51,7 +51,7 @@ export class PriceStore {
     if (this.db) return this.db;
     const db = openPrivateDatabase(this.file);
     try {
-      migrate(db, this.file, PRICE_MIGRATIONS);
+      migrate(db, { name: 'The token price list' }, this.file, PRICE_MIGRATIONS);
     } catch (err) {
       db.close();
       throw err;

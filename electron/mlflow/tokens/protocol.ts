@@ -2,7 +2,7 @@ import type { TokensDayModel } from '../../../shared/schemas/mlflow-tokens.js';
 import type { SummaryFilter } from './aggregate.js';
 import type { SummaryParts } from './summary.js';
 import type { SyncResult } from './usage-sync.js';
-import type { RpcReply } from '../../workers/worker-rpc.js';
+import type { RpcReply } from '../../core/workers/worker-rpc.js';
 
 // Messages between TokenAnalytics (main thread) and the token worker. Every request names the
 // cache file and the MLflow file it derives from; the worker syncs the cache before answering.
@@ -20,7 +20,7 @@ export interface TokenAnswers {
   close: undefined;
 }
 
-/** An error as it crosses the thread boundary; `name` tells SourceError and IndexVersionError apart. */
+/** An error as it crosses the thread boundary; `name` tells SourceError and SchemaVersionError apart. */
 export interface TokenErrorShape {
   name: string;
   message: string;

@@ -1,14 +1,14 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { StratusError } from '../../../shared/errors.js';
-import { startWorker } from '../../workers/worker-entry.js';
-import { WorkerRpc } from '../../workers/worker-rpc.js';
+import { startWorker } from '../../core/workers/worker-entry.js';
+import { LazyWorkerRpc } from '../../core/workers/lazy-worker-rpc.js';
 import type { SummaryFilter } from './aggregate.js';
 import type { TokenAnswers, TokenReply, TokenRequest } from './protocol.js';
 
 // Token usage of MLflow sqlite stores as the main process asks for it: each call is a message to
 // the token worker (cache-worker.ts), which keeps one usage cache per MLflow file under user data.
-// The worker is started on first use (see electron/workers/worker-rpc.ts for its lifetime).
+// The worker is started on first use, and again after it died (electron/core/workers/lazy-worker-rpc.ts).
 
 type TokenError = Extract<TokenReply, { ok: false }>['error'];
 type Op = Exclude<TokenRequest['op'], 'close'>;
@@ -20,14 +20,21 @@ export function usageCacheFile(userDataDir: string, sourceFile: string): string 
 
 function toError(error: TokenError): Error {
   if (error.code) return new StratusError({ code: error.code, message: error.message });
-  if (error.name === 'IndexVersionError') {
+  if (error.name === 'SchemaVersionError') {
     return new StratusError({ code: 'CORRUPT_DATA', message: error.message, hint: 'Deleting the file only loses the token usage cache; it is rebuilt from MLflow.' });
   }
   return new StratusError({ code: 'INTERNAL', message: `Computing token usage failed: ${error.message}` });
 }
 
 export class TokenAnalytics {
-  private rpc: WorkerRpc<TokenError> | undefined;
+  private readonly rpc = new LazyWorkerRpc<TokenError>(() => startWorker(import.meta.url, 'cache-worker'), {
+    rebuild: toError,
+    died: (cause) =>
+      new StratusError({
+        code: 'INTERNAL',
+        message: 'error' in cause ? `The token usage thread failed: ${cause.error.message}` : `The token usage thread stopped (exit code ${cause.exitCode}).`,
+      }),
+  });
 
   constructor(private readonly userDataDir: string) {}
 
@@ -45,31 +52,11 @@ export class TokenAnalytics {
   }
 
   async close(): Promise<void> {
-    const rpc = this.rpc;
-    if (!rpc) return;
-    this.rpc = undefined;
-    await rpc.request((id) => ({ id, op: 'close' }) satisfies TokenRequest).catch(() => undefined);
-    await rpc.stop(new StratusError({ code: 'INTERNAL', message: 'The token usage thread is closed.' }));
+    await this.rpc.close(new StratusError({ code: 'INTERNAL', message: 'The token usage thread is closed.' }), (id) => ({ id, op: 'close' }) satisfies TokenRequest);
   }
 
   private call<K extends Op>(op: K, sourceFile: string, extra: object): Promise<TokenAnswers[K]> {
     const cacheFile = usageCacheFile(this.userDataDir, sourceFile);
-    this.rpc ??= this.start();
     return this.rpc.request((id) => ({ id, op, sourceFile, cacheFile, ...extra }) as TokenRequest) as Promise<TokenAnswers[K]>;
-  }
-
-  /** A thread that failed or exited is dropped, so the next call starts a new one. */
-  private start(): WorkerRpc<TokenError> {
-    const rpc: WorkerRpc<TokenError> = new WorkerRpc(startWorker(import.meta.url, 'cache-worker'), {
-      rebuild: toError,
-      died: (cause) => {
-        if (this.rpc === rpc) this.rpc = undefined;
-        return new StratusError({
-          code: 'INTERNAL',
-          message: 'error' in cause ? `The token usage thread failed: ${cause.error.message}` : `The token usage thread stopped (exit code ${cause.exitCode}).`,
-        });
-      },
-    });
-    return rpc;
   }
 }

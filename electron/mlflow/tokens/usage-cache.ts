@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { TokensDayModel } from '../../../shared/schemas/mlflow-tokens.js';
-import { migrate } from '../../index/migrations.js';
+import { migrate } from '../../core/migrate.js';
 import { openPrivateDatabase } from '../../storage/private-database.js';
 import { CACHE_MIGRATIONS } from './cache-migrations.js';
 import type { SummaryFilter } from './aggregate.js';
@@ -24,7 +24,7 @@ export class UsageCache {
     try {
       db.pragma('journal_mode = WAL');
       db.pragma('foreign_keys = ON');
-      migrate(db, file, CACHE_MIGRATIONS);
+      migrate(db, { name: 'The token usage cache' }, file, CACHE_MIGRATIONS);
     } catch (err) {
       db.close();
       throw err;

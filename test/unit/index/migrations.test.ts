@@ -3,7 +3,8 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { IndexStore } from '../../../electron/index/index-store.js';
-import { IndexVersionError, migrate, MIGRATIONS } from '../../../electron/index/migrations.js';
+import { migrate, SchemaVersionError } from '../../../electron/core/migrate.js';
+import { LOCAL_INDEX, MIGRATIONS } from '../../../electron/index/migrations.js';
 import { MetaflowIndex } from '../../../electron/index/metaflow-index.js';
 import { FLOW, run, tempDir } from './fixtures.js';
 
@@ -25,7 +26,7 @@ function tables(db: Database.Database): string[] {
 describe('migrations', () => {
   it('creates the schema in an empty database and records its version', () => {
     const db = new Database(path.join(dir, 'a.sqlite'));
-    expect(migrate(db, 'a.sqlite')).toBe(0);
+    expect(migrate(db, LOCAL_INDEX, 'a.sqlite', MIGRATIONS)).toBe(0);
     expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
     expect(tables(db)).toEqual(['artifacts', 'attempts', 'flows', 'objects', 'run_details', 'runs', 'task_details', 'tasks']);
     const indexes = db.prepare("SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'runs' AND sql IS NOT NULL").pluck().all();
@@ -39,7 +40,7 @@ describe('migrations', () => {
     store.putRuns(FLOW, [run('1')], 1);
     store.close();
     const db = new Database(file);
-    expect(migrate(db, file)).toBe(MIGRATIONS.length);
+    expect(migrate(db, LOCAL_INDEX, file, MIGRATIONS)).toBe(MIGRATIONS.length);
     expect(db.prepare('SELECT count(*) FROM runs').pluck().get()).toBe(1);
     db.close();
     const again = IndexStore.open(file);
@@ -58,7 +59,7 @@ describe('migrations', () => {
   it('applies each step in a transaction: a failing step leaves the version before it', () => {
     const db = new Database(path.join(dir, 'a.sqlite'));
     const steps = ['CREATE TABLE one (x)', 'CREATE TABLE two (x); THIS IS NOT SQL'];
-    expect(() => migrate(db, 'a.sqlite', steps)).toThrow();
+    expect(() => migrate(db, LOCAL_INDEX, 'a.sqlite', steps)).toThrow();
     expect(db.pragma('user_version', { simple: true })).toBe(1);
     expect(tables(db)).toEqual(['one']);
     db.close();
@@ -76,7 +77,7 @@ describe('migrations', () => {
     } catch (err) {
       error = err;
     }
-    expect(error).toBeInstanceOf(IndexVersionError);
+    expect(error).toBeInstanceOf(SchemaVersionError);
     expect((error as Error).message).toContain(`schema version ${MIGRATIONS.length + 1}`);
     expect((error as Error).message).toContain('written by a newer Stratus');
     expect(readFileSync(file).equals(before)).toBe(true);
@@ -88,7 +89,7 @@ describe('migrations', () => {
     db.pragma(`user_version = ${MIGRATIONS.length + 5}`);
     db.close();
     const opening = MetaflowIndex.open(file);
-    await expect(opening).rejects.toBeInstanceOf(IndexVersionError);
+    await expect(opening).rejects.toBeInstanceOf(SchemaVersionError);
     await expect(opening).rejects.toThrow(new RegExp(`knows versions up to ${MIGRATIONS.length}: it was written by a newer Stratus`));
   });
 
