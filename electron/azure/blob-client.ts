@@ -13,6 +13,7 @@ import { accountNameFromEndpoint, connectionStringEndpoint, parseConnectionStrin
 import { checkAccessKeyEndpoint, checkIdentityEndpoint, connectionStringTarget } from './environment-endpoint.js';
 import { describeSas, sasExpiry, sasQuery } from './sas.js';
 import type { TokenCache } from './token-cache.js';
+import type { Env } from '../core/env.js';
 
 export type CredentialKind = 'sharedKey' | 'sas' | 'identity';
 
@@ -52,8 +53,6 @@ export interface IdentityProvider {
 export const PIPELINE_OPTIONS: StoragePipelineOptions = {
   retryOptions: { maxTries: 3, retryDelayInMs: 200, maxRetryDelayInMs: 2000, tryTimeoutInMs: 60_000 },
 };
-
-import type { Env } from '../core/env.js';
 
 export type { Env };
 
