@@ -4,6 +4,7 @@ import { ApproxTime } from '../run/ApproxTime.js';
 import { unfinishedText } from '../run/unfinished-text.js';
 import { StatusBadge } from '../../ui/StatusBadge.js';
 import type { Sort, SortKey } from './run-filters.js';
+import { SortHeader, type SortDir } from '../../ui/SortHeader.js';
 import { useVirtualRows } from '../../ui/useVirtualRows.js';
 import { displayName } from '../../../../shared/display-name.js';
 
@@ -40,29 +41,10 @@ function columns(showMetadata: boolean): Column[] {
   ];
 }
 
-function SortHeader({ column, sort, onSort }: { column: Column; sort: Sort; onSort: (sort: Sort) => void }) {
-  const key = column.sortKey;
-  const active = key !== undefined && sort.key === key;
-  const ariaSort = active ? (sort.dir === 'asc' ? 'ascending' : 'descending') : 'none';
-  return (
-    <div role="columnheader" className={`runs-cell ${column.className}`} aria-sort={key ? ariaSort : undefined}>
-      {key === undefined ? (
-        column.label
-      ) : (
-        <button
-          type="button"
-          className={`runs-sort${active ? ' runs-sort--active' : ''}`}
-          onClick={() => onSort({ key, dir: active && sort.dir === 'desc' ? 'asc' : active ? 'desc' : key === 'id' || key === 'status' ? 'asc' : 'desc' })}
-          title={`Sort by ${column.label.toLowerCase()}`}
-        >
-          {column.label}
-          <span className="runs-sort__arrow" aria-hidden="true">
-            {active ? (sort.dir === 'asc' ? '▲' : '▼') : '↕'}
-          </span>
-        </button>
-      )}
-    </div>
-  );
+// Run ids and statuses read better ascending on the first click; times and durations newest or longest first.
+function sortable(key: SortKey, sort: Sort, onSort: (sort: Sort) => void) {
+  const firstDir: SortDir = key === 'id' || key === 'status' ? 'asc' : 'desc';
+  return { active: sort.key === key, dir: sort.dir, firstDir, onSort: (dir: SortDir) => onSort({ key, dir }) };
 }
 
 function RunRow({ run, showMetadata, onOpen }: { run: RunSummary; showMetadata: boolean; onOpen: (id: string) => void }) {
@@ -115,7 +97,14 @@ export function MetaflowRunsTable({ runs, sort, onSort, showMetadata, onOpen }: 
       <div role="rowgroup" className="runs-table__head">
         <div role="row" className={`${gridClass} runs-row--head`} aria-rowindex={1}>
           {cols.map((column) => (
-            <SortHeader key={column.label} column={column} sort={sort} onSort={onSort} />
+            <SortHeader
+              key={column.label}
+              className={`runs-cell ${column.className}`}
+              title={column.label.toLowerCase()}
+              sort={column.sortKey === undefined ? undefined : sortable(column.sortKey, sort, onSort)}
+            >
+              {column.label}
+            </SortHeader>
           ))}
         </div>
       </div>

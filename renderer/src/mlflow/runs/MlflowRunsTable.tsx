@@ -1,6 +1,7 @@
 import { useRef } from 'react';
 import type { MlflowRun } from '../../../../shared/schemas/mlflow.js';
 import { formatDuration, formatTime, isoTime } from '../../format.js';
+import { SortHeader } from '../../ui/SortHeader.js';
 import { useVirtualRows } from '../../ui/useVirtualRows.js';
 import { RunStatus } from './RunStatus.js';
 import { cellValue, columnId, columnLabel, sameColumn, type RunColumn, type RunRow, type RunSort } from './runs-table.js';
@@ -30,23 +31,16 @@ function formatCell(run: MlflowRun, c: RunColumn) {
 }
 
 function HeaderCell({ column, sort, onSort }: { column: RunColumn; sort: RunSort; onSort: (s: RunSort) => void }) {
-  const active = sameColumn(column, sort.column);
   const label = columnLabel(column);
   return (
-    <div role="columnheader" className={`ml-runs__cell ml-runs__cell--${column.kind}`} aria-sort={active ? (sort.dir === 'asc' ? 'ascending' : 'descending') : 'none'}>
-      <button
-        type="button"
-        className={`runs-sort${active ? ' runs-sort--active' : ''}`}
-        title={`Sort by ${column.kind === 'field' ? label.toLowerCase() : `${column.kind} ${label}`}`}
-        onClick={() => onSort({ column, dir: active && sort.dir === 'desc' ? 'asc' : 'desc' })}
-      >
-        {column.kind !== 'field' && <span className="ml-runs__kind">{column.kind}</span>}
-        <span className="ml-ellipsis">{label}</span>
-        <span className="runs-sort__arrow" aria-hidden="true">
-          {active ? (sort.dir === 'asc' ? '▲' : '▼') : '↕'}
-        </span>
-      </button>
-    </div>
+    <SortHeader
+      className={`ml-runs__cell ml-runs__cell--${column.kind}`}
+      title={column.kind === 'field' ? label.toLowerCase() : `${column.kind} ${label}`}
+      sort={{ active: sameColumn(column, sort.column), dir: sort.dir, onSort: (dir) => onSort({ column, dir }) }}
+    >
+      {column.kind !== 'field' && <span className="ml-runs__kind">{column.kind}</span>}
+      <span className="ml-ellipsis">{label}</span>
+    </SortHeader>
   );
 }
 

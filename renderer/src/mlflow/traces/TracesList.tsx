@@ -1,6 +1,7 @@
 import { useEffect, useRef } from 'react';
 import type { TraceRow, TraceSort } from '../../../../shared/schemas/mlflow.js';
 import { formatCount, formatDuration, formatTime, isoTime } from '../../format.js';
+import { SortHeader } from '../../ui/SortHeader.js';
 import { useVirtualRows } from '../../ui/useVirtualRows.js';
 import { mismatchTitle, shownUsage } from '../tokens/tokens-format.js';
 import { TraceStateBadge } from './TraceState.js';
@@ -38,28 +39,16 @@ const COLUMNS: Column[] = [
 function Header({ sort, onSort }: { sort: TraceSort; onSort: (s: TraceSort) => void }) {
   return (
     <div role="row" className="ml-traces__row ml-traces__row--head" aria-rowindex={1}>
-      {COLUMNS.map((c) => {
-        const active = c.sortBy !== undefined && sort.by === c.sortBy;
-        return (
-          <div key={c.label} role="columnheader" className={`ml-traces__cell ${c.className}`} aria-sort={c.sortBy ? (active ? (sort.order === 'asc' ? 'ascending' : 'descending') : 'none') : undefined}>
-            {c.sortBy === undefined ? (
-              c.label
-            ) : (
-              <button
-                type="button"
-                className={`runs-sort${active ? ' runs-sort--active' : ''}`}
-                title={`Sort by ${c.label.toLowerCase()}`}
-                onClick={() => onSort({ by: c.sortBy as TraceSort['by'], order: active && sort.order === 'desc' ? 'asc' : 'desc' })}
-              >
-                {c.label}
-                <span className="runs-sort__arrow" aria-hidden="true">
-                  {active ? (sort.order === 'asc' ? '▲' : '▼') : '↕'}
-                </span>
-              </button>
-            )}
-          </div>
-        );
-      })}
+      {COLUMNS.map(({ label, sortBy, className }) => (
+        <SortHeader
+          key={label}
+          className={`ml-traces__cell ${className}`}
+          title={label.toLowerCase()}
+          sort={sortBy === undefined ? undefined : { active: sort.by === sortBy, dir: sort.order, onSort: (order) => onSort({ by: sortBy, order }) }}
+        >
+          {label}
+        </SortHeader>
+      ))}
     </div>
   );
 }
