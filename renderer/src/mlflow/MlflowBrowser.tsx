@@ -1,3 +1,4 @@
+import './mlflow.css';
 import { useIsFetching, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { ErrorPanel } from '../ui/ErrorPanel.js';

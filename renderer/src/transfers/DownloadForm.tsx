@@ -1,3 +1,4 @@
+import './drop.css';
 import { useMutation } from '@tanstack/react-query';
 import { useState, type ReactNode } from 'react';
 import { ErrorPanel } from '../ui/ErrorPanel.js';

@@ -1,3 +1,4 @@
+import './drop.css';
 import { formatBytes, plural } from '../format.js';
 import type { DropUpload } from './useDropUpload.js';
 

@@ -1,6 +1,6 @@
+import './drop.css';
 import { useRef, useState, type DragEvent, type ReactNode } from 'react';
 import { takeDropped, type TopEntry } from './dropped-files.js';
-import '../blobs/blobs.css';
 
 interface Props {
   /** Where the drop lands, for the overlay's text. */

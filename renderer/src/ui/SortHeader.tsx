@@ -1,3 +1,4 @@
+import './sort-header.css';
 import type { ReactNode } from 'react';
 
 export type SortDir = 'asc' | 'desc';

@@ -1,3 +1,4 @@
+import './workspaces.css';
 import { useMutation } from '@tanstack/react-query';
 import { useState } from 'react';
 import type { WorkspaceInfo } from '../../../shared/contract.js';

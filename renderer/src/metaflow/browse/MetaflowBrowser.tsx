@@ -1,3 +1,5 @@
+import '../metaflow.css';
+import './browse.css';
 import { useIsFetching, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useRunsChanged } from '../useRunsChanged.js';

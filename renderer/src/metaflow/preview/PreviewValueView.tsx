@@ -1,3 +1,4 @@
+import './preview.css';
 import { useState, type ReactNode } from 'react';
 import { formatCount, plural } from '../../format.js';
 import { BytesView } from './BytesView.js';

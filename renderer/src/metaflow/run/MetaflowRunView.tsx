@@ -1,3 +1,4 @@
+import './run.css';
 import { useQuery } from '@tanstack/react-query';
 import { lazy, Suspense, useMemo } from 'react';
 import type { RunDetail } from '../../../../shared/contract.js';

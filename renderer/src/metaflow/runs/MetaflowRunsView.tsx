@@ -1,3 +1,4 @@
+import './runs.css';
 import { useQuery } from '@tanstack/react-query';
 import { useDeferredValue, useMemo, useState } from 'react';
 import { formatCount, plural } from '../../format.js';

@@ -1,3 +1,4 @@
+import './task.css';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { plural } from '../../format.js';

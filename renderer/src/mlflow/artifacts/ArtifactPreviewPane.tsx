@@ -1,3 +1,4 @@
+import './artifacts.css';
 import { useQuery } from '@tanstack/react-query';
 import type { ArtifactPreview } from '../../../../shared/schemas/mlflow.js';
 import { formatBytes } from '../../format.js';

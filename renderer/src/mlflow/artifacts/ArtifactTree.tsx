@@ -1,3 +1,4 @@
+import './artifacts.css';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { formatBytes } from '../../format.js';

@@ -1,3 +1,4 @@
+import './runs.css';
 import { useQueries } from '@tanstack/react-query';
 import { ErrorPanel } from '../../ui/ErrorPanel.js';
 import { Loading } from '../../ui/Loading.js';

@@ -1,3 +1,4 @@
+import './runs.css';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { call } from '../../api/client.js';

@@ -1,3 +1,4 @@
+import './traces.css';
 import { useState } from 'react';
 import type { Span } from '../../../../shared/schemas/mlflow.js';
 import type { TraceDetail } from '../../../../shared/schemas/mlflow.js';

@@ -1,3 +1,4 @@
+import './traces.css';
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { useCallback, useState } from 'react';
 import type { TraceFilter, TraceSort } from '../../../../shared/schemas/mlflow.js';
