@@ -7,7 +7,7 @@ import { Loading } from '../../ui/Loading.js';
 import { CsvTable } from './CsvTable.js';
 import { JsonBlock } from '../JsonBlock.js';
 import { Markdown } from './Markdown.js';
-import { artifactQuery } from '../queries.js';
+import { mlflowArtifactQuery } from '../queries.js';
 
 function prettyJson(text: string): string {
   try {
@@ -43,7 +43,7 @@ function Body({ preview }: { preview: ArtifactPreview }) {
 
 /** The selected artifact file: text, pretty JSON, CSV table, Markdown or image. */
 export function ArtifactPreviewPane({ workspaceId, runId, path }: { workspaceId: string; runId: string; path: string }) {
-  const query = useQuery(artifactQuery(workspaceId, runId, path));
+  const query = useQuery(mlflowArtifactQuery(workspaceId, runId, path));
   return (
     <div className="ml-artifact" data-testid="artifact-preview" data-path={path}>
       <div className="ml-artifact__head ml-mono">

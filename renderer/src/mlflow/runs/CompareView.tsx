@@ -3,7 +3,7 @@ import { useQueries } from '@tanstack/react-query';
 import { ErrorPanel } from '../../ui/ErrorPanel.js';
 import { Loading } from '../../ui/Loading.js';
 import { MetricCharts } from './MetricCharts.js';
-import { runQuery } from '../queries.js';
+import { mlflowRunQuery } from '../queries.js';
 import { SERIES_COLOURS } from './metric-series.js';
 
 interface Props {
@@ -14,7 +14,7 @@ interface Props {
 
 /** Several runs side by side: every metric any of them logged, their histories overlaid, and their params in one table. */
 export function CompareView({ workspaceId, runIds, onOpenRun }: Props) {
-  const queries = useQueries({ queries: runIds.map((id) => runQuery(workspaceId, id)) });
+  const queries = useQueries({ queries: runIds.map((id) => mlflowRunQuery(workspaceId, id)) });
   const failed = queries.find((q) => q.isError);
   if (failed) return <ErrorPanel error={failed.error} onRetry={() => queries.forEach((q) => void q.refetch())} />;
   if (queries.some((q) => q.isPending)) return <Loading label="Reading the runs…" />;

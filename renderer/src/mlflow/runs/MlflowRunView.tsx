@@ -15,7 +15,7 @@ import { ArtifactTree } from '../artifacts/ArtifactTree.js';
 import { KeyValueTable } from '../KeyValueTable.js';
 import { Markdown } from '../artifacts/Markdown.js';
 import { MetricCharts } from './MetricCharts.js';
-import { runQuery } from '../queries.js';
+import { mlflowRunQuery } from '../queries.js';
 import { RunInputs } from './RunInputs.js';
 import { RunStatus } from './RunStatus.js';
 
@@ -30,7 +30,7 @@ const formatMetric = (v: number | null) => (v === null ? 'NaN' : String(Number.i
 
 /** One run: header, description, metric charts, params, metrics, tags, dataset inputs and the artifact tree with previews. */
 export function MlflowRunView({ workspaceId, runId, onOpenRun, onEditWorkspace }: Props) {
-  const query = useQuery(runQuery(workspaceId, runId));
+  const query = useQuery(mlflowRunQuery(workspaceId, runId));
   const [artifact, setArtifact] = useState<string | null>(null);
   const drop = useDropUpload();
   /** The artifact being downloaded (a file's path), or '' for all of them; null while no download is asked for. */

@@ -5,7 +5,7 @@ import { plural } from '../../format.js';
 import { ErrorPanel } from '../../ui/ErrorPanel.js';
 import { Loading } from '../../ui/Loading.js';
 import { LifecycleToggle } from '../LifecycleToggle.js';
-import { runsQuery } from '../queries.js';
+import { mlflowRunsQuery } from '../queries.js';
 import { dataColumns, runRows, type RunSort } from './runs-table.js';
 import { MlflowRunsTable } from './MlflowRunsTable.js';
 
@@ -30,7 +30,7 @@ export function MlflowRunsView({ workspaceId, experimentId, onOpen, onCompare, o
   const [sort, setSort] = useState<RunSort>({ column: { kind: 'field', field: 'start' }, dir: 'desc' });
   const [expanded, setExpanded] = useState<ReadonlySet<string>>(new Set());
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
-  const query = useQuery(runsQuery(workspaceId, experimentId, view));
+  const query = useQuery(mlflowRunsQuery(workspaceId, experimentId, view));
   const runs = query.data;
   const columns = useMemo(() => (runs ? dataColumns(runs) : []), [runs]);
   const rows = useMemo(() => (runs ? runRows(runs, sort, expanded) : []), [runs, sort, expanded]);

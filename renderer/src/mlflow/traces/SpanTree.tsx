@@ -2,7 +2,7 @@ import { useMemo, useRef, useState } from 'react';
 import type { Span } from '../../../../shared/schemas/mlflow.js';
 import { formatCount, formatDuration } from '../../format.js';
 import { useVirtualRows } from '../../ui/useVirtualRows.js';
-import { visibleRows, type SpanTree as SpanIndex } from './span-tree.js';
+import { visibleRows, type SpanIndex } from './span-tree.js';
 
 const ROW_HEIGHT = 26;
 

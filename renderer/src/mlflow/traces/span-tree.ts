@@ -2,7 +2,7 @@
 // of spans and this runs on the UI thread, so everything here is linear (one index pass, one iterative
 // walk, no recursion) and sorting is skipped when the spans already come in start order, as MLflow's do.
 
-export interface SpanTree {
+export interface SpanIndex {
   /** Indexes into the span list of spans with no (known) parent, in start order. */
   roots: number[];
   /** Children of each span by its index, in start order. */
@@ -66,7 +66,7 @@ export class SpanTreeBuilder<T> {
   }
 
   /** The tree of every span added so far. */
-  tree(): SpanTree {
+  tree(): SpanIndex {
     const roots: number[] = [];
     for (let i = 0; i < this.attached.length; i++) if (!this.attached[i]) roots.push(i);
     const children = this.children.map((list) => list.slice());
@@ -87,14 +87,14 @@ export class SpanTreeBuilder<T> {
 }
 
 /** The tree of a whole span list at once. */
-export function buildSpanTree<T>(spans: readonly T[], id: (s: T) => string, parent: (s: T) => string | null, start: (s: T) => number): SpanTree {
+export function buildSpanTree<T>(spans: readonly T[], id: (s: T) => string, parent: (s: T) => string | null, start: (s: T) => number): SpanIndex {
   const builder = new SpanTreeBuilder(id, parent, start);
   builder.add(spans);
   return builder.tree();
 }
 
 /** The visible rows, depth first, skipping the descendants of collapsed spans. */
-export function visibleRows(tree: SpanTree, collapsed: ReadonlySet<number>): TreeRow[] {
+export function visibleRows(tree: SpanIndex, collapsed: ReadonlySet<number>): TreeRow[] {
   const rows: TreeRow[] = [];
   const stack: number[] = [];
   const depths: number[] = [];

@@ -2,7 +2,7 @@ import { useInfiniteQuery } from '@tanstack/react-query';
 import { useEffect, useMemo, useState } from 'react';
 import { MAX_SPAN_SLICE, type Span, type TraceDetail } from '../../../../shared/schemas/mlflow.js';
 import { call } from '../../api/client.js';
-import { SpanTreeBuilder, type SpanTree } from './span-tree.js';
+import { SpanTreeBuilder, type SpanIndex } from './span-tree.js';
 
 // A large trace's spans arrive in slices fetched one after another, so no single reply is big enough
 // to hold the UI thread while it is parsed and checked, and the page handles input between them.
@@ -44,8 +44,8 @@ export function useTraceSpans(workspaceId: string, traceId: string) {
 const nextTask = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
 /** The tree of `spans` (null: not yet, or no spans given), indexed in chunks between which the page handles input. */
-export function useSpanTree(spans: Span[] | null): SpanTree | null {
-  const [built, setBuilt] = useState<{ spans: Span[]; tree: SpanTree } | null>(null);
+export function useSpanTree(spans: Span[] | null): SpanIndex | null {
+  const [built, setBuilt] = useState<{ spans: Span[]; tree: SpanIndex } | null>(null);
   useEffect(() => {
     if (spans === null) return;
     let cancelled = false;
