@@ -1,3 +1,4 @@
+import './timeline.css';
 import { useMemo, useRef } from 'react';
 import type { TaskSummary } from '../../../../shared/contract.js';
 import { formatDuration, formatTime } from '../../format.js';
