@@ -2,7 +2,7 @@ import { useState } from 'react';
 import type { WorkspaceInfo } from '../../shared/contract.js';
 import { WorkspaceFormPage, type FormStart } from './workspaces/WorkspaceFormPage.js';
 import { WorkspacesPage } from './workspaces/WorkspacesPage.js';
-import { WorkspaceView } from './workspace/WorkspaceView.js';
+import { WorkspaceView } from './workspaces/WorkspaceView.js';
 
 type Screen = { name: 'workspaces' } | { name: 'form'; start: FormStart } | { name: 'browse'; workspace: WorkspaceInfo };
 

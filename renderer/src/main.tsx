@@ -1,10 +1,9 @@
+// App-wide base styles first, so the CSS each folder imports beside its components overrides them.
+import './styles.css';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App.js';
-import './styles.css';
-import './metaflow.css';
-import './mlflow.css';
 
 // Storage errors here are rarely transient (wrong container, bad key), so they are shown at once
 // with a Retry button rather than retried behind a spinner; listings change only when a flow runs.

@@ -4,15 +4,15 @@ import { call } from '../api/client.js';
 import { plural } from '../format.js';
 import { ErrorPanel } from '../ui/ErrorPanel.js';
 import { Loading } from '../ui/Loading.js';
-import type { SectionProps } from '../workspace/sections.js';
+import type { SectionProps } from '../workspaces/section.js';
 import { BlobList } from './BlobList.js';
-import { DownloadForm } from './DownloadForm.js';
-import { DropStatus } from './DropStatus.js';
-import { DropZone } from './DropZone.js';
+import { DownloadForm } from '../transfers/DownloadForm.js';
+import { DropStatus } from '../transfers/DropStatus.js';
+import { DropZone } from '../transfers/DropZone.js';
 import { PrefixBreadcrumb } from './PrefixBreadcrumb.js';
 import { containerLevelsKey, containersQuery, levelQuery, rowsOf } from './queries.js';
-import { useDropUpload } from './useDropUpload.js';
-import { useUploadsLanding } from './useUploadsLanding.js';
+import { useDropUpload } from '../transfers/useDropUpload.js';
+import { useUploadsLanding } from '../transfers/useUploadsLanding.js';
 import './blobs.css';
 
 /** Blobs, and prefixes (ending in '/') with everything under them. */

@@ -5,7 +5,7 @@ import { call } from '../api/client.js';
 import { formatBytes, formatCount } from '../format.js';
 import { ErrorPanel } from '../ui/ErrorPanel.js';
 import { TextField } from '../ui/TextField.js';
-import type { SectionProps } from '../workspace/sections.js';
+import type { SectionProps } from '../workspaces/section.js';
 import { GC_HISTORY_KEY, GcHistory } from './GcHistory.js';
 import { GcPlanView } from './GcPlanView.js';
 import { GcReportView } from './GcReportView.js';

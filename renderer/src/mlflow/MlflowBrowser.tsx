@@ -1,19 +1,20 @@
+import './mlflow.css';
 import { useIsFetching, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { ErrorPanel } from '../ui/ErrorPanel.js';
 import { Loading } from '../ui/Loading.js';
-import type { SectionProps } from '../workspace/sections.js';
-import { CompareView } from './CompareView.js';
+import type { SectionProps } from '../workspaces/section.js';
+import { CompareView } from './runs/CompareView.js';
 import { ExperimentsView } from './ExperimentsView.js';
 import { ExperimentTabs } from './ExperimentTabs.js';
 import { EXPERIMENTS, type ExperimentRef, type ExperimentTab, type MlflowLocation } from './location.js';
 import { MlflowBreadcrumb } from './MlflowBreadcrumb.js';
 import { isMlflowKey, statusQuery } from './queries.js';
-import { RunsView } from './RunsView.js';
-import { RunView } from './RunView.js';
-import { TokensView } from './TokensView.js';
-import { TraceView } from './TraceView.js';
-import { TracesView } from './TracesView.js';
+import { MlflowRunsView } from './runs/MlflowRunsView.js';
+import { MlflowRunView } from './runs/MlflowRunView.js';
+import { TokensView } from './tokens/TokensView.js';
+import { TraceView } from './traces/TraceView.js';
+import { TracesView } from './traces/TracesView.js';
 
 function ExperimentBody({ workspaceId, experiment, tab, go, onEditWorkspace }: { workspaceId: string; experiment: ExperimentRef; tab: ExperimentTab; go: (l: MlflowLocation) => void; onEditWorkspace?: () => void }) {
   const openTrace = (traceId: string) => go({ kind: 'trace', experiment, traceId, from: tab });
@@ -21,7 +22,7 @@ function ExperimentBody({ workspaceId, experiment, tab, go, onEditWorkspace }: {
     <>
       <ExperimentTabs tab={tab} onTab={(t) => go({ kind: 'experiment', experiment, tab: t })} />
       {tab === 'runs' && (
-        <RunsView
+        <MlflowRunsView
           workspaceId={workspaceId}
           experimentId={experiment.id}
           onOpen={(run) => go({ kind: 'run', experiment, runId: run.runId, runName: run.name })}
@@ -52,7 +53,7 @@ export function MlflowBrowser({ workspace, onEditWorkspace }: SectionProps) {
     view = <ExperimentBody workspaceId={workspaceId} experiment={location.experiment} tab={location.tab} go={setLocation} onEditWorkspace={onEditWorkspace} />;
   } else if (location.kind === 'run') {
     const { experiment } = location;
-    view = <RunView key={location.runId} workspaceId={workspaceId} runId={location.runId} onOpenRun={(runId, runName) => setLocation({ kind: 'run', experiment, runId, runName })} onEditWorkspace={onEditWorkspace} />;
+    view = <MlflowRunView key={location.runId} workspaceId={workspaceId} runId={location.runId} onOpenRun={(runId, runName) => setLocation({ kind: 'run', experiment, runId, runName })} onEditWorkspace={onEditWorkspace} />;
   } else if (location.kind === 'compare') {
     const { experiment } = location;
     view = <CompareView workspaceId={workspaceId} runIds={location.runIds} onOpenRun={(runId, runName) => setLocation({ kind: 'run', experiment, runId, runName })} />;

@@ -20,7 +20,7 @@ export const experimentsQuery = (workspaceId: string, view: LifecycleView) =>
   });
 
 /** Every run of the experiment in the chosen lifecycle view: pages are followed, the table sorts client-side. */
-export const runsQuery = (workspaceId: string, experimentId: string, view: LifecycleView) =>
+export const mlflowRunsQuery = (workspaceId: string, experimentId: string, view: LifecycleView) =>
   queryOptions({
     queryKey: ['mlflow.runs', workspaceId, experimentId, view],
     queryFn: async () => {
@@ -36,7 +36,7 @@ export const runsQuery = (workspaceId: string, experimentId: string, view: Lifec
     },
   });
 
-export const runQuery = (workspaceId: string, runId: string) =>
+export const mlflowRunQuery = (workspaceId: string, runId: string) =>
   queryOptions({ queryKey: ['mlflow.run', workspaceId, runId], queryFn: () => call('mlflow.run', { workspaceId, runId }) });
 
 export const metricHistoryQuery = (workspaceId: string, runIds: readonly string[], key: string) =>
@@ -51,7 +51,7 @@ export const artifactsQuery = (workspaceId: string, runId: string, path: string)
     queryFn: () => call('mlflow.artifacts', { workspaceId, runId, path: path === '' ? undefined : path }),
   });
 
-export const artifactQuery = (workspaceId: string, runId: string, path: string) =>
+export const mlflowArtifactQuery = (workspaceId: string, runId: string, path: string) =>
   queryOptions({
     queryKey: ['mlflow.artifact', workspaceId, runId, path],
     queryFn: () => call('mlflow.artifact', { workspaceId, runId, path }),

@@ -1,3 +1,4 @@
+import './app-header.css';
 import type { ReactNode } from 'react';
 import { SettingsButton } from '../settings/SettingsButton.js';
 

@@ -1,3 +1,4 @@
+import './section-tabs.css';
 interface Props<T extends string> {
   tabs: readonly { id: T; label: string }[];
   current: T;

@@ -1,3 +1,4 @@
+import './status.css';
 import type { RunStatus, TaskStatus } from '../../../shared/contract.js';
 
 type Status = TaskStatus | RunStatus;

@@ -1,3 +1,4 @@
+import './workspaces.css';
 import { useQuery } from '@tanstack/react-query';
 import type { ImportedWorkspace, WorkspaceInfo } from '../../../shared/contract.js';
 import { AppHeader } from '../ui/AppHeader.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { StepSummary } from '../../../shared/contract.js';
-import { edgePath, layoutDag, NODE_HEIGHT, nodeWidth } from '../../../renderer/src/run/dag-layout.js';
+import { edgePath, layoutDag, NODE_HEIGHT, nodeWidth } from '../../../renderer/src/metaflow/run/dag-layout.js';
 
 // The DAG view's layout: every step placed once, edges where the graph has them, foreach edges marked.
 

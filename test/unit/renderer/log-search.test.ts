@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findMatches, logTime, splitMatches, type LogLine } from '../../../renderer/src/task/log-search.js';
+import { findMatches, logTime, splitMatches, type LogLine } from '../../../renderer/src/metaflow/task/log-search.js';
 
 // Log search: which lines match, how a line is cut for highlighting, how times are shown.
 

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { chatMessages } from '../../../renderer/src/mlflow/chat.js';
+import { chatMessages } from '../../../renderer/src/mlflow/traces/chat.js';
 import { MLFLOW_FIXTURE as mlflowFixtureDir } from '../../harness/mlflow-fixture.js';
 
 // Span inputs/outputs shown as chat: the shapes the OpenAI and Anthropic autologgers record, read

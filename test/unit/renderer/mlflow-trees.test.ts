@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { MlflowRun } from '../../../shared/schemas/mlflow.js';
-import { buildSpanTree, visibleRows } from '../../../renderer/src/mlflow/span-tree.js';
-import { dataColumns, runRows, type RunSort } from '../../../renderer/src/mlflow/runs-table.js';
-import { toTraceFilter, EMPTY_DRAFT } from '../../../renderer/src/mlflow/trace-filter.js';
+import { buildSpanTree, visibleRows } from '../../../renderer/src/mlflow/traces/span-tree.js';
+import { dataColumns, runRows, type RunSort } from '../../../renderer/src/mlflow/runs/runs-table.js';
+import { toTraceFilter, EMPTY_DRAFT } from '../../../renderer/src/mlflow/traces/trace-filter.js';
 
 // The MLflow views' pure models: the span tree's rows, the runs table's nesting and sorting, the traces filter.
 

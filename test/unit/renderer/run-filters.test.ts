@@ -11,7 +11,7 @@ import {
   rangeBounds,
   sortRuns,
   type RunFilter,
-} from '../../../renderer/src/runs/run-filters.js';
+} from '../../../renderer/src/metaflow/runs/run-filters.js';
 
 // The runs table's filters and sort: what the user picks decides which rows show and in what order.
 

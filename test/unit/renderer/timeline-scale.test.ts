@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AttemptSummary, TaskSummary } from '../../../shared/contract.js';
-import { bars, offsetLabel, ticks, timelineScale } from '../../../renderer/src/run/timeline-scale.js';
+import { bars, offsetLabel, ticks, timelineScale } from '../../../renderer/src/metaflow/run/timeline-scale.js';
 
 // The Gantt chart's axis and bars: where each attempt starts and ends on the run's span.
 

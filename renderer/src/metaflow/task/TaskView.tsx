@@ -1,0 +1,78 @@
+import './task.css';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
+import { plural } from '../../format.js';
+import { taskQuery, type TaskRef } from '../queries.js';
+import { ErrorPanel } from '../../ui/ErrorPanel.js';
+import { Loading } from '../../ui/Loading.js';
+import { StatusBadge } from '../../ui/StatusBadge.js';
+import { ArtifactsPane } from './ArtifactsPane.js';
+import { AttemptPicker } from './AttemptPicker.js';
+import { CardsPane } from './CardsPane.js';
+import { LogView } from './LogView.js';
+import { displayName } from '../../../../shared/display-name.js';
+
+type Tab = 'artifacts' | 'logs' | 'cards';
+
+interface Props {
+  /** The task; its attempt is picked here. */
+  task: Omit<TaskRef, 'attempt'>;
+  onEditWorkspace?: () => void;
+}
+
+/** One task: its attempts, and for the picked one its artifacts (with previews), logs and cards. */
+export function TaskView({ task, onEditWorkspace }: Props) {
+  const [attempt, setAttempt] = useState<number>();
+  const [tab, setTab] = useState<Tab>('artifacts');
+  const detail = useQuery({ ...taskQuery({ ...task, attempt }), placeholderData: keepPreviousData });
+
+  if (detail.isPending) return <Loading label="Reading the task…" />;
+  if (detail.isError) {
+    return <ErrorPanel error={detail.error} onRetry={() => void detail.refetch()} retrying={detail.isFetching} onEditWorkspace={onEditWorkspace} />;
+  }
+  const data = detail.data;
+  // Everything below reads the attempt main resolved, so "latest" and its number share cache entries' meaning.
+  const resolved: TaskRef = { ...task, attempt: data.attempt };
+  const tabs: { id: Tab; label: string }[] = [
+    { id: 'artifacts', label: `Artifacts (${data.artifacts.length})` },
+    { id: 'logs', label: 'Logs' },
+    { id: 'cards', label: `Cards (${data.cards.length})` },
+  ];
+
+  return (
+    <div className="task-view" data-testid="task-view">
+      <div className="task-header">
+        <h2 className="run-header__title">
+          <span className="muted">{displayName(task.step)}/</span>
+          <span className="mono">{displayName(task.task)}</span>
+        </h2>
+        <StatusBadge status={data.task.status} testId="task-status" />
+        {data.task.cloned && <span className="tag tag--quiet" title="Cloned by resume from an earlier run">cloned</span>}
+        <span className="muted">{plural(data.task.attempts.length, 'attempt')}</span>
+        {detail.isFetching && <span className="spinner" aria-label="Loading attempt" />}
+      </div>
+      {data.task.attempts.length > 0 && <AttemptPicker attempts={data.task.attempts} current={attempt ?? data.attempt} onPick={setAttempt} />}
+      <div className="tabs" role="tablist" aria-label="Task">
+        {tabs.map((t) => (
+          <button
+            key={t.id}
+            type="button"
+            role="tab"
+            id={`tab-${t.id}`}
+            aria-selected={tab === t.id}
+            aria-controls={`panel-${t.id}`}
+            className={`tabs__tab${tab === t.id ? ' tabs__tab--on' : ''}`}
+            onClick={() => setTab(t.id)}
+          >
+            {t.label}
+          </button>
+        ))}
+      </div>
+      <div className="task-view__panel" role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`}>
+        {tab === 'artifacts' && <ArtifactsPane task={resolved} detail={data} />}
+        {tab === 'logs' && <LogView task={resolved} cloned={data.task.cloned} />}
+        {tab === 'cards' && <CardsPane task={resolved} cards={data.cards} />}
+      </div>
+    </div>
+  );
+}

@@ -1,9 +1,0 @@
-import type { RunSummary } from '../../../shared/contract.js';
-import { formatTime } from '../format.js';
-
-/** What a run's Finished column says while it has not finished: running, or stale since its last activity. */
-export function unfinishedText(summary: RunSummary): string | undefined {
-  if (summary.status === 'running') return 'running…';
-  if (summary.status === 'stale') return `no activity since ${formatTime(summary.lastActivityAt)}`;
-  return undefined;
-}
