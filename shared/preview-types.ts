@@ -6,7 +6,7 @@
 // Lengths (`length`, `rowCount`, `size`, ...) always count the whole value; the arrays beside them
 // hold only what was decoded (the first `maxItems`, or what fitted in `maxBytes`).
 
-export interface ArtifactPreview {
+export interface PicklePreview {
   value: PreviewValue;
   /**
    * False when the preview does not show the whole value: the pickle was read only up to

@@ -38,32 +38,20 @@ const COMMANDS = ['experiments', 'runs', 'traces'] as const;
 type Command = (typeof COMMANDS)[number];
 const VIEWS: readonly LifecycleView[] = ['active', 'deleted', 'all'];
 
-function experimentJson(e: Experiment) {
-  return {
-    experiment_id: e.experimentId,
-    name: e.name,
-    lifecycle_stage: e.lifecycleStage,
-    artifact_location: e.artifactLocation,
-    creation_time: e.creationTime,
-    last_update_time: e.lastUpdateTime,
-    tags: e.tags,
-  };
+/** MLflow's own JSON names (snake_case) for the fields the CLI prints, in this order. */
+function snakeFields<T extends object>(value: T, keys: readonly (keyof T & string)[]): Record<string, unknown> {
+  return Object.fromEntries(keys.map((key) => [key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`), value[key]]));
 }
+
+const EXPERIMENT_FIELDS = ['experimentId', 'name', 'lifecycleStage', 'artifactLocation', 'creationTime', 'lastUpdateTime', 'tags'] as const;
+const RUN_FIELDS = ['runId', 'experimentId', 'name', 'status', 'lifecycleStage', 'user', 'startTime', 'endTime', 'durationMs', 'parentRunId', 'artifactUri', 'params'] as const;
+const TRACE_FIELDS = ['traceId', 'experimentId', 'timestampMs', 'durationMs', 'name', 'state', 'model', 'user', 'session'] as const;
+
+const experimentJson = (e: Experiment) => snakeFields(e, EXPERIMENT_FIELDS);
 
 function runJson(r: MlflowRun) {
   return {
-    run_id: r.runId,
-    experiment_id: r.experimentId,
-    name: r.name,
-    status: r.status,
-    lifecycle_stage: r.lifecycleStage,
-    user: r.user,
-    start_time: r.startTime,
-    end_time: r.endTime,
-    duration_ms: r.durationMs,
-    parent_run_id: r.parentRunId,
-    artifact_uri: r.artifactUri,
-    params: r.params,
+    ...snakeFields(r, RUN_FIELDS),
     metrics: Object.fromEntries(Object.entries(r.metrics).map(([k, m]) => [k, m.value])),
     tags: r.tags,
   };
@@ -71,15 +59,7 @@ function runJson(r: MlflowRun) {
 
 function traceJson(t: TraceRow) {
   return {
-    trace_id: t.traceId,
-    experiment_id: t.experimentId,
-    timestamp_ms: t.timestampMs,
-    duration_ms: t.durationMs,
-    name: t.name,
-    state: t.state,
-    model: t.model,
-    user: t.user,
-    session: t.session,
+    ...snakeFields(t, TRACE_FIELDS),
     // Absent (not null) when no span carries usage, so `jq 'select(.tokens)'` reads naturally.
     ...(t.tokens ? { tokens: t.tokens } : {}),
     ...(t.storedTokens ? { stored_tokens: t.storedTokens } : {}),

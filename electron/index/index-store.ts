@@ -15,7 +15,7 @@ import { LOCAL_INDEX, MIGRATIONS } from './migrations.js';
 
 export type RunSort = 'startedAt' | 'id' | 'duration' | 'status';
 
-export interface RunQuery {
+export interface IndexRunQuery {
   status?: RunStatus[];
   /** Matches user and system tags alike, as Metaflow's `Flow.runs(*tags)` does. */
   tag?: string;
@@ -31,7 +31,7 @@ export interface RunQuery {
   offset?: number;
 }
 
-export interface RunPage {
+export interface IndexRunPage {
   runs: RunSummary[];
   /** Runs matching the filters, over all pages. */
   total: number;
@@ -214,7 +214,7 @@ export class IndexStore {
     })();
   }
 
-  getRuns(flow: string, query: RunQuery = {}): StoredRunPage {
+  getRuns(flow: string, query: IndexRunQuery = {}): StoredRunPage {
     const where = ['flow = @flow'];
     const params: Record<string, string | number> = { flow };
     if (query.status !== undefined) {

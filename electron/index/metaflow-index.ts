@@ -5,7 +5,7 @@ import { RunDetail, RunSummary, TaskDetail } from '../../shared/schemas/metaflow
 import { SchemaVersionError } from '../core/migrate.js';
 import { startWorker } from '../core/workers/worker-entry.js';
 import { WorkerRpc } from '../core/workers/worker-rpc.js';
-import type { IndexStore, ObjectVersion, RecordedObject, RunPage, RunQuery, TaskKey } from './index-store.js';
+import type { IndexStore, ObjectVersion, RecordedObject, IndexRunPage, IndexRunQuery, TaskKey } from './index-store.js';
 import { LOCAL_INDEX } from './migrations.js';
 import type { ErrorShape, IndexOp, IndexRequest, OpRequest } from './protocol.js';
 
@@ -80,7 +80,7 @@ export class MetaflowIndex {
   }
 
   /** A page of a flow's runs, newest first unless `query.sort`/`order` say otherwise. */
-  async getRuns(flow: string, query: RunQuery = {}): Promise<RunPage> {
+  async getRuns(flow: string, query: IndexRunQuery = {}): Promise<IndexRunPage> {
     const page = await this.call('getRuns', [flow, query]);
     const runs: RunSummary[] = [];
     const corrupt: string[] = [];

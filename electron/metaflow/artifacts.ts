@@ -7,7 +7,7 @@ import { PickleError } from './pickle/errors.js';
 import type { JsonValue } from './pickle/json.js';
 import { previewRanges } from './pickle/preview.js';
 import { RangedPickle, type ReadRange } from './pickle/ranged-pickle.js';
-import type { ArtifactPreview } from '../../shared/preview-types.js';
+import type { PicklePreview } from '../../shared/preview-types.js';
 
 // Artifacts live once per flow in the content-addressed store: `<Flow>/data/<sha[:2]>/<sha>`.
 // They are read in ranges: a preview downloads about what it decodes, and a whole value is read
@@ -24,7 +24,7 @@ export const WHOLE_PICKLE_BYTES = 256 * 1024 * 1024;
 const WHOLE_RANGE_BYTES = 8 * 1024 * 1024;
 
 /** A preview as it crosses IPC; the router checks it against the contract's Json schema. */
-export interface JsonPreview extends Omit<ArtifactPreview, 'value'> {
+export interface JsonPreview extends Omit<PicklePreview, 'value'> {
   value: Json;
   /** The whole value can be loaded (its pickle is at most WHOLE_PICKLE_BYTES); else the UI offers the blob. */
   loadable: boolean;

@@ -167,8 +167,8 @@ export const ArtifactPreview = z.discriminatedUnion('kind', [
 ]);
 export type ArtifactPreview = z.infer<typeof ArtifactPreview>;
 
-export const TokenUsage = z.object({ input: z.number(), output: z.number(), total: z.number() });
-export type TokenUsageShape = z.infer<typeof TokenUsage>;
+export const TokenCounts = z.object({ input: z.number(), output: z.number(), total: z.number() });
+export type TokenCounts = z.infer<typeof TokenCounts>;
 
 export const TraceState = z.enum(['OK', 'ERROR', 'IN_PROGRESS', 'STATE_UNSPECIFIED']);
 export type TraceState = z.infer<typeof TraceState>;
@@ -237,9 +237,9 @@ export const TraceRow = z.object({
   session: z.string().nullable(),
   tags: StringMap,
   /** Computed from spans by MLflow's rule; null when no span carries usage. */
-  tokens: TokenUsage.nullable(),
+  tokens: TokenCounts.nullable(),
   /** `mlflow.trace.tokenUsage` as MLflow stored it; null when absent. */
-  storedTokens: TokenUsage.nullable(),
+  storedTokens: TokenCounts.nullable(),
   /** MLflow stored a total and the computed one differs from it (or is null). */
   tokenMismatch: z.boolean(),
   /** Null when the spans could not be read for this row (e.g. REST without the span artifact). */
@@ -295,7 +295,7 @@ export const Span = z.object({
   messageFormat: z.string().nullable(),
   model: z.string().nullable(),
   /** `mlflow.chat.tokenUsage` of this span itself. */
-  usage: TokenUsage.nullable(),
+  usage: TokenCounts.nullable(),
   truncated: z.boolean(),
 });
 export type Span = z.infer<typeof Span>;

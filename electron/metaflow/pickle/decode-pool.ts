@@ -5,7 +5,7 @@ import { PickleError, type PickleErrorReason } from './errors.js';
 import { gunzipPrefix, isGzip } from './gzip.js';
 import { toJson, type JsonValue } from './json.js';
 import { previewArtifact, type PreviewOptions } from './preview.js';
-import type { ArtifactPreview } from '../../../shared/preview-types.js';
+import type { PicklePreview } from '../../../shared/preview-types.js';
 
 // Decoding a pickle is synchronous CPU work (tens of MB/s for pickles of small objects): blobs
 // above WORKER_THRESHOLD go to a worker thread so the main process keeps serving IPC.
@@ -42,7 +42,7 @@ export function blobToJson(blob: Buffer): Promise<JsonValue> {
 }
 
 /** A preview; a large blob read far (beyond the main-thread budget) is decoded in the worker. */
-export function blobPreview(blob: Buffer, options: PreviewOptions): Promise<ArtifactPreview> {
+export function blobPreview(blob: Buffer, options: PreviewOptions): Promise<PicklePreview> {
   if (blob.length < WORKER_THRESHOLD || options.maxBytes <= WORKER_THRESHOLD) return previewArtifact(blob, options);
-  return decodeInWorker({ op: 'preview', blob, options }) as Promise<ArtifactPreview>;
+  return decodeInWorker({ op: 'preview', blob, options }) as Promise<PicklePreview>;
 }

@@ -1,7 +1,7 @@
 import { decodePickle, type DecodeResult } from './decoder.js';
 import { PickleError } from './errors.js';
 import { gunzipPrefix, gzipDeclaredSize, isGzip } from './gzip.js';
-import type { ArtifactPreview } from '../../../shared/preview-types.js';
+import type { PicklePreview } from '../../../shared/preview-types.js';
 import { RangedPickle, type ReadRange } from './ranged-pickle.js';
 import { renderValue } from './render.js';
 
@@ -29,17 +29,17 @@ function checkEncoding(encoding: string | undefined): void {
   throw new PickleError('unsupported-encoding', `artifacts encoded as "${encoding}" cannot be previewed (only Metaflow pickles can)`);
 }
 
-function preview(pickle: Buffer, whole: boolean, totalBytes: number, maxItems: number): ArtifactPreview {
+function preview(pickle: Buffer, whole: boolean, totalBytes: number, maxItems: number): PicklePreview {
   const decoded = decodePickle(pickle, { maxItems, partial: !whole });
   return rendered(decoded, totalBytes, maxItems);
 }
 
-function rendered(decoded: DecodeResult, totalBytes: number, maxItems: number): ArtifactPreview {
+function rendered(decoded: DecodeResult, totalBytes: number, maxItems: number): PicklePreview {
   const out = renderValue(decoded.value, { maxItems, maxDepth: MAX_DEPTH, maxNodes: MAX_NODES });
   return { value: out.value, complete: decoded.complete && out.complete, bytesRead: decoded.bytesRead, totalBytes };
 }
 
-export async function previewArtifact(blob: Buffer, opts: PreviewOptions): Promise<ArtifactPreview> {
+export async function previewArtifact(blob: Buffer, opts: PreviewOptions): Promise<PicklePreview> {
   checkEncoding(opts.encoding);
   if (blob.length === 0) throw new PickleError('empty', 'the artifact blob is empty (0 bytes), so there is no pickle to read');
   if (isGzip(blob)) {
@@ -54,7 +54,7 @@ export async function previewArtifact(blob: Buffer, opts: PreviewOptions): Promi
  * A preview read from the blob range by range: the first `rangeBytes`, then more only while the
  * decoder ran out of bytes before the pickle's STOP and `maxBytes` of pickle are not yet read.
  */
-export async function previewRanges(read: ReadRange, opts: PreviewOptions & { rangeBytes: number }): Promise<ArtifactPreview> {
+export async function previewRanges(read: ReadRange, opts: PreviewOptions & { rangeBytes: number }): Promise<PicklePreview> {
   checkEncoding(opts.encoding);
   const source = await RangedPickle.open(read, { rangeBytes: opts.rangeBytes, limit: opts.maxBytes });
   for (;;) {
