@@ -195,10 +195,11 @@ export class MetaflowRuns {
     const parameters = current(tree.parameters);
     const ends = status === 'succeeded' ? tree.tasks.filter((t) => t.step === END_STEP) : tree.tasks;
     const needAll = status !== 'succeeded' || parameters === undefined;
-    const read = async (attempt: AttemptFiles | undefined): Promise<AttemptTimes | undefined> => (attempt ? this.clock.times(attempt) : undefined);
+    const read = async (attempt: AttemptFiles | undefined, endOnly = false): Promise<AttemptTimes | undefined> =>
+      attempt ? this.clock.times(attempt, endOnly) : undefined;
     const [start, taskTimes] = await Promise.all([
       read(parameters),
-      mapLimited(needAll ? tree.tasks : ends, CONCURRENCY, (t) => read(current(t))),
+      mapLimited(needAll ? tree.tasks : ends, CONCURRENCY, (t) => read(current(t), !needAll)),
     ]);
     const used = [start, ...taskTimes].filter((t): t is AttemptTimes => t !== undefined);
     const fromTasks = start?.startedAt === null || start === undefined;
