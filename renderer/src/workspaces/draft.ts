@@ -142,8 +142,8 @@ export function checkDraft(draft: WorkspaceDraft, stored?: StoredSecret): DraftC
   const staleText = draft.staleAfterHours.trim();
   const staleAfterHours = staleText === '' ? undefined : Number(staleText);
   if (staleAfterHours !== undefined) report('staleAfterHours', problems(StaleAfterHours, staleAfterHours));
-  const stale = staleAfterHours === undefined ? {} : { staleAfterHours };
-  const optional = { ...(mlflowTrackingUri === '' ? {} : { mlflowTrackingUri }), ...stale };
+  // Saving and "Connect without saving" take the same optional fields: the tracking URI and the stale threshold.
+  const optional = { ...(mlflowTrackingUri === '' ? {} : { mlflowTrackingUri }), ...(staleAfterHours === undefined ? {} : { staleAfterHours }) };
 
   if (draft.kind === 'local') {
     const path = draft.path.trim();
@@ -156,7 +156,7 @@ export function checkDraft(draft: WorkspaceDraft, stored?: StoredSecret): DraftC
       missing,
       keepsSecret: false,
       save: valid && name !== '' ? { config: { kind: 'local', name, path, ...optional } } : undefined,
-      open: valid ? { kind: 'local', path, ...stale } : undefined,
+      open: valid ? { kind: 'local', path, ...optional } : undefined,
     };
   }
 
@@ -198,6 +198,6 @@ export function checkDraft(draft: WorkspaceDraft, stored?: StoredSecret): DraftC
     missing,
     keepsSecret,
     save: valid && name !== '' && (!secretNeeded || secretTyped || keepsSecret) ? { config, secret: secretTyped ? secret : undefined } : undefined,
-    open: valid && (!secretNeeded || secretTyped) ? { kind: 'azure', ...azure, credential, ...stale } : undefined,
+    open: valid && (!secretNeeded || secretTyped) ? { kind: 'azure', ...azure, credential, ...optional } : undefined,
   };
 }
