@@ -91,6 +91,12 @@ describe('rangeBounds', () => {
 });
 
 describe('sortRuns', () => {
+  it('sorts by when runs finished, unfinished ones last either way', () => {
+    const runs = [run('a', { finishedAt: T0 + 500 }), run('b', { finishedAt: null, status: 'running' }), run('c', { finishedAt: T0 + 9000 })];
+    expect(ids(sortRuns(runs, { key: 'finished', dir: 'desc' }))).toEqual(['c', 'a', 'b']);
+    expect(ids(sortRuns(runs, { key: 'finished', dir: 'asc' }))).toEqual(['a', 'c', 'b']);
+  });
+
   it('sorts by start, newest first by default, runs without a start last either way', () => {
     expect(ids(sortRuns(RUNS, { key: 'start', dir: 'desc' }))).toEqual(['10', '2', '1', '3']);
     expect(ids(sortRuns(RUNS, { key: 'start', dir: 'asc' }))).toEqual(['1', '2', '10', '3']);

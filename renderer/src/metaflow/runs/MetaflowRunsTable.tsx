@@ -30,7 +30,7 @@ function columns(showMetadata: boolean): Column[] {
     { label: 'Status', sortKey: 'status', className: 'runs-cell--status' },
     { label: 'Run', sortKey: 'id', className: 'runs-cell--id' },
     { label: 'Started', sortKey: 'start', className: 'runs-cell--time' },
-    { label: 'Finished', className: 'runs-cell--time' },
+    { label: 'Finished', sortKey: 'finished', className: 'runs-cell--time' },
     { label: 'Duration', sortKey: 'duration', className: 'runs-cell--duration' },
     ...(showMetadata
       ? [
