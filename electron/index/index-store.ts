@@ -1,10 +1,11 @@
-// Long: one database's statements (runs, run views, tasks, artifacts, objects) share a statement cache and transactions.
 import { renameSync, rmSync } from 'node:fs';
 import Database from 'better-sqlite3';
-import type { RunDetail, RunStatus, RunSummary, TaskDetail } from '../../shared/schemas/metaflow.js';
+import type { RunDetail, RunSummary, TaskDetail } from '../../shared/schemas/metaflow.js';
 import { openPrivateDatabase } from '../storage/private-database.js';
 import { migrate } from '../core/migrate.js';
 import { LOCAL_INDEX, MIGRATIONS } from './migrations.js';
+import { isObject, parseJson, runFromRow, type ArtifactRow, type AttemptRow, type RunRow, type TaskRow } from './index-rows.js';
+import type { IndexRunQuery, ObjectVersion, RecordedObject, RunSort, Stored, StoredRunPage, TaskKey } from './index-types.js';
 
 // The local index itself: synchronous better-sqlite3 calls over one workspace's database. It runs
 // inside the index worker (index-worker.ts), never on the main process's event loop; the app talks
@@ -12,102 +13,6 @@ import { LOCAL_INDEX, MIGRATIONS } from './migrations.js';
 // trusted: MetaflowIndex validates it and has rows that fail forgotten (the forget* methods). This
 // keeps zod out of the worker, whose start is then ~60 ms shorter (zod takes that long to load), and
 // the main process parses every IPC result with zod anyway.
-
-export type RunSort = 'startedAt' | 'id' | 'duration' | 'status';
-
-export interface IndexRunQuery {
-  status?: RunStatus[];
-  /** Matches user and system tags alike, as Metaflow's `Flow.runs(*tags)` does. */
-  tag?: string;
-  user?: string;
-  /** Started at or after, epoch ms. */
-  from?: number;
-  /** Started at or before, epoch ms. */
-  to?: number;
-  /** Default startedAt, newest first; ties (and runs without a start) go by run id. */
-  sort?: RunSort;
-  order?: 'asc' | 'desc';
-  limit?: number;
-  offset?: number;
-}
-
-export interface IndexRunPage {
-  runs: RunSummary[];
-  /** Runs matching the filters, over all pages. */
-  total: number;
-}
-
-/** A value as stored, in a contract shape but unchecked. */
-export interface Stored<K> {
-  key: K;
-  value: unknown;
-}
-
-export interface StoredRunPage {
-  runs: Stored<string>[];
-  total: number;
-}
-
-export interface TaskKey {
-  flow: string;
-  run: string;
-  step: string;
-  task: string;
-}
-
-export interface ObjectVersion {
-  name: string;
-  etag?: string;
-  /** Epoch ms. */
-  lastModified?: number;
-}
-
-export interface RecordedObject {
-  name: string;
-  etag: string | null;
-  lastModified: number | null;
-  readAt: number;
-}
-
-interface RunRow {
-  flow: string;
-  id: string;
-  status: string;
-  started_at: number | null;
-  finished_at: number | null;
-  duration_ms: number | null;
-  user: string | null;
-  tags_json: string | null;
-  system_tags_json: string | null;
-  last_activity_at: number | null;
-  approximate: string | null;
-}
-
-interface TaskRow {
-  step: string;
-  id: string;
-  status: string;
-  cloned: number;
-  problems_json: string;
-}
-
-interface AttemptRow {
-  step: string;
-  task: string;
-  attempt: number;
-  status: string;
-  started_at: number | null;
-  finished_at: number | null;
-  approximate: string | null;
-}
-
-interface ArtifactRow {
-  name: string;
-  sha: string;
-  size: number | null;
-  type: string | null;
-  encoding: string;
-}
 
 const SORT_COLUMNS: Record<RunSort, string> = { startedAt: 'started_at', id: 'id_key', duration: 'duration_ms', status: 'status' };
 
@@ -117,37 +22,6 @@ const SORT_COLUMNS: Record<RunSort, string> = { startedAt: 'started_at', id: 'id
  * whose last attempt failed is running again when Metaflow retries it.
  */
 const KEEP_FINISHED = (table: string, readColumn: string) => `WHERE ${table}.finished = 0 OR excluded.${readColumn} >= ${table}.${readColumn}`;
-
-/** undefined for text that is not JSON, which then fails validation: the row counts as corrupt. */
-function parseJson(text: string | null): unknown {
-  if (text === null) return null;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function runFromRow(row: RunRow): Stored<string> {
-  const value = {
-    flow: row.flow,
-    id: row.id,
-    status: row.status,
-    startedAt: row.started_at,
-    finishedAt: row.finished_at,
-    durationMs: row.duration_ms,
-    user: row.user,
-    tags: parseJson(row.tags_json),
-    systemTags: parseJson(row.system_tags_json),
-    lastActivityAt: row.last_activity_at,
-    approximate: row.approximate,
-  };
-  return { key: row.id, value };
-}
 
 function connect(file: string): Database.Database {
   const db = openPrivateDatabase(file);

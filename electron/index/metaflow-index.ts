@@ -5,7 +5,8 @@ import { RunDetail, RunSummary, TaskDetail } from '../../shared/schemas/metaflow
 import { SchemaVersionError } from '../core/migrate.js';
 import { startWorker } from '../core/workers/worker-entry.js';
 import { WorkerRpc } from '../core/workers/worker-rpc.js';
-import type { IndexStore, ObjectVersion, RecordedObject, IndexRunPage, IndexRunQuery, TaskKey } from './index-store.js';
+import type { IndexStore } from './index-store.js';
+import type { IndexRunPage, IndexRunQuery, ObjectVersion, RecordedObject, TaskKey } from './index-types.js';
 import { LOCAL_INDEX } from './migrations.js';
 import type { ErrorShape, IndexOp, IndexRequest, OpRequest } from './protocol.js';
 

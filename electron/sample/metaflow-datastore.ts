@@ -1,9 +1,10 @@
-// Long: one generator for a whole Metaflow run tree (CAS, attempts, logs, graph), kept in one place so it stays byte-true.
-import { createHash } from 'node:crypto';
-import { gzipSync } from 'node:zlib';
 import type { ContainerClient } from '@azure/storage-blob';
 import { containerSink, folderSink, WritePool, type BlobSink } from './blob-sink.js';
-import { pickle, PyFloat, PyInstance, PyTuple, type PickleValue } from './pickle-writer.js';
+import { ContentStore, type Stored } from './content-store.js';
+import { FOREACH_STEP, FOREACH_VAR, graphInfo, planSteps, transition, type StepPlan } from './flow-graph.js';
+import { PyFloat, PyInstance, type PickleValue } from './pickle-writer.js';
+import { jsonBytes, mflog } from './python-text.js';
+import { between, mulberry32, type Random } from './seeded-random.js';
 
 // Synthetic Metaflow datastores of any size, in the layout real Metaflow writes to Azure
 // (/work/shared/fixtures/metaflow-azure/LAYOUT.md): per-task attempt files, mflog logs, and a
@@ -86,212 +87,7 @@ export interface GeneratedDatastore {
 }
 
 const PYTHON_VERSION = '3.11.2 (main, Apr 28 2025, 14:11:48) [GCC 12.2.0]';
-const CAS_METADATA = { metaflow_user_attributes: '{"cas_raw": false, "cas_version": 1}' };
-const GZIP_LEVEL = 3;
-const FOREACH_STEP = 'work';
-const JOIN_STEP = 'join';
-const FOREACH_VAR = 'items';
 const TAG_WORDS = ['baseline', 'candidate', 'nightly', 'gpu', 'cpu', 'eu', 'us', 'tuned'];
-
-// ---------------------------------------------------------------------------------------------
-// Deterministic randomness: one small PRNG per run, so a run's content does not depend on the others.
-
-type Random = () => number;
-
-function mulberry32(seed: number): Random {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function between(random: Random, low: number, high: number): number {
-  return low + Math.floor(random() * (high - low + 1));
-}
-
-function uuid4(random: Random): string {
-  const hex = Array.from({ length: 32 }, () => Math.floor(random() * 16).toString(16));
-  hex[12] = '4';
-  hex[16] = ((parseInt(hex[16], 16) & 0x3) | 0x8).toString(16);
-  const s = hex.join('');
-  return `${s.slice(0, 8)}-${s.slice(8, 12)}-${s.slice(12, 16)}-${s.slice(16, 20)}-${s.slice(20)}`;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Python's text formats: json.dumps defaults (", " and ": ", ASCII only), float repr, mflog lines.
-
-type PyJson = null | boolean | number | string | PyFloat | readonly PyJson[] | { readonly [key: string]: PyJson };
-
-/** `repr(float)` for the values written here (ordinary magnitudes: CPython switches to exponents past 1e16). */
-function floatRepr(value: number): string {
-  return Number.isInteger(value) ? value.toFixed(1) : String(value);
-}
-
-function pyJson(value: PyJson): string {
-  if (value === null) return 'null';
-  if (typeof value === 'boolean' || typeof value === 'number') return String(value);
-  if (typeof value === 'string') {
-    return JSON.stringify(value).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-  }
-  if (value instanceof PyFloat) return floatRepr(value.value);
-  if (Array.isArray(value)) return `[${(value as readonly PyJson[]).map(pyJson).join(', ')}]`;
-  return `{${Object.entries(value).map(([k, v]) => `${pyJson(k)}: ${pyJson(v)}`).join(', ')}}`;
-}
-
-function jsonBytes(value: PyJson): Buffer {
-  return Buffer.from(pyJson(value), 'utf8');
-}
-
-/** `2026-11-22T05:59:51.807110Z` from epoch microseconds. */
-function isoMicros(micros: number): string {
-  const ms = Math.floor(micros / 1000);
-  return new Date(ms).toISOString().replace('Z', `${String(micros % 1000).padStart(3, '0')}Z`);
-}
-
-function mflog(lines: { at: number; text: string }[], random: Random): Buffer {
-  return Buffer.from(lines.map((l) => `[MFLOG|0|${isoMicros(l.at)}|runtime|${uuid4(random)}]${l.text}\n`).join(''), 'utf8');
-}
-
-// ---------------------------------------------------------------------------------------------
-// The CAS: `<Flow>/data/<sha[:2]>/<sha>`, gzip of the pickle, sha1 of the pickle. Written once per value.
-
-interface Stored {
-  sha: string;
-  size: number;
-  type: string;
-}
-
-function pythonType(value: PickleValue): string {
-  const name =
-    value === null ? 'NoneType'
-    : typeof value === 'boolean' ? 'bool'
-    : typeof value === 'bigint' || (typeof value === 'number' && Number.isSafeInteger(value)) ? 'int'
-    : typeof value === 'number' || value instanceof PyFloat ? 'float'
-    : typeof value === 'string' ? 'str'
-    : value instanceof Uint8Array ? 'bytes'
-    : value instanceof PyTuple ? 'tuple'
-    : value instanceof PyInstance ? `${value.module}.${value.name}`
-    : Array.isArray(value) ? 'list'
-    : 'dict';
-  return `<class '${name}'>`;
-}
-
-/** Metaflow's `GzipFile(compresslevel=3)`: zlib's deflate stream with Python's header (the mtime, OS 255). */
-function gzipLikeMetaflow(raw: Buffer, mtimeSeconds: number): Buffer {
-  const gz = gzipSync(raw, { level: GZIP_LEVEL });
-  gz.writeUInt32LE(Math.floor(mtimeSeconds) >>> 0, 4);
-  gz[9] = 0xff;
-  return gz;
-}
-
-class ContentStore {
-  private readonly written = new Set<string>();
-  private readonly constants = new Map<string, Stored>();
-
-  constructor(
-    private readonly dataPrefix: string,
-    private readonly write: (name: string, bytes: Buffer, metadata?: Record<string, string>) => Promise<void>,
-  ) {}
-
-  get size(): number {
-    return this.written.size;
-  }
-
-  async store(value: PickleValue, mtime: number, type = pythonType(value)): Promise<Stored> {
-    const raw = pickle(value);
-    const sha = createHash('sha1').update(raw).digest('hex');
-    // Like Metaflow, which HEADs the CAS before each PUT: a value already stored is not written again.
-    if (!this.written.has(sha)) {
-      this.written.add(sha);
-      await this.write(`${this.dataPrefix}${sha.slice(0, 2)}/${sha}`, gzipLikeMetaflow(raw, mtime), CAS_METADATA);
-    }
-    return { sha, size: raw.length, type };
-  }
-
-  /** For values repeated in every task (flags, the graph): pickled and hashed once per generator run. */
-  async constant(key: string, make: () => PickleValue, mtime: number): Promise<Stored> {
-    const known = this.constants.get(key);
-    if (known !== undefined) return known;
-    const stored = await this.store(make(), mtime);
-    this.constants.set(key, stored);
-    return stored;
-  }
-}
-
-// ---------------------------------------------------------------------------------------------
-// The flow's shape and `_graph_info`, as Metaflow's FlowGraph describes it.
-
-interface StepPlan {
-  name: string;
-  type: 'start' | 'linear' | 'split-foreach' | 'join' | 'end';
-  next: string[];
-  /** Tasks per run. */
-  width: number;
-}
-
-function planSteps(count: number, foreachWidth: number): StepPlan[] {
-  const foreach = foreachWidth > 0;
-  const middle = count - 2 - (foreach ? 2 : 0);
-  if (!Number.isInteger(count) || middle < 0) {
-    throw new Error(`stepsPerRun must be an integer of at least ${foreach ? 4 : 2} (start${foreach ? ', work, join' : ''} and end).`);
-  }
-  const names = ['start', ...(foreach ? [FOREACH_STEP, JOIN_STEP] : []), ...Array.from({ length: middle }, (_, i) => `step_${i + 1}`), 'end'];
-  return names.map((name, i) => ({
-    name,
-    type:
-      i === 0 ? (foreach ? 'split-foreach' : 'start')
-      : name === 'end' ? 'end'
-      : foreach && name === JOIN_STEP ? 'join'
-      : 'linear',
-    next: i + 1 < names.length ? [names[i + 1]] : [],
-    width: foreach && name === FOREACH_STEP ? foreachWidth : 1,
-  }));
-}
-
-function snakeCase(name: string): string {
-  return name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
-}
-
-function graphInfo(flow: string, steps: StepPlan[], retryStep: string | undefined): PickleValue {
-  const file = `${snakeCase(flow)}.py`;
-  const sourceFile = `/home/ds/flows/${file}`;
-  const retry = { name: 'retry', attributes: { times: 1, minutes_between_retries: 0 }, statically_defined: true, inserted_by: null };
-  const entries = steps.map((step, i) => {
-    const entry: Record<string, PickleValue> = {
-      name: step.name,
-      type: step.type,
-      line: 12 + i * 6,
-      source_file: sourceFile,
-      doc: '',
-      decorators: step.name === retryStep ? [retry] : [],
-      next: step.next,
-      node_info: {},
-    };
-    if (step.type === 'split-foreach') Object.assign(entry, { foreach_artifact: FOREACH_VAR, matching_join: JOIN_STEP });
-    return [step.name, entry] as const;
-  });
-  const structure: PickleValue[] = steps.map((s) => s.name);
-  if (steps.some((s) => s.name === FOREACH_STEP)) structure.splice(1, 1, [[FOREACH_STEP]]);
-  return {
-    file,
-    start_step: 'start',
-    end_step: 'end',
-    parameters: [
-      { name: 'alpha', type: 'Parameter' },
-      { name: 'label', type: 'Parameter' },
-    ],
-    constants: [],
-    steps: Object.fromEntries(entries),
-    graph_structure: structure,
-    doc: '',
-    decorators: [],
-    extensions: { installed: {} },
-  };
-}
 
 // ---------------------------------------------------------------------------------------------
 
@@ -532,12 +328,6 @@ class Generator {
     ];
     return { stdout: mflog(stdout, random), stderr: mflog(failure.map((text, i) => ({ at: at(0.9) + i * 40, text })), random) };
   }
-}
-
-/** `_transition` of a task that called `self.next(...)`: `([next steps], foreach var or None)`; None for `end`. */
-function transition(step: StepPlan): PickleValue {
-  if (step.next.length === 0) return null;
-  return new PyTuple([step.next, step.type === 'split-foreach' ? FOREACH_VAR : null]);
 }
 
 function traceback(step: string): string {

@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import { createMlflowSchema } from './mlflow-store.js';
+import { mulberry32 } from './seeded-random.js';
 
 // Synthetic MLflow tracking stores of any size: an sqlite db with MLflow's own schema (the DDL real
 // MLflow wrote, mlflow-schema.ts) holding LLM traces shaped like
@@ -60,18 +61,6 @@ export interface WrittenTrace {
 
 export const DEFAULT_MODELS = ['gpt-4o', 'gpt-4o-mini', 'claude-3-5-sonnet-20241022', 'claude-3-haiku-20240307'];
 
-/** mulberry32: small, fast, and good enough to vary shapes deterministically. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const hex = (n: number, width: number) => n.toString(16).padStart(width, '0');
 const b64 = (hexId: string) => Buffer.from(hexId, 'hex').toString('base64');
 const attr = (value: unknown) => JSON.stringify(value);
@@ -87,7 +76,7 @@ interface SpanPlan {
 }
 
 export function generateMlflowTraceStore(file: string, options: TraceStoreOptions): WrittenTrace[] {
-  const rng = random(options.seed ?? 1);
+  const rng = mulberry32(options.seed ?? 1);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(rng() * items.length)];
   const int = (lo: number, hi: number) => lo + Math.floor(rng() * (hi - lo + 1));
   const traces = options.traces;

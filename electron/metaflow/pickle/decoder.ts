@@ -1,9 +1,9 @@
-// Long: the pickle machine is one opcode loop over one stack and memo; split, its invariants would span files.
 import { PickleError } from './errors.js';
-import { Op, opName } from './opcodes.js';
+import { Op } from './opcodes.js';
 import { ByteReader } from './reader.js';
+import { PickleStack } from './pickle-stack.js';
 import { parseFloatLine, parseIntLine, parseLongLine, parseStringLine, parseUnicodeLine } from './text-args.js';
-import { NONE, type PyDict, type PyInt, type PyList, type PyObject, type PySet, type PyValue } from './value.js';
+import { NONE, type PyInt, type PyValue } from './value.js';
 
 // Why our own pickle reader: the npm pickle parsers (pickleparser, jpickle) build JS objects by
 // calling registered constructors, and either fail on globals they do not know or drop them.
@@ -39,14 +39,6 @@ const TRUE: PyValue = { kind: 'bool', value: true };
 const FALSE: PyValue = { kind: 'bool', value: false };
 const SMALL_INTS: PyValue[] = Array.from({ length: 256 }, (_, value) => ({ kind: 'int', value }));
 
-/** Python 2 module names that Python 3's Unpickler maps (fix_imports) and interpret.ts expects. */
-// Maps, not object literals: a pickle's module and class names are data, and may be `__proto__` or `toString`.
-const PY2_MODULES = new Map([
-  ['__builtin__', 'builtins'],
-  ['copy_reg', 'copyreg'],
-  ['exceptions', 'builtins'],
-]);
-
 export function decodePickle(data: Buffer, opts: DecodeOptions = {}): DecodeResult {
   if (data.length === 0) throw new PickleError('empty', 'the artifact is empty (0 bytes), so there is no pickle to read');
   return new Machine(data, opts).run();
@@ -64,54 +56,11 @@ function longFromBytes(bytes: Buffer): bigint {
   return bytes[bytes.length - 1] & 0x80 ? unsigned - (1n << BigInt(bytes.length * 8)) : unsigned;
 }
 
-/** Drops a multi-byte UTF-8 sequence cut in half at the end of a prefix. */
-function wholeUtf8(prefix: Buffer): Buffer {
-  for (let back = 1; back <= Math.min(3, prefix.length); back++) {
-    const b = prefix[prefix.length - back];
-    if ((b & 0xc0) === 0x80) continue; // continuation byte: keep looking for the lead byte
-    const need = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc0 ? 2 : 1;
-    return need > back ? prefix.subarray(0, prefix.length - back) : prefix;
-  }
-  return prefix;
-}
-
-/** What a callable is called, for the `object` node it produces. */
-function callableName(callable: PyValue): { module: string; name: string } {
-  if (callable.kind === 'global') return { module: callable.module, name: callable.name };
-  if (callable.kind === 'object' && callable.module === 'builtins' && callable.name === 'getattr') {
-    // getattr(cls, 'method'): how protocols < 4 spell a classmethod such as ZoneInfo._unpickle.
-    const [owner, attr] = callable.args;
-    if (owner?.kind === 'global' && attr?.kind === 'str') return { module: owner.module, name: `${owner.name}.${attr.value}` };
-  }
-  return { module: '', name: `<${callable.kind}>` };
-}
-
-interface Mark {
-  values: PyValue[];
-  starts: number[];
-  offset: number;
-}
-
-class Machine {
-  private readonly reader: ByteReader;
-  private readonly maxItems: number;
+class Machine extends PickleStack {
   private readonly partial: boolean;
-  /** The stack above the innermost MARK, and where each value's opcodes began. */
-  private values: PyValue[] = [];
-  private starts: number[] = [];
-  private readonly marks: Mark[] = [];
-  /** Indexed by memo key; keys are dense in practice (MEMOIZE numbers them), so an array beats a Map. */
-  private readonly memo: PyValue[] = [];
-  private memoSize = 0;
-  private readonly objectStarts = new WeakMap<PyObject, number>();
-  private capped = false;
-  /** Offset of the opcode being executed. */
-  private at = 0;
-  private code = 0;
 
   constructor(data: Buffer, opts: DecodeOptions) {
-    this.reader = new ByteReader(data, opts.partial ?? false);
-    this.maxItems = opts.maxItems ?? Infinity;
+    super(new ByteReader(data, opts.partial ?? false), opts.maxItems ?? Infinity);
     this.partial = opts.partial ?? false;
   }
 
@@ -133,175 +82,6 @@ class Machine {
       }
       throw err;
     }
-  }
-
-  private fail(what: string): PickleError {
-    return new PickleError('malformed', `${what} (${opName(this.code) ?? 'opcode'} at offset ${this.at})`, { offset: this.at });
-  }
-
-  private push(value: PyValue, start = this.at): void {
-    this.values.push(value);
-    this.starts.push(start);
-  }
-
-  private pop(): PyValue {
-    const value = this.values.pop();
-    if (value === undefined) throw this.fail('stack underflow');
-    this.starts.pop();
-    return value;
-  }
-
-  private top(): PyValue {
-    const value = this.values[this.values.length - 1];
-    if (value === undefined) throw this.fail('stack underflow');
-    return value;
-  }
-
-  private topStart(): number {
-    return this.starts[this.starts.length - 1] ?? this.at;
-  }
-
-  private pushMark(): void {
-    this.marks.push({ values: this.values, starts: this.starts, offset: this.at });
-    this.values = [];
-    this.starts = [];
-  }
-
-  /** Everything pushed since the innermost MARK, and the MARK's offset. */
-  private popMark(): { items: PyValue[]; offset: number } {
-    const mark = this.marks.pop();
-    if (mark === undefined) throw this.fail('no MARK on the stack');
-    const items = this.values;
-    this.values = mark.values;
-    this.starts = mark.starts;
-    return { items, offset: mark.offset };
-  }
-
-  private remember(index: number): void {
-    if (this.memo[index] === undefined) this.memoSize++;
-    this.memo[index] = this.top();
-  }
-
-  private recall(index: number): void {
-    const value = this.memo[index];
-    if (value === undefined) throw this.fail(`memo key ${index} was never stored`);
-    this.push(value);
-  }
-
-  private keep<T>(list: T[], item: T): void {
-    if (list.length < this.maxItems) list.push(item);
-    else this.capped = true;
-  }
-
-  private touch(obj: PyObject): void {
-    obj.byteLength = this.reader.pos - (this.objectStarts.get(obj) ?? this.at);
-  }
-
-  private makeObject(how: PyObject['via'], callable: PyValue, args: PyValue[], start: number, kwargs?: [PyValue, PyValue][]): PyObject {
-    let target = callableName(callable);
-    let via = how;
-    let callArgs = args;
-    // copyreg's helpers are pickle's own way of saying "instantiate cls" (protocols 0-1, and
-    // __reduce__ methods that return them): name the object after cls, as NEWOBJ does.
-    const cls = args[0];
-    if (target.module === 'copyreg' && cls?.kind === 'global') {
-      if (target.name === '_reconstructor') {
-        // (cls, base, base_state): base_state is None unless cls derives from a builtin. For a
-        // tuple subclass (a namedtuple) it is the tuple, i.e. what NEWOBJ would pass as args.
-        const baseState = args[2];
-        target = cls;
-        via = 'new';
-        callArgs = baseState === undefined || baseState.kind === 'none' ? [] : baseState.kind === 'tuple' ? baseState.items : [baseState];
-      } else if (target.name === '__newobj__') {
-        target = cls;
-        via = 'new';
-        callArgs = args.slice(1);
-      }
-    }
-    const obj: PyObject = { kind: 'object', module: target.module, name: target.name, via, args: callArgs, byteLength: 0 };
-    if (kwargs !== undefined) obj.kwargs = kwargs;
-    this.objectStarts.set(obj, start);
-    this.touch(obj);
-    return obj;
-  }
-
-  private argsOf(value: PyValue): PyValue[] {
-    if (value.kind === 'tuple' || value.kind === 'list') return value.items;
-    throw this.fail(`call arguments must be a tuple, not ${value.kind}`);
-  }
-
-  private appendTo(target: PyValue, items: PyValue[]): void {
-    if (target.kind === 'list') {
-      for (const item of items) this.keep(target.items, item);
-      target.length += items.length;
-    } else if (target.kind === 'object') {
-      target.items ??= [];
-      for (const item of items) this.keep(target.items, item);
-      this.touch(target);
-    } else {
-      throw this.fail(`cannot append to a ${target.kind}`);
-    }
-  }
-
-  private setItems(target: PyValue, flat: PyValue[]): void {
-    if (flat.length % 2 !== 0) throw this.fail('odd number of items for SETITEMS');
-    let entries: [PyValue, PyValue][];
-    if (target.kind === 'dict') {
-      entries = target.entries;
-      target.length += flat.length / 2;
-    } else if (target.kind === 'object') {
-      entries = target.entries ??= [];
-      this.touch(target);
-    } else {
-      throw this.fail(`cannot set items on a ${target.kind}`);
-    }
-    for (let i = 0; i < flat.length; i += 2) this.keep(entries, [flat[i], flat[i + 1]]);
-  }
-
-  private addItems(target: PyValue, items: PyValue[]): void {
-    if (target.kind !== 'set') throw this.fail(`cannot add items to a ${target.kind}`);
-    for (const item of items) this.keep(target.items, item);
-    target.length += items.length;
-  }
-
-  private newList(items: PyValue[]): PyList {
-    const list: PyList = { kind: 'list', items: [], length: 0 };
-    this.appendTo(list, items);
-    return list;
-  }
-
-  private newDict(flat: PyValue[]): PyDict {
-    const dict: PyDict = { kind: 'dict', entries: [], length: 0 };
-    this.setItems(dict, flat);
-    return dict;
-  }
-
-  private newSet(frozen: boolean, items: PyValue[]): PySet {
-    const set: PySet = { kind: 'set', frozen, items: [], length: 0 };
-    this.addItems(set, items);
-    return set;
-  }
-
-  private pushStr(declared: number): void {
-    const bytes = this.reader.payload(declared);
-    const truncated = bytes.length < declared;
-    const value = (truncated ? wholeUtf8(bytes) : bytes).toString('utf8');
-    this.push({ kind: 'str', value, byteLength: declared, truncated });
-  }
-
-  private pushBytes(declared: number, mutable = false): void {
-    this.push({ kind: 'bytes', data: this.reader.payload(declared), length: declared, mutable });
-  }
-
-  /** Python 2 str (STRING/BINSTRING): text when it is ASCII, as Python 3 reads it; bytes otherwise. */
-  private pushLegacyString(bytes: Buffer): void {
-    const ascii = bytes.every((b) => b < 0x80);
-    if (ascii) this.push({ kind: 'str', value: bytes.toString('latin1'), byteLength: bytes.length, truncated: false });
-    else this.push({ kind: 'bytes', data: bytes, length: bytes.length, mutable: false });
-  }
-
-  private pushGlobal(module: string, name: string): void {
-    this.push({ kind: 'global', module: PY2_MODULES.get(module) ?? module, name });
   }
 
   private step(): void {

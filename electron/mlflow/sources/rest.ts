@@ -1,4 +1,3 @@
-// Long: the whole MlflowSource interface over MLflow's REST API, one method per call it makes.
 import { StratusError } from '../../../shared/errors.js';
 import type {
   ArtifactListing,
@@ -27,6 +26,7 @@ import { mapLimited } from '../../core/limit.js';
 import { factsOf } from '../trace-spans.js';
 import { traceRow, type TraceInfoParts } from '../trace-row.js';
 import { RestClient, RestError, redactUri } from './rest-client.js';
+import type { KeyValue, RestAssessment, RestExperiment, RestMetric, RestRun, TraceInfoV2, TraceInfoV3 } from './rest-types.js';
 
 // An MLflow tracking server over its REST API (v2 experiments/runs/metrics/artifacts, v3 traces).
 // Quirks recorded from MLflow 3.5 (../shared/fixtures/mlflow/rest): metrics/get-history can answer
@@ -36,81 +36,6 @@ import { RestClient, RestError, redactUri } from './rest-client.js';
 //
 // Span parsing of a whole traces.json runs on the main thread here (the sqlite source parses in
 // its worker); a server answer is already bounded by what it streams per request.
-
-type KeyValue = { key?: string; value?: string };
-
-interface RestExperiment {
-  experiment_id: string;
-  name?: string;
-  artifact_location?: string;
-  lifecycle_stage?: string;
-  creation_time?: number;
-  last_update_time?: number;
-  tags?: KeyValue[];
-}
-
-interface RestMetric {
-  key?: string;
-  value?: number | string;
-  timestamp?: number;
-  step?: number;
-}
-
-interface RestRun {
-  info: {
-    run_id?: string;
-    run_uuid?: string;
-    experiment_id?: string;
-    run_name?: string;
-    user_id?: string;
-    status?: string;
-    start_time?: number;
-    end_time?: number;
-    artifact_uri?: string;
-    lifecycle_stage?: string;
-  };
-  data?: { metrics?: RestMetric[]; params?: KeyValue[]; tags?: KeyValue[] };
-  inputs?: {
-    dataset_inputs?: {
-      tags?: KeyValue[];
-      dataset?: { name?: string; digest?: string; source_type?: string; source?: string; schema?: string; profile?: string };
-    }[];
-  };
-}
-
-interface TraceInfoV3 {
-  trace_id: string;
-  trace_location?: { mlflow_experiment?: { experiment_id?: string } };
-  request_time?: string;
-  execution_duration?: string;
-  state?: string;
-  trace_metadata?: Record<string, string>;
-  tags?: Record<string, string>;
-  request_preview?: string;
-  response_preview?: string;
-  assessments?: RestAssessment[];
-}
-
-/** MLflow 2 TraceInfo (GET /api/2.0/mlflow/traces, …/info): no previews. */
-interface TraceInfoV2 {
-  request_id: string;
-  experiment_id?: string;
-  timestamp_ms?: number;
-  execution_time_ms?: number;
-  status?: string;
-  request_metadata?: KeyValue[];
-  tags?: KeyValue[];
-}
-
-interface RestAssessment {
-  assessment_id?: string;
-  assessment_name?: string;
-  source?: { source_type?: string; source_id?: string };
-  feedback?: { value?: unknown };
-  expectation?: { value?: unknown; serialized_value?: { value?: string } };
-  rationale?: string;
-  span_id?: string;
-}
 
 const VIEW_TYPE: Record<LifecycleView, string> = { active: 'ACTIVE_ONLY', deleted: 'DELETED_ONLY', all: 'ALL' };
 const PAGE = 100;

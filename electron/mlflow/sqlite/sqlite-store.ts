@@ -1,4 +1,3 @@
-// Long: the whole MlflowSource query set over MLflow's sqlite schema, in the worker, one method per query.
 import Database from 'better-sqlite3';
 import type {
   Experiment,
@@ -9,8 +8,6 @@ import type {
   RunInput,
   RunPage,
   Span,
-  TraceFilter,
-  TraceSort,
 } from '../../../shared/schemas/mlflow.js';
 import type { RunQuery, TraceQuery } from '../source.js';
 import { MAX_METRIC_POINTS, MAX_SPANS_WITH_PAYLOADS } from '../../../shared/schemas/mlflow.js';
@@ -20,49 +17,15 @@ import { offsetFromToken, offsetToken } from '../page-token.js';
 import { normalizeSpanId, spanFromJson } from '../spans.js';
 import { modelFrom } from '../tokens/trace-usage.js';
 import type { SpanFacts, TraceInfoParts } from '../trace-row.js';
+import type { StoredAssessment, TraceListPage, TraceRecord } from './sqlite-results.js';
+import { marks, traceOrder, traceWhere, type Bind } from './trace-sql.js';
 
 // Reads an MLflow sqlite backend store (the schema MLflow's SqlAlchemyStore migrates; see
 // ../shared/fixtures/mlflow/SCHEMA.md), read-only. Synchronous: it runs in the mlflow-sqlite worker,
 // never on the main thread. Lists are paged with LIMIT/OFFSET on indexed columns, and a trace
 // page touches the spans of that page only.
 
-export interface TraceListRow {
-  info: TraceInfoParts;
-  /** Null when the spans table has none of this trace's spans. */
-  spans: SpanFacts[] | null;
-}
-
-export interface TraceListPage {
-  rows: TraceListRow[];
-  nextPageToken: string | null;
-  /** Null when filtered (counting would read every trace). */
-  total: number | null;
-}
-
-export interface StoredAssessment {
-  assessmentId: string;
-  name: string;
-  type: string;
-  value: Json;
-  rationale: string | null;
-  sourceType: string | null;
-  sourceId: string | null;
-  spanId: string | null;
-}
-
-export interface TraceRecord {
-  info: TraceInfoParts;
-  assessments: StoredAssessment[];
-  /** Null when the spans table has none of its spans (or there is no spans table). */
-  spans: Span[] | null;
-  payloads: 'included' | 'on request';
-}
-
-
 type Row = Record<string, unknown>;
-type Bind = string | number | bigint | null;
-
-const USAGE_KEY = 'mlflow.trace.tokenUsage';
 
 function text(value: unknown): string | null {
   return typeof value === 'string' ? value : value === null || value === undefined ? null : String(value);
@@ -80,10 +43,6 @@ function metricValue(value: unknown, isNan: unknown): number | null {
 
 function lifecycle(view: LifecycleView, column: string): string {
   return view === 'all' ? '1=1' : `${column} = '${view === 'deleted' ? 'deleted' : 'active'}'`;
-}
-
-function marks(count: number): string {
-  return new Array(count).fill('?').join(',');
 }
 
 function decodeJson(value: string | null): Json {
@@ -175,7 +134,7 @@ export class SqliteStore {
   traces(query: TraceQuery): TraceListPage {
     if (!this.tables.has('trace_info')) return { rows: [], nextPageToken: null, total: 0 };
     const offset = offsetFromToken(query.pageToken);
-    const { where, binds } = this.traceWhere(query.filter);
+    const { where, binds } = traceWhere(query.filter);
     const ids = query.experimentIds;
     // Counting is an index-only scan without a filter; with one it reads every trace (100+ ms at 100,000), so then no total.
     const total =
@@ -184,7 +143,7 @@ export class SqliteStore {
         : null;
     // One ordered, limited subquery per experiment, merged: each walks the (experiment_id,
     // timestamp_ms) index in order and stops, where a single IN (…) query sorts every matching row.
-    const order = this.traceOrder(query.sort);
+    const order = traceOrder(query.sort);
     const reach = offset + query.pageSize + 1;
     const parts = ids.map(() => `SELECT * FROM (SELECT t.* FROM trace_info t WHERE t.experiment_id = ? AND ${where} ORDER BY ${order} LIMIT ${reach})`);
     const rows = this.db
@@ -274,75 +233,6 @@ export class SqliteStore {
       if (span) spans.push({ ...span, spanId: normalizeSpanId(r.span_id) ?? span.spanId, attributes: {}, truncated: true });
     }
     return spans;
-  }
-
-  /** The filter's conditions on `t` (trace_info), without the experiments. */
-  private traceWhere(f: TraceFilter): { where: string; binds: Bind[] } {
-    const clauses = ['1=1'];
-    const binds: Bind[] = [];
-    if (f.states && f.states.length > 0) {
-      clauses.push(`t.status IN (${marks(f.states.length)})`);
-      binds.push(...f.states);
-    }
-    // Correlated lookups (primary key (key, request_id)): the page query walks traces in order and stops early.
-    if (f.tag) {
-      clauses.push(
-        `EXISTS (SELECT 1 FROM trace_tags g WHERE g.request_id = t.request_id AND g.key = ?${f.tag.value === undefined ? '' : ' AND g.value = ?'})`,
-      );
-      binds.push(f.tag.key, ...(f.tag.value === undefined ? [] : [f.tag.value]));
-    }
-    for (const [key, value] of [
-      ['mlflow.trace.user', f.user],
-      ['mlflow.trace.session', f.session],
-    ] as const) {
-      if (value === undefined) continue;
-      clauses.push('EXISTS (SELECT 1 FROM trace_request_metadata m WHERE m.request_id = t.request_id AND m.key = ? AND m.value = ?)');
-      binds.push(key, value);
-    }
-    if (f.fromMs !== undefined) {
-      clauses.push('t.timestamp_ms >= ?');
-      binds.push(f.fromMs);
-    }
-    if (f.toMs !== undefined) {
-      clauses.push('t.timestamp_ms <= ?');
-      binds.push(f.toMs);
-    }
-    if (f.minTokens !== undefined || f.maxTokens !== undefined) {
-      clauses.push(`${this.storedTotal()} BETWEEN ? AND ?`);
-      binds.push(f.minTokens ?? 0, f.maxTokens ?? Number.MAX_SAFE_INTEGER);
-    }
-    if (f.text !== undefined) {
-      const needle = f.text.toLowerCase();
-      clauses.push(
-        `(instr(lower(t.request_id), ?) > 0 OR instr(lower(coalesce(t.request_preview, '')), ?) > 0
-          OR instr(lower(coalesce(t.response_preview, '')), ?) > 0 OR instr(lower(coalesce(${this.traceName()}, '')), ?) > 0)`,
-      );
-      binds.push(needle, needle, needle, needle);
-    }
-    return { where: clauses.join(' AND '), binds };
-  }
-
-  private traceName(): string {
-    return "(SELECT n.value FROM trace_tags n WHERE n.request_id = t.request_id AND n.key = 'mlflow.traceName')";
-  }
-
-  private storedTotal(): string {
-    return `(SELECT CAST(json_extract(u.value, '$.total_tokens') AS INTEGER) FROM trace_request_metadata u
-             WHERE u.request_id = t.request_id AND u.key = '${USAGE_KEY}' AND json_valid(u.value))`;
-  }
-
-  private traceOrder(sort: TraceSort): string {
-    const dir = sort.order === 'asc' ? 'ASC' : 'DESC';
-    switch (sort.by) {
-      case 'timestamp':
-        return `t.timestamp_ms ${dir}, t.request_id ${dir}`;
-      case 'duration':
-        return `t.execution_time_ms ${dir}, t.request_id ${dir}`;
-      case 'name':
-        return `${this.traceName()} ${dir}, t.request_id ${dir}`;
-      case 'tokens':
-        return `${this.storedTotal()} ${dir} NULLS LAST, t.request_id ${dir}`;
-    }
   }
 
   private traceInfos(rows: Row[]): TraceInfoParts[] {

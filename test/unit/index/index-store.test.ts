@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { IndexStore, type StoredRunPage } from '../../../electron/index/index-store.js';
+import { IndexStore } from '../../../electron/index/index-store.js';
+import type { StoredRunPage } from '../../../electron/index/index-types.js';
 import { compareIds } from '../../../electron/metaflow/layout.js';
 import { FLOW, manyRuns, run, runDetail, T0, taskDetail, tempDir } from './fixtures.js';
 
