@@ -53,7 +53,7 @@ export function MlflowBrowser({ workspace, onEditWorkspace }: SectionProps) {
     view = <ExperimentBody workspaceId={workspaceId} experiment={location.experiment} tab={location.tab} go={setLocation} onEditWorkspace={onEditWorkspace} />;
   } else if (location.kind === 'run') {
     const { experiment } = location;
-    view = <MlflowRunView key={location.runId} workspaceId={workspaceId} runId={location.runId} onOpenRun={(runId, runName) => setLocation({ kind: 'run', experiment, runId, runName })} onEditWorkspace={onEditWorkspace} />;
+    view = <MlflowRunView key={location.runId} workspaceId={workspaceId} runId={location.runId} onOpenRun={(runId, runName) => setLocation({ kind: 'run', experiment, runId, runName })} onOpenTrace={(traceId) => setLocation({ kind: 'trace', experiment, traceId, from: 'runs' })} onEditWorkspace={onEditWorkspace} />;
   } else if (location.kind === 'compare') {
     const { experiment } = location;
     view = <CompareView workspaceId={workspaceId} runIds={location.runIds} onOpenRun={(runId, runName) => setLocation({ kind: 'run', experiment, runId, runName })} />;
