@@ -42,6 +42,7 @@ test('runs search → a run page with its single-value metrics and its linked tr
   const traces = page.getByTestId('run-trace');
   await expect(traces).toHaveCount(run.traceIds.length);
   expect((await traces.evaluateAll((els) => els.map((e) => e.getAttribute('data-trace-id')))).sort()).toEqual(run.traceIds);
+  await page.screenshot({ path: '/tmp/stratus-mlflow-run-traces.png', fullPage: true });
   // Anywhere on the row, not only the name.
   await traces.first().locator('td').last().click();
   await expect(page.getByTestId('trace-view')).toHaveAttribute('data-trace-id', run.traceIds[0]);
@@ -65,6 +66,7 @@ test('compare shows runs × metrics with last, min and max, differences highligh
   const chart = page.locator(`[data-testid="metric-chart"][data-metric="${compared.historyKey}"]`);
   await expect(chart.getByTestId('metric-chart-plot')).toBeVisible();
   await expect(chart.locator('.recharts-legend-item')).toHaveCount(2);
+  await page.screenshot({ path: '/tmp/stratus-mlflow-compare.png', fullPage: true });
   // A row is highlighted exactly when its last values differ.
   for (const tr of await table.locator('tbody tr').all()) {
     const lasts = await tr.getByTestId('compare-last').allTextContents();
