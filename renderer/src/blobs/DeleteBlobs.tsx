@@ -1,0 +1,63 @@
+import { useMutation, useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
+import type { DeletePolicy, DeleteBlobsResult } from '../../../shared/schemas/blob-details.js';
+import type { BlobEntry } from '../../../shared/schemas/blobs.js';
+import { call } from '../api/client.js';
+import { plural } from '../format.js';
+import { ErrorPanel } from '../ui/ErrorPanel.js';
+import { TextField } from '../ui/TextField.js';
+import { deletePolicyQuery } from './queries.js';
+
+interface Props {
+  workspaceId: string;
+  container: string;
+  blobs: BlobEntry[];
+  onDone: (result: DeleteBlobsResult) => void;
+  onCancel: () => void;
+}
+
+/** What happens to the deleted blobs, in the account's own terms. */
+function policyText(policy: DeletePolicy | undefined): string {
+  if (policy === undefined) return 'Reading the account’s soft-delete policy…';
+  if (policy.state === 'enabled') {
+    return `Soft delete is on for this account: deleted blobs can be undeleted for ${policy.days === null ? 'its retention period' : plural(policy.days, 'day')} (in the Azure portal or Storage Explorer).`;
+  }
+  if (policy.state === 'disabled') return 'Soft delete is off for this account: deleted blobs cannot be recovered.';
+  return `Whether deleted blobs can be recovered is unknown${policy.detail ? ` (${policy.detail})` : ''}; assume they cannot.`;
+}
+
+/** Deleting the selected blobs, only once the container's name is typed (like garbage collection's confirmation). */
+export function DeleteBlobs({ workspaceId, container, blobs, onDone, onCancel }: Props) {
+  const [typed, setTyped] = useState('');
+  const policy = useQuery(deletePolicyQuery(workspaceId));
+  const remove = useMutation({
+    mutationFn: () => call('blobs.delete', { workspaceId, container, typedContainer: typed, blobs: blobs.map((b) => ({ name: b.name, etag: b.etag })) }),
+    onSuccess: onDone,
+  });
+  return (
+    <form
+      className="blobs-download blobs-delete"
+      aria-label="Delete blobs"
+      data-testid="delete-confirm"
+      onSubmit={(e) => {
+        e.preventDefault();
+        remove.mutate();
+      }}
+    >
+      <p>
+        Delete {plural(blobs.length, 'blob')} from <span className="mono">{container}</span>. A blob changed since it was listed is kept.
+      </p>
+      <p data-testid="soft-delete-state">{policyText(policy.data)}</p>
+      <TextField id="delete-confirm-name" label="Container name" value={typed} onChange={setTyped} placeholder={container} testId="delete-confirm-name" />
+      {remove.isError && <ErrorPanel error={remove.error} onDismiss={() => remove.reset()} />}
+      <div className="blobs-download__actions">
+        <button type="submit" className="button button--danger" disabled={typed !== container || remove.isPending} data-testid="delete-execute">
+          {remove.isPending ? 'Deleting…' : `Delete ${plural(blobs.length, 'blob')}`}
+        </button>
+        <button type="button" className="button button--quiet" onClick={onCancel}>
+          Cancel
+        </button>
+      </div>
+    </form>
+  );
+}
