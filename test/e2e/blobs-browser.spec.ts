@@ -159,3 +159,15 @@ test('a typed path opens that folder or says what is wrong; New folder opens an 
   await expect(row(page, 'eval/deep/run-7/metrics-final.csv')).toBeVisible();
   await expect(page.getByTestId('search-status')).toContainText('2 found in 3 blobs searched');
 });
+
+test('saving on the host into a relative folder says to type a full path, rather than failing with a raw error', async ({ page }) => {
+  await openContainer(page);
+  await page.getByTestId('blob-list').getByRole('button', { name: 'eval/' }).click();
+  await page.getByRole('checkbox', { name: 'Select metrics.csv' }).check();
+  await page.getByTestId('download-selected').click();
+  const form = page.getByRole('form', { name: 'Download' });
+  await page.getByTestId('download-folder').fill('data/out');
+  await expect(form).toContainText('"data/out" is a relative path: type the full path of a folder on the computer running Stratus');
+  await expect(form.getByRole('button', { name: 'Download' })).toBeDisabled();
+  await expect(form).not.toContainText('INVALID_ARGUMENT');
+});
