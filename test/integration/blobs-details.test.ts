@@ -1,6 +1,12 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
-import { BlobServiceClient, type ContainerClient } from '@azure/storage-blob';
+import {
+  BlobServiceClient,
+  ContainerSASPermissions,
+  generateBlobSASQueryParameters,
+  StorageSharedKeyCredential,
+  type ContainerClient,
+} from '@azure/storage-blob';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { IMAGE_BYTES, PARQUET_ROWS, TEXT_BYTES } from '../../electron/blobs/blob-preview.js';
@@ -8,6 +14,7 @@ import type { Services } from '../../electron/services.js';
 import type { ArgsOf, Channel, ResultOf } from '../../shared/contract.js';
 import type { StratusErrorShape } from '../../shared/errors.js';
 import type { BlobPreview } from '../../shared/schemas/blob-details.js';
+import { AZURITE_ACCOUNT_KEY, AZURITE_ACCOUNT_NAME } from '../harness/azurite.js';
 import { startUploadHost, type UploadHost } from '../harness/upload-host.js';
 
 // A blob looked at closely, against Azurite: its properties as Azure keeps them, a preview of what it
@@ -235,6 +242,18 @@ describe('blobs.delete', () => {
     } finally {
       await service.setProperties({ deleteRetentionPolicy: original.deleteRetentionPolicy ?? { enabled: false } });
     }
+  });
+
+  it('calls the soft-delete state unknown, and says why, for a credential that may not read the account', async () => {
+    const sas = generateBlobSASQueryParameters(
+      { containerName: container, permissions: ContainerSASPermissions.parse('rld'), expiresOn: new Date(Date.now() + 3_600_000) },
+      new StorageSharedKeyCredential(AZURITE_ACCOUNT_NAME, AZURITE_ACCOUNT_KEY),
+    ).toString();
+    const info = await call('workspace.open', { sysroot: `${container}/ds`, endpoint, credential: { kind: 'sas', sas } });
+    const policy = await call('blobs.deletePolicy', { workspaceId: info.id });
+    expect(policy.state).toBe('unknown');
+    expect(policy.days).toBeNull();
+    expect(policy.detail).toMatch(/\S/);
   });
 });
 

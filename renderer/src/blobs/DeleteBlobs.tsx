@@ -23,7 +23,7 @@ function policyText(policy: DeletePolicy | undefined): string {
     return `Soft delete is on for this account: deleted blobs can be undeleted for ${policy.days === null ? 'its retention period' : plural(policy.days, 'day')} (in the Azure portal or Storage Explorer).`;
   }
   if (policy.state === 'disabled') return 'Soft delete is off for this account: deleted blobs cannot be recovered.';
-  return `Whether deleted blobs can be recovered is unknown${policy.detail ? ` (${policy.detail})` : ''}; assume they cannot.`;
+  return `Whether deleted blobs can be recovered is unknown${policy.detail ? `: ${policy.detail.replace(/\.$/, '')}` : ''}. Assume they cannot.`;
 }
 
 /** Deleting the selected blobs, only once the container's name is typed (like garbage collection's confirmation). */
