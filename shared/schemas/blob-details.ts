@@ -65,7 +65,14 @@ export const DeleteBlobsRequest = z
     workspaceId: Id,
     container: ContainerName,
     /** Each with the etag the user saw: a blob changed since is kept, not deleted. */
-    blobs: z.array(z.object({ name: BlobName, etag: z.string().max(256).refine((s) => !hasControlCharacters(s), 'An etag has no control characters').nullable() }).strict()).min(1, 'Nothing to delete').max(MAX_DELETE, `At most ${MAX_DELETE} blobs per delete`),
+    blobs: z
+      .array(z.object({ name: BlobName, etag: z.string().max(256).refine((s) => !hasControlCharacters(s), 'An etag has no control characters').nullable() }).strict())
+      .max(MAX_DELETE, `At most ${MAX_DELETE} blobs per delete`),
+    /** Folders (ending in '/'), each with every blob below it as listed when the delete starts. */
+    folders: z
+      .array(BlobPrefix.refine((s) => s.endsWith('/'), 'A folder ends with "/"'))
+      .max(MAX_DELETE, `At most ${MAX_DELETE} folders per delete`)
+      .optional(),
     /** The container's name, typed by the user. */
     typedContainer: z
       .string()
@@ -75,6 +82,9 @@ export const DeleteBlobsRequest = z
   })
   .strict();
 export type DeleteBlobsRequest = z.infer<typeof DeleteBlobsRequest>;
+
+/** Blobs below the selected folders deleted in one call at most; a larger folder is refused before anything is deleted. */
+export const MAX_FOLDER_BLOBS = 5000;
 
 export const DeleteBlobsResult = z.object({
   deleted: z.array(z.string()),

@@ -84,17 +84,21 @@ test('files chosen with the Upload button upload into the open folder', async ({
   expect((await containerClient.getBlobClient('eval/notes.txt').downloadToBuffer()).toString()).toBe('picked from the file picker');
 });
 
-test('selected blobs are deleted only after the container name is typed, the soft-delete state said', async ({ page }) => {
+test('selected blobs and a folder are deleted only after the container name is typed, the soft-delete state said', async ({ page }) => {
   await put('eval/old-a.txt', 'a');
   await put('eval/old-b.txt', 'b');
+  await put('eval/scratch/one.txt', '1');
+  await put('eval/scratch/deeper/two.txt', '2');
   await openContainer(page);
   await page.getByTestId('blob-list').getByRole('button', { name: 'eval/' }).click();
   await page.getByRole('checkbox', { name: 'Select old-a.txt' }).check();
   await page.getByRole('checkbox', { name: 'Select old-b.txt' }).check();
+  await page.getByRole('checkbox', { name: 'Select scratch/' }).check();
   await page.getByTestId('delete-selected').click();
 
   const confirm = page.getByTestId('delete-confirm');
-  await expect(confirm).toContainText(`Delete 2 blobs from ${container}`);
+  await expect(confirm).toContainText(`Delete 2 blobs and 1 folder from ${container}`);
+  await expect(confirm).toContainText('Folders go with every blob below them');
   await expect(confirm.getByTestId('soft-delete-state')).toHaveText(/Soft delete is (on|off) for this account|Whether deleted blobs can be recovered is unknown/);
   const execute = confirm.getByTestId('delete-execute');
   await expect(execute).toBeDisabled();
@@ -103,11 +107,13 @@ test('selected blobs are deleted only after the container name is typed, the sof
   await confirm.getByTestId('delete-confirm-name').fill(container);
   await execute.click();
 
-  await expect(page.getByTestId('delete-notice')).toContainText('Deleted 2 blobs.');
+  await expect(page.getByTestId('delete-notice')).toContainText('Deleted 4 blobs.');
+  await expect(row(page, 'eval/scratch/')).toHaveCount(0);
   await expect(row(page, 'eval/old-a.txt')).toHaveCount(0);
   await expect(row(page, 'eval/old-b.txt')).toHaveCount(0);
   await expect(row(page, 'eval/metrics.csv')).toBeVisible();
   expect(await containerClient.getBlobClient('eval/old-a.txt').exists()).toBe(false);
+  expect(await containerClient.getBlobClient('eval/scratch/deeper/two.txt').exists()).toBe(false);
 });
 
 test('Download saves one blob through the browser, and several as a zip', async ({ page }) => {

@@ -9,6 +9,7 @@ import {
 } from '@azure/storage-blob';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { deleteBlobs } from '../../electron/blobs/blob-delete.js';
 import { IMAGE_BYTES, PARQUET_ROWS, TEXT_BYTES } from '../../electron/blobs/blob-preview.js';
 import type { Services } from '../../electron/services.js';
 import type { ArgsOf, Channel, ResultOf } from '../../shared/contract.js';
@@ -229,6 +230,23 @@ describe('blobs.delete', () => {
     expect(answer.kept).toEqual([{ name: 'del/changed.txt', reason: expect.stringMatching(/changed since it was listed/) as unknown as string }]);
     const left = (await call('blobs.list', { workspaceId, container, prefix: 'del/' })).blobs.map((x) => x.name);
     expect(left).toEqual(['del/changed.txt', 'del/keep.txt']);
+  });
+
+  it('deletes a selected folder with everything below it, and leaves what is beside it', async () => {
+    for (const name of ['fold/run-1/a.txt', 'fold/run-1/deep/b.txt', 'fold/run-10/c.txt', 'fold/top.txt']) await put(name, name);
+    const answer = await call('blobs.delete', { workspaceId, container, typedContainer: container, blobs: [{ name: 'fold/top.txt', etag: null }], folders: ['fold/run-1/'] });
+    expect(answer).toEqual({ deleted: ['fold/run-1/a.txt', 'fold/run-1/deep/b.txt', 'fold/top.txt'], kept: [] });
+    const left: string[] = [];
+    for await (const blob of containerClient.listBlobsFlat({ prefix: 'fold/' })) left.push(blob.name);
+    expect(left).toEqual(['fold/run-10/c.txt']);
+  });
+
+  it('refuses a folder holding more blobs than one delete takes, before deleting any', async () => {
+    for (const name of ['big/1', 'big/2', 'big/3', 'small.txt']) await put(name, name);
+    const attempt = deleteBlobs(services.workspaces.azure(workspaceId), { workspaceId, container, typedContainer: container, blobs: [{ name: 'small.txt', etag: null }], folders: ['big/'] }, 2);
+    await expect(attempt).rejects.toMatchObject({ code: 'TOO_LARGE', message: expect.stringContaining('more than 2 blobs') as unknown as string });
+    expect(await containerClient.getBlobClient('small.txt').exists()).toBe(true);
+    expect(await containerClient.getBlobClient('big/1').exists()).toBe(true);
   });
 
   it("states the account's soft-delete policy", async () => {

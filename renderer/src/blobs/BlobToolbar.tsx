@@ -12,7 +12,6 @@ interface Props {
   prefix: string;
   containers: string[];
   selectedCount: number;
-  canDelete: boolean;
   /** Browser mode: "Download" is the browser's, and saving on the host is offered beside it. */
   inBrowser: boolean;
   downloading: boolean;
@@ -57,7 +56,7 @@ function SearchBox({ prefix, onSearch }: { prefix: string; onSearch: (query: str
 
 /** Where the browser is (container, breadcrumb, typed path) and what can be done there. */
 export function BlobToolbar(props: Props) {
-  const { container, prefix, containers, selectedCount, canDelete, inBrowser, downloading, refreshing, onNavigate, onPanel } = props;
+  const { container, prefix, containers, selectedCount, inBrowser, downloading, refreshing, onNavigate, onPanel } = props;
   const none = selectedCount === 0;
   return (
     <div className="blobs-toolbars">
@@ -91,7 +90,7 @@ export function BlobToolbar(props: Props) {
         <button type="button" className="button" disabled={none} onClick={() => onPanel('download')} data-testid="download-selected">
           {inBrowser ? 'Save on host…' : 'Download…'}
         </button>
-        <button type="button" className="button button--danger" disabled={!canDelete} onClick={() => onPanel('delete')} data-testid="delete-selected">
+        <button type="button" className="button button--danger" disabled={none} onClick={() => onPanel('delete')} data-testid="delete-selected">
           Delete…
         </button>
         <button type="button" className="button button--quiet" onClick={props.onRefresh} disabled={refreshing}>

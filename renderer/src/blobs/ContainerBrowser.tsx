@@ -80,7 +80,7 @@ export function ContainerBrowser({ workspaceId, container, prefix, containers, l
   const allLoaded = rows.length > 0 && rows.every((r) => selected.has(r.name));
   const destination = `${container}/${prefix}`;
   const selectedBlobs = [...selected].flatMap((name) => blobsByName.get(name) ?? []);
-  const foldersSelected = [...selected].some((n) => n.endsWith('/'));
+  const selectedFolders = [...selected].filter((n) => n.endsWith('/'));
   const scanned = searching ? (found.data?.pages ?? []).reduce((n, p) => n + p.scanned, 0) : 0;
   const upload = (tops: Parameters<typeof drop.upload>[0]) => void drop.upload(tops, { workspaceId, container, prefix });
 
@@ -91,7 +91,6 @@ export function ContainerBrowser({ workspaceId, container, prefix, containers, l
         prefix={prefix}
         containers={containers}
         selectedCount={selected.size}
-        canDelete={selected.size > 0 && !foldersSelected}
         inBrowser={inBrowser}
         downloading={browser.pending}
         refreshing={listing.isFetching}
@@ -103,7 +102,6 @@ export function ContainerBrowser({ workspaceId, container, prefix, containers, l
         onRefresh={refresh}
       />
       {listProblem && <p className="blobs-note">{listProblem}</p>}
-      {foldersSelected && selected.size > 0 && <p className="blobs-note muted">Delete takes blobs only: open a folder to delete what is in it.</p>}
       {browser.error && <ErrorPanel error={browser.error} onDismiss={browser.dismiss} />}
       {browser.started && (
         <p className="blobs-note" role="status" data-testid="browser-download-started">
@@ -142,7 +140,7 @@ export function ContainerBrowser({ workspaceId, container, prefix, containers, l
           onCancel={() => setPanel(null)}
         />
       )}
-      {panel === 'delete' && <DeleteBlobs workspaceId={workspaceId} container={container} blobs={selectedBlobs} onDone={deleted} onCancel={() => setPanel(null)} />}
+      {panel === 'delete' && <DeleteBlobs workspaceId={workspaceId} container={container} blobs={selectedBlobs} folders={selectedFolders} onDone={deleted} onCancel={() => setPanel(null)} />}
       {panel === 'newFolder' && (
         <NewFolder
           prefix={prefix}

@@ -1,6 +1,6 @@
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
-import type { DeletePolicy, DeleteBlobsResult } from '../../../shared/schemas/blob-details.js';
+import { MAX_FOLDER_BLOBS, type DeletePolicy, type DeleteBlobsResult } from '../../../shared/schemas/blob-details.js';
 import type { BlobEntry } from '../../../shared/schemas/blobs.js';
 import { call } from '../api/client.js';
 import { plural } from '../format.js';
@@ -12,6 +12,8 @@ interface Props {
   workspaceId: string;
   container: string;
   blobs: BlobEntry[];
+  /** Selected folders (ending in '/'): everything below each is deleted. */
+  folders: string[];
   onDone: (result: DeleteBlobsResult) => void;
   onCancel: () => void;
 }
@@ -26,12 +28,14 @@ function policyText(policy: DeletePolicy | undefined): string {
   return `Whether deleted blobs can be recovered is unknown${policy.detail ? `: ${policy.detail.replace(/\.$/, '')}` : ''}. Assume they cannot.`;
 }
 
-/** Deleting the selected blobs, only once the container's name is typed (like garbage collection's confirmation). */
-export function DeleteBlobs({ workspaceId, container, blobs, onDone, onCancel }: Props) {
+/** Deleting the selected blobs and folders, only once the container's name is typed (like garbage collection's confirmation). */
+export function DeleteBlobs({ workspaceId, container, blobs, folders, onDone, onCancel }: Props) {
   const [typed, setTyped] = useState('');
+  const what = [blobs.length > 0 ? plural(blobs.length, 'blob') : '', folders.length > 0 ? plural(folders.length, 'folder') : ''].filter(Boolean).join(' and ');
   const policy = useQuery(deletePolicyQuery(workspaceId));
   const remove = useMutation({
-    mutationFn: () => call('blobs.delete', { workspaceId, container, typedContainer: typed, blobs: blobs.map((b) => ({ name: b.name, etag: b.etag })) }),
+    mutationFn: () =>
+      call('blobs.delete', { workspaceId, container, typedContainer: typed, blobs: blobs.map((b) => ({ name: b.name, etag: b.etag })), folders }),
     onSuccess: onDone,
   });
   return (
@@ -45,14 +49,15 @@ export function DeleteBlobs({ workspaceId, container, blobs, onDone, onCancel }:
       }}
     >
       <p>
-        Delete {plural(blobs.length, 'blob')} from <span className="mono">{container}</span>. A blob changed since it was listed is kept.
+        Delete {what} from <span className="mono">{container}</span>. A blob changed since it was listed is kept.
+        {folders.length > 0 && ` Folders go with every blob below them (at most ${MAX_FOLDER_BLOBS.toLocaleString('en-US')} blobs in one delete).`}
       </p>
       <p data-testid="soft-delete-state">{policyText(policy.data)}</p>
       <TextField id="delete-confirm-name" label="Container name" value={typed} onChange={setTyped} placeholder={container} testId="delete-confirm-name" />
       {remove.isError && <ErrorPanel error={remove.error} onDismiss={() => remove.reset()} />}
       <div className="blobs-download__actions">
         <button type="submit" className="button button--danger" disabled={typed !== container || remove.isPending} data-testid="delete-execute">
-          {remove.isPending ? 'Deleting…' : `Delete ${plural(blobs.length, 'blob')}`}
+          {remove.isPending ? 'Deleting…' : `Delete ${what}`}
         </button>
         <button type="button" className="button button--quiet" onClick={onCancel}>
           Cancel

@@ -58,7 +58,8 @@ export const blobsCases: DomainCases<BlobsChannel> = {
     'blobs.deletePolicy': [{ args: { workspaceId: WORKSPACE_ID } }],
     'blobs.delete': [
       {
-        args: { workspaceId: WORKSPACE_ID, container: 'data', blobs: [{ name: 'datasets/old.csv', etag: '"0x8DC"' }], typedContainer: 'data' },
+        args: { workspaceId: WORKSPACE_ID, container: 'data', blobs: [{ name: 'datasets/old.csv', etag: '"0x8DC"' }], typedContainer: 'data', folders: ['datasets/2023/'] },
+        optional: ['folders'],
       },
     ],
     'blobs.search': [
