@@ -10,7 +10,8 @@ import { startLinkProxy, type LinkProxy } from '../harness/link-sim/proxy.js';
 // lan and office caps are checked scaled down to a tenth and a quarter (the same code with fewer bytes: the
 // sender, the proxy and the receiver share this process's one thread); the bench measures the real
 // figures with the proxy in a process of its own. Bytes keep their order, half
-// closes pass through, and a reset on one side reaches the other.
+// closes pass through, and a reset on one side reaches the other. The timed checks are retried: on
+// a machine with more runnable work than cores a timer can fire tens of milliseconds late.
 
 const MB = 1e6;
 let servers: Server[] = [];
@@ -38,7 +39,7 @@ describe.each([
   { profile: PROFILES.lan, rates: scaled(PROFILES.lan, 0.1) },
   { profile: PROFILES.office, rates: scaled(PROFILES.office, 0.25) },
   { profile: PROFILES.home, rates: PROFILES.home },
-])('the $profile.name link', ({ profile, rates }) => {
+])('the $profile.name link', { retry: 2 }, ({ profile, rates }) => {
   it(`adds a round trip of ${profile.rttMs} ms (±10%)`, async () => {
     // What the loopback and the proxy's own hops cost is measured through an unlimited proxy and taken off.
     const base = await through(echoServer(), PROFILES.unlimited);

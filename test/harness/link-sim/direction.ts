@@ -7,8 +7,14 @@ import type { SerialLink } from './serial-link.js';
 // data wait for the link, so memory stays at about the link's bandwidth-delay product and the
 // sender feels TCP's back-pressure.
 
-/** Pieces small enough that connections sharing the total cap interleave finely. */
-const PIECE = 16 * 1024;
+/**
+ * Pieces that take about half a millisecond on the connection's link (16 KiB to 256 KiB): small enough
+ * that connections sharing the total cap interleave finely, no smaller than a fast link needs (each
+ * piece costs a queue entry and a write).
+ */
+const PIECE_MS = 0.5;
+const MIN_PIECE = 16 * 1024;
+const MAX_PIECE = 256 * 1024;
 /** Pause reading when this much time's worth of data waits to go out; resume at half (timers run late on a busy machine). */
 const BACKLOG_MS = 20;
 /** Waits shorter than this are polled (setImmediate): timers only have millisecond resolution. */
@@ -23,6 +29,8 @@ interface Delivery {
 
 export interface DirectionLinks {
   connection: SerialLink;
+  /** The connection's cap (bytes per second, Infinity for none), which sizes the pieces. */
+  bytesPerSecond: number;
   total: SerialLink;
   oneWayMs: number;
   jitterMs: number;
@@ -34,6 +42,7 @@ export interface DirectionLinks {
 
 export class Direction {
   private readonly queue: Delivery[] = [];
+  private readonly piece: number;
   private lastAt = 0;
   private waking = false;
   private backlogged = false;
@@ -45,6 +54,7 @@ export class Direction {
     private readonly to: net.Socket,
     private readonly links: DirectionLinks,
   ) {
+    this.piece = Math.min(MAX_PIECE, Math.max(MIN_PIECE, Math.round((links.bytesPerSecond * PIECE_MS) / 1000)));
     from.on('data', (chunk: Buffer) => this.read(chunk));
     from.on('end', () => {
       this.ended = true;
@@ -59,12 +69,13 @@ export class Direction {
   private read(chunk: Buffer): void {
     const now = performance.now();
     let sentAt = now;
-    for (let at = 0; at < chunk.length; at += PIECE) {
-      const piece = chunk.subarray(at, Math.min(chunk.length, at + PIECE));
+    for (let at = 0; at < chunk.length; at += this.piece) {
+      const piece = chunk.subarray(at, Math.min(chunk.length, at + this.piece));
       const own = this.links.connection.reserve(piece.length, now);
       // On the shared link the piece starts no earlier than on its own connection's.
       const shared = this.links.total.reserve(piece.length, own.start);
-      sentAt = Math.max(own.finish, shared.finish);
+      // A saved-up burst sends sooner, but nothing leaves before it was read.
+      sentAt = Math.max(now, own.finish, shared.finish);
       this.push(piece, sentAt);
     }
     const backlog = sentAt - now;

@@ -37,8 +37,8 @@ export async function startLinkProxy(upstream: { host: string; port: number }, p
       client.destroy();
       service.destroy();
     };
-    const toService = new Direction(client, service, { connection: new SerialLink(profile.perConnection), total: up, oneWayMs, jitterMs: profile.jitterMs, notBefore: acceptedAt + profile.rttMs, carried: (n) => (carried.up += n) });
-    const toClient = new Direction(service, client, { connection: new SerialLink(profile.perConnection), total: down, oneWayMs, jitterMs: profile.jitterMs, notBefore: 0, carried: (n) => (carried.down += n) });
+    const toService = new Direction(client, service, { connection: new SerialLink(profile.perConnection), bytesPerSecond: profile.perConnection, total: up, oneWayMs, jitterMs: profile.jitterMs, notBefore: acceptedAt + profile.rttMs, carried: (n) => (carried.up += n) });
+    const toClient = new Direction(service, client, { connection: new SerialLink(profile.perConnection), bytesPerSecond: profile.perConnection, total: down, oneWayMs, jitterMs: profile.jitterMs, notBefore: 0, carried: (n) => (carried.down += n) });
     for (const [socket, reading] of [[client, toService], [service, toClient]] as const) {
       sockets.add(socket);
       socket.on('error', reset);
