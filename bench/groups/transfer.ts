@@ -11,6 +11,9 @@ import { TransferEngine } from '../../electron/transfer/engine.js';
 import { startAzurite } from '../../test/harness/azurite.js';
 import { repoRoot } from '../../test/harness/repo.js';
 import { sha256File, writeRandomFile } from '../../test/harness/transfer-files.js';
+import { LINK_PROFILES, profileNamed, type ProfileName } from '../../test/harness/link-sim/profiles.js';
+import { simulatorFigures } from '../link/simulator.js';
+import { linkTransfers } from '../link/transfers.js';
 import type { Report } from '../report.js';
 
 // The transfer engine against the SDK's own helpers, on one Azurite persisting to disk: a 1 GiB
@@ -22,10 +25,16 @@ import type { Report } from '../report.js';
 
 const execFileAsync = promisify(execFile);
 const MiB = 1024 * 1024;
-const BIG = 1024 * MiB;
+// TRANSFER_BENCH_BIG_MIB and TRANSFER_BENCH_SMALL_FILES scale the data down for quick runs;
+// TRANSFER_BENCH_PROFILES picks link profiles ('' for none), TRANSFER_BENCH_LOOPBACK=0 skips loopback.
+const BIG = Math.round(Number(process.env.TRANSFER_BENCH_BIG_MIB ?? 1024) * MiB);
+const BIG_LABEL = BIG === 1024 * MiB ? '1 GiB' : `${BIG / MiB} MiB`;
 const BLOCK = 8 * MiB;
 const IN_FLIGHT = 16;
-const SMALL = 2000;
+const SMALL = Number(process.env.TRANSFER_BENCH_SMALL_FILES ?? 2000);
+const SMALL_LABEL = `${SMALL.toLocaleString('en')} × 4 KiB`;
+const PROFILES_RUN = (process.env.TRANSFER_BENCH_PROFILES ?? LINK_PROFILES.join(',')).split(',').filter((p) => p !== '').map((p) => profileNamed(p).name as ProfileName);
+const LOOPBACK = process.env.TRANSFER_BENCH_LOOPBACK !== '0';
 const SMALL_SIZE = 4096;
 const CONTAINER = 'bench-transfer';
 
@@ -149,6 +158,114 @@ async function engineMemory(connectionString: string, endpoint: string, file: st
   return result;
 }
 
+interface Loopback {
+  azurite: Awaited<ReturnType<typeof startAzurite>>;
+  engine: TransferEngine;
+  container: ContainerClient;
+  target: { workspaceId: string; service: BlobServiceClient; endpoint: string; container: string };
+  work: string;
+}
+
+/** The 1 GiB upload and download straight to Azurite, against the fastest client doing the same integrity work. */
+async function loopbackBig(report: Report, { azurite, engine, container, target, work }: Loopback, file: string, digest: string): Promise<void> {
+  console.log(`(${ROUNDS} rounds per client, median shown; STRATUS_BENCH_ROUNDS sets it)`);
+
+  // Upload: the engine, the SDK's default, and the raw 8 MiB × 16 loop.
+  let uploadsDone = 0;
+  const up = await rounds(
+    {
+      engine: async () => {
+        await engine.enqueueUpload({ ...target, blobName: 'engine.bin', filePath: file });
+        await engine.idle();
+      },
+      sdk: () => container.getBlockBlobClient('sdk.bin').uploadFile(file).then(() => undefined),
+      raw: () => rawStaged(container, 'raw.bin', file),
+    },
+    azurite.pid,
+    // The engine uploads create-only: its blob goes before the next round (the last one stays, to download).
+    async (client) => {
+      if (client === 'engine' && (await container.getBlobClient('engine.bin').getProperties()).contentMD5 === undefined) throw new Error('The engine committed no Content-MD5.');
+      if (client === 'engine') uploadsDone++;
+      if (client === 'engine' && uploadsDone < ROUNDS) await container.deleteBlob('engine.bin');
+    },
+  );
+  const upLabels = { engine: 'engine', sdk: 'uploadFile', raw: '8 MiB × 16 stageBlock' };
+  const upBest = fastest(up, upLabels);
+  report({ name: `upload ${BIG_LABEL}, engine (${rate(BIG, up.engine.seconds)}, ${cpuNote(up.engine)}; goal ≥ 1.5×)`, value: up.engine.seconds, unit: 's', baseline: { name: `uploadFile defaults (${rate(BIG, up.sdk.seconds)}, ${cpuNote(up.sdk)})`, value: up.sdk.seconds } });
+  report({ name: `upload ${BIG_LABEL}, engine vs the fastest client (goal ≥ 0.91×)`, value: up.engine.seconds, unit: 's', baseline: { name: `fastest: ${upBest.name} (${rate(BIG, upBest.run.seconds)}, ${cpuNote(upBest.run)})`, value: upBest.run.seconds } });
+  await container.deleteBlob('raw.bin');
+
+  // Download the engine's blob (it carries Content-MD5, which the engine verifies) and, for the
+  // transport alone, the SDK's blob, which has none.
+  const down = path.join(work, 'down');
+  const engineFile = path.join(down, 'engine.bin');
+  const plainFile = path.join(down, 'sdk.bin');
+  const otherFile = path.join(work, 'other.bin');
+  const dl = await rounds(
+    {
+      engine: async () => {
+        engine.enqueueDownload({ ...target, blobName: 'engine.bin', filePath: engineFile });
+        await engine.idle();
+      },
+      sdk: () => container.getBlobClient('engine.bin').downloadToFile(otherFile).then(() => undefined),
+      raw: () => rawRanged(container, 'engine.bin', otherFile),
+      plain: async () => {
+        engine.enqueueDownload({ ...target, blobName: 'sdk.bin', filePath: plainFile });
+        await engine.idle();
+      },
+    },
+    azurite.pid,
+    async (client) => {
+      if (client === 'engine' && (await sha256File(engineFile)) !== digest) throw new Error('The engine downloaded different bytes.');
+      await rm(client === 'engine' ? engineFile : client === 'plain' ? plainFile : otherFile);
+    },
+  );
+  // The engine without MD5 moves the same bytes but checks nothing: not a client the goal compares with.
+  const dlBest = fastest({ engine: dl.engine, sdk: dl.sdk, raw: dl.raw }, { engine: 'engine', sdk: 'downloadToFile', raw: '8 MiB × 16 ranged GETs' });
+  report({ name: `download ${BIG_LABEL}, engine with MD5 check (${rate(BIG, dl.engine.seconds)}, ${cpuNote(dl.engine)}; goal ≥ 2×)`, value: dl.engine.seconds, unit: 's', baseline: { name: `downloadToFile defaults (${rate(BIG, dl.sdk.seconds)}, ${cpuNote(dl.sdk)})`, value: dl.sdk.seconds } });
+  report({ name: `download ${BIG_LABEL}, engine vs the fastest client (goal ≥ 0.91×)`, value: dl.engine.seconds, unit: 's', baseline: { name: `fastest: ${dlBest.name} (${rate(BIG, dlBest.run.seconds)}, ${cpuNote(dlBest.run)})`, value: dlBest.run.seconds } });
+  report({ name: `download ${BIG_LABEL}, engine, blob without Content-MD5 (${rate(BIG, dl.plain.seconds)}, ${cpuNote(dl.plain)})`, value: dl.plain.seconds, unit: 's', baseline: { name: `downloadToFile defaults (${rate(BIG, dl.sdk.seconds)})`, value: dl.sdk.seconds } });
+  const memory = await engineMemory(azurite.connectionString, azurite.endpoint, file, path.join(work, 'memory.bin'));
+  report({ name: `peak RSS of a process running only the engine’s ${BIG_LABEL} upload and download (${Math.round(memory.before / MiB)} MiB before them, ${Math.round(memory.afterUpload / MiB)} MiB at the upload’s peak)`, value: Math.round(memory.peak / MiB), unit: 'MiB', baseline: { name: 'limit', value: 300 } });
+  await container.deleteBlob('engine.bin');
+  await container.deleteBlob('sdk.bin');
+}
+
+/** The small files straight to Azurite. */
+async function loopbackSmall(report: Report, { azurite, engine, container, target }: Loopback, small: string, names: string[]): Promise<void> {
+  let batch = 0;
+  const files = await rounds(
+    {
+      sequential: async () => {
+        const prefix = `seq${batch++}`;
+        for (const name of names) {
+          const data = await readFile(path.join(small, name));
+          await container.getBlockBlobClient(`${prefix}/${name}`).upload(data, data.length);
+        }
+      },
+      engine: async () => {
+        const prefix = `engine${batch++}`;
+        await Promise.all(names.map((name) => engine.enqueueUpload({ ...target, blobName: `${prefix}/${name}`, filePath: path.join(small, name) })));
+        await engine.idle();
+      },
+      raw: async () => {
+        const prefix = `raw${batch++}`;
+        await mapLimited(names, 32, async (name) => {
+          const data = await readFile(path.join(small, name));
+          await container.getBlockBlobClient(`${prefix}/${name}`).upload(data, data.length);
+        });
+      },
+    },
+    azurite.pid,
+  );
+  const filesPerSecond = (r: Run) => `${(SMALL / r.seconds).toFixed(0)} files/s, ${cpuNote(r)}`;
+  const smallBest = fastest(files, { sequential: 'sequential', engine: 'engine', raw: '32 raw uploads in flight' });
+  report({ name: `${SMALL_LABEL} uploads, engine (${filesPerSecond(files.engine)}; goal ≥ 2×)`, value: files.engine.seconds, unit: 's', baseline: { name: `sequential loop (${filesPerSecond(files.sequential)})`, value: files.sequential.seconds } });
+  report({ name: `${SMALL_LABEL} uploads, engine vs the fastest client (goal ≥ 0.91×)`, value: files.engine.seconds, unit: 's', baseline: { name: `fastest: ${smallBest.name} (${filesPerSecond(smallBest.run)})`, value: smallBest.run.seconds } });
+  const sent = engine.stats.putBlob + engine.stats.putBlock + engine.stats.rangeGet + engine.stats.commitBlockList;
+  report({ name: `engine requests during the bench (${engine.stats.retries} retried)`, value: sent, unit: 'requests', baseline: { name: 'the same without retries', value: sent - engine.stats.retries } });
+}
+
 export async function run(report: Report): Promise<void> {
   const work = await mkdtemp(path.join(tmpdir(), 'stratus-bench-transfer-'));
   const azurite = await startAzurite({ inMemory: false, location: path.join(work, 'azurite') });
@@ -161,105 +278,21 @@ export async function run(report: Report): Promise<void> {
     const file = path.join(work, 'big.bin');
     await writeRandomFile(file, BIG);
     const digest = await sha256File(file);
-    console.log(`(${ROUNDS} rounds per client, median shown; STRATUS_BENCH_ROUNDS sets it)`);
+    const loopback: Loopback = { azurite, engine, container, target, work };
+    if (LOOPBACK) await loopbackBig(report, loopback, file, digest);
 
-    // Upload: the engine, the SDK's default, and the raw 8 MiB × 16 loop.
-    let uploadsDone = 0;
-    const up = await rounds(
-      {
-        engine: async () => {
-          await engine.enqueueUpload({ ...target, blobName: 'engine.bin', filePath: file });
-          await engine.idle();
-        },
-        sdk: () => container.getBlockBlobClient('sdk.bin').uploadFile(file).then(() => undefined),
-        raw: () => rawStaged(container, 'raw.bin', file),
-      },
-      azurite.pid,
-      // The engine uploads create-only: its blob goes before the next round (the last one stays, to download).
-      async (client) => {
-        if (client === 'engine' && (await container.getBlobClient('engine.bin').getProperties()).contentMD5 === undefined) throw new Error('The engine committed no Content-MD5.');
-        if (client === 'engine') uploadsDone++;
-        if (client === 'engine' && uploadsDone < ROUNDS) await container.deleteBlob('engine.bin');
-      },
-    );
-    const upLabels = { engine: 'engine', sdk: 'uploadFile', raw: '8 MiB × 16 stageBlock' };
-    const upBest = fastest(up, upLabels);
-    report({ name: `upload 1 GiB, engine (${rate(BIG, up.engine.seconds)}, ${cpuNote(up.engine)}; goal ≥ 1.5×)`, value: up.engine.seconds, unit: 's', baseline: { name: `uploadFile defaults (${rate(BIG, up.sdk.seconds)}, ${cpuNote(up.sdk)})`, value: up.sdk.seconds } });
-    report({ name: 'upload 1 GiB, engine vs the fastest client (goal ≥ 0.91×)', value: up.engine.seconds, unit: 's', baseline: { name: `fastest: ${upBest.name} (${rate(BIG, upBest.run.seconds)}, ${cpuNote(upBest.run)})`, value: upBest.run.seconds } });
-    await container.deleteBlob('raw.bin');
-
-    // Download the engine's blob (it carries Content-MD5, which the engine verifies) and, for the
-    // transport alone, the SDK's blob, which has none.
-    const down = path.join(work, 'down');
-    const engineFile = path.join(down, 'engine.bin');
-    const plainFile = path.join(down, 'sdk.bin');
-    const otherFile = path.join(work, 'other.bin');
-    const dl = await rounds(
-      {
-        engine: async () => {
-          engine.enqueueDownload({ ...target, blobName: 'engine.bin', filePath: engineFile });
-          await engine.idle();
-        },
-        sdk: () => container.getBlobClient('engine.bin').downloadToFile(otherFile).then(() => undefined),
-        raw: () => rawRanged(container, 'engine.bin', otherFile),
-        plain: async () => {
-          engine.enqueueDownload({ ...target, blobName: 'sdk.bin', filePath: plainFile });
-          await engine.idle();
-        },
-      },
-      azurite.pid,
-      async (client) => {
-        if (client === 'engine' && (await sha256File(engineFile)) !== digest) throw new Error('The engine downloaded different bytes.');
-        await rm(client === 'engine' ? engineFile : client === 'plain' ? plainFile : otherFile);
-      },
-    );
-    // The engine without MD5 moves the same bytes but checks nothing: not a client the goal compares with.
-    const dlBest = fastest({ engine: dl.engine, sdk: dl.sdk, raw: dl.raw }, { engine: 'engine', sdk: 'downloadToFile', raw: '8 MiB × 16 ranged GETs' });
-    report({ name: `download 1 GiB, engine with MD5 check (${rate(BIG, dl.engine.seconds)}, ${cpuNote(dl.engine)}; goal ≥ 2×)`, value: dl.engine.seconds, unit: 's', baseline: { name: `downloadToFile defaults (${rate(BIG, dl.sdk.seconds)}, ${cpuNote(dl.sdk)})`, value: dl.sdk.seconds } });
-    report({ name: 'download 1 GiB, engine vs the fastest client (goal ≥ 0.91×)', value: dl.engine.seconds, unit: 's', baseline: { name: `fastest: ${dlBest.name} (${rate(BIG, dlBest.run.seconds)}, ${cpuNote(dlBest.run)})`, value: dlBest.run.seconds } });
-    report({ name: `download 1 GiB, engine, blob without Content-MD5 (${rate(BIG, dl.plain.seconds)}, ${cpuNote(dl.plain)})`, value: dl.plain.seconds, unit: 's', baseline: { name: `downloadToFile defaults (${rate(BIG, dl.sdk.seconds)})`, value: dl.sdk.seconds } });
-    const memory = await engineMemory(azurite.connectionString, azurite.endpoint, file, path.join(work, 'memory.bin'));
-    report({ name: `peak RSS of a process running only the engine’s 1 GiB upload and download (${Math.round(memory.before / MiB)} MiB before them, ${Math.round(memory.afterUpload / MiB)} MiB at the upload’s peak)`, value: Math.round(memory.peak / MiB), unit: 'MiB', baseline: { name: 'limit', value: 300 } });
-    await container.deleteBlob('engine.bin');
-    await container.deleteBlob('sdk.bin');
-    await rm(file);
-
-    // 2,000 files of 4 KiB: sequential loop, engine, 32 raw uploads in flight; each round to its own prefix.
+    // 2,000 files of 4 KiB, written once for every client and profile.
     const small = path.join(work, 'small');
     await mkdir(small);
     const names = Array.from({ length: SMALL }, (_, i) => `f${i}.bin`);
     for (const name of names) await writeFile(path.join(small, name), randomBytes(SMALL_SIZE));
-    let batch = 0;
-    const files = await rounds(
-      {
-        sequential: async () => {
-          const prefix = `seq${batch++}`;
-          for (const name of names) {
-            const data = await readFile(path.join(small, name));
-            await container.getBlockBlobClient(`${prefix}/${name}`).upload(data, data.length);
-          }
-        },
-        engine: async () => {
-          const prefix = `engine${batch++}`;
-          await Promise.all(names.map((name) => engine.enqueueUpload({ ...target, blobName: `${prefix}/${name}`, filePath: path.join(small, name) })));
-          await engine.idle();
-        },
-        raw: async () => {
-          const prefix = `raw${batch++}`;
-          await mapLimited(names, 32, async (name) => {
-            const data = await readFile(path.join(small, name));
-            await container.getBlockBlobClient(`${prefix}/${name}`).upload(data, data.length);
-          });
-        },
-      },
-      azurite.pid,
-    );
-    const filesPerSecond = (r: Run) => `${(SMALL / r.seconds).toFixed(0)} files/s, ${cpuNote(r)}`;
-    const smallBest = fastest(files, { sequential: 'sequential', engine: 'engine', raw: '32 raw uploads in flight' });
-    report({ name: `2,000 × 4 KiB uploads, engine (${filesPerSecond(files.engine)}; goal ≥ 2×)`, value: files.engine.seconds, unit: 's', baseline: { name: `sequential loop (${filesPerSecond(files.sequential)})`, value: files.sequential.seconds } });
-    report({ name: '2,000 × 4 KiB uploads, engine vs the fastest client (goal ≥ 0.91×)', value: files.engine.seconds, unit: 's', baseline: { name: `fastest: ${smallBest.name} (${filesPerSecond(smallBest.run)})`, value: smallBest.run.seconds } });
-    const sent = engine.stats.putBlob + engine.stats.putBlock + engine.stats.rangeGet + engine.stats.commitBlockList;
-    report({ name: `engine requests during the bench (${engine.stats.retries} retried)`, value: sent, unit: 'requests', baseline: { name: 'the same without retries', value: sent - engine.stats.retries } });
+    if (LOOPBACK) await loopbackSmall(report, loopback, small, names);
+
+    if (PROFILES_RUN.length > 0) {
+      console.log(`(link profiles: ${PROFILES_RUN.join(', ')}; one run per client, on a machine shared with other work)`);
+      await simulatorFigures(report, PROFILES_RUN);
+      await linkTransfers(report, PROFILES_RUN, { azurite, work, bigFile: file, bigBytes: BIG, bigDigest: digest, smallDir: small, smallNames: names });
+    }
   } finally {
     engine.close();
     await azurite.stop();

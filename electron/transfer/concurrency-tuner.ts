@@ -3,6 +3,10 @@ import type { RequestPool } from './request-pool.js';
 // Moves the pool's request limit from measured throughput: it starts near AzCopy's 32, steps up
 // while each step brings more bytes per second and requests are waiting for a slot, steps back when
 // a step did not pay, and halves on throttling (429/503), holding a while before it probes again.
+// A step that paid nearly in proportion (throughput up by a fifth or more) says the round trip, not
+// the link, the CPU or the service, is the limit: on a long link every request in flight adds its
+// share, so the next step grows the limit by half instead of by `step` (TCP's slow start, for
+// requests), and a many-file transfer reaches the limit that fills the link in a few samples.
 
 export interface TunerOptions {
   start: number;
@@ -12,6 +16,9 @@ export interface TunerOptions {
   /** How often throughput is sampled. */
   intervalMs: number;
 }
+
+/** A step that raised throughput by this factor or more paid nearly in proportion. */
+const PAID_WELL = 1.2;
 
 export function defaultStart(cpus: number, max: number): number {
   return Math.min(max, cpus <= 4 ? 32 : Math.min(64, cpus * 8));
@@ -24,6 +31,8 @@ export class ConcurrencyTuner {
   private previousRate = 0;
   private steppedUp = false;
   private holdUntil = 0;
+  /** How much the last step up added, so giving it back returns to where it was. */
+  private lastStep = 0;
   /** The floor asked for at construction; a lower max lowers it for a while. */
   private readonly floor: number;
 
@@ -69,11 +78,14 @@ export class ConcurrencyTuner {
     if (now < this.holdUntil || rate === 0) return;
     if (this.steppedUp && rate < this.previousRate * 1.05) {
       // The last step did not pay: give it back and stay there.
-      gate.setLimit(Math.max(this.options.min, gate.limit - this.options.step));
+      gate.setLimit(Math.max(this.options.min, gate.limit - this.lastStep));
       this.steppedUp = false;
       this.holdUntil = now + 5 * this.options.intervalMs;
     } else if (gate.waiting > 0 && gate.limit < this.options.max) {
-      gate.setLimit(Math.min(this.options.max, gate.limit + this.options.step));
+      const paidWell = this.steppedUp && rate >= this.previousRate * PAID_WELL;
+      const before = gate.limit;
+      gate.setLimit(Math.min(this.options.max, before + (paidWell ? Math.max(this.options.step, Math.ceil(before / 2)) : this.options.step)));
+      this.lastStep = gate.limit - before;
       this.steppedUp = true;
     } else {
       this.steppedUp = false;

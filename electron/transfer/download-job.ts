@@ -8,6 +8,7 @@ import { MiB } from './block-plan.js';
 import type { JobOutcome, RunContext } from './job-context.js';
 import type { BufferPool } from './buffer-pool.js';
 import type { Md5Pool, Md5Stream } from './md5-pool.js';
+import { RangeWindow } from './range-window.js';
 import { numberedName } from './safe-path.js';
 
 // One blob to one local file: parallel ranged GETs, each written at its offset into a temporary file
@@ -18,10 +19,12 @@ import { numberedName } from './safe-path.js';
 
 export const RANGE_SIZE = 8 * MiB;
 /**
- * Ranges in flight per download (the pool's limit still applies across jobs): 8 as fast here as 16,
- * with less memory waiting for the collector in responses' chunks.
+ * Ranges in flight per download at first (the pool's limit still applies across jobs): 8 as fast
+ * here as 16, with less memory waiting for the collector in responses' chunks. It grows up to the
+ * maximum on a link whose connections are each slower than the link (range-window.ts).
  */
 const RANGES_PER_JOB = 8;
+const MAX_RANGES_PER_JOB = 32;
 const WRITE_BATCH = MiB;
 
 export interface DownloadState {
@@ -276,22 +279,40 @@ export async function runDownload(job: DownloadState, ctx: RunContext, restarts 
     const handle = await openTemp();
     const hasher = md5 ? new InOrderMd5(ranges, job.size, job.doneRanges, ctx.md5, ctx.buffers) : undefined;
     // A window of ranges per job, fetched in order: the hash frontier then follows the download
-    // closely instead of waiting for the first of many parallel ranges to finish.
+    // closely instead of waiting for the first of many parallel ranges to finish. The window widens
+    // on a link where each connection is the limit (range-window.ts).
     const todo = Array.from({ length: ranges }, (_, i) => i).filter((i) => !job.doneRanges.has(i));
+    const window = new RangeWindow(RANGES_PER_JOB, MAX_RANGES_PER_JOB);
     let next = 0;
+    let active = 0;
+    const lanes: Promise<void>[] = [];
     const lane = async () => {
-      while (next < todo.length && failure === undefined) {
-        const i = todo[next++];
-        try {
-          await fetchRange(blob, openTemp, job, i, ctx, local.signal);
-          void hasher?.advance(handle);
-        } catch (err) {
-          failure ??= err;
-          local.abort(err);
+      active++;
+      try {
+        // A lane beyond a window that shrank stops after its range.
+        while (next < todo.length && failure === undefined && active <= window.size) {
+          const i = todo[next++];
+          const started = performance.now();
+          try {
+            await fetchRange(blob, openTemp, job, i, ctx, local.signal);
+            window.done(Math.min(RANGE_SIZE, job.size - i * RANGE_SIZE), performance.now() - started);
+            void hasher?.advance(handle);
+            widen();
+          } catch (err) {
+            failure ??= err;
+            local.abort(err);
+          }
         }
+      } finally {
+        active--;
       }
     };
-    await Promise.all(Array.from({ length: Math.min(RANGES_PER_JOB, todo.length) }, lane));
+    const widen = () => {
+      while (active < window.size && next < todo.length && failure === undefined) lanes.push(lane());
+    };
+    widen();
+    // Lanes are added while the first ones run: wait for each, including those.
+    for (let k = 0; k < lanes.length; k++) await lanes[k];
     if (failure === undefined && hasher) actual = await hasher.digest(handle);
   } catch (err) {
     failure ??= err;

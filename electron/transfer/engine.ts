@@ -78,7 +78,7 @@ export class TransferEngine {
     const max = options.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY;
     const start = options.fixedConcurrency ?? defaultStart(availableParallelism(), max);
     this.pool = new RequestPool({ concurrency: start, bufferBudget: options.bufferBudget ?? DEFAULT_BUFFER_BUDGET, bandwidth: options.bandwidth ?? 0 });
-    this.tuner = options.fixedConcurrency ? undefined : new ConcurrencyTuner(this.pool, { start, min: 4, max, step: 8, intervalMs: 1000 });
+    this.tuner = options.fixedConcurrency ? undefined : new ConcurrencyTuner(this.pool, { start, min: 4, max, step: 8, intervalMs: 500 });
     this.journal = options.journalFile ? new TransferJournal(options.journalFile) : undefined;
     this.maxActiveJobs = options.maxActiveJobs ?? 256;
     this.shared = {

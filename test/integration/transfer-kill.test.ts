@@ -1,12 +1,10 @@
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, readdir, readFile, rm, stat, utimes } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import Database from 'better-sqlite3';
 import { BlobServiceClient } from '@azure/storage-blob';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { repoRoot } from '../harness/repo.js';
+import { killMidway as killAt, lastLine, stagedInJournal, transferChild, type ChildResult } from '../harness/transfer-kill.js';
 import { sha256File, writeRandomFile } from '../harness/transfer-files.js';
 
 // The app is killed (SIGKILL) in the middle of a large upload; a new process finds the job in the
@@ -19,58 +17,12 @@ const BLOCKS = 12;
 const RANGE = 8 * MiB;
 const DOWNLOAD_RANGES = 8;
 const DOWNLOAD_SIZE = DOWNLOAD_RANGES * RANGE;
-const connectionString = inject('connectionString');
-const endpoint = inject('endpoint');
-const CHILD = path.join(repoRoot, 'test/harness/transfer-child.ts');
+const service = { connectionString: inject('connectionString'), endpoint: inject('endpoint'), container: 'transfer-kill' };
 
 let work: string;
-const service = BlobServiceClient.fromConnectionString(connectionString);
-const container = service.getContainerClient('transfer-kill');
-
-interface ChildResult {
-  unfinished?: { restartReason: string | null; bytesStaged: number }[];
-  jobs: { state: string; error: unknown; restartReason: string | null }[];
-  stats: { putBlock: number; commitBlockList: number; rangeGet: number };
-}
-
-function child(mode: string, file: string, blob: string, journal: string) {
-  const proc = spawn(process.execPath, ['--import', 'tsx', CHILD, mode, connectionString, endpoint, journal, file, 'transfer-kill', blob], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  proc.stdout.on('data', (c: Buffer) => (out += c.toString()));
-  proc.stderr.on('data', (c: Buffer) => (err += c.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => proc.on('exit', (code, signal) => resolve({ code, signal })));
-  return { proc, exited, output: () => out, errors: () => err };
-}
-
-function stagedInJournal(journal: string): number {
-  try {
-    const db = new Database(journal, { readonly: true, fileMustExist: true });
-    try {
-      return (db.prepare('SELECT count(*) AS n FROM blocks').get() as { n: number }).n;
-    } finally {
-      db.close();
-    }
-  } catch {
-    return 0;
-  }
-}
-
-async function killMidway(file: string, blob: string, journal: string, mode = 'start', staged = 3): Promise<void> {
-  const first = child(mode, file, blob, journal);
-  const deadline = Date.now() + 60_000;
-  while (stagedInJournal(journal) < staged) {
-    if (Date.now() > deadline) throw new Error(`no blocks staged in time: ${first.errors()}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  first.proc.kill('SIGKILL');
-  expect((await first.exited).signal).toBe('SIGKILL');
-}
-
-function lastLine(text: string): ChildResult {
-  const lines = text.trim().split('\n');
-  return JSON.parse(lines[lines.length - 1]) as ChildResult;
-}
+const container = BlobServiceClient.fromConnectionString(service.connectionString).getContainerClient(service.container);
+const child = (mode: string, file: string, blob: string, journal: string) => transferChild(service, mode, file, blob, journal);
+const killMidway = (file: string, blob: string, journal: string, mode?: string, staged?: number) => killAt(service, file, blob, journal, mode, staged);
 
 beforeAll(async () => {
   work = await mkdtemp(path.join(tmpdir(), 'stratus-kill-'));

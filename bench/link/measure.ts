@@ -1,0 +1,26 @@
+import { watchRss } from '../../test/harness/transfer-files.js';
+
+// One timed run of one client: wall seconds, this process's CPU seconds (every thread: the engine's
+// hashing threads included) and the process's peak RSS while it ran.
+
+export interface Run {
+  seconds: number;
+  cpu: number;
+  peakRss: number;
+}
+
+export async function timed(work: () => Promise<void>): Promise<Run> {
+  globalThis.gc?.();
+  const rss = watchRss();
+  const cpu = process.cpuUsage();
+  const start = performance.now();
+  let peakRss = 0;
+  try {
+    await work();
+  } finally {
+    peakRss = rss.stop();
+  }
+  const seconds = (performance.now() - start) / 1000;
+  const used = process.cpuUsage(cpu);
+  return { seconds, cpu: (used.user + used.system) / 1e6, peakRss };
+}

@@ -1,0 +1,138 @@
+import type net from 'node:net';
+import type { SerialLink } from './serial-link.js';
+
+// One direction of one proxied connection: each piece read from `from` takes its turn on the
+// connection's link and then the shared one, travels half the round trip (± jitter) and is written
+// to `to` in the order it was read. The reading side pauses while more than a few milliseconds of
+// data wait for the link, so memory stays at about the link's bandwidth-delay product and the
+// sender feels TCP's back-pressure.
+
+/**
+ * Pieces that take about half a millisecond on the connection's link (16 KiB to 256 KiB): small enough
+ * that connections sharing the total cap interleave finely, no smaller than a fast link needs (each
+ * piece costs a queue entry and a write).
+ */
+const PIECE_MS = 0.5;
+const MIN_PIECE = 16 * 1024;
+const MAX_PIECE = 256 * 1024;
+/** Pause reading when this much time's worth of data waits to go out; resume at half (timers run late on a busy machine). */
+const BACKLOG_MS = 20;
+/** Waits shorter than this are polled (setImmediate): timers only have millisecond resolution. */
+const POLL_BELOW_MS = 2;
+/** A poll turn finds a piece late by about this much on average, so pieces this close to due go now. */
+const POLL_SLACK_MS = 0.05;
+
+interface Delivery {
+  at: number;
+  data: Buffer | null;
+}
+
+export interface DirectionLinks {
+  connection: SerialLink;
+  /** The connection's cap (bytes per second, Infinity for none), which sizes the pieces. */
+  bytesPerSecond: number;
+  total: SerialLink;
+  oneWayMs: number;
+  jitterMs: number;
+  /** Nothing arrives before this (the handshake's round trip for the client's first bytes). */
+  notBefore: number;
+  /** Counts bytes carried. */
+  carried(bytes: number): void;
+}
+
+export class Direction {
+  private readonly queue: Delivery[] = [];
+  private readonly piece: number;
+  private lastAt = 0;
+  private waking = false;
+  private backlogged = false;
+  private draining = false;
+  ended = false;
+
+  constructor(
+    private readonly from: net.Socket,
+    private readonly to: net.Socket,
+    private readonly links: DirectionLinks,
+  ) {
+    this.piece = Math.min(MAX_PIECE, Math.max(MIN_PIECE, Math.round((links.bytesPerSecond * PIECE_MS) / 1000)));
+    from.on('data', (chunk: Buffer) => this.read(chunk));
+    from.on('end', () => {
+      this.ended = true;
+      this.push(null, performance.now());
+    });
+    to.on('drain', () => {
+      this.draining = false;
+      this.resumeIfFree();
+    });
+  }
+
+  private read(chunk: Buffer): void {
+    const now = performance.now();
+    let sentAt = now;
+    for (let at = 0; at < chunk.length; at += this.piece) {
+      const piece = chunk.subarray(at, Math.min(chunk.length, at + this.piece));
+      const own = this.links.connection.reserve(piece.length, now);
+      // On the shared link the piece starts no earlier than on its own connection's.
+      const shared = this.links.total.reserve(piece.length, own.start);
+      // A saved-up burst sends sooner, but nothing leaves before it was read.
+      sentAt = Math.max(now, own.finish, shared.finish);
+      this.push(piece, sentAt);
+    }
+    const backlog = sentAt - now;
+    if (backlog > BACKLOG_MS && !this.backlogged) {
+      this.backlogged = true;
+      this.from.pause();
+      setTimeout(() => {
+        this.backlogged = false;
+        this.resumeIfFree();
+      }, backlog - BACKLOG_MS / 2);
+    }
+  }
+
+  private push(data: Buffer | null, sentAt: number): void {
+    const jitter = (Math.random() - 0.5) * this.links.jitterMs;
+    // Never before the piece read earlier: bytes keep their order.
+    const at = Math.max(sentAt + Math.max(0, this.links.oneWayMs + jitter), this.lastAt, this.links.notBefore);
+    this.lastAt = at;
+    this.queue.push({ at, data });
+    this.wake();
+  }
+
+  private resumeIfFree(): void {
+    if (!this.backlogged && !this.draining && !this.from.destroyed) this.from.resume();
+  }
+
+  private wake(): void {
+    if (this.waking || this.queue.length === 0) return;
+    const wait = this.queue[0].at - performance.now();
+    if (wait <= POLL_SLACK_MS) return this.deliver();
+    this.waking = true;
+    const fire = () => {
+      this.waking = false;
+      this.deliver();
+    };
+    if (wait >= POLL_BELOW_MS) setTimeout(fire, wait - POLL_BELOW_MS);
+    else setImmediate(fire);
+  }
+
+  private deliver(): void {
+    const now = performance.now() + POLL_SLACK_MS;
+    while (this.queue.length > 0 && this.queue[0].at <= now) {
+      const { data } = this.queue.shift() as Delivery;
+      if (this.to.destroyed) {
+        this.queue.length = 0;
+        return;
+      }
+      if (data === null) {
+        this.to.end();
+        continue;
+      }
+      this.links.carried(data.length);
+      if (!this.to.write(data) && !this.draining) {
+        this.draining = true;
+        this.from.pause();
+      }
+    }
+    this.wake();
+  }
+}
