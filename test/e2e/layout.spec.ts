@@ -1,0 +1,94 @@
+import { expect, test, type Locator, type Page, type TestInfo } from '@playwright/test';
+import { e2eEnvironment } from './environment.js';
+import { richestTrace } from './mlflow-facts.js';
+import { mlflowE2eEnvironment } from './mlflow-setup.js';
+import { openExperiment, openMlflowWorkspace } from './mlflow-ui.js';
+
+// The app shell holds at the sizes people use: no page-level scrollbar, the header pinned to the top and
+// the transfers bar to the bottom however far the view's own scroll container goes. Screenshots are
+// attached for a person to look at; no pixels are compared.
+
+const env = e2eEnvironment();
+const mlflow = mlflowE2eEnvironment();
+
+const SIZES = [
+  { width: 1024, height: 700 },
+  { width: 1440, height: 900 },
+];
+
+/** The document itself never scrolls, either way. */
+async function expectNoPageScroll(page: Page): Promise<void> {
+  const doc = await page.evaluate(() => {
+    const el = document.scrollingElement ?? document.documentElement;
+    return { scrollHeight: el.scrollHeight, clientHeight: el.clientHeight, scrollWidth: el.scrollWidth, clientWidth: el.clientWidth };
+  });
+  expect(doc.scrollHeight, 'page-level vertical scroll').toBeLessThanOrEqual(doc.clientHeight);
+  expect(doc.scrollWidth, 'page-level horizontal scroll').toBeLessThanOrEqual(doc.clientWidth);
+}
+
+interface Edges {
+  headerTop: number;
+  barBottom: number;
+}
+
+async function edges(page: Page): Promise<Edges> {
+  const header = await page.locator('header.app-header').boundingBox();
+  const bar = await page.getByTestId('transfer-panel').locator('.transfers__bar').boundingBox();
+  if (header === null || bar === null) throw new Error('The header and the transfers bar are both on screen.');
+  return { headerTop: header.y, barBottom: bar.y + bar.height };
+}
+
+/**
+ * The header at the top and the transfers bar at the bottom of the window, before and after the view's
+ * scroll container (and, if it could, the page) is scrolled to its end.
+ */
+async function expectShellHolds(page: Page, view: Locator, name: string, testInfo: TestInfo): Promise<void> {
+  const viewport = page.viewportSize();
+  if (viewport === null) throw new Error('The spec sets a viewport.');
+  await expectNoPageScroll(page);
+  const before = await edges(page);
+  expect(before.headerTop).toBe(0);
+  expect(Math.round(before.barBottom)).toBe(viewport.height);
+
+  // Every scroll container inside the view goes to its end; the page is asked to scroll too.
+  await view.evaluate((root) => {
+    for (const el of [root, ...root.querySelectorAll('*')]) if (el.scrollHeight > el.clientHeight) el.scrollTop = el.scrollHeight;
+    window.scrollTo(0, document.body.scrollHeight);
+  });
+  expect(await page.evaluate(() => window.scrollY)).toBe(0);
+  expect(await edges(page)).toEqual(before);
+  await expectNoPageScroll(page);
+  await testInfo.attach(`${name}-${viewport.width}x${viewport.height}`, { body: await page.screenshot(), contentType: 'image/png' });
+}
+
+for (const size of SIZES) {
+  test(`at ${size.width}×${size.height} Tokens, a trace and Garbage collection keep the header and transfers bar in place`, async ({ page }, testInfo) => {
+    await page.setViewportSize(size);
+    const trace = richestTrace(mlflow.fixtureDb);
+    await openMlflowWorkspace(page, env, 'MLflow fixture', mlflow.fixtureUri);
+    await openExperiment(page, trace.experimentName, 'Tokens');
+    const tokens = page.getByTestId('tokens-view');
+    await expect(tokens.getByTestId('tokens-top-traces').getByRole('button').first()).toBeVisible();
+    await expectShellHolds(page, page.getByTestId('mlflow-listing'), 'tokens', testInfo);
+
+    await page.getByRole('tablist', { name: 'Experiment views' }).getByRole('tab', { name: 'Traces' }).click();
+    await page.locator(`[data-testid="trace-row"][data-trace-id="${trace.traceId}"]`).getByTestId('trace-open').click();
+    const view = page.getByTestId('trace-view');
+    await expect(view.getByTestId('span-row')).toHaveCount(trace.spanCount);
+    // The span tree gets the room the window has: at least ten rows (or all of them) are visible at once.
+    const visibleRows = await view.getByTestId('span-tree').evaluate((el) => {
+      const box = el.getBoundingClientRect();
+      const inWindow = { top: Math.max(box.top, 0), bottom: Math.min(box.bottom, window.innerHeight) };
+      return [...el.querySelectorAll('[data-testid="span-row"]')].filter((row) => {
+        const r = row.getBoundingClientRect();
+        return r.height > 0 && r.top >= inWindow.top - 1 && r.bottom <= inWindow.bottom + 1;
+      }).length;
+    });
+    expect(visibleRows).toBeGreaterThanOrEqual(Math.min(10, trace.spanCount));
+    await expectShellHolds(page, page.getByTestId('mlflow-listing'), 'trace', testInfo);
+
+    await page.getByRole('tab', { name: 'Garbage collection' }).click();
+    await expect(page.getByTestId('gc-view')).toBeVisible();
+    await expectShellHolds(page, page.getByTestId('gc-view'), 'gc', testInfo);
+  });
+}
