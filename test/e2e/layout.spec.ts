@@ -52,7 +52,7 @@ async function expectShellHolds(page: Page, view: Locator, name: string, testInf
 
   // Every scroll container inside the view goes to its end; the page is asked to scroll too.
   await view.evaluate((root) => {
-    for (const el of [root, ...root.querySelectorAll('*')]) if (el.scrollHeight > el.clientHeight) el.scrollTop = el.scrollHeight;
+    for (const el of [root, ...Array.from(root.querySelectorAll('*'))]) if (el.scrollHeight > el.clientHeight) el.scrollTop = el.scrollHeight;
     window.scrollTo(0, document.body.scrollHeight);
   });
   expect(await page.evaluate(() => window.scrollY)).toBe(0);
@@ -79,7 +79,7 @@ for (const size of SIZES) {
     const visibleRows = await view.getByTestId('span-tree').evaluate((el) => {
       const box = el.getBoundingClientRect();
       const inWindow = { top: Math.max(box.top, 0), bottom: Math.min(box.bottom, window.innerHeight) };
-      return [...el.querySelectorAll('[data-testid="span-row"]')].filter((row) => {
+      return Array.from(el.querySelectorAll('[data-testid="span-row"]')).filter((row) => {
         const r = row.getBoundingClientRect();
         return r.height > 0 && r.top >= inWindow.top - 1 && r.bottom <= inWindow.bottom + 1;
       }).length;

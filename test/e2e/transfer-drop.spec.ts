@@ -95,11 +95,23 @@ test('files dropped onto a prefix upload, show progress, and are listed with the
   // Everything finished: "Clear finished" empties the list (other specs' jobs on this host are finished too).
   const jobs = panel.getByTestId('transfer-job');
   await expect(jobs.filter({ hasText: `${container}/${PREFIX}table (1).csv` })).toHaveAttribute('data-state', 'done');
+  // The list is as tall as the user makes it, by keyboard on its handle as well as by dragging.
+  const body = panel.getByTestId('transfer-body');
+  const handle = panel.getByRole('separator', { name: 'Resize transfers' });
+  const before = (await body.boundingBox())?.height ?? 0;
+  await handle.focus();
+  await page.keyboard.press('PageUp');
+  await expect.poll(async () => (await body.boundingBox())?.height ?? 0).toBeGreaterThan(before);
+  await expect(handle).toHaveAttribute('aria-valuenow', String(Math.round((await body.boundingBox())?.height ?? 0)));
+
   const clear = panel.getByRole('button', { name: 'Clear finished' });
   await clear.click();
   await expect(jobs).toHaveCount(0);
   await expect(clear).toBeDisabled();
   await expect(page.getByTestId('transfer-summary')).toContainText('None yet');
+  // Emptied, the panel closes itself: only its bar is left.
+  await expect(body).toHaveCount(0);
+  await expect(panel.getByRole('button', { name: 'Transfers' })).toHaveAttribute('aria-expanded', 'false');
 });
 
 test('a selected blob and a selected prefix download into the folder typed for the host', async ({ page }) => {
