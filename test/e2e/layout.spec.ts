@@ -28,14 +28,17 @@ async function expectNoPageScroll(page: Page): Promise<void> {
 
 interface Edges {
   headerTop: number;
-  barBottom: number;
+  barTop: number;
+  panelBottom: number;
 }
 
 async function edges(page: Page): Promise<Edges> {
   const header = await page.locator('header.app-header').boundingBox();
-  const bar = await page.getByTestId('transfer-panel').locator('.transfers__bar').boundingBox();
-  if (header === null || bar === null) throw new Error('The header and the transfers bar are both on screen.');
-  return { headerTop: header.y, barBottom: bar.y + bar.height };
+  const panel = page.getByTestId('transfer-panel');
+  const bar = await panel.locator('.transfers__bar').boundingBox();
+  const whole = await panel.boundingBox();
+  if (header === null || bar === null || whole === null) throw new Error('The header and the transfers bar are both on screen.');
+  return { headerTop: header.y, barTop: bar.y, panelBottom: whole.y + whole.height };
 }
 
 /**
@@ -48,7 +51,8 @@ async function expectShellHolds(page: Page, view: Locator, name: string, testInf
   await expectNoPageScroll(page);
   const before = await edges(page);
   expect(before.headerTop).toBe(0);
-  expect(Math.round(before.barBottom)).toBe(viewport.height);
+  // The transfers panel (its bar, and its list when open) ends at the window's bottom edge.
+  expect(Math.round(before.panelBottom)).toBe(viewport.height);
 
   // Every scroll container inside the view goes to its end; the page is asked to scroll too.
   await view.evaluate((root) => {
@@ -76,16 +80,25 @@ for (const size of SIZES) {
     const view = page.getByTestId('trace-view');
     await expect(view.getByTestId('span-row')).toHaveCount(trace.spanCount);
     // The span tree gets the room the window has: at least ten rows (or all of them) are visible at once.
-    const visibleRows = await view.getByTestId('span-tree').evaluate((el) => {
-      const box = el.getBoundingClientRect();
-      const inWindow = { top: Math.max(box.top, 0), bottom: Math.min(box.bottom, window.innerHeight) };
-      return Array.from(el.querySelectorAll('[data-testid="span-row"]')).filter((row) => {
-        const r = row.getBoundingClientRect();
-        return r.height > 0 && r.top >= inWindow.top - 1 && r.bottom <= inWindow.bottom + 1;
-      }).length;
-    });
-    expect(visibleRows).toBeGreaterThanOrEqual(Math.min(10, trace.spanCount));
+    const visibleRows = () =>
+      view.getByTestId('span-tree').evaluate((el) => {
+        const box = el.getBoundingClientRect();
+        const inWindow = { top: Math.max(box.top, 0), bottom: Math.min(box.bottom, window.innerHeight) };
+        return Array.from(el.querySelectorAll('[data-testid="span-row"]')).filter((row) => {
+          const r = row.getBoundingClientRect();
+          return r.height > 0 && r.top >= inWindow.top - 1 && r.bottom <= inWindow.bottom + 1;
+        }).length;
+      });
+    expect(await visibleRows()).toBeGreaterThanOrEqual(Math.min(10, trace.spanCount));
     await expectShellHolds(page, page.getByTestId('mlflow-listing'), 'trace', testInfo);
+
+    // With the transfers panel open at its usual height, the spans still get the room for several rows.
+    const toggle = page.getByTestId('transfer-panel').getByRole('button', { name: 'Transfers' });
+    await toggle.click();
+    await expect(toggle).toHaveAttribute('aria-expanded', 'true');
+    expect(await visibleRows()).toBeGreaterThanOrEqual(Math.min(5, trace.spanCount));
+    await expectShellHolds(page, page.getByTestId('mlflow-listing'), 'trace-with-transfers', testInfo);
+    await toggle.click();
 
     await page.getByRole('tab', { name: 'Garbage collection' }).click();
     await expect(page.getByTestId('gc-view')).toBeVisible();
