@@ -1,8 +1,10 @@
 import { expect, test, type Locator, type Page, type TestInfo } from '@playwright/test';
 import { e2eEnvironment } from './environment.js';
+import { FixtureFacts } from './fixture-facts.js';
 import { richestTrace } from './mlflow-facts.js';
 import { mlflowE2eEnvironment } from './mlflow-setup.js';
 import { openExperiment, openMlflowWorkspace } from './mlflow-ui.js';
+import { connectToFixture, currentCrumb, openEntry, openWithNoSavedWorkspaces, startNewWorkspace } from './workspace-ui.js';
 
 // The app shell holds at the sizes people use: no page-level scrollbar, the header pinned to the top and
 // the transfers bar to the bottom however far the view's own scroll container goes. Screenshots are
@@ -105,3 +107,29 @@ for (const size of SIZES) {
     await expectShellHolds(page, page.getByTestId('gc-view'), 'gc', testInfo);
   });
 }
+
+test('at 1024×700 the other screens and views have no page-level scrollbar either', async ({ page }, testInfo) => {
+  await page.setViewportSize(SIZES[0]);
+  const facts = await FixtureFacts.load();
+  const [card] = facts.cardTasks('SimpleCardFlow');
+  await openWithNoSavedWorkspaces(page, env.url);
+  await expectNoPageScroll(page);
+  await startNewWorkspace(page);
+  await expectNoPageScroll(page);
+
+  await connectToFixture(page, env);
+  await expectShellHolds(page, page.getByTestId('listing'), 'flows', testInfo);
+  await openEntry(page, 'SimpleCardFlow');
+  await expectShellHolds(page, page.getByTestId('listing'), 'runs', testInfo);
+  await page.getByTestId('runs-table').getByRole('button', { name: card.run, exact: true }).click();
+  await expect(currentCrumb(page)).toHaveText(card.run);
+  await expectShellHolds(page, page.getByTestId('listing'), 'run', testInfo);
+  await page.locator(`[data-testid="dag-node"][data-step="${card.step}"]`).click();
+  await page.getByTestId('step-tasks').getByRole('button', { name: card.task, exact: true }).click();
+  await expect(currentCrumb(page)).toHaveText(card.task);
+  await expectShellHolds(page, page.getByTestId('listing'), 'task', testInfo);
+
+  await page.getByRole('tab', { name: 'Blobs' }).click();
+  await expect(page.getByTestId('blob-row').first()).toBeVisible();
+  await expectShellHolds(page, page.getByTestId('listing'), 'blobs', testInfo);
+});
