@@ -133,3 +133,29 @@ test('at 1024×700 the other screens and views have no page-level scrollbar eith
   await expect(page.getByTestId('blob-row').first()).toBeVisible();
   await expectShellHolds(page, page.getByTestId('listing'), 'blobs', testInfo);
 });
+
+test('the transfers panel is resized by dragging its handle and keeps that height the next time', async ({ page }) => {
+  await page.setViewportSize(SIZES[1]);
+  await connectToFixture(page, env);
+  const panel = page.getByTestId('transfer-panel');
+  const toggle = panel.getByRole('button', { name: 'Transfers' });
+  await toggle.click();
+  const body = panel.getByTestId('transfer-body');
+  const handle = panel.getByRole('separator', { name: 'Resize transfers' });
+  const height = async () => Math.round((await body.boundingBox())?.height ?? 0);
+  const before = await height();
+  const grip = await handle.boundingBox();
+  if (grip === null) throw new Error('The handle is on screen.');
+  await page.mouse.move(grip.x + grip.width / 2, grip.y + grip.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(grip.x + grip.width / 2, grip.y + grip.height / 2 - 120, { steps: 5 });
+  await page.mouse.up();
+  await expect.poll(height).toBe(before + 120);
+  await expect(handle).toHaveAttribute('aria-valuenow', String(before + 120));
+  await expectNoPageScroll(page);
+
+  // Opened again in a new page of the same profile: the same height.
+  await connectToFixture(page, env);
+  await toggle.click();
+  await expect.poll(height).toBe(before + 120);
+});
