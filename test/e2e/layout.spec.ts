@@ -67,6 +67,18 @@ async function expectShellHolds(page: Page, view: Locator, name: string, testInf
   await testInfo.attach(`${name}-${viewport.width}x${viewport.height}`, { body: await page.screenshot(), contentType: 'image/png' });
 }
 
+/** Span rows wholly inside both the span tree's box and the window. */
+function visibleSpanRows(view: Locator): Promise<number> {
+  return view.getByTestId('span-tree').evaluate((el) => {
+    const box = el.getBoundingClientRect();
+    const inWindow = { top: Math.max(box.top, 0), bottom: Math.min(box.bottom, window.innerHeight) };
+    return Array.from(el.querySelectorAll('[data-testid="span-row"]')).filter((row) => {
+      const r = row.getBoundingClientRect();
+      return r.height > 0 && r.top >= inWindow.top - 1 && r.bottom <= inWindow.bottom + 1;
+    }).length;
+  });
+}
+
 for (const size of SIZES) {
   test(`at ${size.width}×${size.height} Tokens, a trace and Garbage collection keep the header and transfers bar in place`, async ({ page }, testInfo) => {
     await page.setViewportSize(size);
@@ -82,15 +94,7 @@ for (const size of SIZES) {
     const view = page.getByTestId('trace-view');
     await expect(view.getByTestId('span-row')).toHaveCount(trace.spanCount);
     // The span tree gets the room the window has: at least ten rows (or all of them) are visible at once.
-    const visibleRows = () =>
-      view.getByTestId('span-tree').evaluate((el) => {
-        const box = el.getBoundingClientRect();
-        const inWindow = { top: Math.max(box.top, 0), bottom: Math.min(box.bottom, window.innerHeight) };
-        return Array.from(el.querySelectorAll('[data-testid="span-row"]')).filter((row) => {
-          const r = row.getBoundingClientRect();
-          return r.height > 0 && r.top >= inWindow.top - 1 && r.bottom <= inWindow.bottom + 1;
-        }).length;
-      });
+    const visibleRows = () => visibleSpanRows(view);
     expect(await visibleRows()).toBeGreaterThanOrEqual(Math.min(10, trace.spanCount));
     await expectShellHolds(page, page.getByTestId('mlflow-listing'), 'trace', testInfo);
 
@@ -158,4 +162,20 @@ test('the transfers panel is resized by dragging its handle and keeps that heigh
   await connectToFixture(page, env);
   await toggle.click();
   await expect.poll(height).toBe(before + 120);
+});
+
+test('at 1024×700 a trace of many spans shows a screenful of them, with the transfers panel open too', async ({ page }, testInfo) => {
+  test.setTimeout(120_000);
+  await page.setViewportSize(SIZES[0]);
+  await openMlflowWorkspace(page, env, 'MLflow big trace', mlflow.bigTraceUri);
+  await page.getByTestId('experiment-row').first().getByRole('button').click();
+  await page.getByRole('tablist', { name: 'Experiment views' }).getByRole('tab', { name: 'Traces' }).click();
+  await page.getByTestId('trace-open').click();
+  const view = page.getByTestId('trace-view');
+  await expect(view.getByTestId('span-row').first()).toBeVisible({ timeout: 60_000 });
+  // 26 px rows: the tree gets at least a third of the window.
+  expect(await visibleSpanRows(view)).toBeGreaterThanOrEqual(9);
+  await page.getByTestId('transfer-panel').getByRole('button', { name: 'Transfers' }).click();
+  expect(await visibleSpanRows(view)).toBeGreaterThanOrEqual(6);
+  await expectShellHolds(page, page.getByTestId('mlflow-listing'), 'big-trace-with-transfers', testInfo);
 });
