@@ -197,6 +197,51 @@ test('a running download pauses, resumes and cancels from its row in the activit
   }
 });
 
+test('the notice that a long batch finished covers no control of the panel', async ({ page }) => {
+  // Over ten seconds at the cap: a batch long enough to be announced when it ends.
+  const size = 5.5 * 1024 * 1024;
+  await containerClient.getBlockBlobClient('long/batch.bin').uploadData(randomBytes(size));
+  // Rows enough to fill the list to the bottom of the window, where a floating notice would lie.
+  for (let i = 0; i < 6; i++) await containerClient.getBlockBlobClient(`long/part-${i}.txt`).upload('part', 4);
+  const folder = await mkdtemp(path.join(env.localFolder, 'stratus-e2e-notice-'));
+  await page.setViewportSize({ width: 1024, height: 700 });
+  await connectToFixture(page, env);
+  const settings = (await hostCall(page, 'settings.get', {})) as Record<string, unknown>;
+  await hostCall(page, 'settings.set', { ...settings, transferBandwidthMiBps: 0.5 });
+  try {
+    await page.getByRole('tab', { name: 'Blobs' }).click();
+    await page.getByTestId('container-picker').selectOption(container);
+    await page.getByRole('checkbox', { name: 'Select long/' }).check();
+    await page.getByTestId('download-selected').click();
+    await page.getByTestId('download-folder').fill(folder);
+    await page.getByRole('form', { name: 'Download' }).getByRole('button', { name: 'Download' }).click();
+
+    const local = path.join(folder, 'long', 'batch.bin');
+    const panel = page.getByTestId('transfer-panel');
+    const job = panel.getByTestId('transfer-job').filter({ hasText: local });
+    await expect(job).toHaveAttribute('data-state', 'done', { timeout: 40_000 });
+    const toast = panel.getByTestId('transfer-toast');
+    await expect(toast).toContainText('Transfers finished');
+
+    // Every button of the panel stays clickable where it is: nothing lies over it.
+    const notice = await toast.boundingBox();
+    if (notice === null) throw new Error('The notice is on screen.');
+    for (const button of await panel.locator('.transfers__bar button, [data-testid="transfer-job"] button').all()) {
+      const box = await button.boundingBox();
+      if (box === null) continue;
+      const overlaps = box.x < notice.x + notice.width && notice.x < box.x + box.width && box.y < notice.y + notice.height && notice.y < box.y + box.height;
+      expect(overlaps, `${await button.textContent()} is under the notice`).toBe(false);
+    }
+    await job.getByRole('button', { name: `Remove ${local}` }).click();
+    await expect(job).toHaveCount(0);
+    await toast.getByRole('button', { name: 'Dismiss' }).click();
+    await expect(toast).toHaveCount(0);
+  } finally {
+    await hostCall(page, 'settings.set', settings);
+    await rm(folder, { recursive: true, force: true });
+  }
+});
+
 test('transfer limits typed in Settings are checked in the dialog and saved by the host', async ({ page }) => {
   await page.goto(env.url);
   const before = (await hostCall(page, 'settings.get', {})) as Record<string, unknown>;
