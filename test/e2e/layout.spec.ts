@@ -84,7 +84,10 @@ for (const size of SIZES) {
     await page.setViewportSize(size);
     const trace = richestTrace(mlflow.fixtureDb);
     await openMlflowWorkspace(page, env, 'MLflow fixture', mlflow.fixtureUri);
-    await openExperiment(page, trace.experimentName, 'Tokens');
+    await expectShellHolds(page, page.getByTestId('mlflow-listing'), 'experiments', testInfo);
+    await openExperiment(page, trace.experimentName, 'Runs');
+    await expectShellHolds(page, page.getByTestId('mlflow-listing'), 'runs', testInfo);
+    await page.getByRole('tablist', { name: 'Experiment views' }).getByRole('tab', { name: 'Tokens' }).click();
     const tokens = page.getByTestId('tokens-view');
     await expect(tokens.getByTestId('tokens-top-traces').getByRole('button').first()).toBeVisible();
     await expectShellHolds(page, page.getByTestId('mlflow-listing'), 'tokens', testInfo);
