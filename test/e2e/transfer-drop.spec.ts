@@ -41,6 +41,30 @@ async function hostCall(page: Page, channel: string, args: unknown): Promise<unk
   );
 }
 
+/**
+ * Runs `steps` with the host's bandwidth cap at 0.5 MiB/s (settings, applied as soon as they are saved), so a
+ * download lasts long enough to act on; the settings are put back after.
+ */
+async function underSlowCap(page: Page, steps: () => Promise<void>): Promise<void> {
+  const settings = (await hostCall(page, 'settings.get', {})) as Record<string, unknown>;
+  await hostCall(page, 'settings.set', { ...settings, transferBandwidthMiBps: 0.5 });
+  try {
+    await steps();
+  } finally {
+    await hostCall(page, 'settings.set', settings);
+  }
+}
+
+/** In the Blobs view: this test's container, the entries checked by `select`, downloaded into `folder`. */
+async function downloadFromContainer(page: Page, folder: string, select: () => Promise<void>): Promise<void> {
+  await page.getByRole('tab', { name: 'Blobs' }).click();
+  await page.getByTestId('container-picker').selectOption(container);
+  await select();
+  await page.getByTestId('download-selected').click();
+  await page.getByTestId('download-folder').fill(folder);
+  await page.getByRole('form', { name: 'Download' }).getByRole('button', { name: 'Download' }).click();
+}
+
 function row(page: Page, name: string) {
   return page.locator(`[data-testid="blob-row"][data-name="${PREFIX}${name}"]`);
 }
@@ -166,17 +190,11 @@ test('a running download pauses, resumes and cancels from its row in the activit
   await containerClient.getBlockBlobClient('big/slow.bin').uploadData(randomBytes(size));
   const folder = await mkdtemp(path.join(env.localFolder, 'stratus-e2e-pause-'));
   await connectToFixture(page, env);
-  // A bandwidth cap (settings, applied by the host as soon as they are saved) keeps the job running long enough to act on.
-  const settings = (await hostCall(page, 'settings.get', {})) as Record<string, unknown>;
-  await hostCall(page, 'settings.set', { ...settings, transferBandwidthMiBps: 0.5 });
-  try {
-    await page.getByRole('tab', { name: 'Blobs' }).click();
-    await page.getByTestId('container-picker').selectOption(container);
-    await page.getByTestId('blob-list').getByRole('button', { name: 'big/' }).click();
-    await page.getByRole('checkbox', { name: 'Select slow.bin' }).check();
-    await page.getByTestId('download-selected').click();
-    await page.getByTestId('download-folder').fill(folder);
-    await page.getByRole('form', { name: 'Download' }).getByRole('button', { name: 'Download' }).click();
+  await underSlowCap(page, async () => {
+    await downloadFromContainer(page, folder, async () => {
+      await page.getByTestId('blob-list').getByRole('button', { name: 'big/' }).click();
+      await page.getByRole('checkbox', { name: 'Select slow.bin' }).check();
+    });
 
     const local = path.join(folder, 'slow.bin');
     const job = page.getByTestId('transfer-panel').getByTestId('transfer-job').filter({ hasText: local });
@@ -191,10 +209,7 @@ test('a running download pauses, resumes and cancels from its row in the activit
     // A finished row can be removed on its own.
     await job.getByRole('button', { name: `Remove ${local}` }).click();
     await expect(job).toHaveCount(0);
-  } finally {
-    await hostCall(page, 'settings.set', settings);
-    await rm(folder, { recursive: true, force: true });
-  }
+  }).finally(() => rm(folder, { recursive: true, force: true }));
 });
 
 test('the notice that a long batch finished covers no control of the panel', async ({ page }) => {
@@ -206,15 +221,8 @@ test('the notice that a long batch finished covers no control of the panel', asy
   const folder = await mkdtemp(path.join(env.localFolder, 'stratus-e2e-notice-'));
   await page.setViewportSize({ width: 1024, height: 700 });
   await connectToFixture(page, env);
-  const settings = (await hostCall(page, 'settings.get', {})) as Record<string, unknown>;
-  await hostCall(page, 'settings.set', { ...settings, transferBandwidthMiBps: 0.5 });
-  try {
-    await page.getByRole('tab', { name: 'Blobs' }).click();
-    await page.getByTestId('container-picker').selectOption(container);
-    await page.getByRole('checkbox', { name: 'Select long/' }).check();
-    await page.getByTestId('download-selected').click();
-    await page.getByTestId('download-folder').fill(folder);
-    await page.getByRole('form', { name: 'Download' }).getByRole('button', { name: 'Download' }).click();
+  await underSlowCap(page, async () => {
+    await downloadFromContainer(page, folder, () => page.getByRole('checkbox', { name: 'Select long/' }).check());
 
     const local = path.join(folder, 'long', 'batch.bin');
     const panel = page.getByTestId('transfer-panel');
@@ -236,10 +244,7 @@ test('the notice that a long batch finished covers no control of the panel', asy
     await expect(job).toHaveCount(0);
     await toast.getByRole('button', { name: 'Dismiss' }).click();
     await expect(toast).toHaveCount(0);
-  } finally {
-    await hostCall(page, 'settings.set', settings);
-    await rm(folder, { recursive: true, force: true });
-  }
+  }).finally(() => rm(folder, { recursive: true, force: true }));
 });
 
 test('transfer limits typed in Settings are checked in the dialog and saved by the host', async ({ page }) => {
