@@ -273,7 +273,7 @@ export async function runDownload(job: DownloadState, ctx: RunContext, restarts 
       Object.assign(job, { etag: props.etag, size: props.contentLength ?? 0 });
       md5 = props.contentMD5;
       await openTemp();
-      for (const i of job.doneRanges) ctx.progress(Math.min(RANGE_SIZE, job.size - i * RANGE_SIZE));
+      for (const i of job.doneRanges) ctx.progress(Math.min(RANGE_SIZE, job.size - i * RANGE_SIZE), true);
     }
     const ranges = Math.ceil(job.size / RANGE_SIZE);
     const handle = await openTemp();

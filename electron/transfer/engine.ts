@@ -61,6 +61,8 @@ export class TransferEngine {
   private readonly jobs = new Map<string, Job>();
   private readonly queue: Job[] = [];
   private running = 0;
+  /** Bytes the jobs reported moved (not resumed): the total rate's counter. */
+  private bytesReported = 0;
   private readonly pool: RequestPool;
   private readonly tuner: ConcurrencyTuner | undefined;
   private readonly journal: TransferJournal | undefined;
@@ -91,7 +93,7 @@ export class TransferEngine {
       throttled: () => this.tuner?.throttled(),
     };
     const meter = {
-      bytesMoved: () => this.pool.bytesMoved,
+      bytesMoved: () => this.bytesReported,
       concurrency: () => this.pool.requests.limit,
       retries: () => this.stats.retries,
       busy: () => this.running > 0 || this.queue.length > 0,
@@ -341,8 +343,10 @@ export class TransferEngine {
 
   private context(job: Job, signal: AbortSignal): RunContext {
     return runContext(this.shared, signal, {
-      progress: (bytes) => {
+      progress: (bytes, resumed) => {
         job.view.bytesDone = Math.max(0, job.view.bytesDone + bytes);
+        // The pool counts bytes when they are queued for the cap, before they are sent; the rate counts them done.
+        if (!resumed && bytes > 0) this.bytesReported += bytes;
         this.progress.touch(job);
       },
       retried: () => this.countRetry(job),

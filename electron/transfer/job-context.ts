@@ -25,7 +25,8 @@ export interface RunContext {
   pool: RequestPool;
   /** Sends one request in a pool slot, retrying transient failures; counted by kind. `signal` narrows the job's. */
   request<T>(kind: RequestKind, fn: (signal: AbortSignal) => Promise<T>, signal?: AbortSignal): Promise<T>;
-  progress(bytes: number): void;
+  /** Bytes done (negative: taken back); `resumed` for what an earlier run had already moved, which no rate counts. */
+  progress(bytes: number, resumed?: boolean): void;
   journal: TransferJournal | undefined;
   md5: Md5Pool;
   buffers: BufferPool;
@@ -44,7 +45,7 @@ export interface SharedRunParts {
 }
 
 /** One job's context: its requests take a pool slot, are retried and counted, and report to the job. */
-export function runContext(shared: SharedRunParts, signal: AbortSignal, job: { progress(bytes: number): void; retried(): void }): RunContext {
+export function runContext(shared: SharedRunParts, signal: AbortSignal, job: { progress(bytes: number, resumed?: boolean): void; retried(): void }): RunContext {
   const { pool, stats } = shared;
   return {
     signal,

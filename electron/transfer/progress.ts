@@ -1,15 +1,16 @@
 import type { TransferProgress, TransferTotals } from '../../shared/schemas/transfer.js';
 import type { Job, Sample } from './job-state.js';
+import { keepForWindow, windowRate } from './rate-window.js';
 
 // What the activity panel is told: each job's rate and ETA over the last seconds, the totals, and
 // only the jobs that changed (or left the list) since the last event, at most every interval.
 
-const RATE_WINDOW_MS = 3000;
 /** Finished jobs kept for the activity panel: beyond it the oldest successful ones are dropped, failures stay until cleared. */
 const MAX_DONE_KEPT = 2000;
 
 /** What the totals read from the engine besides its jobs. */
 export interface EngineMeter {
+  /** Bytes the jobs reported done since the engine started (never what a resumed job already had): the total rate's counter. */
   bytesMoved(): number;
   concurrency(): number;
   retries(): number;
@@ -62,16 +63,13 @@ export class ProgressReporter {
     const now = Date.now();
     for (const job of this.jobs.values()) {
       if (job.view.state !== 'running') continue;
-      job.samples.push({ at: now, bytes: job.view.bytesDone });
-      job.samples = job.samples.filter((s) => now - s.at <= RATE_WINDOW_MS);
-      const first = job.samples[0];
-      const rate = now > first.at ? ((job.view.bytesDone - first.bytes) * 1000) / (now - first.at) : 0;
-      job.view.rate = Math.max(0, rate);
+      job.samples = keepForWindow([...job.samples, { at: now, bytes: job.view.bytesDone }], now);
+      const rate = windowRate(job.samples, now);
+      job.view.rate = rate;
       job.view.etaSeconds = rate > 0 ? Math.max(0, (job.view.bytes - job.view.bytesDone) / rate) : null;
       this.dirty.add(job);
     }
-    this.totalSamples.push({ at: now, bytes: this.meter.bytesMoved() });
-    this.totalSamples = this.totalSamples.filter((s) => now - s.at <= RATE_WINDOW_MS);
+    this.totalSamples = keepForWindow([...this.totalSamples, { at: now, bytes: this.meter.bytesMoved() }], now);
     this.pruneDone();
     if (this.dirty.size === 0 && this.removed.size === 0) return;
     const changed = [...this.dirty].map((j) => {
@@ -85,7 +83,7 @@ export class ProgressReporter {
     if (!this.meter.busy()) this.stop();
   }
 
-  totals(): TransferTotals {
+  totals(now = Date.now()): TransferTotals {
     const t: TransferTotals = { jobs: 0, queued: 0, running: 0, paused: 0, done: 0, failed: 0, cancelled: 0, conflicts: 0, bytes: 0, bytesDone: 0, rate: 0, etaSeconds: null, concurrency: this.meter.concurrency(), retries: this.meter.retries() };
     for (const { view } of this.jobs.values()) {
       t.jobs++;
@@ -96,9 +94,8 @@ export class ProgressReporter {
         t.bytesDone += view.bytesDone;
       }
     }
-    const first = this.totalSamples[0];
-    const last = this.totalSamples[this.totalSamples.length - 1];
-    if (first && last && last.at > first.at) t.rate = ((last.bytes - first.bytes) * 1000) / (last.at - first.at);
+    // Bytes moved over the last seconds, whatever the number of jobs: not a sum of their rates.
+    t.rate = windowRate(this.totalSamples, now);
     t.etaSeconds = t.rate > 0 && t.running + t.queued > 0 ? Math.max(0, t.bytes - t.bytesDone) / t.rate : null;
     return t;
   }

@@ -187,7 +187,7 @@ async function putBlocks(job: UploadState, blob: BlockBlobClient, ctx: RunContex
     job.staged = present;
   }
   job.checkService = true;
-  for (const i of job.staged) ctx.progress(blockRange(i, job.size, job.blockSize).length);
+  for (const i of job.staged) ctx.progress(blockRange(i, job.size, job.blockSize).length, true);
 
   const local = new AbortController();
   setMaxListeners(0, local.signal);

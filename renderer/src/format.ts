@@ -24,11 +24,33 @@ export function plural(n: number, noun: string): string {
 
 const pad = (n: number, width = 2) => String(n).padStart(width, '0');
 
-/** Epoch ms → "2026-11-22 05:59:51" in local time; "—" when unknown. */
+/** Minutes east of UTC → "UTC", "UTC+01:00", "UTC-03:30". */
+export function formatZone(offsetMinutes: number): string {
+  if (offsetMinutes === 0) return 'UTC';
+  const abs = Math.abs(offsetMinutes);
+  return `UTC${offsetMinutes > 0 ? '+' : '-'}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
+}
+
+/**
+ * Epoch ms → "2026-11-22 05:59:51 UTC+01:00": the wall clock `offsetMinutes` east of UTC, with that zone
+ * named, so a time read off a screenshot or pasted into a chat means one instant. "—" when unknown.
+ */
+export function formatTimeAt(ms: number | null, offsetMinutes: number): string {
+  if (ms === null || !Number.isFinite(ms)) return '—';
+  // The UTC fields of the shifted instant are the wall clock in that zone.
+  const d = new Date(ms + offsetMinutes * 60_000);
+  return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} ${formatZone(offsetMinutes)}`;
+}
+
+/** Epoch ms in this computer's time zone (its offset on that date, so summer and winter times differ): every time the app shows. */
 export function formatTime(ms: number | null): string {
-  if (ms === null) return '—';
-  const d = new Date(ms);
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+  if (ms === null || !Number.isFinite(ms)) return '—';
+  return formatTimeAt(ms, -new Date(ms).getTimezoneOffset());
+}
+
+/** Epoch ms → "05:59:51", the local time of day alone, for chart axes whose tooltip gives the full time. */
+export function formatClock(ms: number): string {
+  return formatTime(ms).slice(11, 19);
 }
 
 /** Epoch ms → the same instant as ISO 8601 UTC, for tooltips. */

@@ -41,6 +41,30 @@ async function hostCall(page: Page, channel: string, args: unknown): Promise<unk
   );
 }
 
+/**
+ * Runs `steps` with the host's bandwidth cap at 0.5 MiB/s (settings, applied as soon as they are saved), so a
+ * download lasts long enough to act on; the settings are put back after.
+ */
+async function underSlowCap(page: Page, steps: () => Promise<void>): Promise<void> {
+  const settings = (await hostCall(page, 'settings.get', {})) as Record<string, unknown>;
+  await hostCall(page, 'settings.set', { ...settings, transferBandwidthMiBps: 0.5 });
+  try {
+    await steps();
+  } finally {
+    await hostCall(page, 'settings.set', settings);
+  }
+}
+
+/** In the Blobs view: this test's container, the entries checked by `select`, downloaded into `folder`. */
+async function downloadFromContainer(page: Page, folder: string, select: () => Promise<void>): Promise<void> {
+  await page.getByRole('tab', { name: 'Blobs' }).click();
+  await page.getByTestId('container-picker').selectOption(container);
+  await select();
+  await page.getByTestId('download-selected').click();
+  await page.getByTestId('download-folder').fill(folder);
+  await page.getByRole('form', { name: 'Download' }).getByRole('button', { name: 'Download' }).click();
+}
+
 function row(page: Page, name: string) {
   return page.locator(`[data-testid="blob-row"][data-name="${PREFIX}${name}"]`);
 }
@@ -95,11 +119,23 @@ test('files dropped onto a prefix upload, show progress, and are listed with the
   // Everything finished: "Clear finished" empties the list (other specs' jobs on this host are finished too).
   const jobs = panel.getByTestId('transfer-job');
   await expect(jobs.filter({ hasText: `${container}/${PREFIX}table (1).csv` })).toHaveAttribute('data-state', 'done');
+  // The list is as tall as the user makes it, by keyboard on its handle as well as by dragging.
+  const body = panel.getByTestId('transfer-body');
+  const handle = panel.getByRole('separator', { name: 'Resize transfers' });
+  const before = (await body.boundingBox())?.height ?? 0;
+  await handle.focus();
+  await page.keyboard.press('PageUp');
+  await expect.poll(async () => (await body.boundingBox())?.height ?? 0).toBeGreaterThan(before);
+  await expect(handle).toHaveAttribute('aria-valuenow', String(Math.round((await body.boundingBox())?.height ?? 0)));
+
   const clear = panel.getByRole('button', { name: 'Clear finished' });
   await clear.click();
   await expect(jobs).toHaveCount(0);
   await expect(clear).toBeDisabled();
   await expect(page.getByTestId('transfer-summary')).toContainText('None yet');
+  // Emptied, the panel closes itself: only its bar is left.
+  await expect(body).toHaveCount(0);
+  await expect(panel.getByRole('button', { name: 'Transfers' })).toHaveAttribute('aria-expanded', 'false');
 });
 
 test('a selected blob and a selected prefix download into the folder typed for the host', async ({ page }) => {
@@ -154,17 +190,11 @@ test('a running download pauses, resumes and cancels from its row in the activit
   await containerClient.getBlockBlobClient('big/slow.bin').uploadData(randomBytes(size));
   const folder = await mkdtemp(path.join(env.localFolder, 'stratus-e2e-pause-'));
   await connectToFixture(page, env);
-  // A bandwidth cap (settings, applied by the host as soon as they are saved) keeps the job running long enough to act on.
-  const settings = (await hostCall(page, 'settings.get', {})) as Record<string, unknown>;
-  await hostCall(page, 'settings.set', { ...settings, transferBandwidthMiBps: 0.5 });
-  try {
-    await page.getByRole('tab', { name: 'Blobs' }).click();
-    await page.getByTestId('container-picker').selectOption(container);
-    await page.getByTestId('blob-list').getByRole('button', { name: 'big/' }).click();
-    await page.getByRole('checkbox', { name: 'Select slow.bin' }).check();
-    await page.getByTestId('download-selected').click();
-    await page.getByTestId('download-folder').fill(folder);
-    await page.getByRole('form', { name: 'Download' }).getByRole('button', { name: 'Download' }).click();
+  await underSlowCap(page, async () => {
+    await downloadFromContainer(page, folder, async () => {
+      await page.getByTestId('blob-list').getByRole('button', { name: 'big/' }).click();
+      await page.getByRole('checkbox', { name: 'Select slow.bin' }).check();
+    });
 
     const local = path.join(folder, 'slow.bin');
     const job = page.getByTestId('transfer-panel').getByTestId('transfer-job').filter({ hasText: local });
@@ -179,10 +209,42 @@ test('a running download pauses, resumes and cancels from its row in the activit
     // A finished row can be removed on its own.
     await job.getByRole('button', { name: `Remove ${local}` }).click();
     await expect(job).toHaveCount(0);
-  } finally {
-    await hostCall(page, 'settings.set', settings);
-    await rm(folder, { recursive: true, force: true });
-  }
+  }).finally(() => rm(folder, { recursive: true, force: true }));
+});
+
+test('the notice that a long batch finished covers no control of the panel', async ({ page }) => {
+  // Over ten seconds at the cap: a batch long enough to be announced when it ends.
+  const size = 5.5 * 1024 * 1024;
+  await containerClient.getBlockBlobClient('long/batch.bin').uploadData(randomBytes(size));
+  // Rows enough to fill the list to the bottom of the window, where a floating notice would lie.
+  for (let i = 0; i < 6; i++) await containerClient.getBlockBlobClient(`long/part-${i}.txt`).upload('part', 4);
+  const folder = await mkdtemp(path.join(env.localFolder, 'stratus-e2e-notice-'));
+  await page.setViewportSize({ width: 1024, height: 700 });
+  await connectToFixture(page, env);
+  await underSlowCap(page, async () => {
+    await downloadFromContainer(page, folder, () => page.getByRole('checkbox', { name: 'Select long/' }).check());
+
+    const local = path.join(folder, 'long', 'batch.bin');
+    const panel = page.getByTestId('transfer-panel');
+    const job = panel.getByTestId('transfer-job').filter({ hasText: local });
+    await expect(job).toHaveAttribute('data-state', 'done', { timeout: 40_000 });
+    const toast = panel.getByTestId('transfer-toast');
+    await expect(toast).toContainText('Transfers finished');
+
+    // Every button of the panel stays clickable where it is: nothing lies over it.
+    const notice = await toast.boundingBox();
+    if (notice === null) throw new Error('The notice is on screen.');
+    for (const button of await panel.locator('.transfers__bar button, [data-testid="transfer-job"] button').all()) {
+      const box = await button.boundingBox();
+      if (box === null) continue;
+      const overlaps = box.x < notice.x + notice.width && notice.x < box.x + box.width && box.y < notice.y + notice.height && notice.y < box.y + box.height;
+      expect(overlaps, `${await button.textContent()} is under the notice`).toBe(false);
+    }
+    await job.getByRole('button', { name: `Remove ${local}` }).click();
+    await expect(job).toHaveCount(0);
+    await toast.getByRole('button', { name: 'Dismiss' }).click();
+    await expect(toast).toHaveCount(0);
+  }).finally(() => rm(folder, { recursive: true, force: true }));
 });
 
 test('transfer limits typed in Settings are checked in the dialog and saved by the host', async ({ page }) => {

@@ -5,12 +5,15 @@ import type { ConflictChoice, JobSelector, TransferTotals } from '../../../share
 import { call } from '../api/client.js';
 import { formatBytes, plural } from '../format.js';
 import { ErrorPanel } from '../ui/ErrorPanel.js';
+import { ResizeHandle } from '../ui/ResizeHandle.js';
 import { useVirtualRows } from '../ui/useVirtualRows.js';
 import { ConflictPrompt } from './ConflictPrompt.js';
 import { JobRow, type JobAction } from './JobRow.js';
 import { formatEta, formatRate, percent } from './transfer-format.js';
 import { UnfinishedJobs, unfinishedQuery } from './UnfinishedJobs.js';
+import { openAfter, PANEL_MIN_HEIGHT, type PanelContent } from './panel-state.js';
 import { canAskForNotifications, useBatchNotice } from './useBatchNotice.js';
+import { usePanelHeight } from './usePanelHeight.js';
 import { useTransfers } from './useTransfers.js';
 import './transfers.css';
 
@@ -47,12 +50,15 @@ export function TransferPanel({ workspace }: Props) {
   const active = totals !== null && totals.queued + totals.running > 0;
 
   const leftovers = useQuery(unfinishedQuery).data?.jobs.length ?? 0;
+  const { height, max, setHeight } = usePanelHeight();
 
-  // New work, a question for the user, or work left from last time opens the panel; closing it is the user's call.
-  const seen = useRef(0);
+  // The panel opens for new work and questions, and closes once emptied; between those, the user decides.
+  const seen = useRef<PanelContent>({ jobs: 0, conflicts: 0, leftovers: 0 });
   useEffect(() => {
-    if (jobs.length > seen.current || conflicts.length > 0 || leftovers > 0) setOpen(true);
-    seen.current = jobs.length;
+    const before = seen.current;
+    const now = { jobs: jobs.length, conflicts: conflicts.length, leftovers };
+    seen.current = now;
+    setOpen((was) => openAfter(was, before, now));
   }, [jobs.length, conflicts.length, leftovers]);
 
   const act = useMutation({
@@ -71,6 +77,21 @@ export function TransferPanel({ workspace }: Props) {
 
   return (
     <section className={`transfers${open ? ' transfers--open' : ''}`} aria-label="Transfers" data-testid="transfer-panel">
+      {open && <ResizeHandle label="Resize transfers" value={height} min={PANEL_MIN_HEIGHT} max={max} onResize={setHeight} />}
+      {/* In the flow above the bar, so it pushes the view up rather than covering a control. */}
+      {notice && (
+        <div className={`transfer-toast${notice.failed ? ' transfer-toast--failed' : ''}`} role="status" data-testid="transfer-toast">
+          <span>{notice.text}</span>
+          {canAskForNotifications() && (
+            <button type="button" className="button button--quiet button--small" onClick={() => void Notification.requestPermission()}>
+              Notify me next time
+            </button>
+          )}
+          <button type="button" className="button button--quiet button--small" onClick={dismiss}>
+            Dismiss
+          </button>
+        </div>
+      )}
       <div className="transfers__bar">
         <button type="button" className="transfers__toggle" aria-expanded={open} onClick={() => setOpen(!open)}>
           <span aria-hidden="true">{open ? '▾' : '▸'}</span> Transfers
@@ -107,7 +128,7 @@ export function TransferPanel({ workspace }: Props) {
         </span>
       </div>
       {open && (
-        <div className="transfers__body">
+        <div className="transfers__body" style={{ height }} data-testid="transfer-body">
           {error !== null && <ErrorPanel error={error} />}
           {act.isError && <ErrorPanel error={act.error} onDismiss={() => act.reset()} />}
           {resolve.isError && <ErrorPanel error={resolve.error} onDismiss={() => resolve.reset()} />}
@@ -128,19 +149,6 @@ export function TransferPanel({ workspace }: Props) {
               ))}
             </div>
           </div>
-        </div>
-      )}
-      {notice && (
-        <div className={`transfer-toast${notice.failed ? ' transfer-toast--failed' : ''}`} role="status" data-testid="transfer-toast">
-          <span>{notice.text}</span>
-          {canAskForNotifications() && (
-            <button type="button" className="button button--quiet button--small" onClick={() => void Notification.requestPermission()}>
-              Notify me next time
-            </button>
-          )}
-          <button type="button" className="button button--quiet button--small" onClick={dismiss}>
-            Dismiss
-          </button>
         </div>
       )}
     </section>

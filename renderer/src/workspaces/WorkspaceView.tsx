@@ -46,7 +46,7 @@ export function WorkspaceView({ workspace, onWorkspaces, onConnected, onEdit }: 
       {SECTIONS.length > 1 && (
         <SectionTabs tabs={SECTIONS} current={section.id} onTab={setSectionId} label="Workspace sections" />
       )}
-      {section.render({ workspace, onEditWorkspace })}
+      <div className="browser__section">{section.render({ workspace, onEditWorkspace })}</div>
       {workspace.kind === 'azure' && <TransferPanel workspace={workspace} />}
     </div>
   );

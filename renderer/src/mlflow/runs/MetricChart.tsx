@@ -1,7 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { useMemo } from 'react';
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import { formatTime } from '../../format.js';
+import { formatClock, formatTime } from '../../format.js';
 import { ErrorPanel } from '../../ui/ErrorPanel.js';
 import { Loading } from '../../ui/Loading.js';
 import { formatMetric, isChartable, mergeSeries, SERIES_COLOURS, seriesKey, type XAxisKind } from './metric-series.js';
@@ -19,7 +19,7 @@ interface Props {
   axis: XAxisKind;
 }
 
-const formatX = (axis: XAxisKind) => (x: number) => (axis === 'step' ? String(x) : formatTime(x).slice(11));
+const formatX = (axis: XAxisKind) => (x: number) => (axis === 'step' ? String(x) : formatClock(x));
 
 /** One metric's full history for one or more runs, overlaid, by step or by wall-clock time; a metric logged once per run shows its values instead. */
 export function MetricChart({ workspaceId, metricKey, runs, axis }: Props) {

@@ -9,7 +9,7 @@ import { displayName } from '../../../../shared/display-name.js';
 
 const ROW_HEIGHT = 30;
 const FIXED: RunColumn[] = (['name', 'status', 'user', 'start', 'duration'] as const).map((field) => ({ kind: 'field', field }));
-const WIDTH: Record<string, string> = { name: '240px', status: '92px', user: '100px', start: '170px', duration: '84px' };
+const WIDTH: Record<string, string> = { name: '240px', status: '92px', user: '100px', start: '205px', duration: '84px' };
 
 interface Props {
   rows: RunRow[];
