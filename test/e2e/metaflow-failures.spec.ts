@@ -96,3 +96,16 @@ test('a retried task shows its attempts in the DAG and the timeline, the failed 
   // Tasks that ran once carry no attempt count.
   await expect(page.getByTestId('timeline-attempts')).toHaveCount(1);
 });
+
+test('the runs table sorts by when runs finished, both ways', async ({ page }) => {
+  // The fixture's runs were made one after another (README), so they finished in the order of their ids.
+  const runs = facts.runs('RetryFlow').sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1));
+  expect(runs.length).toBeGreaterThan(1);
+  await connect(page);
+  await openEntry(page, 'RetryFlow');
+  const finished = page.getByRole('columnheader', { name: 'Finished', exact: true }).getByRole('button');
+  await finished.click();
+  await expect(page.getByTestId('run-id')).toHaveText([...runs].reverse());
+  await finished.click();
+  await expect(page.getByTestId('run-id')).toHaveText(runs);
+});

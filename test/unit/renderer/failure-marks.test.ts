@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { AttemptSummary, TaskSummary } from '../../../shared/contract.js';
 import { exceptionText, failureText } from '../../../renderer/src/metaflow/run/failure-text.js';
 import { marksText, stepMarks } from '../../../renderer/src/metaflow/run/step-marks.js';
+import { nodeWidth } from '../../../renderer/src/metaflow/run/dag-layout.js';
 
 // How a failure, a retry and a caught exception read: in the runs table's tooltip, the run view and the DAG.
 
@@ -44,5 +45,13 @@ describe('step marks', () => {
     expect(marksText(marks.get('guarded'), 1)).toEqual(['caught']);
     expect(marksText(marks.get('start'), 1)).toEqual([]);
     expect(marksText(undefined, 0)).toEqual([]);
+  });
+});
+
+describe('DAG boxes', () => {
+  it('widen to the info line when retries and caught tasks make it longer than the name', () => {
+    const step = { name: 'work', type: 'linear', next: [], taskCount: 30, status: 'succeeded' as const };
+    const plain = nodeWidth(step, '30 tasks'.length);
+    expect(nodeWidth(step, '30 tasks  ·  foreach  ·  12 retried  ·  3 caught'.length)).toBeGreaterThan(plain);
   });
 });

@@ -19,6 +19,12 @@ const TYPE_TAG: Record<string, string> = {
   join: 'join',
 };
 
+/** The line under a step's name: its task count (or "not run"), foreach/split/join, retries and caught tasks. */
+function infoParts(step: StepSummary, marks: string[]): string[] {
+  const tag = step.type ? TYPE_TAG[step.type] : undefined;
+  return [step.taskCount === 0 ? 'not run' : plural(step.taskCount, 'task'), ...(tag ? [tag] : []), ...marks];
+}
+
 function stepDescription(step: StepSummary, marks: string[]): string {
   const tasks = step.taskCount === 0 ? 'not run' : `${plural(step.taskCount, 'task')}, ${step.status}`;
   return `${displayName(step.name)}${step.type ? ` (${step.type})` : ''}: ${[tasks, ...marks].join(', ')}`;
@@ -76,7 +82,10 @@ function Node({ node, selected, onSelect, mark }: { node: DagNode; selected: boo
 
 /** The run's DAG: a box per step (status colour, task count, foreach and joins marked); click a step for its tasks. */
 export function DagView({ steps, selected, onSelect, marks }: Props) {
-  const layout = useMemo(() => layoutDag(steps), [steps]);
+  const layout = useMemo(
+    () => layoutDag(steps, 'LR', (step) => infoParts(step, marksText(marks?.get(step.name), step.taskCount)).join('  ·  ').length),
+    [steps, marks],
+  );
   if (steps.length === 0) return <p className="empty">No steps to draw.</p>;
   return (
     <div className="dag" data-testid="dag">
