@@ -1,7 +1,7 @@
-import type { ArtifactEntry, ArtifactFile, AttemptSummary, LogResult, RunDetail, RunFailure, RunSummary, StepSummary, TaskSummary } from '../../shared/contract.js';
+import type { ArtifactEntry, ArtifactFile, AttemptSummary, LogResult, RunDetail, RunFailure, RunSummary, StepSummary, TaskException, TaskSummary } from '../../shared/contract.js';
 import type { Json } from '../../shared/json.js';
 import { StratusError } from '../../shared/errors.js';
-import type { ObjectStore } from '../storage/object-store.js';
+import type { ListedObject, ObjectStore } from '../storage/object-store.js';
 import type { ArtifactReader } from './artifacts.js';
 import { parseDataJson } from './data-json.js';
 import { parseGraphInfo, type FlowGraph } from './graph.js';
@@ -13,13 +13,15 @@ import { AttemptClock, joinReasons, maxOf, minOf, type AttemptTimes } from './at
 import { attemptOutcome, END_STEP, runOutcome, taskOutcome, type SuccessProbe } from './run-status.js';
 import { buildRunTree, isCloned, latestAttempt, type AttemptFiles, type RunTree, type TaskTree } from './run-tree.js';
 import { originRunId } from './resume-origin.js';
-import { CAUGHT_ARTIFACT, EXCEPTION_ARTIFACT, exceptionIn } from './task-exceptions.js';
+import { CAUGHT_ARTIFACT, EXCEPTION_ARTIFACT, exceptionFromLog, exceptionIn } from './task-exceptions.js';
 
 // Runs, run views, tasks, logs and artifact previews, read from the datastore alone (plus local
 // metadata for users and tags where the workspace has it).
 
 /** Requests in flight while reading many runs or tasks: enough to hide latency, few enough for one account. */
 const CONCURRENCY = 16;
+/** Of a failed attempt's stderr, what is read for its traceback when no `_exception` can be. */
+const LOG_TAIL_BYTES = 64 * 1024;
 
 export interface TaskRef {
   flow: string;
@@ -192,8 +194,19 @@ export class MetaflowRuns {
     const failed = tree.tasks.filter((_, i) => outcomes[i] === 'failed').sort((a, b) => compareIds(a.id, b.id))[0];
     if (!failed) return null;
     const current = latestAttempt(failed);
-    const exception = current ? await exceptionIn(this.artifacts, flow, await this.attemptIndex(current), EXCEPTION_ARTIFACT) : null;
+    const exception = current ? await this.attemptException(flow, current) : null;
     return { step: failed.step, task: failed.id, exception };
+  }
+
+  /** A failed attempt's `_exception`, else the exception its stderr printed. */
+  private async attemptException(flow: string, attempt: AttemptFiles): Promise<TaskException | null> {
+    const pickled = await exceptionIn(this.artifacts, flow, await this.attemptIndex(attempt), EXCEPTION_ARTIFACT);
+    if (pickled) return pickled;
+    const files = logFileNames(attempt.attempt, 'stderr').flatMap((f) => attempt.files.get(f.kind) ?? []);
+    // The traceback is at the end: a long log is read only by its tail.
+    const tail = (o: ListedObject) => (o.size <= LOG_TAIL_BYTES ? this.store.read(o.name) : this.store.readRange(o.name, o.size - LOG_TAIL_BYTES, LOG_TAIL_BYTES).then((r) => r.data));
+    const texts = await Promise.all(files.map(async (o) => (await tail(o).catch(() => Buffer.alloc(0))).toString('utf8')));
+    return exceptionFromLog(mergeLogs(texts.map((text, i) => ({ source: String(i), text }))).map((l) => l.text));
   }
 
   /** An attempt's artifact index; undefined when it wrote none or it cannot be read (told elsewhere, as a task problem). */
@@ -276,7 +289,7 @@ export class MetaflowRuns {
 
   private async attemptSummary(flow: string, task: TaskTree, attempt: AttemptFiles, probe: SuccessProbe): Promise<AttemptSummary> {
     const [status, times] = await Promise.all([attemptOutcome(task, attempt, probe), this.clock.times(attempt)]);
-    const exception = status === 'failed' ? await exceptionIn(this.artifacts, flow, await this.attemptIndex(attempt), EXCEPTION_ARTIFACT) : null;
+    const exception = status === 'failed' ? await this.attemptException(flow, attempt) : null;
     return { attempt: attempt.attempt, status, startedAt: times.startedAt, finishedAt: times.finishedAt, approximate: times.approximate, exception };
   }
 

@@ -28,6 +28,26 @@ export async function exceptionIn(
   }
 }
 
+/** The last line Python prints for an exception: its type (module-qualified unless builtin) and message. */
+const RAISED_LINE = /^([A-Za-z_][\w.]*(?:Error|Exception|Interrupt|Exit|Warning))(?:: (.*))?$/;
+const TRACEBACK_START = 'Traceback (most recent call last):';
+
+/**
+ * Where no `_exception` can be read (the process was killed, or its blob is damaged), the exception the attempt's
+ * stderr printed: the last traceback's last line, with that traceback.
+ */
+export function exceptionFromLog(lines: string[]): TaskException | null {
+  for (let end = lines.length - 1; end >= 0; end--) {
+    const raised = RAISED_LINE.exec(lines[end]);
+    if (!raised) continue;
+    const start = lines.lastIndexOf(TRACEBACK_START, end);
+    if (start < 0) continue;
+    const type = raised[1].includes('.') ? raised[1] : `builtins.${raised[1]}`;
+    return asException({ type, message: raised[2] ?? '', traceback: `${lines.slice(start, end + 1).join('\n')}\n` });
+  }
+  return null;
+}
+
 /** The decoder turns a MetaflowExceptionWrapper (or a plain exception) into `{type, message, traceback}`. */
 export function asException(value: JsonValue): TaskException | null {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return null;

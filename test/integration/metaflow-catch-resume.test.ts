@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,10 +11,13 @@ import { contract, type ArgsOf, type Channel, type ResultOf } from '../../shared
 // names the run it resumed, from local metadata where the datastore has it, else from the tasks it cloned.
 
 const FLOW = 'CatchFlow';
+/** A flow whose failed task's `_exception` blob is gone: the exception then comes from its stderr. */
+const LOST = 'LostFlow';
 
 describe('@catch and resume in a local datastore', () => {
   let folder: string;
   let generated: GeneratedDatastore;
+  let lost: GeneratedDatastore;
   let services: Services;
   let workspaceId: string;
 
@@ -31,6 +34,12 @@ describe('@catch and resume in a local datastore', () => {
       { folder },
       { flow: FLOW, runs: 6, stepsPerRun: 4, failedEvery: 3, caughtEvery: 2, resumeFailed: true, retryEvery: 0, runningEvery: 0, datastore: 'local', seed: 5 },
     );
+    lost = await generateDatastore({ folder }, { flow: LOST, runs: 1, stepsPerRun: 3, failedEvery: 1, retryEvery: 0, runningEvery: 0, datastore: 'local', seed: 9 });
+    const failed = lost.runs[0].tasks.find((t) => t.status === 'failed');
+    if (!failed) throw new Error('no failed task generated');
+    const index = JSON.parse(await readFile(path.join(folder, LOST, lost.runs[0].id, failed.step, failed.id, '0.data.json'), 'utf8')) as { objects: Record<string, string> };
+    const sha = index.objects._exception;
+    await rm(path.join(folder, LOST, 'data', sha.slice(0, 2), sha));
     services = createServices({ env: {}, userDataDir: path.join(folder, '.app') });
     await services.localAccess.grant(folder);
     workspaceId = (await call('workspace.open', { kind: 'local', path: folder })).id;
@@ -101,5 +110,22 @@ describe('@catch and resume in a local datastore', () => {
     } finally {
       await fresh.close();
     }
+  });
+
+  it("names a failed task's exception from its stderr when its _exception cannot be read", async () => {
+    const run = lost.runs[0];
+    const failed = run.tasks.find((t) => t.status === 'failed');
+    if (!failed) throw new Error('no failed task generated');
+    const { runs } = await call('metaflow.runs', { workspaceId, flow: LOST });
+    // The generator's stderr says "synthetic failure in <step>"; its pickled exception adds " of <flow>".
+    expect(runs[0].failure).toEqual({
+      step: failed.step,
+      task: failed.id,
+      exception: {
+        type: 'builtins.RuntimeError',
+        message: `synthetic failure in ${failed.step}`,
+        traceback: expect.stringMatching(new RegExp(`^Traceback \\(most recent call last\\):\\n[^]*RuntimeError: synthetic failure in ${failed.step}\\n$`)),
+      },
+    });
   });
 });
