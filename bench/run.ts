@@ -12,6 +12,7 @@ const GROUPS: Record<string, () => Promise<Group>> = {
   token: () => import('./groups/token.js'),
   gc: () => import('./groups/gc.js'),
   metaflow: () => import('./groups/metaflow.js'),
+  flows: () => import('./groups/flows.js'),
   mlflow: () => import('./groups/mlflow.js'),
   transfer: () => import('./groups/transfer.js'),
 };

@@ -14,6 +14,7 @@ export interface RunRow {
   system_tags_json: string | null;
   last_activity_at: number | null;
   approximate: string | null;
+  failure_json: string | null;
 }
 
 export interface TaskRow {
@@ -22,6 +23,7 @@ export interface TaskRow {
   status: string;
   cloned: number;
   problems_json: string;
+  caught_json: string | null;
 }
 
 export interface AttemptRow {
@@ -32,6 +34,7 @@ export interface AttemptRow {
   started_at: number | null;
   finished_at: number | null;
   approximate: string | null;
+  exception_json: string | null;
 }
 
 export interface ArtifactRow {
@@ -69,6 +72,7 @@ export function runFromRow(row: RunRow): Stored<string> {
     systemTags: parseJson(row.system_tags_json),
     lastActivityAt: row.last_activity_at,
     approximate: row.approximate,
+    failure: parseJson(row.failure_json),
   };
   return { key: row.id, value };
 }

@@ -129,7 +129,7 @@ export class IndexStore {
     params.limit = query.limit ?? -1;
     params.offset = query.offset ?? 0;
     const rows = this.prepare(
-      `SELECT flow, id, status, started_at, finished_at, duration_ms, user, tags_json, system_tags_json, last_activity_at, approximate
+      `SELECT flow, id, status, started_at, finished_at, duration_ms, user, tags_json, system_tags_json, last_activity_at, approximate, failure_json
        FROM runs WHERE ${filter} ORDER BY ${orderBy} LIMIT @limit OFFSET @offset`,
     ).all(params) as RunRow[];
     return { runs: rows.map(runFromRow), total };
@@ -162,13 +162,15 @@ export class IndexStore {
       if (written.changes === 0) return;
       // An update does not cascade: drop the old tasks (and their attempts) before writing the new.
       this.prepare('DELETE FROM tasks WHERE flow = ? AND run = ?').run(flow, run);
-      const putTask = this.prepare('INSERT INTO tasks (flow, run, step, id, ord, status, cloned, problems_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+      const putTask = this.prepare('INSERT INTO tasks (flow, run, step, id, ord, status, cloned, problems_json, caught_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
       const putAttempt = this.prepare(
-        'INSERT INTO attempts (flow, run, step, task, attempt, status, started_at, finished_at, approximate) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        'INSERT INTO attempts (flow, run, step, task, attempt, status, started_at, finished_at, approximate, exception_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
       );
       tasks.forEach((task, ord) => {
-        putTask.run(flow, run, task.step, task.id, ord, task.status, task.cloned ? 1 : 0, JSON.stringify(task.problems));
-        for (const a of task.attempts) putAttempt.run(flow, run, task.step, task.id, a.attempt, a.status, a.startedAt, a.finishedAt, a.approximate);
+        putTask.run(flow, run, task.step, task.id, ord, task.status, task.cloned ? 1 : 0, JSON.stringify(task.problems), JSON.stringify(task.caught));
+        for (const a of task.attempts) {
+          putAttempt.run(flow, run, task.step, task.id, a.attempt, a.status, a.startedAt, a.finishedAt, a.approximate, JSON.stringify(a.exception));
+        }
       });
     })();
   }
@@ -176,9 +178,9 @@ export class IndexStore {
   getRunDetail(flow: string, run: string): unknown {
     const json = this.prepare('SELECT json FROM run_details WHERE flow = ? AND run = ?').pluck().get(flow, run) as string | undefined;
     if (json === undefined) return undefined;
-    const taskRows = this.prepare('SELECT step, id, status, cloned, problems_json FROM tasks WHERE flow = ? AND run = ? ORDER BY ord').all(flow, run) as TaskRow[];
+    const taskRows = this.prepare('SELECT step, id, status, cloned, problems_json, caught_json FROM tasks WHERE flow = ? AND run = ? ORDER BY ord').all(flow, run) as TaskRow[];
     const attemptRows = this.prepare(
-      'SELECT step, task, attempt, status, started_at, finished_at, approximate FROM attempts WHERE flow = ? AND run = ? ORDER BY step, task, attempt',
+      'SELECT step, task, attempt, status, started_at, finished_at, approximate, exception_json FROM attempts WHERE flow = ? AND run = ? ORDER BY step, task, attempt',
     ).all(flow, run) as AttemptRow[];
     const attempts = new Map<string, AttemptRow[]>();
     for (const row of attemptRows) {
@@ -196,12 +198,14 @@ export class IndexStore {
         status: t.status,
         cloned: t.cloned === 1,
         problems: parseJson(t.problems_json),
+        caught: parseJson(t.caught_json),
         attempts: (attempts.get(`${t.step}/${t.id}`) ?? []).map((a) => ({
           attempt: a.attempt,
           status: a.status,
           startedAt: a.started_at,
           finishedAt: a.finished_at,
           approximate: a.approximate,
+          exception: parseJson(a.exception_json),
         })),
       })),
     };
@@ -286,12 +290,13 @@ export class IndexStore {
 
   private putRun(flow: string, run: RunSummary, listedAt: number): void {
     this.prepare(
-      `INSERT INTO runs (flow, id, status, started_at, finished_at, duration_ms, user, tags_json, system_tags_json, last_activity_at, approximate, finished, listed_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      `INSERT INTO runs (flow, id, status, started_at, finished_at, duration_ms, user, tags_json, system_tags_json, last_activity_at, approximate, failure_json,
+         finished, listed_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (flow, id) DO UPDATE SET status = excluded.status, started_at = excluded.started_at, finished_at = excluded.finished_at,
          duration_ms = excluded.duration_ms, user = excluded.user, tags_json = excluded.tags_json,
          system_tags_json = excluded.system_tags_json, last_activity_at = excluded.last_activity_at, approximate = excluded.approximate,
-         finished = excluded.finished, listed_at = excluded.listed_at
+         failure_json = excluded.failure_json, finished = excluded.finished, listed_at = excluded.listed_at
        ${KEEP_FINISHED('runs', 'listed_at')}`,
     ).run(
       flow,
@@ -305,6 +310,7 @@ export class IndexStore {
       run.systemTags === null ? null : JSON.stringify(run.systemTags),
       run.lastActivityAt,
       run.approximate,
+      JSON.stringify(run.failure),
       run.status === 'succeeded' || run.status === 'failed' ? 1 : 0,
       listedAt,
     );

@@ -131,4 +131,18 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE attempts ADD COLUMN approximate TEXT;
   ALTER TABLE tasks ADD COLUMN problems_json TEXT NOT NULL DEFAULT '[]';
   `,
+  // 3: where a failed run failed (its task and exception), each failed attempt's exception, and the exception a
+  // task's @catch caught. Finished runs read before lack them and are never read again, so they are dropped.
+  `
+  DELETE FROM artifacts;
+  DELETE FROM task_details;
+  DELETE FROM attempts;
+  DELETE FROM tasks;
+  DELETE FROM run_details;
+  DELETE FROM runs;
+  UPDATE flows SET listed_at = NULL;
+  ALTER TABLE runs ADD COLUMN failure_json TEXT;
+  ALTER TABLE attempts ADD COLUMN exception_json TEXT;
+  ALTER TABLE tasks ADD COLUMN caught_json TEXT;
+  `,
 ];

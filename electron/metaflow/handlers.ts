@@ -4,7 +4,7 @@ import type { SettingsStore } from '../settings/settings-store.js';
 import type { WorkspaceRegistry } from '../workspace/workspace-registry.js';
 import type { CardRegistry } from './card-registry.js';
 import { listCards, readCard } from './cards.js';
-import { detailWithStaleness, listWithStaleness, staleAfterMs } from './staleness.js';
+import { detailWithStaleness, listWithStaleness, staleAfterMs, withStaleness } from './staleness.js';
 
 export interface MetaflowDeps {
   workspaces: WorkspaceRegistry;
@@ -17,6 +17,11 @@ export function metaflowHandlers({ workspaces, cards, settings }: MetaflowDeps):
   const threshold = async (workspaceId: string) => staleAfterMs(workspaces.get(workspaceId).staleAfterHours ?? (await settings.get()).staleAfterHours);
   return {
     'metaflow.list': ({ workspaceId, ...path }) => workspaces.get(workspaceId).metaflow.list(path),
+    'metaflow.flowSummary': async ({ workspaceId, flow }) => {
+      const summary = await workspaces.get(workspaceId).indexed.flowSummary(flow);
+      const latest = summary.latest && withStaleness(summary.latest, await threshold(workspaceId), Date.now());
+      return { ...summary, latest };
+    },
     'metaflow.runs': async ({ workspaceId, flow }) =>
       listWithStaleness(await workspaces.get(workspaceId).indexed.list(flow), await threshold(workspaceId), Date.now()),
     'metaflow.run': async ({ workspaceId, flow, run }) =>

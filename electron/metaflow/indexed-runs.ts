@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
-import type { RunDetail, RunList } from '../../shared/contract.js';
+import type { FlowSummary, RunDetail, RunList } from '../../shared/contract.js';
 import { StratusError } from '../../shared/errors.js';
 import type { MetaflowIndex } from '../index/metaflow-index.js';
 import type { LocalMetadata } from './local-metadata.js';
@@ -71,6 +71,22 @@ export class IndexedRuns {
       () => undefined, // Offline or failing: the index's rows stay on screen.
     );
     return { runs: cached, metadata, fromIndex: true };
+  }
+
+  /**
+   * A flow's run count and newest run, for the flows list: one listing, and the newest run from the index when it
+   * has finished there, else read (and kept) alone. The flow's other runs are not read.
+   */
+  async flowSummary(flow: string): Promise<FlowSummary> {
+    const { ids, hasMetadata } = await this.runs.runIds(flow);
+    const newest = ids[0];
+    if (newest === undefined) return { flow, runCount: 0, latest: null };
+    const index = await this.index;
+    const cached = (await index?.getRuns(flow, { sort: 'id', order: 'desc', limit: 1 }))?.runs.find((r) => r.id === newest);
+    if (cached && isFinished(cached.status)) return { flow, runCount: ids.length, latest: cached };
+    const [latest] = await this.runs.summaries(flow, [newest], hasMetadata);
+    if (latest) await index?.putRuns(flow, [latest], Date.now());
+    return { flow, runCount: ids.length, latest: latest ?? cached ?? null };
   }
 
   /** Resolves when no refresh is running (for closing the workspace, tests and benchmarks). */

@@ -4,6 +4,8 @@ import { METADATA_FOLDER, PARAMETERS_STEP, parseAttemptFile } from './layout.js'
 // A run's whole tree from one flat listing of `<Flow>/<run>/` (LAYOUT.md §7: the cheapest way to
 // build a run view): steps, tasks, and each task's attempts with the files each attempt wrote.
 
+const ORIGIN_RECORD = 'sysmeta_origin-run-id_';
+
 export interface AttemptFiles {
   attempt: number;
   /** File kind ('attempt.json', 'DONE.lock', 'data.json', 'runtime', 'runtime_stdout.log', …) → listing entry. */
@@ -23,13 +25,17 @@ export interface RunTree {
   /** Tasks of real steps, and the `_parameters` pseudo task apart. */
   tasks: TaskTree[];
   parameters?: TaskTree;
+  /** Local metadata's `<step>/<task>/_meta/sysmeta_origin-run-id_<ts>.json` records, where the datastore holds them. */
+  originRecords: ListedObject[];
   objectCount: number;
 }
 
 export function buildRunTree(runPrefix: string, objects: ListedObject[]): RunTree {
   const tasks = new Map<string, TaskTree>();
+  const originRecords: ListedObject[] = [];
   for (const object of objects) {
     const [step, id, file, ...deeper] = object.name.slice(runPrefix.length).split('/');
+    if (file === METADATA_FOLDER && deeper.length === 1 && deeper[0].startsWith(ORIGIN_RECORD)) originRecords.push(object);
     if (file === undefined || deeper.length > 0 || step === METADATA_FOLDER || id === METADATA_FOLDER) continue;
     const key = `${step}/${id}`;
     let task = tasks.get(key);
@@ -54,6 +60,7 @@ export function buildRunTree(runPrefix: string, objects: ListedObject[]): RunTre
   return {
     tasks: all.filter((t) => t.step !== PARAMETERS_STEP),
     parameters: all.find((t) => t.step === PARAMETERS_STEP),
+    originRecords,
     objectCount: objects.length,
   };
 }

@@ -1,7 +1,7 @@
-import type { ArtifactEntry, ArtifactFile, AttemptSummary, LogResult, RunDetail, RunSummary, StepSummary, TaskSummary } from '../../shared/contract.js';
+import type { ArtifactEntry, ArtifactFile, AttemptSummary, LogResult, RunDetail, RunFailure, RunSummary, StepSummary, TaskException, TaskSummary } from '../../shared/contract.js';
 import type { Json } from '../../shared/json.js';
 import { StratusError } from '../../shared/errors.js';
-import type { ObjectStore } from '../storage/object-store.js';
+import type { ListedObject, ObjectStore } from '../storage/object-store.js';
 import type { ArtifactReader } from './artifacts.js';
 import { parseDataJson } from './data-json.js';
 import { parseGraphInfo, type FlowGraph } from './graph.js';
@@ -12,12 +12,16 @@ import { logFileNames, mergeLogs, type LogStream } from './mflog.js';
 import { AttemptClock, joinReasons, maxOf, minOf, type AttemptTimes } from './attempt-times.js';
 import { attemptOutcome, END_STEP, runOutcome, taskOutcome, type SuccessProbe } from './run-status.js';
 import { buildRunTree, isCloned, latestAttempt, type AttemptFiles, type RunTree, type TaskTree } from './run-tree.js';
+import { originRunId } from './resume-origin.js';
+import { CAUGHT_ARTIFACT, EXCEPTION_ARTIFACT, exceptionFromLog, exceptionIn } from './task-exceptions.js';
 
 // Runs, run views, tasks, logs and artifact previews, read from the datastore alone (plus local
 // metadata for users and tags where the workspace has it).
 
 /** Requests in flight while reading many runs or tasks: enough to hide latency, few enough for one account. */
 const CONCURRENCY = 16;
+/** Of a failed attempt's stderr, what is read for its traceback when no `_exception` can be. */
+const LOG_TAIL_BYTES = 64 * 1024;
 
 export interface TaskRef {
   flow: string;
@@ -68,7 +72,7 @@ export class MetaflowRuns {
     const problems: string[] = [];
     const [summary, tasks, graph] = await Promise.all([
       this.summary(flow, run, tree, hasMetadata),
-      mapLimited(tree.tasks, CONCURRENCY, (t) => this.taskSummary(t, probe, true)),
+      mapLimited(tree.tasks, CONCURRENCY, (t) => this.taskSummary(flow, t, probe, true)),
       this.graph(flow, tree).catch((err: unknown) => {
         problems.push(`The DAG could not be read: ${(err as Error).message}`);
         return undefined;
@@ -86,14 +90,14 @@ export class MetaflowRuns {
       steps: stepSummaries(tasks, graph),
       tasks,
       parameters,
-      resumed: tree.parameters?.extras.has('_resume_done') ? { originRunId: null } : null,
+      resumed: tree.parameters?.extras.has('_resume_done') ? { originRunId: await originRunId(this.store, this.root, flow, run, tree) } : null,
       problems,
     };
   }
 
   async task(ref: TaskRef): Promise<{ task: TaskSummary; attempt: number; artifacts: ArtifactEntry[]; artifactProblem: string | null }> {
     const { tree, attempt } = await this.taskAttempt(ref);
-    const task = await this.taskSummary(tree, this.probe(ref.flow), false);
+    const task = await this.taskSummary(ref.flow, tree, this.probe(ref.flow), false);
     const data = attempt.files.get('data.json');
     if (!data) {
       const why = attempt.files.has('DONE.lock') ? 'wrote no artifact index' : 'is still running: its artifacts are written when it ends';
@@ -169,7 +173,7 @@ export class MetaflowRuns {
       runOutcome(tree, this.probe(flow)),
       hasMetadata ? this.metadata.run(flow, run) : Promise.resolve<RunMetadata | undefined>(undefined),
     ]);
-    const times = await this.runTimes(tree, status);
+    const [times, failure] = await Promise.all([this.runTimes(tree, status), status === 'failed' ? this.failure(flow, tree) : null]);
     return {
       flow,
       id: run,
@@ -179,7 +183,42 @@ export class MetaflowRuns {
       user: meta?.user ?? null,
       tags: hasMetadata ? (meta?.tags ?? []) : null,
       systemTags: hasMetadata ? (meta?.systemTags ?? []) : null,
+      failure,
     };
+  }
+
+  /** The task a failed run stopped at: the first (by id) whose current attempt failed, with its exception. */
+  private async failure(flow: string, tree: RunTree): Promise<RunFailure | null> {
+    const probe = this.probe(flow);
+    const outcomes = await mapLimited(tree.tasks, CONCURRENCY, (t) => taskOutcome(t, probe));
+    const failed = tree.tasks.filter((_, i) => outcomes[i] === 'failed').sort((a, b) => compareIds(a.id, b.id))[0];
+    if (!failed) return null;
+    const current = latestAttempt(failed);
+    const exception = current ? await this.attemptException(flow, current) : null;
+    return { step: failed.step, task: failed.id, exception };
+  }
+
+  /** A failed attempt's `_exception`, else the exception its stderr printed. */
+  private async attemptException(flow: string, attempt: AttemptFiles): Promise<TaskException | null> {
+    const pickled = await exceptionIn(this.artifacts, flow, await this.attemptIndex(attempt), EXCEPTION_ARTIFACT);
+    if (pickled) return pickled;
+    const files = logFileNames(attempt.attempt, 'stderr').flatMap((f) => attempt.files.get(f.kind) ?? []);
+    // The traceback is at the end: a long log is read only by its tail.
+    const tail = (o: ListedObject) => (o.size <= LOG_TAIL_BYTES ? this.store.read(o.name) : this.store.readRange(o.name, o.size - LOG_TAIL_BYTES, LOG_TAIL_BYTES).then((r) => r.data));
+    const texts = await Promise.all(files.map(async (o) => (await tail(o).catch(() => Buffer.alloc(0))).toString('utf8')));
+    return exceptionFromLog(mergeLogs(texts.map((text, i) => ({ source: String(i), text }))).map((l) => l.text));
+  }
+
+  /** An attempt's artifact index; undefined when it wrote none or it cannot be read (told elsewhere, as a task problem). */
+  private async attemptIndex(attempt: AttemptFiles): Promise<ArtifactEntry[] | undefined> {
+    const data = attempt.files.get('data.json');
+    if (!data) return undefined;
+    try {
+      return parseDataJson(await this.store.read(data.name), data.name);
+    } catch (err) {
+      if (err instanceof StratusError && err.code === 'CORRUPT_DATA') return undefined;
+      throw err;
+    }
   }
 
   /**
@@ -221,13 +260,18 @@ export class MetaflowRuns {
     return { startedAt, finishedAt, lastActivityAt, approximate };
   }
 
-  private async taskSummary(task: TaskTree, probe: SuccessProbe, checkIndex: boolean): Promise<TaskSummary> {
+  private async taskSummary(flow: string, task: TaskTree, probe: SuccessProbe, checkIndex: boolean): Promise<TaskSummary> {
     const [attempts, status, problems] = await Promise.all([
-      Promise.all(task.attempts.map((a) => this.attemptSummary(task, a, probe))),
+      Promise.all(task.attempts.map((a) => this.attemptSummary(flow, task, a, probe))),
       taskOutcome(task, probe),
       checkIndex ? this.taskProblems(task) : Promise.resolve([]),
     ]);
-    return { step: task.step, id: task.id, status, attempts, cloned: isCloned(task), problems };
+    // Only a succeeded task can have had its exception caught; a damaged index is already a problem of its own.
+    const current = latestAttempt(task);
+    const caught = status === 'succeeded' && current && problems.length === 0
+      ? await exceptionIn(this.artifacts, flow, await this.attemptIndex(current), CAUGHT_ARTIFACT)
+      : null;
+    return { step: task.step, id: task.id, status, attempts, cloned: isCloned(task), caught, problems };
   }
 
   /** What of the task's current attempt cannot be read: its artifact index, told on the task's own row. */
@@ -243,9 +287,10 @@ export class MetaflowRuns {
     }
   }
 
-  private async attemptSummary(task: TaskTree, attempt: AttemptFiles, probe: SuccessProbe): Promise<AttemptSummary> {
+  private async attemptSummary(flow: string, task: TaskTree, attempt: AttemptFiles, probe: SuccessProbe): Promise<AttemptSummary> {
     const [status, times] = await Promise.all([attemptOutcome(task, attempt, probe), this.clock.times(attempt)]);
-    return { attempt: attempt.attempt, status, startedAt: times.startedAt, finishedAt: times.finishedAt, approximate: times.approximate };
+    const exception = status === 'failed' ? await this.attemptException(flow, attempt) : null;
+    return { attempt: attempt.attempt, status, startedAt: times.startedAt, finishedAt: times.finishedAt, approximate: times.approximate, exception };
   }
 
   /** Success of a finished attempt: `N.runtime` when the local runtime wrote one, else the `_task_ok` artifact. */

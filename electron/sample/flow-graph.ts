@@ -37,10 +37,13 @@ function snakeCase(name: string): string {
   return name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
 }
 
-export function graphInfo(flow: string, steps: StepPlan[], retryStep: string | undefined): PickleValue {
+export const CATCH_VAR = 'caught_error';
+
+export function graphInfo(flow: string, steps: StepPlan[], retryStep: string | undefined, catchStep?: string): PickleValue {
   const file = `${snakeCase(flow)}.py`;
   const sourceFile = `/home/ds/flows/${file}`;
   const retry = { name: 'retry', attributes: { times: 1, minutes_between_retries: 0 }, statically_defined: true, inserted_by: null };
+  const caught = { name: 'catch', attributes: { var: CATCH_VAR, print_exception: true }, statically_defined: true, inserted_by: null };
   const entries = steps.map((step, i) => {
     const entry: Record<string, PickleValue> = {
       name: step.name,
@@ -48,7 +51,7 @@ export function graphInfo(flow: string, steps: StepPlan[], retryStep: string | u
       line: 12 + i * 6,
       source_file: sourceFile,
       doc: '',
-      decorators: step.name === retryStep ? [retry] : [],
+      decorators: [...(step.name === retryStep ? [retry] : []), ...(step.name === catchStep ? [caught] : [])],
       next: step.next,
       node_info: {},
     };

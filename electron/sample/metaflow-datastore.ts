@@ -1,9 +1,10 @@
 import type { ContainerClient } from '@azure/storage-blob';
 import { containerSink, folderSink, WritePool, type BlobSink } from './blob-sink.js';
 import { ContentStore, type Stored } from './content-store.js';
-import { FOREACH_STEP, FOREACH_VAR, graphInfo, planSteps, transition, type StepPlan } from './flow-graph.js';
+import { CATCH_VAR, FOREACH_STEP, FOREACH_VAR, graphInfo, planSteps, transition, type StepPlan } from './flow-graph.js';
+import { dataJson, exception, taskLogs, type AttemptPlan } from './metaflow-task-files.js';
 import { PyFloat, PyInstance, type PickleValue } from './pickle-writer.js';
-import { jsonBytes, mflog } from './python-text.js';
+import { jsonBytes } from './python-text.js';
 import { between, mulberry32, type Random } from './seeded-random.js';
 
 // Synthetic Metaflow datastores of any size, in the layout real Metaflow writes to Azure
@@ -33,6 +34,16 @@ export interface GenerateOptions {
   runningEvery?: number;
   /** Every Nth run retries its second step once: attempt 0 fails, attempt 1 goes on (0: none; default 7). */
   retryEvery?: number;
+  /**
+   * Every Nth run's step before `end` raises and `@catch(var='caught_error')` catches it: the task succeeds, its
+   * exception in `_catch_exception` and `caught_error` (0: none, the default). A failing or running run wins.
+   */
+  caughtEvery?: number;
+  /**
+   * Each run after a failed one is its `resume` (default false): `_resume_done`, the same parameters, the steps
+   * before the failed one cloned (attempt.json, the origin's data.json, DONE.lock), the rest run and succeed.
+   */
+  resumeFailed?: boolean;
   /** User artifacts in each task, besides Metaflow's own and the parameters (default 4). */
   artifactsPerTask?: number;
   seed?: number;
@@ -63,6 +74,10 @@ export interface GeneratedTask {
   status: Outcome;
   /** Artifact names in the latest attempt's data.json, sorted; empty while it runs (no data.json yet). */
   artifacts: string[];
+  /** Cloned by `resume` from the origin run. */
+  cloned: boolean;
+  /** Its code raised and `@catch` caught it. */
+  caught: boolean;
 }
 
 export interface GeneratedRun {
@@ -74,6 +89,8 @@ export interface GeneratedRun {
   parameters: { alpha: number; label: string };
   /** Epoch ms: the `_parameters` attempt's start, which is when the run started. */
   startedAt: number;
+  /** The run this one resumed, if it is a resume. */
+  resumedFrom: string | null;
 }
 
 export interface GeneratedDatastore {
@@ -86,18 +103,9 @@ export interface GeneratedDatastore {
   casBlobs: number;
 }
 
-const PYTHON_VERSION = '3.11.2 (main, Apr 28 2025, 14:11:48) [GCC 12.2.0]';
 const TAG_WORDS = ['baseline', 'candidate', 'nightly', 'gpu', 'cpu', 'eu', 'us', 'tuned'];
 
 // ---------------------------------------------------------------------------------------------
-
-interface AttemptPlan {
-  attempt: number;
-  outcome: Outcome;
-  /** Epoch microseconds. */
-  start: number;
-  end: number;
-}
 
 class Generator {
   private readonly flowPrefix: string;
@@ -106,6 +114,8 @@ class Generator {
   private readonly graph: PickleValue;
   private readonly retryStep: number;
   private readonly stopStep: number;
+  /** The last run written, with its tasks' final data.json: a resume clones from it. */
+  private previous?: { run: GeneratedRun; data: Map<string, Buffer> };
   blobs = 0;
   bytes = 0;
 
@@ -121,7 +131,8 @@ class Generator {
     this.retryStep = 1;
     // Failed and running runs stop at the step before `end`, so they have most of a run's tasks.
     this.stopStep = this.steps.length - 2;
-    this.graph = graphInfo(options.flow, this.steps, options.retryEvery > 0 ? this.steps[this.retryStep].name : undefined);
+    const catchStep = options.caughtEvery > 0 ? this.steps[this.stopStep].name : undefined;
+    this.graph = graphInfo(options.flow, this.steps, options.retryEvery > 0 ? this.steps[this.retryStep].name : undefined, catchStep);
   }
 
   get casBlobs(): number {
@@ -147,17 +158,21 @@ class Generator {
     const { options } = this;
     const random = mulberry32((options.seed * 0x9e3779b1 + index * 0x85ebca6b) >>> 0);
     const every = (n: number) => n > 0 && (index + 1) % n === 0;
-    const ending: Outcome = every(options.runningEvery) ? 'running' : every(options.failedEvery) ? 'failed' : 'succeeded';
+    const origin = options.resumeFailed && this.previous?.run.status === 'failed' ? this.previous : undefined;
+    const ending: Outcome = origin ? 'succeeded' : every(options.runningEvery) ? 'running' : every(options.failedEvery) ? 'failed' : 'succeeded';
+    const caught = ending === 'succeeded' && every(options.caughtEvery);
     const retry = every(options.retryEvery);
     // Runs are ~15 minutes apart; the id is the start time in microseconds, as the local runtime makes it.
     const runStart = Math.round((options.startTime + index * 900) * 1e6) + between(random, 0, 300_000_000);
     const id = String(runStart);
     const runPrefix = `${this.flowPrefix}${id}/`;
-    const parameters = { alpha: 1 + (index % 10), label: index % 3 === 0 ? 'nightly' : 'adhoc' };
-    const run: GeneratedRun = { id, status: ending, steps: [], tasks: [], parameters, startedAt: runStart / 1000 };
+    const parameters = origin?.run.parameters ?? { alpha: 1 + (index % 10), label: index % 3 === 0 ? 'nightly' : 'adhoc' };
+    const run: GeneratedRun = { id, status: ending, steps: [], tasks: [], parameters, startedAt: runStart / 1000, resumedFrom: origin?.run.id ?? null };
+    const data = new Map<string, Buffer>();
 
     const paramsEnd = runStart + between(random, 50_000, 400_000);
     await this.parametersTask(`${runPrefix}_parameters/0/`, parameters, runStart, paramsEnd);
+    if (origin) await this.taskFile(`${runPrefix}_parameters/0/_resume_done`, Buffer.from('true'), paramsEnd);
 
     let clock = paramsEnd;
     let nextId = 1;
@@ -168,6 +183,14 @@ class Generator {
       run.steps.push(step.name);
       for (let j = 0; j < step.width; j++) {
         const taskId = String(nextId++);
+        const cloneOf = origin && s < this.stopStep ? origin.run.tasks.find((t) => t.step === step.name && t.id === taskId) : undefined;
+        const cloneData = cloneOf && origin?.data.get(`${step.name}/${taskId}`);
+        if (cloneOf && cloneData) {
+          await this.clone(`${runPrefix}${step.name}/${taskId}/`, cloneData, stepStart);
+          data.set(`${step.name}/${taskId}`, cloneData);
+          run.tasks.push({ ...cloneOf, attempts: 1, cloned: true });
+          continue;
+        }
         const final: Outcome = s === this.stopStep && ending !== 'succeeded' && (ending === 'running' || j === 0) ? ending : 'succeeded';
         const retried = retry && s === this.retryStep && j === 0;
         const attempts: AttemptPlan[] = [];
@@ -178,14 +201,24 @@ class Generator {
           attempts.push({ attempt: a, outcome, start: at, end });
           at = end + between(random, 200_000, 2_000_000);
         }
-        const artifacts = await this.task(`${runPrefix}${step.name}/${taskId}/`, s, j, parameters, attempts, random);
+        const catches = caught && s === this.stopStep;
+        const written = await this.task(`${runPrefix}${step.name}/${taskId}/`, s, j, parameters, attempts, random, catches);
+        if (written.data) data.set(`${step.name}/${taskId}`, written.data);
         stepEnd = Math.max(stepEnd, attempts[attempts.length - 1].end);
-        run.tasks.push({ step: step.name, id: taskId, attempts: attempts.length, status: final, artifacts });
+        run.tasks.push({ step: step.name, id: taskId, attempts: attempts.length, status: final, artifacts: written.names, cloned: false, caught: catches });
       }
       clock = stepEnd;
       if (s === this.stopStep && ending !== 'succeeded') break;
     }
+    this.previous = { run, data };
     return run;
+  }
+
+  /** A task `resume` cloned: only attempt.json (the clone time), the origin's data.json as it is, and DONE.lock. */
+  private async clone(prefix: string, data: Buffer, at: number): Promise<void> {
+    await this.taskFile(`${prefix}0.attempt.json`, jsonBytes({ time: new PyFloat(at / 1e6) }), at);
+    await this.taskFile(`${prefix}0.data.json`, data, at);
+    await this.taskFile(`${prefix}0.DONE.lock`, jsonBytes(''), at);
   }
 
   private async parametersTask(prefix: string, parameters: GeneratedRun['parameters'], start: number, end: number): Promise<void> {
@@ -206,7 +239,7 @@ class Generator {
     await this.taskFile(`${prefix}0.DONE.lock`, jsonBytes(''), end);
   }
 
-  /** Writes every attempt of one task; returns the artifact names of the latest. */
+  /** Writes every attempt of one task; returns the artifact names and data.json of the latest. */
   private async task(
     prefix: string,
     stepIndex: number,
@@ -214,8 +247,10 @@ class Generator {
     parameters: GeneratedRun['parameters'],
     attempts: AttemptPlan[],
     random: Random,
-  ): Promise<string[]> {
+    catches: boolean,
+  ): Promise<{ names: string[]; data?: Buffer }> {
     let names: string[] = [];
+    let data: Buffer | undefined;
     for (const plan of attempts) {
       const { attempt, outcome, start, end } = plan;
       const file = (kind: string) => `${prefix}${attempt}.${kind}`;
@@ -228,20 +263,22 @@ class Generator {
       // A running attempt has written nothing else yet: its artifacts and logs come when it ends.
       if (outcome === 'running') {
         names = [];
+        data = undefined;
         continue;
       }
-      const objects = await this.artifacts(stepIndex, index, parameters, outcome, end / 1e6, random);
+      const objects = await this.artifacts(stepIndex, index, parameters, outcome, end / 1e6, random, catches);
       names = objects.map(([name]) => name).sort();
       const ok = outcome === 'succeeded';
-      await this.taskFile(file('data.json'), dataJson(this.options.datastore, attempt, objects), end);
+      data = dataJson(this.options.datastore, attempt, objects);
+      await this.taskFile(file('data.json'), data, end);
       await this.taskFile(file('task_end'), jsonBytes({}), end);
       await this.taskFile(file('DONE.lock'), jsonBytes(''), end);
       await this.taskFile(file('runtime'), jsonBytes({ return_code: ok ? 0 : 1, killed: false, success: ok }), end);
-      const { stdout, stderr } = this.logs(stepIndex, prefix, plan, random);
+      const { stdout, stderr } = taskLogs(this.options.flow, this.steps[stepIndex].name, prefix, plan, random, catches);
       await this.taskFile(file('runtime_stdout.log'), stdout, end);
       await this.taskFile(file('runtime_stderr.log'), stderr, end);
     }
-    return names;
+    return { names, data };
   }
 
   private async artifacts(
@@ -251,6 +288,7 @@ class Generator {
     outcome: Exclude<Outcome, 'running'>,
     seconds: number,
     random: Random,
+    catches: boolean,
   ): Promise<[string, Stored][]> {
     const { cas } = this;
     const step = this.steps[stepIndex];
@@ -288,6 +326,12 @@ class Generator {
       ['_exception', ok ? await cas.constant('none', () => null, seconds) : await cas.store(exception(this.options.flow, step.name), seconds)],
       ['_current_step', await cas.constant(`step ${step.name}`, () => step.name, seconds)],
     );
+    // @catch's var is None when nothing was caught; `_catch_exception` exists only when something was.
+    if (this.options.caughtEvery > 0 && stepIndex === this.stopStep) {
+      const caught = await cas.store(exception(this.options.flow, step.name), seconds);
+      objects.push([CATCH_VAR, catches ? caught : await cas.constant('none', () => null, seconds)]);
+      if (catches) objects.push(['_catch_exception', caught]);
+    }
     return objects;
   }
 
@@ -309,56 +353,6 @@ class Generator {
       }
     }
   }
-
-  private logs(stepIndex: number, prefix: string, plan: AttemptPlan, random: Random): { stdout: Buffer; stderr: Buffer } {
-    const step = this.steps[stepIndex].name;
-    const { start, end, attempt } = plan;
-    const at = (fraction: number) => start + Math.floor((end - start) * fraction);
-    const stdout = [
-      { at: at(0.05), text: `${step}: attempt ${attempt} of ${prefix.split('/').slice(-3, -1).join('/')}` },
-      { at: at(0.5), text: `${step}: processed ${between(random, 100, 100_000)} records` },
-    ];
-    if (plan.outcome === 'succeeded') return { stdout: mflog([...stdout, { at: at(0.95), text: `${step}: done` }], random), stderr: Buffer.alloc(0) };
-    const failure = [
-      `<flow ${this.options.flow} step ${step}> failed:`,
-      '    Internal error',
-      ...traceback(step).split('\n').filter((line) => line !== ''),
-      '',
-      'Task failed.',
-    ];
-    return { stdout: mflog(stdout, random), stderr: mflog(failure.map((text, i) => ({ at: at(0.9) + i * 40, text })), random) };
-  }
-}
-
-function traceback(step: string): string {
-  return (
-    'Traceback (most recent call last):\n' +
-    '  File "/home/ds/metaflow/metaflow/task.py", line 938, in run_step\n' +
-    '    self._exec_step_function(step_func, orig_step_func)\n' +
-    '  File "/home/ds/metaflow/metaflow/task.py", line 113, in _exec_step_function\n' +
-    '    step_function()\n' +
-    `  File "/home/ds/flows/flow.py", line 30, in ${step}\n` +
-    `    raise RuntimeError("synthetic failure in ${step}")\n` +
-    `RuntimeError: synthetic failure in ${step}\n`
-  );
-}
-
-/** The `_exception` artifact of a failed attempt, pickled as Metaflow pickles its MetaflowExceptionWrapper. */
-function exception(flow: string, step: string): PickleValue {
-  const state = { exception: `synthetic failure in ${step} of ${flow}`, type: 'builtins.RuntimeError', stacktrace: traceback(step) };
-  return new PyInstance('metaflow.exception', 'MetaflowExceptionWrapper', [null], { reduce: true, state });
-}
-
-function dataJson(datastore: 'azure' | 'local', attempt: number, objects: [string, Stored][]): Buffer {
-  const info = (s: Stored) => ({ size: s.size, type: s.type, encoding: 'pickle-v4', serializer_info: { source: 'metaflow' } });
-  return jsonBytes({
-    datastore,
-    version: '1.0',
-    attempt,
-    python_version: PYTHON_VERSION,
-    objects: Object.fromEntries(objects.map(([name, s]) => [name, s.sha])),
-    info: Object.fromEntries(objects.map(([name, s]) => [name, info(s)])),
-  });
 }
 
 function targetSink(target: DatastoreTarget): BlobSink {
@@ -380,6 +374,8 @@ export async function generateDatastore(target: DatastoreTarget, options: Genera
     failedEvery: options.failedEvery ?? 10,
     runningEvery: options.runningEvery ?? 100,
     retryEvery: options.retryEvery ?? 7,
+    caughtEvery: options.caughtEvery ?? 0,
+    resumeFailed: options.resumeFailed ?? false,
     artifactsPerTask: options.artifactsPerTask ?? 4,
     seed: options.seed ?? 1,
     startTime: options.startTime ?? 1_795_000_000,

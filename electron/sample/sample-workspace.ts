@@ -16,7 +16,7 @@ import { DATETIME_TYPE, datetime, ndarray, NDARRAY_TYPE } from './python-values.
 // without it (a crash midway) is written again from scratch.
 
 /** Bump when the sample's content changes, so an older copy is regenerated. */
-const SAMPLE_VERSION = '1';
+const SAMPLE_VERSION = '2';
 const FOLDER = 'sample-workspace';
 const DAY_MS = 86_400_000;
 const USER = 'sample-user';
@@ -90,7 +90,7 @@ async function writeMetaflow(folder: string, now: number): Promise<void> {
   const flows = [
     await generateDatastore(
       { folder: datastore },
-      { flow: 'TrainFlow', runs: 6, stepsPerRun: 4, failedEvery: 3, retryEvery: 2, runningEvery: 0, datastore: 'local', extraArtifacts: trainArtifacts, startTime, seed: 7 },
+      { flow: 'TrainFlow', runs: 6, stepsPerRun: 4, failedEvery: 3, retryEvery: 2, caughtEvery: 5, resumeFailed: true, runningEvery: 0, datastore: 'local', extraArtifacts: trainArtifacts, startTime, seed: 7 },
     ),
     await generateDatastore(
       { folder: datastore },
@@ -117,6 +117,11 @@ async function writeMetaflow(folder: string, now: number): Promise<void> {
           ts_epoch: run.startedAt,
         }),
       );
+      // Each task a resumed run ran itself records the run it resumed (Metaflow's `origin-run-id`).
+      for (const task of run.resumedFrom === null ? [] : run.tasks.filter((t) => !t.cloned)) {
+        const record = { flow_id: flow.flow, run_number: run.id, step_name: task.step, task_id: task.id, field_name: 'origin-run-id', type: 'origin-run-id', value: run.resumedFrom };
+        await write([flow.flow, run.id, task.step, task.id, '_meta', `sysmeta_origin-run-id_${Math.round(run.startedAt)}.json`], metaSelf(record));
+      }
       const start = run.tasks.find((t) => t.step === 'start');
       if (start !== undefined) {
         await write(

@@ -7,6 +7,7 @@ import {
   ArtifactRequest,
   CardRequest,
   FlowName,
+  FlowSummary,
   LogRequest,
   LogResult,
   MetaflowListing,
@@ -21,6 +22,7 @@ import {
 /** Browsing a Metaflow datastore: flows, runs, tasks, artifacts, logs, cards. */
 export const metaflowChannels = {
   'metaflow.list': { args: MetaflowPath, result: MetaflowListing },
+  'metaflow.flowSummary': { args: z.object({ workspaceId: Id, flow: FlowName }).strict(), result: FlowSummary },
   'metaflow.runs': { args: z.object({ workspaceId: Id, flow: FlowName }).strict(), result: RunList },
   'metaflow.run': { args: z.object({ workspaceId: Id, flow: FlowName, run: RunId }).strict(), result: RunDetail },
   'metaflow.task': { args: TaskPath, result: TaskDetail },

@@ -49,6 +49,22 @@ export type TaskStatus = z.infer<typeof TaskStatus>;
 
 const EpochMs = z.number().nullable();
 
+/** Longest exception message and traceback carried: enough to read, bounded for one message. */
+export const EXCEPTION_MESSAGE_MAX = 2000;
+export const EXCEPTION_TRACEBACK_MAX = 20_000;
+
+/** An exception Metaflow pickled (`MetaflowExceptionWrapper`): type such as `builtins.ValueError`, message, traceback. */
+export const TaskException = z.object({
+  type: z.string().max(512),
+  message: z.string().max(EXCEPTION_MESSAGE_MAX),
+  traceback: z.string().max(EXCEPTION_TRACEBACK_MAX),
+});
+export type TaskException = z.infer<typeof TaskException>;
+
+/** The task a failed run stopped at, and its exception where the datastore holds it. */
+export const RunFailure = z.object({ step: z.string(), task: z.string(), exception: TaskException.nullable() });
+export type RunFailure = z.infer<typeof RunFailure>;
+
 export const RunSummary = z.object({
   flow: z.string(),
   id: z.string(),
@@ -64,6 +80,8 @@ export const RunSummary = z.object({
   lastActivityAt: EpochMs,
   /** Why the times are approximate (taken from blob Last-Modified, which copies reset); null when Metaflow recorded them. */
   approximate: z.string().nullable(),
+  /** For a failed run: where it failed and why. */
+  failure: RunFailure.nullable(),
 });
 export type RunSummary = z.infer<typeof RunSummary>;
 
@@ -76,6 +94,15 @@ export const RunList = z.object({
 });
 export type RunList = z.infer<typeof RunList>;
 
+/** A flow's line in the flows list: filled per flow after the list shows, so the list itself stays one listing. */
+export const FlowSummary = z.object({
+  flow: z.string(),
+  runCount: z.number().int().nonnegative(),
+  /** The newest run (by id: the local runtime's ids are start times); null for a flow without runs. */
+  latest: RunSummary.nullable(),
+});
+export type FlowSummary = z.infer<typeof FlowSummary>;
+
 export const AttemptSummary = z.object({
   attempt: z.number().int().nonnegative(),
   status: TaskStatus,
@@ -83,6 +110,8 @@ export const AttemptSummary = z.object({
   finishedAt: EpochMs,
   /** Why the times are approximate (blob Last-Modified); null when Metaflow recorded them. */
   approximate: z.string().nullable(),
+  /** A failed attempt's `_exception`, where it could be read. */
+  exception: TaskException.nullable(),
 });
 export type AttemptSummary = z.infer<typeof AttemptSummary>;
 
@@ -93,6 +122,8 @@ export const TaskSummary = z.object({
   attempts: z.array(AttemptSummary),
   /** Cloned by `resume` from an earlier run (it has no logs of its own). */
   cloned: z.boolean(),
+  /** The exception `@catch` caught (`_catch_exception`): the task succeeded, but its code raised. */
+  caught: TaskException.nullable(),
   /** What could not be read of this task (a damaged file); the rest of the run is unaffected. */
   problems: z.array(z.string()),
 });

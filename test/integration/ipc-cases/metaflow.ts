@@ -2,13 +2,14 @@ import type { MetaflowChannel } from '../../../shared/channels/metaflow.js';
 import type { RunSummary, TaskSummary } from '../../../shared/contract.js';
 import { spy, WORKSPACE_ID, type DomainCases } from './cases.js';
 
-const SPY_RUN: RunSummary = { flow: 'F', id: '1', status: 'running', startedAt: null, finishedAt: null, durationMs: null, user: null, tags: null, systemTags: null, lastActivityAt: null, approximate: null };
-const SPY_TASK: TaskSummary = { step: 'start', id: '1', status: 'running', attempts: [], cloned: false, problems: [] };
+const SPY_RUN: RunSummary = { flow: 'F', id: '1', status: 'running', startedAt: null, finishedAt: null, durationMs: null, user: null, tags: null, systemTags: null, lastActivityAt: null, approximate: null, failure: null };
+const SPY_TASK: TaskSummary = { step: 'start', id: '1', status: 'running', attempts: [], cloned: false, caught: null, problems: [] };
 const TASK = { flow: 'RetryFlow', run: '1795327214776270', step: 'flaky', task: '2' };
 
 export const metaflowCases: DomainCases<MetaflowChannel> = {
   spies: {
     'metaflow.list': (args) => spy('metaflow.list', args, { level: 'flows', entries: [] }),
+    'metaflow.flowSummary': (args) => spy('metaflow.flowSummary', args, { flow: 'F', runCount: 0, latest: null }),
     'metaflow.runs': (args) => spy('metaflow.runs', args, { runs: [], metadata: 'none', fromIndex: false }),
     'metaflow.run': (args) => spy('metaflow.run', args, { summary: SPY_RUN, steps: [], tasks: [], parameters: [], resumed: null, problems: [] }),
     'metaflow.task': (args) => spy('metaflow.task', args, { task: SPY_TASK, attempt: 0, artifacts: [], artifactProblem: null, cards: [] }),
@@ -22,6 +23,7 @@ export const metaflowCases: DomainCases<MetaflowChannel> = {
       { args: { workspaceId: WORKSPACE_ID } },
       { args: { workspaceId: WORKSPACE_ID, flow: 'RetryFlow', run: '1795327214776270', step: 'flaky', task: '2' }, optional: ['task'] },
     ],
+    'metaflow.flowSummary': [{ args: { workspaceId: WORKSPACE_ID, flow: 'RetryFlow' } }],
     'metaflow.runs': [{ args: { workspaceId: WORKSPACE_ID, flow: 'RetryFlow' } }],
     'metaflow.run': [{ args: { workspaceId: WORKSPACE_ID, flow: 'RetryFlow', run: '1795327214776270' } }],
     'metaflow.task': [{ args: { workspaceId: WORKSPACE_ID, ...TASK, attempt: 1 }, optional: ['attempt'] }],

@@ -14,6 +14,9 @@ export async function tempDir(): Promise<{ dir: string; remove: () => Promise<vo
   return { dir, remove: () => rm(dir, { recursive: true, force: true }) };
 }
 
+/** An exception as the readers decode Metaflow's MetaflowExceptionWrapper. */
+const ERROR = { type: 'builtins.ValueError', message: 'bad value', traceback: 'Traceback (most recent call last):\nValueError: bad value\n' };
+
 export function run(id: string, overrides: Partial<RunSummary> = {}): RunSummary {
   return {
     flow: FLOW,
@@ -27,6 +30,7 @@ export function run(id: string, overrides: Partial<RunSummary> = {}): RunSummary
     systemTags: ['user:alice', 'runtime:dev'],
     lastActivityAt: T0 + 1000,
     approximate: null,
+    failure: null,
     ...overrides,
   };
 }
@@ -53,25 +57,42 @@ export function manyRuns(n: number): RunSummary[] {
 export function runDetail(id: string, status: RunSummary['status'] = 'succeeded'): RunDetail {
   const done = status !== 'running';
   return {
-    summary: run(id, { status }),
+    summary: run(id, { status, failure: status === 'failed' ? { step: 'train', task: '2', exception: ERROR } : null }),
     steps: [
       { name: 'start', type: 'split-foreach', next: ['train'], taskCount: 1, status: 'succeeded' },
       { name: 'train', type: 'linear', next: ['end'], taskCount: 2, status: done ? 'succeeded' : 'running' },
     ],
     tasks: [
-      { step: 'start', id: '1', status: 'succeeded', cloned: false, problems: [], attempts: [{ attempt: 0, status: 'succeeded', startedAt: T0, finishedAt: T0 + 10, approximate: null }] },
+      {
+        step: 'start',
+        id: '1',
+        status: 'succeeded',
+        cloned: false,
+        caught: ERROR,
+        problems: [],
+        attempts: [{ attempt: 0, status: 'succeeded', startedAt: T0, finishedAt: T0 + 10, approximate: null, exception: null }],
+      },
       {
         step: 'train',
         id: '2',
         status: done ? 'succeeded' : 'running',
         cloned: false,
+        caught: null,
         problems: [],
         attempts: [
-          { attempt: 0, status: 'failed', startedAt: T0 + 20, finishedAt: T0 + 30, approximate: null },
-          { attempt: 1, status: done ? 'succeeded' : 'running', startedAt: T0 + 40, finishedAt: done ? T0 + 50 : null, approximate: null },
+          { attempt: 0, status: 'failed', startedAt: T0 + 20, finishedAt: T0 + 30, approximate: null, exception: ERROR },
+          { attempt: 1, status: done ? 'succeeded' : 'running', startedAt: T0 + 40, finishedAt: done ? T0 + 50 : null, approximate: null, exception: null },
         ],
       },
-      { step: 'train', id: '10', status: 'unknown', cloned: true, problems: ['0.data.json is damaged'], attempts: [{ attempt: 0, status: 'unknown', startedAt: null, finishedAt: T0 + 60, approximate: null }] },
+      {
+        step: 'train',
+        id: '10',
+        status: 'unknown',
+        cloned: true,
+        caught: null,
+        problems: ['0.data.json is damaged'],
+        attempts: [{ attempt: 0, status: 'unknown', startedAt: null, finishedAt: T0 + 60, approximate: null, exception: null }],
+      },
     ],
     parameters: [
       { name: 'alpha', value: { kind: 'float', value: 0.5 } },
@@ -89,8 +110,9 @@ export function taskDetail(attempt: number): TaskDetail {
       id: '2',
       status: 'succeeded',
       cloned: false,
+      caught: null,
       problems: [],
-      attempts: [{ attempt, status: 'succeeded', startedAt: T0, finishedAt: T0 + 5, approximate: null }],
+      attempts: [{ attempt, status: 'succeeded', startedAt: T0, finishedAt: T0 + 5, approximate: null, exception: null }],
     },
     attempt,
     // Not in name order: the index keeps the order data.json gave.

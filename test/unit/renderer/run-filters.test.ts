@@ -30,6 +30,7 @@ function run(id: string, overrides: Partial<RunSummary> = {}): RunSummary {
     systemTags: ['user:alice'],
     lastActivityAt: T0 + 1000,
     approximate: null,
+    failure: null,
     ...overrides,
   };
 }

@@ -13,11 +13,11 @@ function attempt(
   status: AttemptSummary['status'] = 'succeeded',
   approximate: string | null = null,
 ): AttemptSummary {
-  return { attempt: n, status, startedAt, finishedAt, approximate };
+  return { attempt: n, status, startedAt, finishedAt, approximate, exception: null };
 }
 
 function task(id: string, attempts: AttemptSummary[]): TaskSummary {
-  return { step: 'train', id, status: attempts.at(-1)?.status ?? 'unknown', cloned: false, problems: [], attempts };
+  return { step: 'train', id, status: attempts.at(-1)?.status ?? 'unknown', cloned: false, caught: null, problems: [], attempts };
 }
 
 describe('timelineScale', () => {

@@ -2,6 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { call } from '../../api/client.js';
 import { ErrorPanel } from '../../ui/ErrorPanel.js';
 import { Loading } from '../../ui/Loading.js';
+import { FlowFacts } from './FlowFacts.js';
 import { ListingView } from './ListingView.js';
 
 interface Props {
@@ -20,5 +21,5 @@ export function FlowsView({ workspaceId, onOpen, onEditWorkspace }: Props) {
   if (listing.isError) {
     return <ErrorPanel error={listing.error} onRetry={() => void listing.refetch()} retrying={listing.isFetching} onEditWorkspace={onEditWorkspace} />;
   }
-  return <ListingView listing={listing.data} onOpen={onOpen} />;
+  return <ListingView listing={listing.data} onOpen={onOpen} entryDetail={(flow) => <FlowFacts workspaceId={workspaceId} flow={flow} />} />;
 }

@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import type { MetaflowListing } from '../../../../shared/contract.js';
 import { plural } from '../../format.js';
 import { ArtifactTable } from './ArtifactTable.js';
@@ -13,10 +14,11 @@ const NOUN: Record<Exclude<MetaflowListing['level'], 'artifacts'>, string> = {
 interface Props {
   listing: MetaflowListing;
   onOpen: (name: string) => void;
+  entryDetail?: (name: string) => ReactNode;
 }
 
 /** One level of the datastore: a list to descend through, or a task's artifacts at the bottom. */
-export function ListingView({ listing, onOpen }: Props) {
+export function ListingView({ listing, onOpen, entryDetail }: Props) {
   if (listing.level === 'artifacts') {
     return (
       <>
@@ -32,7 +34,7 @@ export function ListingView({ listing, onOpen }: Props) {
   return (
     <>
       <div className="listing__summary">{plural(listing.entries.length, noun)}</div>
-      <EntryList entries={listing.entries} noun={noun} onOpen={onOpen} />
+      <EntryList entries={listing.entries} noun={noun} onOpen={onOpen} entryDetail={entryDetail} />
     </>
   );
 }

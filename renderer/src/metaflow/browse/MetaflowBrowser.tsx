@@ -40,6 +40,7 @@ export function MetaflowBrowser({ workspace, onEditWorkspace }: SectionProps) {
         step={step}
         onStep={(name) => setLocation({ flow, run, step: name })}
         onTask={(s, t) => setLocation({ flow, run, step: s, task: t })}
+        onOpenRun={(id) => setLocation({ flow, run: id })}
         onEditWorkspace={onEditWorkspace}
       />
     );

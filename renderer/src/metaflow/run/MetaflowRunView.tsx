@@ -1,13 +1,14 @@
 import './run.css';
 import { useQuery } from '@tanstack/react-query';
 import { lazy, Suspense, useMemo } from 'react';
-import type { RunDetail } from '../../../../shared/contract.js';
 import { plural } from '../../format.js';
 import { runQuery, type RunRef } from '../queries.js';
 import { ErrorPanel } from '../../ui/ErrorPanel.js';
 import { Loading } from '../../ui/Loading.js';
 import { ParametersPanel } from './ParametersPanel.js';
 import { RunHeader } from './RunHeader.js';
+import { FailureNote, ResumeNote } from './RunNotes.js';
+import { stepMarks } from './step-marks.js';
 import { StepTasks } from './StepTasks.js';
 import { Timeline } from './Timeline.js';
 
@@ -24,6 +25,8 @@ interface Props {
   step?: string;
   onStep: (step: string) => void;
   onTask: (step: string, task: string) => void;
+  /** Another run of the same flow (the run a resumed run started from). */
+  onOpenRun?: (run: string) => void;
   onEditWorkspace?: () => void;
 }
 
@@ -50,28 +53,10 @@ function ParametersTask({ onOpen }: { onOpen: () => void }) {
   );
 }
 
-function ResumeNote({ detail }: { detail: RunDetail }) {
-  if (!detail.resumed) return null;
-  const cloned = detail.tasks.filter((t) => t.cloned);
-  return (
-    <div className="note note--info" data-testid="resumed">
-      Resumed {detail.resumed.originRunId ? <>from run <span className="mono">{detail.resumed.originRunId}</span></> : 'from an earlier run'}
-      {' · '}
-      {cloned.length === 0 ? (
-        'no task was cloned'
-      ) : (
-        <>
-          {plural(cloned.length, 'task')} cloned (no logs of their own):{' '}
-          <span className="mono">{cloned.map((t) => `${t.step}/${t.id}`).join(', ')}</span>
-        </>
-      )}
-    </div>
-  );
-}
-
 /** One run: status and times, its DAG, a timeline of its tasks, its parameters, and the tasks of a chosen step. */
-export function MetaflowRunView({ run, step, onStep, onTask, onEditWorkspace }: Props) {
+export function MetaflowRunView({ run, step, onStep, onTask, onOpenRun, onEditWorkspace }: Props) {
   const detail = useQuery(runQuery(run));
+  const marks = useMemo(() => stepMarks(detail.data?.tasks ?? []), [detail.data]);
   const stepTasks = useMemo(() => (detail.data && step ? detail.data.tasks.filter((t) => t.step === step) : []), [detail.data, step]);
 
   if (detail.isPending) return <Loading label="Reading the run…" />;
@@ -89,7 +74,8 @@ export function MetaflowRunView({ run, step, onStep, onTask, onEditWorkspace }: 
           ))}
         </ul>
       )}
-      <ResumeNote detail={data} />
+      <FailureNote detail={data} onOpenTask={onTask} />
+      <ResumeNote detail={data} onOpenRun={onOpenRun} />
       <div className="run-view__top">
         <section className="panel run-panel run-view__dag" aria-labelledby="dag-title">
           <div className="run-panel__head">
@@ -99,7 +85,7 @@ export function MetaflowRunView({ run, step, onStep, onTask, onEditWorkspace }: 
             <span className="muted">{plural(data.steps.length, 'step')}</span>
           </div>
           <Suspense fallback={<Loading label="Drawing the DAG…" />}>
-            <DagView steps={data.steps} selected={step} onSelect={onStep} />
+            <DagView steps={data.steps} selected={step} onSelect={onStep} marks={marks} />
           </Suspense>
         </section>
         <div className="run-view__side">

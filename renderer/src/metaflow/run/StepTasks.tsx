@@ -4,6 +4,7 @@ import { formatDuration, formatTime, plural } from '../../format.js';
 import { StatusBadge } from '../../ui/StatusBadge.js';
 import { useVirtualRows } from '../../ui/useVirtualRows.js';
 import { displayName } from '../../../../shared/display-name.js';
+import { exceptionText } from './failure-text.js';
 
 const ROW_HEIGHT = 30;
 
@@ -58,6 +59,11 @@ export function StepTasks({ step, stepName, tasks, onOpen }: Props) {
                     <StatusBadge status={task.status} />
                     {task.attempts.length > 1 && <span className="tag">{plural(task.attempts.length, 'attempt')}</span>}
                     {task.cloned && <span className="tag tag--quiet">cloned</span>}
+                    {task.caught && (
+                      <span className="tag tag--warning" title={`@catch caught ${exceptionText(task.caught)}`} data-testid="task-caught">
+                        caught
+                      </span>
+                    )}
                     {task.problems.length > 0 && (
                       <span className="tag task-problem" title={task.problems.join('\n')} data-testid="task-problem">
                         damaged

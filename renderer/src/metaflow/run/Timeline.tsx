@@ -1,7 +1,8 @@
 import './timeline.css';
 import { useMemo, useRef } from 'react';
 import type { TaskSummary } from '../../../../shared/contract.js';
-import { formatDuration, formatTime } from '../../format.js';
+import { formatDuration, formatTime, plural } from '../../format.js';
+import { exceptionText } from './failure-text.js';
 import { useNow } from '../../ui/useNow.js';
 import { bars, offsetLabel, ticks, timelineScale, type Bar } from './timeline-scale.js';
 import { useVirtualRows } from '../../ui/useVirtualRows.js';
@@ -19,7 +20,9 @@ function barTitle(task: TaskSummary, bar: Bar): string {
   const end = bar.open ? 'still running' : bar.endUnknown ? 'end not known' : formatTime(a.finishedAt);
   const took = !bar.open && !bar.endUnknown && a.startedAt !== null && a.finishedAt !== null ? ` (${formatDuration(a.finishedAt - a.startedAt)})` : '';
   const approximate = a.approximate === null ? '' : `\nApproximate: ${a.approximate}`;
-  return `${displayName(task.step)}/${displayName(task.id)} attempt ${a.attempt}: ${a.status}${task.cloned ? ', cloned' : ''}\n${formatTime(a.startedAt)} → ${end}${took}${approximate}`;
+  const raised = a.exception ? `\n${exceptionText(a.exception)}` : '';
+  const head = `${displayName(task.step)}/${displayName(task.id)} attempt ${a.attempt}${task.attempts.length > 1 ? ` (of ${task.attempts.length})` : ''}: ${a.status}${task.cloned ? ', cloned' : ''}`;
+  return `${head}\n${formatTime(a.startedAt)} → ${end}${took}${approximate}${raised}`;
 }
 
 function Bars({ task, list }: { task: TaskSummary; list: Bar[] }) {
@@ -86,6 +89,16 @@ export function Timeline({ tasks, onOpenTask }: Props) {
                   <span className="gantt__step">{displayName(task.step)}</span>
                   <span className="muted">/{displayName(task.id)}</span>
                   {task.cloned && <span className="tag tag--quiet">cloned</span>}
+                  {task.attempts.length > 1 && (
+                    <span className="tag" data-testid="timeline-attempts" title="Retried: one bar per attempt, failed ones red">
+                      {plural(task.attempts.length, 'attempt')}
+                    </span>
+                  )}
+                  {task.caught && (
+                    <span className="tag tag--warning" data-testid="timeline-caught" title={`@catch caught ${exceptionText(task.caught)}`}>
+                      caught
+                    </span>
+                  )}
                 </button>
                 <div className="gantt__track">
                   {marks.map((t) => (

@@ -8,6 +8,8 @@ export const NODE_HEIGHT = 54;
 const MIN_NODE_WIDTH = 128;
 const CHAR_WIDTH = 7.6;
 const NODE_PADDING = 34;
+/** The info line under the name (task count, foreach, retries, caught) is set smaller. */
+const INFO_CHAR_WIDTH = 6.4;
 
 export interface DagNode {
   step: StepSummary;
@@ -32,16 +34,17 @@ export interface DagLayout {
   height: number;
 }
 
-export function nodeWidth(step: StepSummary): number {
-  return Math.max(MIN_NODE_WIDTH, Math.ceil(step.name.length * CHAR_WIDTH) + NODE_PADDING);
+/** Wide enough for the step's name and for its info line of `infoChars` characters. */
+export function nodeWidth(step: StepSummary, infoChars = 0): number {
+  return Math.max(MIN_NODE_WIDTH, Math.ceil(Math.max(step.name.length * CHAR_WIDTH, infoChars * INFO_CHAR_WIDTH)) + NODE_PADDING);
 }
 
-export function layoutDag(steps: StepSummary[], rankdir: 'LR' | 'TB' = 'LR'): DagLayout {
+export function layoutDag(steps: StepSummary[], rankdir: 'LR' | 'TB' = 'LR', infoChars: (step: StepSummary) => number = () => 0): DagLayout {
   const g = new dagre.graphlib.Graph();
   g.setGraph({ rankdir, nodesep: 22, ranksep: 46, marginx: 12, marginy: 12 });
   g.setDefaultEdgeLabel(() => ({}));
   const known = new Set(steps.map((s) => s.name));
-  for (const step of steps) g.setNode(step.name, { width: nodeWidth(step), height: NODE_HEIGHT });
+  for (const step of steps) g.setNode(step.name, { width: nodeWidth(step, infoChars(step)), height: NODE_HEIGHT });
   const edges: { from: string; to: string; foreach: boolean }[] = [];
   for (const step of steps) {
     for (const next of step.next) {

@@ -2,6 +2,7 @@ import { useRef } from 'react';
 import type { RunSummary } from '../../../../shared/contract.js';
 import { ApproxTime } from '../run/ApproxTime.js';
 import { unfinishedText } from '../run/unfinished-text.js';
+import { failureText } from '../run/failure-text.js';
 import { StatusBadge } from '../../ui/StatusBadge.js';
 import type { Sort, SortKey } from './run-filters.js';
 import { SortHeader, type SortDir } from '../../ui/SortHeader.js';
@@ -50,8 +51,13 @@ function sortable(key: SortKey, sort: Sort, onSort: (sort: Sort) => void) {
 function RunRow({ run, showMetadata, onOpen }: { run: RunSummary; showMetadata: boolean; onOpen: (id: string) => void }) {
   return (
     <>
-      <div role="cell" className="runs-cell runs-cell--status">
+      <div role="cell" className="runs-cell runs-cell--status" title={run.failure ? failureText(run.failure) : undefined}>
         <StatusBadge status={run.status} testId="run-status" />
+        {run.failure && (
+          <span className="runs-failure mono" data-testid="run-failure-step">
+            {displayName(run.failure.step)}
+          </span>
+        )}
       </div>
       <div role="cell" className="runs-cell runs-cell--id">
         <button type="button" className="runs-open" aria-label={displayName(run.id)} data-testid="run-id" onClick={() => onOpen(run.id)}>

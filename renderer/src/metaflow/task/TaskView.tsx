@@ -10,6 +10,7 @@ import { ArtifactsPane } from './ArtifactsPane.js';
 import { AttemptPicker } from './AttemptPicker.js';
 import { CardsPane } from './CardsPane.js';
 import { LogView } from './LogView.js';
+import { TaskExceptionNote } from './TaskExceptionNote.js';
 import { displayName } from '../../../../shared/display-name.js';
 
 type Tab = 'artifacts' | 'logs' | 'cards';
@@ -48,9 +49,11 @@ export function TaskView({ task, onEditWorkspace }: Props) {
         </h2>
         <StatusBadge status={data.task.status} testId="task-status" />
         {data.task.cloned && <span className="tag tag--quiet" title="Cloned by resume from an earlier run">cloned</span>}
+        {data.task.caught && <span className="tag tag--warning">caught</span>}
         <span className="muted">{plural(data.task.attempts.length, 'attempt')}</span>
         {detail.isFetching && <span className="spinner" aria-label="Loading attempt" />}
       </div>
+      <TaskExceptionNote task={data.task} attempt={data.attempt} />
       {data.task.attempts.length > 0 && <AttemptPicker attempts={data.task.attempts} current={attempt ?? data.attempt} onPick={setAttempt} />}
       <div className="tabs" role="tablist" aria-label="Task">
         {tabs.map((t) => (
