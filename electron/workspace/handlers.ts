@@ -48,6 +48,13 @@ export function workspaceHandlers({ env, events, workspaces, saved, samples, set
       events.emit('workspace.opened', info);
       return info;
     },
+    'workspace.useSysroot': async ({ id, sysroot }) => {
+      const input = workspaces.input(id);
+      if (input?.kind === 'local') await allowWorkspacePaths(localAccess, { ...input, path: sysroot });
+      const info = await workspaces.useSysroot(id, sysroot);
+      events.emit('workspace.opened', info);
+      return info;
+    },
     'workspace.import': async () => ({ candidates: await importWorkspaces(env) }),
     'workspace.openSample': () => samples.open(),
     'settings.get': () => settings.get(),
