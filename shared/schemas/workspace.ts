@@ -147,6 +147,8 @@ export const ImportedWorkspace = z.object({
   cardRoot: z.string().optional(),
   mlflowTrackingUri: z.string().optional(),
   environmentCredential: z.enum(['connectionString', 'accountKey']).optional(),
+  /** For a profile: the variables set in the environment too, whose environment value is shown (it wins, as in Metaflow). */
+  fromEnvironment: z.array(z.string().max(100)).max(8).optional(),
   problems: z.array(z.string()),
 });
 export type ImportedWorkspace = z.infer<typeof ImportedWorkspace>;
