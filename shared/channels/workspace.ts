@@ -2,9 +2,11 @@ import { z } from 'zod';
 import { ById, Id, NoArgs } from '../schemas/common.js';
 import {
   ImportedWorkspace,
+  LocalPath,
   SaveWorkspaceArgs,
   SavedWorkspace,
   Settings,
+  Sysroot,
   WorkspaceDefaults,
   WorkspaceInfo,
   WorkspaceInput,
@@ -20,7 +22,7 @@ export const workspaceChannels = {
   'workspace.remove': { args: ById, result: z.object({ removed: z.boolean() }) },
   'workspace.connect': { args: ById, result: WorkspaceInfo },
   /** Opens an open workspace again on one of the sysroots its check suggested, with the same sign-in (for this session). */
-  'workspace.useSysroot': { args: z.object({ id: Id, sysroot: z.string().max(4096) }).strict(), result: WorkspaceInfo },
+  'workspace.useSysroot': { args: z.object({ id: Id, sysroot: z.union([Sysroot, LocalPath]) }).strict(), result: WorkspaceInfo },
   'workspace.import': { args: NoArgs, result: z.object({ candidates: z.array(ImportedWorkspace) }) },
   /** Writes the sample workspace into the user-data folder (first time only) and saves a workspace for it. */
   'workspace.openSample': { args: NoArgs, result: SavedWorkspace },
