@@ -48,10 +48,11 @@ export function workspaceHandlers({ env, events, workspaces, saved, samples, set
       events.emit('workspace.opened', info);
       return info;
     },
-    'workspace.useSysroot': async ({ id, sysroot }) => {
+    'workspace.useSysroot': async ({ id, sysroot, path }) => {
       const input = workspaces.input(id);
-      if (input?.kind === 'local') await allowWorkspacePaths(localAccess, { ...input, path: sysroot });
-      const info = await workspaces.useSysroot(id, sysroot);
+      if (input?.kind === 'local' && path !== undefined) await allowWorkspacePaths(localAccess, { ...input, path });
+      // The schema gives exactly one of the two.
+      const info = await workspaces.useSysroot(id, sysroot ?? { path: path ?? '' });
       events.emit('workspace.opened', info);
       return info;
     },

@@ -121,13 +121,15 @@ export class WorkspaceRegistry {
   }
 
   /** Opens the workspace again on a sysroot its check suggested; any other sysroot is refused (it goes through the form). */
-  async useSysroot(id: string, sysroot: string): Promise<WorkspaceInfo> {
+  async useSysroot(id: string, target: string | { path: string }): Promise<WorkspaceInfo> {
     const { info } = this.get(id);
     const input = this.inputs.get(id);
-    if (!input || !info.sysrootCheck?.suggestions.includes(sysroot)) {
-      throw new StratusError({ code: 'INVALID_ARGUMENT', message: `${sysroot} is not a sysroot suggested for this workspace.` });
+    const wanted = typeof target === 'string' ? target : target.path;
+    const fits = input !== undefined && (input.kind === 'local') === (typeof target !== 'string');
+    if (!input || !fits || !info.sysrootCheck?.suggestions.includes(wanted)) {
+      throw new StratusError({ code: 'INVALID_ARGUMENT', message: `${wanted} is not a sysroot suggested for this workspace.` });
     }
-    return this.connect(input.kind === 'local' ? { ...input, path: sysroot } : { ...input, sysroot });
+    return this.connect(input.kind === 'local' ? { ...input, path: wanted } : { ...input, sysroot: wanted });
   }
 
   /** What a workspace was opened with (credentials included: main only). */

@@ -26,7 +26,7 @@ export function WorkspaceView({ workspace, onWorkspaces, onConnected, onEdit }: 
     onSuccess: onConnected,
   });
   const useSysroot = useMutation({
-    mutationFn: (sysroot: string) => call('workspace.useSysroot', { id: workspace.id, sysroot }),
+    mutationFn: (to: string) => call('workspace.useSysroot', workspace.kind === 'local' ? { id: workspace.id, path: to } : { id: workspace.id, sysroot: to }),
     onSuccess: onConnected,
   });
   const { savedId, sysrootCheck } = workspace;

@@ -63,7 +63,7 @@ export const workspaceCases: DomainCases<WorkspaceChannel> = {
     ],
     'workspace.remove': [{ args: { id: WORKSPACE_ID } }],
     'workspace.connect': [{ args: { id: WORKSPACE_ID } }],
-    'workspace.useSysroot': [{ args: { id: WORKSPACE_ID, sysroot: SYSROOT } }],
+    'workspace.useSysroot': [{ args: { id: WORKSPACE_ID, sysroot: SYSROOT } }, { args: { id: WORKSPACE_ID, path: '/home/ds/work' } }],
     'workspace.import': [{ args: {} }],
     'workspace.openSample': [{ args: {} }],
     'settings.get': [{ args: {} }],
