@@ -98,16 +98,20 @@ async function survey(store: ObjectStore, prefix: string, hint?: string): Promis
 
 const join = (segments: string[]) => segments.map((s) => `${s}/`).join('');
 
-/**
- * Checks the sysroot at `segments` (folders inside the store). `above` is how many of those segments may be
- * left to list the folders above (0 for a local folder, whose store starts at the sysroot).
- */
-export async function checkSysrootData(store: ObjectStore, segments: string[], above: number): Promise<SysrootReport> {
+export interface Reach {
+  /** How many folders above the sysroot a suggestion may name (a bare container has none; a local folder has parents). */
+  up: number;
+  /** How many of those the store can list (a local folder's store starts at the sysroot: none). */
+  listable: number;
+}
+
+/** Checks the sysroot at `segments` (folders inside the store). */
+export async function checkSysrootData(store: ObjectStore, segments: string[], reach: Reach): Promise<SysrootReport> {
   const root = join(segments);
   const [here, isFlow, isRun] = await Promise.all([
     survey(store, root),
-    segments.length > 0 ? hasContentStore(store, root) : Promise.resolve(false),
-    segments.length > 0 ? firstChild(store, `${root}${PARAMETERS_STEP}/`).then((c) => c !== undefined) : Promise.resolve(false),
+    reach.up >= 1 ? hasContentStore(store, root) : Promise.resolve(false),
+    reach.up >= 2 ? firstChild(store, `${root}${PARAMETERS_STEP}/`).then((c) => c !== undefined) : Promise.resolve(false),
   ]);
   const seen = [...here.flows, ...here.metadata, ...here.others].slice(0, 8);
   if (here.flows.length > 0) return { verdict: 'flows', seen, suggestions: [] };
@@ -116,7 +120,7 @@ export async function checkSysrootData(store: ObjectStore, segments: string[], a
   if (isFlow || isRun) return { verdict, seen, suggestions: [{ up: isFlow ? 1 : 2, down: [] }] };
   if (verdict === 'metadata-only') return { verdict, seen, suggestions: [] };
 
-  const up = Math.min(2, above);
+  const up = Math.min(2, reach.listable);
   const downOne = here.others.slice(0, DESCEND);
   const [upOne, below] = await Promise.all([
     up >= 1 ? survey(store, join(segments.slice(0, -1)), segments.at(-1)) : undefined,

@@ -75,7 +75,7 @@ async function checkOpened({ info, datastore }: Opened): Promise<SysrootFinding>
   const local = info.kind === 'local';
   const [container, ...rest] = info.sysroot.split('/');
   const segments = local ? [] : rest;
-  const report = await checkSysrootData(datastore.store, segments, segments.length);
+  const report = await checkSysrootData(datastore.store, segments, local ? { up: 2, listable: 0 } : { up: segments.length, listable: segments.length });
   const suggestions = report.suggestions.map((move) =>
     local ? path.join(info.sysroot, ...Array<string>(move.up).fill('..'), ...move.down) : [container, ...applyMove(segments, move)].join('/'),
   );

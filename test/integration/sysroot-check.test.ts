@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { BlobServiceClient } from '@azure/storage-blob';
@@ -146,13 +146,48 @@ describe('a sysroot checked against its data', () => {
       readRange: (name, offset, length) => (requests++, store.readRange(name, offset, length)),
     });
     const nested = counting(openContainerStore(endpoint, { kind: 'connectionString', connectionString }, {}, services.identity, NESTED));
-    const right = await checkSysrootData(nested, ['team', 'ds'], 2);
+    const right = await checkSysrootData(nested, ['team', 'ds'], { up: 2, listable: 2 });
     expect(right.verdict).toBe('flows');
     expect(requests).toBeLessThanOrEqual(8);
     requests = 0;
-    const high = await checkSysrootData(nested, [], 0);
+    const high = await checkSysrootData(nested, [], { up: 0, listable: 0 });
     expect(high.suggestions).toEqual([{ up: 0, down: ['team', 'ds'] }]);
-    expect(requests).toBeLessThanOrEqual(80);
+    expect(requests).toBeLessThanOrEqual(40);
+  });
+});
+
+describe('a local folder datastore', () => {
+  let datastore: string;
+
+  beforeAll(async () => {
+    // The fixture's datastore as Metaflow's local datastore writes it: `<folder>/.metaflow/<Flow>/…`, two levels down.
+    const manifest = await readManifest();
+    const prefix = `${manifest.datastore_sysroot_azure.split('/').slice(1).join('/')}/`;
+    datastore = path.join(scratch, 'local', 'team', '.metaflow');
+    for (const [name, body] of await readFixtureBlobs()) {
+      if (!name.startsWith(prefix)) continue;
+      const file = path.join(datastore, ...name.slice(prefix.length).split('/'));
+      await mkdir(path.dirname(file), { recursive: true });
+      await writeFile(file, body);
+    }
+    await services.localAccess.grant(path.join(scratch, 'local'));
+  });
+
+  async function openLocal(at: string): Promise<WorkspaceInfo> {
+    return WorkspaceInfo.parse(ok(await services.router.dispatch('workspace.open', { kind: 'local', path: at })));
+  }
+
+  it('one level too low (a flow folder): suggests the datastore folder', async () => {
+    const info = await openLocal(path.join(datastore, flows[0]));
+    expect(info.sysrootCheck).toMatchObject({ verdict: 'not-flows', suggestions: [datastore] });
+    expect(await flowNames(info.id)).toEqual([]);
+  });
+
+  it('too high (the folder above the one holding .metaflow): suggests the datastore folder', async () => {
+    const info = await openLocal(path.join(scratch, 'local'));
+    expect(info.sysrootCheck).toMatchObject({ verdict: 'not-flows', suggestions: [datastore] });
+    const used = WorkspaceInfo.parse(ok(await services.router.dispatch('workspace.useSysroot', { id: info.id, path: datastore })));
+    expect(await flowNames(used.id)).toEqual(flows);
   });
 });
 
