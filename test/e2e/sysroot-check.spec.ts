@@ -34,6 +34,7 @@ test('one level too high: the form says so and "Use" opens the suggested sysroot
   await expect(warning).toContainText(env.sysroot.slice(container.length + 1));
   // Still on the form: nothing was opened as if it were right.
   await expect(page.getByRole('heading', { name: 'New workspace', exact: true })).toBeVisible();
+  await page.screenshot({ path: '/tmp/stratus-sysroot-form.png', fullPage: true });
   await warning.getByRole('button', { name: `Use ${env.sysroot}` }).click();
   await expect(page.getByTestId('workspace-sysroot')).toHaveText(env.sysroot);
   await expect(page.getByTestId('listing').getByRole('button', { name: flow, exact: true })).toBeVisible();
@@ -52,6 +53,7 @@ test('one level too low, opened as it is: the workspace shows the problem and no
   await expect(banner).toContainText('do not look like Metaflow flows');
   // The flow's runs are not offered as flows.
   await expect(page.getByText('No flows here')).toBeVisible();
+  await page.screenshot({ path: '/tmp/stratus-sysroot-banner.png', fullPage: true });
   await banner.getByRole('button', { name: `Use ${env.sysroot}` }).click();
   await expect(page.getByTestId('workspace-sysroot')).toHaveText(env.sysroot);
   await expect(page.getByTestId('listing').getByRole('button', { name: flow, exact: true })).toBeVisible();
