@@ -17,10 +17,10 @@ export class AzureObjectStore implements ObjectStore {
     this.description = `container "${container.containerName}" at ${endpoint}`;
   }
 
-  async listHierarchy(prefix: string): Promise<HierarchyListing> {
+  async listHierarchy(prefix: string, limit?: number): Promise<HierarchyListing> {
     const listing: HierarchyListing = { prefixes: [], objects: [] };
     try {
-      const pages = this.container.listBlobsByHierarchy('/', { prefix }).byPage({ maxPageSize: PAGE_SIZE });
+      const pages = this.container.listBlobsByHierarchy('/', { prefix }).byPage({ maxPageSize: Math.min(limit ?? PAGE_SIZE, PAGE_SIZE) });
       for await (const page of pages) {
         for (const p of page.segment.blobPrefixes ?? []) listing.prefixes.push(p.name);
         for (const b of page.segment.blobItems) {
@@ -31,6 +31,7 @@ export class AzureObjectStore implements ObjectStore {
             etag: b.properties.etag,
           });
         }
+        if (limit !== undefined && listing.prefixes.length + listing.objects.length >= limit) break;
       }
     } catch (err) {
       throw this.failure(err, `listing "${prefix}"`);

@@ -1,3 +1,4 @@
+import type { WorkspaceInfo } from '../../shared/contract.js';
 import { checkSysroot } from '../../shared/sysroot.js';
 import { openContainerStore } from '../azure/azure-object-store.js';
 import type { Env } from '../azure/blob-client.js';
@@ -6,7 +7,7 @@ import { locateMetaflowPath } from '../metaflow/locate.js';
 import type { Services } from '../services.js';
 import { call } from './call.js';
 import { resolveEndpoint } from './endpoint.js';
-import { usageError } from './output.js';
+import { CliFailure, usageError } from './output.js';
 
 // Turns a CLI target into an open workspace and a flow path: `<container>/<prefix>[/<Flow>…]` on
 // Azure, or `[<Flow>[/<run>…]]` inside a local datastore folder given with --local.
@@ -41,13 +42,24 @@ async function splitTarget(services: Services, options: TargetOptions, endpoint:
   return { sysroot: [check.value.container, ...located.prefix].join('/'), path: located.path };
 }
 
+/** A sysroot whose children are not flows stops the command, naming where the flows are, as the form does in the app. */
+function requireFlows(workspace: WorkspaceInfo, option: '--sysroot' | '--local'): void {
+  const check = workspace.sysrootCheck;
+  if (!check?.message || check.verdict === 'flows' || check.verdict === 'metadata-only') return;
+  if (check.verdict === 'empty' && check.suggestions.length === 0) return;
+  const guess = check.suggestions.length > 0 ? ` Did you mean ${check.suggestions.map((s) => `${option} ${s}`).join(' or ')}?` : '';
+  throw new CliFailure({ code: 'NOT_FOUND', message: `${check.message}${guess}` }, 1);
+}
+
 export async function openTarget(services: Services, options: TargetOptions, env: Env): Promise<{ workspaceId: string; path: FlowPath }> {
   if (options.local !== undefined) {
     const workspace = await call(services, 'workspace.open', { kind: 'local', path: options.local, staleAfterHours: options.staleAfterHours });
+    requireFlows(workspace, '--local');
     return { workspaceId: workspace.id, path: flowPath(options.target.split('/'), options.target) };
   }
   const endpoint = resolveEndpoint(options.endpoint, env);
   const { sysroot, path } = await splitTarget(services, options, endpoint, env);
   const workspace = await call(services, 'workspace.open', { sysroot, endpoint, credential: { kind: 'environment' }, staleAfterHours: options.staleAfterHours });
+  requireFlows(workspace, '--sysroot');
   return { workspaceId: workspace.id, path };
 }

@@ -2,10 +2,11 @@ import type { MetaflowListing } from '../../shared/contract.js';
 import { StratusError } from '../../shared/errors.js';
 import type { ObjectStore } from '../storage/object-store.js';
 import { parseDataJson } from './data-json.js';
+import { mapLimited } from '../core/limit.js';
+import { flowCandidates, flowKind } from './sysroot-check.js';
 import {
   CAS_FOLDER,
   compareIds,
-  isFlowName,
   lastSegment,
   METADATA_FOLDER,
   PARAMETERS_STEP,
@@ -17,6 +18,9 @@ import {
 // Walks a Metaflow datastore one level at a time with hierarchical listings (delimiter '/'),
 // so a flow's content-addressed store (`<Flow>/data/`) is never listed blob by blob.
 
+/** Flow probes in flight while listing flows. */
+const PROBE_CONCURRENCY = 16;
+
 export class MetaflowDatastore {
   constructor(
     private readonly store: ObjectStore,
@@ -25,7 +29,7 @@ export class MetaflowDatastore {
   ) {}
 
   async list(path: FlowPath): Promise<MetaflowListing> {
-    if (path.flow === undefined) return { level: 'flows', entries: await this.children(path, isFlowName, compareNames) };
+    if (path.flow === undefined) return { level: 'flows', entries: await this.flows() };
     if (path.run === undefined) {
       const runs = await this.children(path, (name) => name !== CAS_FOLDER && name !== METADATA_FOLDER, (a, b) => compareIds(b, a));
       return { level: 'runs', entries: runs };
@@ -36,6 +40,17 @@ export class MetaflowDatastore {
     }
     if (path.task === undefined) return { level: 'tasks', entries: await this.children(path, notMetadata, compareIds) };
     return this.artifacts(path);
+  }
+
+  /**
+   * Only folders that are flows (a content store, a started run, or local metadata): a folder that merely has a
+   * flow-like name, such as a datastore under a sysroot set one level too high, is never offered as a flow.
+   */
+  private async flows() {
+    const listing = await this.store.listHierarchy(this.root);
+    const names = flowCandidates(listing.prefixes).sort(compareNames);
+    const kinds = await mapLimited(names, PROBE_CONCURRENCY, (name) => flowKind(this.store, `${this.root}${name}/`));
+    return names.flatMap((name, i) => (kinds[i] === 'other' ? [] : [{ name }]));
   }
 
   private async children(path: FlowPath, keep: (name: string) => boolean, order: (a: string, b: string) => number) {

@@ -6,6 +6,7 @@ import type { ArtifactReader } from './artifacts.js';
 import { parseDataJson } from './data-json.js';
 import { parseGraphInfo, type FlowGraph } from './graph.js';
 import { CAS_FOLDER, compareIds, lastSegment, METADATA_FOLDER, PARAMETERS_STEP } from './layout.js';
+import { flowKind } from './sysroot-check.js';
 import { mapLimited } from '../core/limit.js';
 import type { LocalMetadata, RunMetadata } from './local-metadata.js';
 import { logFileNames, mergeLogs, type LogStream } from './mflog.js';
@@ -49,6 +50,14 @@ export class MetaflowRuns {
     const listing = await this.store.listHierarchy(`${this.root}${flow}/`);
     const names = listing.prefixes.map(lastSegment);
     if (names.length === 0) throw new StratusError({ code: 'NOT_FOUND', message: `The flow ${flow} does not exist in this datastore.` });
+    // Runs are never listed for a folder that is not a flow (e.g. a datastore under a sysroot one level too high).
+    if (!names.includes(CAS_FOLDER) && (await flowKind(this.store, `${this.root}${flow}/`)) === 'other') {
+      throw new StratusError({
+        code: 'NOT_FOUND',
+        message: `${flow} is not a Metaflow flow: it holds no content store (data/) and no started run (a folder with _parameters/). It holds ${names.slice(0, 5).join(', ')}${names.length > 5 ? ', …' : ''}.`,
+        hint: 'The sysroot may be one level too high: open the workspace with the sysroot suggested on the workspace page.',
+      });
+    }
     const ids = names.filter((n) => n !== CAS_FOLDER && n !== METADATA_FOLDER).sort((a, b) => compareIds(b, a));
     return { ids, hasMetadata: names.includes(METADATA_FOLDER) };
   }
@@ -169,8 +178,10 @@ export class MetaflowRuns {
   }
 
   private async summary(flow: string, run: string, tree: RunTree, hasMetadata: boolean): Promise<RunSummary> {
+    // A run folder with no task record at all (only local metadata, say) tells neither a start nor an end.
+    const recorded = tree.parameters !== undefined || tree.tasks.length > 0;
     const [status, meta] = await Promise.all([
-      runOutcome(tree, this.probe(flow)),
+      recorded ? runOutcome(tree, this.probe(flow)) : Promise.resolve('unknown' as const),
       hasMetadata ? this.metadata.run(flow, run) : Promise.resolve<RunMetadata | undefined>(undefined),
     ]);
     const [times, failure] = await Promise.all([this.runTimes(tree, status), status === 'failed' ? this.failure(flow, tree) : null]);

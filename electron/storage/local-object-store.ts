@@ -15,7 +15,7 @@ export class LocalObjectStore implements ObjectStore {
     this.description = `folder ${this.root}`;
   }
 
-  async listHierarchy(prefix: string): Promise<HierarchyListing> {
+  async listHierarchy(prefix: string, limit?: number): Promise<HierarchyListing> {
     const dir = this.resolve(prefix);
     const listing: HierarchyListing = { prefixes: [], objects: [] };
     let entries;
@@ -25,7 +25,8 @@ export class LocalObjectStore implements ObjectStore {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT' || (err as NodeJS.ErrnoException).code === 'ENOTDIR') return listing;
       throw this.failure(err, `listing "${prefix}"`);
     }
-    for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+    const sorted = entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const entry of limit === undefined ? sorted : sorted.slice(0, limit)) {
       if (entry.isDirectory()) listing.prefixes.push(`${prefix}${entry.name}/`);
       else if (entry.isFile()) {
         const info = await stat(path.join(dir, entry.name));

@@ -22,8 +22,11 @@ export interface ObjectRange {
 }
 
 export interface ObjectStore {
-  /** One level below `prefix` (which is '' or ends in '/'), every page. */
-  listHierarchy(prefix: string): Promise<HierarchyListing>;
+  /**
+   * One level below `prefix` (which is '' or ends in '/'), every page; with `limit`, only the first `limit` entries
+   * (folders and objects together, in name order), in one request, for probes that must stay cheap.
+   */
+  listHierarchy(prefix: string, limit?: number): Promise<HierarchyListing>;
   /** Every object whose name starts with `prefix`, at any depth (a flat listing). Never used on a flow's `data/`. */
   listAll(prefix: string): Promise<ListedObject[]>;
   read(name: string): Promise<Buffer>;

@@ -19,6 +19,8 @@ export interface ImportedWorkspace {
   cardRoot?: string;
   mlflowTrackingUri?: string;
   environmentCredential?: 'connectionString' | 'accountKey';
+  /** For a profile: the variables whose value came from the environment instead (it wins, as in Metaflow). */
+  fromEnvironment?: string[];
   /** What is wrong with this source, one message each; the source is still listed. */
   problems: string[];
 }
@@ -64,6 +66,7 @@ function describe(source: string, values: Record<string, unknown>, env: Env, fil
   const endpoint = pick(KEYS.endpoint);
   const trackingUri = text(env.MLFLOW_TRACKING_URI);
   const problems: string[] = [];
+  const overridden = file === undefined ? [] : Object.values(KEYS).filter((key) => text(env[key]) !== undefined && text(values[key]) !== undefined);
   for (const root of [sysroot, cardRoot]) {
     const check = root && checkSysroot(root.value);
     if (check && !check.ok) problems.push(...check.errors.map((e) => `${root.where}: ${e}`));
@@ -78,6 +81,7 @@ function describe(source: string, values: Record<string, unknown>, env: Env, fil
     cardRoot: cardRoot?.value ?? (sysroot ? `${sysroot.value}/mf.cards` : undefined),
     mlflowTrackingUri: trackingUri && splitUserInfo(trackingUri).uri,
     environmentCredential: environmentCredentialKind(env),
+    ...(overridden.length > 0 ? { fromEnvironment: overridden } : {}),
     problems,
   };
 }

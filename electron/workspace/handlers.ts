@@ -48,6 +48,14 @@ export function workspaceHandlers({ env, events, workspaces, saved, samples, set
       events.emit('workspace.opened', info);
       return info;
     },
+    'workspace.useSysroot': async ({ id, sysroot, path }) => {
+      const input = workspaces.input(id);
+      if (input?.kind === 'local' && path !== undefined) await allowWorkspacePaths(localAccess, { ...input, path });
+      // The schema gives exactly one of the two.
+      const info = await workspaces.useSysroot(id, sysroot ?? { path: path ?? '' });
+      events.emit('workspace.opened', info);
+      return info;
+    },
     'workspace.import': async () => ({ candidates: await importWorkspaces(env) }),
     'workspace.openSample': () => samples.open(),
     'settings.get': () => settings.get(),

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { WorkspaceInfo, WorkspaceInput } from '../../shared/contract.js';
+import type { SysrootFinding, WorkspaceInfo, WorkspaceInput } from '../../shared/contract.js';
 import { StratusError } from '../../shared/errors.js';
 import { checkSysroot, formatSysroot, sysrootBlobPrefix } from '../../shared/sysroot.js';
 import { redactUri } from '../mlflow/sources/rest-client.js';
@@ -18,6 +18,7 @@ import { MetaflowDatastore } from '../metaflow/datastore.js';
 import { IndexedRuns } from '../metaflow/indexed-runs.js';
 import { LocalMetadata } from '../metaflow/local-metadata.js';
 import { MetaflowRuns } from '../metaflow/runs.js';
+import { applyMove, checkSysrootData, describeReport } from '../metaflow/sysroot-check.js';
 import type { ObjectStore } from '../storage/object-store.js';
 import { LocalObjectStore } from '../storage/local-object-store.js';
 import { ArtifactRoots } from '../mlflow/artifact-roots.js';
@@ -69,11 +70,25 @@ async function localDatastoreRoot(folder: string): Promise<string> {
   throw new StratusError({ code: 'NOT_FOUND', message: `The folder ${folder} does not exist or is not a folder.` });
 }
 
+/** Checks the sysroot against its data; suggestions are named as the user would type them (sysroot or folder). */
+async function checkOpened({ info, datastore }: Opened): Promise<SysrootFinding> {
+  const local = info.kind === 'local';
+  const [container, ...rest] = info.sysroot.split('/');
+  const segments = local ? [] : rest;
+  const report = await checkSysrootData(datastore.store, segments, local ? { up: 2, listable: 0 } : { up: segments.length, listable: segments.length });
+  const suggestions = report.suggestions.map((move) =>
+    local ? path.join(info.sysroot, ...Array<string>(move.up).fill('..'), ...move.down) : [container, ...applyMove(segments, move)].join('/'),
+  );
+  return { verdict: report.verdict, message: describeReport(info.sysroot, report, suggestions), suggestions };
+}
+
 /** Workspaces opened in this session. Credentials stay here, in main; the renderer only holds the id. */
 export class WorkspaceRegistry {
   private readonly open = new Map<string, OpenWorkspace>();
   /** Kept apart from WorkspaceInfo, which only shows the URI without credentials. */
   private readonly trackingUris = new Map<string, string>();
+  /** What each open workspace was opened with, so a suggested sysroot opens with the same sign-in. */
+  private readonly inputs = new Map<string, WorkspaceInput>();
   /** None (CLI) means every read goes to the datastore. */
   private readonly indexes: IndexPool | undefined;
 
@@ -92,6 +107,7 @@ export class WorkspaceRegistry {
     const info: WorkspaceInfo = {
       ...opened.info,
       ...(saved ?? {}),
+      sysrootCheck: await checkOpened(opened),
       ...(input.mlflowTrackingUri === undefined ? {} : { mlflowTrackingUri: redactUri(input.mlflowTrackingUri) }),
     };
     // The index opens with the workspace, so reopening a flow costs only its query.
@@ -100,7 +116,25 @@ export class WorkspaceRegistry {
     const indexed = new IndexedRuns(opened.runs, opened.metadata, index, (flow) => this.onRunsRefreshed(info.id, flow));
     this.open.set(info.id, { ...opened, info, indexed, indexKey, staleAfterHours: input.staleAfterHours });
     if (input.mlflowTrackingUri !== undefined) this.trackingUris.set(info.id, input.mlflowTrackingUri);
+    this.inputs.set(info.id, input);
     return info;
+  }
+
+  /** Opens the workspace again on a sysroot its check suggested; any other sysroot is refused (it goes through the form). */
+  async useSysroot(id: string, target: string | { path: string }): Promise<WorkspaceInfo> {
+    const { info } = this.get(id);
+    const input = this.inputs.get(id);
+    const wanted = typeof target === 'string' ? target : target.path;
+    const fits = input !== undefined && (input.kind === 'local') === (typeof target !== 'string');
+    if (!input || !fits || !info.sysrootCheck?.suggestions.includes(wanted)) {
+      throw new StratusError({ code: 'INVALID_ARGUMENT', message: `${wanted} is not a sysroot suggested for this workspace.` });
+    }
+    return this.connect(input.kind === 'local' ? { ...input, path: wanted } : { ...input, sysroot: wanted });
+  }
+
+  /** What a workspace was opened with (credentials included: main only). */
+  input(id: string): WorkspaceInput | undefined {
+    return this.inputs.get(id);
   }
 
   /** The workspace's MLflow store, opened on first use; NOT_FOUND when it has no tracking URI. */
@@ -151,6 +185,7 @@ export class WorkspaceRegistry {
     if (!workspace) return;
     this.open.delete(id);
     this.trackingUris.delete(id);
+    this.inputs.delete(id);
     const source = workspace.mlflow;
     workspace.mlflow = undefined;
     await Promise.all([

@@ -1,10 +1,12 @@
 import { z } from 'zod';
-import { ById, NoArgs } from '../schemas/common.js';
+import { ById, Id, NoArgs } from '../schemas/common.js';
 import {
   ImportedWorkspace,
+  LocalPath,
   SaveWorkspaceArgs,
   SavedWorkspace,
   Settings,
+  Sysroot,
   WorkspaceDefaults,
   WorkspaceInfo,
   WorkspaceInput,
@@ -19,6 +21,14 @@ export const workspaceChannels = {
   'workspace.save': { args: SaveWorkspaceArgs, result: SavedWorkspace },
   'workspace.remove': { args: ById, result: z.object({ removed: z.boolean() }) },
   'workspace.connect': { args: ById, result: WorkspaceInfo },
+  /** Opens an open workspace again on one of the sysroots its check suggested, with the same sign-in (for this session). */
+  'workspace.useSysroot': {
+    args: z
+      .object({ id: Id, sysroot: Sysroot.optional(), path: LocalPath.optional() })
+      .strict()
+      .refine((a) => (a.sysroot === undefined) !== (a.path === undefined), 'Give a sysroot (Azure) or a folder (local), not both'),
+    result: WorkspaceInfo,
+  },
   'workspace.import': { args: NoArgs, result: z.object({ candidates: z.array(ImportedWorkspace) }) },
   /** Writes the sample workspace into the user-data folder (first time only) and saves a workspace for it. */
   'workspace.openSample': { args: NoArgs, result: SavedWorkspace },

@@ -40,8 +40,11 @@ export const MetaflowListing = z.discriminatedUnion('level', [
 ]);
 export type MetaflowListing = z.infer<typeof MetaflowListing>;
 
-/** `stale`: not finished, and no task has written anything for longer than the workspace's stale threshold. */
-export const RunStatus = z.enum(['running', 'succeeded', 'failed', 'stale']);
+/**
+ * `stale`: not finished, and no task has written anything for longer than the workspace's stale threshold.
+ * `unknown`: the datastore holds no task record of the run (e.g. only Metaflow's local metadata): nothing says it started.
+ */
+export const RunStatus = z.enum(['running', 'succeeded', 'failed', 'stale', 'unknown']);
 export type RunStatus = z.infer<typeof RunStatus>;
 /** `unknown`: the attempt finished but the datastore does not say whether it succeeded. */
 export const TaskStatus = z.enum(['running', 'succeeded', 'failed', 'unknown']);

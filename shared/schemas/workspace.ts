@@ -68,6 +68,16 @@ export const LocalWorkspaceInput = z
 export const WorkspaceInput = z.union([AzureWorkspaceInput, LocalWorkspaceInput]);
 export type WorkspaceInput = z.infer<typeof WorkspaceInput>;
 
+/** What the sysroot's children look like (`electron/metaflow/sysroot-check.ts`) and where the flows are if not there. */
+export const SysrootFinding = z.object({
+  verdict: z.enum(['flows', 'metadata-only', 'empty', 'not-flows']),
+  /** The problem in words; null when the sysroot holds flows. */
+  message: z.string().max(4000).nullable(),
+  /** Sysroots (Azure) or folders (local) that do hold flows, nearest first: each can be opened in one click. */
+  suggestions: z.array(z.string().max(4096)).max(16),
+});
+export type SysrootFinding = z.infer<typeof SysrootFinding>;
+
 export const WorkspaceInfo = z.object({
   id: Id,
   kind: z.enum(['azure', 'local']),
@@ -83,6 +93,8 @@ export const WorkspaceInfo = z.object({
   principal: z.string().optional(),
   /** The MLflow tracking URI browsed with this workspace, if any (credentials never included). */
   mlflowTrackingUri: z.string().optional(),
+  /** Whether the sysroot holds Metaflow flows, checked against the data when it opened. */
+  sysrootCheck: SysrootFinding.optional(),
 });
 export type WorkspaceInfo = z.infer<typeof WorkspaceInfo>;
 
@@ -135,6 +147,8 @@ export const ImportedWorkspace = z.object({
   cardRoot: z.string().optional(),
   mlflowTrackingUri: z.string().optional(),
   environmentCredential: z.enum(['connectionString', 'accountKey']).optional(),
+  /** For a profile: the variables set in the environment too, whose environment value is shown (it wins, as in Metaflow). */
+  fromEnvironment: z.array(z.string().max(100)).max(8).optional(),
   problems: z.array(z.string()),
 });
 export type ImportedWorkspace = z.infer<typeof ImportedWorkspace>;

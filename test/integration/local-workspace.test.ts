@@ -134,7 +134,7 @@ describe('a local workspace on the fixture unpacked to a folder', () => {
   it('opens the folder as a local workspace on its .metaflow datastore', async () => {
     const info = await openLocal(folder);
     const root = path.join(folder, DATASTORE_DIR);
-    expect(info).toEqual({ id: info.id, kind: 'local', sysroot: root, endpoint: pathToFileURL(root).href, authMethod: 'local folder', cardRoot: path.join(root, 'mf.cards') });
+    expect(info).toEqual({ id: info.id, kind: 'local', sysroot: root, endpoint: pathToFileURL(root).href, authMethod: 'local folder', cardRoot: path.join(root, 'mf.cards'), sysrootCheck: { verdict: 'flows', message: null, suggestions: [] } });
   });
 
   it('shows the same flows, runs, steps, tasks and task artifacts as the Azure workspace, at every level', async () => {

@@ -134,6 +134,7 @@ describe('Metaflow datastore over Azurite (shared fixture)', () => {
       cardRoot: `${sysroot}/mf.cards`,
       authMethod: 'AZURE_STORAGE_CONNECTION_STRING',
       principal: `account ${AZURITE_ACCOUNT_NAME}`,
+      sysrootCheck: { verdict: 'flows', message: null, suggestions: [] },
     });
   });
 

@@ -101,6 +101,8 @@ describe('importWorkspaces', () => {
     // Values the environment does not set still come from the profile.
     expect(prod.endpoint).toBe(PROD_PROFILE[ENDPOINT]);
     expect(prod.cardRoot).toBe(PROD_PROFILE[CARD_ROOT]);
+    // The card says which of its values the environment gave (issue 20): only the sysroot here.
+    expect(prod.fromEnvironment).toEqual([SYSROOT]);
     expect(bySource(found, 'environment')).toEqual({ source: 'environment', sysroot: envSysroot, cardRoot: `${envSysroot}/mf.cards`, problems: [] });
   });
 

@@ -1,3 +1,4 @@
+import './sysroot.css';
 import { useQuery } from '@tanstack/react-query';
 import type { ImportedWorkspace } from '../../../shared/contract.js';
 import { ErrorPanel } from '../ui/ErrorPanel.js';
@@ -12,13 +13,14 @@ export function sourceLabel(source: string): string {
 
 function Candidate({ candidate, onUse }: { candidate: ImportedWorkspace; onUse: () => void }) {
   const title = sourceLabel(candidate.source);
-  const values: [string, string | undefined][] = [
-    ['Sysroot', candidate.sysroot],
-    ['Endpoint', candidate.endpoint],
-    ['Card root', candidate.cardRoot],
+  const values: [string, string | undefined, string?][] = [
+    ['Sysroot', candidate.sysroot, 'METAFLOW_DATASTORE_SYSROOT_AZURE'],
+    ['Endpoint', candidate.endpoint, 'METAFLOW_AZURE_STORAGE_BLOB_SERVICE_ENDPOINT'],
+    ['Card root', candidate.cardRoot, 'METAFLOW_CARD_AZUREROOT'],
     ['MLflow tracking URI', candidate.mlflowTrackingUri],
     ['Credential', candidate.environmentCredential && ENVIRONMENT_VARIABLE[candidate.environmentCredential]],
   ];
+  const overridden = candidate.fromEnvironment ?? [];
   // A source that names neither a sysroot nor an endpoint has nothing to fill the form with.
   const usable = candidate.sysroot !== undefined || candidate.endpoint !== undefined;
   return (
@@ -31,11 +33,16 @@ function Candidate({ candidate, onUse }: { candidate: ImportedWorkspace; onUse: 
       </div>
       <dl className="card__facts">
         {values.map(
-          ([label, value]) =>
+          ([label, value, variable]) =>
             value !== undefined && (
               <div key={label}>
                 <dt>{label}</dt>
                 <dd className="mono">{value}</dd>
+                {variable !== undefined && overridden.includes(variable) && (
+                  <dd className="card__note" data-testid="import-from-environment">
+                    from the environment: <code>{variable}</code> is set there, and it wins over the profile, as in Metaflow
+                  </dd>
+                )}
               </div>
             ),
         )}

@@ -9,6 +9,7 @@ import { TextField } from '../ui/TextField.js';
 import { AzureFields } from './AzureFields.js';
 import { checkDraft, type StoredSecret, type WorkspaceDraft } from './draft.js';
 import { savedWorkspacesQuery } from './queries.js';
+import { needsAttention, SysrootWarning } from './SysrootWarning.js';
 
 interface Props {
   title: string;
@@ -63,14 +64,20 @@ export function WorkspaceForm({ title, initial, editing, defaults, secretsPersis
   const [saved, setSaved] = useState(() => storedOf(editing));
   const check = checkDraft(draft, saved?.secret);
   const update = (patch: Partial<WorkspaceDraft>) => setDraft((current) => ({ ...current, ...patch }));
+  // A workspace whose sysroot does not hold flows stays on the form, with the sysroots that do.
+  const [doubtful, setDoubtful] = useState<{ workspace: WorkspaceInfo; via: 'open' | 'save' }>();
+  const arrived = (via: 'open' | 'save') => (workspace: WorkspaceInfo) => {
+    if (needsAttention(workspace.sysrootCheck) && workspace.sysrootCheck.verdict !== 'metadata-only') setDoubtful({ workspace, via });
+    else onConnected(workspace);
+  };
 
   const connect = useMutation({
     mutationFn: (id: string) => call('workspace.connect', { id }),
-    onSuccess: onConnected,
+    onSuccess: arrived('save'),
   });
   const open = useMutation({
     mutationFn: (input: WorkspaceInput) => call('workspace.open', input),
-    onSuccess: onConnected,
+    onSuccess: arrived('open'),
   });
   const save = useMutation({
     mutationFn: ({ config, secret }: SaveRequest) => call('workspace.save', { id: saved?.id, config, secret }),
@@ -85,6 +92,7 @@ export function WorkspaceForm({ title, initial, editing, defaults, secretsPersis
 
   function start(action: () => void) {
     // One status at a time beside the form: the outcome of the last button pressed.
+    setDoubtful(undefined);
     save.reset();
     connect.reset();
     open.reset();
@@ -97,6 +105,15 @@ export function WorkspaceForm({ title, initial, editing, defaults, secretsPersis
   function openWithoutSaving() {
     const input = check.open;
     if (input) start(() => open.mutate(input));
+  }
+  /** The suggested sysroot (or folder) goes into the form, and the same button is pressed again. */
+  function useSuggestion(suggestion: string) {
+    const via = doubtful?.via;
+    const next = { ...draft, ...(draft.kind === 'local' ? { path: suggestion } : { sysroot: suggestion }) };
+    setDraft(next);
+    const nextCheck = checkDraft(next, saved?.secret);
+    if (via === 'open' && nextCheck.open) start(() => open.mutate(nextCheck.open as WorkspaceInput));
+    if (via === 'save' && nextCheck.save) start(() => save.mutate({ ...(nextCheck.save as Omit<SaveRequest, 'andConnect'>), andConnect: true }));
   }
   function submit(event: FormEvent) {
     event.preventDefault();
@@ -209,7 +226,10 @@ export function WorkspaceForm({ title, initial, editing, defaults, secretsPersis
           <ErrorPanel error={connect.error} onRetry={() => connect.variables && connect.mutate(connect.variables)} />
         )}
         {open.isError && <ErrorPanel error={open.error} onRetry={() => open.variables && open.mutate(open.variables)} />}
-        {!busy && !save.isError && !connect.isError && !open.isError && (
+        {doubtful?.workspace.sysrootCheck && !busy && (
+          <SysrootWarning finding={doubtful.workspace.sysrootCheck} busy={busy} onUse={useSuggestion} onKeep={() => onConnected(doubtful.workspace)} />
+        )}
+        {!busy && !save.isError && !connect.isError && !open.isError && !doubtful && (
           <div className="form-page__about">
             <p>
               The sysroot is Metaflow’s <code>METAFLOW_DATASTORE_SYSROOT_AZURE</code>: a container, then an optional prefix

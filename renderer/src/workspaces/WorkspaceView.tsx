@@ -9,6 +9,7 @@ import { SectionTabs } from '../ui/SectionTabs.js';
 import { WorkspaceSwitcher } from './WorkspaceSwitcher.js';
 import { TransferPanel } from '../transfers/TransferPanel.js';
 import { SECTIONS } from './sections.js';
+import { needsAttention, SysrootWarning } from './SysrootWarning.js';
 
 interface Props {
   workspace: WorkspaceInfo;
@@ -24,7 +25,11 @@ export function WorkspaceView({ workspace, onWorkspaces, onConnected, onEdit }: 
     mutationFn: (savedId: string) => call('workspace.connect', { id: savedId }),
     onSuccess: onConnected,
   });
-  const { savedId } = workspace;
+  const useSysroot = useMutation({
+    mutationFn: (to: string) => call('workspace.useSysroot', workspace.kind === 'local' ? { id: workspace.id, path: to } : { id: workspace.id, sysroot: to }),
+    onSuccess: onConnected,
+  });
+  const { savedId, sysrootCheck } = workspace;
   const onEditWorkspace = savedId === undefined ? undefined : () => onEdit(savedId);
   const section = SECTIONS.find((s) => s.id === sectionId) ?? SECTIONS[0];
 
@@ -43,6 +48,10 @@ export function WorkspaceView({ workspace, onWorkspaces, onConnected, onEdit }: 
           onDismiss={() => switchTo.reset()}
         />
       )}
+      {needsAttention(sysrootCheck) && (
+        <SysrootWarning finding={sysrootCheck} busy={useSysroot.isPending} onUse={(sysroot) => useSysroot.mutate(sysroot)} />
+      )}
+      {useSysroot.isError && <ErrorPanel error={useSysroot.error} onDismiss={() => useSysroot.reset()} />}
       {SECTIONS.length > 1 && (
         <SectionTabs tabs={SECTIONS} current={section.id} onTab={setSectionId} label="Workspace sections" />
       )}

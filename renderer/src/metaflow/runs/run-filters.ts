@@ -80,7 +80,7 @@ export function compareIds(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-const STATUS_ORDER: Record<RunStatus, number> = { running: 0, stale: 1, failed: 2, succeeded: 3 };
+const STATUS_ORDER: Record<RunStatus, number> = { running: 0, stale: 1, failed: 2, succeeded: 3, unknown: 4 };
 
 function compareNullable(a: number | null, b: number | null): number | null {
   if (a === null && b === null) return 0;
