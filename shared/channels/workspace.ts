@@ -19,6 +19,8 @@ export const workspaceChannels = {
   'workspace.save': { args: SaveWorkspaceArgs, result: SavedWorkspace },
   'workspace.remove': { args: ById, result: z.object({ removed: z.boolean() }) },
   'workspace.connect': { args: ById, result: WorkspaceInfo },
+  /** A workspace opened in this session (saved or not), by its id: how a reloaded window finds it again. */
+  'workspace.get': { args: ById, result: WorkspaceInfo },
   'workspace.import': { args: NoArgs, result: z.object({ candidates: z.array(ImportedWorkspace) }) },
   /** Writes the sample workspace into the user-data folder (first time only) and saves a workspace for it. */
   'workspace.openSample': { args: NoArgs, result: SavedWorkspace },

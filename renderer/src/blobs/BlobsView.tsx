@@ -1,5 +1,6 @@
 import { useInfiniteQuery, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useCallback, useMemo, useState } from 'react';
+import type { BlobsPlace } from '../../../shared/routing/route.js';
 import { call } from '../api/client.js';
 import { plural } from '../format.js';
 import { ErrorPanel } from '../ui/ErrorPanel.js';
@@ -29,8 +30,14 @@ function describeSelection(selected: ReadonlySet<string>): string {
   return [blobs > 0 ? plural(blobs, 'blob') : '', prefixes > 0 ? plural(prefixes, 'folder') : ''].filter(Boolean).join(' and ');
 }
 
+interface Props extends SectionProps {
+  /** Where the section is (from the route). */
+  place: BlobsPlace;
+  onNavigate: (to: BlobsPlace) => void;
+}
+
 /** The workspace's storage account as folders: pick a container, walk its prefixes, drop files in, download a selection. */
-export function BlobsView({ workspace, onEditWorkspace }: SectionProps) {
+export function BlobsView({ workspace, onEditWorkspace, place, onNavigate }: Props) {
   if (workspace.kind !== 'azure') {
     return (
       <main className="listing" data-testid="listing">
@@ -38,13 +45,13 @@ export function BlobsView({ workspace, onEditWorkspace }: SectionProps) {
       </main>
     );
   }
-  return <AzureBlobs workspaceId={workspace.id} onEditWorkspace={onEditWorkspace} />;
+  return <AzureBlobs workspaceId={workspace.id} place={place} onNavigate={onNavigate} onEditWorkspace={onEditWorkspace} />;
 }
 
-function AzureBlobs({ workspaceId, onEditWorkspace }: { workspaceId: string; onEditWorkspace?: () => void }) {
+function AzureBlobs({ workspaceId, place, onNavigate, onEditWorkspace }: { workspaceId: string; place: BlobsPlace; onNavigate: (to: BlobsPlace) => void; onEditWorkspace?: () => void }) {
   const containers = useQuery(containersQuery(workspaceId));
-  const [picked, setPicked] = useState<string | undefined>(undefined);
-  const container = picked ?? containers.data?.current;
+  // No container in the route: the workspace's own, at its top.
+  const container = place.container ?? containers.data?.current;
 
   if (containers.isPending) return <Loading label="Listing containers…" />;
   if (containers.isError) return <ErrorPanel error={containers.error} onRetry={() => void containers.refetch()} onEditWorkspace={onEditWorkspace} />;
@@ -54,9 +61,10 @@ function AzureBlobs({ workspaceId, onEditWorkspace }: { workspaceId: string; onE
       key={container}
       workspaceId={workspaceId}
       container={container}
+      prefix={place.container === undefined ? '' : place.prefix}
       containers={containers.data.containers}
       listProblem={containers.data.listProblem}
-      onContainer={setPicked}
+      onNavigate={(prefix, to = container) => onNavigate({ container: to, prefix })}
       onEditWorkspace={onEditWorkspace}
     />
   );
@@ -65,16 +73,24 @@ function AzureBlobs({ workspaceId, onEditWorkspace }: { workspaceId: string; onE
 interface BrowserProps {
   workspaceId: string;
   container: string;
+  prefix: string;
   containers: string[];
   listProblem: string | null;
-  onContainer: (name: string) => void;
+  /** Opens a prefix of this container, or of another one. */
+  onNavigate: (prefix: string, container?: string) => void;
   onEditWorkspace?: () => void;
 }
 
-function ContainerBrowser({ workspaceId, container, containers, listProblem, onContainer, onEditWorkspace }: BrowserProps) {
-  const [prefix, setPrefix] = useState('');
+function ContainerBrowser({ workspaceId, container, prefix, containers, listProblem, onNavigate, onEditWorkspace }: BrowserProps) {
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
   const [downloading, setDownloading] = useState(false);
+  // A selection belongs to the prefix it was made in: a new prefix (opened here, or by Back) starts without one.
+  const [shownPrefix, setShownPrefix] = useState(prefix);
+  if (shownPrefix !== prefix) {
+    setShownPrefix(prefix);
+    setSelected(new Set());
+    setDownloading(false);
+  }
   const queryClient = useQueryClient();
   const level = useInfiniteQuery(levelQuery(workspaceId, container, prefix));
   const rows = useMemo(() => rowsOf(level.data?.pages ?? []), [level.data]);
@@ -84,11 +100,7 @@ function ContainerBrowser({ workspaceId, container, containers, listProblem, onC
   const loadMore = useCallback(() => void fetchNextPage({ cancelRefetch: false }), [fetchNextPage]);
   useUploadsLanding(workspaceId, (job) => job.container === container, containerLevelsKey(workspaceId, container));
 
-  const open = (next: string) => {
-    setPrefix(next);
-    setSelected(new Set());
-    setDownloading(false);
-  };
+  const open = (next: string) => onNavigate(next);
   const toggle = (name: string) =>
     setSelected((old) => {
       const next = new Set(old);
@@ -104,7 +116,7 @@ function ContainerBrowser({ workspaceId, container, containers, listProblem, onC
       <div className="browser__toolbar blobs-toolbar">
         <label className="blobs-container">
           <span className="blobs-container__label">Container</span>
-          <select className="input blobs-container__select" value={container} onChange={(e) => onContainer(e.target.value)} data-testid="container-picker">
+          <select className="input blobs-container__select" value={container} onChange={(e) => onNavigate('', e.target.value)} data-testid="container-picker">
             {containers.map((name) => (
               <option key={name} value={name}>
                 {name}

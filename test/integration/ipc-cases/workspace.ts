@@ -16,6 +16,7 @@ export const workspaceCases: DomainCases<WorkspaceChannel> = {
     'workspace.save': (args) => spy('workspace.save', args, { id: args.id ?? SPY_ID, config: args.config, hasSecret: args.secret !== undefined }),
     'workspace.remove': (args) => spy('workspace.remove', args, { removed: true }),
     'workspace.connect': (args) => spy('workspace.connect', args, SPY_INFO),
+    'workspace.get': (args) => spy('workspace.get', args, SPY_INFO),
     'workspace.import': (args) => spy('workspace.import', args, { candidates: [] }),
     'workspace.openSample': (args) =>
       spy('workspace.openSample', args, { id: SPY_ID, config: { kind: 'local', name: 'Sample workspace', path: '/home/ds/sample' }, hasSecret: false }),
@@ -62,6 +63,7 @@ export const workspaceCases: DomainCases<WorkspaceChannel> = {
     ],
     'workspace.remove': [{ args: { id: WORKSPACE_ID } }],
     'workspace.connect': [{ args: { id: WORKSPACE_ID } }],
+    'workspace.get': [{ args: { id: WORKSPACE_ID } }],
     'workspace.import': [{ args: {} }],
     'workspace.openSample': [{ args: {} }],
     'settings.get': [{ args: {} }],
