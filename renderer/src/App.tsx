@@ -29,6 +29,12 @@ export function App() {
   }, []);
   const edit = useCallback((id: string) => navigate({ name: 'edit', id }), []);
 
+  // An address typed or pasted in a short form ('#/w/<id>') is written back in full, in place, so the
+  // address bar and "Copy link" show the one form each view has.
+  useEffect(() => {
+    if (route.name !== 'notFound') navigate(route, { replace: true });
+  }, [route]);
+
   // The desktop shell routes the window to a stratus:// link the OS opened; it checked the link already,
   // and it is checked again here like any address.
   useEffect(
@@ -79,7 +85,7 @@ export function App() {
           workspace={open}
           workspaceRef={workspaceId}
           at={at}
-          go={(next, options) => navigate({ name: 'workspace', workspaceId, at: next }, options)}
+          go={(next) => navigate({ name: 'workspace', workspaceId, at: next })}
           onWorkspaces={showWorkspaces}
           onConnected={browse}
           onEdit={edit}

@@ -6,7 +6,7 @@ import { FixtureFacts } from './fixture-facts.js';
 import { richestTrace } from './mlflow-facts.js';
 import { mlflowE2eEnvironment } from './mlflow-setup.js';
 import { openExperiment, openMlflowWorkspace } from './mlflow-ui.js';
-import { currentCrumb, openEntry, openRun, openTask } from './workspace-ui.js';
+import { connectToFixture, currentCrumb, openEntry, openRun, openTask } from './workspace-ui.js';
 
 // Every view has an address: a deep link (or a reload) opens the same view, Back and Forward walk
 // what the user opened, each section of a workspace is back where it was left, and an address that
@@ -190,6 +190,20 @@ test('Copy link gives the address of the view, which opens it', async ({ page, c
   expect(link).toBe(page.url());
   await reopen(page, link);
   await expect(currentCrumb(page)).toHaveText(run);
+});
+
+test('a workspace opened without saving reopens on reload, and a short address is written in full', async ({ page }) => {
+  await connectToFixture(page, env);
+  await openEntry(page, FLOW);
+  await page.reload();
+  await expect(currentCrumb(page)).toHaveText(FLOW);
+  await expect(page.getByTestId('workspace-sysroot')).toHaveText(env.sysroot);
+
+  const workspaceId = /#\/w\/([^/]+)\//.exec(page.url())?.[1];
+  expect(workspaceId).toBeDefined();
+  await page.goto(`${env.url}#/w/${workspaceId}`);
+  await expect(currentCrumb(page)).toHaveText('Flows');
+  await expect.poll(() => new URL(page.url()).hash).toBe(`#/w/${workspaceId}/metaflow`);
 });
 
 test('an address that names no view, or a workspace that is gone, says so and leads back', async ({ page }) => {

@@ -3,7 +3,7 @@ import { formatRoute, parseRoute, type Route } from '../../../shared/routing/rou
 
 // The route lives in the URL's hash, so browser mode and the desktop window (the same page, served
 // from app://stratus/index.html) keep it alike: no server sees it, reload keeps it, Back and
-// Forward walk it. Each navigation pushes an entry; `replace` is for corrections that are not a step.
+// Forward walk it. Each navigation pushes an entry; `replace` rewrites an address in place (no step).
 
 function currentAddress(): string {
   const hash = window.location.hash;

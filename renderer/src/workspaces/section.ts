@@ -10,8 +10,8 @@ export interface SectionProps {
   onEditWorkspace?: () => void;
 }
 
-/** Moves the open workspace to another place (pushing a history entry unless `replace`). */
-export type Go = (at: SectionPlace, options?: { replace?: boolean }) => void;
+/** Moves the open workspace to another place (a step in the window's history). */
+export type Go = (at: SectionPlace) => void;
 
 /** One tab of an open workspace. Each domain adds its own entry to SECTIONS. */
 export interface Section {

@@ -10,7 +10,7 @@ export const SECTIONS: Section[] = [
     id: 'metaflow',
     label: 'Metaflow',
     render: (props, at, go) => (
-      <MetaflowBrowser {...props} location={at.section === 'metaflow' ? at.place : {}} onNavigate={(place, options) => go({ section: 'metaflow', place }, options)} />
+      <MetaflowBrowser {...props} location={at.section === 'metaflow' ? at.place : {}} onNavigate={(place) => go({ section: 'metaflow', place })} />
     ),
   },
   {

@@ -18,7 +18,7 @@ function isWorkspaceData(key: readonly unknown[], workspaceId: string): boolean 
 interface Props extends SectionProps {
   /** Where the section is (from the route). */
   location: MetaflowPlace;
-  onNavigate: (to: MetaflowPlace, options?: { replace?: boolean }) => void;
+  onNavigate: (to: MetaflowPlace) => void;
 }
 
 /** The open workspace: flows → runs → run (DAG, timeline) → task (artifacts, logs, cards). */
