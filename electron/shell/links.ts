@@ -3,6 +3,7 @@ import path from 'node:path';
 import { IPC_EVENT } from '../../shared/contract.js';
 import { LINK_SCHEME, linkInArguments, parseLink } from '../../shared/routing/link.js';
 import { formatRoute, type Route } from '../../shared/routing/route.js';
+import { rendererUrlFor } from '../desktop/renderer-route.js';
 
 // stratus:// links, registered with the OS. macOS hands one to the running app as `open-url` (even
 // before it is ready); Windows and Linux start the app with it on the command line, and a second
@@ -24,25 +25,31 @@ export function listenForLinks(): LinkRouting {
 
   let start = linkInArguments(process.argv);
   let target: BrowserWindow | undefined;
+  const live = () => (target !== undefined && !target.isDestroyed() ? target : undefined);
+  const show = (window: BrowserWindow) => {
+    if (window.isMinimized()) window.restore();
+    window.focus();
+  };
   const open = (route: Route | undefined) => {
     if (route === undefined) return;
-    if (target === undefined || target.isDestroyed()) {
+    const window = live();
+    if (window === undefined) {
       start = route;
       return;
     }
-    if (target.isMinimized()) target.restore();
-    target.focus();
-    target.webContents.send(IPC_EVENT, 'link.open', { address: formatRoute(route) });
+    show(window);
+    // A page still loading may not listen yet: it is loaded at the link's route instead.
+    if (window.webContents.isLoading()) void window.loadURL(rendererUrlFor(route));
+    else window.webContents.send(IPC_EVENT, 'link.open', { address: formatRoute(route) });
   };
   app.on('open-url', (event, url) => {
     event.preventDefault();
     open(parseLink(url));
   });
+  // A second launch brings the window forward, at its link's view if it carried one.
   app.on('second-instance', (_event, argv) => {
-    if (target && !target.isDestroyed()) {
-      if (target.isMinimized()) target.restore();
-      target.focus();
-    }
+    const window = live();
+    if (window) show(window);
     open(linkInArguments(argv));
   });
   return {
