@@ -85,7 +85,7 @@ export function App() {
           workspace={open}
           workspaceRef={workspaceId}
           at={at}
-          go={(next) => navigate({ name: 'workspace', workspaceId, at: next })}
+          go={(next, options) => navigate({ name: 'workspace', workspaceId, at: next }, options)}
           onWorkspaces={showWorkspaces}
           onConnected={browse}
           onEdit={edit}

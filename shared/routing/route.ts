@@ -28,7 +28,7 @@ export type MlflowPlace =
   | { kind: 'experiment'; experimentId: string; tab: ExperimentTab }
   | { kind: 'run'; experimentId: string; runId: string }
   | { kind: 'compare'; experimentId: string; runIds: string[] }
-  | { kind: 'trace'; experimentId: string; traceId: string; from: ExperimentTab };
+  | { kind: 'trace'; experimentId: string; traceId: string; from: ExperimentTab; /** The span picked in it. */ spanId?: string };
 
 /** A container and a prefix in it ('' or ending in '/'); no container: the workspace's own. */
 export interface BlobsPlace {
@@ -149,7 +149,7 @@ function formatMlflow(place: MlflowPlace): string {
     case 'compare':
       return `${experiment}/compare${query({ run: place.runIds })}`;
     case 'trace':
-      return `${experiment}/traces/${encodeSegment(place.traceId)}${query({ from: place.from === 'traces' ? undefined : place.from })}`;
+      return `${experiment}/traces/${encodeSegment(place.traceId)}${query({ from: place.from === 'traces' ? undefined : place.from, span: place.spanId })}`;
   }
 }
 
@@ -232,9 +232,12 @@ function parseMlflow(segments: string[], params: URLSearchParams): MlflowPlace {
   if (id === undefined) return onlyParams() && { kind: 'experiment', experimentId, tab: experimentTab(view, 'runs') };
   if (view === 'runs') return onlyParams() && { kind: 'run', experimentId, runId: checked(id, isName) };
   if (view === 'traces') {
-    onlyParams('from');
+    onlyParams('from', 'span');
     const from = experimentTab(params.get('from'), 'traces');
-    return from === 'runs' ? fail() : { kind: 'trace', experimentId, traceId: checked(id, isName), from };
+    const span = params.get('span');
+    if (from === 'runs') fail();
+    const trace: MlflowPlace = { kind: 'trace', experimentId, traceId: checked(id, isName), from };
+    return span === null ? trace : { ...trace, spanId: checked(span, isName) };
   }
   return fail();
 }

@@ -89,18 +89,28 @@ test('a deep link to a task and to an artifact opens that view after a reload', 
   await expect(page.getByTestId('artifact-preview')).toBeVisible();
 });
 
-test('a deep link to a trace opens it after a reload', async ({ page }) => {
+test('a deep link to a trace, and to a span in it, opens it after a reload', async ({ page }) => {
   const trace = richestTrace(mlflow.fixtureDb);
   await openWorkspace(page);
   await section(page, 'MLflow').click();
   await openExperiment(page, trace.experimentName, 'Traces');
   await page.locator(`[data-testid="trace-row"][data-trace-id="${trace.traceId}"]`).getByTestId('trace-open').click();
-  await expect(page.getByTestId('trace-view').getByTestId('trace-name')).toHaveText(trace.name);
+  const view = page.getByTestId('trace-view');
+  await expect(view.getByTestId('trace-name')).toHaveText(trace.name);
+  await expect(view.getByTestId('span-row')).toHaveCount(trace.spanCount);
   const url = page.url();
+  // The last span, so it is not the one a trace opens on.
+  const last = view.getByTestId('span-row').last();
+  const spanId = await last.getAttribute('data-span-id');
+  await last.click();
+  await expect(view.getByTestId('span-detail')).toHaveAttribute('data-span-id', spanId ?? '');
+  const spanUrl = page.url();
 
   await reopen(page, url);
-  await expect(page.getByTestId('trace-view').getByTestId('trace-name')).toHaveText(trace.name);
-  await expect(page.getByTestId('trace-view').getByTestId('span-row')).toHaveCount(trace.spanCount);
+  await expect(view.getByTestId('trace-name')).toHaveText(trace.name);
+  await expect(view.getByTestId('span-row')).toHaveCount(trace.spanCount);
+  await reopen(page, spanUrl);
+  await expect(view.getByTestId('span-detail')).toHaveAttribute('data-span-id', spanId ?? '');
   // The experiment's name is read back from the store: the link holds only ids.
   await expect(page.getByRole('navigation', { name: 'MLflow location' }).getByRole('button', { name: trace.experimentName })).toBeVisible();
 });

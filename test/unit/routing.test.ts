@@ -28,6 +28,7 @@ const routes: Route[] = [
   { name: 'workspace', workspaceId: WS, at: { section: 'blobs', place: { container: 'data', prefix: 'a/b c/' } } },
   { name: 'workspace', workspaceId: WS, at: { section: 'blobs', place: { container: 'data', prefix: 'a//../?x#/%/' } } },
   { name: 'workspace', workspaceId: WS, at: { section: 'gc' } },
+  { name: 'workspace', workspaceId: WS, at: { section: 'mlflow', place: { kind: 'trace', experimentId: '1', traceId: 'tr-0f9e', from: 'traces', spanId: 'a1 b2&c' } } },
 ];
 
 describe('routes', () => {
@@ -68,6 +69,8 @@ describe('routes', () => {
     ['an artifact with another tab', `/w/${WS}/metaflow/F/1/s/2?tab=logs&artifact=x`],
     ['an unknown experiment tab', `/w/${WS}/mlflow/1/models`],
     ['a compare without runs', `/w/${WS}/mlflow/1/compare`],
+    ['a span above a trace', `/w/${WS}/mlflow/1/runs/abc?span=x`],
+    ['an empty span', `/w/${WS}/mlflow/1/traces/tr-1?span=`],
     ['an unknown parameter', `/w/${WS}/mlflow/1/runs/abc?evil=1`],
     ['a bad container name', `/w/${WS}/blobs/Bad_Container/`],
     ['a prefix with a control character', `/w/${WS}/blobs/data/a%07/`],

@@ -38,7 +38,7 @@ function ExperimentBody({ workspaceId, experimentId, tab, go, onEditWorkspace }:
 interface Props extends SectionProps {
   /** Where the section is (from the route). */
   location: MlflowLocation;
-  onNavigate: (to: MlflowLocation) => void;
+  onNavigate: (to: MlflowLocation, options?: { replace?: boolean }) => void;
 }
 
 /** The workspace's MLflow tracking store: experiments → runs / traces / tokens → run, comparison or trace. */
@@ -63,7 +63,18 @@ export function MlflowBrowser({ workspace, onEditWorkspace, location, onNavigate
     view = <CompareView workspaceId={workspaceId} runIds={location.runIds} onOpenRun={(runId) => setLocation({ kind: 'run', experimentId, runId })} />;
   } else {
     fill = true;
-    view = <TraceView key={location.traceId} workspaceId={workspaceId} traceId={location.traceId} onEditWorkspace={onEditWorkspace} />;
+    const trace = location;
+    // Picking a span is looking inside the trace, not a step: it replaces the address rather than adding one.
+    view = (
+      <TraceView
+        key={trace.traceId}
+        workspaceId={workspaceId}
+        traceId={trace.traceId}
+        spanId={trace.spanId}
+        onSpan={(spanId) => setLocation({ ...trace, spanId }, { replace: true })}
+        onEditWorkspace={onEditWorkspace}
+      />
+    );
   }
 
   let body;

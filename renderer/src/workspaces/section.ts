@@ -10,8 +10,8 @@ export interface SectionProps {
   onEditWorkspace?: () => void;
 }
 
-/** Moves the open workspace to another place (a step in the window's history). */
-export type Go = (at: SectionPlace) => void;
+/** Moves the open workspace to another place: a step in the window's history, or in place if `replace`. */
+export type Go = (at: SectionPlace, options?: { replace?: boolean }) => void;
 
 /** One tab of an open workspace. Each domain adds its own entry to SECTIONS. */
 export interface Section {

@@ -17,7 +17,7 @@ export const SECTIONS: Section[] = [
     id: 'mlflow',
     label: 'MLflow',
     render: (props, at, go) => (
-      <MlflowBrowser {...props} location={at.section === 'mlflow' ? at.place : EXPERIMENTS} onNavigate={(place) => go({ section: 'mlflow', place })} />
+      <MlflowBrowser {...props} location={at.section === 'mlflow' ? at.place : EXPERIMENTS} onNavigate={(place, options) => go({ section: 'mlflow', place }, options)} />
     ),
   },
   {
