@@ -1,5 +1,5 @@
-import type { BlobServiceClient } from '@azure/storage-blob';
-import type { BlobContainers, BlobListing } from '../../shared/schemas/blobs.js';
+import type { BlobItem, BlobServiceClient } from '@azure/storage-blob';
+import type { BlobContainers, BlobEntry, BlobListing } from '../../shared/schemas/blobs.js';
 import type { AzureAccess } from '../azure/azure-access.js';
 import { toAzureError } from '../azure/errors.js';
 
@@ -14,6 +14,17 @@ const MAX_CONTAINERS = 5000;
 /** Listings may give an etag bare; headers (and If-Match conditions) carry it quoted. One form for both. */
 function quotedEtag(etag: string): string {
   return etag.startsWith('"') ? etag : `"${etag}"`;
+}
+
+/** A listed blob as the browser shows it. */
+export function blobEntry(b: BlobItem): BlobEntry {
+  return {
+    name: b.name,
+    size: b.properties.contentLength ?? 0,
+    lastModified: b.properties.lastModified?.getTime() ?? null,
+    etag: b.properties.etag ? quotedEtag(b.properties.etag) : null,
+    contentType: b.properties.contentType ?? null,
+  };
 }
 
 async function accountContainers(service: BlobServiceClient): Promise<string[]> {
@@ -54,13 +65,7 @@ export async function listLevel(azure: AzureAccess, container: string, prefix: s
       container,
       prefix,
       prefixes: (page.segment.blobPrefixes ?? []).map((p) => p.name),
-      blobs: page.segment.blobItems.map((b) => ({
-        name: b.name,
-        size: b.properties.contentLength ?? 0,
-        lastModified: b.properties.lastModified?.getTime() ?? null,
-        etag: b.properties.etag ? quotedEtag(b.properties.etag) : null,
-        contentType: b.properties.contentType ?? null,
-      })),
+      blobs: page.segment.blobItems.map(blobEntry),
       nextPageToken: page.continuationToken ? page.continuationToken : null,
     };
   } catch (err) {

@@ -7,7 +7,9 @@ import { toErrorShape } from '../ipc/router.js';
 import { CARD_PATH, CARD_SCHEME, serveCardHtml, type CardRegistry } from '../metaflow/card-registry.js';
 import type { Services } from '../services.js';
 import { MAX_MESSAGE_BYTES } from '../../shared/message-size.js';
+import { DOWNLOAD_PATH, DOWNLOAD_TICKET_PATH } from '../../shared/schemas/browser-download.js';
 import { UPLOAD_PATH } from '../../shared/schemas/upload.js';
+import { createDownloadRoute, type DownloadRoute } from './download-route.js';
 import { createGuard, requestUrl, type Guard } from './request-guard.js';
 import { readStaticFile } from './static-files.js';
 import { createUploadRoute, type UploadRoute } from './upload-route.js';
@@ -71,7 +73,12 @@ function methodAllowed(req: IncomingMessage, res: ServerResponse): boolean {
   return false;
 }
 
-async function serveHttp(req: IncomingMessage, res: ServerResponse, guard: Guard, options: WebHostOptions, uploads: UploadRoute) {
+interface Routes {
+  uploads: UploadRoute;
+  downloads: DownloadRoute;
+}
+
+async function serveHttp(req: IncomingMessage, res: ServerResponse, guard: Guard, options: WebHostOptions, { uploads, downloads }: Routes) {
   const url = requestUrl(req);
   if (url === undefined || !guard.hostAllowed(req) || !guard.originAllowed(req, false)) return forbid(res);
   if (url.pathname.startsWith(CARD_PATH)) {
@@ -87,6 +94,9 @@ async function serveHttp(req: IncomingMessage, res: ServerResponse, guard: Guard
   }
   // A write: only from our own page, which always sends its Origin with a PUT.
   if (pathname === UPLOAD_PATH) return guard.originAllowed(req, true) ? uploads.handle(req, res, url) : forbid(res);
+  // Naming what to download is a POST from our page; the download itself is the browser navigating to the ticket.
+  if (pathname === DOWNLOAD_TICKET_PATH) return guard.originAllowed(req, true) ? downloads.ticket(req, res) : forbid(res);
+  if (pathname === DOWNLOAD_PATH) return downloads.send(req, res, url);
   if (!methodAllowed(req, res)) return;
   const file = await readStaticFile(options.staticDir, pathname);
   if (!file) return notFound(res);
@@ -145,6 +155,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const token = randomBytes(24).toString('base64url');
   const timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
   const uploads = await createUploadRoute(services);
+  const downloads = createDownloadRoute(services);
   // Uploads stream whole files: no overall request deadline, but headers have theirs and a
   // connection where nothing moves is closed (its staged file then removed by the upload route).
   const server = createServer({
@@ -162,7 +173,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const actualPort = (server.address() as AddressInfo).port;
   const guard = createGuard(token, actualPort);
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-    serveHttp(req, res, guard, options, uploads).catch(() => res.destroy());
+    serveHttp(req, res, guard, options, { uploads, downloads }).catch(() => res.destroy());
   });
   const sockets = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {

@@ -235,7 +235,6 @@ function parseMlflow(segments: string[], params: URLSearchParams): MlflowPlace {
     onlyParams('from', 'span');
     const from = experimentTab(params.get('from'), 'traces');
     const span = params.get('span');
-    if (from === 'runs') fail();
     const trace: MlflowPlace = { kind: 'trace', experimentId, traceId: checked(id, isName), from };
     return span === null ? trace : { ...trace, spanId: checked(span, isName) };
   }

@@ -188,6 +188,8 @@ const TraceFilterShape = z
     user: lineOfText('The user', 250).optional(),
     /** `mlflow.trace.session` metadata. */
     session: lineOfText('The session', 250).optional(),
+    /** `mlflow.sourceRun` metadata: traces MLflow linked to this run (made while it was active). */
+    runId: MlflowRunId.optional(),
     /** Trace start time range, both ends inclusive (epoch ms). */
     fromMs: z.number().int().nonnegative().optional(),
     toMs: z.number().int().nonnegative().optional(),

@@ -36,8 +36,10 @@ test('the tokens tab adds up usage, prices a model, and opens a top trace', asyn
   await expect(view.getByTestId('tokens-cost')).toHaveText(/^\$\d/);
   await expect(modelRow).toContainText('$');
 
-  const top = view.getByTestId('tokens-top-traces').getByRole('button').first();
-  const traceId = await top.getAttribute('title');
-  await top.click();
+  // The whole row opens its trace, from the keyboard too.
+  const top = view.getByTestId('top-trace').first();
+  const traceId = await top.getAttribute('data-trace-id');
+  await top.focus();
+  await page.keyboard.press('Enter');
   await expect(page.getByTestId('trace-view')).toHaveAttribute('data-trace-id', traceId ?? '');
 });

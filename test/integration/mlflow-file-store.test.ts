@@ -172,6 +172,19 @@ describe('MLflow file store (mlruns/)', () => {
     expect(await ok('mlflow.artifact', { workspaceId, runId, path: 'notes/summary.txt' })).toMatchObject({ kind: 'text', text: `run ${runId}\n` });
   });
 
+  it('lists the traces linked to a run (mlflow.sourceRun) and finds a trace by its id', async () => {
+    const ids = all('SELECT experiment_id FROM experiments').map((r) => String(r.experiment_id));
+    const links = all("SELECT request_id, value FROM trace_request_metadata WHERE key = 'mlflow.sourceRun'");
+    expect(links.length).toBeGreaterThan(0);
+    for (const runId of new Set(links.map((l) => l.value as string))) {
+      const linked = await ok('mlflow.traces', { workspaceId, experimentIds: ids, pageSize: 500, filter: { runId } });
+      expect(linked.traces.map((r) => r.traceId).sort()).toEqual(links.filter((l) => l.value === runId).map((l) => l.request_id).sort());
+    }
+    const id = all('SELECT request_id FROM trace_info ORDER BY timestamp_ms LIMIT 1')[0].request_id as string;
+    const byId = await ok('mlflow.traces', { workspaceId, experimentIds: ids, pageSize: 500, filter: { text: id } });
+    expect(byId.traces.map((r) => r.traceId)).toEqual([id]);
+  });
+
   it('lists traces with MLflow’s token totals and opens them from traces.json', async () => {
     const ids = all('SELECT experiment_id FROM experiments').map((r) => String(r.experiment_id));
     const page = await ok('mlflow.traces', { workspaceId, experimentIds: ids, pageSize: 500 });

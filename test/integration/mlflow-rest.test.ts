@@ -291,6 +291,16 @@ describe('MLflow REST source: traces', () => {
     }
   });
 
+  it('finds a trace by its whole id though the server’s first page does not list it', async () => {
+    const listed = (rec('traces_search_v3').response as { traces: { trace_id: string }[] }).traces.map((t) => t.trace_id);
+    const info = (rec('trace_info_v3').response as { trace: { trace_info: { trace_id: string; trace_location: { mlflow_experiment: { experiment_id: string } } } } }).trace.trace_info;
+    expect(listed).not.toContain(info.trace_id);
+    const experimentId = String(info.trace_location.mlflow_experiment.experiment_id);
+    const page = await ok('mlflow.traces', { workspaceId, experimentIds: ['1', '4'], pageSize: 5, filter: { text: ` ${info.trace_id.toUpperCase()} ` } });
+    expect(page.traces.map((t) => t.traceId)).toEqual([info.trace_id]);
+    expect(page.traces[0].experimentId).toBe(experimentId);
+  });
+
   it('passes a tag filter to the server', async () => {
     const recorded = (rec('traces_search_v3_filter_tag').response as { traces: { trace_id: string }[] }).traces;
     const page = await ok('mlflow.traces', { workspaceId, experimentIds: ['1', '4'], pageSize: 3, filter: { tag: { key: 'env', value: 'prod' } } });

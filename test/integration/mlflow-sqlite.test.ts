@@ -315,6 +315,19 @@ describe('MLflow sqlite store: traces', () => {
     expect(totals.indexOf(-1) === -1 || totals.slice(totals.indexOf(-1)).every((t) => t === -1)).toBe(true);
   });
 
+  it('lists the traces MLflow linked to a run (mlflow.sourceRun), and finds a trace by its id', async () => {
+    const links = all("SELECT request_id, value FROM trace_request_metadata WHERE key = 'mlflow.sourceRun'");
+    expect(links.length).toBeGreaterThan(0);
+    for (const runId of new Set(links.map((l) => l.value as string))) {
+      const linked = await allTraces(workspaceId, { filter: { runId } });
+      expect(linked.map((r) => r.traceId).sort()).toEqual(links.filter((l) => l.value === runId).map((l) => l.request_id).sort());
+    }
+    const unlinked = all("SELECT run_uuid FROM runs WHERE run_uuid NOT IN (SELECT value FROM trace_request_metadata WHERE key = 'mlflow.sourceRun') LIMIT 1")[0];
+    expect(await allTraces(workspaceId, { filter: { runId: unlinked.run_uuid as string } })).toEqual([]);
+    const id = all('SELECT request_id FROM trace_info ORDER BY timestamp_ms LIMIT 1')[0].request_id as string;
+    expect((await allTraces(workspaceId, { filter: { text: id.toUpperCase() } })).map((r) => r.traceId)).toEqual([id]);
+  });
+
   it('opens every trace with its span tree, per-span usage, and the exceptions of error traces', async () => {
     for (const info of all('SELECT request_id, status FROM trace_info')) {
       const id = info.request_id as string;

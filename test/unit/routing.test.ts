@@ -29,6 +29,7 @@ const routes: Route[] = [
   { name: 'workspace', workspaceId: WS, at: { section: 'blobs', place: { container: 'data', prefix: 'a//../?x#/%/' } } },
   { name: 'workspace', workspaceId: WS, at: { section: 'gc' } },
   { name: 'workspace', workspaceId: WS, at: { section: 'mlflow', place: { kind: 'trace', experimentId: '1', traceId: 'tr-0f9e', from: 'traces', spanId: 'a1 b2&c' } } },
+  { name: 'workspace', workspaceId: WS, at: { section: 'mlflow', place: { kind: 'trace', experimentId: '1', traceId: 'tr-0f9e', from: 'runs' } } },
 ];
 
 describe('routes', () => {

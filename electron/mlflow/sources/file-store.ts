@@ -26,6 +26,7 @@ import type { MlflowSource, RunQuery, TraceQuery } from '../source.js';
 import { SqliteClient } from '../sqlite/sqlite-client.js';
 import { mapLimited } from '../../core/limit.js';
 import { factsOf, spansFromArtifacts, traceJsonText, ARTIFACT_LOCATION_TAG } from '../trace-spans.js';
+import { infoMatches, inTokenRange } from '../trace-match.js';
 import { traceRow, type TraceInfoParts } from '../trace-row.js';
 import { parseMetaYaml } from './meta-yaml.js';
 
@@ -190,24 +191,10 @@ export class FileStoreSource implements MlflowSource {
       }
     }
     const f = query.filter;
-    const needle = f.text?.toLowerCase();
     // Filtering before spans are read, so only the page's traces.json files are parsed.
-    const matching = infos.filter(
-      (t) =>
-        (!f.states || f.states.length === 0 || (f.states as string[]).includes(t.state)) &&
-        (!f.tag || (f.tag.key in t.tags && (f.tag.value === undefined || t.tags[f.tag.key] === f.tag.value))) &&
-        (f.user === undefined || t.metadata['mlflow.trace.user'] === f.user) &&
-        (f.session === undefined || t.metadata['mlflow.trace.session'] === f.session) &&
-        (f.fromMs === undefined || t.timestampMs >= f.fromMs) &&
-        (f.toMs === undefined || t.timestampMs <= f.toMs) &&
-        (needle === undefined || [t.traceId, t.tags['mlflow.traceName'], t.requestPreview, t.responsePreview].some((s) => s?.toLowerCase().includes(needle))),
-    );
-    const rowsWithoutSpans = matching.map((info) => traceRow(info, null));
+    const matching = infos.filter((t) => infoMatches(t, f));
+    const ranged = matching.map((info) => traceRow(info, null)).filter((r) => inTokenRange(r, f));
     const byTokens = (r: TraceRow) => r.storedTokens?.total ?? null;
-    const ranged =
-      f.minTokens === undefined && f.maxTokens === undefined
-        ? rowsWithoutSpans
-        : rowsWithoutSpans.filter((r) => byTokens(r) !== null && (byTokens(r) as number) >= (f.minTokens ?? 0) && (byTokens(r) as number) <= (f.maxTokens ?? Infinity));
     const sign = query.sort.order === 'asc' ? 1 : -1;
     const key = (r: TraceRow): number | string | null =>
       query.sort.by === 'timestamp' ? r.timestampMs : query.sort.by === 'duration' ? r.durationMs : query.sort.by === 'name' ? r.name : byTokens(r);

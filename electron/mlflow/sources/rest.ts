@@ -24,8 +24,10 @@ import type { MlflowSource, RunQuery, TraceQuery } from '../source.js';
 import { forTraceView, spansFromTraceJson } from '../spans.js';
 import { mapLimited } from '../../core/limit.js';
 import { factsOf } from '../trace-spans.js';
+import { infoMatches, inTokenRange } from '../trace-match.js';
 import { traceRow, type TraceInfoParts } from '../trace-row.js';
 import { RestClient, RestError, redactUri } from './rest-client.js';
+import { serverTraceFilter } from './rest-trace-filter.js';
 import type { KeyValue, RestAssessment, RestExperiment, RestMetric, RestRun, TraceInfoV2, TraceInfoV3 } from './rest-types.js';
 
 // An MLflow tracking server over its REST API (v2 experiments/runs/metrics/artifacts, v3 traces).
@@ -36,6 +38,9 @@ import type { KeyValue, RestAssessment, RestExperiment, RestMetric, RestRun, Tra
 //
 // Span parsing of a whole traces.json runs on the main thread here (the sqlite source parses in
 // its worker); a server answer is already bounded by what it streams per request.
+
+/** MLflow 3's `tr-<32 hex>` and MLflow 2's 32-hex request ids: other search words are not looked up. */
+const TRACE_ID_SHAPE = /^(tr-)?[0-9a-f]{32}$/;
 
 const VIEW_TYPE: Record<LifecycleView, string> = { active: 'ACTIVE_ONLY', deleted: 'DELETED_ONLY', all: 'ALL' };
 const PAGE = 100;
@@ -56,10 +61,6 @@ function metricNumber(value: unknown): number | null {
 function durationMs(value: string | undefined): number | null {
   const match = value === undefined ? null : /^(-?\d+(?:\.\d+)?)s$/.exec(value);
   return match ? Math.round(Number(match[1]) * 1000) : null;
-}
-
-function quote(value: string): string {
-  return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 }
 
 function jsonOf(value: unknown): Json {
@@ -187,7 +188,7 @@ export class RestSource implements MlflowSource {
   }
 
   async traces(query: TraceQuery): Promise<TracePage> {
-    const filter = this.traceFilter(query);
+    const filter = serverTraceFilter(query.filter);
     const order = { timestamp: 'timestamp_ms', duration: 'execution_time_ms', name: 'name', tokens: 'timestamp_ms' }[query.sort.by];
     const orderBy = `${order} ${query.sort.order === 'asc' ? 'ASC' : 'DESC'}`;
     const page = await this.searchTraces(query, filter, orderBy);
@@ -199,15 +200,36 @@ export class RestSource implements MlflowSource {
     if (f.text !== undefined) {
       const needle = f.text.toLowerCase();
       rows = rows.filter((r) => [r.traceId, r.name, r.requestPreview, r.responsePreview].some((s) => s?.toLowerCase().includes(needle)));
+      // A whole trace id is looked up directly and leads the first page, whichever server page lists
+      // it (a text search here only sees the pages it is given); later pages leave it out.
+      const id = needle.trim();
+      if (query.pageToken !== undefined) rows = rows.filter((r) => r.traceId.toLowerCase() !== id);
+      else {
+        const found = await this.traceById(id, query);
+        if (found) rows = [found, ...rows.filter((r) => r.traceId !== found.traceId)];
+      }
     }
-    if (f.minTokens !== undefined || f.maxTokens !== undefined) {
-      rows = rows.filter((r) => r.storedTokens !== null && r.storedTokens.total >= (f.minTokens ?? 0) && r.storedTokens.total <= (f.maxTokens ?? Infinity));
-    }
+    rows = rows.filter((r) => inTokenRange(r, f));
     if (query.sort.by === 'tokens') {
       const sign = query.sort.order === 'asc' ? 1 : -1;
       rows.sort((a, b) => (a.storedTokens === null ? 1 : b.storedTokens === null ? -1 : sign * (a.storedTokens.total - b.storedTokens.total)));
     }
     return { traces: rows, nextPageToken: page.nextPageToken, total: null };
+  }
+
+  /** The trace with this id if it is in the asked experiments and passes the filter; only ids shaped as MLflow's are asked for. */
+  private async traceById(id: string, query: TraceQuery): Promise<TraceRow | null> {
+    if (!TRACE_ID_SHAPE.test(id)) return null;
+    const info = await this.traceInfo(id).then(
+      (found) => found.info,
+      (err: unknown) => {
+        if (err instanceof RestError && err.status === 404) return null;
+        throw err;
+      },
+    );
+    if (info === null || !query.experimentIds.includes(info.experimentId) || !infoMatches(info, { ...query.filter, text: undefined })) return null;
+    const [loaded] = await this.spansOf([info.traceId]);
+    return traceRow(info, loaded.spans ? factsOf(loaded.spans) : null);
   }
 
   /** v3 search, or MLflow 2's GET /api/2.0/mlflow/traces once the server has shown it has no v3. */
@@ -284,20 +306,6 @@ export class RestSource implements MlflowSource {
 
   async close(): Promise<void> {
     // Nothing held open: every request is its own.
-  }
-
-  private traceFilter(query: TraceQuery): string | undefined {
-    const f = query.filter;
-    const clauses: string[] = [];
-    if (f.states && f.states.length === 1) clauses.push(`trace.status = ${quote(f.states[0])}`);
-    if (f.states && f.states.length > 1) clauses.push(`trace.status IN (${f.states.map(quote).join(', ')})`);
-    if (f.tag) clauses.push(f.tag.value === undefined ? `tags.\`${f.tag.key}\` LIKE '%'` : `tags.\`${f.tag.key}\` = ${quote(f.tag.value)}`);
-    if (f.user !== undefined) clauses.push(`metadata.\`mlflow.trace.user\` = ${quote(f.user)}`);
-    if (f.session !== undefined) clauses.push(`metadata.\`mlflow.trace.session\` = ${quote(f.session)}`);
-    if (f.fromMs !== undefined) clauses.push(`trace.timestamp_ms >= ${f.fromMs}`);
-    if (f.toMs !== undefined) clauses.push(`trace.timestamp_ms <= ${f.toMs}`);
-    // MLflow's parser writes plain tag keys without backquotes; keep its own form where possible.
-    return clauses.length > 0 ? clauses.join(' AND ').replace(/tags\.`([A-Za-z0-9_]+)`/g, 'tags.$1') : undefined;
   }
 
   /** Spans of several traces: batchGet where the server has it, else traces.json per trace. */

@@ -32,6 +32,7 @@ export function traceWhere(f: TraceFilter): { where: string; binds: Bind[] } {
   for (const [key, value] of [
     ['mlflow.trace.user', f.user],
     ['mlflow.trace.session', f.session],
+    ['mlflow.sourceRun', f.runId],
   ] as const) {
     if (value === undefined) continue;
     clauses.push('EXISTS (SELECT 1 FROM trace_request_metadata m WHERE m.request_id = t.request_id AND m.key = ? AND m.value = ?)');

@@ -3,6 +3,7 @@ import { formatBytes, formatCount, formatTime, isoTime } from '../format.js';
 import { useVirtualRows } from '../ui/useVirtualRows.js';
 import { leafName, type Row } from './queries.js';
 import { displayName } from '../../../shared/display-name.js';
+import type { BlobEntry } from '../../../shared/schemas/blobs.js';
 
 const ROW_HEIGHT = 30;
 /** Fetch the next page once the view is this many rows from the end of what is loaded. */
@@ -15,12 +16,24 @@ interface Props {
   onToggle: (name: string) => void;
   onToggleAll: () => void;
   onOpen: (prefix: string) => void;
+  /** The blob whose details are shown. */
+  shown?: string;
+  onShow: (blob: BlobEntry) => void;
+  /** What an empty list says. */
+  emptyText: string;
   hasMore: boolean;
   loadingMore: boolean;
   onLoadMore: () => void;
 }
 
-function RowCells({ row, prefix, onOpen }: { row: Row; prefix: string; onOpen: (prefix: string) => void }) {
+interface CellProps {
+  row: Row;
+  prefix: string;
+  onOpen: (prefix: string) => void;
+  onShow: (blob: BlobEntry) => void;
+}
+
+function RowCells({ row, prefix, onOpen, onShow }: CellProps) {
   const label = displayName(leafName(row.name, prefix));
   if (row.kind === 'prefix') {
     return (
@@ -41,9 +54,9 @@ function RowCells({ row, prefix, onOpen }: { row: Row; prefix: string; onOpen: (
     <>
       <span role="cell" className="blobs-cell blobs-cell--name" title={blob.contentType ?? undefined}>
         <span className="blobs-icon blobs-icon--blob" aria-hidden="true" />
-        <span className="blobs-name" data-testid="blob-name">
+        <button type="button" className="blobs-open blobs-name" onClick={() => onShow(blob)} data-testid="blob-name">
           {label}
-        </span>
+        </button>
       </span>
       <span role="cell" className="blobs-cell blobs-cell--size" title={`${formatCount(blob.size)} bytes`} data-testid="blob-size">
         {formatBytes(blob.size)}
@@ -56,7 +69,7 @@ function RowCells({ row, prefix, onOpen }: { row: Row; prefix: string; onOpen: (
 }
 
 /** One level of a container, virtualized: a level of 100,000 blobs scrolls like one of ten, a page loaded at a time. */
-export function BlobList({ prefix, rows, selected, onToggle, onToggleAll, onOpen, hasMore, loadingMore, onLoadMore }: Props) {
+export function BlobList({ prefix, rows, selected, onToggle, onToggleAll, onOpen, shown, onShow, emptyText, hasMore, loadingMore, onLoadMore }: Props) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualRows({ count: rows.length, scrollRef, rowHeight: ROW_HEIGHT, overscan: 12 });
   const items = virtualizer.getVirtualItems();
@@ -85,7 +98,7 @@ export function BlobList({ prefix, rows, selected, onToggle, onToggleAll, onOpen
         </span>
       </div>
       <div className="blobs-table__body" ref={scrollRef}>
-        {rows.length === 0 && <p className="empty">Nothing here yet. Drop files or folders to upload them here.</p>}
+        {rows.length === 0 && <p className="empty">{emptyText}</p>}
         <div className="blobs-table__spacer" style={{ height: virtualizer.getTotalSize() }}>
           {items.map((item) => {
             const row = rows[item.index];
@@ -94,7 +107,7 @@ export function BlobList({ prefix, rows, selected, onToggle, onToggleAll, onOpen
                 key={row.name}
                 role="row"
                 aria-rowindex={item.index + 2}
-                className={`blobs-row${selected.has(row.name) ? ' blobs-row--selected' : ''}`}
+                className={`blobs-row${selected.has(row.name) ? ' blobs-row--selected' : ''}${shown === row.name ? ' blobs-row--shown' : ''}`}
                 data-testid="blob-row"
                 data-name={row.name}
                 style={{ transform: `translateY(${item.start}px)`, height: ROW_HEIGHT }}
@@ -102,7 +115,7 @@ export function BlobList({ prefix, rows, selected, onToggle, onToggleAll, onOpen
                 <span role="cell" className="blobs-cell blobs-cell--check">
                   <input type="checkbox" aria-label={`Select ${displayName(leafName(row.name, prefix))}`} checked={selected.has(row.name)} onChange={() => onToggle(row.name)} />
                 </span>
-                <RowCells row={row} prefix={prefix} onOpen={onOpen} />
+                <RowCells row={row} prefix={prefix} onOpen={onOpen} onShow={onShow} />
               </div>
             );
           })}

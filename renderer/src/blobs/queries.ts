@@ -1,4 +1,5 @@
 import { infiniteQueryOptions, queryOptions } from '@tanstack/react-query';
+import type { BlobSearchPage } from '../../../shared/schemas/blob-details.js';
 import type { BlobEntry, BlobListing } from '../../../shared/schemas/blobs.js';
 import { call } from '../api/client.js';
 
@@ -38,4 +39,37 @@ export function rowsOf(pages: BlobListing[]): Row[] {
 /** The last segment of a blob or prefix name: what a row shows. */
 export function leafName(name: string, prefix: string): string {
   return name.startsWith(prefix) ? name.slice(prefix.length) : name;
+}
+
+export const propertiesQuery = (workspaceId: string, container: string, blob: string) =>
+  queryOptions({
+    queryKey: ['blobs.properties', workspaceId, container, blob],
+    queryFn: () => call('blobs.properties', { workspaceId, container, blob }),
+  });
+
+export const previewQuery = (workspaceId: string, container: string, blob: string) =>
+  queryOptions({
+    queryKey: ['blobs.preview', workspaceId, container, blob],
+    queryFn: () => call('blobs.preview', { workspaceId, container, blob }),
+    // A preview is up to a few MiB: read again when looked at again rather than kept.
+    gcTime: 30_000,
+  });
+
+export const deletePolicyQuery = (workspaceId: string) =>
+  queryOptions({
+    queryKey: ['blobs.deletePolicy', workspaceId],
+    queryFn: () => call('blobs.deletePolicy', { workspaceId }),
+  });
+
+export const searchQuery = (workspaceId: string, container: string, prefix: string, query: string) =>
+  infiniteQueryOptions({
+    queryKey: ['blobs.search', workspaceId, container, prefix, query],
+    queryFn: ({ pageParam }) => call('blobs.search', { workspaceId, container, prefix, query, pageToken: pageParam }),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (last: BlobSearchPage) => last.nextPageToken ?? undefined,
+  });
+
+/** Search pages as rows of the list. */
+export function searchRows(pages: BlobSearchPage[]): Row[] {
+  return pages.flatMap((page) => page.matches.map((blob): Row => ({ kind: 'blob', name: blob.name, blob })));
 }

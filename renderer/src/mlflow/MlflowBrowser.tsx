@@ -57,7 +57,7 @@ export function MlflowBrowser({ workspace, onEditWorkspace, location, onNavigate
     view = <ExperimentBody workspaceId={workspaceId} experimentId={location.experimentId} tab={location.tab} go={setLocation} onEditWorkspace={onEditWorkspace} />;
   } else if (location.kind === 'run') {
     const { experimentId } = location;
-    view = <MlflowRunView key={location.runId} workspaceId={workspaceId} runId={location.runId} onOpenRun={(runId) => setLocation({ kind: 'run', experimentId, runId })} onEditWorkspace={onEditWorkspace} />;
+    view = <MlflowRunView key={location.runId} workspaceId={workspaceId} runId={location.runId} onOpenRun={(runId) => setLocation({ kind: 'run', experimentId, runId })} onOpenTrace={(traceId) => setLocation({ kind: 'trace', experimentId, traceId, from: 'runs' })} onEditWorkspace={onEditWorkspace} />;
   } else if (location.kind === 'compare') {
     const { experimentId } = location;
     view = <CompareView workspaceId={workspaceId} runIds={location.runIds} onOpenRun={(runId) => setLocation({ kind: 'run', experimentId, runId })} />;

@@ -4,6 +4,7 @@ import { useState, type ReactNode } from 'react';
 import { ErrorPanel } from '../ui/ErrorPanel.js';
 import { ChooseLocalButton, LocalPathHelp } from '../ui/LocalPaths.js';
 import { TextField } from '../ui/TextField.js';
+import { LocalPath } from '../../../shared/schemas/transfer.js';
 
 interface Props {
   /** What is downloaded, from where: the form's first line. */
@@ -14,6 +15,17 @@ interface Props {
   onCancel: () => void;
 }
 
+/** Why a typed folder cannot be used, in the user's terms, before main is asked. */
+function folderProblem(folder: string): string | null {
+  if (folder === '') return null;
+  const check = LocalPath.safeParse(folder);
+  if (check.success) return null;
+  if (!folder.startsWith('/') && !/^[A-Za-z]:[\\/]/.test(folder) && !folder.startsWith('\\\\')) {
+    return `"${folder}" is a relative path: type the full path of a folder on the computer running Stratus, starting with / (or C:\\ on Windows).`;
+  }
+  return check.error.issues[0]?.message ?? 'Not a usable folder path';
+}
+
 /**
  * Where on the host machine a download is saved: a folder chosen in main's dialog (desktop), or
  * typed inside one the host allows (browser mode). Main refuses any other folder.
@@ -21,6 +33,7 @@ interface Props {
 export function DownloadForm({ description, download: queue, onQueued, onCancel }: Props) {
   const [folder, setFolder] = useState('');
   const download = useMutation({ mutationFn: () => queue(folder.trim()), onSuccess: onQueued });
+  const problem = folderProblem(folder.trim());
 
   return (
     <form
@@ -38,13 +51,14 @@ export function DownloadForm({ description, download: queue, onQueued, onCancel 
         value={folder}
         onChange={setFolder}
         placeholder="/home/me/data"
+        errors={problem ? [problem] : []}
         help={<LocalPathHelp>An absolute path. Folders under the selection are recreated inside it.</LocalPathHelp>}
         testId="download-folder"
       />
       <ChooseLocalButton kind="folder" onChosen={setFolder} testId="download-choose" />
       {download.isError && <ErrorPanel error={download.error} onDismiss={() => download.reset()} />}
       <div className="blobs-download__actions">
-        <button type="submit" className="button button--primary" disabled={folder.trim() === '' || download.isPending}>
+        <button type="submit" className="button button--primary" disabled={folder.trim() === '' || problem !== null || download.isPending}>
           {download.isPending ? 'Queuing…' : 'Download'}
         </button>
         <button type="button" className="button button--quiet" onClick={onCancel}>

@@ -84,3 +84,70 @@ describe('chatMessages', () => {
     expect(chatMessages(null)).toBeNull();
   });
 });
+
+describe('chatMessages on agent outputs', () => {
+  it('reads a single message with string content, as agents and chains answer', () => {
+    expect(chatMessages({ role: 'assistant', content: 'Guten Morgen.' })).toEqual([{ role: 'assistant', text: 'Guten Morgen.', toolCalls: [] }]);
+  });
+
+  it('reads an OpenAI assistant message calling tools, on its own', () => {
+    expect(chatMessages({ role: 'assistant', content: null, tool_calls: [{ id: 'c1', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } }] })).toEqual([
+      { role: 'assistant', text: '', toolCalls: [{ name: 'get_weather', arguments: '{"city":"Paris"}' }] },
+    ]);
+  });
+
+  it('reads LangChain / LangGraph messages: type names, tool calls with args, the serialized form, generations', () => {
+    const graph = chatMessages({
+      messages: [
+        { type: 'human', content: 'Weather in Paris?' },
+        { type: 'ai', content: '', tool_calls: [{ name: 'get_weather', args: { city: 'Paris' }, id: 't1' }] },
+        { type: 'tool', content: '18C, cloudy', tool_call_id: 't1' },
+        { type: 'ai', content: 'It is 18C and cloudy.' },
+      ],
+    });
+    expect(graph?.map((m) => m.role)).toEqual(['user', 'assistant', 'tool', 'assistant']);
+    expect(graph?.[1].toolCalls).toEqual([{ name: 'get_weather', arguments: JSON.stringify({ city: 'Paris' }, null, 2) }]);
+    expect(graph?.[3].text).toBe('It is 18C and cloudy.');
+    const serialized = chatMessages([{ lc: 1, type: 'constructor', id: ['langchain', 'schema', 'messages', 'AIMessage'], kwargs: { content: 'Done.' } }]);
+    expect(serialized).toEqual([{ role: 'assistant', text: 'Done.', toolCalls: [] }]);
+    const generations = chatMessages({ generations: [[{ text: 'Hi', message: { type: 'ai', data: { content: 'Hi' } } }]] });
+    expect(generations).toEqual([{ role: 'assistant', text: 'Hi', toolCalls: [] }]);
+  });
+
+  it('reads OpenAI Responses API output: messages and function calls', () => {
+    const messages = chatMessages({
+      id: 'resp_1',
+      output: [
+        { type: 'reasoning', summary: [] },
+        { type: 'function_call', name: 'lookup', arguments: '{"q":"x"}', call_id: 'c1' },
+        { type: 'message', role: 'assistant', content: [{ type: 'output_text', text: 'Found it.' }] },
+      ],
+    });
+    expect(messages).toEqual([
+      { role: 'assistant', text: '', toolCalls: [{ name: 'lookup', arguments: '{"q":"x"}' }] },
+      { role: 'assistant', text: 'Found it.', toolCalls: [] },
+    ]);
+  });
+
+  it('reads the fixture’s AGENT and CHAIN outputs as chat', () => {
+    const db = new Database(path.join(mlflowFixtureDir, 'mlflow.db'), { readonly: true, fileMustExist: true });
+    try {
+      const rows = db.prepare("SELECT content FROM spans WHERE type IN ('AGENT', 'CHAIN')").all() as { content: string }[];
+      const outputs = rows
+        .map(({ content }) => (JSON.parse(content) as { attributes: Record<string, string> }).attributes['mlflow.spanOutputs'])
+        .filter((o): o is string => o !== undefined)
+        .map((o) => JSON.parse(o) as unknown)
+        .filter((o): o is { role: string; content: string } => typeof o === 'object' && o !== null && 'role' in o);
+      expect(outputs.length).toBeGreaterThan(0);
+      for (const output of outputs) expect(chatMessages(output)).toEqual([{ role: output.role, text: output.content, toolCalls: [] }]);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('still leaves objects that only look like messages to the JSON view', () => {
+    expect(chatMessages({ type: 'function', function: { name: 'get_weather', parameters: {} } })).toBeNull();
+    expect(chatMessages({ temp_c: 18, conditions: 'cloudy' })).toBeNull();
+    expect(chatMessages({ output: [{ type: 'web_search_call', id: 'w1' }] })).toBeNull();
+  });
+});

@@ -2,9 +2,10 @@ import { describe, expect, it } from 'vitest';
 import type { MlflowRun } from '../../../shared/schemas/mlflow.js';
 import { buildSpanTree, visibleRows } from '../../../renderer/src/mlflow/traces/span-tree.js';
 import { dataColumns, runRows, type RunSort } from '../../../renderer/src/mlflow/runs/runs-table.js';
+import { searchRuns } from '../../../renderer/src/mlflow/runs/run-search.js';
 import { toTraceFilter, EMPTY_DRAFT } from '../../../renderer/src/mlflow/traces/trace-filter.js';
 
-// The MLflow views' pure models: the span tree's rows, the runs table's nesting and sorting, the traces filter.
+// The MLflow views' pure models: the span tree's rows, the runs table's nesting, sorting and search, the traces filter.
 
 interface S {
   id: string;
@@ -117,5 +118,32 @@ describe('traces filter', () => {
     expect((toTraceFilter({ ...EMPTY_DRAFT, minTokens: '9', maxTokens: '3' }) as Error).message).toMatch(/Min tokens must not be above/);
     expect((toTraceFilter({ ...EMPTY_DRAFT, from: '2026-11-02T00:00', to: '2026-11-01T00:00' }) as Error).message).toMatch(/From must be before To/);
     expect((toTraceFilter({ ...EMPTY_DRAFT, tagValue: 'prod' }) as Error).message).toMatch(/tag key/);
+  });
+});
+
+// The runs table's search box: what a data scientist types (a name, an id, a param or metric) narrows the runs.
+const searched = [
+  run('a1b2c3', { name: 'baseline-lr0.01', params: { optimizer: 'adam', learning_rate: '0.01' }, metrics: { accuracy: { value: 0.91, step: 0, timestamp: 1 } } }),
+  run('d4e5f6', { name: 'sgd-sweep', params: { optimizer: 'sgd' }, tags: { team: 'fraud' }, metrics: { val_loss: { value: null, step: 3, timestamp: 1 } } }),
+];
+const names = (text: string) => searchRuns(searched, text).map((r) => r.name);
+
+describe('run search', () => {
+  it('matches the run name and id, ignoring case', () => {
+    expect(names('BASELINE')).toEqual(['baseline-lr0.01']);
+    expect(names('e5f')).toEqual(['sgd-sweep']);
+  });
+
+  it('matches params, tags and metrics by key, value or key=value', () => {
+    expect(names('optimizer')).toEqual(['baseline-lr0.01', 'sgd-sweep']);
+    expect(names('optimizer=sgd')).toEqual(['sgd-sweep']);
+    expect(names('fraud')).toEqual(['sgd-sweep']);
+    expect(names('accuracy=0.91')).toEqual(['baseline-lr0.01']);
+    expect(names('val_loss=nan')).toEqual(['sgd-sweep']);
+  });
+
+  it('keeps every run for blank text and none for text nothing has', () => {
+    expect(names('  ')).toEqual(['baseline-lr0.01', 'sgd-sweep']);
+    expect(names('no-such-thing')).toEqual([]);
   });
 });

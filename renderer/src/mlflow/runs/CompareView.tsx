@@ -2,6 +2,7 @@ import './runs.css';
 import { useQueries } from '@tanstack/react-query';
 import { ErrorPanel } from '../../ui/ErrorPanel.js';
 import { Loading } from '../../ui/Loading.js';
+import { CompareMetricsTable, RunsHead } from './CompareMetricsTable.js';
 import { MetricCharts } from './MetricCharts.js';
 import { mlflowRunQuery } from '../queries.js';
 import { SERIES_COLOURS } from './metric-series.js';
@@ -12,7 +13,7 @@ interface Props {
   onOpenRun: (runId: string, name: string) => void;
 }
 
-/** Several runs side by side: every metric any of them logged, their histories overlaid, and their params in one table. */
+/** Several runs side by side: a table of every metric any of them logged (last, min, max), their histories overlaid, and their params in one table. */
 export function CompareView({ workspaceId, runIds, onOpenRun }: Props) {
   const queries = useQueries({ queries: runIds.map((id) => mlflowRunQuery(workspaceId, id)) });
   const failed = queries.find((q) => q.isError);
@@ -37,19 +38,13 @@ export function CompareView({ workspaceId, runIds, onOpenRun }: Props) {
       </ul>
       <section className="ml-section">
         <h3>Metrics</h3>
+        <CompareMetricsTable workspaceId={workspaceId} runs={runs} metricKeys={metricKeys} />
         <MetricCharts workspaceId={workspaceId} runs={runs.map((r) => ({ runId: r.runId, name: r.name }))} metricKeys={metricKeys} />
       </section>
       <section className="ml-section">
         <h3>Parameters</h3>
         <table className="ml-table ml-table--compact" data-testid="compare-params">
-          <thead>
-            <tr>
-              <th>Param</th>
-              {runs.map((r) => (
-                <th key={r.runId}>{r.name || r.runId}</th>
-              ))}
-            </tr>
-          </thead>
+          <RunsHead first="Param" runs={runs} />
           <tbody>
             {paramKeys.map((key) => {
               const values = runs.map((r) => r.params[key]);

@@ -4,7 +4,7 @@ import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, X
 import { formatTime } from '../../format.js';
 import { ErrorPanel } from '../../ui/ErrorPanel.js';
 import { Loading } from '../../ui/Loading.js';
-import { mergeSeries, SERIES_COLOURS, seriesKey, type XAxisKind } from './metric-series.js';
+import { formatMetric, isChartable, mergeSeries, SERIES_COLOURS, seriesKey, type XAxisKind } from './metric-series.js';
 import { metricHistoryQuery } from '../queries.js';
 
 export interface ChartRun {
@@ -21,7 +21,7 @@ interface Props {
 
 const formatX = (axis: XAxisKind) => (x: number) => (axis === 'step' ? String(x) : formatTime(x).slice(11));
 
-/** One metric's full history for one or more runs, overlaid, by step or by wall-clock time. */
+/** One metric's full history for one or more runs, overlaid, by step or by wall-clock time; a metric logged once per run shows its values instead. */
 export function MetricChart({ workspaceId, metricKey, runs, axis }: Props) {
   const runIds = runs.map((r) => r.runId);
   const query = useQuery(metricHistoryQuery(workspaceId, runIds, metricKey));
@@ -39,7 +39,31 @@ export function MetricChart({ workspaceId, metricKey, runs, axis }: Props) {
       {query.isPending && <Loading label={`Reading ${metricKey}…`} />}
       {query.isError && <ErrorPanel error={query.error} onRetry={() => void query.refetch()} />}
       {query.data && data.length === 0 && <p className="empty">No values recorded.</p>}
-      {query.data && data.length > 0 && (
+      {query.data && data.length > 0 && !isChartable(query.data) && (
+        <dl className="ml-metric-values" data-testid="metric-value">
+          {runs.map((run, i) => {
+            const point = query.data.series.find((s) => s.runId === run.runId)?.points[0];
+            if (point === undefined) return null;
+            return (
+              <div key={run.runId} data-run-id={run.runId}>
+                {runs.length > 1 && (
+                  <dt>
+                    <span className="ml-swatch" data-colour={i % SERIES_COLOURS.length} aria-hidden="true" />
+                    {run.name || run.runId}
+                  </dt>
+                )}
+                <dd>
+                  <span className="ml-metric-value">{formatMetric(point.value)}</span>{' '}
+                  <span className="muted" title={formatTime(point.timestamp)}>
+                    step {point.step} · {formatTime(point.timestamp)}
+                  </span>
+                </dd>
+              </div>
+            );
+          })}
+        </dl>
+      )}
+      {query.data && isChartable(query.data) && (
         <div className="ml-chart__plot" data-testid="metric-chart-plot" data-points={data.length}>
           <ResponsiveContainer width="100%" height={220}>
             <LineChart data={data} margin={{ top: 8, right: 16, bottom: 4, left: 0 }}>

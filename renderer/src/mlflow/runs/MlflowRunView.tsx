@@ -15,21 +15,22 @@ import { ArtifactTree } from '../artifacts/ArtifactTree.js';
 import { KeyValueTable } from '../KeyValueTable.js';
 import { Markdown } from '../artifacts/Markdown.js';
 import { MetricCharts } from './MetricCharts.js';
+import { formatMetric } from './metric-series.js';
 import { mlflowRunQuery } from '../queries.js';
 import { RunInputs } from './RunInputs.js';
 import { RunStatus } from './RunStatus.js';
+import { RunTraces } from './RunTraces.js';
 
 interface Props {
   workspaceId: string;
   runId: string;
   onOpenRun: (runId: string, name: string) => void;
+  onOpenTrace: (traceId: string) => void;
   onEditWorkspace?: () => void;
 }
 
-const formatMetric = (v: number | null) => (v === null ? 'NaN' : String(Number.isInteger(v) ? v : Number(v.toPrecision(8))));
-
-/** One run: header, description, metric charts, params, metrics, tags, dataset inputs and the artifact tree with previews. */
-export function MlflowRunView({ workspaceId, runId, onOpenRun, onEditWorkspace }: Props) {
+/** One run: header, description, metric charts, params, metrics, tags, dataset inputs, its traces and the artifact tree with previews. */
+export function MlflowRunView({ workspaceId, runId, onOpenRun, onOpenTrace, onEditWorkspace }: Props) {
   const query = useQuery(mlflowRunQuery(workspaceId, runId));
   const [artifact, setArtifact] = useState<string | null>(null);
   const drop = useDropUpload();
@@ -116,6 +117,11 @@ export function MlflowRunView({ workspaceId, runId, onOpenRun, onEditWorkspace }
           <RunInputs inputs={inputs} />
         </section>
       )}
+
+      <section className="ml-section">
+        <h3>Traces</h3>
+        <RunTraces workspaceId={workspaceId} run={run} onOpenTrace={onOpenTrace} />
+      </section>
 
       <section className="ml-section">
         <div className="ml-artifacts__head">

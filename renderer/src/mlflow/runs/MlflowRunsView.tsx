@@ -7,6 +7,7 @@ import { Loading } from '../../ui/Loading.js';
 import { LifecycleToggle } from '../LifecycleToggle.js';
 import { mlflowRunsQuery } from '../queries.js';
 import { dataColumns, runRows, type RunSort } from './runs-table.js';
+import { RUN_SEARCH_HINT, searchRuns } from './run-search.js';
 import { MlflowRunsTable } from './MlflowRunsTable.js';
 
 interface Props {
@@ -30,17 +31,35 @@ export function MlflowRunsView({ workspaceId, experimentId, onOpen, onCompare, o
   const [sort, setSort] = useState<RunSort>({ column: { kind: 'field', field: 'start' }, dir: 'desc' });
   const [expanded, setExpanded] = useState<ReadonlySet<string>>(new Set());
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
+  const [search, setSearch] = useState('');
   const query = useQuery(mlflowRunsQuery(workspaceId, experimentId, view));
-  const runs = query.data;
-  const columns = useMemo(() => (runs ? dataColumns(runs) : []), [runs]);
+  const allRuns = query.data;
+  const runs = useMemo(() => (allRuns ? searchRuns(allRuns, search) : undefined), [allRuns, search]);
+  // Columns from every run, so the table keeps its shape while the search narrows it.
+  const columns = useMemo(() => (allRuns ? dataColumns(allRuns) : []), [allRuns]);
   const rows = useMemo(() => (runs ? runRows(runs, sort, expanded) : []), [runs, sort, expanded]);
   const shownSelection = runs ? runs.filter((r) => selected.has(r.runId)).map((r) => r.runId) : [];
+  const searching = search.trim() !== '';
 
   return (
     <div className="ml-fill">
       <div className="ml-toolbar">
         <LifecycleToggle label="Runs to show" value={view} onChange={setView} />
-        {runs && <span className="muted">{plural(runs.length, 'run')}</span>}
+        <input
+          type="search"
+          className="ml-run-search"
+          aria-label="Search runs"
+          placeholder="Search name, id, params, metrics, tags"
+          title={`Matches: ${RUN_SEARCH_HINT}`}
+          value={search}
+          onChange={(e) => setSearch(e.target.value)}
+          data-testid="run-search"
+        />
+        {allRuns && runs && (
+          <span className="muted" data-testid="runs-count">
+            {searching ? `${runs.length} of ${plural(allRuns.length, 'run')}` : plural(allRuns.length, 'run')}
+          </span>
+        )}
         <span className="ml-spacer" />
         <span className="muted">{shownSelection.length > 0 ? `${shownSelection.length} selected` : 'Tick runs to compare them'}</span>
         <button type="button" className="button button--small" disabled={shownSelection.length === 0} onClick={() => onCompare(shownSelection)}>
@@ -54,7 +73,12 @@ export function MlflowRunsView({ workspaceId, experimentId, onOpen, onCompare, o
       </div>
       {query.isPending && <Loading label="Reading runs…" />}
       {query.isError && <ErrorPanel error={query.error} onRetry={() => void query.refetch()} retrying={query.isFetching} onEditWorkspace={onEditWorkspace} />}
-      {runs && runs.length === 0 && <p className="empty">No {view === 'all' ? '' : `${view} `}runs in this experiment: runs started with <code>mlflow.start_run()</code> under it appear here.</p>}
+      {searching && runs && runs.length === 0 && (
+        <p className="empty" data-testid="runs-no-match">
+          No run matches “{search.trim()}”. The search looks at: {RUN_SEARCH_HINT.toLowerCase()}.
+        </p>
+      )}
+      {!searching && runs && runs.length === 0 && <p className="empty">No {view === 'all' ? '' : `${view} `}runs in this experiment: runs started with <code>mlflow.start_run()</code> under it appear here.</p>}
       {runs && runs.length > 0 && (
         <MlflowRunsTable
           rows={rows}

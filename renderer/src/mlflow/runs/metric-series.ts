@@ -32,3 +32,16 @@ export function mergeSeries(history: MetricHistory, runIds: readonly string[], a
 
 /** Distinct colours for overlaid runs, readable on light and dark backgrounds. */
 export const SERIES_COLOURS = ['#2f6fed', '#e0612f', '#1f8a5b', '#a23fd1', '#c4302b', '#0f9bb5', '#b58a00', '#6b7385'];
+
+/** A metric value as MLflow shows it: integers whole, others to 8 significant digits; null is NaN (or ±Infinity). */
+export const formatMetric = (v: number | null) => (v === null ? 'NaN' : String(Number.isInteger(v) ? v : Number(v.toPrecision(8))));
+
+/** Whether a history is worth a chart: some run has two points or more; otherwise its values are shown. */
+export const isChartable = (history: MetricHistory) => history.series.some((s) => s.points.length >= 2);
+
+/** Lowest and highest recorded value (NaN points left out), and how many points there are; null without any value. */
+export function metricRange(points: readonly { value: number | null }[]): { min: number; max: number; count: number } | null {
+  const values = points.map((p) => p.value).filter((v): v is number => v !== null);
+  if (values.length === 0) return null;
+  return { min: Math.min(...values), max: Math.max(...values), count: points.length };
+}

@@ -6,6 +6,7 @@ import type { TokenTotals } from '../../../../shared/schemas/mlflow-tokens.js';
 import { formatCount, formatTime } from '../../format.js';
 import { ErrorPanel } from '../../ui/ErrorPanel.js';
 import { Loading } from '../../ui/Loading.js';
+import { rowOpener } from '../../ui/row-opener.js';
 import { SERIES_COLOURS } from '../runs/metric-series.js';
 import { PriceTable } from './PriceTable.js';
 import { tokensSummaryQuery } from '../queries.js';
@@ -172,11 +173,9 @@ export function TokensView({ workspaceId, experimentId, onOpenTrace }: { workspa
               </thead>
               <tbody>
                 {query.data.topTraces.map((t) => (
-                  <tr key={t.traceId}>
-                    <td>
-                      <button type="button" className="link-button" onClick={() => onOpenTrace(t.traceId)} title={t.traceId}>
-                        {t.name ?? t.traceId}
-                      </button>
+                  <tr key={t.traceId} {...rowOpener(() => onOpenTrace(t.traceId))} data-testid="top-trace" data-trace-id={t.traceId}>
+                    <td className="ml-traces__open" title={t.traceId}>
+                      {t.name ?? t.traceId}
                     </td>
                     <td>{formatTime(t.timestamp)}</td>
                     <td>{modelLabel(t.model)}</td>

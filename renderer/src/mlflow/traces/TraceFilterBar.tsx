@@ -19,16 +19,16 @@ export function TraceFilterBar({ onApply }: { onApply: (filter: TraceFilter) => 
     e.preventDefault();
     apply(draft);
   };
-  const field = (key: Exclude<keyof TraceFilterDraft, 'states'>, label: string, type = 'text', size = 12) => (
+  const field = (key: Exclude<keyof TraceFilterDraft, 'states'>, label: string, type = 'text', size = 12, hint?: string) => (
     <label className="ml-filter__field">
       <span>{label}</span>
-      <input type={type} size={size} value={draft[key]} onChange={(e) => set(key, e.target.value)} inputMode={type === 'number' ? 'numeric' : undefined} min={type === 'number' ? 0 : undefined} />
+      <input type={type} size={size} value={draft[key]} placeholder={hint} title={hint} onChange={(e) => set(key, e.target.value)} inputMode={type === 'number' ? 'numeric' : undefined} min={type === 'number' ? 0 : undefined} />
     </label>
   );
 
   return (
     <form className="ml-filter" onSubmit={submit} aria-label="Filter traces" data-testid="trace-filter">
-      {field('text', 'Search', 'search', 18)}
+      {field('text', 'Search', 'search', 22, 'Name, request, response or trace id')}
       <fieldset className="ml-filter__states">
         <legend>State</legend>
         {STATES.map((s) => (

@@ -2,6 +2,7 @@ import { useEffect, useRef } from 'react';
 import type { TraceRow, TraceSort } from '../../../../shared/schemas/mlflow.js';
 import { formatCount, formatDuration, formatTime, isoTime } from '../../format.js';
 import { SortHeader } from '../../ui/SortHeader.js';
+import { rowOpener } from '../../ui/row-opener.js';
 import { useVirtualRows } from '../../ui/useVirtualRows.js';
 import { mismatchTitle, shownUsage } from '../tokens/tokens-format.js';
 import { TraceStateBadge } from './TraceState.js';
@@ -53,7 +54,7 @@ function Header({ sort, onSort }: { sort: TraceSort; onSort: (s: TraceSort) => v
   );
 }
 
-function Cells({ trace, onOpen }: { trace: TraceRow; onOpen: () => void }) {
+function Cells({ trace }: { trace: TraceRow }) {
   const usage = shownUsage(trace);
   const tokens = (n: number | undefined) => (n === undefined ? <span className="muted">—</span> : formatCount(n));
   return (
@@ -62,9 +63,9 @@ function Cells({ trace, onOpen }: { trace: TraceRow; onOpen: () => void }) {
         {formatTime(trace.timestampMs)}
       </div>
       <div role="cell" className="ml-traces__cell ml-traces__name">
-        <button type="button" className="link-button ml-ellipsis" data-testid="trace-open" onClick={onOpen} title={trace.traceId}>
+        <span className="ml-traces__open ml-ellipsis" data-testid="trace-open" title={trace.traceId}>
           {trace.name ?? trace.traceId}
-        </button>
+        </span>
       </div>
       <div role="cell" className="ml-traces__cell ml-traces__state">
         <TraceStateBadge state={trace.state} />
@@ -99,7 +100,7 @@ function Cells({ trace, onOpen }: { trace: TraceRow; onOpen: () => void }) {
   );
 }
 
-/** The experiment's traces, virtualized; more pages load as the end scrolls into view. */
+/** The experiment's traces, virtualized; more pages load as the end scrolls into view. A whole row opens its trace. */
 export function TracesList({ traces, sort, onSort, onOpen, onNearEnd }: Props) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualRows({ count: traces.length, scrollRef, rowHeight: ROW_HEIGHT, overscan: 12 });
@@ -115,18 +116,20 @@ export function TracesList({ traces, sort, onSort, onOpen, onNearEnd }: Props) {
       <div className="ml-traces__spacer" style={{ height: virtualizer.getTotalSize() }}>
         {items.map((item) => {
           const trace = traces[item.index];
+          const opener = rowOpener(() => onOpen(trace.traceId));
           return (
             <div
               key={trace.traceId}
               role="row"
               aria-rowindex={item.index + 2}
-              className="ml-traces__row"
+              {...opener}
+              className={`ml-traces__row ${opener.className}`}
               data-testid="trace-row"
               data-trace-id={trace.traceId}
               data-state={trace.state}
               style={{ transform: `translateY(${item.start}px)`, height: ROW_HEIGHT }}
             >
-              <Cells trace={trace} onOpen={() => onOpen(trace.traceId)} />
+              <Cells trace={trace} />
             </div>
           );
         })}

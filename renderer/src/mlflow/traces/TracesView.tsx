@@ -1,6 +1,6 @@
 import './traces.css';
 import { useInfiniteQuery } from '@tanstack/react-query';
-import { useCallback, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import type { TraceFilter, TraceSort } from '../../../../shared/schemas/mlflow.js';
 import { call } from '../../api/client.js';
 import { formatCount } from '../../format.js';
@@ -34,6 +34,12 @@ export function TracesView({ workspaceId, experimentId, onOpen, onEditWorkspace 
   const onNearEnd = useCallback(() => {
     if (hasNextPage && !isFetchingNextPage) void fetchNextPage();
   }, [hasNextPage, isFetchingNextPage, fetchNextPage]);
+  // A page with no match but more after it (a tracking server's text search narrows each page it is
+  // given): read on rather than say nothing matches.
+  const emptySoFar = query.data !== undefined && traces.length === 0;
+  useEffect(() => {
+    if (emptySoFar) onNearEnd();
+  }, [emptySoFar, onNearEnd]);
 
   return (
     <div className="ml-fill">
@@ -48,7 +54,7 @@ export function TracesView({ workspaceId, experimentId, onOpen, onEditWorkspace 
       </div>
       {query.isPending && <Loading label="Reading traces…" />}
       {query.isError && <ErrorPanel error={query.error} onRetry={() => void query.refetch()} retrying={query.isFetching} onEditWorkspace={onEditWorkspace} />}
-      {query.data && traces.length === 0 && <p className="empty">{Object.keys(filter).length > 0 ? 'No traces match these filters.' : 'No traces yet: calls traced with @mlflow.trace or an autologger (mlflow.openai.autolog(), …) in this experiment appear here.'}</p>}
+      {query.data && traces.length === 0 && !hasNextPage && <p className="empty">{Object.keys(filter).length > 0 ? 'No traces match these filters.' : 'No traces yet: calls traced with @mlflow.trace or an autologger (mlflow.openai.autolog(), …) in this experiment appear here.'}</p>}
       {traces.length > 0 && <TracesList traces={traces} sort={sort} onSort={setSort} onOpen={onOpen} onNearEnd={onNearEnd} />}
     </div>
   );

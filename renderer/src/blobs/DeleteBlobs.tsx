@@ -1,0 +1,68 @@
+import { useMutation, useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
+import { MAX_FOLDER_BLOBS, type DeletePolicy, type DeleteBlobsResult } from '../../../shared/schemas/blob-details.js';
+import type { BlobEntry } from '../../../shared/schemas/blobs.js';
+import { call } from '../api/client.js';
+import { plural } from '../format.js';
+import { ErrorPanel } from '../ui/ErrorPanel.js';
+import { TextField } from '../ui/TextField.js';
+import { deletePolicyQuery } from './queries.js';
+
+interface Props {
+  workspaceId: string;
+  container: string;
+  blobs: BlobEntry[];
+  /** Selected folders (ending in '/'): everything below each is deleted. */
+  folders: string[];
+  onDone: (result: DeleteBlobsResult) => void;
+  onCancel: () => void;
+}
+
+/** What happens to the deleted blobs, in the account's own terms. */
+function policyText(policy: DeletePolicy | undefined): string {
+  if (policy === undefined) return 'Reading the account’s soft-delete policy…';
+  if (policy.state === 'enabled') {
+    return `Soft delete is on for this account: deleted blobs can be undeleted for ${policy.days === null ? 'its retention period' : plural(policy.days, 'day')} (in the Azure portal or Storage Explorer).`;
+  }
+  if (policy.state === 'disabled') return 'Soft delete is off for this account: deleted blobs cannot be recovered.';
+  return `Whether deleted blobs can be recovered is unknown${policy.detail ? `: ${policy.detail.replace(/\.$/, '')}` : ''}. Assume they cannot.`;
+}
+
+/** Deleting the selected blobs and folders, only once the container's name is typed (like garbage collection's confirmation). */
+export function DeleteBlobs({ workspaceId, container, blobs, folders, onDone, onCancel }: Props) {
+  const [typed, setTyped] = useState('');
+  const what = [blobs.length > 0 ? plural(blobs.length, 'blob') : '', folders.length > 0 ? plural(folders.length, 'folder') : ''].filter(Boolean).join(' and ');
+  const policy = useQuery(deletePolicyQuery(workspaceId));
+  const remove = useMutation({
+    mutationFn: () =>
+      call('blobs.delete', { workspaceId, container, typedContainer: typed, blobs: blobs.map((b) => ({ name: b.name, etag: b.etag })), folders }),
+    onSuccess: onDone,
+  });
+  return (
+    <form
+      className="blobs-download blobs-delete"
+      aria-label="Delete blobs"
+      data-testid="delete-confirm"
+      onSubmit={(e) => {
+        e.preventDefault();
+        remove.mutate();
+      }}
+    >
+      <p>
+        Delete {what} from <span className="mono">{container}</span>. A blob changed since it was listed is kept.
+        {folders.length > 0 && ` Folders go with every blob below them (at most ${MAX_FOLDER_BLOBS.toLocaleString('en-US')} blobs in one delete).`}
+      </p>
+      <p data-testid="soft-delete-state">{policyText(policy.data)}</p>
+      <TextField id="delete-confirm-name" label="Container name" value={typed} onChange={setTyped} placeholder={container} testId="delete-confirm-name" />
+      {remove.isError && <ErrorPanel error={remove.error} onDismiss={() => remove.reset()} />}
+      <div className="blobs-download__actions">
+        <button type="submit" className="button button--danger" disabled={typed !== container || remove.isPending} data-testid="delete-execute">
+          {remove.isPending ? 'Deleting…' : `Delete ${what}`}
+        </button>
+        <button type="button" className="button button--quiet" onClick={onCancel}>
+          Cancel
+        </button>
+      </div>
+    </form>
+  );
+}
