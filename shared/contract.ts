@@ -8,6 +8,7 @@ import { mlflowChannels, mlflowEvents } from './channels/mlflow.js';
 import { mlflowTokensChannels, mlflowTokensEvents } from './channels/mlflow-tokens.js';
 import { transferChannels, transferEvents } from './channels/transfer.js';
 import { localChannels, localEvents } from './channels/local.js';
+import { linkEvents } from './channels/links.js';
 
 // The one declaration of every IPC channel and event, gathered from one file per domain in
 // channels/. Main validates each call's arguments and result against these schemas; preload and
@@ -37,6 +38,7 @@ export const events = {
   ...mlflowTokensEvents,
   ...transferEvents,
   ...localEvents,
+  ...linkEvents,
 } as const;
 
 export type Contract = typeof contract;

@@ -3,11 +3,11 @@ import { z } from 'zod';
 import { IPC_EVENT, IPC_GRANT_DROPPED, IPC_INVOKE } from '../../shared/contract.js';
 import { LocalPath } from '../../shared/schemas/transfer.js';
 import type { Services } from '../services.js';
-import { RENDERER_URL } from '../desktop/app-scheme.js';
+import { isRendererUrl } from '../desktop/renderer-route.js';
 
-/** Only our own window, showing our own page, may call main. */
+/** Only our own window, showing our own page (at whatever route its hash holds), may call main. */
 function trustedSender(event: IpcMainInvokeEvent, window: BrowserWindow): boolean {
-  return event.sender === window.webContents && event.senderFrame?.url === RENDERER_URL;
+  return event.sender === window.webContents && isRendererUrl(event.senderFrame?.url);
 }
 
 /** The paths preload found for dropped files (the page cannot send these: it only reaches `stratus:invoke`). */

@@ -5,6 +5,7 @@ import { LocalGrants } from '../local-access/local-grants.js';
 import { createServices } from '../services.js';
 import { EncryptedFileVault, MemoryVault, type SecretVault } from '../workspace/secret-vault.js';
 import { registerIpc } from './ipc-main.js';
+import { listenForLinks } from './links.js';
 import { chooseInDialog } from './local-dialog.js';
 import { registerSchemes, serveSchemes } from './schemes.js';
 import { hardenApp, hardenCommandLine } from './security.js';
@@ -16,6 +17,7 @@ app.enableSandbox();
 hardenCommandLine();
 registerSchemes();
 if (!app.requestSingleInstanceLock()) app.quit();
+const links = listenForLinks();
 
 /** Secrets encrypted by the OS keychain when it is available; otherwise kept in memory only. */
 function secretVault(userDataDir: string): SecretVault {
@@ -41,12 +43,9 @@ app.whenReady().then(async () => {
   });
   await Promise.all([services.settings.apply(), grantEnvironmentStore(grants, process.env)]);
   serveSchemes(services.cards);
-  const window = createMainWindow();
+  const window = createMainWindow(links.start);
   registerIpc(services, window);
-  app.on('second-instance', () => {
-    if (window.isMinimized()) window.restore();
-    window.focus();
-  });
+  links.attach(window);
   // Quitting waits once for the services to end (transfers paused and journalled, worker threads stopped).
   let closed = false;
   app.on('will-quit', (event) => {

@@ -1,10 +1,12 @@
 import { BrowserWindow } from 'electron';
 import { fileURLToPath } from 'node:url';
-import { RENDERER_URL } from '../desktop/app-scheme.js';
+import type { Route } from '../../shared/routing/route.js';
+import { rendererUrlFor } from '../desktop/renderer-route.js';
 
 const PRELOAD = fileURLToPath(new URL('./preload.cjs', import.meta.url));
 
-export function createMainWindow(): BrowserWindow {
+/** The app's window, opened at `start` (a stratus:// link's route) or at the workspaces. */
+export function createMainWindow(start?: Route): BrowserWindow {
   const window = new BrowserWindow({
     width: 1280,
     height: 820,
@@ -20,6 +22,6 @@ export function createMainWindow(): BrowserWindow {
     },
   });
   window.once('ready-to-show', () => window.show());
-  void window.loadURL(RENDERER_URL);
+  void window.loadURL(rendererUrlFor(start));
   return window;
 }

@@ -56,6 +56,7 @@ export function workspaceHandlers({ env, events, workspaces, saved, samples, set
       events.emit('workspace.opened', info);
       return info;
     },
+    'workspace.get': ({ id }) => Promise.resolve(workspaces.get(id).info),
     'workspace.import': async () => ({ candidates: await importWorkspaces(env) }),
     'workspace.openSample': () => samples.open(),
     'settings.get': () => settings.get(),

@@ -29,6 +29,8 @@ export const workspaceChannels = {
       .refine((a) => (a.sysroot === undefined) !== (a.path === undefined), 'Give a sysroot (Azure) or a folder (local), not both'),
     result: WorkspaceInfo,
   },
+  /** A workspace opened in this session (saved or not), by its id: how a reloaded window finds it again. */
+  'workspace.get': { args: ById, result: WorkspaceInfo },
   'workspace.import': { args: NoArgs, result: z.object({ candidates: z.array(ImportedWorkspace) }) },
   /** Writes the sample workspace into the user-data folder (first time only) and saves a workspace for it. */
   'workspace.openSample': { args: NoArgs, result: SavedWorkspace },

@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import { useState } from 'react';
+import type { BlobsPlace } from '../../../shared/routing/route.js';
 import { ErrorPanel } from '../ui/ErrorPanel.js';
 import { Loading } from '../ui/Loading.js';
 import type { SectionProps } from '../workspaces/section.js';
@@ -7,8 +7,14 @@ import { ContainerBrowser } from './ContainerBrowser.js';
 import { containersQuery } from './queries.js';
 import './blobs.css';
 
+interface Props extends SectionProps {
+  /** Where the section is (from the route). */
+  place: BlobsPlace;
+  onNavigate: (to: BlobsPlace) => void;
+}
+
 /** The workspace's storage account as folders: pick or type a place, look into blobs, upload, search, download and delete. */
-export function BlobsView({ workspace, onEditWorkspace }: SectionProps) {
+export function BlobsView({ workspace, onEditWorkspace, place, onNavigate }: Props) {
   if (workspace.kind !== 'azure') {
     return (
       <main className="listing" data-testid="listing">
@@ -16,14 +22,13 @@ export function BlobsView({ workspace, onEditWorkspace }: SectionProps) {
       </main>
     );
   }
-  return <AzureBlobs workspaceId={workspace.id} onEditWorkspace={onEditWorkspace} />;
+  return <AzureBlobs workspaceId={workspace.id} place={place} onNavigate={onNavigate} onEditWorkspace={onEditWorkspace} />;
 }
 
-function AzureBlobs({ workspaceId, onEditWorkspace }: { workspaceId: string; onEditWorkspace?: () => void }) {
+function AzureBlobs({ workspaceId, place, onNavigate, onEditWorkspace }: { workspaceId: string; place: BlobsPlace; onNavigate: (to: BlobsPlace) => void; onEditWorkspace?: () => void }) {
   const containers = useQuery(containersQuery(workspaceId));
-  // Kept here, as props below, so the place can be lifted into the address.
-  const [place, setPlace] = useState<{ container: string; prefix: string } | undefined>(undefined);
-  const container = place?.container ?? containers.data?.current;
+  // No container in the route: the workspace's own, at its top.
+  const container = place.container ?? containers.data?.current;
 
   if (containers.isPending) return <Loading label="Listing containers…" />;
   if (containers.isError) return <ErrorPanel error={containers.error} onRetry={() => void containers.refetch()} onEditWorkspace={onEditWorkspace} />;
@@ -33,12 +38,11 @@ function AzureBlobs({ workspaceId, onEditWorkspace }: { workspaceId: string; onE
       key={container}
       workspaceId={workspaceId}
       container={container}
-      prefix={place?.prefix ?? ''}
+      prefix={place.container === undefined ? '' : place.prefix}
       containers={containers.data.containers.includes(container) ? containers.data.containers : [...containers.data.containers, container].sort()}
       listProblem={containers.data.listProblem}
-      onNavigate={(c, prefix) => setPlace({ container: c, prefix })}
+      onNavigate={(c, prefix) => onNavigate({ container: c, prefix })}
       onEditWorkspace={onEditWorkspace}
     />
   );
 }
-

@@ -53,12 +53,15 @@ export function ContainerBrowser({ workspaceId, container, prefix, containers, l
   const loadMore = useCallback(() => void fetchNextPage({ cancelRefetch: false }), [fetchNextPage]);
   useUploadsLanding(workspaceId, (job) => job.container === container, containerLevelsKey(workspaceId, container));
 
-  const open = (next: string) => {
-    onNavigate(container, next);
+  // What belongs to one prefix (selection, open panel, search) goes when the prefix changes: opened here, or by Back.
+  const [listed, setListed] = useState(prefix);
+  if (listed !== prefix) {
+    setListed(prefix);
     setSelected(new Set());
     setPanel(null);
     setSearch('');
-  };
+  }
+  const open = (next: string) => onNavigate(container, next);
   const toggle = (name: string) =>
     setSelected((old) => {
       const next = new Set(old);

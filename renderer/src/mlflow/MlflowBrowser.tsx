@@ -1,13 +1,12 @@
 import './mlflow.css';
 import { useIsFetching, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
 import { ErrorPanel } from '../ui/ErrorPanel.js';
 import { Loading } from '../ui/Loading.js';
 import type { SectionProps } from '../workspaces/section.js';
 import { CompareView } from './runs/CompareView.js';
 import { ExperimentsView } from './ExperimentsView.js';
 import { ExperimentTabs } from './ExperimentTabs.js';
-import { EXPERIMENTS, type ExperimentRef, type ExperimentTab, type MlflowLocation } from './location.js';
+import type { ExperimentTab, MlflowLocation } from './location.js';
 import { MlflowBreadcrumb } from './MlflowBreadcrumb.js';
 import { isMlflowKey, statusQuery } from './queries.js';
 import { MlflowRunsView } from './runs/MlflowRunsView.js';
@@ -16,29 +15,34 @@ import { TokensView } from './tokens/TokensView.js';
 import { TraceView } from './traces/TraceView.js';
 import { TracesView } from './traces/TracesView.js';
 
-function ExperimentBody({ workspaceId, experiment, tab, go, onEditWorkspace }: { workspaceId: string; experiment: ExperimentRef; tab: ExperimentTab; go: (l: MlflowLocation) => void; onEditWorkspace?: () => void }) {
-  const openTrace = (traceId: string) => go({ kind: 'trace', experiment, traceId, from: tab });
+function ExperimentBody({ workspaceId, experimentId, tab, go, onEditWorkspace }: { workspaceId: string; experimentId: string; tab: ExperimentTab; go: (l: MlflowLocation) => void; onEditWorkspace?: () => void }) {
+  const openTrace = (traceId: string) => go({ kind: 'trace', experimentId, traceId, from: tab });
   return (
     <>
-      <ExperimentTabs tab={tab} onTab={(t) => go({ kind: 'experiment', experiment, tab: t })} />
+      <ExperimentTabs tab={tab} onTab={(t) => go({ kind: 'experiment', experimentId, tab: t })} />
       {tab === 'runs' && (
         <MlflowRunsView
           workspaceId={workspaceId}
-          experimentId={experiment.id}
-          onOpen={(run) => go({ kind: 'run', experiment, runId: run.runId, runName: run.name })}
-          onCompare={(runIds) => go({ kind: 'compare', experiment, runIds })}
+          experimentId={experimentId}
+          onOpen={(run) => go({ kind: 'run', experimentId, runId: run.runId })}
+          onCompare={(runIds) => go({ kind: 'compare', experimentId, runIds })}
           onEditWorkspace={onEditWorkspace}
         />
       )}
-      {tab === 'traces' && <TracesView workspaceId={workspaceId} experimentId={experiment.id} onOpen={openTrace} onEditWorkspace={onEditWorkspace} />}
-      {tab === 'tokens' && <TokensView workspaceId={workspaceId} experimentId={experiment.id} onOpenTrace={openTrace} />}
+      {tab === 'traces' && <TracesView workspaceId={workspaceId} experimentId={experimentId} onOpen={openTrace} onEditWorkspace={onEditWorkspace} />}
+      {tab === 'tokens' && <TokensView workspaceId={workspaceId} experimentId={experimentId} onOpenTrace={openTrace} />}
     </>
   );
 }
 
+interface Props extends SectionProps {
+  /** Where the section is (from the route). */
+  location: MlflowLocation;
+  onNavigate: (to: MlflowLocation, options?: { replace?: boolean }) => void;
+}
+
 /** The workspace's MLflow tracking store: experiments → runs / traces / tokens → run, comparison or trace. */
-export function MlflowBrowser({ workspace, onEditWorkspace }: SectionProps) {
-  const [location, setLocation] = useState<MlflowLocation>(EXPERIMENTS);
+export function MlflowBrowser({ workspace, onEditWorkspace, location, onNavigate: setLocation }: Props) {
   const queryClient = useQueryClient();
   const status = useQuery(statusQuery(workspace.id));
   const ownData = { predicate: (q: { queryKey: readonly unknown[] }) => isMlflowKey(q.queryKey, workspace.id) };
@@ -47,19 +51,30 @@ export function MlflowBrowser({ workspace, onEditWorkspace }: SectionProps) {
 
   let view;
   let fill = false;
-  if (location.kind === 'experiments') view = <ExperimentsView workspaceId={workspaceId} onOpen={(experiment) => setLocation({ kind: 'experiment', experiment, tab: 'runs' })} onEditWorkspace={onEditWorkspace} />;
+  if (location.kind === 'experiments') view = <ExperimentsView workspaceId={workspaceId} onOpen={(experiment) => setLocation({ kind: 'experiment', experimentId: experiment.id, tab: 'runs' })} onEditWorkspace={onEditWorkspace} />;
   else if (location.kind === 'experiment') {
     fill = location.tab !== 'tokens';
-    view = <ExperimentBody workspaceId={workspaceId} experiment={location.experiment} tab={location.tab} go={setLocation} onEditWorkspace={onEditWorkspace} />;
+    view = <ExperimentBody workspaceId={workspaceId} experimentId={location.experimentId} tab={location.tab} go={setLocation} onEditWorkspace={onEditWorkspace} />;
   } else if (location.kind === 'run') {
-    const { experiment } = location;
-    view = <MlflowRunView key={location.runId} workspaceId={workspaceId} runId={location.runId} onOpenRun={(runId, runName) => setLocation({ kind: 'run', experiment, runId, runName })} onOpenTrace={(traceId) => setLocation({ kind: 'trace', experiment, traceId, from: 'runs' })} onEditWorkspace={onEditWorkspace} />;
+    const { experimentId } = location;
+    view = <MlflowRunView key={location.runId} workspaceId={workspaceId} runId={location.runId} onOpenRun={(runId) => setLocation({ kind: 'run', experimentId, runId })} onOpenTrace={(traceId) => setLocation({ kind: 'trace', experimentId, traceId, from: 'runs' })} onEditWorkspace={onEditWorkspace} />;
   } else if (location.kind === 'compare') {
-    const { experiment } = location;
-    view = <CompareView workspaceId={workspaceId} runIds={location.runIds} onOpenRun={(runId, runName) => setLocation({ kind: 'run', experiment, runId, runName })} />;
+    const { experimentId } = location;
+    view = <CompareView workspaceId={workspaceId} runIds={location.runIds} onOpenRun={(runId) => setLocation({ kind: 'run', experimentId, runId })} />;
   } else {
     fill = true;
-    view = <TraceView key={location.traceId} workspaceId={workspaceId} traceId={location.traceId} onEditWorkspace={onEditWorkspace} />;
+    const trace = location;
+    // Picking a span is looking inside the trace, not a step: it replaces the address rather than adding one.
+    view = (
+      <TraceView
+        key={trace.traceId}
+        workspaceId={workspaceId}
+        traceId={trace.traceId}
+        spanId={trace.spanId}
+        onSpan={(spanId) => setLocation({ ...trace, spanId }, { replace: true })}
+        onEditWorkspace={onEditWorkspace}
+      />
+    );
   }
 
   let body;
@@ -84,7 +99,7 @@ export function MlflowBrowser({ workspace, onEditWorkspace }: SectionProps) {
   return (
     <>
       <div className="browser__toolbar">
-        <MlflowBreadcrumb location={location} onNavigate={setLocation} />
+        <MlflowBreadcrumb workspaceId={workspaceId} location={location} onNavigate={setLocation} />
         <button type="button" className="button button--quiet" onClick={() => void queryClient.invalidateQueries(ownData)} disabled={fetching} title="Read this view again from the tracking store">
           Refresh
         </button>

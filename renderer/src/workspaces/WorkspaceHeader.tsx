@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 import type { WorkspaceInfo } from '../../../shared/contract.js';
+import { CopyLinkButton } from '../routing/CopyLinkButton.js';
 import { AppHeader } from '../ui/AppHeader.js';
 
 interface Props {
@@ -20,6 +21,7 @@ export function WorkspaceHeader({ workspace, switcher, onWorkspaces }: Props) {
           </span>
         )}
         <span className="app-header__spacer" />
+        <CopyLinkButton />
         {switcher}
         <button type="button" className="button" onClick={onWorkspaces}>
           Workspaces

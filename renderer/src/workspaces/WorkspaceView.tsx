@@ -1,26 +1,34 @@
 import './workspaces.css';
 import { useMutation } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useEffect } from 'react';
 import type { WorkspaceInfo } from '../../../shared/contract.js';
+import { sectionRoot, type SectionPlace } from '../../../shared/routing/route.js';
+import { lastPlace, rememberPlace } from '../routing/section-memory.js';
 import { call } from '../api/client.js';
 import { WorkspaceHeader } from './WorkspaceHeader.js';
 import { ErrorPanel } from '../ui/ErrorPanel.js';
 import { SectionTabs } from '../ui/SectionTabs.js';
 import { WorkspaceSwitcher } from './WorkspaceSwitcher.js';
 import { TransferPanel } from '../transfers/TransferPanel.js';
+import type { Go } from './section.js';
 import { SECTIONS } from './sections.js';
 import { needsAttention, SysrootWarning } from './SysrootWarning.js';
 
 interface Props {
   workspace: WorkspaceInfo;
+  /** How the route names this workspace. */
+  workspaceRef: string;
+  /** Where in it the window is. */
+  at: SectionPlace;
+  go: Go;
   onWorkspaces: () => void;
   onConnected: (workspace: WorkspaceInfo) => void;
   onEdit: (savedId: string) => void;
 }
 
-/** An open workspace: its header, the switcher, and one tab per section (Metaflow, MLflow, …). */
-export function WorkspaceView({ workspace, onWorkspaces, onConnected, onEdit }: Props) {
-  const [sectionId, setSectionId] = useState(SECTIONS[0].id);
+/** An open workspace: its header, the switcher, and one tab per section (Metaflow, MLflow, …), each back where it was left. */
+export function WorkspaceView({ workspace, workspaceRef, at, go, onWorkspaces, onConnected, onEdit }: Props) {
+  useEffect(() => rememberPlace(workspaceRef, at), [workspaceRef, at]);
   const switchTo = useMutation({
     mutationFn: (savedId: string) => call('workspace.connect', { id: savedId }),
     onSuccess: onConnected,
@@ -31,7 +39,7 @@ export function WorkspaceView({ workspace, onWorkspaces, onConnected, onEdit }: 
   });
   const { savedId, sysrootCheck } = workspace;
   const onEditWorkspace = savedId === undefined ? undefined : () => onEdit(savedId);
-  const section = SECTIONS.find((s) => s.id === sectionId) ?? SECTIONS[0];
+  const section = SECTIONS.find((s) => s.id === at.section) ?? SECTIONS[0];
 
   return (
     <div className="browser">
@@ -53,9 +61,9 @@ export function WorkspaceView({ workspace, onWorkspaces, onConnected, onEdit }: 
       )}
       {useSysroot.isError && <ErrorPanel error={useSysroot.error} onDismiss={() => useSysroot.reset()} />}
       {SECTIONS.length > 1 && (
-        <SectionTabs tabs={SECTIONS} current={section.id} onTab={setSectionId} label="Workspace sections" />
+        <SectionTabs tabs={SECTIONS} current={section.id} onTab={(id) => go(lastPlace(workspaceRef, id) ?? sectionRoot(id))} label="Workspace sections" />
       )}
-      <div className="browser__section">{section.render({ workspace, onEditWorkspace })}</div>
+      <div className="browser__section">{section.render({ workspace, onEditWorkspace }, at, go)}</div>
       {workspace.kind === 'azure' && <TransferPanel workspace={workspace} />}
     </div>
   );

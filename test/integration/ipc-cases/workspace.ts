@@ -17,6 +17,7 @@ export const workspaceCases: DomainCases<WorkspaceChannel> = {
     'workspace.remove': (args) => spy('workspace.remove', args, { removed: true }),
     'workspace.connect': (args) => spy('workspace.connect', args, SPY_INFO),
     'workspace.useSysroot': (args) => spy('workspace.useSysroot', args, SPY_INFO),
+    'workspace.get': (args) => spy('workspace.get', args, SPY_INFO),
     'workspace.import': (args) => spy('workspace.import', args, { candidates: [] }),
     'workspace.openSample': (args) =>
       spy('workspace.openSample', args, { id: SPY_ID, config: { kind: 'local', name: 'Sample workspace', path: '/home/ds/sample' }, hasSecret: false }),
@@ -64,6 +65,7 @@ export const workspaceCases: DomainCases<WorkspaceChannel> = {
     'workspace.remove': [{ args: { id: WORKSPACE_ID } }],
     'workspace.connect': [{ args: { id: WORKSPACE_ID } }],
     'workspace.useSysroot': [{ args: { id: WORKSPACE_ID, sysroot: SYSROOT } }, { args: { id: WORKSPACE_ID, path: '/home/ds/work' } }],
+    'workspace.get': [{ args: { id: WORKSPACE_ID } }],
     'workspace.import': [{ args: {} }],
     'workspace.openSample': [{ args: {} }],
     'settings.get': [{ args: {} }],

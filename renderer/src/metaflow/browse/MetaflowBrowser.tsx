@@ -1,7 +1,7 @@
 import '../metaflow.css';
 import './browse.css';
 import { useIsFetching, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
+import type { MetaflowPlace } from '../../../../shared/routing/route.js';
 import { useRunsChanged } from '../useRunsChanged.js';
 import { MetaflowRunView } from '../run/MetaflowRunView.js';
 import { MetaflowRunsView } from '../runs/MetaflowRunsView.js';
@@ -9,16 +9,20 @@ import { TaskView } from '../task/TaskView.js';
 import type { SectionProps } from '../../workspaces/section.js';
 import { Breadcrumb } from './Breadcrumb.js';
 import { FlowsView } from './FlowsView.js';
-import { ROOT, type MetaflowLocation } from './location.js';
 
 /** Whether a react-query key belongs to this workspace's Metaflow data (see metaflow/queries.ts). */
 function isWorkspaceData(key: readonly unknown[], workspaceId: string): boolean {
   return typeof key[0] === 'string' && key[0].startsWith('metaflow.') && key[1] === workspaceId;
 }
 
+interface Props extends SectionProps {
+  /** Where the section is (from the route). */
+  location: MetaflowPlace;
+  onNavigate: (to: MetaflowPlace) => void;
+}
+
 /** The open workspace: flows → runs → run (DAG, timeline) → task (artifacts, logs, cards). */
-export function MetaflowBrowser({ workspace, onEditWorkspace }: SectionProps) {
-  const [location, setLocation] = useState<MetaflowLocation>(ROOT);
+export function MetaflowBrowser({ workspace, onEditWorkspace, location, onNavigate: setLocation }: Props) {
   const queryClient = useQueryClient();
   useRunsChanged(workspace.id);
   const ownData = { predicate: (q: { queryKey: readonly unknown[] }) => isWorkspaceData(q.queryKey, workspace.id) };
@@ -46,7 +50,15 @@ export function MetaflowBrowser({ workspace, onEditWorkspace }: SectionProps) {
     );
   } else {
     fill = true;
-    view = <TaskView key={`${run}/${step}/${task}`} task={{ workspaceId: workspace.id, flow, run, step, task }} onEditWorkspace={onEditWorkspace} />;
+    view = (
+      <TaskView
+        key={`${run}/${step}/${task}`}
+        task={{ workspaceId: workspace.id, flow, run, step, task }}
+        pane={location}
+        onPane={(pane) => setLocation({ flow, run, step, task, ...pane })}
+        onEditWorkspace={onEditWorkspace}
+      />
+    );
   }
 
   return (

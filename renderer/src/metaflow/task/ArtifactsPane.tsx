@@ -1,4 +1,3 @@
-import { useState } from 'react';
 import type { TaskDetail } from '../../../../shared/contract.js';
 import { ArtifactTable } from '../browse/ArtifactTable.js';
 import { plural } from '../../format.js';
@@ -11,11 +10,13 @@ const EXCEPTION = '_exception';
 interface Props {
   task: TaskRef;
   detail: TaskDetail;
+  /** The artifact picked (kept in the route). */
+  picked: string | undefined;
+  onPick: (name: string) => void;
 }
 
 /** The attempt's artifacts beside the preview of the one picked. */
-export function ArtifactsPane({ task, detail }: Props) {
-  const [picked, setPicked] = useState<string>();
+export function ArtifactsPane({ task, detail, picked, onPick }: Props) {
   // A failed attempt opens on its exception, unless an artifact was picked.
   const failed = detail.task.attempts.find((a) => a.attempt === detail.attempt)?.status === 'failed';
   const selected = picked ?? (failed && detail.artifacts.some((a) => a.name === EXCEPTION) ? EXCEPTION : undefined);
@@ -35,7 +36,7 @@ export function ArtifactsPane({ task, detail }: Props) {
           </div>
         )}
         {(detail.artifactProblem === null || detail.artifacts.length > 0) && (
-          <ArtifactTable entries={detail.artifacts} selected={selected} onSelect={setPicked} />
+          <ArtifactTable entries={detail.artifacts} selected={selected} onSelect={onPick} />
         )}
       </div>
       <div className="artifacts-pane__preview">

@@ -1,6 +1,6 @@
 import './task.css';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { useState } from 'react';
+import type { TaskTab } from '../../../../shared/routing/route.js';
 import { plural } from '../../format.js';
 import { taskQuery, type TaskRef } from '../queries.js';
 import { ErrorPanel } from '../../ui/ErrorPanel.js';
@@ -13,18 +13,29 @@ import { LogView } from './LogView.js';
 import { TaskExceptionNote } from './TaskExceptionNote.js';
 import { displayName } from '../../../../shared/display-name.js';
 
-type Tab = 'artifacts' | 'logs' | 'cards';
+type Tab = TaskTab;
+
+/** What is open in the task: an attempt other than the latest, a tab other than artifacts, the artifact previewed. */
+export interface TaskPane {
+  attempt?: number;
+  tab?: TaskTab;
+  artifact?: string;
+}
 
 interface Props {
   /** The task; its attempt is picked here. */
   task: Omit<TaskRef, 'attempt'>;
+  pane: TaskPane;
+  onPane: (pane: TaskPane) => void;
   onEditWorkspace?: () => void;
 }
 
 /** One task: its attempts, and for the picked one its artifacts (with previews), logs and cards. */
-export function TaskView({ task, onEditWorkspace }: Props) {
-  const [attempt, setAttempt] = useState<number>();
-  const [tab, setTab] = useState<Tab>('artifacts');
+export function TaskView({ task, pane, onPane, onEditWorkspace }: Props) {
+  const { attempt, artifact } = pane;
+  const tab = pane.tab ?? 'artifacts';
+  const setAttempt = (picked: number) => onPane({ ...pane, attempt: picked });
+  const setTab = (picked: Tab) => onPane({ attempt, tab: picked, artifact: picked === 'artifacts' ? artifact : undefined });
   const detail = useQuery({ ...taskQuery({ ...task, attempt }), placeholderData: keepPreviousData });
 
   if (detail.isPending) return <Loading label="Reading the task…" />;
@@ -72,7 +83,7 @@ export function TaskView({ task, onEditWorkspace }: Props) {
         ))}
       </div>
       <div className="task-view__panel" role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`}>
-        {tab === 'artifacts' && <ArtifactsPane task={resolved} detail={data} />}
+        {tab === 'artifacts' && <ArtifactsPane task={resolved} detail={data} picked={artifact} onPick={(name) => onPane({ attempt, artifact: name })} />}
         {tab === 'logs' && <LogView task={resolved} cloned={data.task.cloned} />}
         {tab === 'cards' && <CardsPane task={resolved} cards={data.cards} />}
       </div>

@@ -1,5 +1,4 @@
 import './traces.css';
-import { useState } from 'react';
 import type { Span } from '../../../../shared/schemas/mlflow.js';
 import type { TraceDetail } from '../../../../shared/schemas/mlflow.js';
 import { formatCount, formatDuration, formatTime, isoTime } from '../../format.js';
@@ -32,10 +31,18 @@ function TokenSummary({ detail }: { detail: TraceDetail }) {
 
 const NO_SPANS: Span[] = [];
 
+interface Props {
+  workspaceId: string;
+  traceId: string;
+  /** The span picked (kept in the route). */
+  spanId: string | undefined;
+  onSpan: (spanId: string) => void;
+  onEditWorkspace?: () => void;
+}
+
 /** One trace: its facts and token totals, the span tree with waterfall, and the selected span's detail. */
-export function TraceView({ workspaceId, traceId, onEditWorkspace }: { workspaceId: string; traceId: string; onEditWorkspace?: () => void }) {
+export function TraceView({ workspaceId, traceId, spanId, onSpan, onEditWorkspace }: Props) {
   const { query, detail, received, complete } = useTraceSpans(workspaceId, traceId);
-  const [selected, setSelected] = useState<number | null>(null);
   // The header paints with the first slice; the tree (tens of thousands of spans, possibly) waits for
   // the last one and is indexed in chunks, so input is handled in between.
   const spans = complete ? received : NO_SPANS;
@@ -46,7 +53,8 @@ export function TraceView({ workspaceId, traceId, onEditWorkspace }: { workspace
   const traceStart = spans.reduce((min, s) => Math.min(min, s.startMs), info.timestampMs);
   // The first failing span is what the reader of an error trace is looking for.
   const errorIndex = spans.findIndex((s) => s.status === 'ERROR');
-  const shown = selected ?? (errorIndex >= 0 ? errorIndex : spans.length > 0 ? 0 : null);
+  const picked = spanId === undefined ? -1 : spans.findIndex((s) => s.spanId === spanId);
+  const shown = picked >= 0 ? picked : errorIndex >= 0 ? errorIndex : spans.length > 0 ? 0 : null;
 
   return (
     <article className="ml-trace" data-testid="trace-view" data-trace-id={info.traceId}>
@@ -138,7 +146,7 @@ export function TraceView({ workspaceId, traceId, onEditWorkspace }: { workspace
         <Loading label={`Laying out ${formatCount(spans.length)} spans…`} />
       ) : (
         <div className="ml-trace__split">
-          <SpanTree spans={spans} tree={tree} selected={shown} onSelect={setSelected} />
+          <SpanTree spans={spans} tree={tree} selected={shown} onSelect={(index) => onSpan(spans[index].spanId)} />
           <div className="ml-trace__detail">
             {shown !== null && (
               <SelectedSpan workspaceId={workspaceId} traceId={info.traceId} span={spans[shown]} traceStartMs={traceStart} onRequest={detail.spanPayloads === 'on request'} />
