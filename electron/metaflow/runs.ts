@@ -1,10 +1,11 @@
-import type { ArtifactEntry, ArtifactFile, AttemptSummary, LogResult, RunDetail, RunFailure, RunSummary, StepSummary, TaskException, TaskSummary } from '../../shared/contract.js';
+import type { ArtifactEntry, ArtifactFile, AttemptSummary, LogResult, RunDetail, RunFailure, RunSummary, TaskException, TaskSummary } from '../../shared/contract.js';
 import type { Json } from '../../shared/json.js';
 import { StratusError } from '../../shared/errors.js';
 import type { ListedObject, ObjectStore } from '../storage/object-store.js';
 import type { ArtifactReader } from './artifacts.js';
 import { parseDataJson } from './data-json.js';
 import { parseGraphInfo, type FlowGraph } from './graph.js';
+import { stepSummaries } from './step-summaries.js';
 import { CAS_FOLDER, compareIds, lastSegment, METADATA_FOLDER, PARAMETERS_STEP } from './layout.js';
 import { flowKind } from './sysroot-check.js';
 import { mapLimited } from '../core/limit.js';
@@ -372,37 +373,4 @@ export class MetaflowRuns {
       }
     });
   }
-}
-
-function worst(statuses: TaskSummary['status'][]): TaskSummary['status'] {
-  for (const s of ['failed', 'running', 'unknown'] as const) if (statuses.includes(s)) return s;
-  return statuses.length > 0 ? 'succeeded' : 'unknown';
-}
-
-/** Steps in DAG order (breadth-first from start) when the graph is known, else by first task id. */
-function stepSummaries(tasks: TaskSummary[], graph: FlowGraph | undefined): StepSummary[] {
-  const byStep = new Map<string, TaskSummary[]>();
-  for (const t of tasks) {
-    const list = byStep.get(t.step);
-    if (list) list.push(t);
-    else byStep.set(t.step, [t]);
-  }
-  const order: string[] = [];
-  if (graph?.start) {
-    const queue = [graph.start];
-    while (queue.length > 0) {
-      const step = queue.shift() as string;
-      if (order.includes(step)) continue;
-      order.push(step);
-      queue.push(...(graph.steps.get(step)?.next ?? []));
-    }
-  }
-  for (const step of [...(graph?.steps.keys() ?? []), ...byStep.keys()]) if (!order.includes(step)) order.push(step);
-  return order.map((name) => ({
-    name,
-    type: graph?.steps.get(name)?.type ?? null,
-    next: graph?.steps.get(name)?.next ?? [],
-    taskCount: byStep.get(name)?.length ?? 0,
-    status: worst((byStep.get(name) ?? []).map((t) => t.status)),
-  }));
 }
