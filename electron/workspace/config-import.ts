@@ -19,6 +19,8 @@ export interface ImportedWorkspace {
   cardRoot?: string;
   mlflowTrackingUri?: string;
   environmentCredential?: 'connectionString' | 'accountKey';
+  /** METAFLOW_SERVICE_URL, when METAFLOW_DEFAULT_METADATA is `service`. */
+  metadataServiceUrl?: string;
   /** What is wrong with this source, one message each; the source is still listed. */
   problems: string[];
 }
@@ -63,6 +65,7 @@ function describe(source: string, values: Record<string, unknown>, env: Env, fil
   const cardRoot = pick(KEYS.cardRoot);
   const endpoint = pick(KEYS.endpoint);
   const trackingUri = text(env.MLFLOW_TRACKING_URI);
+  const serviceUrl = pick('METAFLOW_DEFAULT_METADATA')?.value === 'service' ? pick('METAFLOW_SERVICE_URL') : undefined;
   const problems: string[] = [];
   for (const root of [sysroot, cardRoot]) {
     const check = root && checkSysroot(root.value);
@@ -78,6 +81,7 @@ function describe(source: string, values: Record<string, unknown>, env: Env, fil
     cardRoot: cardRoot?.value ?? (sysroot ? `${sysroot.value}/mf.cards` : undefined),
     mlflowTrackingUri: trackingUri && splitUserInfo(trackingUri).uri,
     environmentCredential: environmentCredentialKind(env),
+    ...(serviceUrl === undefined ? {} : { metadataServiceUrl: splitUserInfo(serviceUrl.value).uri }),
     problems,
   };
 }

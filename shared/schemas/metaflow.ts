@@ -64,15 +64,23 @@ export const RunSummary = z.object({
   lastActivityAt: EpochMs,
   /** Why the times are approximate (taken from blob Last-Modified, which copies reset); null when Metaflow recorded them. */
   approximate: z.string().nullable(),
+  /** The run's last heartbeat, from a metadata service (absent for a datastore alone). */
+  lastHeartbeatAt: EpochMs.optional(),
 });
 export type RunSummary = z.infer<typeof RunSummary>;
 
 export const RunList = z.object({
   runs: z.array(RunSummary),
   /** Where user and tags come from: a local `.metaflow` metadata folder, or nowhere. */
-  metadata: z.enum(['local', 'none']),
+  metadata: z.enum(['local', 'none', 'service']),
   /** Painted from the local index while a background refresh runs; `metaflow.runsChanged` follows only if it changed something. */
   fromIndex: z.boolean(),
+  /** From a metadata service: the next page's cursor, if there are more runs. */
+  next: z.string().max(4096).optional(),
+  /** From a metadata service: the namespace listed (`user:<name>`), null for all; absent for a datastore alone. */
+  namespace: z.string().max(512).nullable().optional(),
+  /** Served from the index because the service did not answer: when it last did. */
+  cachedAt: EpochMs.optional(),
 });
 export type RunList = z.infer<typeof RunList>;
 
@@ -193,3 +201,36 @@ export const LogResult = z.object({
 export type LogResult = z.infer<typeof LogResult>;
 
 export const CardRequest = TaskPath.extend({ file: z.string().max(205).regex(/^[A-Za-z0-9_.-]{1,200}\.html$/, 'A card file name') }).strict();
+
+/** A Metaflow tag: what the service and Metaflow's client accept (no control characters, at most 500 characters). */
+export const MetaflowTag = z
+  .string()
+  .min(1)
+  .max(500)
+  .refine((t) => [...t].every((c) => c.charCodeAt(0) >= 0x20 && c.charCodeAt(0) !== 0x7f), 'A tag is one line of printable text');
+
+/** The run list's query when the workspace has a metadata service; without one only the flow counts. */
+export const RunListQuery = z
+  .object({
+    /** A tag (`user:alice`) every run must carry, as Metaflow's namespace; null for all; absent for the user's own. */
+    namespace: MetaflowTag.nullable().optional(),
+    user: z.string().min(1).max(200).optional(),
+    /** Runs carrying any of these tags, user or system. */
+    tags: z.array(MetaflowTag).max(20).optional(),
+    status: RunStatus.optional(),
+    cursor: z.string().min(1).max(4096).optional(),
+    limit: z.number().int().min(1).max(500).optional(),
+  })
+  .strict();
+export type RunListQuery = z.infer<typeof RunListQuery>;
+
+/** Adding and removing user tags of a run, as Run.add_tag / remove_tag / replace_tag do. */
+export const TagEdit = z
+  .object({
+    workspaceId: Id,
+    flow: FlowName,
+    run: RunId,
+    add: z.array(MetaflowTag).max(50),
+    remove: z.array(MetaflowTag).max(50),
+  })
+  .strict();

@@ -15,6 +15,7 @@ export const metaflowCases: DomainCases<MetaflowChannel> = {
     'metaflow.artifact': (args) => spy('metaflow.artifact', args, { value: { kind: 'none' }, complete: true, bytesRead: 4, totalBytes: 4, loadable: true, blob: 'F/data/ab/abcdef' }),
     'metaflow.artifactFile': (args) => spy('metaflow.artifactFile', args, { fileName: 'x.pkl', mimeType: 'application/octet-stream', base64: '' }),
     'metaflow.logs': (args) => spy('metaflow.logs', args, { lines: [], bytes: 0, live: false }),
+    'metaflow.tags': (args) => spy('metaflow.tags', args, SPY_RUN),
     'metaflow.card': (args) => spy('metaflow.card', args, { cardId: 'spy' }),
   },
   baselines: {
@@ -22,7 +23,11 @@ export const metaflowCases: DomainCases<MetaflowChannel> = {
       { args: { workspaceId: WORKSPACE_ID } },
       { args: { workspaceId: WORKSPACE_ID, flow: 'RetryFlow', run: '1795327214776270', step: 'flaky', task: '2' }, optional: ['task'] },
     ],
-    'metaflow.runs': [{ args: { workspaceId: WORKSPACE_ID, flow: 'RetryFlow' } }],
+    'metaflow.runs': [
+      { args: { workspaceId: WORKSPACE_ID, flow: 'RetryFlow' } },
+      { args: { workspaceId: WORKSPACE_ID, flow: 'RetryFlow', query: { namespace: 'user:alice', tags: ['team:red'], status: 'failed', limit: 50 } }, optional: ['query'] },
+    ],
+    'metaflow.tags': [{ args: { workspaceId: WORKSPACE_ID, flow: 'RetryFlow', run: '4', add: ['triaged'], remove: ['expected-failure'] } }],
     'metaflow.run': [{ args: { workspaceId: WORKSPACE_ID, flow: 'RetryFlow', run: '1795327214776270' } }],
     'metaflow.task': [{ args: { workspaceId: WORKSPACE_ID, ...TASK, attempt: 1 }, optional: ['attempt'] }],
     'metaflow.artifact': [{ args: { workspaceId: WORKSPACE_ID, ...TASK, name: '_task_ok', full: true }, optional: ['full'] }],
