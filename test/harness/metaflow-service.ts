@@ -21,7 +21,8 @@ export function serviceUnavailable(): string | undefined {
   const hasPostgres = existsSync(pgRoot) && readdirSync(pgRoot).some((v) => existsSync(path.join(pgRoot, v, 'bin/initdb')));
   let hasPython = false;
   try {
-    execFileSync('python3', ['-c', 'import aiohttp, aiopg, psycopg2, packaging, boto3'], { stdio: 'ignore' });
+    // The python start-service.sh runs: MFSVC_PYTHON, else Debian's, whose packages these are.
+    execFileSync(process.env.MFSVC_PYTHON ?? '/usr/bin/python3', ['-c', 'import aiohttp, aiopg, psycopg2, packaging, boto3'], { stdio: 'ignore' });
     hasPython = true;
   } catch {
     // Reported below with the install line.
