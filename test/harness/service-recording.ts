@@ -19,6 +19,7 @@ interface Exchange {
   path: string;
   status: number;
   body: unknown;
+  recorded_at_epoch_ms: number;
 }
 
 /** rest/'s file name for a GET path: `/` → `__`, other odd characters → `_`. */
