@@ -1,7 +1,9 @@
+import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createServices, type Services } from '../../electron/services.js';
 import { MetadataServiceClient } from '../../electron/metaflow/service/service-client.js';
@@ -9,6 +11,7 @@ import { contract, type ArgsOf, type Channel, type ResultOf, type RunSummary } f
 import type { StratusErrorShape } from '../../shared/errors.js';
 import { loadMetaflowFixture, type LoadedFixture } from '../harness/metaflow-fixture.js';
 import { SERVICE_FIXTURE_DIR, serviceUnavailable, startMetaflowService, type MetaflowService } from '../harness/metaflow-service.js';
+import { repoRoot } from '../harness/repo.js';
 import { recordedRuns, type RecordedRun } from '../harness/service-recording.js';
 
 // The real Metaflow metadata service, restored from the fixture's dump, with the fixture's container in Azurite:
@@ -212,6 +215,30 @@ describe.skipIf(unavailable !== undefined)('Metaflow metadata service (real serv
     expect(error.message).toContain('Cannot remove tags that are existing system tags');
     expect(error.message).toContain(system);
   });
+
+  it('lists runs and edits tags from the command line (the built CLI) with --service', async () => {
+    const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, AZURE_STORAGE_CONNECTION_STRING: connectionString, STRATUS_USER_DATA: userDataDir, METAFLOW_USER: 'bob' };
+    const stratus = async (...args: string[]) =>
+      (await promisify(execFile)(process.execPath, ['bin/stratus.js', 'metaflow', ...args, '--endpoint', endpoint, '--sysroot', fixture.sysroot, '--service', service.url], { cwd: repoRoot, env })).stdout;
+    const [flow, recordedRunsOfFlow] = [...recordedByFlow.entries()][0];
+    const all = JSON.parse(await stratus('runs', `${fixture.sysroot}/${flow}`, '--namespace', 'all', '--json')) as RunSummary[];
+    expect(all.map((r) => [r.id, r.user]).sort()).toEqual(recordedRunsOfFlow.map((r) => [String(r.run_number), r.user]).sort());
+    const bobs = JSON.parse(await stratus('runs', `${fixture.sysroot}/${flow}`, '--json')) as RunSummary[];
+    expect(bobs.map((r) => r.id).sort()).toEqual(recordedRunsOfFlow.filter((r) => r.user === 'bob').map((r) => String(r.run_number)).sort());
+
+    const run = recordedRunsOfFlow[0];
+    const target = `${fixture.sysroot}/${flow}/${run.run_number}`;
+    const readBack = async () => ((await (await fetch(`${service.url}flows/${flow}/runs/${run.run_number}`)).json()) as RecordedRun).tags;
+    const first = `cli-${process.pid}`;
+    const second = `cli-replaced-${process.pid}`;
+    expect(await stratus('tag', 'add', target, first)).toContain(first);
+    expect(await readBack()).toContain(first);
+    await stratus('tag', 'replace', target, first, second);
+    expect(await readBack()).toEqual(expect.arrayContaining([second]));
+    expect(await readBack()).not.toContain(first);
+    await stratus('tag', 'remove', target, second);
+    expect((await readBack()).sort()).toEqual([...run.tags].sort());
+  }, 120_000);
 
   describe('behind a gateway that checks an API key', () => {
     const GOOD_KEY = 'good-key-4f1c9a';
