@@ -8,6 +8,7 @@ import { ErrorPanel } from '../../ui/ErrorPanel.js';
 import { Loading } from '../../ui/Loading.js';
 import { ParametersPanel } from './ParametersPanel.js';
 import { RunHeader } from './RunHeader.js';
+import { RunTagEditor } from './RunTagEditor.js';
 import { StepTasks } from './StepTasks.js';
 import { Timeline } from './Timeline.js';
 
@@ -82,6 +83,7 @@ export function MetaflowRunView({ run, step, onStep, onTask, onEditWorkspace }: 
   return (
     <div className="run-view" data-testid="run-view">
       <RunHeader summary={data.summary} />
+      {data.summary.lastHeartbeatAt !== undefined && <RunTagEditor run={run} summary={data.summary} />}
       {data.problems.length > 0 && (
         <ul className="warnings run-view__problems" data-testid="run-problems">
           {data.problems.map((p) => (
