@@ -17,6 +17,7 @@ function Candidate({ candidate, onUse }: { candidate: ImportedWorkspace; onUse: 
     ['Endpoint', candidate.endpoint],
     ['Card root', candidate.cardRoot],
     ['MLflow tracking URI', candidate.mlflowTrackingUri],
+    ['Metadata service', candidate.metadataServiceUrl],
     ['Credential', candidate.environmentCredential && ENVIRONMENT_VARIABLE[candidate.environmentCredential]],
   ];
   // A source that names neither a sysroot nor an endpoint has nothing to fill the form with.
