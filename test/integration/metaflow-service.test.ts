@@ -304,4 +304,22 @@ describe.skipIf(unavailable !== undefined)('Metaflow metadata service (real serv
       }
     });
   });
+  // Last: it stops the service.
+  it('serves the runs from the local index, marked as cached, when the service stops answering', async () => {
+    const flow = [...recordedByFlow.keys()][0];
+    const before = Date.now();
+    const online = await allRuns(withService, flow);
+    const after = Date.now();
+    expect(online.fromIndex).toBe(false);
+    await service.stop();
+    const offline = await allRuns(withService, flow);
+    expect(offline.fromIndex).toBe(true);
+    // The time of the last answer: the online list just made.
+    expect(offline.cachedAt).toBeGreaterThanOrEqual(before);
+    expect(offline.cachedAt).toBeLessThanOrEqual(after);
+    expect(offline.runs.map((r) => [r.id, r.user, r.tags, r.status]).sort()).toEqual(online.runs.map((r) => [r.id, r.user, r.tags, r.status]).sort());
+    const error = await fail('metaflow.tags', { workspaceId: withService, flow, run: online.runs[0].id, add: ['offline'], remove: [] });
+    expect(error.code).toBe('UNREACHABLE');
+    expect(error.message).toContain('did not answer');
+  });
 });
