@@ -81,7 +81,7 @@ export async function run(report: Report): Promise<void> {
         const page = await timed(() => serviceList().list(FLOW));
         if (page.value.runs.length === 0 || page.value.next === undefined) throw new Error('The first page of the service list is empty or the last one.');
         first.push(page.ms);
-        const byTag = await timed(() => serviceList().list(FLOW, { namespace: null, tags: ['batch:7'] }));
+        const byTag = await timed(() => serviceList().list(FLOW, { allNamespaces: true, tags: ['batch:7'] }));
         if (byTag.value.runs.length === 0 || byTag.value.runs.some((r) => !(r.tags ?? []).includes('batch:7'))) throw new Error('The tag filter listed other runs.');
         tagged.push(byTag.ms);
         const all = await timed(() => datastoreList());

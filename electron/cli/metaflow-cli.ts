@@ -101,7 +101,7 @@ export async function metaflowCli(argv: string[]): Promise<void> {
     staleAfterHours: staleAfterHours?.data,
     service: values.service,
     query: {
-      ...(values.namespace === undefined ? {} : { namespace: values.namespace === 'all' ? null : values.namespace }),
+      ...(values.namespace === undefined ? {} : values.namespace === 'all' ? { allNamespaces: true } : { namespace: values.namespace }),
       ...(values.user === undefined ? {} : { user: values.user }),
       ...(values.tag === undefined ? {} : { tags: values.tag }),
     },

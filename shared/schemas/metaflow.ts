@@ -210,19 +210,26 @@ export const MetaflowTag = z
   .refine((t) => [...t].every((c) => c.charCodeAt(0) >= 0x20 && c.charCodeAt(0) !== 0x7f), 'A tag is one line of printable text');
 
 /** The run list's query when the workspace has a metadata service; without one only the flow counts. */
-export const RunListQuery = z
+const RunListQueryFields = z
   .object({
-    /** A tag (`user:alice`) every run must carry, as Metaflow's namespace; null for all; absent for the user's own. */
-    namespace: MetaflowTag.nullable().optional(),
-    user: z.string().min(1).max(200).optional(),
+    /** A tag (`user:alice`) every run must carry, as Metaflow's namespace; absent for the user's own. */
+    namespace: MetaflowTag.optional(),
+    /** Every namespace, as Metaflow's `namespace(None)`; wins over `namespace`. */
+    allNamespaces: z.boolean().optional(),
+    user: MetaflowTag.refine((u) => u.length <= 200, 'A user name is at most 200 characters').optional(),
     /** Runs carrying any of these tags, user or system. */
     tags: z.array(MetaflowTag).max(20).optional(),
     status: RunStatus.optional(),
-    cursor: z.string().min(1).max(4096).optional(),
+    /** The service's opaque X-Next-Cursor (base64 of JSON). */
+    cursor: z.string().min(1).max(4096).regex(/^[A-Za-z0-9+/=_-]+$/, 'A cursor from the service').optional(),
     limit: z.number().int().min(1).max(500).optional(),
   })
   .strict();
-export type RunListQuery = z.infer<typeof RunListQuery>;
+/** Only a plain object: every field is optional, so a Date or a class instance would otherwise pass as `{}`. */
+export const RunListQuery = z
+  .custom<unknown>((v) => typeof v === 'object' && v !== null && Object.getPrototypeOf(v) === Object.prototype, 'The run query is a plain object')
+  .pipe(RunListQueryFields);
+export type RunListQuery = z.infer<typeof RunListQueryFields>;
 
 /** Adding and removing user tags of a run, as Run.add_tag / remove_tag / replace_tag do. */
 export const TagEdit = z

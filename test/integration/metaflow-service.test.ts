@@ -47,7 +47,7 @@ describe.skipIf(unavailable !== undefined)('Metaflow metadata service (real serv
     return reply.error;
   }
 
-  const allRuns = (workspaceId: string, flow: string) => call('metaflow.runs', { workspaceId, flow, query: { namespace: null, limit: 500 } });
+  const allRuns = (workspaceId: string, flow: string) => call('metaflow.runs', { workspaceId, flow, query: { allNamespaces: true, limit: 500 } });
 
   beforeAll(async () => {
     [service, fixture, recordedByFlow] = await Promise.all([
@@ -118,7 +118,7 @@ describe.skipIf(unavailable !== undefined)('Metaflow metadata service (real serv
       const mine = await call('metaflow.runs', { workspaceId: withService, flow });
       expect(mine.namespace, flow).toBe('user:alice');
       expect(mine.runs.map((r) => r.id).sort(), flow).toEqual(recorded.filter((r) => r.system_tags.includes('user:alice')).map((r) => String(r.run_number)).sort());
-      const bob = await call('metaflow.runs', { workspaceId: withService, flow, query: { namespace: null, user: 'bob' } });
+      const bob = await call('metaflow.runs', { workspaceId: withService, flow, query: { allNamespaces: true, user: 'bob' } });
       expect(bob.runs.map((r) => r.id).sort(), flow).toEqual(recorded.filter((r) => r.user === 'bob').map((r) => String(r.run_number)).sort());
     }
   });
@@ -126,20 +126,20 @@ describe.skipIf(unavailable !== undefined)('Metaflow metadata service (real serv
   it('filters by tag and by status on the service, and pages with its cursor', async () => {
     const tagged = [...recordedByFlow.values()].flat().filter((r) => r.tags.length > 0);
     const { flow_id: flow, tags } = tagged[0];
-    const byTag = await call('metaflow.runs', { workspaceId: withService, flow, query: { namespace: null, tags: [tags[0]] } });
+    const byTag = await call('metaflow.runs', { workspaceId: withService, flow, query: { allNamespaces: true, tags: [tags[0]] } });
     const expected = (recordedByFlow.get(flow) ?? []).filter((r) => r.tags.includes(tags[0]) || r.system_tags.includes(tags[0]));
     expect(byTag.runs.map((r) => r.id).sort()).toEqual(expected.map((r) => String(r.run_number)).sort());
 
     for (const flow of recordedByFlow.keys()) {
       const all = await allRuns(withService, flow);
       for (const status of ['succeeded', 'failed', 'stale'] as const) {
-        const filtered = await call('metaflow.runs', { workspaceId: withService, flow, query: { namespace: null, status } });
+        const filtered = await call('metaflow.runs', { workspaceId: withService, flow, query: { allNamespaces: true, status } });
         expect(filtered.runs.map((r) => r.id).sort(), `${flow} ${status}`).toEqual(all.runs.filter((r) => r.status === status).map((r) => r.id).sort());
       }
       const paged: string[] = [];
       let cursor: string | undefined;
       do {
-        const page: ResultOf<'metaflow.runs'> = await call('metaflow.runs', { workspaceId: withService, flow, query: { namespace: null, limit: 1, ...(cursor ? { cursor } : {}) } });
+        const page: ResultOf<'metaflow.runs'> = await call('metaflow.runs', { workspaceId: withService, flow, query: { allNamespaces: true, limit: 1, ...(cursor ? { cursor } : {}) } });
         expect(page.runs.length).toBeLessThanOrEqual(1);
         paged.push(...page.runs.map((r) => r.id));
         cursor = page.next;
@@ -199,7 +199,7 @@ describe.skipIf(unavailable !== undefined)('Metaflow metadata service (real serv
     const added: RunSummary = await call('metaflow.tags', { workspaceId: withService, flow, run: id, add: [tag], remove: [] });
     expect(added.tags).toContain(tag);
     expect(await readBack()).toContain(tag);
-    const listed = await call('metaflow.runs', { workspaceId: withService, flow, query: { namespace: null, tags: [tag] } });
+    const listed = await call('metaflow.runs', { workspaceId: withService, flow, query: { allNamespaces: true, tags: [tag] } });
     expect(listed.runs.map((r) => r.id)).toEqual([id]);
 
     const removed = await call('metaflow.tags', { workspaceId: withService, flow, run: id, add: [], remove: [tag] });

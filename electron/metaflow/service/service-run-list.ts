@@ -25,7 +25,7 @@ export class ServiceRunList {
   }
 
   async list(flow: string, query: RunListQuery = {}): Promise<RunList> {
-    const namespace = query.namespace === undefined ? this.defaultNamespace : query.namespace;
+    const namespace = query.allNamespaces === true ? null : (query.namespace ?? this.defaultNamespace);
     const runQuery: RunQuery = { namespace, user: query.user, tags: query.tags, status: query.status, cursor: query.cursor, limit: query.limit };
     const index = await this.index.catch(() => undefined);
     try {

@@ -18,6 +18,21 @@ export const metaflowCases: DomainCases<MetaflowChannel> = {
     'metaflow.tags': (args) => spy('metaflow.tags', args, SPY_RUN),
     'metaflow.card': (args) => spy('metaflow.card', args, { cardId: 'spy' }),
   },
+  hostile(field, valid, common) {
+    switch (field) {
+      case 'namespace':
+      case 'tags':
+      case 'add':
+      case 'remove':
+        return [...common, 'x'.repeat(501)];
+      case 'status':
+        return [...common, 'completed', 'RUNNING', 'all', '__proto__'];
+      case 'cursor':
+        return [...common, 'has space', '{"ts_epoch": 1}', 'x'.repeat(4097)];
+      default:
+        return undefined;
+    }
+  },
   baselines: {
     'metaflow.list': [
       { args: { workspaceId: WORKSPACE_ID } },
@@ -25,7 +40,7 @@ export const metaflowCases: DomainCases<MetaflowChannel> = {
     ],
     'metaflow.runs': [
       { args: { workspaceId: WORKSPACE_ID, flow: 'RetryFlow' } },
-      { args: { workspaceId: WORKSPACE_ID, flow: 'RetryFlow', query: { namespace: 'user:alice', tags: ['team:red'], status: 'failed', limit: 50 } }, optional: ['query'] },
+      { args: { workspaceId: WORKSPACE_ID, flow: 'RetryFlow', query: { namespace: 'user:alice', tags: ['team:red'], status: 'failed', limit: 50 } }, optional: ['query', 'query.namespace', 'query.tags', 'query.status', 'query.limit'] },
     ],
     'metaflow.tags': [{ args: { workspaceId: WORKSPACE_ID, flow: 'RetryFlow', run: '4', add: ['triaged'], remove: ['expected-failure'] } }],
     'metaflow.run': [{ args: { workspaceId: WORKSPACE_ID, flow: 'RetryFlow', run: '1795327214776270' } }],

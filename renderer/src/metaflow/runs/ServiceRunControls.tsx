@@ -14,8 +14,8 @@ interface Props {
   cachedAt?: number;
 }
 
-export function namespaceQuery(choice: NamespaceChoice): { namespace?: string | null } {
-  if (choice.kind === 'all') return { namespace: null };
+export function namespaceQuery(choice: NamespaceChoice): { namespace?: string; allNamespaces?: true } {
+  if (choice.kind === 'all') return { allNamespaces: true };
   if (choice.kind === 'tag') return { namespace: choice.tag };
   return {};
 }
