@@ -368,6 +368,7 @@ async function largeArtifactPreviewInAzurite(report: Report): Promise<void> {
 }
 
 export async function run(report: Report): Promise<void> {
+  await (await import('./metaflow-service.js')).run(report);
   await bigArtifactPreview(report);
   await largeArtifactPreviewInAzurite(report);
   await coldOpenInAzurite(report);

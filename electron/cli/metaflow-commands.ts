@@ -1,4 +1,4 @@
-import type { RunStatus } from '../../shared/schemas/metaflow.js';
+import type { RunListQuery, RunStatus, RunSummary } from '../../shared/schemas/metaflow.js';
 import type { Env } from '../azure/blob-client.js';
 import type { FlowPath } from '../metaflow/layout.js';
 import type { Services } from '../services.js';
@@ -20,6 +20,8 @@ export interface CommandOptions extends TargetOptions {
   name?: string;
   /** `runs`: only runs with this status. */
   status?: RunStatus;
+  /** `runs` with a service: the namespace (a tag, or null for all; default the user's), user and tags. */
+  query?: Omit<RunListQuery, 'cursor' | 'limit' | 'status'>;
 }
 
 function need<K extends keyof FlowPath>(path: FlowPath, keys: K[], command: string): Required<Pick<FlowPath, K>> {
@@ -49,8 +51,7 @@ export async function runMetaflowCommand(services: Services, command: MetaflowCo
     }
     case 'runs': {
       const { flow } = need(path, ['flow'], command);
-      const list = await call(services, 'metaflow.runs', { workspaceId, flow });
-      const runs = options.status === undefined ? list.runs : list.runs.filter((r) => r.status === options.status);
+      const runs = await listRuns(services, workspaceId, flow, options);
       return print(options.json, runs, () =>
         printTable(
           runs.map((r) => ({
@@ -58,7 +59,7 @@ export async function runMetaflowCommand(services: Services, command: MetaflowCo
             name: r.id,
             started: approx(time(r.startedAt), r.approximate),
             durationMs: approx(r.durationMs === null ? '' : String(r.durationMs), r.approximate),
-            lastActivity: r.status === 'stale' ? time(r.lastActivityAt) : '',
+            lastActivity: r.status === 'stale' ? time(r.lastHeartbeatAt ?? r.lastActivityAt) : '',
             tags: r.tags?.join(',') ?? '',
           })),
           ['name', 'status', 'started', 'durationMs', 'lastActivity', 'user', 'tags'],
@@ -73,7 +74,9 @@ export async function runMetaflowCommand(services: Services, command: MetaflowCo
         process.stdout.write(
           `${flow}/${run}: ${summary.status}, started ${approx(time(summary.startedAt), summary.approximate)}, ` +
             `duration ${approx(summary.durationMs === null ? '?' : `${summary.durationMs} ms`, summary.approximate)}` +
-            `${summary.status === 'stale' ? `, no activity since ${time(summary.lastActivityAt)}` : ''}\n`,
+            `${summary.status === 'stale' ? `, no activity since ${time(summary.lastActivityAt)}` : ''}` +
+            `${summary.lastHeartbeatAt == null ? '' : `, last heartbeat ${time(summary.lastHeartbeatAt)}`}` +
+            `${summary.user === null ? '' : `, user ${summary.user}`}${summary.tags === null ? '' : `, tags ${summary.tags.join(',')}`}\n`,
         );
         printTable(detail.steps, ['name', 'type', 'taskCount', 'status']);
         for (const problem of detail.problems) process.stdout.write(`warning: ${problem}\n`);
@@ -103,4 +106,17 @@ export async function runMetaflowCommand(services: Services, command: MetaflowCo
       });
     }
   }
+}
+
+/** Every run of the flow (all pages of a service's list), with the filters the service runs for us. */
+async function listRuns(services: Services, workspaceId: string, flow: string, options: CommandOptions): Promise<RunSummary[]> {
+  const runs: RunSummary[] = [];
+  let cursor: string | undefined;
+  do {
+    const query = { ...options.query, ...(options.status === undefined ? {} : { status: options.status }), ...(cursor === undefined ? {} : { cursor }), limit: 500 };
+    const list = await call(services, 'metaflow.runs', { workspaceId, flow, query });
+    runs.push(...(options.status === undefined ? list.runs : list.runs.filter((r) => r.status === options.status)));
+    cursor = list.next;
+  } while (cursor !== undefined);
+  return runs;
 }

@@ -19,6 +19,14 @@ export interface TargetOptions {
   local?: string;
   /** Hours without activity after which an unfinished run is stale (default: the app's setting, else 2). */
   staleAfterHours?: number;
+  /** The Metaflow metadata service runs, users and tags come from (--service). */
+  service?: string;
+}
+
+/** --service, else METAFLOW_SERVICE_URL when Metaflow is set to use it (METAFLOW_DEFAULT_METADATA=service). */
+function serviceOption(options: TargetOptions, env: Env): { metadataService?: { url: string } } {
+  const url = options.service ?? (env.METAFLOW_DEFAULT_METADATA === 'service' ? env.METAFLOW_SERVICE_URL || undefined : undefined);
+  return url === undefined ? {} : { metadataService: { url } };
 }
 
 function flowPath(segments: string[], target: string): FlowPath {
@@ -53,13 +61,13 @@ function requireFlows(workspace: WorkspaceInfo, option: '--sysroot' | '--local')
 
 export async function openTarget(services: Services, options: TargetOptions, env: Env): Promise<{ workspaceId: string; path: FlowPath }> {
   if (options.local !== undefined) {
-    const workspace = await call(services, 'workspace.open', { kind: 'local', path: options.local, staleAfterHours: options.staleAfterHours });
+    const workspace = await call(services, 'workspace.open', { kind: 'local', path: options.local, staleAfterHours: options.staleAfterHours, ...serviceOption(options, env) });
     requireFlows(workspace, '--local');
     return { workspaceId: workspace.id, path: flowPath(options.target.split('/'), options.target) };
   }
   const endpoint = resolveEndpoint(options.endpoint, env);
   const { sysroot, path } = await splitTarget(services, options, endpoint, env);
-  const workspace = await call(services, 'workspace.open', { sysroot, endpoint, credential: { kind: 'environment' }, staleAfterHours: options.staleAfterHours });
+  const workspace = await call(services, 'workspace.open', { sysroot, endpoint, credential: { kind: 'environment' }, staleAfterHours: options.staleAfterHours, ...serviceOption(options, env) });
   requireFlows(workspace, '--sysroot');
   return { workspaceId: workspace.id, path };
 }

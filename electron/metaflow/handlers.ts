@@ -4,6 +4,7 @@ import type { SettingsStore } from '../settings/settings-store.js';
 import type { WorkspaceRegistry } from '../workspace/workspace-registry.js';
 import type { CardRegistry } from './card-registry.js';
 import { listCards, readCard } from './cards.js';
+import { serviceOf, withServiceSummary } from './service/service-detail.js';
 import { detailWithStaleness, listWithStaleness, staleAfterMs, withStaleness } from './staleness.js';
 
 export interface MetaflowDeps {
@@ -22,10 +23,18 @@ export function metaflowHandlers({ workspaces, cards, settings }: MetaflowDeps):
       const latest = summary.latest && withStaleness(summary.latest, await threshold(workspaceId), Date.now());
       return { ...summary, latest };
     },
-    'metaflow.runs': async ({ workspaceId, flow }) =>
-      listWithStaleness(await workspaces.get(workspaceId).indexed.list(flow), await threshold(workspaceId), Date.now()),
-    'metaflow.run': async ({ workspaceId, flow, run }) =>
-      detailWithStaleness(await workspaces.get(workspaceId).indexed.detail(flow, run), await threshold(workspaceId), Date.now()),
+    'metaflow.runs': async ({ workspaceId, flow, query }) => {
+      const ws = workspaces.get(workspaceId);
+      // A service's runs carry their liveness from heartbeats; the datastore's stale threshold is for runs without.
+      if (ws.service) return ws.service.list(flow, query);
+      return listWithStaleness(await ws.indexed.list(flow), await threshold(workspaceId), Date.now());
+    },
+    'metaflow.run': async ({ workspaceId, flow, run }) => {
+      const ws = workspaces.get(workspaceId);
+      if (ws.service) return withServiceSummary(await ws.indexed.detail(flow, run), await ws.service.service.summary(flow, run));
+      return detailWithStaleness(await ws.indexed.detail(flow, run), await threshold(workspaceId), Date.now());
+    },
+    'metaflow.tags': ({ workspaceId, flow, run, add, remove }) => serviceOf(workspaces, workspaceId).mutateTags(flow, run, add, remove),
     'metaflow.task': async ({ workspaceId, ...ref }) => {
       const ws = workspaces.get(workspaceId);
       const [task, found] = await Promise.all([ws.runs.task(ref), listCards(ws.cards.store, ws.cards.prefix, ref)]);

@@ -21,6 +21,8 @@ export interface ImportedWorkspace {
   environmentCredential?: 'connectionString' | 'accountKey';
   /** For a profile: the variables whose value came from the environment instead (it wins, as in Metaflow). */
   fromEnvironment?: string[];
+  /** METAFLOW_SERVICE_URL, when METAFLOW_DEFAULT_METADATA is `service`. */
+  metadataServiceUrl?: string;
   /** What is wrong with this source, one message each; the source is still listed. */
   problems: string[];
 }
@@ -65,6 +67,7 @@ function describe(source: string, values: Record<string, unknown>, env: Env, fil
   const cardRoot = pick(KEYS.cardRoot);
   const endpoint = pick(KEYS.endpoint);
   const trackingUri = text(env.MLFLOW_TRACKING_URI);
+  const serviceUrl = pick('METAFLOW_DEFAULT_METADATA')?.value === 'service' ? pick('METAFLOW_SERVICE_URL') : undefined;
   const problems: string[] = [];
   const overridden = file === undefined ? [] : Object.values(KEYS).filter((key) => text(env[key]) !== undefined && text(values[key]) !== undefined);
   for (const root of [sysroot, cardRoot]) {
@@ -82,6 +85,7 @@ function describe(source: string, values: Record<string, unknown>, env: Env, fil
     mlflowTrackingUri: trackingUri && splitUserInfo(trackingUri).uri,
     environmentCredential: environmentCredentialKind(env),
     ...(overridden.length > 0 ? { fromEnvironment: overridden } : {}),
+    ...(serviceUrl === undefined ? {} : { metadataServiceUrl: splitUserInfo(serviceUrl.value).uri }),
     problems,
   };
 }

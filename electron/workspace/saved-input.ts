@@ -28,11 +28,12 @@ function credential(config: Extract<WorkspaceConfig, { kind: 'azure' }>, secret:
 }
 
 /** What opening a saved workspace amounts to: its settings plus the secrets from the vault. */
-export function savedWorkspaceInput({ config, secret, trackingUserInfo }: StoredSecrets): WorkspaceInput {
+export function savedWorkspaceInput({ config, secret, trackingUserInfo, serviceSecrets }: StoredSecrets): WorkspaceInput {
   const uri = config.mlflowTrackingUri;
   const mlflow = {
     ...(uri === undefined ? {} : { mlflowTrackingUri: trackingUserInfo === undefined ? uri : joinUserInfo(uri, trackingUserInfo) }),
     ...(config.staleAfterHours === undefined ? {} : { staleAfterHours: config.staleAfterHours }),
+    ...(config.metadataServiceUrl === undefined ? {} : { metadataService: { url: config.metadataServiceUrl, ...(serviceSecrets === undefined ? {} : { secrets: serviceSecrets }) } }),
   };
   if (config.kind === 'local') return { kind: 'local', path: config.path, ...mlflow };
   return { kind: 'azure', sysroot: config.sysroot, endpoint: config.endpoint, cardRoot: config.cardRoot, credential: credential(config, secret), ...mlflow };

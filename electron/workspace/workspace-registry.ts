@@ -19,6 +19,8 @@ import { IndexedRuns } from '../metaflow/indexed-runs.js';
 import { LocalMetadata } from '../metaflow/local-metadata.js';
 import { MetaflowRuns } from '../metaflow/runs.js';
 import { applyMove, checkSysrootData, describeReport } from '../metaflow/sysroot-check.js';
+import { metaflowUser, openService } from '../metaflow/service/open-service.js';
+import { ServiceRunList } from '../metaflow/service/service-run-list.js';
 import type { ObjectStore } from '../storage/object-store.js';
 import { LocalObjectStore } from '../storage/local-object-store.js';
 import { ArtifactRoots } from '../mlflow/artifact-roots.js';
@@ -44,6 +46,8 @@ export interface OpenWorkspace {
   mlflow?: Promise<MlflowSource>;
   /** The key of the shared index this workspace holds, released when it closes. */
   indexKey?: string;
+  /** Runs, users, tags and liveness from the team's Metaflow metadata service, when the workspace names one. */
+  service?: ServiceRunList;
 }
 
 type Opened = Omit<OpenWorkspace, 'indexed'>;
@@ -103,18 +107,24 @@ export class WorkspaceRegistry {
   }
 
   async connect(input: WorkspaceInput, saved?: SavedRef): Promise<WorkspaceInfo> {
+    // The service is checked (URL, headers) before anything is opened, so a bad one fails the connect at once.
+    const service = input.metadataService === undefined ? undefined : openService(input.metadataService, this.env);
     const opened = input.kind === 'local' ? await this.openLocal(input.path) : await this.openAzure(input);
+    const user = service ? metaflowUser(this.env) : undefined;
     const info: WorkspaceInfo = {
       ...opened.info,
       ...(saved ?? {}),
       sysrootCheck: await checkOpened(opened),
       ...(input.mlflowTrackingUri === undefined ? {} : { mlflowTrackingUri: redactUri(input.mlflowTrackingUri) }),
+      ...(service ? { metadataServiceUrl: service.client.base } : {}),
+      ...(user === undefined ? {} : { metaflowUser: user }),
     };
     // The index opens with the workspace, so reopening a flow costs only its query.
     const indexKey = this.indexes ? workspaceKey(info) : undefined;
     const index = this.indexes && indexKey !== undefined ? this.indexes.acquire(indexKey) : Promise.resolve(undefined);
     const indexed = new IndexedRuns(opened.runs, opened.metadata, index, (flow) => this.onRunsRefreshed(info.id, flow));
-    this.open.set(info.id, { ...opened, info, indexed, indexKey, staleAfterHours: input.staleAfterHours });
+    const serviceList = service && new ServiceRunList(service, index, user);
+    this.open.set(info.id, { ...opened, info, indexed, indexKey, staleAfterHours: input.staleAfterHours, service: serviceList });
     if (input.mlflowTrackingUri !== undefined) this.trackingUris.set(info.id, input.mlflowTrackingUri);
     this.inputs.set(info.id, input);
     return info;

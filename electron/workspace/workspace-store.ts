@@ -35,6 +35,22 @@ function trackingKey(id: string): string {
   return `${id}/mlflow-tracking-uri`;
 }
 
+/** The vault key of a workspace's metadata service auth key and headers (JSON). */
+function serviceKey(id: string): string {
+  return `${id}/metaflow-service`;
+}
+
+const StoredServiceSecrets = z.object({ authKey: z.string().optional(), headers: z.string().optional() }).strict();
+
+/** Unreadable stored service secrets count as none: the service then answers without them and says why. */
+function readServiceSecrets(text: string): z.infer<typeof StoredServiceSecrets> | undefined {
+  try {
+    return StoredServiceSecrets.safeParse(JSON.parse(text)).data;
+  } catch {
+    return undefined;
+  }
+}
+
 /** The config as stored and shown (its tracking URI without user info), and that user info. */
 function withoutUserInfo(config: WorkspaceConfig): { config: WorkspaceConfig; userInfo?: string } {
   if (config.mlflowTrackingUri === undefined) return { config };
@@ -57,6 +73,15 @@ export interface StoredSecrets {
   secret?: string;
   /** The user info of the tracking URI, to put back into it when the workspace opens. */
   trackingUserInfo?: string;
+  /** The metadata service's auth key and headers, for the service URL they were entered with. */
+  serviceSecrets?: z.infer<typeof StoredServiceSecrets>;
+}
+
+interface SaveArgs {
+  id?: string;
+  config: WorkspaceConfig;
+  secret?: string;
+  serviceSecrets?: { authKey?: string; headers?: string };
 }
 
 export class WorkspaceStore {
@@ -78,11 +103,13 @@ export class WorkspaceStore {
     return this.exclusive(async () => {
       const found = (await this.readStored()).find((w) => w.id === id);
       if (!found) throw new StratusError({ code: 'NOT_FOUND', message: 'That saved workspace no longer exists.' });
-      return { config: found.config, secret: await this.vault.get(id), trackingUserInfo: await this.vault.get(trackingKey(id)) };
+      const service = await this.vault.get(serviceKey(id));
+      const serviceSecrets = service === undefined ? undefined : readServiceSecrets(service);
+      return { config: found.config, secret: await this.vault.get(id), trackingUserInfo: await this.vault.get(trackingKey(id)), serviceSecrets };
     });
   }
 
-  save(args: { id?: string; config: WorkspaceConfig; secret?: string }): Promise<SavedWorkspace> {
+  save(args: SaveArgs): Promise<SavedWorkspace> {
     return this.exclusive(() => this.saveNow(args));
   }
 
@@ -90,7 +117,7 @@ export class WorkspaceStore {
     return this.exclusive(() => this.removeNow(id));
   }
 
-  private async saveNow(args: { id?: string; config: WorkspaceConfig; secret?: string }): Promise<SavedWorkspace> {
+  private async saveNow(args: SaveArgs): Promise<SavedWorkspace> {
     const stored = await this.readStored();
     const { config, userInfo } = withoutUserInfo(args.config);
     const id = args.id ?? randomUUID();
@@ -117,6 +144,9 @@ export class WorkspaceStore {
     else if (args.secret !== undefined) await this.vault.set(id, args.secret);
     if (userInfo !== undefined) await this.vault.set(trackingKey(id), userInfo);
     else if (!keepsUserInfo(before, config)) await this.vault.delete(trackingKey(id));
+    // Service secrets stay only with the service URL they were entered for.
+    if (args.serviceSecrets !== undefined && config.metadataServiceUrl !== undefined) await this.vault.set(serviceKey(id), JSON.stringify(args.serviceSecrets));
+    else if (config.metadataServiceUrl === undefined || config.metadataServiceUrl !== before?.metadataServiceUrl) await this.vault.delete(serviceKey(id));
     await writeJsonFile(this.file, stored);
     return this.describe(entry);
   }
@@ -128,6 +158,7 @@ export class WorkspaceStore {
     await writeJsonFile(this.file, kept);
     await this.vault.delete(id);
     await this.vault.delete(trackingKey(id));
+    await this.vault.delete(serviceKey(id));
     return true;
   }
 

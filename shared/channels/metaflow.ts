@@ -15,6 +15,9 @@ import {
   RunDetail,
   RunId,
   RunList,
+  RunListQuery,
+  RunSummary,
+  TagEdit,
   TaskDetail,
   TaskPath,
 } from '../schemas/metaflow.js';
@@ -23,12 +26,14 @@ import {
 export const metaflowChannels = {
   'metaflow.list': { args: MetaflowPath, result: MetaflowListing },
   'metaflow.flowSummary': { args: z.object({ workspaceId: Id, flow: FlowName }).strict(), result: FlowSummary },
-  'metaflow.runs': { args: z.object({ workspaceId: Id, flow: FlowName }).strict(), result: RunList },
+  'metaflow.runs': { args: z.object({ workspaceId: Id, flow: FlowName, query: RunListQuery.optional() }).strict(), result: RunList },
   'metaflow.run': { args: z.object({ workspaceId: Id, flow: FlowName, run: RunId }).strict(), result: RunDetail },
   'metaflow.task': { args: TaskPath, result: TaskDetail },
   'metaflow.artifact': { args: ArtifactRequest, result: ArtifactPreviewResult },
   'metaflow.artifactFile': { args: ArtifactFileRequest, result: ArtifactFile },
   'metaflow.logs': { args: LogRequest, result: LogResult },
+  /** Edits a run's user tags through the workspace's metadata service; the run as the service has it after. */
+  'metaflow.tags': { args: TagEdit, result: RunSummary },
   /** A card is served from its own sandboxed origin: this returns the id its URL is made from. */
   'metaflow.card': { args: CardRequest, result: z.object({ cardId: z.string() }) },
 } as const;

@@ -85,15 +85,23 @@ export const RunSummary = z.object({
   approximate: z.string().nullable(),
   /** For a failed run: where it failed and why. */
   failure: RunFailure.nullable(),
+  /** The run's last heartbeat, from a metadata service (absent for a datastore alone). */
+  lastHeartbeatAt: EpochMs.optional(),
 });
 export type RunSummary = z.infer<typeof RunSummary>;
 
 export const RunList = z.object({
   runs: z.array(RunSummary),
   /** Where user and tags come from: a local `.metaflow` metadata folder, or nowhere. */
-  metadata: z.enum(['local', 'none']),
+  metadata: z.enum(['local', 'none', 'service']),
   /** Painted from the local index while a background refresh runs; `metaflow.runsChanged` follows only if it changed something. */
   fromIndex: z.boolean(),
+  /** From a metadata service: the next page's cursor, if there are more runs. */
+  next: z.string().max(4096).optional(),
+  /** From a metadata service: the namespace listed (`user:<name>`), null for all; absent for a datastore alone. */
+  namespace: z.string().max(512).nullable().optional(),
+  /** Served from the index because the service did not answer: when it last did. */
+  cachedAt: EpochMs.optional(),
 });
 export type RunList = z.infer<typeof RunList>;
 
@@ -227,3 +235,43 @@ export const LogResult = z.object({
 export type LogResult = z.infer<typeof LogResult>;
 
 export const CardRequest = TaskPath.extend({ file: z.string().max(205).regex(/^[A-Za-z0-9_.-]{1,200}\.html$/, 'A card file name') }).strict();
+
+/** A Metaflow tag: what the service and Metaflow's client accept (no control characters, at most 500 characters). */
+export const MetaflowTag = z
+  .string()
+  .min(1)
+  .max(500)
+  .refine((t) => [...t].every((c) => c.charCodeAt(0) >= 0x20 && c.charCodeAt(0) !== 0x7f), 'A tag is one line of printable text');
+
+/** The run list's query when the workspace has a metadata service; without one only the flow counts. */
+const RunListQueryFields = z
+  .object({
+    /** A tag (`user:alice`) every run must carry, as Metaflow's namespace; absent for the user's own. */
+    namespace: MetaflowTag.optional(),
+    /** Every namespace, as Metaflow's `namespace(None)`; wins over `namespace`. */
+    allNamespaces: z.boolean().optional(),
+    user: MetaflowTag.refine((u) => u.length <= 200, 'A user name is at most 200 characters').optional(),
+    /** Runs carrying any of these tags, user or system. */
+    tags: z.array(MetaflowTag).max(20).optional(),
+    status: RunStatus.optional(),
+    /** The service's opaque X-Next-Cursor (base64 of JSON). */
+    cursor: z.string().min(1).max(4096).regex(/^[A-Za-z0-9+/=_-]+$/, 'A cursor from the service').optional(),
+    limit: z.number().int().min(1).max(500).optional(),
+  })
+  .strict();
+/** Only a plain object: every field is optional, so a Date or a class instance would otherwise pass as `{}`. */
+export const RunListQuery = z
+  .custom<unknown>((v) => typeof v === 'object' && v !== null && Object.getPrototypeOf(v) === Object.prototype, 'The run query is a plain object')
+  .pipe(RunListQueryFields);
+export type RunListQuery = z.infer<typeof RunListQueryFields>;
+
+/** Adding and removing user tags of a run, as Run.add_tag / remove_tag / replace_tag do. */
+export const TagEdit = z
+  .object({
+    workspaceId: Id,
+    flow: FlowName,
+    run: RunId,
+    add: z.array(MetaflowTag).max(50),
+    remove: z.array(MetaflowTag).max(50),
+  })
+  .strict();

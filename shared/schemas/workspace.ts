@@ -37,6 +37,14 @@ export const StaleAfterHours = z
   .min(0.05, 'Stale after must be at least 0.05 hours (3 minutes)')
   .max(8760, 'Stale after must be at most 8760 hours (a year)');
 
+/** METAFLOW_SERVICE_URL: the team's Metaflow metadata service. */
+export const ServiceUrl = lineOfText('The metadata service URL', 2048).refine((u) => /^https?:\/\//i.test(u), 'The metadata service URL starts with http:// or https://');
+/** METAFLOW_SERVICE_AUTH_KEY and METAFLOW_SERVICE_HEADERS: secrets, kept in main once entered. */
+export const ServiceSecretsInput = z
+  .object({ authKey: lineOfText('The auth key', 4096).optional(), headers: lineOfText('The service headers', 8192).optional() })
+  .strict();
+export const MetadataServiceInput = z.object({ url: ServiceUrl, secrets: ServiceSecretsInput.optional() }).strict();
+
 export const CredentialInput = z.discriminatedUnion('kind', [
   /** Whatever the main process finds in its environment (connection string, account key, Azure identity). */
   z.object({ kind: z.literal('environment') }).strict(),
@@ -59,10 +67,17 @@ export const AzureWorkspaceInput = z
     cardRoot: Sysroot.optional(),
     mlflowTrackingUri: TrackingUri.optional(),
     staleAfterHours: StaleAfterHours.optional(),
+    metadataService: MetadataServiceInput.optional(),
   })
   .strict();
 export const LocalWorkspaceInput = z
-  .object({ kind: z.literal('local'), path: LocalPath, mlflowTrackingUri: TrackingUri.optional(), staleAfterHours: StaleAfterHours.optional() })
+  .object({
+    kind: z.literal('local'),
+    path: LocalPath,
+    mlflowTrackingUri: TrackingUri.optional(),
+    staleAfterHours: StaleAfterHours.optional(),
+    metadataService: MetadataServiceInput.optional(),
+  })
   .strict();
 /** A workspace opened for this session only (the connect form's "connect without saving", the CLI). */
 export const WorkspaceInput = z.union([AzureWorkspaceInput, LocalWorkspaceInput]);
@@ -95,6 +110,10 @@ export const WorkspaceInfo = z.object({
   mlflowTrackingUri: z.string().optional(),
   /** Whether the sysroot holds Metaflow flows, checked against the data when it opened. */
   sysrootCheck: SysrootFinding.optional(),
+  /** The Metaflow metadata service runs come from, if any (its auth key and headers never included). */
+  metadataServiceUrl: z.string().optional(),
+  /** The user whose namespace (`user:<name>`) run lists open in, as Metaflow's client picks it. */
+  metaflowUser: z.string().optional(),
 });
 export type WorkspaceInfo = z.infer<typeof WorkspaceInfo>;
 
@@ -113,10 +132,18 @@ export const WorkspaceConfig = z.discriminatedUnion('kind', [
       auth: AuthKind,
       tenantId: TenantId.optional(),
       staleAfterHours: StaleAfterHours.optional(),
+      metadataServiceUrl: ServiceUrl.optional(),
     })
     .strict(),
   z
-    .object({ kind: z.literal('local'), name: WorkspaceName, path: LocalPath, mlflowTrackingUri: TrackingUri.optional(), staleAfterHours: StaleAfterHours.optional() })
+    .object({
+      kind: z.literal('local'),
+      name: WorkspaceName,
+      path: LocalPath,
+      mlflowTrackingUri: TrackingUri.optional(),
+      staleAfterHours: StaleAfterHours.optional(),
+      metadataServiceUrl: ServiceUrl.optional(),
+    })
     .strict(),
 ]);
 export type WorkspaceConfig = z.infer<typeof WorkspaceConfig>;
@@ -131,6 +158,8 @@ export const SaveWorkspaceArgs = z
     config: WorkspaceConfig,
     /** The connection string, account key or SAS for auth kinds that need one; absent keeps the stored one. */
     secret: lineOfText('The secret', 8192).optional(),
+    /** The metadata service's auth key and headers; absent keeps the stored ones (for the same service URL). */
+    serviceSecrets: ServiceSecretsInput.optional(),
   })
   .strict();
 
@@ -149,6 +178,8 @@ export const ImportedWorkspace = z.object({
   environmentCredential: z.enum(['connectionString', 'accountKey']).optional(),
   /** For a profile: the variables set in the environment too, whose environment value is shown (it wins, as in Metaflow). */
   fromEnvironment: z.array(z.string().max(100)).max(8).optional(),
+  /** METAFLOW_SERVICE_URL when the profile or environment uses the service (METAFLOW_DEFAULT_METADATA=service). */
+  metadataServiceUrl: z.string().optional(),
   problems: z.array(z.string()),
 });
 export type ImportedWorkspace = z.infer<typeof ImportedWorkspace>;

@@ -67,8 +67,10 @@ const ManifestSchema = z.object({
   blobs: z.array(ManifestBlobSchema),
 });
 
-export async function readManifest(): Promise<Manifest> {
-  const manifest: Manifest = ManifestSchema.parse(JSON.parse(await readFile(MANIFEST_PATH, 'utf8')));
+/** `dir`: another fixture set of the same shape (the metaflow-service one); default the shared Metaflow fixture. */
+export async function readManifest(dir?: string): Promise<Manifest> {
+  const file = dir === undefined ? MANIFEST_PATH : path.join(dir, 'manifest.json');
+  const manifest: Manifest = ManifestSchema.parse(JSON.parse(await readFile(file, 'utf8')));
   if (manifest.blobs.length !== manifest.blob_count) {
     throw new Error(`manifest.json lists ${manifest.blobs.length} blobs but says blob_count ${manifest.blob_count}.`);
   }
@@ -79,7 +81,7 @@ export async function readManifest(): Promise<Manifest> {
  * Every blob in container.tar.gz, by blob name (the tar path without its leading `<container>/`).
  * The whole set is ~10 MB, small enough to hold in memory.
  */
-export async function readFixtureBlobs(): Promise<Map<string, Buffer>> {
+export async function readFixtureBlobs(dir?: string): Promise<Map<string, Buffer>> {
   const blobs = new Map<string, Buffer>();
   const pending: Promise<void>[] = [];
   const parser = new Parser({
@@ -98,7 +100,7 @@ export async function readFixtureBlobs(): Promise<Map<string, Buffer>> {
       );
     },
   });
-  await pipeline(createReadStream(CONTAINER_TAR_PATH), parser);
+  await pipeline(createReadStream(dir === undefined ? CONTAINER_TAR_PATH : path.join(dir, 'container.tar.gz')), parser);
   await Promise.all(pending);
   return blobs;
 }
@@ -147,8 +149,8 @@ export interface LoadedFixture {
 }
 
 /** `service` is a connection string, or a client built for cases a connection string cannot express (a private CA). */
-export async function loadMetaflowFixture(service: string | BlobServiceClient, opts: { container?: string } = {}): Promise<LoadedFixture> {
-  const [manifest, blobs] = await Promise.all([readManifest(), readFixtureBlobs()]);
+export async function loadMetaflowFixture(service: string | BlobServiceClient, opts: { container?: string; dir?: string } = {}): Promise<LoadedFixture> {
+  const [manifest, blobs] = await Promise.all([readManifest(opts.dir), readFixtureBlobs(opts.dir)]);
   checkAgainstManifest(manifest, blobs);
   const container = opts.container ?? manifest.container;
   const serviceClient = typeof service === 'string' ? BlobServiceClient.fromConnectionString(service) : service;

@@ -84,6 +84,18 @@ describe('importWorkspaces', () => {
     });
   });
 
+  it('imports the metadata service URL only where Metaflow would use the service (METAFLOW_DEFAULT_METADATA=service)', async () => {
+    const service = { ...PROD_PROFILE, METAFLOW_DEFAULT_METADATA: 'service', METAFLOW_SERVICE_URL: 'https://mf-service.example.com/api/' };
+    const local = { ...DEFAULT_PROFILE, METAFLOW_SERVICE_URL: 'https://unused.example.com/' };
+    const home = await configDir({ 'config_team.json': service, 'config.json': local });
+    const found = await importWorkspaces({ METAFLOW_HOME: home });
+    expect(bySource(found, 'team').metadataServiceUrl).toBe('https://mf-service.example.com/api/');
+    expect(bySource(found, 'default').metadataServiceUrl).toBeUndefined();
+    // The environment wins, as for every other Metaflow setting.
+    const fromEnv = await importWorkspaces({ METAFLOW_HOME: home, METAFLOW_SERVICE_URL: 'http://127.0.0.1:8080/' });
+    expect(bySource(fromEnv, 'team').metadataServiceUrl).toBe('http://127.0.0.1:8080/');
+  });
+
   it('lists the METAFLOW_PROFILE profile first, then the others by file name', async () => {
     const home = await configDir({ 'config.json': DEFAULT_PROFILE, 'config_prod.json': PROD_PROFILE, 'config_dev.json': DEFAULT_PROFILE });
     expect((await importWorkspaces({ METAFLOW_HOME: home, METAFLOW_PROFILE: 'prod' })).map((w) => w.source)).toEqual(['prod', 'default', 'dev']);

@@ -1,5 +1,5 @@
 import { queryOptions, type QueryClient } from '@tanstack/react-query';
-import type { LogResult } from '../../../shared/contract.js';
+import type { LogResult, RunListQuery } from '../../../shared/contract.js';
 import { call } from '../api/client.js';
 
 // One place for the Metaflow views' cache entries, so a view and whatever refreshes it agree on keys.
@@ -26,10 +26,11 @@ const taskArgs = (t: TaskRef) => ({ workspaceId: t.workspaceId, flow: t.flow, ru
 /** While main refreshes a list it painted from its index: how often to look whether the refresh is done. */
 const REFRESH_POLL_MS = 3000;
 
-export const runsQuery = (workspaceId: string, flow: string) =>
+/** `query`: the namespace, filters and page size a metadata service runs (a datastore alone ignores it). */
+export const runsQuery = (workspaceId: string, flow: string, query?: RunListQuery) =>
   queryOptions({
-    queryKey: ['metaflow.runs', workspaceId, flow],
-    queryFn: () => call('metaflow.runs', { workspaceId, flow }),
+    queryKey: ['metaflow.runs', workspaceId, flow, query ?? {}],
+    queryFn: () => call('metaflow.runs', { workspaceId, flow, ...(query === undefined ? {} : { query }) }),
     // `metaflow.runsChanged` comes only when a refresh changed rows; a refresh that found nothing new
     // shows up as the next read no longer being `fromIndex` (main does not refresh again that soon).
     refetchInterval: (query): number | false => (query.state.data?.fromIndex ? REFRESH_POLL_MS : false),
@@ -37,7 +38,7 @@ export const runsQuery = (workspaceId: string, flow: string) =>
 
 /** `metaflow.runsChanged` for a flow: re-read its runs if they were ever listed. */
 export function onRunsChanged(queryClient: QueryClient, workspaceId: string, flow: string): void {
-  void queryClient.invalidateQueries({ queryKey: runsQuery(workspaceId, flow).queryKey, exact: true });
+  void queryClient.invalidateQueries({ queryKey: ['metaflow.runs', workspaceId, flow] });
 }
 
 export const runQuery = (r: RunRef) =>

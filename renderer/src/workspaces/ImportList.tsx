@@ -18,6 +18,7 @@ function Candidate({ candidate, onUse }: { candidate: ImportedWorkspace; onUse: 
     ['Endpoint', candidate.endpoint, 'METAFLOW_AZURE_STORAGE_BLOB_SERVICE_ENDPOINT'],
     ['Card root', candidate.cardRoot, 'METAFLOW_CARD_AZUREROOT'],
     ['MLflow tracking URI', candidate.mlflowTrackingUri],
+    ['Metadata service', candidate.metadataServiceUrl],
     ['Credential', candidate.environmentCredential && ENVIRONMENT_VARIABLE[candidate.environmentCredential]],
   ];
   const overridden = candidate.fromEnvironment ?? [];

@@ -26,6 +26,7 @@ interface Props {
 interface SaveRequest {
   config: WorkspaceConfig;
   secret?: string;
+  serviceSecrets?: { authKey: string };
   andConnect: boolean;
 }
 
@@ -80,7 +81,7 @@ export function WorkspaceForm({ title, initial, editing, defaults, secretsPersis
     onSuccess: arrived('open'),
   });
   const save = useMutation({
-    mutationFn: ({ config, secret }: SaveRequest) => call('workspace.save', { id: saved?.id, config, secret }),
+    mutationFn: ({ config, secret, serviceSecrets }: SaveRequest) => call('workspace.save', { id: saved?.id, config, secret, serviceSecrets }),
     onSuccess: (workspace, request) => {
       setSaved(storedOf(workspace));
       void queryClient.invalidateQueries({ queryKey: savedWorkspacesQuery.queryKey });
@@ -184,6 +185,27 @@ export function WorkspaceForm({ title, initial, editing, defaults, secretsPersis
             />
             <ChooseLocalButton kind="file" onChosen={(path) => update({ mlflowTrackingUri: `sqlite:///${path}` })} testId="mlflow-choose" />
           </>
+        )}
+        <TextField
+          id="metadata-service"
+          label="Metaflow metadata service"
+          optional
+          value={draft.metadataServiceUrl}
+          onChange={(metadataServiceUrl) => update({ metadataServiceUrl })}
+          errors={check.errors.metadataServiceUrl}
+          placeholder="https://metaflow-service.example.com/ (METAFLOW_SERVICE_URL)"
+          help="Users, tags, namespaces, heartbeats and tag editing come from the team's metadata service; artifacts and logs still from the datastore."
+        />
+        {draft.metadataServiceUrl.trim() !== '' && (
+          <TextField
+            id="metadata-service-key"
+            label="Service auth key"
+            optional
+            secret
+            value={draft.serviceAuthKey}
+            onChange={(serviceAuthKey) => update({ serviceAuthKey })}
+            placeholder="METAFLOW_SERVICE_AUTH_KEY (kept in main, sent only to this service)"
+          />
         )}
         <TextField
           id="stale-after"

@@ -2,6 +2,7 @@ import {
   CredentialInput,
   Endpoint,
   LocalPath,
+  ServiceUrl,
   StaleAfterHours,
   TrackingUri,
   WorkspaceName,
@@ -32,6 +33,10 @@ export interface WorkspaceDraft {
   path: string;
   /** Hours before an unfinished run with no activity is stale; '' uses the app setting. */
   staleAfterHours: string;
+  /** METAFLOW_SERVICE_URL; '' for none (runs from the datastore alone). */
+  metadataServiceUrl: string;
+  /** METAFLOW_SERVICE_AUTH_KEY; '' on edit keeps the stored one (for the same service URL). */
+  serviceAuthKey: string;
 }
 
 const EMPTY: WorkspaceDraft = {
@@ -47,6 +52,8 @@ const EMPTY: WorkspaceDraft = {
   tenantId: '',
   path: '',
   staleAfterHours: '',
+  metadataServiceUrl: '',
+  serviceAuthKey: '',
 };
 
 export function draftFromDefaults(defaults: WorkspaceDefaults): WorkspaceDraft {
@@ -61,6 +68,7 @@ export function draftFromImport(candidate: ImportedWorkspace): WorkspaceDraft {
     endpoint: candidate.endpoint ?? '',
     cardRoot: candidate.cardRoot ?? '',
     mlflowTrackingUri: candidate.mlflowTrackingUri ?? '',
+    metadataServiceUrl: candidate.metadataServiceUrl ?? '',
   };
 }
 
@@ -70,6 +78,7 @@ export function draftFromSaved(config: WorkspaceConfig): WorkspaceDraft {
     name: config.name,
     mlflowTrackingUri: config.mlflowTrackingUri ?? '',
     staleAfterHours: config.staleAfterHours === undefined ? '' : String(config.staleAfterHours),
+    metadataServiceUrl: config.metadataServiceUrl ?? '',
   };
   if (config.kind === 'local') return { ...common, kind: 'local', path: config.path };
   return {
@@ -90,7 +99,7 @@ export interface StoredSecret {
   present: boolean;
 }
 
-export type DraftField = 'name' | 'endpoint' | 'cardRoot' | 'mlflowTrackingUri' | 'secret' | 'tenantId' | 'path' | 'staleAfterHours';
+export type DraftField = 'name' | 'endpoint' | 'cardRoot' | 'mlflowTrackingUri' | 'secret' | 'tenantId' | 'path' | 'staleAfterHours' | 'metadataServiceUrl';
 
 export interface DraftCheck {
   sysroot: SysrootCheck;
@@ -100,7 +109,7 @@ export interface DraftCheck {
   missing: string[];
   /** On edit with the same sign-in method, an empty secret field keeps the stored secret. */
   keepsSecret: boolean;
-  save?: { config: WorkspaceConfig; secret?: string };
+  save?: { config: WorkspaceConfig; secret?: string; serviceSecrets?: { authKey: string } };
   /** "Connect without saving" needs the secret itself, so a kept one does not do. */
   open?: WorkspaceInput;
 }
@@ -144,6 +153,13 @@ export function checkDraft(draft: WorkspaceDraft, stored?: StoredSecret): DraftC
   if (staleAfterHours !== undefined) report('staleAfterHours', problems(StaleAfterHours, staleAfterHours));
   // Saving and "Connect without saving" take the same optional fields: the tracking URI and the stale threshold.
   const optional = { ...(mlflowTrackingUri === '' ? {} : { mlflowTrackingUri }), ...(staleAfterHours === undefined ? {} : { staleAfterHours }) };
+  const serviceUrl = draft.metadataServiceUrl.trim();
+  const authKey = draft.serviceAuthKey.trim();
+  if (serviceUrl !== '') report('metadataServiceUrl', problems(ServiceUrl, serviceUrl));
+  // The service URL is saved in the config; its auth key goes to main's vault, and with "Connect without saving" along with the URL.
+  const savedService = serviceUrl === '' ? {} : { metadataServiceUrl: serviceUrl };
+  const serviceSecrets = serviceUrl !== '' && authKey !== '' ? { authKey } : undefined;
+  const openService = serviceUrl === '' ? {} : { metadataService: { url: serviceUrl, ...(serviceSecrets ? { secrets: serviceSecrets } : {}) } };
 
   if (draft.kind === 'local') {
     const path = draft.path.trim();
@@ -155,8 +171,8 @@ export function checkDraft(draft: WorkspaceDraft, stored?: StoredSecret): DraftC
       errors,
       missing,
       keepsSecret: false,
-      save: valid && name !== '' ? { config: { kind: 'local', name, path, ...optional } } : undefined,
-      open: valid ? { kind: 'local', path, ...optional } : undefined,
+      save: valid && name !== '' ? { config: { kind: 'local', name, path, ...optional, ...savedService }, serviceSecrets } : undefined,
+      open: valid ? { kind: 'local', path, ...optional, ...openService } : undefined,
     };
   }
 
@@ -188,6 +204,7 @@ export function checkDraft(draft: WorkspaceDraft, stored?: StoredSecret): DraftC
     name,
     ...azure,
     ...optional,
+    ...savedService,
     auth: draft.auth,
     ...(draft.auth === 'identity' && tenantId !== '' ? { tenantId } : {}),
   };
@@ -197,7 +214,7 @@ export function checkDraft(draft: WorkspaceDraft, stored?: StoredSecret): DraftC
     errors,
     missing,
     keepsSecret,
-    save: valid && name !== '' && (!secretNeeded || secretTyped || keepsSecret) ? { config, secret: secretTyped ? secret : undefined } : undefined,
-    open: valid && (!secretNeeded || secretTyped) ? { kind: 'azure', ...azure, credential, ...optional } : undefined,
+    save: valid && name !== '' && (!secretNeeded || secretTyped || keepsSecret) ? { config, secret: secretTyped ? secret : undefined, serviceSecrets } : undefined,
+    open: valid && (!secretNeeded || secretTyped) ? { kind: 'azure', ...azure, credential, ...optional, ...openService } : undefined,
   };
 }

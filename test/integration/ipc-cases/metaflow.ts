@@ -16,7 +16,23 @@ export const metaflowCases: DomainCases<MetaflowChannel> = {
     'metaflow.artifact': (args) => spy('metaflow.artifact', args, { value: { kind: 'none' }, complete: true, bytesRead: 4, totalBytes: 4, loadable: true, blob: 'F/data/ab/abcdef' }),
     'metaflow.artifactFile': (args) => spy('metaflow.artifactFile', args, { fileName: 'x.pkl', mimeType: 'application/octet-stream', base64: '' }),
     'metaflow.logs': (args) => spy('metaflow.logs', args, { lines: [], bytes: 0, live: false }),
+    'metaflow.tags': (args) => spy('metaflow.tags', args, SPY_RUN),
     'metaflow.card': (args) => spy('metaflow.card', args, { cardId: 'spy' }),
+  },
+  hostile(field, valid, common) {
+    switch (field) {
+      case 'namespace':
+      case 'tags':
+      case 'add':
+      case 'remove':
+        return [...common, 'x'.repeat(501)];
+      case 'status':
+        return [...common, 'completed', 'RUNNING', 'all', '__proto__'];
+      case 'cursor':
+        return [...common, 'has space', '{"ts_epoch": 1}', 'x'.repeat(4097)];
+      default:
+        return undefined;
+    }
   },
   baselines: {
     'metaflow.list': [
@@ -24,7 +40,11 @@ export const metaflowCases: DomainCases<MetaflowChannel> = {
       { args: { workspaceId: WORKSPACE_ID, flow: 'RetryFlow', run: '1795327214776270', step: 'flaky', task: '2' }, optional: ['task'] },
     ],
     'metaflow.flowSummary': [{ args: { workspaceId: WORKSPACE_ID, flow: 'RetryFlow' } }],
-    'metaflow.runs': [{ args: { workspaceId: WORKSPACE_ID, flow: 'RetryFlow' } }],
+    'metaflow.runs': [
+      { args: { workspaceId: WORKSPACE_ID, flow: 'RetryFlow' } },
+      { args: { workspaceId: WORKSPACE_ID, flow: 'RetryFlow', query: { namespace: 'user:alice', tags: ['team:red'], status: 'failed', limit: 50 } }, optional: ['query', 'query.namespace', 'query.tags', 'query.status', 'query.limit'] },
+    ],
+    'metaflow.tags': [{ args: { workspaceId: WORKSPACE_ID, flow: 'RetryFlow', run: '4', add: ['triaged'], remove: ['expected-failure'] } }],
     'metaflow.run': [{ args: { workspaceId: WORKSPACE_ID, flow: 'RetryFlow', run: '1795327214776270' } }],
     'metaflow.task': [{ args: { workspaceId: WORKSPACE_ID, ...TASK, attempt: 1 }, optional: ['attempt'] }],
     'metaflow.artifact': [{ args: { workspaceId: WORKSPACE_ID, ...TASK, name: '_task_ok', full: true }, optional: ['full'] }],

@@ -9,6 +9,7 @@ import { ParametersPanel } from './ParametersPanel.js';
 import { RunHeader } from './RunHeader.js';
 import { FailureNote, ResumeNote } from './RunNotes.js';
 import { stepMarks } from './step-marks.js';
+import { RunTagEditor } from './RunTagEditor.js';
 import { StepTasks } from './StepTasks.js';
 import { Timeline } from './Timeline.js';
 
@@ -67,6 +68,7 @@ export function MetaflowRunView({ run, step, onStep, onTask, onOpenRun, onEditWo
   return (
     <div className="run-view" data-testid="run-view">
       <RunHeader summary={data.summary} />
+      {data.summary.lastHeartbeatAt !== undefined && <RunTagEditor run={run} summary={data.summary} />}
       {data.problems.length > 0 && (
         <ul className="warnings run-view__problems" data-testid="run-problems">
           {data.problems.map((p) => (

@@ -3,6 +3,7 @@ import { StatusBadge } from '../../ui/StatusBadge.js';
 import { displayName } from '../../../../shared/display-name.js';
 import { ApproxTime } from './ApproxTime.js';
 import { unfinishedText } from './unfinished-text.js';
+import { formatTime } from '../../format.js';
 
 /** A run's status, times and (with metadata) who ran it and its tags. */
 export function RunHeader({ summary }: { summary: RunSummary }) {
@@ -36,13 +37,22 @@ export function RunHeader({ summary }: { summary: RunSummary }) {
             <ApproxTime ms={summary.durationMs} approximate={summary.approximate} kind="duration" testId="run-duration" />
           </dd>
         </div>
+        {summary.lastHeartbeatAt !== undefined && (
+          <div>
+            <dt>Last heartbeat</dt>
+            <dd data-testid="run-heartbeat" title="From the metadata service: a run whose heartbeat stops for longer than the service's cutoff is stale.">
+              {summary.lastHeartbeatAt === null ? 'none' : formatTime(summary.lastHeartbeatAt)}
+            </dd>
+          </div>
+        )}
         {summary.user !== null && (
           <div>
             <dt>User</dt>
             <dd>{summary.user}</dd>
           </div>
         )}
-        {summary.tags !== null && summary.tags.length > 0 && (
+        {/* With a metadata service the tags are shown, and edited, beside the header (RunTagEditor). */}
+        {summary.lastHeartbeatAt === undefined && summary.tags !== null && summary.tags.length > 0 && (
           <div>
             <dt>Tags</dt>
             <dd>

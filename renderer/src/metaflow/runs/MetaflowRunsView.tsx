@@ -8,6 +8,11 @@ import { Loading } from '../../ui/Loading.js';
 import { RunFilterBar } from './RunFilterBar.js';
 import { DEFAULT_SORT, distinctTags, distinctUsers, filterRuns, isFiltered, NO_FILTER, sortRuns, type RunFilter, type Sort } from './run-filters.js';
 import { MetaflowRunsTable } from './MetaflowRunsTable.js';
+import { namespaceQuery, ServiceRunControls, type NamespaceChoice } from './ServiceRunControls.js';
+
+const PAGE = 50;
+/** The most rows one list call returns (the contract's bound); past it, narrow the filters. */
+const MAX_ROWS = 500;
 
 interface Props {
   workspaceId: string;
@@ -18,8 +23,23 @@ interface Props {
 
 /** The runs of one flow: status, times, user and tags, sortable and filterable. */
 export function MetaflowRunsView({ workspaceId, flow, onOpen, onEditWorkspace }: Props) {
-  const runs = useQuery(runsQuery(workspaceId, flow));
   const [filter, setFilter] = useState<RunFilter>(NO_FILTER);
+  const [namespace, setNamespace] = useState<NamespaceChoice>({ kind: 'default' });
+  const [limit, setLimit] = useState(PAGE);
+  // With a metadata service, namespace, tag, user and status are filtered by the service over every run.
+  const query = {
+    ...namespaceQuery(namespace),
+    ...(filter.tag === '' ? {} : { tags: [filter.tag] }),
+    ...(filter.user === '' ? {} : { user: filter.user }),
+    ...(filter.status === 'all' ? {} : { status: filter.status }),
+    limit,
+  };
+  // A datastore list is filtered here and must not be read again per filter: the query goes out only once the
+  // first answer says a service is behind the list.
+  const [service, setService] = useState(false);
+  const runs = useQuery({ ...runsQuery(workspaceId, flow, service ? query : undefined), placeholderData: (previous) => previous });
+  const answeredByService = runs.data?.metadata === 'service';
+  if (answeredByService && !service) setService(true);
   const [sort, setSort] = useState<Sort>(DEFAULT_SORT);
   // Typing in the filter stays responsive while 10,000 rows are filtered behind it.
   const deferredFilter = useDeferredValue(filter);
@@ -34,6 +54,7 @@ export function MetaflowRunsView({ workspaceId, flow, onOpen, onEditWorkspace }:
   }
   const { metadata, fromIndex } = runs.data;
   const hasMetadata = metadata !== 'none';
+  const fromService = metadata === 'service';
   const total = runs.data.runs.length;
 
   return (
@@ -42,7 +63,8 @@ export function MetaflowRunsView({ workspaceId, flow, onOpen, onEditWorkspace }:
         <span data-testid="run-count">
           {isFiltered(filter) ? `${formatCount(shown.length)} of ${plural(total, 'run')}` : plural(total, 'run')}
         </span>
-        {fromIndex && (
+        {fromService && runs.data.next !== undefined && <span className="muted">· more on the service</span>}
+        {fromIndex && !fromService && (
           <span className="badge badge--warning" data-testid="from-index">
             from local index · refreshing…
           </span>
@@ -53,6 +75,17 @@ export function MetaflowRunsView({ workspaceId, flow, onOpen, onEditWorkspace }:
           User and tags come from Metaflow metadata; this workspace has none.
         </p>
       )}
+      {fromService && (
+        <ServiceRunControls
+          listed={runs.data.namespace}
+          choice={namespace}
+          cachedAt={runs.data.cachedAt ?? undefined}
+          onChange={(choice) => {
+            setNamespace(choice);
+            setLimit(PAGE);
+          }}
+        />
+      )}
       <RunFilterBar filter={filter} onChange={setFilter} tags={tags} users={users} hasMetadata={hasMetadata} />
       {total === 0 ? (
         <p className="empty">This flow has no runs yet: <code>python flow.py run</code> with this datastore writes one here.</p>
@@ -60,6 +93,11 @@ export function MetaflowRunsView({ workspaceId, flow, onOpen, onEditWorkspace }:
         <p className="empty">No runs match these filters.</p>
       ) : (
         <MetaflowRunsTable runs={shown} sort={sort} onSort={setSort} showMetadata={hasMetadata} onOpen={onOpen} />
+      )}
+      {fromService && runs.data.next !== undefined && limit < MAX_ROWS && (
+        <button type="button" className="button" data-testid="more-runs" onClick={() => setLimit((l) => Math.min(MAX_ROWS, l + PAGE))}>
+          Show {PAGE} more
+        </button>
       )}
     </div>
   );
