@@ -2,7 +2,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { contract } from '../../shared/contract.js';
+import { createServices } from '../../electron/services.js';
 import type { TokensDayModel } from '../../shared/schemas/mlflow-tokens.js';
 import { RestSource } from '../../electron/mlflow/sources/rest.js';
 import { TokenAnalytics } from '../../electron/mlflow/tokens/token-analytics.js';
@@ -152,5 +154,34 @@ describe.skipIf(missing !== null)('trace cache against a real MLflow tracking se
     await caches.spansRead(target);
     expect((await caches.counts(target)).traces).toBe(traceIds().size);
     expect(byDayModel((await caches.summary(target, { experimentIds }, [])).days)).toEqual(await sqliteDays());
+  }, 300_000);
+
+  it('summarizes a workspace on the server through the app, and the Tokens page can clear its cache', async () => {
+    const services = createServices({ env: {}, userDataDir: path.join(scratch, 'app-data') });
+    try {
+      const opened = await services.router.dispatch('workspace.open', {
+        sysroot: inject('sysroot'),
+        endpoint: inject('endpoint'),
+        credential: { kind: 'connectionString', connectionString: inject('connectionString') },
+        mlflowTrackingUri: proxy.uri,
+      });
+      if (!opened.ok) throw new Error(opened.error.message);
+      const workspaceId = contract['workspace.open'].result.parse(opened.value).id;
+      const summary = await services.router.dispatch('mlflow.tokens.summary', { workspaceId, experimentIds });
+      if (!summary.ok) throw new Error(summary.error.message);
+      const all = traceIds().size;
+      expect(contract['mlflow.tokens.summary'].result.parse(summary.value).totals.traces).toBe(all);
+
+      const cleared = await services.router.dispatch('mlflow.tokens.cache.clear', { workspaceId });
+      expect(cleared).toMatchObject({ ok: true, value: { applicable: true, traces: all } });
+      // Cleared: the next summary lists every trace again from the first page.
+      const mark = proxy.requests.length;
+      const again = await services.router.dispatch('mlflow.tokens.summary', { workspaceId, experimentIds });
+      expect(again.ok).toBe(true);
+      const firstPages = searches(mark).map((r) => JSON.parse(r.body) as { page_token?: string; filter?: string });
+      expect(firstPages.filter((b) => b.page_token === undefined && b.filter === undefined)).toHaveLength(EXPERIMENTS);
+    } finally {
+      await services.close();
+    }
   }, 300_000);
 });
