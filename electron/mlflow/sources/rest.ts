@@ -46,6 +46,7 @@ const TRACE_ID_SHAPE = /^(tr-)?[0-9a-f]{32}$/;
 const VIEW_TYPE: Record<LifecycleView, string> = { active: 'ACTIVE_ONLY', deleted: 'DELETED_ONLY', all: 'ALL' };
 const PAGE = 100;
 const SPAN_READS_AT_ONCE = 8;
+const BATCH_GET_IDS = 50;
 const MAX_HISTORY_PAGES = 1000;
 
 function pairs(list: KeyValue[] | undefined): Record<string, string> {
@@ -309,10 +310,14 @@ export class RestSource implements MlflowSource {
     if (traceIds.length === 0) return [];
     if (!this.batchGetMissing) {
       try {
-        const batch = await this.client.json<{ traces?: { trace_info?: { trace_id?: string }; spans?: unknown[] }[] }>('GET', '/api/3.0/mlflow/traces/batchGet', {
-          query: { trace_ids: traceIds },
-        });
-        const byId = new Map((batch.traces ?? []).map((t) => [t.trace_info?.trace_id, t.spans ?? []]));
+        // A few ids per request: 500 ids in one query string exceed a real server's header limit (431).
+        const byId = new Map<string | undefined, unknown[]>();
+        for (let i = 0; i < traceIds.length; i += BATCH_GET_IDS) {
+          const batch = await this.client.json<{ traces?: { trace_info?: { trace_id?: string }; spans?: unknown[] }[] }>('GET', '/api/3.0/mlflow/traces/batchGet', {
+            query: { trace_ids: traceIds.slice(i, i + BATCH_GET_IDS) },
+          });
+          for (const t of batch.traces ?? []) byId.set(t.trace_info?.trace_id, t.spans ?? []);
+        }
         return traceIds.map((id) => {
           const raw = byId.get(id);
           return raw ? { spans: spansFromTraceJson(JSON.stringify({ spans: raw })), problem: null } : { spans: null, problem: 'The server returned no spans for this trace.' };
