@@ -1,7 +1,7 @@
 import { StratusError } from '../../../shared/errors.js';
 import { parseStoredUsage, TRACE_USAGE_KEY } from '../../../shared/token-usage.js';
 import { mapLimited } from '../../core/limit.js';
-import type { RestClient } from '../sources/rest-client.js';
+import { RestError, type RestClient } from '../sources/rest-client.js';
 import { traceInfoOfV3 } from '../sources/rest-trace-info.js';
 import type { TraceInfoV3 } from '../sources/rest-types.js';
 import type { TraceInfoParts } from '../trace-row.js';
@@ -119,10 +119,16 @@ export async function syncTraces(client: RestClient, cache: TraceCache, experime
     cancelled(options.signal);
     options.onProgress?.({ experimentId: experimentIds[0] ?? '', phase: 'in-progress', listed: listed.n });
     const infos = await mapLimited(unfinished, SPAN_READS_IN_FLIGHT, async (id) => {
-      const { trace } = await client.json<{ trace: { trace_info: TraceInfoV3 } }>('GET', `/api/3.0/mlflow/traces/${encodeURIComponent(id)}`);
-      return cachedInfo(traceInfoOfV3(trace.trace_info));
+      try {
+        const { trace } = await client.json<{ trace: { trace_info: TraceInfoV3 } }>('GET', `/api/3.0/mlflow/traces/${encodeURIComponent(id)}`);
+        return cachedInfo(traceInfoOfV3(trace.trace_info));
+      } catch (err) {
+        // Deleted on the server since: the cached row stays as it was (clearing the cache drops it).
+        if (err instanceof RestError && err.status === 404) return null;
+        throw err;
+      }
     });
-    await cache.savePage(infos, null);
+    await cache.savePage(infos.filter((i): i is CachedInfo => i !== null), null);
   }
   return { listed: listed.n };
 }
