@@ -73,12 +73,12 @@ export async function runServer(report: Report): Promise<void> {
       const syncAll = async () => {
         const mark = proxy.requests.length;
         const { ms, value } = await timed(async () => {
-          const listed = await caches.sync(server, experimentIds);
+          const list = await timed(() => caches.sync(server, experimentIds));
           caches.readSpans(server);
           await caches.spansRead(server);
-          return listed;
+          return list;
         });
-        return { ms, requests: proxy.requests.length - mark, listed: value.listed };
+        return { ms, listMs: value.ms, requests: proxy.requests.length - mark };
       };
       const n = (x: number) => x.toLocaleString('en-US');
 
@@ -92,6 +92,7 @@ export async function runServer(report: Report): Promise<void> {
       const relistAfter = await relist();
       const later = await syncAll();
       report({ name: `trace sync after ${n(NEW)} new traces (list + their spans)`, value: Math.round(later.ms), unit: 'ms', baseline: { name: 're-listing every trace through the server', value: Math.round(relistAfter.ms) } });
+      report({ name: `trace sync after ${n(NEW)} new traces, listing alone (spans follow in the background)`, value: Math.round(later.listMs), unit: 'ms', baseline: { name: 're-listing every trace through the server', value: Math.round(relistAfter.ms) } });
       report({ name: `trace sync after ${n(NEW)} new traces: requests`, value: later.requests, unit: 'requests', baseline: { name: 're-listing every trace through the server', value: relistAfter.requests } });
 
       const summaries: number[] = [];
