@@ -9,6 +9,7 @@ import { CardRegistry } from './metaflow/card-registry.js';
 import { metaflowHandlers } from './metaflow/handlers.js';
 import { mlflowHandlers } from './mlflow/handlers.js';
 import { mlflowTokensHandlers } from './mlflow/tokens/handlers.js';
+import { TraceCaches } from './mlflow/trace-cache/trace-caches.js';
 import { PriceStore, priceFile } from './mlflow/tokens/price-store.js';
 import { TokenAnalytics } from './mlflow/tokens/token-analytics.js';
 import { blobsHandlers } from './blobs/handlers.js';
@@ -83,6 +84,8 @@ export function createServices(options: ServiceOptions = {}): Services {
   // Both open their files (and the token worker) on first use.
   const analytics = new TokenAnalytics(userDataDir);
   const prices = new PriceStore(priceFile(userDataDir));
+  // Tracking servers' traces, one cache per workspace; its worker starts on first use.
+  const traceCaches = new TraceCaches(userDataDir);
   // The journal opens on first use, so sessions that never collect garbage never create gc.db.
   let gcJournal: GcJournal | undefined;
   let gcService: GcService | undefined;
@@ -97,7 +100,7 @@ export function createServices(options: ServiceOptions = {}): Services {
     ...workspaceHandlers({ env, events, workspaces, saved, samples, settings, localAccess }),
     ...metaflowHandlers({ workspaces, cards, settings }),
     ...mlflowHandlers({ workspaces }),
-    ...mlflowTokensHandlers({ workspaces, analytics, prices }),
+    ...mlflowTokensHandlers({ workspaces, analytics, prices, traceCaches }),
     ...gcHandlers({ gc, localAccess }),
     ...blobsHandlers({ workspaces }),
     ...transferHandlers({ workspaces, transfers, localAccess }),
@@ -111,6 +114,8 @@ export function createServices(options: ServiceOptions = {}): Services {
       transfers.close();
       prices.close();
       gcJournal?.close();
+      // The trace caches first: their background span reads use the workspaces' server clients.
+      await traceCaches.close();
       await Promise.all([workspaces.closeAll(), analytics.close()]);
     })());
   return { router: createRouter(handlers, environmentSecrets(env)), events, workspaces, identity, settings, cards, transfers, localAccess, userDataDir, close };

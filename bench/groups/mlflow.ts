@@ -10,6 +10,7 @@ import { spanUsageFromJson, traceUsage, type SpanUsage } from '../../electron/ml
 import { TokenAnalytics } from '../../electron/mlflow/tokens/token-analytics.js';
 import { generateMlflowTraceStore } from '../../electron/sample/mlflow-traces.js';
 import type { Report } from '../report.js';
+import { runServer } from './mlflow-server.js';
 
 // MLflow traces at scale: a generated store of 100,000 traces / 1,000,000 spans in MLflow's own
 // sqlite schema. Token usage per day and model through the app's path (the token worker over its
@@ -151,4 +152,5 @@ export async function run(report: Report): Promise<void> {
     await analytics.close();
     rmSync(scratch, { recursive: true, force: true });
   }
+  await runServer(report);
 }

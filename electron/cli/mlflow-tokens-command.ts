@@ -7,6 +7,8 @@ import { openMlflowSource } from '../mlflow/open-source.js';
 import { PriceStore, priceFile } from '../mlflow/tokens/price-store.js';
 import { summarizeSource } from '../mlflow/tokens/summarize-source.js';
 import { TokenAnalytics } from '../mlflow/tokens/token-analytics.js';
+import { RestSource } from '../mlflow/sources/rest.js';
+import { TraceCaches, type TraceServer } from '../mlflow/trace-cache/trace-caches.js';
 import { defaultUserDataDir } from '../user-data.js';
 import { printTable, usageError } from './output.js';
 import { envForTrackingUri } from './tracking-env.js';
@@ -27,7 +29,12 @@ options:
   --from DATE          traces started at or after (YYYY-MM-DD in UTC, or an ISO time)
   --to DATE            traces started before (exclusive)
   --top N              traces listed by tokens (default 10, at most 100)
-  --json               the whole summary as JSON`;
+  --json               the whole summary as JSON
+  --clear-cache        a tracking server's traces are kept in a local cache, synced each time
+                       (only new traces are fetched): forget it first and read them all again`;
+
+/** The CLI's own trace caches, apart from the app's workspaces. */
+const CLI_SCOPE = 'cli';
 
 function instant(value: string | undefined, flag: string): number | undefined {
   if (value === undefined) return undefined;
@@ -56,6 +63,15 @@ function printSummary(s: TokensSummary): void {
   );
 }
 
+/** A script waits for whole numbers: the sync and every span read finish before the summary (progress on stderr). */
+async function syncServer(caches: TraceCaches, server: TraceServer, experimentIds: string[], clear: boolean): Promise<void> {
+  if (clear) process.stderr.write(`cleared the trace cache (${(await caches.clear(server)).traces} traces)\n`);
+  await caches.sync(server, experimentIds, { onProgress: (p) => process.stderr.write(`\rlisting traces: ${p.listed}`) });
+  process.stderr.write('\n');
+  caches.readSpans(server);
+  await caches.spansRead(server);
+}
+
 export async function mlflowTokensCommand(argv: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
     args: argv,
@@ -68,6 +84,7 @@ export async function mlflowTokensCommand(argv: string[]): Promise<void> {
       to: { type: 'string' },
       top: { type: 'string' },
       json: { type: 'boolean', default: false },
+      'clear-cache': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -90,6 +107,7 @@ export async function mlflowTokensCommand(argv: string[]): Promise<void> {
   const source = await openMlflowSource(uri, env, new ArtifactRoots(env, createIdentityProvider(), undefined));
   const analytics = new TokenAnalytics(userDataDir);
   const prices = new PriceStore(priceFile(userDataDir));
+  const traceCaches = new TraceCaches(userDataDir);
   try {
     const experiments = await source.experiments('all');
     const chosen = values['all-experiments']
@@ -99,11 +117,14 @@ export async function mlflowTokensCommand(argv: string[]): Promise<void> {
           if (!found) throw new StratusError({ code: 'NOT_FOUND', message: `There is no experiment named "${name}" in ${source.info.uri}.` });
           return found;
         });
-    const summary = await summarizeSource(source, { experimentIds: chosen.map((e) => e.experimentId), from, to, topN }, analytics, prices);
+    const experimentIds = chosen.map((e) => e.experimentId);
+    if (source instanceof RestSource) await syncServer(traceCaches, { scope: CLI_SCOPE, uri: source.info.uri, client: source.client }, experimentIds, values['clear-cache']);
+    const summary = await summarizeSource(source, { experimentIds, from, to, topN }, analytics, prices, { caches: traceCaches, scope: CLI_SCOPE });
     if (values.json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
     else printSummary(summary);
   } finally {
     prices.close();
+    await traceCaches.close();
     await analytics.close();
     await source.close();
   }

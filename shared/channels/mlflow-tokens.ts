@@ -1,4 +1,5 @@
 import { NoArgs } from '../schemas/common.js';
+import { ClearTraceCacheRequest, ClearTraceCacheResult } from '../schemas/mlflow-trace-cache.js';
 import { SetTokenPrices, TokenPriceRows, TokensSummary, TokensSummaryRequest } from '../schemas/mlflow-tokens.js';
 
 /** Token usage analytics over MLflow LLM traces, and the price table used for cost. */
@@ -8,6 +9,8 @@ export const mlflowTokensChannels = {
   'mlflow.tokens.prices.get': { args: NoArgs, result: TokenPriceRows },
   /** Replaces the whole price table; answers the stored table. */
   'mlflow.tokens.prices.set': { args: SetTokenPrices, result: TokenPriceRows },
+  /** Forgets the workspace's trace cache (tracking servers only); the next summary syncs from the first page. */
+  'mlflow.tokens.cache.clear': { args: ClearTraceCacheRequest, result: ClearTraceCacheResult },
 } as const;
 
 export const mlflowTokensEvents = {} as const;

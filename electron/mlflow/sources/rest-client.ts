@@ -7,6 +7,18 @@ import { trackingAuth, type TrackingAuth } from './tracking-auth.js';
 // answers on an error is quoted to the user, scrubbed of any credential it might echo.
 
 const TIMEOUT_MS = 30_000;
+/** A 429 or 503 is tried again this many times, after the wait the server asks for (Retry-After). */
+const THROTTLE_RETRIES = 4;
+const MAX_RETRY_WAIT_MS = 60_000;
+const DEFAULT_RETRY_WAIT_MS = 1_000;
+
+/** Retry-After as seconds or an HTTP date, in ms from now, bounded; the default when absent or unreadable. */
+export function retryAfterMs(header: string | null, now = Date.now()): number {
+  if (header === null || header.trim() === '') return DEFAULT_RETRY_WAIT_MS;
+  const seconds = Number(header);
+  const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(header) - now;
+  return Number.isFinite(ms) ? Math.min(MAX_RETRY_WAIT_MS, Math.max(0, ms)) : DEFAULT_RETRY_WAIT_MS;
+}
 
 export class RestError extends StratusError {
   constructor(
@@ -69,7 +81,16 @@ export class RestClient {
     return { size: buffer.length, read: () => Promise.resolve(buffer) };
   }
 
-  private async request(method: string, path: string, { query, body }: { query?: Query; body?: unknown }): Promise<Response> {
+  private async request(method: string, path: string, options: { query?: Query; body?: unknown }): Promise<Response> {
+    for (let attempt = 0; ; attempt++) {
+      const response = await this.send(method, path, options);
+      if ((response.status !== 429 && response.status !== 503) || attempt >= THROTTLE_RETRIES) return this.checked(method, path, response);
+      await response.body?.cancel();
+      await new Promise((resolve) => setTimeout(resolve, retryAfterMs(response.headers.get('retry-after'))));
+    }
+  }
+
+  private async send(method: string, path: string, { query, body }: { query?: Query; body?: unknown }): Promise<Response> {
     const url = new URL(`${this.base}${path}`);
     for (const [key, value] of Object.entries(query ?? {})) {
       if (value === undefined) continue;
@@ -86,6 +107,10 @@ export class RestClient {
       const cause = (err as { cause?: { message?: string } }).cause?.message ?? (err as Error).message;
       throw new StratusError({ code: 'UNREACHABLE', message: `The MLflow server at ${this.base} did not answer (${cause}).`, hint: 'Check the tracking URI and that the server is running.' });
     }
+    return response;
+  }
+
+  private async checked(method: string, path: string, response: Response): Promise<Response> {
     if (!response.ok) {
       const detail = await response.text().catch(() => '');
       let message = detail.slice(0, 300);

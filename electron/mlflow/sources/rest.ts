@@ -28,6 +28,7 @@ import { infoMatches, inTokenRange } from '../trace-match.js';
 import { traceRow, type TraceInfoParts } from '../trace-row.js';
 import { RestClient, RestError, redactUri } from './rest-client.js';
 import { serverTraceFilter } from './rest-trace-filter.js';
+import { traceInfoOfV3 } from './rest-trace-info.js';
 import type { KeyValue, RestAssessment, RestExperiment, RestMetric, RestRun, TraceInfoV2, TraceInfoV3 } from './rest-types.js';
 
 // An MLflow tracking server over its REST API (v2 experiments/runs/metrics/artifacts, v3 traces).
@@ -45,6 +46,7 @@ const TRACE_ID_SHAPE = /^(tr-)?[0-9a-f]{32}$/;
 const VIEW_TYPE: Record<LifecycleView, string> = { active: 'ACTIVE_ONLY', deleted: 'DELETED_ONLY', all: 'ALL' };
 const PAGE = 100;
 const SPAN_READS_AT_ONCE = 8;
+const BATCH_GET_IDS = 50;
 const MAX_HISTORY_PAGES = 1000;
 
 function pairs(list: KeyValue[] | undefined): Record<string, string> {
@@ -57,19 +59,14 @@ function metricNumber(value: unknown): number | null {
   return typeof value === 'number' && Number.isFinite(value) ? value : null;
 }
 
-/** Protobuf JSON duration, e.g. "5.121s". */
-function durationMs(value: string | undefined): number | null {
-  const match = value === undefined ? null : /^(-?\d+(?:\.\d+)?)s$/.exec(value);
-  return match ? Math.round(Number(match[1]) * 1000) : null;
-}
-
 function jsonOf(value: unknown): Json {
   return value === undefined ? null : (JSON.parse(JSON.stringify(value)) as Json);
 }
 
 export class RestSource implements MlflowSource {
   readonly info: MlflowSourceInfo;
-  private readonly client: RestClient;
+  /** Also read by the trace cache's sync (electron/mlflow/trace-cache/), which pages the same server. */
+  readonly client: RestClient;
   /** Set once the server answered 404 to traces/batchGet (MLflow 3.5 does). */
   private batchGetMissing = false;
   /** Set once the server answered 404 to the v3 trace endpoints (an MLflow 2 server): v2 from then on. */
@@ -245,7 +242,7 @@ export class RestSource implements MlflowSource {
             ...(query.pageToken ? { page_token: query.pageToken } : {}),
           },
         });
-        return { infos: (page.traces ?? []).map((t) => this.toInfo(t)), nextPageToken: page.next_page_token || null };
+        return { infos: (page.traces ?? []).map((t) => traceInfoOfV3(t)), nextPageToken: page.next_page_token || null };
       } catch (err) {
         if (!(err instanceof RestError && err.status === 404)) throw err;
         this.v3Missing = true;
@@ -262,7 +259,7 @@ export class RestSource implements MlflowSource {
     if (!this.v3Missing) {
       try {
         const { trace } = await this.client.json<{ trace: { trace_info: TraceInfoV3 } }>('GET', `/api/3.0/mlflow/traces/${id}`);
-        return { info: this.toInfo(trace.trace_info), assessments: trace.trace_info.assessments ?? [] };
+        return { info: traceInfoOfV3(trace.trace_info), assessments: trace.trace_info.assessments ?? [] };
       } catch (err) {
         // A v3 server answers 404 for an unknown trace too: only a missing v2 answer settles it.
         if (!(err instanceof RestError && err.status === 404)) throw err;
@@ -313,10 +310,14 @@ export class RestSource implements MlflowSource {
     if (traceIds.length === 0) return [];
     if (!this.batchGetMissing) {
       try {
-        const batch = await this.client.json<{ traces?: { trace_info?: { trace_id?: string }; spans?: unknown[] }[] }>('GET', '/api/3.0/mlflow/traces/batchGet', {
-          query: { trace_ids: traceIds },
-        });
-        const byId = new Map((batch.traces ?? []).map((t) => [t.trace_info?.trace_id, t.spans ?? []]));
+        // A few ids per request: 500 ids in one query string exceed a real server's header limit (431).
+        const byId = new Map<string | undefined, unknown[]>();
+        for (let i = 0; i < traceIds.length; i += BATCH_GET_IDS) {
+          const batch = await this.client.json<{ traces?: { trace_info?: { trace_id?: string }; spans?: unknown[] }[] }>('GET', '/api/3.0/mlflow/traces/batchGet', {
+            query: { trace_ids: traceIds.slice(i, i + BATCH_GET_IDS) },
+          });
+          for (const t of batch.traces ?? []) byId.set(t.trace_info?.trace_id, t.spans ?? []);
+        }
         return traceIds.map((id) => {
           const raw = byId.get(id);
           return raw ? { spans: spansFromTraceJson(JSON.stringify({ spans: raw })), problem: null } : { spans: null, problem: 'The server returned no spans for this trace.' };
@@ -350,21 +351,6 @@ export class RestSource implements MlflowSource {
       responsePreview: metadata['mlflow.traceOutputs'] ?? null,
       metadata,
       tags: pairs(t.tags),
-    };
-  }
-
-  private toInfo(t: TraceInfoV3): TraceInfoParts {
-    const time = t.request_time === undefined ? NaN : Date.parse(t.request_time);
-    return {
-      traceId: t.trace_id,
-      experimentId: String(t.trace_location?.mlflow_experiment?.experiment_id ?? ''),
-      timestampMs: Number.isFinite(time) ? time : 0,
-      durationMs: durationMs(t.execution_duration),
-      state: t.state ?? 'STATE_UNSPECIFIED',
-      requestPreview: t.request_preview ?? null,
-      responsePreview: t.response_preview ?? null,
-      metadata: t.trace_metadata ?? {},
-      tags: t.tags ?? {},
     };
   }
 

@@ -1,6 +1,8 @@
 import type { MlflowTokensChannel } from '../../../shared/channels/mlflow-tokens.js';
 import type { HandlersFor } from '../../ipc/router.js';
 import type { WorkspaceRegistry } from '../../workspace/workspace-registry.js';
+import { RestSource } from '../sources/rest.js';
+import type { TraceCaches } from '../trace-cache/trace-caches.js';
 import type { PriceStore } from './price-store.js';
 import { summarizeSource } from './summarize-source.js';
 import type { TokenAnalytics } from './token-analytics.js';
@@ -9,11 +11,19 @@ export interface MlflowTokensDeps {
   workspaces: WorkspaceRegistry;
   analytics: TokenAnalytics;
   prices: PriceStore;
+  traceCaches: TraceCaches;
 }
 
-export function mlflowTokensHandlers({ workspaces, analytics, prices }: MlflowTokensDeps): HandlersFor<MlflowTokensChannel> {
+export function mlflowTokensHandlers({ workspaces, analytics, prices, traceCaches }: MlflowTokensDeps): HandlersFor<MlflowTokensChannel> {
   return {
-    'mlflow.tokens.summary': async ({ workspaceId, ...filter }) => summarizeSource(await workspaces.mlflow(workspaceId), filter, analytics, prices),
+    'mlflow.tokens.summary': async ({ workspaceId, ...filter }) =>
+      summarizeSource(await workspaces.mlflow(workspaceId), filter, analytics, prices, { caches: traceCaches, scope: workspaceId }),
+    'mlflow.tokens.cache.clear': async ({ workspaceId }) => {
+      const source = await workspaces.mlflow(workspaceId);
+      if (!(source instanceof RestSource)) return { applicable: false, traces: 0 };
+      const { traces } = await traceCaches.clear({ scope: workspaceId, uri: source.info.uri, client: source.client });
+      return { applicable: true, traces };
+    },
     'mlflow.tokens.prices.get': () => Promise.resolve({ rows: prices.get() }),
     'mlflow.tokens.prices.set': ({ rows }) => Promise.resolve({ rows: prices.set(rows) }),
   };

@@ -6,10 +6,11 @@ import type { MlflowSource } from '../source.js';
 import type { SummaryFilter, TraceUsageRecord } from './aggregate.js';
 
 // How token analytics reaches a workspace's MLflow data: an sqlite store by its file (the usage
-// cache reads it directly), any other store (file store, tracking server) through the source's
-// trace list, whose rows carry each trace's usage already computed by MLflow's rule.
+// cache reads it directly), a tracking server through the trace cache (../trace-cache/), and a file
+// store through the source's trace list, whose rows carry each trace's usage already computed by
+// MLflow's rule.
 
-/** Beyond this, reading every trace row through a file store or server is too slow to wait for. */
+/** Beyond this, reading every trace row through a file store is too slow to wait for. */
 export const MAX_LISTED_TRACES = 50_000;
 const PAGE = 500;
 

@@ -1,16 +1,27 @@
 import type { TokensSummary } from '../../../shared/schemas/mlflow-tokens.js';
 import type { MlflowSource } from '../source.js';
+import { RestSource } from '../sources/rest.js';
+import type { TraceCaches } from '../trace-cache/trace-caches.js';
 import { summarizeRecords, type SummaryFilter } from './aggregate.js';
 import type { PriceStore } from './price-store.js';
 import { recordsFromSource, sqliteFileOf } from './source-records.js';
 import { finishSummary } from './summary.js';
 import type { TokenAnalytics } from './token-analytics.js';
 
+/** Where a summary reads a tracking server's traces from: the trace cache, for this workspace (the CLI has its own scope). */
+export interface TraceCacheUse {
+  caches: TraceCaches;
+  scope: string;
+}
+
 /** The token summary of a workspace's MLflow store, for the app and the CLI alike. */
-export async function summarizeSource(source: MlflowSource, filter: SummaryFilter, analytics: TokenAnalytics, prices: PriceStore): Promise<TokensSummary> {
+export async function summarizeSource(source: MlflowSource, filter: SummaryFilter, analytics: TokenAnalytics, prices: PriceStore, traces: TraceCacheUse): Promise<TokensSummary> {
   if (source.info.kind === 'sqlite') {
     const { parts } = await analytics.summary(await sqliteFileOf(source.info.uri), filter);
     return finishSummary(parts, prices.get());
+  }
+  if (source instanceof RestSource) {
+    return traces.caches.summary({ scope: traces.scope, uri: source.info.uri, client: source.client }, filter, prices.get());
   }
   return summarizeRecords(await recordsFromSource(source, filter), filter, prices.get());
 }

@@ -21,6 +21,7 @@ export const mlflowTokensCases: DomainCases<MlflowTokensChannel> = {
     'mlflow.tokens.summary': (args) => spy('mlflow.tokens.summary', args, EMPTY_SUMMARY),
     'mlflow.tokens.prices.get': (args) => spy('mlflow.tokens.prices.get', args, { rows: [] }),
     'mlflow.tokens.prices.set': (args) => spy('mlflow.tokens.prices.set', args, { rows: [] }),
+    'mlflow.tokens.cache.clear': (args) => spy('mlflow.tokens.cache.clear', args, { applicable: true, traces: 0 }),
   },
   baselines: {
     'mlflow.tokens.summary': [
@@ -32,5 +33,6 @@ export const mlflowTokensCases: DomainCases<MlflowTokensChannel> = {
       { args: { rows: [{ model: 'gpt-4o', inputPer1M: 2.5, outputPer1M: 10 }] } },
       { args: { rows: [] } },
     ],
+    'mlflow.tokens.cache.clear': [{ args: { workspaceId: WORKSPACE_ID } }],
   },
 };

@@ -9,6 +9,7 @@ import { Loading } from '../../ui/Loading.js';
 import { rowOpener } from '../../ui/row-opener.js';
 import { SERIES_COLOURS } from '../runs/metric-series.js';
 import { PriceTable } from './PriceTable.js';
+import { TraceCacheButton } from './TraceCacheButton.js';
 import { tokensSummaryQuery } from '../queries.js';
 import { dayRows, modelLabel } from './token-series.js';
 
@@ -77,6 +78,7 @@ export function TokensView({ workspaceId, experimentId, onOpenTrace }: { workspa
             ))}
           </select>
         </label>
+        <TraceCacheButton workspaceId={workspaceId} />
       </div>
       {query.isPending && <Loading label="Adding up token usage…" />}
       {query.isError && <ErrorPanel error={query.error} onRetry={() => void query.refetch()} retrying={query.isFetching} />}

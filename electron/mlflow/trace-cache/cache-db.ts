@@ -1,0 +1,186 @@
+import type Database from 'better-sqlite3';
+import type { TokenPrice, TokensSummary } from '../../../shared/schemas/mlflow-tokens.js';
+import type { TokenUsage } from '../../../shared/token-usage.js';
+import { migrate } from '../../core/migrate.js';
+import { openPrivateDatabase } from '../../storage/private-database.js';
+import { summarizeRecords, type SummaryFilter, type TraceUsageRecord } from '../tokens/aggregate.js';
+import type { ModelUsage } from '../tokens/trace-usage.js';
+import { TRACE_CACHE_MIGRATIONS } from './migrations.js';
+
+// One workspace's trace cache database: what a tracking server's trace search listed, each
+// trace's per-model usage once its spans were read, and each experiment's sync position.
+// Synchronous: it runs in the trace cache worker (cache-worker.ts).
+
+export interface CachedInfo {
+  traceId: string;
+  experimentId: string;
+  timestampMs: number;
+  state: string;
+  name: string | null;
+  user: string | null;
+  session: string | null;
+  stored: TokenUsage | null;
+}
+
+export interface SyncPosition {
+  experimentId: string;
+  /** The first sync's next page; null before it starts and once it is complete. */
+  pageToken: string | null;
+  newestMs: number | null;
+  complete: boolean;
+}
+
+export type SpanResult = { traceId: string; usage: TokenUsage | null; byModel: ModelUsage[] } | { traceId: string; unreadable: true };
+
+export interface CacheCounts {
+  traces: number;
+  spansPending: number;
+}
+
+type TraceRowDb = {
+  trace_id: string;
+  experiment_id: string;
+  timestamp_ms: number;
+  name: string | null;
+  user: string | null;
+  session: string | null;
+  stored_input: number | null;
+  stored_output: number | null;
+  stored_total: number | null;
+  spans: number;
+  input: number | null;
+  output: number | null;
+  total: number | null;
+};
+
+const usageOf = (input: number | null, output: number | null, total: number | null): TokenUsage | null =>
+  input === null || output === null || total === null ? null : { input, output, total };
+
+export class TraceCacheDb {
+  private constructor(private readonly db: Database.Database) {}
+
+  static open(file: string): TraceCacheDb {
+    const db = openPrivateDatabase(file);
+    try {
+      db.pragma('journal_mode = WAL');
+      db.pragma('foreign_keys = ON');
+      migrate(db, { name: 'The trace cache', remedy: 'Update Stratus, or clear the trace cache (it is rebuilt from the server).' }, file, TRACE_CACHE_MIGRATIONS);
+    } catch (err) {
+      db.close();
+      throw err;
+    }
+    return new TraceCacheDb(db);
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  position(experimentId: string): SyncPosition {
+    const row = this.db.prepare('SELECT page_token, newest_ms, complete FROM sync_state WHERE experiment_id = ?').get(experimentId) as
+      | { page_token: string | null; newest_ms: number | null; complete: number }
+      | undefined;
+    return { experimentId, pageToken: row?.page_token ?? null, newestMs: row?.newest_ms ?? null, complete: row?.complete === 1 };
+  }
+
+  /** Stores a page of traces and, in the same transaction, the position after it: a cancel never loses or skips a page. */
+  savePage(infos: readonly CachedInfo[], position: SyncPosition | null): void {
+    // A trace whose state changed (IN_PROGRESS → OK) has its spans read again.
+    const upsert = this.db.prepare(`
+      INSERT INTO traces (trace_id, experiment_id, timestamp_ms, state, name, user, session, stored_input, stored_output, stored_total)
+      VALUES (@traceId, @experimentId, @timestampMs, @state, @name, @user, @session, @input, @output, @total)
+      ON CONFLICT (trace_id) DO UPDATE SET
+        experiment_id = excluded.experiment_id, timestamp_ms = excluded.timestamp_ms, name = excluded.name, user = excluded.user,
+        session = excluded.session, stored_input = excluded.stored_input, stored_output = excluded.stored_output, stored_total = excluded.stored_total,
+        spans = CASE WHEN traces.state = excluded.state THEN traces.spans ELSE 0 END,
+        state = excluded.state`);
+    const save = this.db.prepare(`
+      INSERT INTO sync_state (experiment_id, page_token, newest_ms, complete) VALUES (?, ?, ?, ?)
+      ON CONFLICT (experiment_id) DO UPDATE SET page_token = excluded.page_token, newest_ms = excluded.newest_ms, complete = excluded.complete`);
+    this.db.transaction(() => {
+      for (const i of infos) {
+        upsert.run({ ...i, input: i.stored?.input ?? null, output: i.stored?.output ?? null, total: i.stored?.total ?? null });
+      }
+      if (position) save.run(position.experimentId, position.pageToken, position.newestMs, position.complete ? 1 : 0);
+    })();
+  }
+
+  /** Traces still IN_PROGRESS in these experiments, newest first: the bounded re-check of a later sync. */
+  inProgress(experimentIds: readonly string[], limit: number): string[] {
+    const marks = experimentIds.map(() => '?').join(',');
+    return this.db
+      .prepare(`SELECT trace_id FROM traces WHERE state = 'IN_PROGRESS' AND experiment_id IN (${marks}) ORDER BY timestamp_ms DESC LIMIT ?`)
+      .pluck()
+      .all(...experimentIds, limit) as string[];
+  }
+
+  /** Traces whose spans were not read yet, newest first (what a user looks at first). */
+  pendingSpans(limit: number): string[] {
+    return this.db.prepare('SELECT trace_id FROM traces WHERE spans = 0 ORDER BY timestamp_ms DESC LIMIT ?').pluck().all(limit) as string[];
+  }
+
+  saveSpans(results: readonly SpanResult[]): void {
+    const mark = this.db.prepare('UPDATE traces SET spans = ?, input = ?, output = ?, total = ? WHERE trace_id = ?');
+    const drop = this.db.prepare('DELETE FROM trace_models WHERE trace_id = ?');
+    const add = this.db.prepare('INSERT INTO trace_models (trace_id, model, input, output, total) VALUES (?, ?, ?, ?, ?)');
+    this.db.transaction(() => {
+      for (const r of results) {
+        drop.run(r.traceId);
+        if ('unreadable' in r) {
+          mark.run(2, null, null, null, r.traceId);
+          continue;
+        }
+        // A trace deleted from the cache meanwhile (cleared) gets no orphan model rows.
+        if (mark.run(1, r.usage?.input ?? null, r.usage?.output ?? null, r.usage?.total ?? null, r.traceId).changes === 0) continue;
+        for (const m of r.byModel) add.run(r.traceId, m.model, m.input, m.output, m.total);
+      }
+    })();
+  }
+
+  counts(): CacheCounts {
+    const row = this.db.prepare('SELECT count(*) AS traces, coalesce(sum(spans = 0), 0) AS pending FROM traces').get() as { traces: number; pending: number };
+    return { traces: row.traces, spansPending: row.pending };
+  }
+
+  /**
+   * The cached traces as usage records: with their spans read, the usage by MLflow's rule split by
+   * model; otherwise MLflow's stored total on an unknown model (as the sqlite cache does for a trace
+   * without readable spans).
+   */
+  records(filter: SummaryFilter): TraceUsageRecord[] {
+    if (filter.experimentIds.length === 0) return [];
+    const marks = filter.experimentIds.map(() => '?').join(',');
+    const range = [filter.from ?? Number.MIN_SAFE_INTEGER, filter.to ?? Number.MAX_SAFE_INTEGER];
+    const where = `t.experiment_id IN (${marks}) AND t.timestamp_ms >= ? AND t.timestamp_ms < ?`;
+    const models = new Map<string, ModelUsage[]>();
+    const modelRows = this.db
+      .prepare(`SELECT m.trace_id, m.model, m.input, m.output, m.total FROM trace_models m JOIN traces t USING (trace_id) WHERE ${where} AND t.spans = 1`)
+      .raw()
+      .iterate(...filter.experimentIds, ...range) as Iterable<[string, string | null, number, number, number]>;
+    for (const [traceId, model, input, output, total] of modelRows) {
+      const list = models.get(traceId);
+      const usage = { model, input, output, total };
+      if (list) list.push(usage);
+      else models.set(traceId, [usage]);
+    }
+    const rows = this.db.prepare(`SELECT * FROM traces t WHERE ${where}`).iterate(...filter.experimentIds, ...range) as Iterable<TraceRowDb>;
+    const out: TraceUsageRecord[] = [];
+    for (const r of rows) {
+      const stored = usageOf(r.stored_input, r.stored_output, r.stored_total);
+      const read = r.spans === 1;
+      const usage = read ? usageOf(r.input, r.output, r.total) : stored;
+      const byModel = read ? (models.get(r.trace_id) ?? []).sort((a, b) => b.total - a.total) : usage ? [{ model: null, ...usage }] : [];
+      out.push({ traceId: r.trace_id, experimentId: r.experiment_id, name: r.name, timestamp: r.timestamp_ms, user: r.user, session: r.session, usage, byModel, stored });
+    }
+    return out;
+  }
+
+  summary(filter: SummaryFilter, prices: readonly TokenPrice[]): TokensSummary {
+    return summarizeRecords(this.records(filter), filter, prices);
+  }
+
+  /** Forgets every trace and sync position: the next sync starts from the first page. */
+  clear(): void {
+    this.db.exec('DELETE FROM trace_models; DELETE FROM traces; DELETE FROM sync_state;');
+  }
+}

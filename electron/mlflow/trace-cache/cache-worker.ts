@@ -1,0 +1,41 @@
+import { serveRpc } from '../../core/workers/serve-rpc.js';
+import { TraceCacheDb } from './cache-db.js';
+import type { TraceCacheRequest } from './protocol.js';
+
+// The trace cache worker: owns every workspace's trace cache connection, so storing pages of a
+// 100,000-trace sync and summarizing them run off the main event loop. Answered in order.
+
+const open = new Map<string, TraceCacheDb>();
+
+function db(file: string): TraceCacheDb {
+  let found = open.get(file);
+  if (!found) open.set(file, (found = TraceCacheDb.open(file)));
+  return found;
+}
+
+function handle(request: TraceCacheRequest): unknown {
+  switch (request.op) {
+    case 'position':
+      return db(request.file).position(request.experimentId);
+    case 'savePage':
+      return db(request.file).savePage(request.infos, request.position);
+    case 'inProgress':
+      return db(request.file).inProgress(request.experimentIds, request.limit);
+    case 'pendingSpans':
+      return db(request.file).pendingSpans(request.limit);
+    case 'saveSpans':
+      return db(request.file).saveSpans(request.results);
+    case 'counts':
+      return db(request.file).counts();
+    case 'summary':
+      return db(request.file).summary(request.filter, request.prices);
+    case 'clear':
+      return db(request.file).clear();
+    case 'close':
+      for (const d of open.values()) d.close();
+      open.clear();
+      return undefined;
+  }
+}
+
+serveRpc(handle, (err) => (err instanceof Error ? { name: err.name, message: err.message } : { name: 'Error', message: String(err) }));

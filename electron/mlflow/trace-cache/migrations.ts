@@ -1,0 +1,49 @@
+// The trace cache's schema as numbered steps (electron/core/migrate.ts keeps the count in PRAGMA
+// user_version). Never edit a released step: append.
+
+export const TRACE_CACHE_MIGRATIONS: readonly string[] = [
+  // 1: one row per trace as the server's search listed it, its per-model usage once its spans were
+  // read, and where each experiment's sync stands.
+  `
+  CREATE TABLE traces (
+    trace_id TEXT PRIMARY KEY NOT NULL,
+    experiment_id TEXT NOT NULL,
+    timestamp_ms INTEGER NOT NULL,
+    state TEXT NOT NULL,
+    name TEXT,
+    user TEXT,
+    session TEXT,
+    -- mlflow.trace.tokenUsage as the server stored it; all null when absent.
+    stored_input INTEGER,
+    stored_output INTEGER,
+    stored_total INTEGER,
+    -- 0: spans not read yet, 1: read (usage below and trace_models hold them), 2: unreadable.
+    spans INTEGER NOT NULL DEFAULT 0 CHECK (spans IN (0, 1, 2)),
+    -- Usage by MLflow's rule over the spans; null until read or when no span carries usage.
+    input INTEGER,
+    output INTEGER,
+    total INTEGER
+  ) WITHOUT ROWID;
+  CREATE INDEX traces_by_experiment_time ON traces (experiment_id, timestamp_ms);
+  CREATE INDEX traces_spans_pending ON traces (spans, timestamp_ms) WHERE spans = 0;
+  CREATE INDEX traces_in_progress ON traces (state, timestamp_ms) WHERE state = 'IN_PROGRESS';
+
+  CREATE TABLE trace_models (
+    trace_id TEXT NOT NULL REFERENCES traces(trace_id) ON DELETE CASCADE,
+    model TEXT,
+    input INTEGER NOT NULL,
+    output INTEGER NOT NULL,
+    total INTEGER NOT NULL
+  );
+  CREATE INDEX trace_models_by_trace ON trace_models (trace_id);
+
+  -- Per experiment: the first sync's next page (resumed after a cancel), whether it reached the
+  -- end, and the newest trace start seen (later syncs ask only from there).
+  CREATE TABLE sync_state (
+    experiment_id TEXT PRIMARY KEY NOT NULL,
+    page_token TEXT,
+    newest_ms INTEGER,
+    complete INTEGER NOT NULL CHECK (complete IN (0, 1))
+  ) WITHOUT ROWID;
+  `,
+];

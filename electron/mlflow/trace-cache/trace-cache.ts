@@ -1,0 +1,86 @@
+import { createHash } from 'node:crypto';
+import path from 'node:path';
+import { StratusError } from '../../../shared/errors.js';
+import type { TokenPrice, TokensSummary } from '../../../shared/schemas/mlflow-tokens.js';
+import { LazyWorkerRpc } from '../../core/workers/lazy-worker-rpc.js';
+import { startWorker } from '../../core/workers/worker-entry.js';
+import type { SummaryFilter } from '../tokens/aggregate.js';
+import type { CacheCounts, CachedInfo, SpanResult, SyncPosition } from './cache-db.js';
+import type { TraceCacheAnswers, TraceCacheErrorShape, TraceCacheRequest } from './protocol.js';
+
+// The main thread's handle on the trace cache worker (cache-worker.ts): one worker for every
+// workspace's cache file, started on first use and again after it died.
+
+/** One cache per workspace and tracking server, named by a digest (no URI leaks into file names). */
+export function traceCacheFile(userDataDir: string, workspaceId: string, sourceUri: string): string {
+  return path.join(userDataDir, 'mlflow-trace-cache', `${createHash('sha1').update(`${workspaceId}\n${sourceUri}`).digest('hex')}.sqlite`);
+}
+
+type Op = Exclude<TraceCacheRequest['op'], 'close'>;
+type Args<K extends Op> = Omit<Extract<TraceCacheRequest, { op: K }>, 'id' | 'file' | 'op'>;
+
+function toError(error: TraceCacheErrorShape): Error {
+  if (error.name === 'SchemaVersionError') {
+    return new StratusError({ code: 'CORRUPT_DATA', message: error.message, hint: 'Clearing the trace cache only loses what is read again from the server.' });
+  }
+  return new StratusError({ code: 'INTERNAL', message: `The trace cache failed: ${error.message}` });
+}
+
+export class TraceCacheWorker {
+  private readonly rpc = new LazyWorkerRpc<TraceCacheErrorShape>(() => startWorker(import.meta.url, 'cache-worker'), {
+    rebuild: toError,
+    died: (cause) =>
+      new StratusError({
+        code: 'INTERNAL',
+        message: 'error' in cause ? `The trace cache thread failed: ${cause.error.message}` : `The trace cache thread stopped (exit code ${cause.exitCode}).`,
+      }),
+  });
+
+  call<K extends Op>(file: string, op: K, args: Args<K>): Promise<TraceCacheAnswers[K]> {
+    return this.rpc.request((id) => ({ id, file, op, ...args })) as Promise<TraceCacheAnswers[K]>;
+  }
+
+  async close(): Promise<void> {
+    await this.rpc.close(new StratusError({ code: 'INTERNAL', message: 'The trace cache thread is closed.' }), (id) => ({ id, file: '', op: 'close' }) satisfies TraceCacheRequest);
+  }
+}
+
+/** One cache file, as the sync and the summaries use it. */
+export class TraceCache {
+  constructor(
+    private readonly worker: TraceCacheWorker,
+    readonly file: string,
+  ) {}
+
+  position(experimentId: string): Promise<SyncPosition> {
+    return this.worker.call(this.file, 'position', { experimentId });
+  }
+
+  savePage(infos: CachedInfo[], position: SyncPosition | null): Promise<undefined> {
+    return this.worker.call(this.file, 'savePage', { infos, position });
+  }
+
+  inProgress(experimentIds: string[], limit: number): Promise<string[]> {
+    return this.worker.call(this.file, 'inProgress', { experimentIds, limit });
+  }
+
+  pendingSpans(limit: number): Promise<string[]> {
+    return this.worker.call(this.file, 'pendingSpans', { limit });
+  }
+
+  saveSpans(results: SpanResult[]): Promise<undefined> {
+    return this.worker.call(this.file, 'saveSpans', { results });
+  }
+
+  counts(): Promise<CacheCounts> {
+    return this.worker.call(this.file, 'counts', {});
+  }
+
+  summary(filter: SummaryFilter, prices: TokenPrice[]): Promise<TokensSummary> {
+    return this.worker.call(this.file, 'summary', { filter: { ...filter, experimentIds: [...filter.experimentIds] }, prices });
+  }
+
+  clear(): Promise<undefined> {
+    return this.worker.call(this.file, 'clear', {});
+  }
+}

@@ -1,0 +1,106 @@
+import type { TokenPrice, TokensSummary } from '../../../shared/schemas/mlflow-tokens.js';
+import type { RestClient } from '../sources/rest-client.js';
+import type { SummaryFilter } from '../tokens/aggregate.js';
+import type { CacheCounts } from './cache-db.js';
+import { loadSpans, syncTraces, SyncCancelled, type SyncOptions } from './rest-sync.js';
+import { TraceCache, traceCacheFile, TraceCacheWorker } from './trace-cache.js';
+
+// Every workspace's trace cache for the life of the app (or one CLI command): one sync at a time
+// per cache (a second caller waits for the running one), and the span reads running in the
+// background after each sync, cancelled by clear() and close().
+
+/** A tracking server as the cache reads it: where it is, and the client that reaches it. */
+export interface TraceServer {
+  /** The workspace (the CLI uses its own scope): one cache per workspace and server. */
+  scope: string;
+  uri: string;
+  client: RestClient;
+}
+
+interface Open {
+  cache: TraceCache;
+  sync?: Promise<unknown>;
+  spans?: { done: Promise<unknown>; abort: AbortController };
+}
+
+export class TraceCaches {
+  private readonly worker = new TraceCacheWorker();
+  private readonly open = new Map<string, Open>();
+
+  constructor(private readonly userDataDir: string) {}
+
+  /** Syncs the cache for these experiments, starts reading spans in the background, and summarizes from the cache. */
+  async summary(server: TraceServer, filter: SummaryFilter, prices: TokenPrice[]): Promise<TokensSummary> {
+    const entry = this.entry(server);
+    await this.sync(server, filter.experimentIds);
+    this.readSpans(server);
+    return entry.cache.summary(filter, prices);
+  }
+
+  /** One sync at a time per cache: a caller arriving during one waits for it, then runs its own. */
+  async sync(server: TraceServer, experimentIds: readonly string[], options: SyncOptions = {}): Promise<{ listed: number }> {
+    const entry = this.entry(server);
+    while (entry.sync) await entry.sync.catch(() => undefined);
+    const running = syncTraces(server.client, entry.cache, experimentIds, options);
+    entry.sync = running;
+    try {
+      return await running;
+    } finally {
+      if (entry.sync === running) entry.sync = undefined;
+    }
+  }
+
+  /** Starts reading missing spans unless already running; `spansRead` resolves when it stops. */
+  readSpans(server: TraceServer): void {
+    const entry = this.entry(server);
+    if (entry.spans) return;
+    const abort = new AbortController();
+    const done = loadSpans(server.client, entry.cache, { signal: abort.signal })
+      // A failure here (server gone, throttled past its retries) leaves the rest for the next summary.
+      .catch(() => undefined)
+      .finally(() => {
+        if (entry.spans?.abort === abort) entry.spans = undefined;
+      });
+    entry.spans = { done, abort };
+  }
+
+  /** Resolves when the background span reads stop (all read, failed or cancelled). */
+  async spansRead(server: TraceServer): Promise<void> {
+    await this.entry(server).spans?.done;
+  }
+
+  counts(server: TraceServer): Promise<CacheCounts> {
+    return this.entry(server).cache.counts();
+  }
+
+  /** Forgets what the cache holds for this server: span reads stop, a running sync ends first. */
+  async clear(server: TraceServer): Promise<CacheCounts> {
+    const entry = this.entry(server);
+    const before = await entry.cache.counts();
+    await this.stopSpans(entry);
+    while (entry.sync) await entry.sync.catch(() => undefined);
+    await entry.cache.clear();
+    return before;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.open.values()].map((e) => this.stopSpans(e)));
+    await Promise.all([...this.open.values()].map((e) => e.sync?.catch(() => undefined)));
+    this.open.clear();
+    await this.worker.close();
+  }
+
+  private async stopSpans(entry: Open): Promise<void> {
+    const spans = entry.spans;
+    if (!spans) return;
+    spans.abort.abort(new SyncCancelled());
+    await spans.done;
+  }
+
+  private entry(server: TraceServer): Open {
+    const file = traceCacheFile(this.userDataDir, server.scope, server.uri);
+    let entry = this.open.get(file);
+    if (!entry) this.open.set(file, (entry = { cache: new TraceCache(this.worker, file) }));
+    return entry;
+  }
+}

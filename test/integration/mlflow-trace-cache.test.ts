@@ -1,0 +1,195 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { contract } from '../../shared/contract.js';
+import { createServices } from '../../electron/services.js';
+import type { TokensDayModel } from '../../shared/schemas/mlflow-tokens.js';
+import { traceQuery } from '../../electron/mlflow/queries.js';
+import { RestSource } from '../../electron/mlflow/sources/rest.js';
+import { TokenAnalytics } from '../../electron/mlflow/tokens/token-analytics.js';
+import { SyncCancelled } from '../../electron/mlflow/trace-cache/rest-sync.js';
+import { TraceCaches, type TraceServer } from '../../electron/mlflow/trace-cache/trace-caches.js';
+import { startAzurite, type AzuriteInstance } from '../harness/azurite.js';
+import { createKitContainer, generateTraces, kitArtifactRoot, mlflowKitMissing, startMlflowServer, type MlflowServer } from '../harness/mlflow-server.js';
+import { startRequestLogProxy, type RequestLogProxy } from '../harness/request-log-proxy.js';
+
+// The trace cache against a real MLflow tracking server (the kit's), over a store its generator
+// wrote: the server's token totals per day × model equal the sqlite store's (the same file the
+// server serves), a later sync asks only for what was added, and a cancelled first sync resumes.
+
+const missing = mlflowKitMissing();
+if (missing) console.warn(`Skipping the trace cache tests against a real MLflow server: ${missing}`);
+
+// Over 360 so that one page of 500 trace ids in a query string passes a real server's 16 KB header limit.
+const FIRST = 400;
+const ADDED = 100;
+const EXPERIMENTS = 2;
+// The first batch ends a day ago, the added one after it (an app logs traces as they happen).
+const FIRST_END = Date.now() - 86_400_000;
+
+let azurite: AzuriteInstance;
+let server: MlflowServer;
+let proxy: RequestLogProxy;
+let scratch: string;
+let dbFile: string;
+let caches: TraceCaches;
+let analytics: TokenAnalytics;
+let experimentIds: string[];
+
+function traceIds(): Set<string> {
+  const db = new Database(dbFile, { readonly: true });
+  try {
+    return new Set(db.prepare('SELECT request_id FROM trace_info').pluck().all() as string[]);
+  } finally {
+    db.close();
+  }
+}
+
+function serverFor(scope: string): TraceServer {
+  return { scope, uri: proxy.uri, client: new RestSource(proxy.uri, {}).client };
+}
+
+const byDayModel = (rows: readonly TokensDayModel[]) =>
+  [...rows].sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : String(a.model) < String(b.model) ? -1 : String(a.model) > String(b.model) ? 1 : 0));
+
+async function sqliteDays(): Promise<TokensDayModel[]> {
+  const { parts } = await analytics.summary(dbFile, { experimentIds });
+  return byDayModel(parts.days);
+}
+
+async function syncedDays(target: TraceServer): Promise<TokensDayModel[]> {
+  await caches.sync(target, experimentIds);
+  caches.readSpans(target);
+  await caches.spansRead(target);
+  return byDayModel((await caches.summary(target, { experimentIds }, [])).days);
+}
+
+const searches = (from: number) => proxy.requests.slice(from).filter((r) => r.url.startsWith('/api/3.0/mlflow/traces/search'));
+const spanReads = (from: number) =>
+  proxy.requests
+    .slice(from)
+    .filter((r) => r.url.startsWith('/ajax-api/2.0/mlflow/get-trace-artifact'))
+    .map((r) => new URL(r.url, 'http://x').searchParams.get('request_id'));
+
+describe.skipIf(missing !== null)('trace cache against a real MLflow tracking server', () => {
+  beforeAll(async () => {
+    scratch = await mkdtemp(path.join(tmpdir(), 'stratus-trace-cache-'));
+    dbFile = path.join(scratch, 'mlflow.db');
+    azurite = await startAzurite();
+    await createKitContainer(azurite);
+    await generateTraces(azurite, dbFile, FIRST, { experiments: EXPERIMENTS, seed: 11, days: 5, endMs: FIRST_END, artifactRoot: kitArtifactRoot('traces') });
+    server = await startMlflowServer(azurite, dbFile, kitArtifactRoot('srv'));
+    proxy = await startRequestLogProxy(server.uri);
+    caches = new TraceCaches(path.join(scratch, 'user-data'));
+    analytics = new TokenAnalytics(path.join(scratch, 'user-data'));
+    const db = new Database(dbFile, { readonly: true });
+    experimentIds = (db.prepare('SELECT DISTINCT experiment_id FROM trace_info ORDER BY experiment_id').pluck().all() as number[]).map(String);
+    db.close();
+  }, 300_000);
+
+  afterAll(async () => {
+    await caches?.close();
+    await analytics?.close();
+    await proxy?.close();
+    await server?.stop();
+    await azurite?.stop();
+    if (scratch) await rm(scratch, { recursive: true, force: true });
+  }, 60_000);
+
+  it('gives the same token totals per day × model as the sqlite store the server serves', async () => {
+    expect(experimentIds).toHaveLength(EXPERIMENTS);
+    const fromServer = await syncedDays(serverFor('equal'));
+    const fromSqlite = await sqliteDays();
+    expect(fromServer.reduce((n, d) => n + d.total, 0)).toBeGreaterThan(0);
+    // Several models per day: the split came from the spans, not a trace's first model.
+    expect(new Set(fromServer.map((d) => d.model)).size).toBeGreaterThan(2);
+    expect(fromServer).toEqual(fromSqlite);
+    expect(await caches.counts(serverFor('equal'))).toEqual({ traces: FIRST, spansPending: 0 });
+  }, 120_000);
+
+  it('asks only for the traces added since the last sync', async () => {
+    const target = serverFor('incremental');
+    await syncedDays(target);
+    const before = traceIds();
+    await generateTraces(azurite, dbFile, ADDED, { experiments: EXPERIMENTS, seed: 12, days: 0.5, endMs: Date.now(), artifactRoot: kitArtifactRoot('traces') });
+    const added = [...traceIds()].filter((id) => !before.has(id));
+    expect(added).toHaveLength(ADDED);
+
+    const mark = proxy.requests.length;
+    const { listed } = await caches.sync(target, experimentIds);
+    caches.readSpans(target);
+    await caches.spansRead(target);
+    // One search page per experiment; each lists the new traces plus those at the newest instant already seen.
+    expect(searches(mark)).toHaveLength(EXPERIMENTS);
+    expect(listed).toBeGreaterThanOrEqual(ADDED);
+    expect(listed).toBeLessThanOrEqual(ADDED + EXPERIMENTS);
+    expect(spanReads(mark).sort()).toEqual([...added].sort());
+    expect(proxy.requests.length - mark).toBe(EXPERIMENTS + ADDED);
+    expect(await caches.counts(target)).toEqual({ traces: FIRST + ADDED, spansPending: 0 });
+    expect(byDayModel((await caches.summary(target, { experimentIds }, [])).days)).toEqual(await sqliteDays());
+  }, 300_000);
+
+  it('resumes a first sync cancelled midway and ends equal to the sqlite store', async () => {
+    const target = serverFor('resumed');
+    const abort = new AbortController();
+    let pages = 0;
+    await expect(
+      caches.sync(target, experimentIds, {
+        pageSize: 25,
+        signal: abort.signal,
+        onProgress: () => {
+          if (++pages === 3) abort.abort();
+        },
+      }),
+    ).rejects.toBeInstanceOf(SyncCancelled);
+    const partial = await caches.counts(target);
+    expect(partial.traces).toBe(75);
+
+    const mark = proxy.requests.length;
+    await caches.sync(target, experimentIds, { pageSize: 25 });
+    // The first request after the cancel goes on from the stored page, not from the start.
+    const resumed = JSON.parse(searches(mark)[0].body) as { page_token?: string };
+    expect(resumed.page_token).toBeTruthy();
+    caches.readSpans(target);
+    await caches.spansRead(target);
+    expect((await caches.counts(target)).traces).toBe(traceIds().size);
+    expect(byDayModel((await caches.summary(target, { experimentIds }, [])).days)).toEqual(await sqliteDays());
+  }, 300_000);
+
+  it('summarizes a workspace on the server through the app, and the Tokens page can clear its cache', async () => {
+    const services = createServices({ env: {}, userDataDir: path.join(scratch, 'app-data') });
+    try {
+      const opened = await services.router.dispatch('workspace.open', {
+        sysroot: inject('sysroot'),
+        endpoint: inject('endpoint'),
+        credential: { kind: 'connectionString', connectionString: inject('connectionString') },
+        mlflowTrackingUri: proxy.uri,
+      });
+      if (!opened.ok) throw new Error(opened.error.message);
+      const workspaceId = contract['workspace.open'].result.parse(opened.value).id;
+      const summary = await services.router.dispatch('mlflow.tokens.summary', { workspaceId, experimentIds });
+      if (!summary.ok) throw new Error(summary.error.message);
+      const all = traceIds().size;
+      expect(contract['mlflow.tokens.summary'].result.parse(summary.value).totals.traces).toBe(all);
+
+      const cleared = await services.router.dispatch('mlflow.tokens.cache.clear', { workspaceId });
+      expect(cleared).toMatchObject({ ok: true, value: { applicable: true, traces: all } });
+      // Cleared: the next summary lists every trace again from the first page.
+      const mark = proxy.requests.length;
+      const again = await services.router.dispatch('mlflow.tokens.summary', { workspaceId, experimentIds });
+      expect(again.ok).toBe(true);
+      const firstPages = searches(mark).map((r) => JSON.parse(r.body) as { page_token?: string; filter?: string });
+      expect(firstPages.filter((b) => b.page_token === undefined && b.filter === undefined)).toHaveLength(EXPERIMENTS);
+    } finally {
+      await services.close();
+    }
+  }, 300_000);
+
+  it('lists a page of 500 traces with their spans from the server (batchGet asked a few ids at a time)', async () => {
+    const page = await new RestSource(proxy.uri, {}).traces(traceQuery({ experimentIds, pageSize: 500 }));
+    expect(page.traces.length).toBe(traceIds().size);
+    expect(page.traces.every((t) => t.spanCount !== null && t.spanCount > 0)).toBe(true);
+  }, 120_000);
+});
