@@ -12,7 +12,8 @@ const EMPTY_SUMMARY: TokensSummary = {
   sessionCount: 0,
   perTrace: { p50: null, p90: null, p99: null },
   topTraces: [],
-  cost: { total: null, unpricedModels: [] },
+  cost: { total: null, unpricedModels: [], catalogDate: '2025-09-01' },
+  latency: { traces: { count: 0, p50: null, p90: null, p99: null, errors: 0, errorRate: null }, days: [], spanTypes: [], models: [], spansRead: true },
   mismatches: { count: 0, traceIds: [] },
 };
 
