@@ -107,7 +107,7 @@ export function PriceTable({ suggestedModels }: { suggestedModels: string[] }) {
               </td>
               <td>
                 <input
-                  aria-label={`Cached input price of ${r.model || `row ${i + 1}`}`}
+                  aria-label={`Price of cached input for ${r.model || `row ${i + 1}`}`}
                   inputMode="decimal"
                   size={8}
                   placeholder="= input"
