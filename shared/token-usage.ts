@@ -24,11 +24,8 @@ function count(value: unknown): number {
   return typeof value === 'number' && Number.isFinite(value) ? value : 0;
 }
 
-/**
- * Reads `{input_tokens, output_tokens, total_tokens}`, either as the JSON text MLflow stores or
- * already decoded. Missing counts are 0, as in MLflow; anything that is not an object is no usage.
- */
-export function parseStoredUsage(value: unknown): TokenUsage | null {
+/** An object given as JSON text (as MLflow stores attribute values) or already decoded; null for anything else. */
+function jsonObject(value: unknown): Record<string, unknown> | null {
   let decoded = value;
   if (typeof value === 'string') {
     try {
@@ -37,8 +34,16 @@ export function parseStoredUsage(value: unknown): TokenUsage | null {
       return null;
     }
   }
-  if (decoded === null || typeof decoded !== 'object' || Array.isArray(decoded)) return null;
-  const record = decoded as Record<string, unknown>;
+  return decoded !== null && typeof decoded === 'object' && !Array.isArray(decoded) ? (decoded as Record<string, unknown>) : null;
+}
+
+/**
+ * Reads `{input_tokens, output_tokens, total_tokens}`, either as the JSON text MLflow stores or
+ * already decoded. Missing counts are 0, as in MLflow; anything that is not an object is no usage.
+ */
+export function parseStoredUsage(value: unknown): TokenUsage | null {
+  const record = jsonObject(value);
+  if (record === null) return null;
   return { input: count(record.input_tokens), output: count(record.output_tokens), total: count(record.total_tokens) };
 }
 
@@ -139,14 +144,6 @@ export function responseCacheUsage(usage: unknown): CacheUsage | null {
 
 /** The cache counts of a span's response (`mlflow.spanOutputs`, JSON text as MLflow writes it, or decoded). */
 export function spanCacheUsage(outputs: unknown): CacheUsage | null {
-  let decoded = outputs;
-  if (typeof outputs === 'string') {
-    try {
-      decoded = JSON.parse(outputs);
-    } catch {
-      return null;
-    }
-  }
-  if (decoded === null || typeof decoded !== 'object' || Array.isArray(decoded)) return null;
-  return responseCacheUsage((decoded as Record<string, unknown>).usage);
+  const response = jsonObject(outputs);
+  return response === null ? null : responseCacheUsage(response.usage);
 }
