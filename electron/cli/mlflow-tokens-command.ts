@@ -72,6 +72,7 @@ function printSummary(s: TokensSummary): void {
   const unpriced = s.cost.unpricedModels.map((m) => m ?? '(unknown model)');
   process.stdout.write(`cost: ${s.cost.total === null ? 'no prices' : `$${s.cost.total.toFixed(4)}`} (price catalog of ${s.cost.catalogDate})\n`);
   if (unpriced.length > 0) process.stdout.write(`no price for: ${unpriced.join(', ')}\n`);
+  if (!s.latency.spansRead) process.stdout.write('cached prompt tokens: not seen (this source lists traces without their spans), priced at the input rate\n');
   if (s.mismatches.count > 0) process.stdout.write(`mismatches with MLflow's stored totals: ${s.mismatches.count}\n`);
   process.stdout.write('\n');
   printTable(

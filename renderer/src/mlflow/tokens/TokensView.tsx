@@ -127,6 +127,11 @@ export function TokensView({ workspaceId, experimentId, onOpenTrace }: { workspa
               No price for: {query.data.cost.unpricedModels.map(modelLabel).join(', ')}. The cost leaves them out; add their prices below.
             </p>
           )}
+          {!query.data.latency.spansRead && (
+            <p className="note" data-testid="tokens-no-cache-counts">
+              This source lists traces without their spans, so prompt-cache tokens are not seen: cached tokens are priced at the input rate.
+            </p>
+          )}
           {query.data.mismatches.count > 0 && (
             <p className="note" data-testid="tokens-mismatches">
               {formatCount(query.data.mismatches.count)} traces have a stored token total that differs from the sum over their spans.
