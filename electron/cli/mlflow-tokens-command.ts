@@ -1,11 +1,11 @@
 import { parseArgs } from 'node:util';
 import { StratusError } from '../../shared/errors.js';
-import type { LatencyStats, TokensSummary } from '../../shared/schemas/mlflow-tokens.js';
+import type { LatencyStats, TokensLatency, TokensSummary } from '../../shared/schemas/mlflow-tokens.js';
 import { createIdentityProvider } from '../azure/identity.js';
 import { ArtifactRoots } from '../mlflow/artifact-roots.js';
 import { openMlflowSource } from '../mlflow/open-source.js';
 import { PriceStore, priceFile } from '../mlflow/tokens/price-store.js';
-import { summarizeSource } from '../mlflow/tokens/summarize-source.js';
+import { sourceLatency, summarizeSource } from '../mlflow/tokens/summarize-source.js';
 import { TokenAnalytics } from '../mlflow/tokens/token-analytics.js';
 import { defaultUserDataDir } from '../user-data.js';
 import { printTable, usageError } from './output.js';
@@ -48,8 +48,7 @@ const latencyRow = (r: LatencyStats) => ({
 });
 const LATENCY_COLUMNS = ['count', 'p50_ms', 'p90_ms', 'p99_ms', 'errors', 'error_rate'];
 
-function printLatency(s: TokensSummary): void {
-  const l = s.latency;
+function printLatency(l: TokensLatency): void {
   const t = l.traces;
   process.stdout.write(`\nlatency per trace: p50 ${t.p50 ?? '-'} ms, p90 ${t.p90 ?? '-'} ms, p99 ${t.p99 ?? '-'} ms; errors ${t.errors} of ${t.count}\n\n`);
   if (l.spansRead) {
@@ -64,7 +63,7 @@ function printLatency(s: TokensSummary): void {
   process.stdout.write('\n');
 }
 
-function printSummary(s: TokensSummary): void {
+function printSummary(s: TokensSummary, latency: TokensLatency): void {
   const t = s.totals;
   process.stdout.write(`traces: ${t.traces} (${t.tracesWithUsage} with token usage)\n`);
   process.stdout.write(`tokens: ${t.total} (input ${t.input}, output ${t.output})\n`);
@@ -72,7 +71,7 @@ function printSummary(s: TokensSummary): void {
   const unpriced = s.cost.unpricedModels.map((m) => m ?? '(unknown model)');
   process.stdout.write(`cost: ${s.cost.total === null ? 'no prices' : `$${s.cost.total.toFixed(4)}`} (price catalog of ${s.cost.catalogDate})\n`);
   if (unpriced.length > 0) process.stdout.write(`no price for: ${unpriced.join(', ')}\n`);
-  if (!s.latency.spansRead) process.stdout.write('cached prompt tokens: not seen (this source lists traces without their spans), priced at the input rate\n');
+  if (!latency.spansRead) process.stdout.write('cached prompt tokens: not seen (this source lists traces without their spans), priced at the input rate\n');
   if (s.mismatches.count > 0) process.stdout.write(`mismatches with MLflow's stored totals: ${s.mismatches.count}\n`);
   process.stdout.write('\n');
   printTable(
@@ -88,7 +87,7 @@ function printSummary(s: TokensSummary): void {
     })),
     ['model', 'traces', 'input', 'output', 'total', 'cached', 'cost', 'price'],
   );
-  printLatency(s);
+  printLatency(latency);
   process.stdout.write('\n');
   printTable(
     s.topTraces.map((r) => ({ trace_id: r.traceId, name: r.name, started: new Date(r.timestamp).toISOString(), model: r.model, total: r.total })),
@@ -139,9 +138,11 @@ export async function mlflowTokensCommand(argv: string[]): Promise<void> {
           if (!found) throw new StratusError({ code: 'NOT_FOUND', message: `There is no experiment named "${name}" in ${source.info.uri}.` });
           return found;
         });
-    const summary = await summarizeSource(source, { experimentIds: chosen.map((e) => e.experimentId), from, to, topN }, analytics, prices);
-    if (values.json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
-    else printSummary(summary);
+    const filter = { experimentIds: chosen.map((e) => e.experimentId), from, to, topN };
+    const summary = await summarizeSource(source, filter, analytics, prices);
+    const latency = await sourceLatency(source, filter, analytics);
+    if (values.json) process.stdout.write(`${JSON.stringify({ ...summary, latency }, null, 2)}\n`);
+    else printSummary(summary, latency);
   } finally {
     prices.close();
     await analytics.close();

@@ -143,7 +143,6 @@ export const TokensSummary = z.object({
     /** The shipped catalog's date (YYYY-MM-DD). */
     catalogDate: z.string(),
   }),
-  latency: TokensLatency,
   /** Traces whose stored mlflow.trace.tokenUsage differs from the app's sum over spans. */
   mismatches: z.object({ count: Count, traceIds: z.array(z.string()).max(20) }),
 });

@@ -94,38 +94,38 @@ describe('cost with cached tokens over a generated store', () => {
 describe('latency and errors', () => {
   it('over a generated store: per trace, per day, per span type and per model, as written', async () => {
     const from = Date.UTC(2026, 10, 2, 6);
-    const summary = await ok('mlflow.tokens.summary', { workspaceId: generatedId, experimentIds: ['1', '2'], from });
+    const latency = await ok('mlflow.tokens.latency', { workspaceId: generatedId, experimentIds: ['1', '2'], from });
     const chosen = written.filter((t) => t.timestampMs >= from);
     const finished = chosen.filter((t) => t.status !== 'IN_PROGRESS');
     const traceStats = (ts: WrittenTrace[]) => stats(ts.map((t) => t.durationMs as number), ts.length, ts.filter((t) => t.status === 'ERROR').length);
-    expect(summary.latency.traces).toEqual(traceStats(finished));
-    expect(summary.latency.traces.errors).toBeGreaterThan(0);
+    expect(latency.traces).toEqual(traceStats(finished));
+    expect(latency.traces.errors).toBeGreaterThan(0);
     const days = [...groupBy(finished, (t) => new Date(t.timestampMs).toISOString().slice(0, 10))].sort().map(([day, ts]) => ({ day, ...traceStats(ts) }));
-    expect(summary.latency.days).toEqual(days);
+    expect(latency.days).toEqual(days);
     const spans = chosen.flatMap((t) => t.spanTimings);
     const spanStats = (ss: typeof spans) => stats(ss.map((s) => s.durationMs), ss.length, ss.filter((s) => s.error).length);
     const byType = [...groupBy(spans, (s) => s.type)].map(([spanType, ss]) => ({ spanType, ...spanStats(ss) }));
-    expect([...summary.latency.spanTypes].sort((a, b) => String(a.spanType).localeCompare(String(b.spanType)))).toEqual(byType.sort((a, b) => a.spanType.localeCompare(b.spanType)));
+    expect([...latency.spanTypes].sort((a, b) => String(a.spanType).localeCompare(String(b.spanType)))).toEqual(byType.sort((a, b) => a.spanType.localeCompare(b.spanType)));
     const withModel = spans.filter((s) => s.model !== null);
     const byModel = [...groupBy(withModel, (s) => String(s.model))].map(([model, ss]) => ({ model, ...spanStats(ss) }));
-    expect([...summary.latency.models].sort((a, b) => String(a.model).localeCompare(String(b.model)))).toEqual(byModel.sort((a, b) => a.model.localeCompare(b.model)));
-    expect(summary.latency.spansRead).toBe(true);
+    expect([...latency.models].sort((a, b) => String(a.model).localeCompare(String(b.model)))).toEqual(byModel.sort((a, b) => a.model.localeCompare(b.model)));
+    expect(latency.spansRead).toBe(true);
   });
 
   it('over the MLflow fixture: trace durations and span durations from its own tables', async () => {
     const experimentIds = (fixture.prepare('SELECT DISTINCT experiment_id FROM trace_info').pluck().all() as number[]).map(String);
-    const summary = await ok('mlflow.tokens.summary', { workspaceId: fixtureId, experimentIds });
+    const latency = await ok('mlflow.tokens.latency', { workspaceId: fixtureId, experimentIds });
     const traces = fixture.prepare("SELECT execution_time_ms AS ms, status FROM trace_info WHERE status IN ('OK', 'ERROR')").all() as { ms: number | null; status: string }[];
     expect(traces.length).toBeGreaterThan(0);
     const durations = traces.filter((t) => t.ms !== null).map((t) => t.ms as number);
-    expect(summary.latency.traces).toEqual(stats(durations, traces.length, traces.filter((t) => t.status === 'ERROR').length));
+    expect(latency.traces).toEqual(stats(durations, traces.length, traces.filter((t) => t.status === 'ERROR').length));
     const spans = fixture
       .prepare('SELECT type, (end_time_unix_nano - start_time_unix_nano) / 1e6 AS ms, status FROM spans WHERE end_time_unix_nano IS NOT NULL')
       .all() as { type: string | null; ms: number; status: string }[];
     for (const [type, ss] of groupBy(spans, (s) => String(s.type))) {
-      const row = summary.latency.spanTypes.find((r) => String(r.spanType) === type);
+      const row = latency.spanTypes.find((r) => String(r.spanType) === type);
       expect(row, type).toEqual({ spanType: ss[0].type, ...stats(ss.map((s) => s.ms), ss.length, ss.filter((s) => s.status === 'ERROR').length) });
     }
-    expect(summary.latency.spanTypes.length).toBe(new Set(spans.map((s) => s.type)).size);
+    expect(latency.spanTypes.length).toBe(new Set(spans.map((s) => s.type)).size);
   });
 });

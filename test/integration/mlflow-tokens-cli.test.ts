@@ -5,7 +5,7 @@ import type Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { mlflowTokensCommand } from '../../electron/cli/mlflow-tokens-command.js';
 import { CliFailure } from '../../electron/cli/output.js';
-import { TokensSummary } from '../../shared/schemas/mlflow-tokens.js';
+import { TokensLatency, TokensSummary } from '../../shared/schemas/mlflow-tokens.js';
 import { parseStoredUsage } from '../../shared/token-usage.js';
 import { copyMlflowDb, openFixtureDb } from '../harness/mlflow-fixture.js';
 
@@ -91,8 +91,8 @@ describe('stratus mlflow tokens', () => {
     const text = await run(['--tracking-uri', `sqlite:///${dbFile}`, '--all-experiments']);
     expect(text).toContain(`latency per trace: p50 ${rank(50)} ms, p90 ${rank(90)} ms, p99 ${rank(99)} ms; errors ${errors} of ${rows.length}`);
     expect(text).toMatch(/^SPAN_TYPE\s+COUNT\s+P50_MS\s+P90_MS\s+P99_MS\s+ERRORS\s+ERROR_RATE$/m);
-    const summary = TokensSummary.parse(JSON.parse(await run(['--tracking-uri', `sqlite:///${dbFile}`, '--all-experiments', '--json'])));
-    expect(summary.latency.traces).toMatchObject({ p50: rank(50), p90: rank(90), p99: rank(99), errors, count: rows.length });
+    const json = JSON.parse(await run(['--tracking-uri', `sqlite:///${dbFile}`, '--all-experiments', '--json'])) as { latency: unknown };
+    expect(TokensLatency.parse(json.latency).traces).toMatchObject({ p50: rank(50), p90: rank(90), p99: rank(99), errors, count: rows.length });
   });
 
   it.each([

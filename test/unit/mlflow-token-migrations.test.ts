@@ -39,7 +39,7 @@ describe('upgrading token databases', () => {
       const cacheRead = written.flatMap((t) => t.contributions).reduce((sum, c) => sum + c.cacheRead, 0);
       expect(cacheRead).toBeGreaterThan(0);
       expect(parts.models.reduce((sum, m) => sum + m.cacheRead, 0)).toBe(cacheRead);
-      expect(parts.latency.spanTypes.reduce((sum, t) => sum + t.count, 0)).toBe(written.reduce((sum, t) => sum + t.spans, 0));
+      expect(cache.latency({ experimentIds: ['1'] }).spanTypes.reduce((sum, t) => sum + t.count, 0)).toBe(written.reduce((sum, t) => sum + t.spans, 0));
     } finally {
       cache.close();
     }

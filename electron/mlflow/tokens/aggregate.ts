@@ -1,4 +1,4 @@
-import type { TokenCacheCounts, TokenPrice, TokensSummary, TokensTopTrace, TokenTotals } from '../../../shared/schemas/mlflow-tokens.js';
+import type { TokenCacheCounts, TokenPrice, TokensLatency, TokensSummary, TokensTopTrace, TokenTotals } from '../../../shared/schemas/mlflow-tokens.js';
 import { usageMismatch, type TokenUsage } from '../../../shared/token-usage.js';
 import { dayLabel, dayNumber, DEFAULT_TOP_N, finishSummary, MAX_MISMATCH_IDS, percentiles, compareTopTraces, compareNames } from './summary.js';
 import { latencyOf } from './latency.js';
@@ -69,6 +69,11 @@ function selectRecords(records: Iterable<TraceUsageRecord>, filter: SummaryFilte
   return out;
 }
 
+/** Latency and errors over trace records: they carry no spans, so no span figures (the sqlite cache has them). */
+export function recordsLatency(records: Iterable<TraceUsageRecord>, filter: SummaryFilter): TokensLatency {
+  return latencyOf(selectRecords(records, filter).map((r) => ({ timestamp: r.timestamp, durationMs: r.durationMs, status: r.status })), null);
+}
+
 export function summarizeRecords(records: Iterable<TraceUsageRecord>, filter: SummaryFilter, prices: readonly TokenPrice[]): TokensSummary {
   const selected = selectRecords(records, filter);
   const totals: TokensSummary['totals'] = { input: 0, output: 0, total: 0, traces: selected.length, tracesWithUsage: 0 };
@@ -114,8 +119,6 @@ export function summarizeRecords(records: Iterable<TraceUsageRecord>, filter: Su
       perTrace: percentiles(perTrace),
       topTraces: withUsage.sort(compareTopTraces).slice(0, filter.topN ?? DEFAULT_TOP_N),
       mismatches: { count: mismatched.length, traceIds: mismatched.slice(0, MAX_MISMATCH_IDS).map((r) => r.traceId) },
-      // Trace rows carry no spans: span figures need the store's spans (the sqlite cache has them).
-      latency: latencyOf(selected.map((r) => ({ timestamp: r.timestamp, durationMs: r.durationMs, status: r.status })), null),
     },
     prices,
   );

@@ -2,7 +2,7 @@ import type { MlflowTokensChannel } from '../../../shared/channels/mlflow-tokens
 import type { HandlersFor } from '../../ipc/router.js';
 import type { WorkspaceRegistry } from '../../workspace/workspace-registry.js';
 import type { PriceStore } from './price-store.js';
-import { summarizeSource } from './summarize-source.js';
+import { sourceLatency, summarizeSource } from './summarize-source.js';
 import type { TokenAnalytics } from './token-analytics.js';
 
 export interface MlflowTokensDeps {
@@ -14,6 +14,7 @@ export interface MlflowTokensDeps {
 export function mlflowTokensHandlers({ workspaces, analytics, prices }: MlflowTokensDeps): HandlersFor<MlflowTokensChannel> {
   return {
     'mlflow.tokens.summary': async ({ workspaceId, ...filter }) => summarizeSource(await workspaces.mlflow(workspaceId), filter, analytics, prices),
+    'mlflow.tokens.latency': async ({ workspaceId, ...filter }) => sourceLatency(await workspaces.mlflow(workspaceId), filter, analytics),
     'mlflow.tokens.prices.get': () => Promise.resolve({ rows: prices.get() }),
     'mlflow.tokens.prices.set': ({ rows }) => Promise.resolve({ rows: prices.set(rows) }),
   };

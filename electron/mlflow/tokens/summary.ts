@@ -3,7 +3,6 @@ import type {
   LatencyStats,
   TokenCacheCounts,
   TokenPrice,
-  TokensLatency,
   TokensByModel,
   TokensBySession,
   TokensByUser,
@@ -34,7 +33,6 @@ export interface SummaryParts {
   perTrace: TokensPercentiles;
   topTraces: TokensTopTrace[];
   mismatches: TokensSummary['mismatches'];
-  latency: TokensLatency;
 }
 
 /** UTC calendar day of an epoch-ms instant, as the day number since 1970-01-01. */
@@ -98,6 +96,5 @@ export function finishSummary(parts: SummaryParts, priceRows: readonly TokenPric
       catalogDate: CATALOG_DATE,
     },
     mismatches: parts.mismatches,
-    latency: parts.latency,
   };
 }

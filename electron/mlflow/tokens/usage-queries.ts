@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { TokensDayModel } from '../../../shared/schemas/mlflow-tokens.js';
+import type { TokensDayModel, TokensLatency } from '../../../shared/schemas/mlflow-tokens.js';
 import type { SummaryFilter } from './aggregate.js';
 import { latencyOf, type SpanTiming, type TraceTiming } from './latency.js';
 import { DAY_MS, dayLabel, DEFAULT_TOP_N, MAX_GROUP_ROWS, MAX_MISMATCH_IDS, percentiles, type SummaryParts } from './summary.js';
@@ -68,12 +68,12 @@ export function summaryParts(db: Database.Database, filter: SummaryFilter): Summ
     perTrace: percentiles(Array.from(totals)),
     topTraces: top.map(([traceId, experimentId, name, timestamp, model, i, o, t]) => ({ traceId, experimentId, name, timestamp, model, input: i, output: o, total: t })),
     mismatches: { count: mismatchCount, traceIds: mismatchIds },
-    latency: latency(db, p),
   };
 }
 
-/** Latency rows of the selection, streamed into latencyOf. */
-function latency(db: Database.Database, p: Record<string, unknown>) {
+/** Latency and errors of the selection: its rows streamed into latencyOf. */
+export function latencyFigures(db: Database.Database, filter: SummaryFilter): TokensLatency {
+  const p = params(filter);
   const traces = db.prepare(`SELECT timestamp_ms, duration_ms, status FROM traces WHERE ${FILTER} AND status IN ('OK', 'ERROR')`).raw();
   const spans = db.prepare(`SELECT span_type, model, duration_ms, error FROM span_latency WHERE ${FILTER}`).raw();
   function* traceRows(): Generator<TraceTiming> {

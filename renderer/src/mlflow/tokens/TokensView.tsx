@@ -11,7 +11,7 @@ import { rowOpener } from '../../ui/row-opener.js';
 import { SERIES_COLOURS } from '../runs/metric-series.js';
 import { LatencyPanel } from './LatencyPanel.js';
 import { PriceTable } from './PriceTable.js';
-import { tokensSummaryQuery } from '../queries.js';
+import { tokensLatencyQuery, tokensSummaryQuery } from '../queries.js';
 import { dayRows, modelLabel } from './token-series.js';
 
 const RANGES = [
@@ -66,6 +66,7 @@ function TotalsTable<T extends TokenTotals>({ rows, label, name, testId, extra }
 export function TokensView({ workspaceId, experimentId, onOpenTrace }: { workspaceId: string; experimentId: string; onOpenTrace: (traceId: string) => void }) {
   const [range, setRange] = useState<{ id: string; from?: number }>({ id: 'all' });
   const query = useQuery(tokensSummaryQuery(workspaceId, experimentId, range.from, undefined));
+  const latency = useQuery(tokensLatencyQuery(workspaceId, experimentId, range.from, undefined));
   const chart = useMemo(() => (query.data ? dayRows(query.data.days) : null), [query.data]);
 
   return (
@@ -127,7 +128,7 @@ export function TokensView({ workspaceId, experimentId, onOpenTrace }: { workspa
               No price for: {query.data.cost.unpricedModels.map(modelLabel).join(', ')}. The cost leaves them out; add their prices below.
             </p>
           )}
-          {!query.data.latency.spansRead && (
+          {latency.data?.spansRead === false && (
             <p className="note" data-testid="tokens-no-cache-counts">
               This source lists traces without their spans, so prompt-cache tokens are not seen: cached tokens are priced at the input rate.
             </p>
@@ -167,7 +168,9 @@ export function TokensView({ workspaceId, experimentId, onOpenTrace }: { workspa
               Prices from the catalog of {query.data.cost.catalogDate} ({CATALOG_SOURCE}) unless your price table names the model.
             </p>
           </section>
-          <LatencyPanel latency={query.data.latency} />
+          {latency.isPending && <Loading label="Reading latencies…" />}
+          {latency.isError && <ErrorPanel error={latency.error} onRetry={() => void latency.refetch()} retrying={latency.isFetching} />}
+          {latency.data && <LatencyPanel latency={latency.data} />}
           <div className="ml-columns">
             <section className="ml-section">
               <h3>By user{query.data.userCount > query.data.users.length && ` (top ${query.data.users.length} of ${query.data.userCount})`}</h3>
