@@ -1,11 +1,11 @@
 import { parseArgs } from 'node:util';
 import { StratusError } from '../../shared/errors.js';
-import type { TokensSummary } from '../../shared/schemas/mlflow-tokens.js';
+import type { LatencyStats, TokensLatency, TokensSummary } from '../../shared/schemas/mlflow-tokens.js';
 import { createIdentityProvider } from '../azure/identity.js';
 import { ArtifactRoots } from '../mlflow/artifact-roots.js';
 import { openMlflowSource } from '../mlflow/open-source.js';
 import { PriceStore, priceFile } from '../mlflow/tokens/price-store.js';
-import { summarizeSource } from '../mlflow/tokens/summarize-source.js';
+import { sourceLatency, summarizeSource } from '../mlflow/tokens/summarize-source.js';
 import { TokenAnalytics } from '../mlflow/tokens/token-analytics.js';
 import { RestSource } from '../mlflow/sources/rest.js';
 import { TraceCaches, type TraceServer } from '../mlflow/trace-cache/trace-caches.js';
@@ -19,7 +19,9 @@ import { envForTrackingUri } from './tracking-env.js';
 export const MLFLOW_TOKENS_USAGE = `usage: stratus mlflow tokens [options]
 
 Token usage of LLM traces (MLflow's rule), per day, model, user and session, with cost from the
-app's price table.
+app's price table and the shipped price catalog (cached prompt tokens at the cached rate), and
+latency and errors: p50/p90/p99 of trace durations overall and per day, of span durations per
+span type and per model.
 
 options:
   --tracking-uri URI   sqlite:///<path>/mlflow.db, an mlruns folder, or http(s)://server
@@ -29,7 +31,7 @@ options:
   --from DATE          traces started at or after (YYYY-MM-DD in UTC, or an ISO time)
   --to DATE            traces started before (exclusive)
   --top N              traces listed by tokens (default 10, at most 100)
-  --json               the whole summary as JSON
+  --json               the whole summary as JSON (latency under "latency")
   --clear-cache        a tracking server's traces are kept in a local cache, synced each time
                        (only new traces are fetched): forget it first and read them all again`;
 
@@ -43,19 +45,56 @@ function instant(value: string | undefined, flag: string): number | undefined {
   return ms;
 }
 
-function printSummary(s: TokensSummary): void {
+const latencyRow = (r: LatencyStats) => ({
+  count: r.count,
+  p50_ms: r.p50 ?? '',
+  p90_ms: r.p90 ?? '',
+  p99_ms: r.p99 ?? '',
+  errors: r.errors,
+  error_rate: r.errorRate === null ? '' : r.errorRate.toFixed(4),
+});
+const LATENCY_COLUMNS = ['count', 'p50_ms', 'p90_ms', 'p99_ms', 'errors', 'error_rate'];
+
+function printLatency(l: TokensLatency): void {
+  const t = l.traces;
+  process.stdout.write(`\nlatency per trace: p50 ${t.p50 ?? '-'} ms, p90 ${t.p90 ?? '-'} ms, p99 ${t.p99 ?? '-'} ms; errors ${t.errors} of ${t.count}\n\n`);
+  if (l.spansRead) {
+    printTable(l.spanTypes.map((r) => ({ span_type: r.spanType ?? '(none)', ...latencyRow(r) })), ['span_type', ...LATENCY_COLUMNS]);
+    process.stdout.write('\n');
+    printTable(l.models.map((r) => ({ model: r.model ?? '(unknown)', ...latencyRow(r) })), ['model', ...LATENCY_COLUMNS]);
+    process.stdout.write('\n');
+  } else {
+    process.stdout.write('span latency: not available (this source lists traces without their spans)\n\n');
+  }
+  printTable(l.days.map((r) => ({ day: r.day, ...latencyRow(r) })), ['day', ...LATENCY_COLUMNS]);
+  process.stdout.write('\n');
+}
+
+function printSummary(s: TokensSummary, latency: TokensLatency): void {
   const t = s.totals;
   process.stdout.write(`traces: ${t.traces} (${t.tracesWithUsage} with token usage)\n`);
   process.stdout.write(`tokens: ${t.total} (input ${t.input}, output ${t.output})\n`);
   process.stdout.write(`per trace: p50 ${s.perTrace.p50 ?? '-'}, p90 ${s.perTrace.p90 ?? '-'}, p99 ${s.perTrace.p99 ?? '-'}\n`);
   const unpriced = s.cost.unpricedModels.map((m) => m ?? '(unknown model)');
-  process.stdout.write(`cost: ${s.cost.total === null ? 'no prices' : `$${s.cost.total.toFixed(4)}`}${unpriced.length > 0 ? ` (without ${unpriced.join(', ')})` : ''}\n`);
+  process.stdout.write(`cost: ${s.cost.total === null ? 'no prices' : `$${s.cost.total.toFixed(4)}`} (price catalog of ${s.cost.catalogDate})\n`);
+  if (unpriced.length > 0) process.stdout.write(`no price for: ${unpriced.join(', ')}\n`);
+  if (!latency.spansRead) process.stdout.write('cached prompt tokens: not seen (this source lists traces without their spans), priced at the input rate\n');
   if (s.mismatches.count > 0) process.stdout.write(`mismatches with MLflow's stored totals: ${s.mismatches.count}\n`);
   process.stdout.write('\n');
   printTable(
-    s.models.map((m) => ({ model: m.model ?? '(unknown)', traces: m.traces, input: m.input, output: m.output, total: m.total, cost: m.cost === null ? '' : m.cost.toFixed(4) })),
-    ['model', 'traces', 'input', 'output', 'total', 'cost'],
+    s.models.map((m) => ({
+      model: m.model ?? '(unknown)',
+      traces: m.traces,
+      input: m.input,
+      output: m.output,
+      total: m.total,
+      cached: m.cacheRead + m.cacheWrite,
+      cost: m.cost === null ? '' : m.cost.toFixed(4),
+      price: m.priceSource === null ? 'none' : m.priceSource === 'override' ? 'yours' : `catalog ${m.priceModel ?? ''}`,
+    })),
+    ['model', 'traces', 'input', 'output', 'total', 'cached', 'cost', 'price'],
   );
+  printLatency(latency);
   process.stdout.write('\n');
   printTable(
     s.topTraces.map((r) => ({ trace_id: r.traceId, name: r.name, started: new Date(r.timestamp).toISOString(), model: r.model, total: r.total })),
@@ -117,11 +156,12 @@ export async function mlflowTokensCommand(argv: string[]): Promise<void> {
           if (!found) throw new StratusError({ code: 'NOT_FOUND', message: `There is no experiment named "${name}" in ${source.info.uri}.` });
           return found;
         });
-    const experimentIds = chosen.map((e) => e.experimentId);
-    if (source instanceof RestSource) await syncServer(traceCaches, { scope: CLI_SCOPE, uri: source.info.uri, client: source.client }, experimentIds, values['clear-cache']);
-    const summary = await summarizeSource(source, { experimentIds, from, to, topN }, analytics, prices, { caches: traceCaches, scope: CLI_SCOPE });
-    if (values.json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
-    else printSummary(summary);
+    const filter = { experimentIds: chosen.map((e) => e.experimentId), from, to, topN };
+    if (source instanceof RestSource) await syncServer(traceCaches, { scope: CLI_SCOPE, uri: source.info.uri, client: source.client }, filter.experimentIds, values['clear-cache']);
+    const summary = await summarizeSource(source, filter, analytics, prices, { caches: traceCaches, scope: CLI_SCOPE });
+    const latency = await sourceLatency(source, filter, analytics);
+    if (values.json) process.stdout.write(`${JSON.stringify({ ...summary, latency }, null, 2)}\n`);
+    else printSummary(summary, latency);
   } finally {
     prices.close();
     await traceCaches.close();

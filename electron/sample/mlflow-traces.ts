@@ -32,6 +32,12 @@ export interface TraceStoreOptions {
   experimentIds?: string[];
   /** The trace's artifact location for an experiment (default a wasbs:// URI in devstoreaccount1). */
   artifactRoot?: (experimentId: string) => string;
+  /**
+   * Responses report prompt caching (default false): claude-* spans in Anthropic's shape
+   * (cache_read_input_tokens / cache_creation_input_tokens beside input_tokens), others in OpenAI's
+   * (prompt_tokens_details.cached_tokens inside prompt_tokens). About half the calls hit the cache.
+   */
+  cachedTokens?: boolean;
 }
 
 export interface Usage {
@@ -40,9 +46,27 @@ export interface Usage {
   total: number;
 }
 
+/** Prompt-cache tokens of one call: read and written, and how many of them its input count already holds. */
+export interface CacheCounts {
+  cacheRead: number;
+  cacheWrite: number;
+  cacheInInput: number;
+}
+
+const NO_CACHE: CacheCounts = { cacheRead: 0, cacheWrite: 0, cacheInInput: 0 };
+
 /** One counted span's usage (spans under a span with usage are not counted, as MLflow does). */
-export interface Contribution extends Usage {
+export interface Contribution extends Usage, CacheCounts {
   model: string | null;
+}
+
+/** One written span's timing, as the latency figures see it. */
+export interface SpanTiming {
+  type: string;
+  /** Spans with usage only. */
+  model: string | null;
+  durationMs: number;
+  error: boolean;
 }
 
 export interface WrittenTrace {
@@ -57,6 +81,9 @@ export interface WrittenTrace {
   /** mlflow.trace.tokenUsage as written; null when absent. */
   stored: Usage | null;
   spans: number;
+  /** trace_info.execution_time_ms; null for IN_PROGRESS. */
+  durationMs: number | null;
+  spanTimings: SpanTiming[];
 }
 
 export const DEFAULT_MODELS = ['gpt-4o', 'gpt-4o-mini', 'claude-3-5-sonnet-20241022', 'claude-3-haiku-20240307'];
@@ -70,9 +97,37 @@ interface SpanPlan {
   type: string;
   name: string;
   usage: Usage | null;
+  cache: CacheCounts;
   model: string | null;
   /** Where the model is written: the `model` attribute (and request/response), or only the request or response. */
   modelIn: 'attribute' | 'inputs' | 'outputs';
+}
+
+const anthropicShaped = (model: string | null) => model !== null && model.startsWith('claude');
+
+function openaiResponse(s: SpanPlan, spanHex: string): Record<string, unknown> {
+  const used = s.usage as Usage;
+  const usage: Record<string, unknown> = { prompt_tokens: used.input, completion_tokens: used.output, total_tokens: used.total };
+  if (s.cache.cacheRead > 0) usage.prompt_tokens_details = { cached_tokens: s.cache.cacheRead, audio_tokens: 0 };
+  return {
+    id: `chatcmpl-${spanHex.slice(0, 12)}`,
+    object: 'chat.completion',
+    choices: [{ index: 0, message: { role: 'assistant', content: '(synthetic answer)' }, finish_reason: 'stop' }],
+    usage,
+  };
+}
+
+/** Anthropic's Messages response: input_tokens excludes the cache reads and writes reported beside it. */
+function anthropicResponse(s: SpanPlan, spanHex: string): Record<string, unknown> {
+  const used = s.usage as Usage;
+  return {
+    id: `msg_${spanHex.slice(0, 12)}`,
+    type: 'message',
+    role: 'assistant',
+    content: [{ type: 'text', text: '(synthetic answer)' }],
+    stop_reason: 'end_turn',
+    usage: { input_tokens: used.input, output_tokens: used.output, cache_read_input_tokens: s.cache.cacheRead, cache_creation_input_tokens: s.cache.cacheWrite },
+  };
 }
 
 export function generateMlflowTraceStore(file: string, options: TraceStoreOptions): WrittenTrace[] {
@@ -91,6 +146,7 @@ export function generateMlflowTraceStore(file: string, options: TraceStoreOption
   const sessions = options.sessions ?? 500;
   const mismatchEvery = options.mismatchEvery ?? 0;
   const inProgress = options.inProgress ?? 0;
+  const cachedTokens = options.cachedTokens ?? false;
 
   const db = new Database(file);
   db.pragma('journal_mode = OFF');
@@ -113,15 +169,26 @@ export function generateMlflowTraceStore(file: string, options: TraceStoreOption
     const output = int(5, 800);
     return { input, output, total: input + output };
   };
-  const chat = (parent: number | null, type = 'CHAT_MODEL'): SpanPlan => ({
-    parent,
-    type,
-    name: type === 'LLM' ? 'ChatOpenAI' : pick(['Completions', 'Messages.create']),
-    usage: usage(),
-    model: pick(models),
-    modelIn: rng() < 0.7 ? 'attribute' : rng() < 0.5 ? 'inputs' : 'outputs',
-  });
-  const plain = (parent: number | null, type: string, name: string): SpanPlan => ({ parent, type, name, usage: null, model: null, modelIn: 'attribute' });
+  const caching = (model: string, used: Usage): CacheCounts => {
+    if (!cachedTokens || rng() < 0.5) return NO_CACHE;
+    if (anthropicShaped(model)) return { cacheRead: int(0, 3000), cacheWrite: int(0, 1500), cacheInInput: 0 };
+    const cached = int(1, used.input);
+    return { cacheRead: cached, cacheWrite: 0, cacheInInput: cached };
+  };
+  const chat = (parent: number | null, type = 'CHAT_MODEL'): SpanPlan => {
+    const used = usage();
+    const model = pick(models);
+    return {
+      parent,
+      type,
+      name: type === 'LLM' ? 'ChatOpenAI' : pick(['Completions', 'Messages.create']),
+      usage: used,
+      model,
+      modelIn: rng() < 0.7 ? 'attribute' : rng() < 0.5 ? 'inputs' : 'outputs',
+      cache: caching(model, used),
+    };
+  };
+  const plain = (parent: number | null, type: string, name: string): SpanPlan => ({ parent, type, name, usage: null, cache: NO_CACHE, model: null, modelIn: 'attribute' });
 
   /** A tree of `count` spans: root first, parents before children. */
   function plan(count: number): SpanPlan[] {
@@ -157,7 +224,7 @@ export function generateMlflowTraceStore(file: string, options: TraceStoreOption
     spans.forEach((s, i) => {
       const covered = s.parent !== null && (underUsage[s.parent] || spans[s.parent].usage !== null);
       underUsage[i] = covered;
-      if (!covered && s.usage) out.push({ model: s.model, ...s.usage });
+      if (!covered && s.usage) out.push({ model: s.model, ...s.usage, ...s.cache });
     });
     return out;
   }
@@ -178,12 +245,7 @@ export function generateMlflowTraceStore(file: string, options: TraceStoreOption
         temperature: 0.2,
         max_tokens: 512,
       };
-      const response: Record<string, unknown> = {
-        id: `chatcmpl-${spanHex.slice(0, 12)}`,
-        object: 'chat.completion',
-        choices: [{ index: 0, message: { role: 'assistant', content: '(synthetic answer)' }, finish_reason: 'stop' }],
-        usage: { prompt_tokens: s.usage.input, completion_tokens: s.usage.output, total_tokens: s.usage.total },
-      };
+      const response = cachedTokens && anthropicShaped(s.model) ? anthropicResponse(s, spanHex) : openaiResponse(s, spanHex);
       if (s.modelIn !== 'outputs') request.model = s.model;
       if (s.modelIn !== 'inputs') response.model = s.model;
       attributes['mlflow.spanInputs'] = attr(request);
@@ -248,13 +310,31 @@ export function generateMlflowTraceStore(file: string, options: TraceStoreOption
       if (stored) insertMeta.run('mlflow.trace.tokenUsage', JSON.stringify({ input_tokens: stored.input, output_tokens: stored.output, total_tokens: stored.total }), traceId);
       const ids = spans.map(() => hex(++spanCounter, 16));
       const startNs = BigInt(timestampMs) * 1_000_000n;
+      const spanTimings: SpanTiming[] = [];
       spans.forEach((s, i) => {
         const begin = startNs + BigInt(i) * 1_000_000n;
-        const end = begin + BigInt(int(1, durationMs)) * 1_000_000n;
+        const lengthMs = int(1, durationMs);
+        const end = begin + BigInt(lengthMs) * 1_000_000n;
         const parentHex = s.parent === null ? null : ids[s.parent];
-        insertSpan.run(traceId, experimentId, ids[i], parentHex, s.name, s.type, 'OK', begin, end, content(s, traceHex, ids[i], parentHex, traceId, begin, end, i === 0, experimentId));
+        // A failed trace's root span failed with it.
+        const error = status === 'ERROR' && i === 0;
+        insertSpan.run(traceId, experimentId, ids[i], parentHex, s.name, s.type, error ? 'ERROR' : 'OK', begin, end, content(s, traceHex, ids[i], parentHex, traceId, begin, end, i === 0, experimentId));
+        spanTimings.push({ type: s.type, model: s.usage ? s.model : null, durationMs: lengthMs, error });
       });
-      written.push({ traceId, experimentId, name, timestampMs, status, user, session, contributions, stored, spans: spans.length });
+      written.push({
+        traceId,
+        experimentId,
+        name,
+        timestampMs,
+        status,
+        user,
+        session,
+        contributions,
+        stored,
+        spans: spans.length,
+        durationMs: status === 'IN_PROGRESS' ? null : durationMs,
+        spanTimings,
+      });
     }
   })();
   db.close();

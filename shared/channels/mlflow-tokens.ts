@@ -1,10 +1,12 @@
 import { NoArgs } from '../schemas/common.js';
 import { ClearTraceCacheRequest, ClearTraceCacheResult } from '../schemas/mlflow-trace-cache.js';
-import { SetTokenPrices, TokenPriceRows, TokensSummary, TokensSummaryRequest } from '../schemas/mlflow-tokens.js';
+import { SetTokenPrices, TokenPriceRows, TokensLatency, TokensSummary, TokensSummaryRequest } from '../schemas/mlflow-tokens.js';
 
 /** Token usage analytics over MLflow LLM traces, and the price table used for cost. */
 export const mlflowTokensChannels = {
   'mlflow.tokens.summary': { args: TokensSummaryRequest, result: TokensSummary },
+  /** Latency and errors of the same selection (topN is ignored); its own call, as it reads every span's timing. */
+  'mlflow.tokens.latency': { args: TokensSummaryRequest, result: TokensLatency },
   /** The price table, sorted by model name. */
   'mlflow.tokens.prices.get': { args: NoArgs, result: TokenPriceRows },
   /** Replaces the whole price table; answers the stored table. */

@@ -43,10 +43,21 @@ export const TokensDayModel = TokenTotals.extend({
 });
 export type TokensDayModel = z.infer<typeof TokensDayModel>;
 
-export const TokensByModel = TokenTotals.extend({
+/** Prompt-cache counts as responses reported them (see shared/token-usage.ts CacheUsage). */
+export const TokenCacheCounts = z.object({ cacheRead: Tokens, cacheWrite: Tokens, cacheInInput: Tokens });
+export type TokenCacheCounts = z.infer<typeof TokenCacheCounts>;
+
+/** Where a model's price came from: the user's price table, the catalog shipped with the app, or nowhere. */
+export const PriceSource = z.enum(['override', 'catalog']).nullable();
+export type PriceSource = z.infer<typeof PriceSource>;
+
+export const TokensByModel = TokenTotals.merge(TokenCacheCounts).extend({
   model: ModelName,
-  /** USD from the price table; null when the model has no price (or is unknown). */
+  /** USD from the price table or the catalog; null when the model has no price (or is unknown). */
   cost: z.number().nullable(),
+  priceSource: PriceSource,
+  /** The price row or catalog entry used (a catalog entry's canonical name); null without a price. */
+  priceModel: z.string().nullable(),
 });
 export type TokensByModel = z.infer<typeof TokensByModel>;
 
@@ -77,6 +88,32 @@ export const TokensPercentiles = z.object({
 });
 export type TokensPercentiles = z.infer<typeof TokensPercentiles>;
 
+/** Durations in ms (nearest rank) and errors of finished traces or ended spans. */
+export const LatencyStats = z.object({
+  count: Count,
+  p50: z.number().nullable(),
+  p90: z.number().nullable(),
+  p99: z.number().nullable(),
+  errors: Count,
+  /** errors / count; null when count is 0. */
+  errorRate: z.number().nullable(),
+});
+export type LatencyStats = z.infer<typeof LatencyStats>;
+
+export const TokensLatency = z.object({
+  /** Finished (OK or ERROR) traces of the selection. */
+  traces: LatencyStats,
+  /** Per UTC day of the trace's start, sorted by day. */
+  days: z.array(LatencyStats.extend({ day: z.string() })).max(40_000),
+  /** Spans by mlflow span type, most spans first; empty when the source's spans were not read. */
+  spanTypes: z.array(LatencyStats.extend({ spanType: z.string().nullable() })).max(200),
+  /** Spans that carry usage, by the model they called, most spans first. */
+  models: z.array(LatencyStats.extend({ model: ModelName })).max(200),
+  /** False when the source gives trace rows only (file store, tracking server): no span figures. */
+  spansRead: z.boolean(),
+});
+export type TokensLatency = z.infer<typeof TokensLatency>;
+
 export const TokensSummary = z.object({
   totals: z.object({
     input: Tokens,
@@ -101,8 +138,10 @@ export const TokensSummary = z.object({
   cost: z.object({
     /** Sum over models that have a price; null when no model in the selection has one. */
     total: z.number().nullable(),
-    /** Models with usage but no price row (null = unknown model), so the UI can say what the total leaves out. */
+    /** Models with usage but no price (null = unknown model), so the UI can say what the total leaves out. */
     unpricedModels: z.array(ModelName),
+    /** The shipped catalog's date (YYYY-MM-DD). */
+    catalogDate: z.string(),
   }),
   /** Traces whose stored mlflow.trace.tokenUsage differs from the app's sum over spans. */
   mismatches: z.object({ count: Count, traceIds: z.array(z.string()).max(20) }),
@@ -116,12 +155,16 @@ const Price = (what: string) =>
     .min(0, `${what} must not be negative`)
     .max(1_000_000, `${what} is implausibly large`);
 
-/** USD per million tokens for one model name (matched exactly against the trace's model). */
+/** USD per million tokens for one model name (matched exactly against the trace's model); wins over the catalog. */
 export const TokenPrice = z
   .object({
     model: lineOfText('Model name', 200),
     inputPer1M: Price('Input price'),
     outputPer1M: Price('Output price'),
+    /** Cached prompt tokens; null or absent: they cost the input price. */
+    cachedInputPer1M: Price('Cached input price').nullable().optional(),
+    /** Prompt tokens written to the cache; null or absent: they cost the input price. */
+    cacheWritePer1M: Price('Cache write price').nullable().optional(),
   })
   .strict();
 export type TokenPrice = z.infer<typeof TokenPrice>;

@@ -5,7 +5,7 @@ import type Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { mlflowTokensCommand } from '../../electron/cli/mlflow-tokens-command.js';
 import { CliFailure } from '../../electron/cli/output.js';
-import { TokensSummary } from '../../shared/schemas/mlflow-tokens.js';
+import { TokensLatency, TokensSummary } from '../../shared/schemas/mlflow-tokens.js';
 import { parseStoredUsage } from '../../shared/token-usage.js';
 import { copyMlflowDb, openFixtureDb } from '../harness/mlflow-fixture.js';
 
@@ -80,7 +80,19 @@ describe('stratus mlflow tokens', () => {
   it('prints totals and per-model rows as text', async () => {
     const text = await run(['--tracking-uri', `sqlite:///${dbFile}`, '--all-experiments']);
     expect(text).toContain(`tokens: ${storedTotal('all')} `);
-    expect(text).toMatch(/^MODEL\s+TRACES\s+INPUT\s+OUTPUT\s+TOTAL\s+COST$/m);
+    expect(text).toMatch(/^MODEL\s+TRACES\s+INPUT\s+OUTPUT\s+TOTAL\s+CACHED\s+COST\s+PRICE$/m);
+  });
+
+  it('prints trace latency percentiles and error counts, in text and under "latency" in JSON', async () => {
+    const rows = fixture.prepare("SELECT execution_time_ms AS ms, status FROM trace_info WHERE status IN ('OK', 'ERROR')").all() as { ms: number | null; status: string }[];
+    const sorted = rows.flatMap((r) => (r.ms === null ? [] : [r.ms])).sort((a, b) => a - b);
+    const rank = (p: number) => sorted[Math.ceil((p / 100) * sorted.length) - 1];
+    const errors = rows.filter((r) => r.status === 'ERROR').length;
+    const text = await run(['--tracking-uri', `sqlite:///${dbFile}`, '--all-experiments']);
+    expect(text).toContain(`latency per trace: p50 ${rank(50)} ms, p90 ${rank(90)} ms, p99 ${rank(99)} ms; errors ${errors} of ${rows.length}`);
+    expect(text).toMatch(/^SPAN_TYPE\s+COUNT\s+P50_MS\s+P90_MS\s+P99_MS\s+ERRORS\s+ERROR_RATE$/m);
+    const json = JSON.parse(await run(['--tracking-uri', `sqlite:///${dbFile}`, '--all-experiments', '--json'])) as { latency: unknown };
+    expect(TokensLatency.parse(json.latency).traces).toMatchObject({ p50: rank(50), p90: rank(90), p99: rank(99), errors, count: rows.length });
   });
 
   it.each([

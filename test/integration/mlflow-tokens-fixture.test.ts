@@ -102,16 +102,19 @@ describe('token usage of the MLflow fixture', () => {
     expect(summary.days.every((d) => d.day >= new Date(from).toISOString().slice(0, 10) && d.day <= new Date(to).toISOString().slice(0, 10))).toBe(true);
   });
 
-  it('prices models from the stored price table', async () => {
+  it('prices models from the stored price table, which wins over the catalog', async () => {
     const before = await ok('mlflow.tokens.summary', { workspaceId, experimentIds: experimentIds() });
     const model = before.models[0];
     expect(model.model).not.toBeNull();
     await ok('mlflow.tokens.prices.set', { rows: [{ model: String(model.model), inputPer1M: 2, outputPer1M: 8 }] });
     const after = await ok('mlflow.tokens.summary', { workspaceId, experimentIds: experimentIds() });
-    const cost = (model.input * 2 + model.output * 8) / 1e6;
+    // No cached-input price in the row: cached prompt tokens cost the input price too.
+    const cost = ((model.input - model.cacheInInput + model.cacheRead + model.cacheWrite) * 2 + model.output * 8) / 1e6;
+    expect(after.models[0]).toMatchObject({ priceSource: 'override', priceModel: model.model });
     expect(after.models[0].cost).toBeCloseTo(cost, 9);
-    expect(after.cost.total).toBeCloseTo(cost, 9);
-    expect(after.cost.unpricedModels).toEqual(before.models.slice(1).map((m) => m.model));
+    const others = before.models.slice(1);
+    expect(after.cost.total).toBeCloseTo(cost + others.reduce((sum, m) => sum + (m.cost ?? 0), 0), 9);
+    expect(after.cost.unpricedModels).toEqual(others.filter((m) => m.priceSource === null).map((m) => m.model));
     await ok('mlflow.tokens.prices.set', { rows: [] });
   });
 });
@@ -120,9 +123,9 @@ describe('the price table through the handlers', () => {
   it('round-trips, sorted by model, and replaces the whole table', async () => {
     expect(await ok('mlflow.tokens.prices.get', {})).toEqual({ rows: [] });
     const rows = [
-      { model: 'gpt-4o-mini', inputPer1M: 0.15, outputPer1M: 0.6 },
-      { model: 'claude-3-5-sonnet-20241022', inputPer1M: 3, outputPer1M: 15 },
-      { model: 'free-local-model', inputPer1M: 0, outputPer1M: 0 },
+      { model: 'gpt-4o-mini', inputPer1M: 0.15, outputPer1M: 0.6, cachedInputPer1M: 0.075, cacheWritePer1M: null },
+      { model: 'claude-3-5-sonnet-20241022', inputPer1M: 3, outputPer1M: 15, cachedInputPer1M: 0.3, cacheWritePer1M: 3.75 },
+      { model: 'free-local-model', inputPer1M: 0, outputPer1M: 0, cachedInputPer1M: null, cacheWritePer1M: null },
     ];
     const sorted = [...rows].sort((a, b) => (a.model < b.model ? -1 : 1));
     expect(await ok('mlflow.tokens.prices.set', { rows })).toEqual({ rows: sorted });

@@ -4,13 +4,14 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MlflowSource, TraceQuery } from '../../electron/mlflow/source.js';
-import { summarizeRecords, type SummaryFilter, type TraceUsageRecord } from '../../electron/mlflow/tokens/aggregate.js';
+import { recordsLatency, summarizeRecords, type SummaryFilter, type TraceUsageRecord } from '../../electron/mlflow/tokens/aggregate.js';
 import { recordsFromSource } from '../../electron/mlflow/tokens/source-records.js';
 import { finishSummary, percentiles } from '../../electron/mlflow/tokens/summary.js';
 import { spanUsageFromJson, traceUsage } from '../../electron/mlflow/tokens/trace-usage.js';
 import { UsageCache } from '../../electron/mlflow/tokens/usage-cache.js';
 import type { TraceRow } from '../../shared/schemas/mlflow.js';
 import type { TokenPrice, TokensSummary } from '../../shared/schemas/mlflow-tokens.js';
+import { catalogPrice } from '../../shared/price-catalog.js';
 import { parseStoredUsage } from '../../shared/token-usage.js';
 import { generateMlflowTraceStore, type WrittenTrace } from '../../electron/sample/mlflow-traces.js';
 
@@ -109,7 +110,8 @@ function recordsOf(file: string): TraceUsageRecord[] {
   const db = new Database(file, { readonly: true });
   try {
     const meta = (id: string, key: string) => (db.prepare('SELECT value FROM trace_request_metadata WHERE request_id = ? AND key = ?').pluck().get(id, key) as string | undefined) ?? null;
-    return (db.prepare('SELECT request_id, experiment_id, timestamp_ms FROM trace_info').raw().all() as [string, number, number][]).map(([id, experiment, timestamp]) => {
+    const traces = db.prepare('SELECT request_id, experiment_id, timestamp_ms, execution_time_ms, status FROM trace_info').raw().all() as [string, number, number, number | null, string][];
+    return traces.map(([id, experiment, timestamp, durationMs, status]) => {
       const spans = (db.prepare('SELECT span_id, parent_span_id, content FROM spans WHERE trace_id = ?').raw().all(id) as [string, string | null, string][]).map(
         ([spanId, parentId, content]) => ({ ...spanUsageFromJson(JSON.parse(content) as object), spanId, parentId }),
       );
@@ -125,6 +127,8 @@ function recordsOf(file: string): TraceUsageRecord[] {
         usage,
         byModel,
         stored: stored === null ? null : parseStoredUsage(stored),
+        durationMs,
+        status,
       };
     });
   } finally {
@@ -174,31 +178,37 @@ describe('token summary from the usage cache', () => {
     }
   });
 
-  it('prices each model by the table, and names the models without a price', () => {
+  it('prices each model by the table, else the catalog, and names the models without a price', () => {
     const filter = { experimentIds: ['1', '2', '3'] };
     const summary = finishSummary(cache.summaryParts(filter), PRICES);
     const models = expected(filter).models;
     let total = 0;
+    const unpriced: string[] = [];
     for (const m of models) {
-      const price = PRICES.find((p) => p.model === m.key);
-      const row = summary.models.find((r) => r.model === m.key);
+      const own = PRICES.find((p) => p.model === m.key);
+      const listed = m.key === 'null' ? null : catalogPrice(m.key);
+      const price = own ?? listed;
+      const row = summary.models.find((r) => String(r.model) === m.key);
+      expect(row?.priceSource).toBe(own ? 'override' : listed ? 'catalog' : null);
       if (!price) {
         expect(row?.cost).toBeNull();
+        unpriced.push(m.key);
         continue;
       }
+      // The generator reports no cache counts by default: every prompt token at the input rate.
       const cost = (m.input * price.inputPer1M + m.output * price.outputPer1M) / 1e6;
       expect(row?.cost).toBeCloseTo(cost, 6);
       total += cost;
     }
     expect(summary.cost.total).toBeCloseTo(total, 6);
-    expect([...summary.cost.unpricedModels].sort()).toEqual(models.map((m) => m.key).filter((k) => !PRICES.some((p) => p.model === k)).sort());
-    expect(finishSummary(cache.summaryParts(filter), []).cost).toEqual({ total: null, unpricedModels: summary.models.map((m) => m.model) });
+    expect(summary.cost.unpricedModels.map(String).sort()).toEqual(unpriced.sort());
   });
 
-  it('the in-memory aggregator over JS-parsed spans gives the same summary', () => {
+  it('the in-memory aggregator over JS-parsed spans gives the same summary (without span latency, which trace rows lack)', () => {
     const records = recordsOf(source);
     for (const filter of [{ experimentIds: ['1', '2', '3'], topN: 30 }, { experimentIds: ['2', '3'], from: START + 0.7 * DAY, to: START + 5.2 * DAY }]) {
       expect(summarizeRecords(records, filter, PRICES)).toEqual(finishSummary(cache.summaryParts(filter), PRICES));
+      expect(recordsLatency(records, filter)).toEqual({ ...cache.latency(filter), spanTypes: [], models: [], spansRead: false });
     }
   });
 
@@ -287,21 +297,22 @@ describe('token summary from the usage cache', () => {
 
 describe('one trace by MLflow\u2019s rule, split by model', () => {
   const u = (input: number, output: number) => ({ input, output, total: input + output });
+  const NO_CACHE_COUNTS = { cacheRead: 0, cacheWrite: 0, cacheInInput: 0 };
 
   it('counts a span with usage and skips everything below it, whatever model the child names', () => {
     const result = traceUsage([
-      { spanId: 'root', parentId: null, usage: null, model: null },
-      { spanId: 'llm', parentId: 'root', usage: u(100, 10), model: 'gpt-4o' },
-      { spanId: 'inner', parentId: 'llm', usage: u(100, 10), model: 'claude-3-haiku' },
-      { spanId: 'deep', parentId: 'inner', usage: u(7, 7), model: null },
-      { spanId: 'other', parentId: 'root', usage: u(5, 1), model: 'claude-3-haiku' },
-      { spanId: 'unknown', parentId: 'root', usage: u(3, 0), model: null },
+      { spanId: 'root', parentId: null, usage: null, model: null, cache: null },
+      { spanId: 'llm', parentId: 'root', usage: u(100, 10), model: 'gpt-4o', cache: null },
+      { spanId: 'inner', parentId: 'llm', usage: u(100, 10), model: 'claude-3-haiku', cache: null },
+      { spanId: 'deep', parentId: 'inner', usage: u(7, 7), model: null, cache: null },
+      { spanId: 'other', parentId: 'root', usage: u(5, 1), model: 'claude-3-haiku', cache: null },
+      { spanId: 'unknown', parentId: 'root', usage: u(3, 0), model: null, cache: null },
     ]);
     expect(result.usage).toEqual(u(108, 11));
     expect(result.byModel).toEqual([
-      { model: 'gpt-4o', ...u(100, 10) },
-      { model: 'claude-3-haiku', ...u(5, 1) },
-      { model: null, ...u(3, 0) },
+      { model: 'gpt-4o', ...u(100, 10), ...NO_CACHE_COUNTS },
+      { model: 'claude-3-haiku', ...u(5, 1), ...NO_CACHE_COUNTS },
+      { model: null, ...u(3, 0), ...NO_CACHE_COUNTS },
     ]);
   });
 
@@ -316,7 +327,7 @@ describe('one trace by MLflow\u2019s rule, split by model', () => {
   });
 
   it('has no usage when no span carries it', () => {
-    expect(traceUsage([{ spanId: 'a', parentId: null, usage: null, model: null }])).toEqual({ usage: null, byModel: [] });
+    expect(traceUsage([{ spanId: 'a', parentId: null, usage: null, model: null, cache: null }])).toEqual({ usage: null, byModel: [] });
   });
 });
 

@@ -11,6 +11,7 @@ const info = (traceId: string, state: string, timestampMs: number): CachedInfo =
   traceId,
   experimentId: '1',
   timestampMs,
+  durationMs: state === 'IN_PROGRESS' ? null : 250,
   state,
   name: 'agent',
   user: 'u',
@@ -34,8 +35,8 @@ describe('trace cache database', () => {
     db = TraceCacheDb.open(':memory:');
     db.savePage([info('a', 'IN_PROGRESS', 100), info('b', 'OK', 90)], null);
     db.saveSpans([
-      { traceId: 'a', usage: { input: 1, output: 1, total: 2 }, byModel: [{ model: 'm', input: 1, output: 1, total: 2 }] },
-      { traceId: 'b', usage: { input: 3, output: 3, total: 6 }, byModel: [{ model: 'n', input: 3, output: 3, total: 6 }] },
+      { traceId: 'a', usage: { input: 1, output: 1, total: 2 }, byModel: [{ model: 'm', input: 1, output: 1, total: 2, cacheRead: 0, cacheWrite: 0, cacheInInput: 0 }] },
+      { traceId: 'b', usage: { input: 3, output: 3, total: 6 }, byModel: [{ model: 'n', input: 3, output: 3, total: 6, cacheRead: 0, cacheWrite: 0, cacheInInput: 0 }] },
     ]);
     expect(db.pendingSpans(10)).toEqual([]);
     expect(db.inProgress(['1'], 10)).toEqual(['a']);
@@ -48,20 +49,23 @@ describe('trace cache database', () => {
     db = TraceCacheDb.open(':memory:');
     db.savePage([info('a', 'OK', 100)], null);
     const filter = { experimentIds: ['1'] };
-    expect(db.records(filter)[0].byModel).toEqual([{ model: null, input: 10, output: 5, total: 15 }]);
+    expect(db.records(filter)[0].byModel).toEqual([{ model: null, input: 10, output: 5, total: 15, cacheRead: 0, cacheWrite: 0, cacheInInput: 0 }]);
     db.saveSpans([
       {
         traceId: 'a',
         usage: { input: 10, output: 5, total: 15 },
         byModel: [
-          { model: 'small', input: 2, output: 1, total: 3 },
-          { model: 'big', input: 8, output: 4, total: 12 },
+          { model: 'small', input: 2, output: 1, total: 3, cacheRead: 1, cacheWrite: 0, cacheInInput: 1 },
+          { model: 'big', input: 8, output: 4, total: 12, cacheRead: 0, cacheWrite: 0, cacheInInput: 0 },
         ],
       },
     ]);
     expect(db.records(filter)[0].byModel.map((m) => m.model)).toEqual(['big', 'small']);
+    // Prompt-cache counts and the trace's duration and state come back for pricing and latency.
+    expect(db.records(filter)[0].byModel[1]).toMatchObject({ model: 'small', cacheRead: 1, cacheInInput: 1 });
+    expect(db.records(filter)[0]).toMatchObject({ durationMs: 250, status: 'OK' });
     db.saveSpans([{ traceId: 'a', unreadable: true }]);
-    expect(db.records(filter)[0].byModel).toEqual([{ model: null, input: 10, output: 5, total: 15 }]);
+    expect(db.records(filter)[0].byModel).toEqual([{ model: null, input: 10, output: 5, total: 15, cacheRead: 0, cacheWrite: 0, cacheInInput: 0 }]);
     expect(db.records({ experimentIds: ['1'], from: 101 })).toEqual([]);
   });
 });

@@ -38,7 +38,7 @@ describe('the IN_PROGRESS re-check of a later sync', () => {
     const uri = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     scratch = await mkdtemp(path.join(tmpdir(), 'stratus-recheck-'));
     const cache = new TraceCache(worker, path.join(scratch, 'cache.sqlite'));
-    const row = (traceId: string) => ({ traceId, experimentId: '1', timestampMs: Date.parse('2026-01-01T00:00:00Z'), state: 'IN_PROGRESS', name: null, user: null, session: null, stored: null });
+    const row = (traceId: string) => ({ traceId, experimentId: '1', timestampMs: Date.parse('2026-01-01T00:00:00Z'), durationMs: null, state: 'IN_PROGRESS', name: null, user: null, session: null, stored: null });
     await cache.savePage([row('tr-done'), row('tr-gone')], { experimentId: '1', pageToken: null, newestMs: Date.parse('2026-01-01T00:00:00Z'), complete: true });
     await cache.saveSpans([
       { traceId: 'tr-done', usage: null, byModel: [] },

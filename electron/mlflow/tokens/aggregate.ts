@@ -1,6 +1,7 @@
-import type { TokenPrice, TokensSummary, TokensTopTrace, TokenTotals } from '../../../shared/schemas/mlflow-tokens.js';
+import type { TokenCacheCounts, TokenPrice, TokensLatency, TokensSummary, TokensTopTrace, TokenTotals } from '../../../shared/schemas/mlflow-tokens.js';
 import { usageMismatch, type TokenUsage } from '../../../shared/token-usage.js';
 import { dayLabel, dayNumber, DEFAULT_TOP_N, finishSummary, MAX_MISMATCH_IDS, percentiles, compareTopTraces, compareNames } from './summary.js';
+import { latencyOf } from './latency.js';
 import type { ModelUsage } from './trace-usage.js';
 
 // The token summary computed in memory over per-trace records: for MLflow sources whose traces are
@@ -22,6 +23,10 @@ export interface TraceUsageRecord {
   byModel: ModelUsage[];
   /** mlflow.trace.tokenUsage as stored; null when absent. */
   stored: TokenUsage | null;
+  /** Null while unknown. */
+  durationMs: number | null;
+  /** OK, ERROR or IN_PROGRESS (or the store's own word). */
+  status: string;
 }
 
 export interface SummaryFilter {
@@ -40,10 +45,19 @@ function add(into: Totals, usage: TokenUsage): void {
   into.traces += 1;
 }
 
-function bucket<K>(map: Map<K, Totals>, key: K): Totals {
+function bucket<K, T extends Totals>(map: Map<K, T>, key: K, make: () => T): T {
   let totals = map.get(key);
-  if (!totals) map.set(key, (totals = empty()));
+  if (!totals) map.set(key, (totals = make()));
   return totals;
+}
+
+type ModelTotals = Totals & TokenCacheCounts;
+const emptyModel = (): ModelTotals => ({ ...empty(), cacheRead: 0, cacheWrite: 0, cacheInInput: 0 });
+function addModel(into: ModelTotals, usage: ModelUsage): void {
+  add(into, usage);
+  into.cacheRead += usage.cacheRead;
+  into.cacheWrite += usage.cacheWrite;
+  into.cacheInInput += usage.cacheInInput;
 }
 
 function selectRecords(records: Iterable<TraceUsageRecord>, filter: SummaryFilter): TraceUsageRecord[] {
@@ -55,11 +69,16 @@ function selectRecords(records: Iterable<TraceUsageRecord>, filter: SummaryFilte
   return out;
 }
 
+/** Latency and errors over trace records: they carry no spans, so no span figures (the sqlite cache has them). */
+export function recordsLatency(records: Iterable<TraceUsageRecord>, filter: SummaryFilter): TokensLatency {
+  return latencyOf(selectRecords(records, filter).map((r) => ({ timestamp: r.timestamp, durationMs: r.durationMs, status: r.status })), null);
+}
+
 export function summarizeRecords(records: Iterable<TraceUsageRecord>, filter: SummaryFilter, prices: readonly TokenPrice[]): TokensSummary {
   const selected = selectRecords(records, filter);
   const totals: TokensSummary['totals'] = { input: 0, output: 0, total: 0, traces: selected.length, tracesWithUsage: 0 };
   const days = new Map<string, Totals>();
-  const models = new Map<string | null, Totals>();
+  const models = new Map<string | null, ModelTotals>();
   const users = new Map<string | null, Totals>();
   const sessions = new Map<string | null, Totals>();
   const perTrace: number[] = [];
@@ -73,13 +92,13 @@ export function summarizeRecords(records: Iterable<TraceUsageRecord>, filter: Su
     totals.output += r.usage.output;
     totals.total += r.usage.total;
     perTrace.push(r.usage.total);
-    add(bucket(users, r.user), r.usage);
-    add(bucket(sessions, r.session), r.usage);
+    add(bucket(users, r.user, empty), r.usage);
+    add(bucket(sessions, r.session, empty), r.usage);
     const day = dayNumber(r.timestamp);
     for (const m of r.byModel) {
-      add(bucket(models, m.model), m);
+      addModel(bucket(models, m.model, emptyModel), m);
       // A JSON key keeps (day, model) apart even for a model named like a day.
-      add(bucket(days, JSON.stringify([day, m.model])), m);
+      add(bucket(days, JSON.stringify([day, m.model]), empty), m);
     }
     withUsage.push({ traceId: r.traceId, experimentId: r.experimentId, name: r.name, timestamp: r.timestamp, model: r.byModel[0]?.model ?? null, ...r.usage });
   }

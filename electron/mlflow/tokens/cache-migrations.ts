@@ -75,4 +75,35 @@ export const CACHE_MIGRATIONS: readonly string[] = [
     value TEXT NOT NULL
   ) WITHOUT ROWID;
   `,
+  // 2: prompt-cache counts per (trace, model) and their rollups, each trace's duration, and one
+  // row per ended span (type, model, duration, error) for the latency figures. Rows written before
+  // lack them, so the cache is emptied: the next sync rebuilds it from MLflow.
+  `
+  DELETE FROM trace_models;
+  DELETE FROM traces;
+  DELETE FROM day_models;
+  DELETE FROM day_totals;
+  DELETE FROM sync_state;
+  ALTER TABLE traces ADD COLUMN duration_ms INTEGER;
+  ALTER TABLE trace_models ADD COLUMN cache_read INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE trace_models ADD COLUMN cache_write INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE trace_models ADD COLUMN cache_in_input INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE day_models ADD COLUMN cache_read INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE day_models ADD COLUMN cache_write INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE day_models ADD COLUMN cache_in_input INTEGER NOT NULL DEFAULT 0;
+  CREATE INDEX traces_duration ON traces (experiment_id, timestamp_ms, duration_ms, status);
+
+  CREATE TABLE span_latency (
+    trace_id TEXT NOT NULL REFERENCES traces(trace_id) ON DELETE CASCADE,
+    experiment_id TEXT NOT NULL,
+    timestamp_ms INTEGER NOT NULL,
+    span_type TEXT,
+    -- Only spans that carry usage name a model.
+    model TEXT,
+    duration_ms REAL NOT NULL,
+    error INTEGER NOT NULL CHECK (error IN (0, 1))
+  );
+  CREATE INDEX span_latency_by_trace ON span_latency (trace_id);
+  CREATE INDEX span_latency_by_experiment_time ON span_latency (experiment_id, timestamp_ms, span_type, model, duration_ms, error);
+  `,
 ];

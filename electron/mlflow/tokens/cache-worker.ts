@@ -27,6 +27,11 @@ function handle(request: TokenRequest): unknown {
       const sync = c.sync(request.sourceFile);
       return { days: c.dayModelTotals(request.filter), sync };
     }
+    case 'latency': {
+      const c = cache(request.cacheFile);
+      const sync = c.sync(request.sourceFile);
+      return { latency: c.latency(request.filter), sync };
+    }
     case 'sync':
       return cache(request.cacheFile).sync(request.sourceFile);
     case 'close':

@@ -4,7 +4,7 @@ import type { WorkspaceRegistry } from '../../workspace/workspace-registry.js';
 import { RestSource } from '../sources/rest.js';
 import type { TraceCaches } from '../trace-cache/trace-caches.js';
 import type { PriceStore } from './price-store.js';
-import { summarizeSource } from './summarize-source.js';
+import { sourceLatency, summarizeSource } from './summarize-source.js';
 import type { TokenAnalytics } from './token-analytics.js';
 
 export interface MlflowTokensDeps {
@@ -24,6 +24,7 @@ export function mlflowTokensHandlers({ workspaces, analytics, prices, traceCache
       const { traces } = await traceCaches.clear({ scope: workspaceId, uri: source.info.uri, client: source.client });
       return { applicable: true, traces };
     },
+    'mlflow.tokens.latency': async ({ workspaceId, ...filter }) => sourceLatency(await workspaces.mlflow(workspaceId), filter, analytics),
     'mlflow.tokens.prices.get': () => Promise.resolve({ rows: prices.get() }),
     'mlflow.tokens.prices.set': ({ rows }) => Promise.resolve({ rows: prices.set(rows) }),
   };

@@ -4,8 +4,9 @@ import type { TokenPrice } from '../../../shared/schemas/mlflow-tokens.js';
 import { migrate } from '../../core/migrate.js';
 import { openPrivateDatabase } from '../../storage/private-database.js';
 
-// The price table (USD per million input/output tokens per model name), kept in the app's local
-// database under user data, for every workspace. A few hundred rows at most: read and written on
+// The price table (USD per million input/output/cached tokens per model name): the user's
+// overrides of the shipped catalog (shared/price-catalog.ts), kept in the app's local database
+// under user data, for every workspace. A few hundred rows at most: read and written on
 // the main thread, each write one transaction.
 
 const PRICE_MIGRATIONS: readonly string[] = [
@@ -14,6 +15,8 @@ const PRICE_MIGRATIONS: readonly string[] = [
      input_per_1m REAL NOT NULL CHECK (input_per_1m >= 0),
      output_per_1m REAL NOT NULL CHECK (output_per_1m >= 0)
    ) WITHOUT ROWID;`,
+  `ALTER TABLE prices ADD COLUMN cached_input_per_1m REAL CHECK (cached_input_per_1m >= 0);
+   ALTER TABLE prices ADD COLUMN cache_write_per_1m REAL CHECK (cache_write_per_1m >= 0);`,
 ];
 
 export function priceFile(userDataDir: string): string {
@@ -26,18 +29,23 @@ export class PriceStore {
   constructor(private readonly file: string) {}
 
   get(): TokenPrice[] {
-    return (this.open().prepare('SELECT model, input_per_1m, output_per_1m FROM prices ORDER BY model').raw().all() as [string, number, number][]).map(
-      ([model, inputPer1M, outputPer1M]) => ({ model, inputPer1M, outputPer1M }),
-    );
+    const rows = this.open().prepare('SELECT model, input_per_1m, output_per_1m, cached_input_per_1m, cache_write_per_1m FROM prices ORDER BY model').raw().all();
+    return (rows as [string, number, number, number | null, number | null][]).map(([model, inputPer1M, outputPer1M, cachedInputPer1M, cacheWritePer1M]) => ({
+      model,
+      inputPer1M,
+      outputPer1M,
+      cachedInputPer1M,
+      cacheWritePer1M,
+    }));
   }
 
   /** Replaces the whole table. */
   set(rows: readonly TokenPrice[]): TokenPrice[] {
     const db = this.open();
-    const insert = db.prepare('INSERT INTO prices (model, input_per_1m, output_per_1m) VALUES (?, ?, ?)');
+    const insert = db.prepare('INSERT INTO prices (model, input_per_1m, output_per_1m, cached_input_per_1m, cache_write_per_1m) VALUES (?, ?, ?, ?, ?)');
     db.transaction(() => {
       db.prepare('DELETE FROM prices').run();
-      for (const r of rows) insert.run(r.model, r.inputPer1M, r.outputPer1M);
+      for (const r of rows) insert.run(r.model, r.inputPer1M, r.outputPer1M, r.cachedInputPer1M ?? null, r.cacheWritePer1M ?? null);
     })();
     return this.get();
   }

@@ -1,4 +1,4 @@
-import type { TokensDayModel } from '../../../shared/schemas/mlflow-tokens.js';
+import type { TokensDayModel, TokensLatency } from '../../../shared/schemas/mlflow-tokens.js';
 import type { SummaryFilter } from './aggregate.js';
 import type { SummaryParts } from './summary.js';
 import type { SyncResult } from './usage-sync.js';
@@ -10,12 +10,14 @@ import type { RpcReply } from '../../core/workers/worker-rpc.js';
 export type TokenRequest =
   | { id: number; op: 'summary'; cacheFile: string; sourceFile: string; filter: SummaryFilter }
   | { id: number; op: 'days'; cacheFile: string; sourceFile: string; filter: SummaryFilter }
+  | { id: number; op: 'latency'; cacheFile: string; sourceFile: string; filter: SummaryFilter }
   | { id: number; op: 'sync'; cacheFile: string; sourceFile: string }
   | { id: number; op: 'close' };
 
 export interface TokenAnswers {
   summary: { parts: SummaryParts; sync: SyncResult };
   days: { days: TokensDayModel[]; sync: SyncResult };
+  latency: { latency: TokensLatency; sync: SyncResult };
   sync: SyncResult;
   close: undefined;
 }

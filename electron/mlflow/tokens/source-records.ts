@@ -4,6 +4,7 @@ import { StratusError } from '../../../shared/errors.js';
 import { sqliteFile } from '../open-source.js';
 import type { MlflowSource } from '../source.js';
 import type { SummaryFilter, TraceUsageRecord } from './aggregate.js';
+import { modelShare } from './trace-usage.js';
 
 // How token analytics reaches a workspace's MLflow data: an sqlite store by its file (the usage
 // cache reads it directly), a tracking server through the trace cache (../trace-cache/), and a file
@@ -39,8 +40,10 @@ export function recordOfRow(row: TraceRow): TraceUsageRecord {
     user: row.user,
     session: row.session,
     usage,
-    byModel: usage ? [{ model, ...usage }] : [],
+    byModel: usage ? [modelShare(model, usage)] : [],
     stored: row.storedTokens,
+    durationMs: row.durationMs,
+    status: row.state,
   };
 }
 

@@ -1,8 +1,8 @@
-import type { TokensSummary } from '../../../shared/schemas/mlflow-tokens.js';
+import type { TokensLatency, TokensSummary } from '../../../shared/schemas/mlflow-tokens.js';
 import type { MlflowSource } from '../source.js';
 import { RestSource } from '../sources/rest.js';
 import type { TraceCaches } from '../trace-cache/trace-caches.js';
-import { summarizeRecords, type SummaryFilter } from './aggregate.js';
+import { recordsLatency, summarizeRecords, type SummaryFilter } from './aggregate.js';
 import type { PriceStore } from './price-store.js';
 import { recordsFromSource, sqliteFileOf } from './source-records.js';
 import { finishSummary } from './summary.js';
@@ -24,4 +24,10 @@ export async function summarizeSource(source: MlflowSource, filter: SummaryFilte
     return traces.caches.summary({ scope: traces.scope, uri: source.info.uri, client: source.client }, filter, prices.get());
   }
   return summarizeRecords(await recordsFromSource(source, filter), filter, prices.get());
+}
+
+/** Latency and errors of a workspace's MLflow store, for the app and the CLI alike. */
+export async function sourceLatency(source: MlflowSource, filter: SummaryFilter, analytics: TokenAnalytics): Promise<TokensLatency> {
+  if (source.info.kind === 'sqlite') return (await analytics.latency(await sqliteFileOf(source.info.uri), filter)).latency;
+  return recordsLatency(await recordsFromSource(source, filter), filter);
 }

@@ -1,4 +1,7 @@
+import { CATALOG_DATE } from '../../../shared/price-catalog.js';
 import type {
+  LatencyStats,
+  TokenCacheCounts,
   TokenPrice,
   TokensByModel,
   TokensBySession,
@@ -9,6 +12,7 @@ import type {
   TokensTopTrace,
   TokenTotals,
 } from '../../../shared/schemas/mlflow-tokens.js';
+import { costAt, resolvePrice } from './pricing.js';
 
 // What both aggregators (SQL over the usage cache, and in memory over trace records) hand over,
 // and the one place that orders, trims and prices it, so the two cannot disagree on presentation.
@@ -21,7 +25,7 @@ export const DAY_MS = 86_400_000;
 export interface SummaryParts {
   totals: TokensSummary['totals'];
   days: TokensDayModel[];
-  models: (TokenTotals & { model: string | null })[];
+  models: (TokenTotals & TokenCacheCounts & { model: string | null })[];
   users: TokensByUser[];
   userCount: number;
   sessions: TokensBySession[];
@@ -58,17 +62,22 @@ export function percentiles(ascending: readonly number[]): TokensPercentiles {
   return { p50: at(50), p90: at(90), p99: at(99) };
 }
 
-/** USD for a model's tokens; null without a price. */
-export function modelCost(row: { model: string | null; input: number; output: number }, prices: ReadonlyMap<string, TokenPrice>): number | null {
-  const price = row.model === null ? undefined : prices.get(row.model);
-  if (!price) return null;
-  return (row.input * price.inputPer1M + row.output * price.outputPer1M) / 1_000_000;
+/** Latency figures of durations (any order; sorted here) and an error count. */
+export function latencyStats(durations: number[] | Float64Array, count: number, errors: number): LatencyStats {
+  const sorted = Float64Array.from(durations).sort();
+  return { count, ...percentiles(Array.from(sorted)), errors, errorRate: count === 0 ? null : errors / count };
 }
+
+/** Most entries first, then by name. */
+export const byCountThen = <T extends { count: number }>(name: (row: T) => string | null) => (a: T, b: T) => b.count - a.count || compareNames(name(a), name(b));
 
 export function finishSummary(parts: SummaryParts, priceRows: readonly TokenPrice[]): TokensSummary {
   const prices = new Map(priceRows.map((p) => [p.model, p]));
   const models: TokensByModel[] = parts.models
-    .map((m) => ({ ...m, cost: modelCost(m, prices) }))
+    .map((m) => {
+      const price = resolvePrice(m.model, prices);
+      return { ...m, cost: price === null ? null : costAt(price, m), priceSource: price?.source ?? null, priceModel: price?.model ?? null };
+    })
     .sort(byTotalThen((m) => m.model));
   const priced = models.filter((m) => m.cost !== null);
   return {
@@ -84,6 +93,7 @@ export function finishSummary(parts: SummaryParts, priceRows: readonly TokenPric
     cost: {
       total: priced.length === 0 ? null : priced.reduce((sum, m) => sum + (m.cost ?? 0), 0),
       unpricedModels: models.filter((m) => m.cost === null).map((m) => m.model),
+      catalogDate: CATALOG_DATE,
     },
     mismatches: parts.mismatches,
   };

@@ -47,6 +47,11 @@ export class TokenAnalytics {
     return this.call('days', sourceFile, { filter });
   }
 
+  /** Latency and errors: every span's timing is read, so it is asked for apart from the summary. */
+  latency(sourceFile: string, filter: SummaryFilter): Promise<TokenAnswers['latency']> {
+    return this.call('latency', sourceFile, { filter });
+  }
+
   sync(sourceFile: string): Promise<TokenAnswers['sync']> {
     return this.call('sync', sourceFile, {});
   }

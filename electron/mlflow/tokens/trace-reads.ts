@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { parseStoredUsage } from '../../../shared/token-usage.js';
+import { parseStoredUsage, spanCacheUsage } from '../../../shared/token-usage.js';
 import { spanModel, type SpanUsage } from './trace-usage.js';
 
 // Reading what the token cache derives from an MLflow sqlite store: each trace's user, session,
@@ -21,13 +21,37 @@ const SPAN_CHUNK = 20_000;
  * keeps the parsed content between the json_extract calls of one row.
  */
 const USES = `instr(content, '"mlflow.chat.tokenUsage"') > 0`;
+/** The response is read for its cache counts only when one of their names occurs in the span. */
+const CACHES = `(instr(content, 'cached_tokens') > 0 OR instr(content, 'cache_read_input_tokens') > 0 OR instr(content, 'cache_creation_input_tokens') > 0)`;
 const SPAN_COLUMNS = `trace_id, span_id, parent_span_id,
   CASE WHEN ${USES} THEN json_extract(content, '$.attributes."mlflow.chat.tokenUsage"', '$.attributes.model') END,
   CASE WHEN ${USES} AND json_extract(content, '$.attributes.model') IS NULL
-    THEN json_extract(content, '$.attributes."mlflow.spanInputs"', '$.attributes."mlflow.spanOutputs"') END`;
+    THEN json_extract(content, '$.attributes."mlflow.spanInputs"', '$.attributes."mlflow.spanOutputs"') END,
+  CASE WHEN ${USES} AND ${CACHES} THEN json_extract(content, '$.attributes."mlflow.spanOutputs"') END,
+  type, status, (end_time_unix_nano - start_time_unix_nano) / 1e6`;
 
-type SpanRow = [traceId: string, spanId: string, parentId: string | null, usageAndModel: string | null, requestAndResponse: string | null];
-export type TraceRow = [traceId: string, experimentId: string | number, timestampMs: number, status: string];
+type SpanRow = [
+  traceId: string,
+  spanId: string,
+  parentId: string | null,
+  usageAndModel: string | null,
+  requestAndResponse: string | null,
+  response: unknown,
+  type: string | null,
+  status: string | null,
+  durationMs: number | null,
+];
+export type TraceRow = [traceId: string, experimentId: string | number, timestampMs: number, status: string, durationMs: number | null];
+/** What a sync reads of trace_info, in TraceRow's order. */
+export const TRACE_COLUMNS = 'request_id, experiment_id, timestamp_ms, status, execution_time_ms';
+
+/** A span's usage and its timing, for the latency figures. */
+export interface SpanRead extends SpanUsage {
+  type: string | null;
+  error: boolean;
+  /** Null while the span has not ended. */
+  durationMs: number | null;
+}
 
 export interface TraceFacts {
   user: string | null;
@@ -36,15 +60,17 @@ export interface TraceFacts {
   name: string | null;
 }
 
-function spanUsage(row: SpanRow): SpanUsage {
+function spanUsage(row: SpanRow): SpanRead {
   const spanId = row[1];
   const parentId = row[2];
-  if (row[3] === null) return { spanId, parentId, usage: null, model: null };
+  const timing = { type: row[6], error: row[7] === 'ERROR', durationMs: row[8] };
+  if (row[3] === null) return { spanId, parentId, usage: null, model: null, cache: null, ...timing };
   const [usageText, model] = JSON.parse(row[3]) as unknown[];
   const usage = usageText === null || usageText === undefined ? null : parseStoredUsage(usageText);
-  if (usage === null) return { spanId, parentId, usage, model: null };
+  if (usage === null) return { spanId, parentId, usage, model: null, cache: null, ...timing };
   const [inputs, outputs] = row[4] === null ? [] : (JSON.parse(row[4]) as unknown[]);
-  return { spanId, parentId, usage, model: spanModel({ model, 'mlflow.spanInputs': inputs, 'mlflow.spanOutputs': outputs }) };
+  const cache = row[5] === null ? null : spanCacheUsage(row[5]);
+  return { spanId, parentId, usage, model: spanModel({ model, 'mlflow.spanInputs': inputs, 'mlflow.spanOutputs': outputs }), cache, ...timing };
 }
 
 function bulkFacts(source: Database.Database, todo: Map<string, TraceRow>): Map<string, TraceFacts> {
@@ -84,8 +110,8 @@ function lookupFacts(source: Database.Database, todo: Map<string, TraceRow>): Ma
   return facts;
 }
 
-function bulkSpans(source: Database.Database, todo: Map<string, TraceRow>): Map<string, SpanUsage[]> {
-  const spans = new Map<string, SpanUsage[]>();
+function bulkSpans(source: Database.Database, todo: Map<string, TraceRow>): Map<string, SpanRead[]> {
+  const spans = new Map<string, SpanRead[]>();
   // In rowid chunks, each a short statement, so MLflow can write between them.
   const chunk = source.prepare(`SELECT rowid, ${SPAN_COLUMNS} FROM spans WHERE rowid > ? ORDER BY rowid LIMIT ${SPAN_CHUNK}`).raw();
   for (let after = -Infinity; ; ) {
@@ -101,17 +127,17 @@ function bulkSpans(source: Database.Database, todo: Map<string, TraceRow>): Map<
   }
 }
 
-function lookupSpans(source: Database.Database, todo: Map<string, TraceRow>): Map<string, SpanUsage[]> {
+function lookupSpans(source: Database.Database, todo: Map<string, TraceRow>): Map<string, SpanRead[]> {
   const query = source.prepare(`SELECT ${SPAN_COLUMNS} FROM spans WHERE trace_id = ?`).raw();
-  const spans = new Map<string, SpanUsage[]>();
+  const spans = new Map<string, SpanRead[]>();
   for (const id of todo.keys()) spans.set(id, (query.all(id) as SpanRow[]).map(spanUsage));
   return spans;
 }
 
 /** The facts and span usage of the traces in `todo`; spans only when the store has a spans table. */
-export function readTraces(source: Database.Database, todo: Map<string, TraceRow>, hasSpans: boolean): { facts: Map<string, TraceFacts>; spans: Map<string, SpanUsage[]> } {
+export function readTraces(source: Database.Database, todo: Map<string, TraceRow>, hasSpans: boolean): { facts: Map<string, TraceFacts>; spans: Map<string, SpanRead[]> } {
   const bulk = todo.size > BULK_THRESHOLD;
   const facts = bulk ? bulkFacts(source, todo) : lookupFacts(source, todo);
-  const spans = !hasSpans ? new Map<string, SpanUsage[]>() : bulk ? bulkSpans(source, todo) : lookupSpans(source, todo);
+  const spans = !hasSpans ? new Map<string, SpanRead[]>() : bulk ? bulkSpans(source, todo) : lookupSpans(source, todo);
   return { facts, spans };
 }

@@ -1,12 +1,15 @@
-import { spanTokenUsage, traceTokenUsage, type TokenUsage } from '../../../shared/token-usage.js';
+import { countedSpans, NO_CACHE, spanCacheUsage, spanTokenUsage, type CacheUsage, type TokenUsage } from '../../../shared/token-usage.js';
 import { byTotalThen } from './summary.js';
 
-// One trace's token usage, split by model, by MLflow's rule (shared/token-usage.ts). The split
-// reuses that rule exactly: for each model, the other models' spans keep a zero usage, so they still
-// hide the spans below them, but add nothing.
+// One trace's token usage, split by model, by MLflow's rule (shared/token-usage.ts): the spans that
+// rule counts, grouped by the model each called, with the prompt-cache counts their responses report.
 
 export interface ModelUsage extends TokenUsage {
   model: string | null;
+  cacheRead: number;
+  cacheWrite: number;
+  /** How many of cacheRead and cacheWrite are inside `input` (see CacheUsage). */
+  cacheInInput: number;
 }
 
 export interface SpanUsage {
@@ -14,6 +17,8 @@ export interface SpanUsage {
   parentId: string | null;
   usage: TokenUsage | null;
   model: string | null;
+  /** From the span's response; null when it reports no prompt caching. */
+  cache: CacheUsage | null;
 }
 
 export interface TraceUsage {
@@ -22,18 +27,31 @@ export interface TraceUsage {
   byModel: ModelUsage[];
 }
 
-const ZERO: TokenUsage = { input: 0, output: 0, total: 0 };
+/** A model's share with no cache counts (for usage known only as a total). */
+export const modelShare = (model: string | null, usage: TokenUsage): ModelUsage => ({ model, ...usage, cacheRead: 0, cacheWrite: 0, cacheInInput: 0 });
 
 export function traceUsage(spans: readonly SpanUsage[]): TraceUsage {
-  const usage = traceTokenUsage(spans.map((s) => ({ spanId: s.spanId, parentId: s.parentId, usage: s.usage })));
-  if (usage === null) return { usage, byModel: [] };
-  const models = [...new Set(spans.filter((s) => s.usage !== null).map((s) => s.model))];
-  if (models.length === 1) return { usage, byModel: [{ model: models[0], ...usage }] };
-  const byModel: ModelUsage[] = [];
-  for (const model of models) {
-    const part = traceTokenUsage(spans.map((s) => ({ spanId: s.spanId, parentId: s.parentId, usage: s.usage && (s.model === model ? s.usage : ZERO) })));
-    if (part && (part.input > 0 || part.output > 0 || part.total > 0)) byModel.push({ model, ...part });
+  const counted = countedSpans(spans);
+  if (counted.length === 0) return { usage: null, byModel: [] };
+  const usage: TokenUsage = { input: 0, output: 0, total: 0 };
+  const models = new Map<string | null, ModelUsage>();
+  for (const span of counted) {
+    if (span.usage === null) continue;
+    let share = models.get(span.model);
+    if (!share) models.set(span.model, (share = modelShare(span.model, { input: 0, output: 0, total: 0 })));
+    const cache = span.cache ?? NO_CACHE;
+    for (const into of [usage, share]) {
+      into.input += span.usage.input;
+      into.output += span.usage.output;
+      into.total += span.usage.total;
+    }
+    share.cacheRead += cache.cacheRead;
+    share.cacheWrite += cache.cacheWrite;
+    share.cacheInInput += cache.inInput;
   }
+  const all = [...models.values()];
+  // A model whose counted spans report zero tokens is no share of a several-model trace.
+  const byModel = all.length === 1 ? all : all.filter((m) => m.input > 0 || m.output > 0 || m.total > 0);
   byModel.sort(byTotalThen((m) => m.model));
   return { usage, byModel };
 }
@@ -79,5 +97,6 @@ export function spanUsageFromJson(span: { span_id?: unknown; parent_span_id?: un
     parentId: typeof span.parent_span_id === 'string' ? span.parent_span_id : null,
     usage,
     model: usage === null ? null : spanModel(attributes),
+    cache: usage === null ? null : spanCacheUsage(attributes['mlflow.spanOutputs']),
   };
 }

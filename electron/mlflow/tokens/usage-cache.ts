@@ -1,11 +1,11 @@
 import type Database from 'better-sqlite3';
-import type { TokensDayModel } from '../../../shared/schemas/mlflow-tokens.js';
+import type { TokensDayModel, TokensLatency } from '../../../shared/schemas/mlflow-tokens.js';
 import { migrate } from '../../core/migrate.js';
 import { openPrivateDatabase } from '../../storage/private-database.js';
 import { CACHE_MIGRATIONS } from './cache-migrations.js';
 import type { SummaryFilter } from './aggregate.js';
 import type { SummaryParts } from './summary.js';
-import { dayModelTotals, summaryParts } from './usage-queries.js';
+import { dayModelTotals, latencyFigures, summaryParts } from './usage-queries.js';
 import { syncUsage, type SyncResult } from './usage-sync.js';
 
 // The derived per-trace token usage of one MLflow sqlite store, kept in the app's own database so a
@@ -48,5 +48,9 @@ export class UsageCache {
 
   summaryParts(filter: SummaryFilter): SummaryParts {
     return summaryParts(this.db, filter);
+  }
+
+  latency(filter: SummaryFilter): TokensLatency {
+    return latencyFigures(this.db, filter);
   }
 }

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
-import type { TokensDayModel } from '../../../shared/schemas/mlflow-tokens.js';
+import type { TokensDayModel, TokensLatency } from '../../../shared/schemas/mlflow-tokens.js';
 import type { SummaryFilter } from './aggregate.js';
+import { latencyOf, type SpanTiming, type TraceTiming } from './latency.js';
 import { DAY_MS, dayLabel, DEFAULT_TOP_N, MAX_GROUP_ROWS, MAX_MISMATCH_IDS, percentiles, type SummaryParts } from './summary.js';
 
 // What a token summary asks of the cache: a few SQL aggregates over the per-day rollups for the
@@ -35,9 +36,11 @@ export function summaryParts(db: Database.Database, filter: SummaryFilter): Summ
     .raw()
     .get(p) as number[];
   const models = db
-    .prepare(`SELECT model, sum(input), sum(output), sum(total), sum(traces) FROM (${modelUnion('model')}) GROUP BY model`)
+    .prepare(
+      `SELECT model, sum(input), sum(output), sum(total), sum(traces), sum(cache_read), sum(cache_write), sum(cache_in_input) FROM (${modelUnion('model')}) GROUP BY model`,
+    )
     .raw()
-    .all(p) as [string | null, number, number, number, number][];
+    .all(p) as [string | null, number, number, number, number, number, number, number][];
   const users = groups(db, 'user', p);
   const sessions = groups(db, 'session', p);
   const totals = Float64Array.from(db.prepare(`SELECT total FROM traces WHERE ${FILTER} AND total IS NOT NULL`).pluck().all(p) as number[]).sort();
@@ -57,7 +60,7 @@ export function summaryParts(db: Database.Database, filter: SummaryFilter): Summ
   return {
     totals: { input, output, total, traces, tracesWithUsage: withUsage },
     days: dayModelTotals(db, filter),
-    models: models.map(([model, i, o, t, n]) => ({ model, input: i, output: o, total: t, traces: n })),
+    models: models.map(([model, i, o, t, n, cacheRead, cacheWrite, cacheInInput]) => ({ model, input: i, output: o, total: t, traces: n, cacheRead, cacheWrite, cacheInInput })),
     users: users.rows.map(([user, i, o, t, n]) => ({ user, input: i, output: o, total: t, traces: n })),
     userCount: users.count,
     sessions: sessions.rows.map(([session, i, o, t, n]) => ({ session, input: i, output: o, total: t, traces: n })),
@@ -66,6 +69,20 @@ export function summaryParts(db: Database.Database, filter: SummaryFilter): Summ
     topTraces: top.map(([traceId, experimentId, name, timestamp, model, i, o, t]) => ({ traceId, experimentId, name, timestamp, model, input: i, output: o, total: t })),
     mismatches: { count: mismatchCount, traceIds: mismatchIds },
   };
+}
+
+/** Latency and errors of the selection: its rows streamed into latencyOf. */
+export function latencyFigures(db: Database.Database, filter: SummaryFilter): TokensLatency {
+  const p = params(filter);
+  const traces = db.prepare(`SELECT timestamp_ms, duration_ms, status FROM traces WHERE ${FILTER} AND status IN ('OK', 'ERROR')`).raw();
+  const spans = db.prepare(`SELECT span_type, model, duration_ms, error FROM span_latency WHERE ${FILTER}`).raw();
+  function* traceRows(): Generator<TraceTiming> {
+    for (const [timestamp, durationMs, status] of traces.iterate(p) as Iterable<[number, number | null, string]>) yield { timestamp, durationMs, status };
+  }
+  function* spanRows(): Generator<SpanTiming> {
+    for (const [type, model, durationMs, error] of spans.iterate(p) as Iterable<[string | null, string | null, number, number]>) yield { type, model, durationMs, error: error === 1 };
+  }
+  return latencyOf(traceRows(), spanRows());
 }
 
 /** The largest groups (by total tokens) of traces with usage, and how many groups there are. */
@@ -94,9 +111,10 @@ function params(filter: SummaryFilter): Record<string, unknown> {
 }
 
 function modelUnion(columns: string): string {
-  return `SELECT ${columns}, input, output, total, traces FROM day_models WHERE ${EXPERIMENTS} AND day >= @fullFrom AND day < @fullTo
+  const sums = 'input, output, total, cache_read, cache_write, cache_in_input';
+  return `SELECT ${columns}, ${sums}, traces FROM day_models WHERE ${EXPERIMENTS} AND day >= @fullFrom AND day < @fullTo
     UNION ALL
-    SELECT ${columns}, input, output, total, 1 FROM trace_models WHERE ${EXPERIMENTS} AND ${EDGE_1}
+    SELECT ${columns}, ${sums}, 1 FROM trace_models WHERE ${EXPERIMENTS} AND ${EDGE_1}
     UNION ALL
-    SELECT ${columns}, input, output, total, 1 FROM trace_models WHERE ${EXPERIMENTS} AND ${EDGE_2}`;
+    SELECT ${columns}, ${sums}, 1 FROM trace_models WHERE ${EXPERIMENTS} AND ${EDGE_2}`;
 }

@@ -1,8 +1,8 @@
 import Database from 'better-sqlite3';
 import { parseStoredUsage, usageMismatch, type TokenUsage } from '../../../shared/token-usage.js';
 import { DAY_MS, dayNumber } from './summary.js';
-import { readTraces, type TraceFacts, type TraceRow } from './trace-reads.js';
-import { traceUsage, type SpanUsage, type TraceUsage } from './trace-usage.js';
+import { readTraces, TRACE_COLUMNS, type SpanRead, type TraceFacts, type TraceRow } from './trace-reads.js';
+import { modelShare, traceUsage, type SpanUsage, type TraceUsage } from './trace-usage.js';
 
 // Bringing the token cache up to date with an MLflow sqlite store. Finished traces (OK/ERROR)
 // never change in MLflow, so a sync reads only traces that are new, unfinished or gone; a
@@ -36,7 +36,7 @@ export class SourceError extends Error {
  * total, on an unknown model, with nothing to compare it with.
  */
 function usageOf(spans: SpanUsage[] | undefined, stored: TokenUsage | null): TraceUsage & { mismatch: boolean } {
-  if (spans === undefined || spans.length === 0) return { usage: stored, byModel: stored ? [{ model: null, ...stored }] : [], mismatch: false };
+  if (spans === undefined || spans.length === 0) return { usage: stored, byModel: stored ? [modelShare(null, stored)] : [], mismatch: false };
   const computed = traceUsage(spans);
   return { ...computed, mismatch: usageMismatch(computed.usage, stored) };
 }
@@ -86,10 +86,10 @@ function syncFrom(db: Database.Database, source: Database.Database, hasSpans: bo
   if (seen) {
     // Rows past the last rowid seen are new; unfinished ones may have ended or been deleted.
     const todo = new Map<string, TraceRow>();
-    for (const row of source.prepare('SELECT request_id, experiment_id, timestamp_ms, status FROM trace_info WHERE rowid > ?').raw().iterate(seen.maxRow) as Iterable<TraceRow>) {
+    for (const row of source.prepare(`SELECT ${TRACE_COLUMNS} FROM trace_info WHERE rowid > ?`).raw().iterate(seen.maxRow) as Iterable<TraceRow>) {
       todo.set(row[0], row);
     }
-    const byId = source.prepare('SELECT request_id, experiment_id, timestamp_ms, status FROM trace_info WHERE request_id = ?').raw();
+    const byId = source.prepare(`SELECT ${TRACE_COLUMNS} FROM trace_info WHERE request_id = ?`).raw();
     const gone: string[] = [];
     for (const id of unfinished) {
       const row = byId.get(id) as TraceRow | undefined;
@@ -108,7 +108,7 @@ function syncFrom(db: Database.Database, source: Database.Database, hasSpans: bo
   }
   const todo = new Map<string, TraceRow>();
   const present = new Set<string>();
-  for (const row of source.prepare('SELECT request_id, experiment_id, timestamp_ms, status FROM trace_info').raw().iterate() as Iterable<TraceRow>) {
+  for (const row of source.prepare(`SELECT ${TRACE_COLUMNS} FROM trace_info`).raw().iterate() as Iterable<TraceRow>) {
     present.add(row[0]);
     if (cached.get(row[0]) !== row[3]) todo.set(row[0], row);
   }
@@ -123,16 +123,18 @@ function apply(db: Database.Database, source: Database.Database, todo: Map<strin
   return write(db, todo, facts, spans, gone, maxRow);
 }
 
-function write(db: Database.Database, todo: Map<string, TraceRow>, facts: Map<string, TraceFacts>, spans: Map<string, SpanUsage[]>, gone: string[], maxRow: number): SourceState {
+function write(db: Database.Database, todo: Map<string, TraceRow>, facts: Map<string, TraceFacts>, spans: Map<string, SpanRead[]>, gone: string[], maxRow: number): SourceState {
   const bucketOf = db.prepare('SELECT experiment_id, day FROM traces WHERE trace_id = ?').raw();
   const deleteTrace = db.prepare('DELETE FROM traces WHERE trace_id = ?');
   const deleteModels = db.prepare('DELETE FROM trace_models WHERE trace_id = ?');
+  const deleteSpans = db.prepare('DELETE FROM span_latency WHERE trace_id = ?');
   const insertTrace = db.prepare(
-    'INSERT INTO traces (trace_id, experiment_id, timestamp_ms, day, status, final, name, user, session, model, input, output, total, mismatch) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    'INSERT INTO traces (trace_id, experiment_id, timestamp_ms, day, status, final, name, user, session, model, input, output, total, mismatch, duration_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
   );
   const insertModel = db.prepare(
-    'INSERT INTO trace_models (trace_id, experiment_id, timestamp_ms, day, model, input, output, total) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    'INSERT INTO trace_models (trace_id, experiment_id, timestamp_ms, day, model, input, output, total, cache_read, cache_write, cache_in_input) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
   );
+  const insertSpan = db.prepare('INSERT INTO span_latency (trace_id, experiment_id, timestamp_ms, span_type, model, duration_ms, error) VALUES (?, ?, ?, ?, ?, ?, ?)');
   /** (experiment, day) buckets whose rollups must be rebuilt, as JSON [experiment, day]. */
   const touched = new Set<string>();
   const forget = (id: string) => {
@@ -140,11 +142,12 @@ function write(db: Database.Database, todo: Map<string, TraceRow>, facts: Map<st
     if (!bucket) return;
     touched.add(JSON.stringify(bucket));
     deleteModels.run(id);
+    deleteSpans.run(id);
     deleteTrace.run(id);
   };
   return db.transaction(() => {
     for (const id of gone) forget(id);
-    for (const [id, [, experiment, timestampMs, status]] of todo) {
+    for (const [id, [, experiment, timestampMs, status, durationMs]] of todo) {
       forget(id);
       const f = facts.get(id) ?? { user: null, session: null, stored: null, name: null };
       const stored: TokenUsage | null = f.stored === null ? null : parseStoredUsage(f.stored);
@@ -153,8 +156,11 @@ function write(db: Database.Database, todo: Map<string, TraceRow>, facts: Map<st
       const day = dayNumber(timestampMs);
       touched.add(JSON.stringify([experimentId, day]));
       insertTrace.run(id, experimentId, timestampMs, day, status, FINAL.has(status) ? 1 : 0, f.name, f.user, f.session, byModel[0]?.model ?? null,
-        usage?.input ?? null, usage?.output ?? null, usage?.total ?? null, mismatch ? 1 : 0);
-      for (const m of byModel) insertModel.run(id, experimentId, timestampMs, day, m.model, m.input, m.output, m.total);
+        usage?.input ?? null, usage?.output ?? null, usage?.total ?? null, mismatch ? 1 : 0, durationMs);
+      for (const m of byModel) insertModel.run(id, experimentId, timestampMs, day, m.model, m.input, m.output, m.total, m.cacheRead, m.cacheWrite, m.cacheInInput);
+      for (const span of spans.get(id) ?? []) {
+        if (span.durationMs !== null) insertSpan.run(id, experimentId, timestampMs, span.type, span.model, span.durationMs, span.error ? 1 : 0);
+      }
     }
     rebuildRollups(db, touched);
     const [count, sumMs] = db.prepare('SELECT count(*), coalesce(sum(timestamp_ms), 0) FROM traces').raw().get() as number[];
@@ -169,8 +175,9 @@ function rebuildRollups(db: Database.Database, touched: Set<string>): void {
   const steps = [
     db.prepare('DELETE FROM day_models WHERE experiment_id = @experiment AND day = @day'),
     db.prepare(
-      `INSERT INTO day_models (experiment_id, day, model, input, output, total, traces)
-       SELECT @experiment, @day, model, sum(input), sum(output), sum(total), count(*) FROM trace_models WHERE ${range} GROUP BY model`,
+      `INSERT INTO day_models (experiment_id, day, model, input, output, total, traces, cache_read, cache_write, cache_in_input)
+       SELECT @experiment, @day, model, sum(input), sum(output), sum(total), count(*), sum(cache_read), sum(cache_write), sum(cache_in_input)
+       FROM trace_models WHERE ${range} GROUP BY model`,
     ),
     db.prepare('DELETE FROM day_totals WHERE experiment_id = @experiment AND day = @day'),
     db.prepare(

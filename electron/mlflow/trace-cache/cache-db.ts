@@ -15,6 +15,7 @@ export interface CachedInfo {
   traceId: string;
   experimentId: string;
   timestampMs: number;
+  durationMs: number | null;
   state: string;
   name: string | null;
   user: string | null;
@@ -41,6 +42,8 @@ type TraceRowDb = {
   trace_id: string;
   experiment_id: string;
   timestamp_ms: number;
+  duration_ms: number | null;
+  state: string;
   name: string | null;
   user: string | null;
   session: string | null;
@@ -87,10 +90,10 @@ export class TraceCacheDb {
   savePage(infos: readonly CachedInfo[], position: SyncPosition | null): void {
     // A trace whose state changed (IN_PROGRESS → OK) has its spans read again.
     const upsert = this.db.prepare(`
-      INSERT INTO traces (trace_id, experiment_id, timestamp_ms, state, name, user, session, stored_input, stored_output, stored_total)
-      VALUES (@traceId, @experimentId, @timestampMs, @state, @name, @user, @session, @input, @output, @total)
+      INSERT INTO traces (trace_id, experiment_id, timestamp_ms, duration_ms, state, name, user, session, stored_input, stored_output, stored_total)
+      VALUES (@traceId, @experimentId, @timestampMs, @durationMs, @state, @name, @user, @session, @input, @output, @total)
       ON CONFLICT (trace_id) DO UPDATE SET
-        experiment_id = excluded.experiment_id, timestamp_ms = excluded.timestamp_ms, name = excluded.name, user = excluded.user,
+        experiment_id = excluded.experiment_id, timestamp_ms = excluded.timestamp_ms, duration_ms = excluded.duration_ms, name = excluded.name, user = excluded.user,
         session = excluded.session, stored_input = excluded.stored_input, stored_output = excluded.stored_output, stored_total = excluded.stored_total,
         spans = CASE WHEN traces.state = excluded.state THEN traces.spans ELSE 0 END,
         state = excluded.state`);
@@ -122,7 +125,9 @@ export class TraceCacheDb {
   saveSpans(results: readonly SpanResult[]): void {
     const mark = this.db.prepare('UPDATE traces SET spans = ?, input = ?, output = ?, total = ? WHERE trace_id = ?');
     const drop = this.db.prepare('DELETE FROM trace_models WHERE trace_id = ?');
-    const add = this.db.prepare('INSERT INTO trace_models (trace_id, model, input, output, total) VALUES (?, ?, ?, ?, ?)');
+    const add = this.db.prepare(
+      'INSERT INTO trace_models (trace_id, model, input, output, total, cache_read, cache_write, cache_in_input) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    );
     this.db.transaction(() => {
       for (const r of results) {
         drop.run(r.traceId);
@@ -132,7 +137,7 @@ export class TraceCacheDb {
         }
         // A trace deleted from the cache meanwhile (cleared) gets no orphan model rows.
         if (mark.run(1, r.usage?.input ?? null, r.usage?.output ?? null, r.usage?.total ?? null, r.traceId).changes === 0) continue;
-        for (const m of r.byModel) add.run(r.traceId, m.model, m.input, m.output, m.total);
+        for (const m of r.byModel) add.run(r.traceId, m.model, m.input, m.output, m.total, m.cacheRead, m.cacheWrite, m.cacheInInput);
       }
     })();
   }
@@ -154,12 +159,12 @@ export class TraceCacheDb {
     const where = `t.experiment_id IN (${marks}) AND t.timestamp_ms >= ? AND t.timestamp_ms < ?`;
     const models = new Map<string, ModelUsage[]>();
     const modelRows = this.db
-      .prepare(`SELECT m.trace_id, m.model, m.input, m.output, m.total FROM trace_models m JOIN traces t USING (trace_id) WHERE ${where} AND t.spans = 1`)
+      .prepare(`SELECT m.trace_id, m.model, m.input, m.output, m.total, m.cache_read, m.cache_write, m.cache_in_input FROM trace_models m JOIN traces t USING (trace_id) WHERE ${where} AND t.spans = 1`)
       .raw()
-      .iterate(...filter.experimentIds, ...range) as Iterable<[string, string | null, number, number, number]>;
-    for (const [traceId, model, input, output, total] of modelRows) {
+      .iterate(...filter.experimentIds, ...range) as Iterable<[string, string | null, number, number, number, number, number, number]>;
+    for (const [traceId, model, input, output, total, cacheRead, cacheWrite, cacheInInput] of modelRows) {
       const list = models.get(traceId);
-      const usage = { model, input, output, total };
+      const usage: ModelUsage = { model, input, output, total, cacheRead, cacheWrite, cacheInInput };
       if (list) list.push(usage);
       else models.set(traceId, [usage]);
     }
@@ -169,8 +174,8 @@ export class TraceCacheDb {
       const stored = usageOf(r.stored_input, r.stored_output, r.stored_total);
       const read = r.spans === 1;
       const usage = read ? usageOf(r.input, r.output, r.total) : stored;
-      const byModel = read ? (models.get(r.trace_id) ?? []).sort((a, b) => b.total - a.total) : usage ? [{ model: null, ...usage }] : [];
-      out.push({ traceId: r.trace_id, experimentId: r.experiment_id, name: r.name, timestamp: r.timestamp_ms, user: r.user, session: r.session, usage, byModel, stored });
+      const byModel = read ? (models.get(r.trace_id) ?? []).sort((a, b) => b.total - a.total) : usage ? [{ model: null, ...usage, cacheRead: 0, cacheWrite: 0, cacheInInput: 0 }] : [];
+      out.push({ traceId: r.trace_id, experimentId: r.experiment_id, name: r.name, timestamp: r.timestamp_ms, user: r.user, session: r.session, usage, byModel, stored, durationMs: r.duration_ms, status: r.state });
     }
     return out;
   }

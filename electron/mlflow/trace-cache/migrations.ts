@@ -9,6 +9,8 @@ export const TRACE_CACHE_MIGRATIONS: readonly string[] = [
     trace_id TEXT PRIMARY KEY NOT NULL,
     experiment_id TEXT NOT NULL,
     timestamp_ms INTEGER NOT NULL,
+    -- Null while the server does not know it (IN_PROGRESS).
+    duration_ms INTEGER,
     state TEXT NOT NULL,
     name TEXT,
     user TEXT,
@@ -33,7 +35,11 @@ export const TRACE_CACHE_MIGRATIONS: readonly string[] = [
     model TEXT,
     input INTEGER NOT NULL,
     output INTEGER NOT NULL,
-    total INTEGER NOT NULL
+    total INTEGER NOT NULL,
+    -- Prompt-cache tokens the spans' responses report (see ModelUsage), priced at the cached rates.
+    cache_read INTEGER NOT NULL DEFAULT 0,
+    cache_write INTEGER NOT NULL DEFAULT 0,
+    cache_in_input INTEGER NOT NULL DEFAULT 0
   );
   CREATE INDEX trace_models_by_trace ON trace_models (trace_id);
 

@@ -55,6 +55,7 @@ function cachedInfo(info: TraceInfoParts): CachedInfo {
     traceId: info.traceId,
     experimentId: info.experimentId,
     timestampMs: info.timestampMs,
+    durationMs: info.durationMs,
     state: info.state,
     name: info.tags['mlflow.traceName'] ?? null,
     user: info.metadata['mlflow.trace.user'] ?? null,

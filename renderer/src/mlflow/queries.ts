@@ -68,6 +68,13 @@ export const tokensSummaryQuery = (workspaceId: string, experimentId: string, fr
     queryFn: () => call('mlflow.tokens.summary', { workspaceId, experimentIds: [experimentId], from, to, topN: 20 }),
   });
 
+/** Latency and errors of the same selection, asked apart: it reads every span's timing, so the token figures need not wait. */
+export const tokensLatencyQuery = (workspaceId: string, experimentId: string, from: number | undefined, to: number | undefined) =>
+  queryOptions({
+    queryKey: ['mlflow.tokens.latency', workspaceId, experimentId, from ?? null, to ?? null],
+    queryFn: () => call('mlflow.tokens.latency', { workspaceId, experimentIds: [experimentId], from, to }),
+  });
+
 /** The price table is app-wide, not per workspace; the key still leads with the channel. */
 export const pricesQuery = () =>
   queryOptions({ queryKey: ['mlflow.tokens.prices.get'], queryFn: () => call('mlflow.tokens.prices.get', {}) });

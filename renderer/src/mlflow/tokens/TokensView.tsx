@@ -2,15 +2,17 @@ import './tokens.css';
 import { useQuery } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import type { TokenTotals } from '../../../../shared/schemas/mlflow-tokens.js';
+import { CATALOG_SOURCE } from '../../../../shared/price-catalog.js';
+import type { TokensByModel, TokenTotals } from '../../../../shared/schemas/mlflow-tokens.js';
 import { formatCount, formatTime } from '../../format.js';
 import { ErrorPanel } from '../../ui/ErrorPanel.js';
 import { Loading } from '../../ui/Loading.js';
 import { rowOpener } from '../../ui/row-opener.js';
 import { SERIES_COLOURS } from '../runs/metric-series.js';
+import { LatencyPanel } from './LatencyPanel.js';
 import { PriceTable } from './PriceTable.js';
 import { TraceCacheButton } from './TraceCacheButton.js';
-import { tokensSummaryQuery } from '../queries.js';
+import { tokensLatencyQuery, tokensSummaryQuery } from '../queries.js';
 import { dayRows, modelLabel } from './token-series.js';
 
 const RANGES = [
@@ -22,6 +24,14 @@ const RANGES = [
 
 const usd = (n: number | null) => (n === null ? '—' : `$${n < 1 ? n.toFixed(4) : n.toFixed(2)}`);
 const num = (n: number | null) => (n === null ? '—' : formatCount(Math.round(n)));
+
+/** A model's cost and where its price came from. */
+function costCell(m: TokensByModel): string {
+  if (m.cost === null) return 'no price';
+  const from = m.priceSource === 'override' ? 'your price' : `catalog: ${m.priceModel ?? ''}`;
+  const cached = m.cacheRead + m.cacheWrite > 0 ? `, ${formatCount(m.cacheRead + m.cacheWrite)} cached` : '';
+  return `${usd(m.cost)} (${from}${cached})`;
+}
 
 function TotalsTable<T extends TokenTotals>({ rows, label, name, testId, extra }: { rows: T[]; label: string; name: (r: T) => string; testId: string; extra?: { label: string; cell: (r: T) => string } }) {
   if (rows.length === 0) return <p className="muted">No usage.</p>;
@@ -57,6 +67,7 @@ function TotalsTable<T extends TokenTotals>({ rows, label, name, testId, extra }
 export function TokensView({ workspaceId, experimentId, onOpenTrace }: { workspaceId: string; experimentId: string; onOpenTrace: (traceId: string) => void }) {
   const [range, setRange] = useState<{ id: string; from?: number }>({ id: 'all' });
   const query = useQuery(tokensSummaryQuery(workspaceId, experimentId, range.from, undefined));
+  const latency = useQuery(tokensLatencyQuery(workspaceId, experimentId, range.from, undefined));
   const chart = useMemo(() => (query.data ? dayRows(query.data.days) : null), [query.data]);
 
   return (
@@ -115,7 +126,14 @@ export function TokensView({ workspaceId, experimentId, onOpenTrace }: { workspa
             </div>
           </dl>
           {query.data.cost.unpricedModels.length > 0 && (
-            <p className="note">Cost leaves out models without a price: {query.data.cost.unpricedModels.map(modelLabel).join(', ')}.</p>
+            <p className="note" data-testid="tokens-unpriced">
+              No price for: {query.data.cost.unpricedModels.map(modelLabel).join(', ')}. The cost leaves them out; add their prices below.
+            </p>
+          )}
+          {latency.data?.spansRead === false && (
+            <p className="note" data-testid="tokens-no-cache-counts">
+              This source lists traces without their spans, so prompt-cache tokens are not seen: cached tokens are priced at the input rate.
+            </p>
           )}
           {query.data.mismatches.count > 0 && (
             <p className="note" data-testid="tokens-mismatches">
@@ -147,8 +165,14 @@ export function TokensView({ workspaceId, experimentId, onOpenTrace }: { workspa
 
           <section className="ml-section">
             <h3>By model</h3>
-            <TotalsTable rows={query.data.models} label="Model" name={(r) => modelLabel(r.model)} testId="tokens-by-model" extra={{ label: 'Cost', cell: (r) => usd(r.cost) }} />
+            <TotalsTable rows={query.data.models} label="Model" name={(r) => modelLabel(r.model)} testId="tokens-by-model" extra={{ label: 'Cost', cell: costCell }} />
+            <p className="muted" data-testid="tokens-catalog">
+              Prices from the catalog of {query.data.cost.catalogDate} ({CATALOG_SOURCE}) unless your price table names the model.
+            </p>
           </section>
+          {latency.isPending && <Loading label="Reading latencies…" />}
+          {latency.isError && <ErrorPanel error={latency.error} onRetry={() => void latency.refetch()} retrying={latency.isFetching} />}
+          {latency.data && <LatencyPanel latency={latency.data} />}
           <div className="ml-columns">
             <section className="ml-section">
               <h3>By user{query.data.userCount > query.data.users.length && ` (top ${query.data.users.length} of ${query.data.userCount})`}</h3>
