@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { StratusError } from '../../shared/errors.js';
+import { tokensCsv, tokensJson } from '../../shared/export/tokens-export.js';
 import type { TokensSummary } from '../../shared/schemas/mlflow-tokens.js';
 import { createIdentityProvider } from '../azure/identity.js';
 import { ArtifactRoots } from '../mlflow/artifact-roots.js';
@@ -27,7 +28,8 @@ options:
   --from DATE          traces started at or after (YYYY-MM-DD in UTC, or an ISO time)
   --to DATE            traces started before (exclusive)
   --top N              traces listed by tokens (default 10, at most 100)
-  --json               the whole summary as JSON`;
+  --json               the whole summary as JSON
+  --csv                tokens per day and model as CSV`;
 
 function instant(value: string | undefined, flag: string): number | undefined {
   if (value === undefined) return undefined;
@@ -68,6 +70,7 @@ export async function mlflowTokensCommand(argv: string[]): Promise<void> {
       to: { type: 'string' },
       top: { type: 'string' },
       json: { type: 'boolean', default: false },
+      csv: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -76,6 +79,7 @@ export async function mlflowTokensCommand(argv: string[]): Promise<void> {
     return;
   }
   if (positionals.length > 0) throw usageError(MLFLOW_TOKENS_USAGE);
+  if (values.csv && values.json) throw usageError('Use --csv or --json, not both.');
   if (values['all-experiments'] === (values.experiment.length > 0)) throw usageError('Name the experiments: --experiment NAME (repeatable) or --all-experiments.');
   const from = instant(values.from, 'from');
   const to = instant(values.to, 'to');
@@ -100,7 +104,8 @@ export async function mlflowTokensCommand(argv: string[]): Promise<void> {
           return found;
         });
     const summary = await summarizeSource(source, { experimentIds: chosen.map((e) => e.experimentId), from, to, topN }, analytics, prices);
-    if (values.json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+    if (values.json) process.stdout.write(tokensJson(summary));
+    else if (values.csv) process.stdout.write(`${tokensCsv(summary)}\r\n`);
     else printSummary(summary);
   } finally {
     prices.close();
