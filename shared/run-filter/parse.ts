@@ -229,7 +229,12 @@ export function parseRunFilter(text: string): RunClause[] {
   }
 }
 
-/** True when the text is meant as the grammar (it has a comparison) rather than words to look for. */
+const GRAMMAR_START = new RegExp(
+  `^\\s*(\`|"|(${Object.keys(ENTITY_PREFIXES).join('|')})\\.|(${[...STRING_ATTRIBUTES, ...NUMERIC_ATTRIBUTES, 'created'].join('|')})\\s*(=|!=|<|>|\\s(i?like|in|not)\\b))`,
+  'i',
+);
+
+/** True when the text is meant as the grammar (it starts with metrics., params., tags., attributes. or an attribute compared) rather than words to look for such as `lr=0.1`. */
 export function looksLikeRunFilter(text: string): boolean {
-  return /[=<>]|\s(i?like|in|not\s+in)\s/i.test(text);
+  return GRAMMAR_START.test(text);
 }

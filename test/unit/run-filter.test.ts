@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { runMatches } from '../../shared/run-filter/evaluate.js';
-import { parseRunFilter, RunFilterError } from '../../shared/run-filter/parse.js';
+import { looksLikeRunFilter, parseRunFilter, RunFilterError } from '../../shared/run-filter/parse.js';
 import type { MlflowRun } from '../../shared/schemas/mlflow.js';
 
 function errorOf(text: string): RunFilterError {
@@ -86,6 +86,13 @@ describe('MLflow run search grammar', () => {
     expect(e.message).toMatch(message);
     expect(e.column).toBe(column);
     expect(e.message).toContain(`column ${column}`);
+  });
+
+  it('tells the grammar from words to look for', () => {
+    for (const text of ['metrics.acc > 1', " params.`a b` = 'x'", "attributes.status = 'x'", "status != 'x'", 'start_time>1', "run_name like 'a%'", "RUN_ID IN ('a')"]) {
+      expect(looksLikeRunFilter(text), text).toBe(true);
+    }
+    for (const text of ['lr=0.1', 'bright-fox', 'model=gpt', 'status', '0.9']) expect(looksLikeRunFilter(text), text).toBe(false);
   });
 
   it('refuses hostile lengths', () => {
