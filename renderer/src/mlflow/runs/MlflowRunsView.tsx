@@ -92,7 +92,7 @@ export function MlflowRunsView({ workspaceId, experimentId, onOpen, onCompare, o
         </form>
         {allRuns && runs && (
           <span className="muted" data-testid="runs-count">
-            {searching ? `${runs.length} of ${plural(allRuns.length, 'run')}` : plural(allRuns.length, 'run')}
+            {filter ? `${plural(runs.length, 'run')} match` : searching ? `${runs.length} of ${plural(allRuns.length, 'run')}` : plural(allRuns.length, 'run')}
           </span>
         )}
         <span className="ml-spacer" />
