@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { StratusError } from '../../shared/errors.js';
+import { runJson, runsCsv } from '../../shared/export/runs-export.js';
 import type { Experiment, LifecycleView, MlflowRun, TraceRow } from '../../shared/schemas/mlflow.js';
 import { createIdentityProvider } from '../azure/identity.js';
 import { ArtifactRoots } from '../mlflow/artifact-roots.js';
@@ -27,7 +28,9 @@ options:
   --experiment NAME      an experiment by name (repeatable)
   --all-experiments      every experiment in the view
   --view active|deleted|all
+  --filter TEXT          runs only: MLflow's search, e.g. "metrics.acc > 0.9 and params.model = 'x'"
   --json
+  --csv                  runs only: one row per run, a column per param, metric and tag
 
 A server is reached with MLFLOW_TRACKING_USERNAME/MLFLOW_TRACKING_PASSWORD or MLFLOW_TRACKING_TOKEN;
 wasbs:// artifacts with AZURE_STORAGE_CONNECTION_STRING, AZURE_STORAGE_ACCESS_KEY or an Azure identity.
@@ -44,18 +47,9 @@ function snakeFields<T extends object>(value: T, keys: readonly (keyof T & strin
 }
 
 const EXPERIMENT_FIELDS = ['experimentId', 'name', 'lifecycleStage', 'artifactLocation', 'creationTime', 'lastUpdateTime', 'tags'] as const;
-const RUN_FIELDS = ['runId', 'experimentId', 'name', 'status', 'lifecycleStage', 'user', 'startTime', 'endTime', 'durationMs', 'parentRunId', 'artifactUri', 'params'] as const;
 const TRACE_FIELDS = ['traceId', 'experimentId', 'timestampMs', 'durationMs', 'name', 'state', 'model', 'user', 'session'] as const;
 
 const experimentJson = (e: Experiment) => snakeFields(e, EXPERIMENT_FIELDS);
-
-function runJson(r: MlflowRun) {
-  return {
-    ...snakeFields(r, RUN_FIELDS),
-    metrics: Object.fromEntries(Object.entries(r.metrics).map(([k, m]) => [k, m.value])),
-    tags: r.tags,
-  };
-}
 
 function traceJson(t: TraceRow) {
   return {
@@ -79,11 +73,11 @@ async function chosenExperiments(source: MlflowSource, names: string[], all: boo
   });
 }
 
-async function allRuns(source: MlflowSource, experimentIds: string[], view: LifecycleView): Promise<MlflowRun[]> {
+async function allRuns(source: MlflowSource, experimentIds: string[], view: LifecycleView, filter: string | undefined): Promise<MlflowRun[]> {
   const runs: MlflowRun[] = [];
   let pageToken: string | undefined;
   do {
-    const page = await source.runs(runQuery({ experimentIds, view, pageToken }));
+    const page = await source.runs(runQuery({ experimentIds, view, pageToken, filter }));
     runs.push(...page.runs);
     pageToken = page.nextPageToken ?? undefined;
   } while (pageToken);
@@ -101,7 +95,7 @@ async function allTraces(source: MlflowSource, experimentIds: string[]): Promise
   return traces;
 }
 
-async function runCommand(source: MlflowSource, command: Command, options: { names: string[]; all: boolean; view: LifecycleView; json: boolean }) {
+async function runCommand(source: MlflowSource, command: Command, options: { names: string[]; all: boolean; view: LifecycleView; json: boolean; csv: boolean; filter?: string }) {
   const print = (rows: Record<string, unknown>[], columns: string[]) =>
     options.json ? process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`) : printTable(rows, columns);
   if (command === 'experiments') {
@@ -114,7 +108,8 @@ async function runCommand(source: MlflowSource, command: Command, options: { nam
   const ids = experiments.map((e) => e.experimentId);
   if (ids.length === 0) return print([], []);
   if (command === 'runs') {
-    const runs = await allRuns(source, ids, options.view);
+    const runs = await allRuns(source, ids, options.view, options.filter);
+    if (options.csv) return process.stdout.write(runsCsv(runs) + '\r\n');
     print(runs.map(runJson), ['run_id', 'experiment_id', 'name', 'status', 'lifecycle_stage', 'user', 'duration_ms']);
     return;
   }
@@ -138,6 +133,8 @@ export async function mlflowCli(argv: string[]): Promise<void> {
       'all-experiments': { type: 'boolean', default: false },
       view: { type: 'string', default: 'active' },
       json: { type: 'boolean', default: false },
+      csv: { type: 'boolean', default: false },
+      filter: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -148,6 +145,8 @@ export async function mlflowCli(argv: string[]): Promise<void> {
   const [command, ...rest] = positionals;
   if (!(COMMANDS as readonly string[]).includes(command ?? '') || rest.length > 0) throw usageError(MLFLOW_USAGE);
   if (!(VIEWS as readonly string[]).includes(values.view)) throw usageError('--view is active, deleted or all.');
+  if (values.csv && values.json) throw usageError('Use --csv or --json, not both.');
+  if ((values.csv || values.filter !== undefined) && command !== 'runs') throw usageError('--csv and --filter are for `stratus mlflow runs` (and `tokens --csv`).');
   if (values['all-experiments'] && values.experiment.length > 0) throw usageError('Use --experiment NAME or --all-experiments, not both.');
   const uri = values['tracking-uri'] ?? process.env.MLFLOW_TRACKING_URI;
   if (!uri) throw usageError('No tracking store: pass --tracking-uri URI or set MLFLOW_TRACKING_URI.');
@@ -155,7 +154,7 @@ export async function mlflowCli(argv: string[]): Promise<void> {
   const env = envForTrackingUri(uri);
   const source = await openMlflowSource(uri, env, new ArtifactRoots(env, identity, undefined));
   try {
-    await runCommand(source, command as Command, { names: values.experiment, all: values['all-experiments'], view: values.view as LifecycleView, json: values.json });
+    await runCommand(source, command as Command, { names: values.experiment, all: values['all-experiments'], view: values.view as LifecycleView, json: values.json, csv: values.csv, filter: values.filter });
   } finally {
     await source.close();
   }

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { StratusError } from '../../shared/errors.js';
+import { tokensCsv } from '../../shared/export/tokens-export.js';
 import type { LatencyStats, TokensLatency, TokensSummary } from '../../shared/schemas/mlflow-tokens.js';
 import { createIdentityProvider } from '../azure/identity.js';
 import { ArtifactRoots } from '../mlflow/artifact-roots.js';
@@ -32,6 +33,7 @@ options:
   --to DATE            traces started before (exclusive)
   --top N              traces listed by tokens (default 10, at most 100)
   --json               the whole summary as JSON (latency under "latency")
+  --csv                tokens per day and model as CSV
   --clear-cache        a tracking server's traces are kept in a local cache, synced each time
                        (only new traces are fetched): forget it first and read them all again`;
 
@@ -124,6 +126,7 @@ export async function mlflowTokensCommand(argv: string[]): Promise<void> {
       top: { type: 'string' },
       json: { type: 'boolean', default: false },
       'clear-cache': { type: 'boolean', default: false },
+      csv: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -132,6 +135,7 @@ export async function mlflowTokensCommand(argv: string[]): Promise<void> {
     return;
   }
   if (positionals.length > 0) throw usageError(MLFLOW_TOKENS_USAGE);
+  if (values.csv && values.json) throw usageError('Use --csv or --json, not both.');
   if (values['all-experiments'] === (values.experiment.length > 0)) throw usageError('Name the experiments: --experiment NAME (repeatable) or --all-experiments.');
   const from = instant(values.from, 'from');
   const to = instant(values.to, 'to');
@@ -161,6 +165,7 @@ export async function mlflowTokensCommand(argv: string[]): Promise<void> {
     const summary = await summarizeSource(source, filter, analytics, prices, { caches: traceCaches, scope: CLI_SCOPE });
     const latency = await sourceLatency(source, filter, analytics);
     if (values.json) process.stdout.write(`${JSON.stringify({ ...summary, latency }, null, 2)}\n`);
+    else if (values.csv) process.stdout.write(`${tokensCsv(summary)}\r\n`);
     else printSummary(summary, latency);
   } finally {
     prices.close();

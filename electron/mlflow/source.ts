@@ -14,6 +14,7 @@ import type {
   TraceSort,
 } from '../../shared/schemas/mlflow.js';
 import type { BlobLocation } from '../core/blob-location.js';
+import type { RunFilter } from './run-filter.js';
 
 // One interface over every place MLflow data can live: an mlflow.db (sqlite), a file store
 // (mlruns/) and a tracking server (REST). Handlers and the CLI only ever see this.
@@ -23,6 +24,8 @@ export interface RunQuery {
   view: LifecycleView;
   maxResults: number;
   pageToken?: string;
+  /** MLflow's search grammar, parsed; runs that fail it are left out before paging. */
+  filter?: RunFilter;
 }
 
 export interface TraceQuery {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_RUN_FILTER_LENGTH } from '../run-filter/parse.js';
 import { hasControlCharacters } from '../sysroot.js';
 import { Id, lineOfText } from './common.js';
 import { Json } from '../json.js';
@@ -92,6 +93,8 @@ export const RunsArgs = z
     /** 1..1000, default 1000. */
     maxResults: z.number().int().min(1).max(1000).optional(),
     pageToken: PageToken.optional(),
+    /** MLflow's search grammar (metrics.acc > 0.9 and params.model = 'x'); main parses it and refuses bad text with the column. */
+    filter: z.string().max(MAX_RUN_FILTER_LENGTH).optional(),
   })
   .strict();
 export const RunPage = z.object({ runs: z.array(MlflowRun), nextPageToken: z.string().nullable() });

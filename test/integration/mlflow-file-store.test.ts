@@ -138,6 +138,16 @@ describe('MLflow file store (mlruns/)', () => {
     }
   });
 
+  it("applies MLflow's run search in memory, paging what matches", async () => {
+    const ids = all('SELECT experiment_id FROM experiments').map((r) => String(r.experiment_id));
+    const p = all('SELECT key, value FROM params ORDER BY key, value LIMIT 1')[0] as { key: string; value: string };
+    const want = all('SELECT run_uuid FROM params WHERE key = ? AND value = ?', p.key, p.value).map((r) => r.run_uuid as string).sort();
+    const filter = `params.\`${p.key}\` = '${p.value}' and attributes.run_id NOT IN ('none')`;
+    const first = await ok('mlflow.runs', { workspaceId, experimentIds: ids, view: 'all', filter, maxResults: 1 });
+    const rest = await ok('mlflow.runs', { workspaceId, experimentIds: ids, view: 'all', filter, pageToken: first.nextPageToken ?? undefined });
+    expect([...first.runs, ...(want.length > 1 ? rest.runs : [])].map((r) => r.runId).sort()).toEqual(want);
+  });
+
   it('lists runs with status, params, tags and latest metrics; deleted runs only in the deleted view', async () => {
     const ids = all('SELECT experiment_id FROM experiments').map((r) => String(r.experiment_id));
     for (const view of ['active', 'deleted', 'all'] as const) {

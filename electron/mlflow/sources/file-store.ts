@@ -22,6 +22,7 @@ import type { BlobLocation } from '../../core/blob-location.js';
 import type { ArtifactRoots } from '../artifact-roots.js';
 import { listArtifacts, previewArtifact } from '../artifacts.js';
 import { offsetFromToken, offsetToken } from '../page-token.js';
+import { runMatches } from '../../../shared/run-filter/evaluate.js';
 import type { MlflowSource, RunQuery, TraceQuery } from '../source.js';
 import { SqliteClient } from '../sqlite/sqlite-client.js';
 import { mapLimited } from '../../core/limit.js';
@@ -132,10 +133,16 @@ export class FileStoreSource implements MlflowSource {
     for (const experimentId of query.experimentIds) locations.push(...(await this.runLocations(experimentId)));
     const filtered = locations.filter((r) => query.view === 'all' || (r.meta.lifecycle_stage || 'active') === query.view);
     filtered.sort((a, b) => (num(b.meta.start_time) ?? 0) - (num(a.meta.start_time) ?? 0));
-    const page = filtered.slice(offset, offset + query.maxResults);
+    const end = offset + query.maxResults;
+    // A search needs each run's params, metrics and tags, so every run is read before paging.
+    const clauses = query.filter?.clauses;
+    if (clauses) {
+      const matching = (await mapLimited(filtered, READS_AT_ONCE, (r) => this.readRun(r))).filter((r) => runMatches(r, clauses));
+      return { runs: matching.slice(offset, end), nextPageToken: end < matching.length ? offsetToken(end) : null };
+    }
     return {
-      runs: await mapLimited(page, READS_AT_ONCE, (r) => this.readRun(r)),
-      nextPageToken: offset + query.maxResults < filtered.length ? offsetToken(offset + query.maxResults) : null,
+      runs: await mapLimited(filtered.slice(offset, end), READS_AT_ONCE, (r) => this.readRun(r)),
+      nextPageToken: end < filtered.length ? offsetToken(end) : null,
     };
   }
 

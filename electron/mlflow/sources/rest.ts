@@ -107,6 +107,7 @@ export class RestSource implements MlflowSource {
         run_view_type: VIEW_TYPE[query.view],
         max_results: query.maxResults,
         order_by: ['attributes.start_time DESC'],
+        ...(query.filter ? { filter: query.filter.text } : {}),
         ...(query.pageToken ? { page_token: query.pageToken } : {}),
       },
     });

@@ -18,6 +18,7 @@ import { normalizeSpanId, spanFromJson } from '../spans.js';
 import { modelFrom } from '../tokens/trace-usage.js';
 import type { SpanFacts, TraceInfoParts } from '../trace-row.js';
 import type { StoredAssessment, TraceListPage, TraceRecord } from './sqlite-results.js';
+import { registerRunFilterFunctions, runFilterWhere } from './run-filter-sql.js';
 import { marks, traceOrder, traceWhere, type Bind } from './trace-sql.js';
 
 // Reads an MLflow sqlite backend store (the schema MLflow's SqlAlchemyStore migrates; see
@@ -66,6 +67,7 @@ export class SqliteStore {
       this.db.close();
       throw new Error(`${file} is not an MLflow tracking database (it has no experiments and runs tables).`);
     }
+    registerRunFilterFunctions(this.db);
   }
 
   close(): void {
@@ -88,12 +90,13 @@ export class SqliteStore {
 
   runs(query: RunQuery): RunPage {
     const offset = offsetFromToken(query.pageToken);
+    const { where, binds } = runFilterWhere(query.filter?.clauses ?? [], this.tables.has('latest_metrics'));
     const rows = this.db
       .prepare(
-        `SELECT * FROM runs WHERE experiment_id IN (${marks(query.experimentIds.length)}) AND ${lifecycle(query.view, 'lifecycle_stage')}
+        `SELECT * FROM runs r WHERE experiment_id IN (${marks(query.experimentIds.length)}) AND ${lifecycle(query.view, 'lifecycle_stage')} AND ${where}
          ORDER BY start_time DESC, run_uuid LIMIT ? OFFSET ?`,
       )
-      .all(...query.experimentIds, query.maxResults + 1, offset) as Row[];
+      .all(...query.experimentIds, ...binds, query.maxResults + 1, offset) as Row[];
     const more = rows.length > query.maxResults;
     const page = rows.slice(0, query.maxResults);
     return { runs: this.assembleRuns(page), nextPageToken: more ? offsetToken(offset + query.maxResults) : null };

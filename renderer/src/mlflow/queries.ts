@@ -20,15 +20,15 @@ export const experimentsQuery = (workspaceId: string, view: LifecycleView) =>
   });
 
 /** Every run of the experiment in the chosen lifecycle view: pages are followed, the table sorts client-side. */
-export const mlflowRunsQuery = (workspaceId: string, experimentId: string, view: LifecycleView) =>
+export const mlflowRunsQuery = (workspaceId: string, experimentId: string, view: LifecycleView, filter?: string) =>
   queryOptions({
-    queryKey: ['mlflow.runs', workspaceId, experimentId, view],
+    queryKey: ['mlflow.runs', workspaceId, experimentId, view, filter ?? ''],
     queryFn: async () => {
-      const first = await call('mlflow.runs', { workspaceId, experimentIds: [experimentId], view });
+      const first = await call('mlflow.runs', { workspaceId, experimentIds: [experimentId], view, filter });
       const runs = [...first.runs];
       let token = first.nextPageToken;
       while (token !== null) {
-        const page = await call('mlflow.runs', { workspaceId, experimentIds: [experimentId], view, pageToken: token });
+        const page = await call('mlflow.runs', { workspaceId, experimentIds: [experimentId], view, filter, pageToken: token });
         runs.push(...page.runs);
         token = page.nextPageToken;
       }

@@ -3,8 +3,10 @@ import { useQuery } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { CATALOG_SOURCE } from '../../../../shared/price-catalog.js';
+import { tokensCsv, tokensJson } from '../../../../shared/export/tokens-export.js';
 import type { TokensByModel, TokenTotals } from '../../../../shared/schemas/mlflow-tokens.js';
 import { formatCount, formatTime } from '../../format.js';
+import { downloadText, exportFileName } from '../../ui/download-text.js';
 import { ErrorPanel } from '../../ui/ErrorPanel.js';
 import { Loading } from '../../ui/Loading.js';
 import { rowOpener } from '../../ui/row-opener.js';
@@ -90,6 +92,25 @@ export function TokensView({ workspaceId, experimentId, onOpenTrace }: { workspa
           </select>
         </label>
         <TraceCacheButton workspaceId={workspaceId} />
+        <span className="ml-spacer" />
+        <button
+          type="button"
+          className="button button--small button--quiet"
+          disabled={!query.data}
+          onClick={() => query.data && downloadText(exportFileName(`tokens-${experimentId}-${range.id}`, 'csv'), tokensCsv(query.data), 'text/csv')}
+          data-testid="tokens-export-csv"
+        >
+          Export CSV
+        </button>
+        <button
+          type="button"
+          className="button button--small button--quiet"
+          disabled={!query.data}
+          onClick={() => query.data && downloadText(exportFileName(`tokens-${experimentId}-${range.id}`, 'json'), tokensJson(query.data), 'application/json')}
+          data-testid="tokens-export-json"
+        >
+          JSON
+        </button>
       </div>
       {query.isPending && <Loading label="Adding up token usage…" />}
       {query.isError && <ErrorPanel error={query.error} onRetry={() => void query.refetch()} retrying={query.isFetching} />}
