@@ -43,4 +43,9 @@ export const metaflowCases: DomainCases<MetaflowChannel> = {
     ],
     'metaflow.card': [{ args: { workspaceId: WORKSPACE_ID, ...TASK, file: 'default-654039f12611499ab439dd0b41fe8565.html' } }],
   },
+  hostile(field, _valid, common) {
+    if (field === 'tier') return [...common, 'hot', 'Archive', 'Cold', 'Premium', '__proto__'];
+    if (field === 'priority') return [...common, 'high', 'Urgent', 'Rehydrate', '__proto__'];
+    return undefined;
+  },
 };
