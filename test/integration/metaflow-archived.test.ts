@@ -1,16 +1,23 @@
+import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import { BlobServiceClient } from '@azure/storage-blob';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createServices, type Services } from '../../electron/services.js';
 import { MetaflowListing, WorkspaceInfo } from '../../shared/contract.js';
 import type { StratusErrorShape } from '../../shared/errors.js';
 import { loadMetaflowFixture } from '../harness/metaflow-fixture.js';
+import { repoRoot } from '../harness/repo.js';
 
 // An artifact whose CAS blob a lifecycle policy moved to Archive: the task view's preview says
 // "archived" with the tier (the service answers 409 BlobArchived to a read), Rehydrate sets the tier
 // back, and the value reads again. The fixture goes into a container of its own, so archiving a
 // blob here changes nothing other test files read.
 
+const exec = promisify(execFile);
 const endpoint = inject('endpoint');
 const connectionString = inject('connectionString');
 
@@ -54,9 +61,30 @@ describe('an archived Metaflow artifact (shared fixture in Azurite)', () => {
     throw new Error('the fixture has no task with an artifact');
   }
 
+  let fixtureSysroot: string;
+  let userData: string;
+
+  /** The built CLI (`npm run build`), with only the Azurite connection string and a scratch user-data folder. */
+  async function stratusCli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+    const env: NodeJS.ProcessEnv = {};
+    for (const [key, value] of Object.entries(process.env)) if (!/^(METAFLOW_|AZURE_|STRATUS_)/.test(key)) env[key] = value;
+    try {
+      const { stdout, stderr } = await exec(process.execPath, ['bin/stratus.js', ...args], {
+        cwd: repoRoot,
+        env: { ...env, AZURE_STORAGE_CONNECTION_STRING: connectionString, STRATUS_USER_DATA: userData },
+      });
+      return { code: 0, stdout, stderr };
+    } catch (err) {
+      const failed = err as { stdout?: string; stderr?: string; code?: number };
+      return { code: failed.code ?? -1, stdout: failed.stdout ?? '', stderr: failed.stderr ?? '' };
+    }
+  }
+
   beforeAll(async () => {
+    userData = await mkdtemp(path.join(tmpdir(), 'stratus-archived-'));
     container = `tiers-${randomUUID().slice(0, 8)}`;
     const fixture = await loadMetaflowFixture(connectionString, { container });
+    fixtureSysroot = fixture.sysroot;
     services = createServices({ env: { AZURE_STORAGE_CONNECTION_STRING: connectionString } });
     const opened = (await services.router.dispatch('workspace.open', { sysroot: fixture.sysroot, endpoint, credential: { kind: 'environment' } })) as Reply;
     if (!opened.ok) throw new Error(`workspace.open failed: ${opened.error.message}`);
@@ -67,6 +95,7 @@ describe('an archived Metaflow artifact (shared fixture in Azurite)', () => {
   afterAll(async () => {
     await services?.close();
     await BlobServiceClient.fromConnectionString(connectionString).getContainerClient(container).deleteIfExists();
+    await rm(userData, { recursive: true, force: true });
   });
 
   it('previews as archived with its tier, Rehydrate brings it back, and the value reads again', async () => {
@@ -86,6 +115,14 @@ describe('an archived Metaflow artifact (shared fixture in Azurite)', () => {
     const file = (await services.router.dispatch('metaflow.artifactFile', { workspaceId, ...ref, name: artifact, format: 'pickle' })) as Reply;
     expect(file.ok).toBe(false);
     if (!file.ok) expect(file.error.code).toBe('BLOB_ARCHIVED');
+
+    // The CLI says the same: archived, with the tier, as its answer rather than a failure.
+    const cli = await stratusCli(['metaflow', 'artifact', `${fixtureSysroot}/${ref.flow}/${ref.run}/${ref.step}/${ref.task}`, artifact, '--endpoint', endpoint]);
+    expect(cli.code, cli.stderr).toBe(0);
+    expect(cli.stdout).toContain(`${artifact}: archived (tier Archive)`);
+    expect(cli.stdout).toContain('Rehydrate');
+    const cliJson = await stratusCli(['metaflow', 'artifact', `${fixtureSysroot}/${ref.flow}/${ref.run}/${ref.step}/${ref.task}`, artifact, '--endpoint', endpoint, '--json']);
+    expect((JSON.parse(cliJson.stdout) as Preview).archived).toEqual({ accessTier: 'Archive', archiveStatus: null });
 
     const after = await call('metaflow.rehydrate', { ...ref, name: artifact, tier: 'Cool', priority: 'High' });
     expect(after).toMatchObject({ accessTier: 'Cool' });
