@@ -8,6 +8,7 @@ export function softDeleteText(policy: DeletePolicy): string {
     const days = policy.days === null ? 'its retention period' : `${policy.days} ${policy.days === 1 ? 'day' : 'days'}`;
     return `Soft delete is on for this account: deleted blobs can be undeleted for ${days} (in the Azure portal or Storage Explorer).`;
   }
-  if (policy.state === 'disabled') return 'Soft delete is off for this account: deleted blobs cannot be recovered.';
+  // A disabled policy's detail names a store with no soft delete at all (a local folder).
+  if (policy.state === 'disabled') return policy.detail ?? 'Soft delete is off for this account: deleted blobs cannot be recovered.';
   return `Whether deleted blobs can be recovered is unknown${policy.detail ? `: ${policy.detail.replace(/\.$/, '')}` : ''}. Assume they cannot.`;
 }
