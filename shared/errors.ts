@@ -16,6 +16,8 @@ export const ERROR_CODES = [
   'CLOCK_SKEW',
   'THROTTLED',
   'CORRUPT_DATA',
+  /** The blob is in the Archive tier (or being rehydrated out of it): it cannot be read until it is back online. */
+  'BLOB_ARCHIVED',
   'TOO_LARGE',
   'INTERNAL',
 ] as const;

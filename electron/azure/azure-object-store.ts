@@ -1,4 +1,5 @@
 import { RestError, type ContainerClient } from '@azure/storage-blob';
+import type { AccessTier, BlobTier, RehydratePriority } from '../../shared/access-tier.js';
 import type { CredentialInput } from '../../shared/contract.js';
 import { createBlobClient, type ClientAuth, type Env, type IdentityProvider } from './blob-client.js';
 import type { HierarchyListing, ListedObject, ObjectRange, ObjectStore } from '../storage/object-store.js';
@@ -66,6 +67,23 @@ export class AzureObjectStore implements ObjectStore {
       return await this.downloadRange(name, offset, length);
     } catch (err) {
       throw this.failure(err, `reading "${name}"`);
+    }
+  }
+
+  async tier(name: string): Promise<BlobTier> {
+    try {
+      const p = await this.container.getBlobClient(name).getProperties();
+      return { accessTier: p.accessTier ?? null, archiveStatus: p.archiveStatus ?? null };
+    } catch (err) {
+      throw this.failure(err, `reading the tier of "${name}"`);
+    }
+  }
+
+  async setTier(name: string, tier: AccessTier, priority: RehydratePriority): Promise<void> {
+    try {
+      await this.container.getBlobClient(name).setAccessTier(tier, { rehydratePriority: priority });
+    } catch (err) {
+      throw this.failure(err, `setting the tier of "${name}" to ${tier}`);
     }
   }
 

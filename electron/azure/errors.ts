@@ -122,6 +122,14 @@ function classify(err: unknown, ctx: AzureFailureContext): StratusErrorShape {
       detail,
     };
   }
+  if (code === 'BlobArchived' || code === 'BlobBeingRehydrated') {
+    return {
+      code: 'BLOB_ARCHIVED',
+      message: `The blob is in the Archive tier${code === 'BlobBeingRehydrated' ? ' and still being rehydrated' : ''}: it cannot be read (${ctx.action}).`,
+      hint: 'Rehydrate it (set its tier to Hot or Cool); Standard priority takes up to 15 hours, High under 1 hour for blobs under 10 GB.',
+      detail,
+    };
+  }
   if (status === 409) return { code: 'ALREADY_EXISTS', message: `Already exists (${ctx.action}).`, detail };
   if (status === 429 || status === 503 || code === 'ServerBusy') {
     return {

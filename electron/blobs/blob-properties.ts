@@ -1,9 +1,8 @@
-import type { BlobProperties, DeletePolicy } from '../../shared/schemas/blob-details.js';
+import type { BlobProperties } from '../../shared/schemas/blob-details.js';
 import type { AzureAccess } from '../azure/azure-access.js';
 import { toAzureError } from '../azure/errors.js';
 
-// What Storage Explorer's Properties pane shows for a blob, and the account's soft-delete policy
-// that Delete states before anything goes.
+// What Storage Explorer's Properties pane shows for a blob.
 
 const time = (date: Date | undefined) => date?.getTime() ?? null;
 
@@ -28,17 +27,5 @@ export async function blobProperties(azure: AzureAccess, container: string, name
     };
   } catch (err) {
     throw toAzureError(err, { action: `reading the properties of "${name}"`, endpoint: azure.endpoint, container, auth: azure.auth });
-  }
-}
-
-/** The account's blob soft delete; "unknown" when the credential may not read it (a SAS, a data-only role) or the service does not say. */
-export async function deletePolicy(azure: AzureAccess): Promise<DeletePolicy> {
-  try {
-    const policy = (await azure.service.getProperties()).deleteRetentionPolicy;
-    if (policy === undefined) return { state: 'unknown', days: null, detail: 'The storage service did not report a delete retention policy.' };
-    return policy.enabled ? { state: 'enabled', days: policy.days ?? null, detail: null } : { state: 'disabled', days: null, detail: null };
-  } catch (err) {
-    const failure = toAzureError(err, { action: "reading the account's delete retention policy", endpoint: azure.endpoint, auth: azure.auth });
-    return { state: 'unknown', days: null, detail: failure.message };
   }
 }

@@ -4,7 +4,8 @@ import type { WorkspaceRegistry } from '../workspace/workspace-registry.js';
 import { deleteBlobs } from './blob-delete.js';
 import { listContainers, listLevel } from './blob-listing.js';
 import { previewBlob } from './blob-preview.js';
-import { blobProperties, deletePolicy } from './blob-properties.js';
+import { deletePolicy } from '../azure/delete-policy.js';
+import { blobProperties } from './blob-properties.js';
 import { searchBlobs } from './blob-search.js';
 
 export function blobsHandlers({ workspaces }: { workspaces: WorkspaceRegistry }): HandlersFor<BlobsChannel> {

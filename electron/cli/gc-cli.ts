@@ -2,6 +2,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { GcPlan, GcReport } from '../../shared/schemas/gc.js';
 import { GcPlanArgs } from '../../shared/schemas/gc.js';
+import { softDeleteText } from '../../shared/soft-delete.js';
 import { GcService } from '../gc/gc-service.js';
 import { gcWorkspace } from '../gc/gc-workspace.js';
 import { GcJournal, JOURNAL_FILE } from '../gc/journal.js';
@@ -110,6 +111,7 @@ function printPlan(plan: GcPlan, json: boolean): void {
   }
   printTable(plan.groups.map((g) => ({ ...g, blocked: g.blocked ?? '' })), ['name', 'objects', 'bytes', 'candidates', 'candidateBytes', 'recent', 'runs', 'blocked']);
   for (const note of plan.notes) process.stdout.write(`note: ${note}\n`);
+  process.stdout.write(`soft delete: ${softDeleteText(plan.softDelete)}\n`);
   process.stdout.write(`plan ${plan.planId}: ${plan.candidates} object(s), ${plan.candidateBytes} bytes; run it with --plan ${plan.planId} --confirm "${plan.workspaceName}"\n`);
 }
 
@@ -124,4 +126,5 @@ function printReport(report: GcReport, json: boolean): void {
   if (report.target === 'mlflow') process.stdout.write(`runs removed ${report.runsRemoved}, experiments removed ${report.experimentsRemoved}\n`);
   for (const p of report.problems) process.stdout.write(`  ${p.name}: ${p.detail}\n`);
   for (const note of report.notes) process.stdout.write(`note: ${note}\n`);
+  if (report.softDelete) process.stdout.write(`soft delete: ${softDeleteText(report.softDelete)}\n`);
 }

@@ -1,3 +1,4 @@
+import { describeTier, REHYDRATE_TRADEOFF } from '../../shared/access-tier.js';
 import type { RunListQuery, RunStatus, RunSummary } from '../../shared/schemas/metaflow.js';
 import type { Env } from '../azure/blob-client.js';
 import type { FlowPath } from '../metaflow/layout.js';
@@ -96,6 +97,12 @@ export async function runMetaflowCommand(services: Services, command: MetaflowCo
       const ref = need(path, ['flow', 'run', 'step', 'task'], command);
       if (!options.name) throw usageError('stratus metaflow artifact needs the artifact name after the task path.');
       const preview = await call(services, 'metaflow.artifact', { workspaceId, ...ref, attempt, name: options.name, full: options.full });
+      // An archived blob has no value to print: say so on stdout (it is the answer, not a failure).
+      if (preview.archived && !options.json) {
+        process.stdout.write(`${options.name}: ${describeTier(preview.archived)}; blob ${preview.blob}\n`);
+        process.stdout.write(`Rehydrate it (Set Blob Tier to Hot or Cool) before reading it. ${REHYDRATE_TRADEOFF.Standard} ${REHYDRATE_TRADEOFF.High}\n`);
+        return;
+      }
       return print(true, options.json ? preview : preview.value, () => undefined);
     }
     case 'logs': {

@@ -81,7 +81,7 @@ export class GcService {
       candidates,
       indexes,
     );
-    return this.describePlan(this.journal.plan(id), candidates);
+    return { ...this.describePlan(this.journal.plan(id), candidates), softDelete: await ws.softDelete() };
   }
 
   async execute(planId: string, confirm: string): Promise<GcReport> {
@@ -119,7 +119,7 @@ export class GcService {
       }
       this.journal.finishExecution(planId, Date.now(), JSON.stringify(report));
       progress('done');
-      return this.report(this.journal.plan(planId));
+      return { ...this.report(this.journal.plan(planId)), softDelete: await ws.softDelete() };
     } finally {
       this.running.delete(planId);
     }
@@ -162,7 +162,7 @@ export class GcService {
     };
   }
 
-  private describePlan(record: PlanRecord, candidates: readonly PlannedDeletion[]): GcPlan {
+  private describePlan(record: PlanRecord, candidates: readonly PlannedDeletion[]): Omit<GcPlan, 'softDelete'> {
     const stored = JSON.parse(record.planJson) as StoredPlan & { notes: string[] };
     const groups =
       stored.kind === 'metaflow'

@@ -1,4 +1,6 @@
 import type { BlobServiceClient } from '@azure/storage-blob';
+import type { DeletePolicy } from '../../shared/schemas/blob-details.js';
+import { deletePolicy } from '../azure/delete-policy.js';
 import { AzureObjectDeleter } from '../storage/azure-object-deleter.js';
 import { LocalObjectDeleter } from '../storage/local-object-deleter.js';
 import type { ObjectDeleter } from '../storage/object-deleter.js';
@@ -16,12 +18,17 @@ export interface GcWorkspace {
   root: string;
   deleter: ObjectDeleter;
   azure?: BlobServiceClient;
+  /** Whether deleted blobs can be undeleted: the account's soft delete (a local folder has none). */
+  softDelete(): Promise<DeletePolicy>;
 }
+
+const LOCAL_FOLDER: DeletePolicy = { state: 'disabled', days: null, detail: 'A local folder has no soft delete: deleted files are gone.' };
 
 /** Small batches: Azurite and throttled accounts handle big Blob Batch calls slowly. */
 export const AZURE_BATCH = 32;
 
 export function gcWorkspace(ws: OpenWorkspace): GcWorkspace {
+  const azure = ws.azure;
   const deleter = ws.azure
     ? new AzureObjectDeleter(ws.azure.service.getContainerClient(ws.azure.container), AZURE_BATCH)
     : new LocalObjectDeleter(ws.info.sysroot);
@@ -32,5 +39,6 @@ export function gcWorkspace(ws: OpenWorkspace): GcWorkspace {
     root: ws.datastore.root,
     deleter,
     azure: ws.azure?.service,
+    softDelete: () => (azure ? deletePolicy(azure) : Promise.resolve(LOCAL_FOLDER)),
   };
 }

@@ -1,3 +1,4 @@
+import type { AccessTier, BlobTier, RehydratePriority } from '../../shared/access-tier.js';
 import type { ArtifactEntry, Json } from '../../shared/contract.js';
 import { StratusError } from '../../shared/errors.js';
 import type { ObjectStore } from '../storage/object-store.js';
@@ -30,6 +31,8 @@ export interface JsonPreview extends Omit<PicklePreview, 'value'> {
   loadable: boolean;
   /** The CAS blob (gzip of the pickle), to download as it is when the value is too large to load. */
   blob: string;
+  /** Set when the blob is in Archive (or being rehydrated): nothing could be read, and this says why. */
+  archived?: BlobTier;
 }
 
 export class ArtifactReader {
@@ -66,8 +69,30 @@ export class ArtifactReader {
       // PreviewValue holds only JSON (no bigint, NaN or Buffer) by construction; this only widens its type.
       return { ...preview, value: preview.value as unknown as Json, loadable: preview.totalBytes <= this.wholePickleBytes, blob };
     } catch (err) {
+      if (err instanceof StratusError && err.code === 'BLOB_ARCHIVED') return this.archived(blob);
       throw corrupt(err, what);
     }
+  }
+
+  /** An archived artifact's answer: no value, its blob's tier and rehydration state. */
+  private async archived(blob: string): Promise<JsonPreview> {
+    const tier = this.store.tier ? await this.store.tier(blob) : { accessTier: 'Archive', archiveStatus: null };
+    return { value: null, complete: false, bytesRead: 0, totalBytes: 0, loadable: false, blob, archived: tier };
+  }
+
+  /** The tier of an artifact's blob; null where the store has no tiers (a local folder). */
+  async tier(flow: string, sha: string): Promise<BlobTier | null> {
+    return this.store.tier ? this.store.tier(this.blobName(flow, sha)) : null;
+  }
+
+  /** Set Blob Tier on an artifact's blob: out of Archive, a rehydration at `priority`. */
+  async setTier(flow: string, sha: string, tier: AccessTier, priority: RehydratePriority): Promise<BlobTier> {
+    if (!this.store.setTier || !this.store.tier) {
+      throw new StratusError({ code: 'INVALID_ARGUMENT', message: `${this.store.description} has no access tiers: only Azure Blob Storage does.` });
+    }
+    const blob = this.blobName(flow, sha);
+    await this.store.setTier(blob, tier, priority);
+    return this.store.tier(blob);
   }
 
   /** The artifact's pickle, ungzipped: what Python's pickle.loads takes. */

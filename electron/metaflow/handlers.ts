@@ -41,6 +41,8 @@ export function metaflowHandlers({ workspaces, cards, settings }: MetaflowDeps):
       return { ...task, cards: found };
     },
     'metaflow.artifact': async ({ workspaceId, name, full, ...ref }) => workspaces.get(workspaceId).runs.artifact(ref, name, full === true),
+    'metaflow.artifactTier': ({ workspaceId, name, ...ref }) => workspaces.get(workspaceId).runs.artifactTier(ref, name),
+    'metaflow.rehydrate': ({ workspaceId, name, tier, priority, ...ref }) => workspaces.get(workspaceId).runs.rehydrate(ref, name, tier, priority),
     'metaflow.artifactFile': ({ workspaceId, name, format, ...ref }) => workspaces.get(workspaceId).runs.artifactFile(ref, name, format),
     'metaflow.logs': ({ workspaceId, stream, ...ref }) => workspaces.get(workspaceId).runs.logs(ref, stream),
     'metaflow.card': async ({ workspaceId, file, ...ref }) => {

@@ -1,3 +1,4 @@
+import type { BlobTier, RehydratePriority, RehydrateTier } from '../../shared/access-tier.js';
 import type { ArtifactEntry, ArtifactFile, AttemptSummary, LogResult, RunDetail, RunFailure, RunSummary, TaskException, TaskSummary } from '../../shared/contract.js';
 import type { Json } from '../../shared/json.js';
 import { StratusError } from '../../shared/errors.js';
@@ -123,6 +124,15 @@ export class MetaflowRuns {
 
   async artifact(ref: TaskRef, name: string, full: boolean) {
     return this.artifacts.preview(ref.flow, await this.artifactEntry(ref, name), full);
+  }
+
+  async artifactTier(ref: TaskRef, name: string): Promise<BlobTier | null> {
+    return this.artifacts.tier(ref.flow, (await this.artifactEntry(ref, name)).sha);
+  }
+
+  /** Rehydrate an artifact out of Archive (Set Blob Tier to Hot or Cool); answers the tier it is in now. */
+  async rehydrate(ref: TaskRef, name: string, tier: RehydrateTier, priority: RehydratePriority): Promise<BlobTier> {
+    return this.artifacts.setTier(ref.flow, (await this.artifactEntry(ref, name)).sha, tier, priority);
   }
 
   /** The artifact as a file to save: its pickle, or its value as JSON. */

@@ -1,3 +1,5 @@
+import type { AccessTier, BlobTier, RehydratePriority } from '../../shared/access-tier.js';
+
 // The object-store view the Metaflow and MLflow readers need. Azure Blob Storage implements it
 // now; a local datastore folder implements the same interface, so readers never know which.
 
@@ -32,6 +34,10 @@ export interface ObjectStore {
   read(name: string): Promise<Buffer>;
   /** At most `length` bytes from `offset`, so a large object is read only as far as it is needed. */
   readRange(name: string, offset: number, length: number): Promise<ObjectRange>;
+  /** The object's access tier; absent where the store has none (a local folder). */
+  tier?(name: string): Promise<BlobTier>;
+  /** Set Blob Tier: out of Archive this starts a rehydration at `priority`. */
+  setTier?(name: string, tier: AccessTier, priority: RehydratePriority): Promise<void>;
   /** A short description for messages, e.g. 'container "x" at https://…'. */
   readonly description: string;
 }

@@ -1,10 +1,14 @@
 import { z } from 'zod';
+import { BlobTier } from '../access-tier.js';
 import { Id } from '../schemas/common.js';
 import {
   ArtifactFile,
   ArtifactFileRequest,
   ArtifactPreviewResult,
   ArtifactRequest,
+  ArtifactTier,
+  ArtifactTierRequest,
+  RehydrateRequest,
   CardRequest,
   FlowName,
   FlowSummary,
@@ -30,6 +34,10 @@ export const metaflowChannels = {
   'metaflow.run': { args: z.object({ workspaceId: Id, flow: FlowName, run: RunId }).strict(), result: RunDetail },
   'metaflow.task': { args: TaskPath, result: TaskDetail },
   'metaflow.artifact': { args: ArtifactRequest, result: ArtifactPreviewResult },
+  /** The tier of an artifact's blob (Hot, Cool, Cold, Archive) and any rehydration running. */
+  'metaflow.artifactTier': { args: ArtifactTierRequest, result: ArtifactTier },
+  /** Set Blob Tier to Hot or Cool on an archived artifact's blob; answers its tier right after. */
+  'metaflow.rehydrate': { args: RehydrateRequest, result: BlobTier },
   'metaflow.artifactFile': { args: ArtifactFileRequest, result: ArtifactFile },
   'metaflow.logs': { args: LogRequest, result: LogResult },
   /** Edits a run's user tags through the workspace's metadata service; the run as the service has it after. */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { hasControlCharacters } from '../sysroot.js';
+import { DeletePolicy } from './blob-details.js';
 import { Id, identifier, lineOfText } from './common.js';
 
 // Garbage collection of a Metaflow artifact store (unreferenced CAS blobs) and of MLflow runs in
@@ -80,6 +81,8 @@ export const GcPlan = z.object({
   /** Store requests the plan made. */
   requests: z.number().int().nonnegative(),
   notes: z.array(z.string()),
+  /** Whether what the plan deletes can be undeleted, and for how long (the account's blob soft delete). */
+  softDelete: DeletePolicy,
 });
 export type GcPlan = z.infer<typeof GcPlan>;
 
@@ -118,6 +121,8 @@ export const GcReport = z.object({
   experimentsRemoved: z.number().int().nonnegative(),
   rowsRemoved: z.record(z.string(), z.number().int().nonnegative()),
   notes: z.array(z.string()),
+  /** Whether the deleted blobs can be undeleted, read when the execution ended; absent in past runs' history. */
+  softDelete: DeletePolicy.optional(),
 });
 export type GcReport = z.infer<typeof GcReport>;
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { BlobTier, RehydratePriority, RehydrateTier } from '../access-tier.js';
 import { Json } from '../json.js';
 import { Id, identifier, opaqueSegment } from './common.js';
 
@@ -213,7 +214,17 @@ export const ArtifactPreviewResult = z.object({
   loadable: z.boolean(),
   /** The artifact's blob (gzip of the pickle), named for downloading it as it is. */
   blob: z.string(),
+  /** Present when the blob is in Archive (or being rehydrated): no value was read, this is why. */
+  archived: BlobTier.optional(),
 });
+
+export const ArtifactTierRequest = TaskPath.extend({ name: ArtifactName }).strict();
+
+/** Set Blob Tier on an artifact's blob: Hot or Cool out of Archive (a rehydration), at a priority. */
+export const RehydrateRequest = TaskPath.extend({ name: ArtifactName, tier: RehydrateTier, priority: RehydratePriority }).strict();
+
+/** An artifact blob's tier; null where the datastore has no tiers (a local folder). */
+export const ArtifactTier = BlobTier.nullable();
 
 export const ArtifactFileRequest = TaskPath.extend({
   name: ArtifactName,

@@ -20,6 +20,8 @@ test('plans a Metaflow gc per flow, refuses a grace period under an hour, and li
   await page.getByTestId('gc-grace').fill('168');
   await page.getByTestId('gc-make-plan').click();
   await expect(page.getByTestId('gc-plan-total')).toContainText('0 object(s)');
+  // Whether what gc deletes could be undeleted: the account's soft delete, or unknown with why.
+  await expect(page.getByTestId('gc-soft-delete')).toHaveText(/Soft delete is (on|off) for this account|Whether deleted blobs can be recovered is unknown/);
   await expect(page.getByTestId('gc-group').filter({ hasText: 'ForeachFlow' })).toBeVisible();
   await expect(page.getByTestId('gc-confirm')).toHaveCount(0);
   await expect(page.getByTestId('gc-history-row').first()).toContainText(env.sysroot);

@@ -20,6 +20,7 @@ const gc = new GcService(
     root,
     deleter: new AzureObjectDeleter(containerClient, Number(batch)),
     azure: service,
+    softDelete: () => Promise.resolve({ state: 'unknown' as const, days: null, detail: null }),
   }),
   (progress) => process.stdout.write(`${JSON.stringify(progress)}\n`),
 );

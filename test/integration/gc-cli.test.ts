@@ -53,6 +53,10 @@ describe('stratus gc', () => {
     const plan = JSON.parse(planned.stdout) as GcPlan;
     expect(plan.candidates).toBe(1);
     expect(plan.sample[0].name).toBe(path.relative(folder, garbage).split(path.sep).join('/'));
+    // A local folder has no soft delete: the plan says deleted files are gone, in JSON and in the table.
+    expect(plan.softDelete.state).toBe('disabled');
+    const table = await stratus(['plan', '--local', folder]);
+    expect(table.stdout).toContain('soft delete: A local folder has no soft delete: deleted files are gone.');
 
     const refused = await stratus(['run', '--local', folder, '--plan', plan.planId, '--confirm', 'nope']);
     expect(refused.code).toBe(1);

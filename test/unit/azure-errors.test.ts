@@ -22,6 +22,14 @@ function networkError(code: string): Error {
 }
 
 describe('toAzureError', () => {
+  it('says an archived blob is archived, not that it "already exists" (409 BlobArchived)', () => {
+    const e = toAzureError(restError(409, 'BlobArchived'), ctx(key));
+    expect(e.code).toBe('BLOB_ARCHIVED');
+    expect(e.message).toContain('Archive tier');
+    expect(e.hint).toContain('Rehydrate');
+    expect(toAzureError(restError(409, 'BlobBeingRehydrated'), ctx(key)).message).toContain('being rehydrated');
+  });
+
   it('names a missing container', () => {
     const e = toAzureError(restError(404, 'ContainerNotFound'), ctx(key));
     expect(e.code).toBe('CONTAINER_NOT_FOUND');

@@ -2,6 +2,7 @@ import { useMutation, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { MAX_FOLDER_BLOBS, type DeletePolicy, type DeleteBlobsResult } from '../../../shared/schemas/blob-details.js';
 import type { BlobEntry } from '../../../shared/schemas/blobs.js';
+import { softDeleteText } from '../../../shared/soft-delete.js';
 import { call } from '../api/client.js';
 import { plural } from '../format.js';
 import { ErrorPanel } from '../ui/ErrorPanel.js';
@@ -18,14 +19,8 @@ interface Props {
   onCancel: () => void;
 }
 
-/** What happens to the deleted blobs, in the account's own terms. */
 function policyText(policy: DeletePolicy | undefined): string {
-  if (policy === undefined) return 'Reading the account’s soft-delete policy…';
-  if (policy.state === 'enabled') {
-    return `Soft delete is on for this account: deleted blobs can be undeleted for ${policy.days === null ? 'its retention period' : plural(policy.days, 'day')} (in the Azure portal or Storage Explorer).`;
-  }
-  if (policy.state === 'disabled') return 'Soft delete is off for this account: deleted blobs cannot be recovered.';
-  return `Whether deleted blobs can be recovered is unknown${policy.detail ? `: ${policy.detail.replace(/\.$/, '')}` : ''}. Assume they cannot.`;
+  return policy === undefined ? 'Reading the account’s soft-delete policy…' : softDeleteText(policy);
 }
 
 /** Deleting the selected blobs and folders, only once the container's name is typed (like garbage collection's confirmation). */

@@ -1,3 +1,4 @@
+import { softDeleteText } from '../../../shared/soft-delete.js';
 import { useRef } from 'react';
 import type { GcPlan } from '../../../shared/schemas/gc.js';
 import { formatBytes, formatCount, formatTime } from '../format.js';
@@ -14,6 +15,9 @@ export function GcPlanView({ plan }: { plan: GcPlan }) {
       <p className="gc-plan__total" data-testid="gc-plan-total">
         {formatCount(plan.candidates)} object(s), {formatBytes(plan.candidateBytes)} may be deleted
         {metaflow && <span className="muted"> · {formatCount(plan.requests)} store requests to plan</span>}
+      </p>
+      <p className="gc-note" data-testid="gc-soft-delete" data-state={plan.softDelete.state}>
+        {softDeleteText(plan.softDelete)}
       </p>
       {plan.notes.map((note) => (
         <p key={note} className="gc-note" role="note">

@@ -1,4 +1,5 @@
 import type { GcReport } from '../../../shared/schemas/gc.js';
+import { softDeleteText } from '../../../shared/soft-delete.js';
 import { formatBytes, formatCount } from '../format.js';
 
 /** What an execution did: deleted, already gone, skipped (changed or referenced again), failed. */
@@ -13,6 +14,11 @@ export function GcReportView({ report }: { report: GcReport }) {
       {report.target === 'mlflow' && (
         <p>
           Runs removed {formatCount(report.runsRemoved)}, experiments removed {formatCount(report.experimentsRemoved)}.
+        </p>
+      )}
+      {report.softDelete && (
+        <p className="gc-note" data-testid="gc-soft-delete" data-state={report.softDelete.state}>
+          {softDeleteText(report.softDelete)}
         </p>
       )}
       {report.notes.map((note) => (

@@ -53,12 +53,16 @@ export const taskQuery = (t: TaskRef) =>
     queryFn: () => call('metaflow.task', taskArgs(t)),
   });
 
+/** Every preview of one artifact (partial and whole), to refresh after its tier changed. */
+export const artifactKey = (t: TaskRef, name: string) => ['metaflow.artifact', ...taskKey(t), name] as const;
+
 export const artifactQuery = (t: TaskRef, name: string, full: boolean) =>
   queryOptions({
-    queryKey: ['metaflow.artifact', ...taskKey(t), name, full],
+    queryKey: [...artifactKey(t, name), full],
     queryFn: () => call('metaflow.artifact', { ...taskArgs(t), name, full: full || undefined }),
-    // An artifact of a finished attempt never changes.
-    staleTime: Infinity,
+    // An artifact of a finished attempt never changes; an archived one is asked again on each visit,
+    // so a rehydration that finished (hours later, on Azure) shows.
+    staleTime: (query) => (query.state.data?.archived ? 0 : Infinity),
   });
 
 export const logsQuery = (t: TaskRef, stream: LogStream, follow: boolean) =>

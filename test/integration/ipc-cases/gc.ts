@@ -27,7 +27,7 @@ const REPORT: GcReport = {
 export const gcCases: DomainCases<GcChannel> = {
   spies: {
     'gc.plan': (args) =>
-      spy('gc.plan', args, { planId: PLAN_ID, target: 'metaflow', workspaceName: 'Prod', createdAt: 1, groups: [], candidates: 0, candidateBytes: 0, sample: [], requests: 0, notes: [] }),
+      spy('gc.plan', args, { planId: PLAN_ID, target: 'metaflow', workspaceName: 'Prod', createdAt: 1, groups: [], candidates: 0, candidateBytes: 0, sample: [], requests: 0, notes: [], softDelete: { state: 'enabled', days: 7, detail: null } }),
     'gc.execute': (args) => spy('gc.execute', args, REPORT),
     'gc.history': (args) => spy('gc.history', args, { runs: [] }),
   },

@@ -14,12 +14,14 @@ export const metaflowCases: DomainCases<MetaflowChannel> = {
     'metaflow.run': (args) => spy('metaflow.run', args, { summary: SPY_RUN, steps: [], tasks: [], parameters: [], resumed: null, problems: [] }),
     'metaflow.task': (args) => spy('metaflow.task', args, { task: SPY_TASK, attempt: 0, artifacts: [], artifactProblem: null, cards: [] }),
     'metaflow.artifact': (args) => spy('metaflow.artifact', args, { value: { kind: 'none' }, complete: true, bytesRead: 4, totalBytes: 4, loadable: true, blob: 'F/data/ab/abcdef' }),
+    'metaflow.artifactTier': (args) => spy('metaflow.artifactTier', args, { accessTier: 'Hot', archiveStatus: null }),
+    'metaflow.rehydrate': (args) => spy('metaflow.rehydrate', args, { accessTier: 'Archive', archiveStatus: 'rehydrate-pending-to-hot' }),
     'metaflow.artifactFile': (args) => spy('metaflow.artifactFile', args, { fileName: 'x.pkl', mimeType: 'application/octet-stream', base64: '' }),
     'metaflow.logs': (args) => spy('metaflow.logs', args, { lines: [], bytes: 0, live: false }),
     'metaflow.tags': (args) => spy('metaflow.tags', args, SPY_RUN),
     'metaflow.card': (args) => spy('metaflow.card', args, { cardId: 'spy' }),
   },
-  hostile(field, valid, common) {
+  hostile(field, _valid, common) {
     switch (field) {
       case 'namespace':
       case 'tags':
@@ -30,6 +32,10 @@ export const metaflowCases: DomainCases<MetaflowChannel> = {
         return [...common, 'completed', 'RUNNING', 'all', '__proto__'];
       case 'cursor':
         return [...common, 'has space', '{"ts_epoch": 1}', 'x'.repeat(4097)];
+      case 'tier':
+        return [...common, 'hot', 'Archive', 'Cold', 'Premium', '__proto__'];
+      case 'priority':
+        return [...common, 'high', 'Urgent', 'Rehydrate', '__proto__'];
       default:
         return undefined;
     }
@@ -48,6 +54,11 @@ export const metaflowCases: DomainCases<MetaflowChannel> = {
     'metaflow.run': [{ args: { workspaceId: WORKSPACE_ID, flow: 'RetryFlow', run: '1795327214776270' } }],
     'metaflow.task': [{ args: { workspaceId: WORKSPACE_ID, ...TASK, attempt: 1 }, optional: ['attempt'] }],
     'metaflow.artifact': [{ args: { workspaceId: WORKSPACE_ID, ...TASK, name: '_task_ok', full: true }, optional: ['full'] }],
+    'metaflow.artifactTier': [{ args: { workspaceId: WORKSPACE_ID, ...TASK, name: 'df' } }],
+    'metaflow.rehydrate': [
+      { args: { workspaceId: WORKSPACE_ID, ...TASK, name: 'df', tier: 'Hot', priority: 'Standard' } },
+      { args: { workspaceId: WORKSPACE_ID, ...TASK, name: 'df', tier: 'Cool', priority: 'High' } },
+    ],
     'metaflow.artifactFile': [
       { args: { workspaceId: WORKSPACE_ID, ...TASK, name: 'df', format: 'json' } },
       { args: { workspaceId: WORKSPACE_ID, ...TASK, name: 'df', format: 'pickle' } },

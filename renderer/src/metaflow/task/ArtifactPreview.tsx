@@ -8,6 +8,7 @@ import { PreviewValueView } from '../preview/PreviewValueView.js';
 import { ErrorBoundary } from '../../ui/ErrorBoundary.js';
 import { ErrorPanel } from '../../ui/ErrorPanel.js';
 import { Loading } from '../../ui/Loading.js';
+import { ArchivedArtifact } from './ArchivedArtifact.js';
 import { ArtifactActions } from './ArtifactActions.js';
 import { displayName } from '../../../../shared/display-name.js';
 
@@ -38,7 +39,8 @@ export function ArtifactPreview({ task, artifact }: Props) {
       {preview.isError && (
         <ErrorPanel error={preview.error} onRetry={() => void preview.refetch()} retrying={preview.isFetching} />
       )}
-      {data && !preview.isError && (
+      {data?.archived && !preview.isError && <ArchivedArtifact task={task} name={artifact.name} blob={data.blob} tier={data.archived} />}
+      {data && !data.archived && !preview.isError && (
         <>
           {!data.complete && (
             <div className="note preview__partial" data-testid="preview-partial">
