@@ -89,7 +89,7 @@ for (const size of SIZES) {
     await expectShellHolds(page, page.getByTestId('mlflow-listing'), 'runs', testInfo);
     await page.getByRole('tablist', { name: 'Experiment views' }).getByRole('tab', { name: 'Tokens' }).click();
     const tokens = page.getByTestId('tokens-view');
-    await expect(tokens.getByTestId('tokens-top-traces').getByRole('button').first()).toBeVisible();
+    await expect(tokens.getByTestId('tokens-top-traces').getByTestId('top-trace').first()).toBeVisible();
     await expectShellHolds(page, page.getByTestId('mlflow-listing'), 'tokens', testInfo);
 
     await page.getByRole('tablist', { name: 'Experiment views' }).getByRole('tab', { name: 'Traces' }).click();

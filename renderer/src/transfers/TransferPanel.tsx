@@ -41,7 +41,7 @@ function summary(totals: TransferTotals | null): string {
 
 /** Every upload and download of this session, at the bottom of the workspace: progress, conflicts, failures, control. */
 export function TransferPanel({ workspace }: Props) {
-  const { jobs, totals, error } = useTransfers();
+  const { jobs, totals, error, listed } = useTransfers();
   const [open, setOpen] = useState(false);
   const { notice, dismiss } = useBatchNotice(totals);
   const scrollRef = useRef<HTMLDivElement>(null);
@@ -53,13 +53,14 @@ export function TransferPanel({ workspace }: Props) {
   const { height, max, setHeight } = usePanelHeight();
 
   // The panel opens for new work and questions, and closes once emptied; between those, the user decides.
-  const seen = useRef<PanelContent>({ jobs: 0, conflicts: 0, leftovers: 0 });
+  // Null until the first listing, so the jobs it brings count as what was there, not as new work.
+  const seen = useRef<PanelContent | null>(null);
   useEffect(() => {
     const before = seen.current;
     const now = { jobs: jobs.length, conflicts: conflicts.length, leftovers };
-    seen.current = now;
+    if (listed) seen.current = now;
     setOpen((was) => openAfter(was, before, now));
-  }, [jobs.length, conflicts.length, leftovers]);
+  }, [jobs.length, conflicts.length, leftovers, listed]);
 
   const act = useMutation({
     mutationFn: (a: { action: Exclude<JobAction, 'retry'>; selector: JobSelector } | { action: 'retry'; jobId: string }) => {

@@ -14,10 +14,13 @@ const isEmpty = (c: PanelContent) => c.jobs === 0 && c.leftovers === 0;
 /**
  * Whether the panel is open once its content changed from `before` to `now`: new work, a question for
  * the user or work left from last time opens it; becoming empty (everything cleared) closes it;
- * otherwise opening and closing stay the user's call.
+ * otherwise opening and closing stay the user's call. `before` is null until the first listing: jobs
+ * already there when the window opened (a reload, a second browser tab) are not new work.
  */
-export function openAfter(open: boolean, before: PanelContent, now: PanelContent): boolean {
-  if (now.jobs > before.jobs || now.conflicts > 0 || now.leftovers > 0) return true;
+export function openAfter(open: boolean, before: PanelContent | null, now: PanelContent): boolean {
+  if (now.conflicts > 0 || now.leftovers > 0) return true;
+  if (before === null) return open;
+  if (now.jobs > before.jobs) return true;
   if (isEmpty(now) && !isEmpty(before)) return false;
   return open;
 }

@@ -10,6 +10,8 @@ export interface TransfersState {
   totals: TransferTotals | null;
   /** Why the first listing failed (the events still arrive). */
   error: unknown;
+  /** The first listing answered (or failed): from then on a job that appears is new work. */
+  listed: boolean;
 }
 
 /** Newest first: what was just dropped is at the top. */
@@ -18,7 +20,7 @@ function ordered(byId: Map<string, TransferJob>): TransferJob[] {
 }
 
 export function useTransfers(): TransfersState {
-  const [state, setState] = useState<TransfersState>({ jobs: [], totals: null, error: null });
+  const [state, setState] = useState<TransfersState>({ jobs: [], totals: null, error: null, listed: false });
   useEffect(() => {
     const byId = new Map<string, TransferJob>();
     let alive = true;
@@ -34,15 +36,15 @@ export function useTransfers(): TransfersState {
         byId.delete(id);
         seenInEvents.add(id);
       }
-      setState({ jobs: ordered(byId), totals, error: null });
+      setState((old) => ({ jobs: ordered(byId), totals, error: null, listed: old.listed }));
     });
     call('transfer.list', {}).then(
       (list) => {
         if (!alive) return;
         for (const job of list.jobs) if (!seenInEvents.has(job.id)) byId.set(job.id, job);
-        setState((old) => ({ jobs: ordered(byId), totals: old.totals ?? list.totals, error: null }));
+        setState((old) => ({ jobs: ordered(byId), totals: old.totals ?? list.totals, error: null, listed: true }));
       },
-      (error: unknown) => alive && setState((old) => ({ ...old, error })),
+      (error: unknown) => alive && setState((old) => ({ ...old, error, listed: true })),
     );
     return () => {
       alive = false;

@@ -19,6 +19,15 @@ describe('when the transfers panel opens and closes by itself', () => {
     expect(openAfter(true, content(0, 0, 1), content(0))).toBe(false);
   });
 
+  it('stays closed for the jobs the first listing brings (a reload, a second tab), but not for a question or leftovers', () => {
+    expect(openAfter(false, null, content(2))).toBe(false);
+    expect(openAfter(true, null, content(2))).toBe(true);
+    expect(openAfter(false, null, content(2, 1))).toBe(true);
+    expect(openAfter(false, null, content(0, 0, 1))).toBe(true);
+    // Once listed, a job added after that is new work.
+    expect(openAfter(false, content(2), content(3))).toBe(true);
+  });
+
   it('otherwise leaves open or closed as the user set it', () => {
     // Jobs finishing or being removed one by one do not reopen or close a panel.
     expect(openAfter(false, content(5), content(4))).toBe(false);
