@@ -163,7 +163,7 @@ export async function mlflowTokensCommand(argv: string[]): Promise<void> {
     const filter = { experimentIds: chosen.map((e) => e.experimentId), from, to, topN };
     if (source instanceof RestSource) await syncServer(traceCaches, { scope: CLI_SCOPE, uri: source.info.uri, client: source.client }, filter.experimentIds, values['clear-cache']);
     const summary = await summarizeSource(source, filter, analytics, prices, { caches: traceCaches, scope: CLI_SCOPE });
-    const latency = await sourceLatency(source, filter, analytics);
+    const latency = await sourceLatency(source, filter, analytics, { caches: traceCaches, scope: CLI_SCOPE });
     if (values.json) process.stdout.write(`${JSON.stringify({ ...summary, latency }, null, 2)}\n`);
     else if (values.csv) process.stdout.write(`${tokensCsv(summary)}\r\n`);
     else printSummary(summary, latency);

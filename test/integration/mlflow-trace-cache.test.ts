@@ -8,6 +8,7 @@ import { createServices } from '../../electron/services.js';
 import type { TokensDayModel } from '../../shared/schemas/mlflow-tokens.js';
 import { traceQuery } from '../../electron/mlflow/queries.js';
 import { RestSource } from '../../electron/mlflow/sources/rest.js';
+import { sourceLatency } from '../../electron/mlflow/tokens/summarize-source.js';
 import { TokenAnalytics } from '../../electron/mlflow/tokens/token-analytics.js';
 import { SyncCancelled } from '../../electron/mlflow/trace-cache/rest-sync.js';
 import { TraceCaches, type TraceServer } from '../../electron/mlflow/trace-cache/trace-caches.js';
@@ -17,7 +18,8 @@ import { startRequestLogProxy, type RequestLogProxy } from '../harness/request-l
 
 // The trace cache against a real MLflow tracking server (the kit's), over a store its generator
 // wrote: the server's token totals per day × model equal the sqlite store's (the same file the
-// server serves), a later sync asks only for what was added, and a cancelled first sync resumes.
+// server serves), and so are its latency figures; a later sync asks only for what was added, and a
+// cancelled first sync resumes.
 
 const missing = mlflowKitMissing();
 if (missing) console.warn(`Skipping the trace cache tests against a real MLflow server: ${missing}`);
@@ -109,6 +111,25 @@ describe.skipIf(missing !== null)('trace cache against a real MLflow tracking se
     expect(await caches.counts(serverFor('equal'))).toEqual({ traces: FIRST, spansPending: 0 });
   }, 120_000);
 
+  it('computes latency from the cache, equal to the sqlite store, and a second call only syncs what was added', async () => {
+    const source = new RestSource(proxy.uri, {});
+    const use = { caches, scope: 'latency' };
+    const fromServer = await sourceLatency(source, { experimentIds }, analytics, use);
+    const fromSqlite = (await analytics.latency(dbFile, { experimentIds })).latency;
+    expect(fromServer.traces.count).toBeGreaterThan(0);
+    expect(fromServer.traces.errors).toBeGreaterThan(0);
+    expect(fromServer.traces).toEqual(fromSqlite.traces);
+    expect(fromServer.days).toEqual(fromSqlite.days);
+
+    const mark = proxy.requests.length;
+    expect(await sourceLatency(source, { experimentIds }, analytics, use)).toEqual(fromServer);
+    // Only the incremental sync: one filtered search per experiment, no full listing, no span reads.
+    const again = searches(mark).map((r) => JSON.parse(r.body) as { page_token?: string; filter?: string });
+    expect(again).toHaveLength(EXPERIMENTS);
+    expect(again.every((b) => b.filter !== undefined && b.page_token === undefined)).toBe(true);
+    expect(proxy.requests.length - mark).toBe(EXPERIMENTS);
+  }, 120_000);
+
   it('asks only for the traces added since the last sync', async () => {
     const target = serverFor('incremental');
     await syncedDays(target);
@@ -173,6 +194,9 @@ describe.skipIf(missing !== null)('trace cache against a real MLflow tracking se
       if (!summary.ok) throw new Error(summary.error.message);
       const all = traceIds().size;
       expect(contract['mlflow.tokens.summary'].result.parse(summary.value).totals.traces).toBe(all);
+      const latency = await services.router.dispatch('mlflow.tokens.latency', { workspaceId, experimentIds });
+      if (!latency.ok) throw new Error(latency.error.message);
+      expect(contract['mlflow.tokens.latency'].result.parse(latency.value).traces).toEqual((await analytics.latency(dbFile, { experimentIds })).latency.traces);
 
       const cleared = await services.router.dispatch('mlflow.tokens.cache.clear', { workspaceId });
       expect(cleared).toMatchObject({ ok: true, value: { applicable: true, traces: all } });

@@ -24,7 +24,8 @@ export function mlflowTokensHandlers({ workspaces, analytics, prices, traceCache
       const { traces } = await traceCaches.clear({ scope: workspaceId, uri: source.info.uri, client: source.client });
       return { applicable: true, traces };
     },
-    'mlflow.tokens.latency': async ({ workspaceId, ...filter }) => sourceLatency(await workspaces.mlflow(workspaceId), filter, analytics),
+    'mlflow.tokens.latency': async ({ workspaceId, ...filter }) => 
+      sourceLatency(await workspaces.mlflow(workspaceId), filter, analytics, { caches: traceCaches, scope: workspaceId }),
     'mlflow.tokens.prices.get': () => Promise.resolve({ rows: prices.get() }),
     'mlflow.tokens.prices.set': ({ rows }) => Promise.resolve({ rows: prices.set(rows) }),
   };

@@ -27,7 +27,8 @@ export async function summarizeSource(source: MlflowSource, filter: SummaryFilte
 }
 
 /** Latency and errors of a workspace's MLflow store, for the app and the CLI alike. */
-export async function sourceLatency(source: MlflowSource, filter: SummaryFilter, analytics: TokenAnalytics): Promise<TokensLatency> {
+export async function sourceLatency(source: MlflowSource, filter: SummaryFilter, analytics: TokenAnalytics, traces: TraceCacheUse): Promise<TokensLatency> {
   if (source.info.kind === 'sqlite') return (await analytics.latency(await sqliteFileOf(source.info.uri), filter)).latency;
+  if (source instanceof RestSource) return traces.caches.latency({ scope: traces.scope, uri: source.info.uri, client: source.client }, filter);
   return recordsLatency(await recordsFromSource(source, filter), filter);
 }

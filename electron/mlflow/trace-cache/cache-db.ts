@@ -1,9 +1,9 @@
 import type Database from 'better-sqlite3';
-import type { TokenPrice, TokensSummary } from '../../../shared/schemas/mlflow-tokens.js';
+import type { TokenPrice, TokensLatency, TokensSummary } from '../../../shared/schemas/mlflow-tokens.js';
 import type { TokenUsage } from '../../../shared/token-usage.js';
 import { migrate } from '../../core/migrate.js';
 import { openPrivateDatabase } from '../../storage/private-database.js';
-import { summarizeRecords, type SummaryFilter, type TraceUsageRecord } from '../tokens/aggregate.js';
+import { recordsLatency, summarizeRecords, type SummaryFilter, type TraceUsageRecord } from '../tokens/aggregate.js';
 import type { ModelUsage } from '../tokens/trace-usage.js';
 import { TRACE_CACHE_MIGRATIONS } from './migrations.js';
 
@@ -182,6 +182,10 @@ export class TraceCacheDb {
 
   summary(filter: SummaryFilter, prices: readonly TokenPrice[]): TokensSummary {
     return summarizeRecords(this.records(filter), filter, prices);
+  }
+
+  latency(filter: SummaryFilter): TokensLatency {
+    return recordsLatency(this.records(filter), filter);
   }
 
   /** Forgets every trace and sync position: the next sync starts from the first page. */

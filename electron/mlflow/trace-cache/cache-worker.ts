@@ -29,6 +29,8 @@ function handle(request: TraceCacheRequest): unknown {
       return db(request.file).counts();
     case 'summary':
       return db(request.file).summary(request.filter, request.prices);
+    case 'latency':
+      return db(request.file).latency(request.filter);
     case 'clear':
       return db(request.file).clear();
     case 'close':

@@ -1,4 +1,4 @@
-import type { TokenPrice, TokensSummary } from '../../../shared/schemas/mlflow-tokens.js';
+import type { TokenPrice, TokensLatency, TokensSummary } from '../../../shared/schemas/mlflow-tokens.js';
 import type { RpcReply } from '../../core/workers/worker-rpc.js';
 import type { SummaryFilter } from '../tokens/aggregate.js';
 import type { CacheCounts, CachedInfo, SpanResult, SyncPosition } from './cache-db.js';
@@ -13,6 +13,7 @@ export type TraceCacheRequest = { id: number; file: string } & (
   | { op: 'saveSpans'; results: SpanResult[] }
   | { op: 'counts' }
   | { op: 'summary'; filter: SummaryFilter; prices: TokenPrice[] }
+  | { op: 'latency'; filter: SummaryFilter }
   | { op: 'clear' }
   | { op: 'close' }
 );
@@ -25,6 +26,7 @@ export interface TraceCacheAnswers {
   saveSpans: undefined;
   counts: CacheCounts;
   summary: TokensSummary;
+  latency: TokensLatency;
   clear: undefined;
   close: undefined;
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { StratusError } from '../../../shared/errors.js';
-import type { TokenPrice, TokensSummary } from '../../../shared/schemas/mlflow-tokens.js';
+import type { TokenPrice, TokensLatency, TokensSummary } from '../../../shared/schemas/mlflow-tokens.js';
 import { LazyWorkerRpc } from '../../core/workers/lazy-worker-rpc.js';
 import { startWorker } from '../../core/workers/worker-entry.js';
 import type { SummaryFilter } from '../tokens/aggregate.js';
@@ -78,6 +78,10 @@ export class TraceCache {
 
   summary(filter: SummaryFilter, prices: TokenPrice[]): Promise<TokensSummary> {
     return this.worker.call(this.file, 'summary', { filter: { ...filter, experimentIds: [...filter.experimentIds] }, prices });
+  }
+
+  latency(filter: SummaryFilter): Promise<TokensLatency> {
+    return this.worker.call(this.file, 'latency', { filter: { ...filter, experimentIds: [...filter.experimentIds] } });
   }
 
   clear(): Promise<undefined> {

@@ -1,4 +1,4 @@
-import type { TokenPrice, TokensSummary } from '../../../shared/schemas/mlflow-tokens.js';
+import type { TokenPrice, TokensLatency, TokensSummary } from '../../../shared/schemas/mlflow-tokens.js';
 import type { RestClient } from '../sources/rest-client.js';
 import type { SummaryFilter } from '../tokens/aggregate.js';
 import type { CacheCounts } from './cache-db.js';
@@ -35,6 +35,13 @@ export class TraceCaches {
     await this.sync(server, filter.experimentIds);
     this.readSpans(server);
     return entry.cache.summary(filter, prices);
+  }
+
+  /** Syncs the cache for these experiments and computes latency from it (durations and states come with the search: no span reads). */
+  async latency(server: TraceServer, filter: SummaryFilter): Promise<TokensLatency> {
+    const entry = this.entry(server);
+    await this.sync(server, filter.experimentIds);
+    return entry.cache.latency(filter);
   }
 
   /** One sync at a time per cache: a caller arriving during one waits for it, then runs its own. */
