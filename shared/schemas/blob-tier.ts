@@ -34,7 +34,7 @@ export type SetBlobTierResult = z.infer<typeof SetBlobTierResult>;
 export const TIER_EFFECT: Record<AccessTier, string> = {
   Hot: 'Hot: the highest storage cost, the lowest cost to read. An archived blob is rehydrated (Standard priority, up to 15 hours).',
   Cool: 'Cool: cheaper storage, dearer reads; an early-deletion charge applies before 30 days. An archived blob is rehydrated (Standard priority, up to 15 hours).',
-  Cold: 'Cold: cheaper storage still, dearer reads; an early-deletion charge applies before 90 days.',
+  Cold: 'Cold: cheaper storage still, dearer reads; an early-deletion charge applies before 90 days. An archived blob is rehydrated (Standard priority, up to 15 hours).',
   Archive:
     'Archive: the blobs go offline and cannot be read or previewed until rehydrated to Hot or Cool, which takes up to 15 hours (Standard) and costs per GB read; an early-deletion charge applies before 180 days.',
 };
