@@ -16,6 +16,11 @@ function quotedEtag(etag: string): string {
   return etag.startsWith('"') ? etag : `"${etag}"`;
 }
 
+/** A service-reported label, dropped when absent or longer than any real one. */
+function bounded(value: string | undefined, max: number): string | null {
+  return value !== undefined && value.length <= max ? value : null;
+}
+
 /** A listed blob as the browser shows it. */
 export function blobEntry(b: BlobItem): BlobEntry {
   return {
@@ -24,6 +29,8 @@ export function blobEntry(b: BlobItem): BlobEntry {
     lastModified: b.properties.lastModified?.getTime() ?? null,
     etag: b.properties.etag ? quotedEtag(b.properties.etag) : null,
     contentType: b.properties.contentType ?? null,
+    accessTier: bounded(b.properties.accessTier, 32),
+    archiveStatus: bounded(b.properties.archiveStatus, 64),
   };
 }
 

@@ -7,6 +7,7 @@ import { previewBlob } from './blob-preview.js';
 import { deletePolicy } from '../azure/delete-policy.js';
 import { blobProperties } from './blob-properties.js';
 import { searchBlobs } from './blob-search.js';
+import { setBlobTier } from './blob-tier.js';
 
 export function blobsHandlers({ workspaces }: { workspaces: WorkspaceRegistry }): HandlersFor<BlobsChannel> {
   return {
@@ -16,6 +17,7 @@ export function blobsHandlers({ workspaces }: { workspaces: WorkspaceRegistry })
     'blobs.preview': ({ workspaceId, container, blob }) => previewBlob(workspaces.azure(workspaceId), container, blob),
     'blobs.deletePolicy': ({ workspaceId }) => deletePolicy(workspaces.azure(workspaceId)),
     'blobs.delete': (request) => deleteBlobs(workspaces.azure(request.workspaceId), request),
+    'blobs.setTier': (request) => setBlobTier(workspaces.azure(request.workspaceId), request),
     'blobs.search': (request) => searchBlobs(workspaces.azure(request.workspaceId), request),
   };
 }

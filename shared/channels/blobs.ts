@@ -10,6 +10,7 @@ import {
   DeletePolicy,
   DeletePolicyRequest,
 } from '../schemas/blob-details.js';
+import { SetBlobTierRequest, SetBlobTierResult } from '../schemas/blob-tier.js';
 
 /** Browsing the containers and blobs of an Azure workspace's storage account. */
 export const blobsChannels = {
@@ -23,6 +24,8 @@ export const blobsChannels = {
   /** Whether deleted blobs can be undeleted in this account (its soft-delete policy). */
   'blobs.deletePolicy': { args: DeletePolicyRequest, result: DeletePolicy },
   'blobs.delete': { args: DeleteBlobsRequest, result: DeleteBlobsResult },
+  /** Set Blob Tier on each selected blob, once the container's name is typed; failures reported per blob. */
+  'blobs.setTier': { args: SetBlobTierRequest, result: SetBlobTierResult },
   /** Blobs at any depth below a prefix whose name contains the query, a page of the listing at a time. */
   'blobs.search': { args: BlobSearchRequest, result: BlobSearchPage },
 } as const;

@@ -60,6 +60,13 @@ export type BlobPreview = z.infer<typeof BlobPreview>;
 /** At most this many blobs per delete call: one screenful of selection many times over. */
 export const MAX_DELETE = 1000;
 
+/** The container's name typed by the user to confirm a change that cannot be taken back at once. */
+export const TypedContainer = z
+  .string()
+  .min(1, "Type the container's name to confirm")
+  .max(63, 'A container name has at most 63 characters')
+  .refine((s) => !hasControlCharacters(s), 'A container name has no control characters');
+
 export const DeleteBlobsRequest = z
   .object({
     workspaceId: Id,
@@ -74,11 +81,7 @@ export const DeleteBlobsRequest = z
       .max(MAX_DELETE, `At most ${MAX_DELETE} folders per delete`)
       .optional(),
     /** The container's name, typed by the user. */
-    typedContainer: z
-      .string()
-      .min(1, "Type the container's name to confirm")
-      .max(63, 'A container name has at most 63 characters')
-      .refine((s) => !hasControlCharacters(s), 'A container name has no control characters'),
+    typedContainer: TypedContainer,
   })
   .strict();
 export type DeleteBlobsRequest = z.infer<typeof DeleteBlobsRequest>;

@@ -40,6 +40,10 @@ export const BlobEntry = z.object({
   lastModified: z.number().nullable(),
   etag: z.string().nullable(),
   contentType: z.string().nullable(),
+  /** Hot, Cool, Cold or Archive as listed; null where the service reports none. */
+  accessTier: z.string().max(32).nullable(),
+  /** e.g. 'rehydrate-pending-to-hot' while a rehydration from Archive runs, else null. */
+  archiveStatus: z.string().max(64).nullable(),
 });
 export type BlobEntry = z.infer<typeof BlobEntry>;
 

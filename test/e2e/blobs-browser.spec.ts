@@ -7,9 +7,9 @@ import { connectToFixture } from './workspace-ui.js';
 
 // Browser mode's blob browser on a par with Storage Explorer: a blob clicked shows its properties and
 // a preview (a CSV as a table, a PNG as an image), files chosen in the file picker upload, a selection
-// is deleted only once the container's name is typed (the soft-delete state said first), downloads
-// are the browser's own (one blob as it is, several as a zip), and a typed path, a new folder and
-// a name search go where they say.
+// is deleted (or moved to another tier) only once the container's name is typed (the soft-delete state
+// or what Archive means said first), downloads are the browser's own (one blob as it is, several as
+// a zip), and a typed path, a new folder and a name search go where they say.
 
 const env = e2eEnvironment();
 
@@ -82,6 +82,30 @@ test('files chosen with the Upload button upload into the open folder', async ({
   await expect(row(page, 'eval/notes.txt')).toBeVisible();
   await expect(row(page, 'eval/params.json')).toBeVisible();
   expect((await containerClient.getBlobClient('eval/notes.txt').downloadToBuffer()).toString()).toBe('picked from the file picker');
+});
+
+test('selected blobs move to Archive only after the container name is typed, Archive explained, and the Tier column shows it', async ({ page }) => {
+  await openContainer(page);
+  await page.getByTestId('blob-list').getByRole('button', { name: 'eval/' }).click();
+  await expect(row(page, 'eval/metrics.csv').getByTestId('blob-tier')).not.toHaveText('Archive');
+  await page.getByRole('checkbox', { name: 'Select metrics.csv' }).check();
+  await page.getByTestId('tier-selected').click();
+
+  const confirm = page.getByTestId('tier-confirm');
+  await confirm.getByTestId('tier-pick').selectOption('Archive');
+  await expect(confirm.getByTestId('tier-effect')).toContainText('offline');
+  await expect(confirm.getByTestId('tier-effect')).toContainText('15 hours');
+  const execute = confirm.getByTestId('tier-execute');
+  await expect(execute).toBeDisabled();
+  await confirm.getByTestId('tier-confirm-name').fill('not-the-name');
+  await expect(execute).toBeDisabled();
+  await confirm.getByTestId('tier-confirm-name').fill(container);
+  await execute.click();
+
+  await expect(page.getByTestId('tier-notice')).toContainText('Changed the tier of 1 blob.');
+  await expect(row(page, 'eval/metrics.csv').getByTestId('blob-tier')).toHaveText('Archive');
+  await expect(row(page, 'eval/confusion.png').getByTestId('blob-tier')).not.toHaveText('Archive');
+  expect((await containerClient.getBlobClient('eval/metrics.csv').getProperties()).accessTier).toBe('Archive');
 });
 
 test('selected blobs and a folder are deleted only after the container name is typed, the soft-delete state said', async ({ page }) => {

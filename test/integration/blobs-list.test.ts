@@ -100,7 +100,7 @@ describe('blobs.containers', () => {
 });
 
 describe('blobs.list', () => {
-  it('lists one level: child prefixes, and blobs with size, date, etag and content type', async () => {
+  it('lists one level: child prefixes, and blobs with size, date, etag, content type and tier', async () => {
     const before = Date.now();
     const top = await call('blobs.list', { workspaceId, container, prefix: '' });
     expect(top.prefixes).toEqual(['data/', 'many/']);
@@ -113,6 +113,8 @@ describe('blobs.list', () => {
       lastModified: props.lastModified?.getTime(),
       etag: props.etag,
       contentType: 'text/csv',
+      accessTier: props.accessTier,
+      archiveStatus: null,
     });
     expect(csv?.lastModified).toBeLessThanOrEqual(before + 1000);
     expect(top.blobs.find((b) => b.name === 'empty')?.size).toBe(0);

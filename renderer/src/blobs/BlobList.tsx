@@ -4,6 +4,7 @@ import { useVirtualRows } from '../ui/useVirtualRows.js';
 import { leafName, type Row } from './queries.js';
 import { displayName } from '../../../shared/display-name.js';
 import type { BlobEntry } from '../../../shared/schemas/blobs.js';
+import { describeTier, tierState } from '../../../shared/access-tier.js';
 
 const ROW_HEIGHT = 30;
 /** Fetch the next page once the view is this many rows from the end of what is loaded. */
@@ -33,6 +34,17 @@ interface CellProps {
   onShow: (blob: BlobEntry) => void;
 }
 
+/** Archive and a running rehydration stand out: such a blob cannot be read or previewed. */
+function TierCell({ blob }: { blob: BlobEntry }) {
+  const state = tierState(blob);
+  const label = state.kind === 'archived' ? 'Archive' : state.kind === 'rehydrating' ? `Archive → ${state.target}` : (state.tier ?? '—');
+  return (
+    <span role="cell" className={`blobs-cell blobs-cell--tier${state.kind === 'online' ? '' : ' blobs-cell--archived'}`} title={describeTier(blob)} data-testid="blob-tier">
+      {label}
+    </span>
+  );
+}
+
 function RowCells({ row, prefix, onOpen, onShow }: CellProps) {
   const label = displayName(leafName(row.name, prefix));
   if (row.kind === 'prefix') {
@@ -46,6 +58,7 @@ function RowCells({ row, prefix, onOpen, onShow }: CellProps) {
         </span>
         <span role="cell" className="blobs-cell blobs-cell--size muted">—</span>
         <span role="cell" className="blobs-cell blobs-cell--time muted">—</span>
+        <span role="cell" className="blobs-cell blobs-cell--tier muted">—</span>
       </>
     );
   }
@@ -64,6 +77,7 @@ function RowCells({ row, prefix, onOpen, onShow }: CellProps) {
       <span role="cell" className="blobs-cell blobs-cell--time" title={isoTime(blob.lastModified)}>
         {formatTime(blob.lastModified)}
       </span>
+      <TierCell blob={blob} />
     </>
   );
 }
@@ -95,6 +109,9 @@ export function BlobList({ prefix, rows, selected, onToggle, onToggleAll, onOpen
         </span>
         <span role="columnheader" className="blobs-cell blobs-cell--time">
           Modified
+        </span>
+        <span role="columnheader" className="blobs-cell blobs-cell--tier">
+          Tier
         </span>
       </div>
       <div className="blobs-table__body" ref={scrollRef}>

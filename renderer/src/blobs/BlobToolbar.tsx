@@ -5,7 +5,7 @@ import { PathBox } from './PathBox.js';
 import { PrefixBreadcrumb } from './PrefixBreadcrumb.js';
 
 /** The form open below the toolbar. */
-export type Panel = 'download' | 'delete' | 'newFolder' | null;
+export type Panel = 'download' | 'delete' | 'tier' | 'newFolder' | null;
 
 interface Props {
   container: string;
@@ -89,6 +89,9 @@ export function BlobToolbar(props: Props) {
         )}
         <button type="button" className="button" disabled={none} onClick={() => onPanel('download')} data-testid="download-selected">
           {inBrowser ? 'Save on host…' : 'Download…'}
+        </button>
+        <button type="button" className="button" disabled={none} onClick={() => onPanel('tier')} data-testid="tier-selected">
+          Change tier…
         </button>
         <button type="button" className="button button--danger" disabled={none} onClick={() => onPanel('delete')} data-testid="delete-selected">
           Delete…

@@ -1,6 +1,7 @@
 import { useInfiniteQuery, useQueryClient } from '@tanstack/react-query';
 import { useCallback, useMemo, useState } from 'react';
 import type { DeleteBlobsResult } from '../../../shared/schemas/blob-details.js';
+import type { SetBlobTierResult } from '../../../shared/schemas/blob-tier.js';
 import type { BlobEntry } from '../../../shared/schemas/blobs.js';
 import { getApi } from '../api/client.js';
 import { formatCount, plural } from '../format.js';
@@ -14,6 +15,7 @@ import { Loading } from '../ui/Loading.js';
 import { BlobDetails } from './BlobDetails.js';
 import { BlobList } from './BlobList.js';
 import { BlobToolbar, type Panel } from './BlobToolbar.js';
+import { ChangeTier, TierNotice } from './ChangeTier.js';
 import { DeleteBlobs } from './DeleteBlobs.js';
 import { NewFolder } from './NewFolder.js';
 import { containerLevelsKey, levelQuery, rowsOf, searchQuery, searchRows } from './queries.js';
@@ -38,6 +40,7 @@ export function ContainerBrowser({ workspaceId, container, prefix, containers, l
   const [panel, setPanel] = useState<Panel>(null);
   const [search, setSearch] = useState('');
   const [notice, setNotice] = useState<Notice | null>(null);
+  const [tierNotice, setTierNotice] = useState<SetBlobTierResult | null>(null);
   const queryClient = useQueryClient();
   const searching = search !== '';
   const level = useInfiniteQuery({ ...levelQuery(workspaceId, container, prefix), enabled: !searching });
@@ -78,6 +81,12 @@ export function ContainerBrowser({ workspaceId, container, prefix, containers, l
     setSelected(new Set());
     if (shown !== undefined && result.deleted.includes(shown)) setShown(undefined);
     setNotice({ deleted: result.deleted.length, kept: result.kept });
+    refresh();
+  };
+  const tierChanged = (result: SetBlobTierResult) => {
+    setPanel(null);
+    setSelected(new Set());
+    setTierNotice(result);
     refresh();
   };
   const allLoaded = rows.length > 0 && rows.every((r) => selected.has(r.name));
@@ -144,6 +153,10 @@ export function ContainerBrowser({ workspaceId, container, prefix, containers, l
         />
       )}
       {panel === 'delete' && <DeleteBlobs workspaceId={workspaceId} container={container} blobs={selectedBlobs} folders={selectedFolders} onDone={deleted} onCancel={() => setPanel(null)} />}
+      {tierNotice && <TierNotice result={tierNotice} onDismiss={() => setTierNotice(null)} />}
+      {panel === 'tier' && (
+        <ChangeTier workspaceId={workspaceId} container={container} blobs={selectedBlobs} folders={selectedFolders.length} onDone={tierChanged} onCancel={() => setPanel(null)} />
+      )}
       {panel === 'newFolder' && (
         <NewFolder
           prefix={prefix}

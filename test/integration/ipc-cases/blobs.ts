@@ -45,6 +45,7 @@ export const blobsCases: DomainCases<BlobsChannel> = {
     'blobs.preview': (args) => spy('blobs.preview', args, { kind: 'none', reason: 'x', bytesRead: 0, totalBytes: 0 }),
     'blobs.deletePolicy': (args) => spy('blobs.deletePolicy', args, { state: 'unknown', days: null, detail: null }),
     'blobs.delete': (args) => spy('blobs.delete', args, { deleted: [], kept: [] }),
+    'blobs.setTier': (args) => spy('blobs.setTier', args, { changed: [], failed: [] }),
     'blobs.search': (args) => spy('blobs.search', args, { matches: [], scanned: 0, nextPageToken: null }),
   },
   baselines: {
@@ -62,6 +63,7 @@ export const blobsCases: DomainCases<BlobsChannel> = {
         optional: ['folders'],
       },
     ],
+    'blobs.setTier': [{ args: { workspaceId: WORKSPACE_ID, container: 'data', blobs: ['datasets/old.csv'], newTier: 'Archive', typedContainer: 'data' } }],
     'blobs.search': [
       { args: { workspaceId: WORKSPACE_ID, container: 'data', prefix: 'datasets/', query: 'part', pageToken: '2!96!MDAwMDI3IWRhdGFzZXRzLzIwMjQvIQ--' }, optional: ['pageToken'] },
     ],
@@ -79,6 +81,9 @@ export const blobsCases: DomainCases<BlobsChannel> = {
         return [...common, 'a'.repeat(64)];
       case 'query':
         return [...common, 'q'.repeat(257)];
+      case 'newTier':
+        // 'Premium' and 'P10' are page-blob tiers, not block-blob access tiers.
+        return [...common, 'archive', 'HOT', 'Premium', 'P10', 'Archive ', '__proto__'];
       case 'pageToken':
         return [...common, 'x'.repeat(2049)];
       default:
