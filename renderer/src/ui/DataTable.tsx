@@ -1,12 +1,9 @@
-import Papa from 'papaparse';
 import { useMemo } from 'react';
 import { formatCount } from '../format.js';
+import { csvRows, rowCells } from './csv-rows.js';
 
 // Tables of plain strings shared by the blob preview and MLflow's artifact preview: a CSV/TSV
 // file's text, or rows the host already read (parquet). Cells are text, never HTML.
-
-/** Rows of a CSV drawn as a table; the rest are counted. */
-const CSV_ROWS = 200;
 
 export interface TableLook {
   /** Class of the scrolling wrapper. */
@@ -15,7 +12,7 @@ export interface TableLook {
   testId?: string;
 }
 
-/** A header row over rows; a short row is padded, a long one keeps its extra cells. */
+/** A header row over rows of text. */
 export function DataTable({ head, rows, total, look }: { head: string[]; rows: string[][]; total?: number; look: TableLook }) {
   return (
     <div className={look.className} data-testid={look.testId}>
@@ -30,8 +27,8 @@ export function DataTable({ head, rows, total, look }: { head: string[]; rows: s
         <tbody>
           {rows.map((row, r) => (
             <tr key={r}>
-              {Array.from({ length: Math.max(head.length, row.length) }, (_, c) => (
-                <td key={c}>{row[c] ?? ''}</td>
+              {rowCells(head, row).map((cell, c) => (
+                <td key={c}>{cell}</td>
               ))}
             </tr>
           ))}
@@ -48,15 +45,12 @@ export function DataTable({ head, rows, total, look }: { head: string[]; rows: s
 
 /** CSV (or TSV) text as a table of its first rows; the first line is the header. */
 export function CsvTable({ text, tab = false, look }: { text: string; tab?: boolean; look: TableLook }) {
-  const parsed = useMemo(() => Papa.parse<string[]>(text, { delimiter: tab ? '\t' : '', skipEmptyLines: true }), [text, tab]);
-  // A one-column file has no delimiter to find; that is not worth a warning.
-  const error = parsed.errors.find((e) => e.code !== 'UndetectableDelimiter');
-  if (parsed.data.length === 0) return <p className="empty">The table is empty.</p>;
-  const [head, ...rows] = parsed.data;
+  const table = useMemo(() => csvRows(text, tab), [text, tab]);
+  if (table === undefined) return <p className="empty">The table is empty.</p>;
   return (
     <>
-      <DataTable head={head} rows={rows.slice(0, CSV_ROWS)} total={rows.length} look={look} />
-      {error && <p className="muted">Some lines could not be read as CSV: {error.message}</p>}
+      <DataTable head={table.head} rows={table.rows} total={table.total} look={look} />
+      {table.warning !== undefined && <p className="muted">Some lines could not be read as CSV: {table.warning}</p>}
     </>
   );
 }
