@@ -3,12 +3,13 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { ZipFile } from 'yazl';
-import { StratusError, type StratusErrorShape } from '../../shared/errors.js';
+import { StratusError } from '../../shared/errors.js';
 import { BrowserDownloadRequest, DOWNLOAD_PATH, type DownloadTicket } from '../../shared/schemas/browser-download.js';
 import type { AzureAccess } from '../azure/azure-access.js';
 import { toAzureError } from '../azure/errors.js';
 import { toErrorShape } from '../ipc/router.js';
 import type { Services } from '../services.js';
+import { answerJson, statusOf } from './json-reply.js';
 
 // Browser mode's downloads (see shared/schemas/browser-download.ts). The ticket request resolves the
 // selection (folders expanded, each blob's existence checked), so whatever can fail before a byte
@@ -39,23 +40,9 @@ interface Ticket {
   expires: number;
 }
 
-const STATUS: Partial<Record<StratusErrorShape['code'], number>> = {
-  INVALID_ARGUMENT: 400,
-  NO_WORKSPACE: 404,
-  NOT_FOUND: 404,
-  CONTAINER_NOT_FOUND: 404,
-  TOO_LARGE: 413,
-};
-
-function answer(res: ServerResponse, status: number, body: unknown): void {
-  res
-    .writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' })
-    .end(JSON.stringify(body));
-}
-
 function refuse(res: ServerResponse, err: unknown): void {
   const shape = toErrorShape(err);
-  answer(res, STATUS[shape.code] ?? 500, { error: shape });
+  answerJson(res, statusOf(shape), { error: shape });
 }
 
 /** A file name any OS accepts: no separators, controls or reserved characters, not empty. */
@@ -160,7 +147,7 @@ export function createDownloadRoute(services: Services): DownloadRoute {
       const id = randomBytes(18).toString('base64url');
       tickets.set(id, { azure, container: request.container, fileName, entries, single, expires: Date.now() + TICKET_MS });
       const body: DownloadTicket = { url: `.${DOWNLOAD_PATH}?ticket=${id}`, fileName, blobs: entries.length };
-      answer(res, 200, body);
+      answerJson(res, 200, body);
     } catch (err) {
       refuse(res, err);
     }

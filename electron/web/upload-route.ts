@@ -11,6 +11,7 @@ import { UploadQuery } from '../../shared/schemas/upload.js';
 import { toErrorShape } from '../ipc/router.js';
 import { runArtifactLocation } from '../mlflow/run-artifact-location.js';
 import type { Services } from '../services.js';
+import { answerJson, statusOf } from './json-reply.js';
 import { uploadBlobName } from '../transfer/transfer-plan.js';
 
 // Browser mode's way in for dropped files: a tab has no file paths, so it sends each file's bytes
@@ -30,23 +31,10 @@ const STALE_STAGED_MS = 24 * 3600_000;
 /** Left free on the host's disk after staging a file. */
 const DISK_RESERVE_BYTES = 1024 ** 3;
 
-const STATUS: Partial<Record<StratusErrorShape['code'], number>> = {
-  INVALID_ARGUMENT: 400,
-  NO_WORKSPACE: 404,
-  NOT_FOUND: 404,
-  CONTAINER_NOT_FOUND: 404,
-};
-
-function answer(res: ServerResponse, status: number, body: unknown): void {
-  res
-    .writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' })
-    .end(JSON.stringify(body));
-}
-
 function refuse(res: ServerResponse, status: number, error: StratusErrorShape): void {
   // The rest of a refused body is not read: close the connection rather than drain it.
   res.setHeader('connection', 'close');
-  answer(res, status, { error });
+  answerJson(res, status, { error });
 }
 
 function invalid(message: string): StratusErrorShape {
@@ -142,7 +130,7 @@ export async function createUploadRoute(services: Services): Promise<UploadRoute
       target = { ...destination, blobName: uploadBlobName(destination.prefix, query.name) };
     } catch (err) {
       const shape = toErrorShape(err);
-      return refuse(res, STATUS[shape.code] ?? 500, shape);
+      return refuse(res, statusOf(shape), shape);
     }
     await mkdir(stagingDir, { recursive: true, mode: 0o700 });
     const disk = await statfs(stagingDir);
@@ -169,11 +157,11 @@ export async function createUploadRoute(services: Services): Promise<UploadRoute
         filePath: file,
       });
       staged.set(jobId, file);
-      answer(res, 200, { jobIds: [jobId] });
+      answerJson(res, 200, { jobIds: [jobId] });
     } catch (err) {
       await rm(file, { force: true });
       const shape = toErrorShape(err);
-      if (!res.headersSent && !res.destroyed) refuse(res, STATUS[shape.code] ?? 500, shape);
+      if (!res.headersSent && !res.destroyed) refuse(res, statusOf(shape), shape);
     }
   }
 

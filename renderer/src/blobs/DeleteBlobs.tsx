@@ -5,6 +5,7 @@ import type { BlobEntry } from '../../../shared/schemas/blobs.js';
 import { softDeleteText } from '../../../shared/soft-delete.js';
 import { call } from '../api/client.js';
 import { plural } from '../format.js';
+import { ActionForm } from '../ui/ActionForm.js';
 import { ErrorPanel } from '../ui/ErrorPanel.js';
 import { TextField } from '../ui/TextField.js';
 import { deletePolicyQuery } from './queries.js';
@@ -34,14 +35,16 @@ export function DeleteBlobs({ workspaceId, container, blobs, folders, onDone, on
     onSuccess: onDone,
   });
   return (
-    <form
+    <ActionForm
+      label="Delete blobs"
       className="blobs-download blobs-delete"
-      aria-label="Delete blobs"
-      data-testid="delete-confirm"
-      onSubmit={(e) => {
-        e.preventDefault();
-        remove.mutate();
-      }}
+      testId="delete-confirm"
+      submitLabel={remove.isPending ? 'Deleting…' : `Delete ${what}`}
+      submitDisabled={typed !== container || remove.isPending}
+      submitTestId="delete-execute"
+      danger
+      onSubmit={() => remove.mutate()}
+      onCancel={onCancel}
     >
       <p>
         Delete {what} from <span className="mono">{container}</span>. A blob changed since it was listed is kept.
@@ -50,14 +53,6 @@ export function DeleteBlobs({ workspaceId, container, blobs, folders, onDone, on
       <p data-testid="soft-delete-state">{policyText(policy.data)}</p>
       <TextField id="delete-confirm-name" label="Container name" value={typed} onChange={setTyped} placeholder={container} testId="delete-confirm-name" />
       {remove.isError && <ErrorPanel error={remove.error} onDismiss={() => remove.reset()} />}
-      <div className="blobs-download__actions">
-        <button type="submit" className="button button--danger" disabled={typed !== container || remove.isPending} data-testid="delete-execute">
-          {remove.isPending ? 'Deleting…' : `Delete ${what}`}
-        </button>
-        <button type="button" className="button button--quiet" onClick={onCancel}>
-          Cancel
-        </button>
-      </div>
-    </form>
+    </ActionForm>
   );
 }

@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { BlobPrefix } from '../../../shared/schemas/transfer.js';
+import { ActionForm } from '../ui/ActionForm.js';
 import { TextField } from '../ui/TextField.js';
 
 interface Props {
@@ -24,24 +25,18 @@ export function NewFolder({ prefix, onCreate, onCancel }: Props) {
   const [name, setName] = useState('');
   const problem = problemOf(name.trim(), prefix);
   return (
-    <form
+    <ActionForm
+      label="New folder"
       className="blobs-download"
-      aria-label="New folder"
-      onSubmit={(e) => {
-        e.preventDefault();
+      submitLabel="Open new folder"
+      submitDisabled={name.trim() === '' || problem !== null}
+      onSubmit={() => {
         if (name.trim() !== '' && problem === null) onCreate(`${prefix}${name.trim()}/`);
       }}
+      onCancel={onCancel}
     >
       <p>A folder in Blob Storage exists once something is uploaded into it: Stratus opens it empty, ready for your files.</p>
       <TextField id="new-folder-name" label="Folder name" value={name} onChange={setName} errors={problem ? [problem] : []} placeholder="models" testId="new-folder-name" />
-      <div className="blobs-download__actions">
-        <button type="submit" className="button button--primary" disabled={name.trim() === '' || problem !== null}>
-          Open new folder
-        </button>
-        <button type="button" className="button button--quiet" onClick={onCancel}>
-          Cancel
-        </button>
-      </div>
-    </form>
+    </ActionForm>
   );
 }

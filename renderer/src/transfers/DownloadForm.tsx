@@ -1,6 +1,7 @@
 import './drop.css';
 import { useMutation } from '@tanstack/react-query';
 import { useState, type ReactNode } from 'react';
+import { ActionForm } from '../ui/ActionForm.js';
 import { ErrorPanel } from '../ui/ErrorPanel.js';
 import { ChooseLocalButton, LocalPathHelp } from '../ui/LocalPaths.js';
 import { TextField } from '../ui/TextField.js';
@@ -36,13 +37,13 @@ export function DownloadForm({ description, download: queue, onQueued, onCancel 
   const problem = folderProblem(folder.trim());
 
   return (
-    <form
+    <ActionForm
+      label="Download"
       className="blobs-download"
-      aria-label="Download"
-      onSubmit={(e) => {
-        e.preventDefault();
-        download.mutate();
-      }}
+      submitLabel={download.isPending ? 'Queuing…' : 'Download'}
+      submitDisabled={folder.trim() === '' || problem !== null || download.isPending}
+      onSubmit={() => download.mutate()}
+      onCancel={onCancel}
     >
       <p>{description} to a folder on the computer running Stratus.</p>
       <TextField
@@ -57,14 +58,6 @@ export function DownloadForm({ description, download: queue, onQueued, onCancel 
       />
       <ChooseLocalButton kind="folder" onChosen={setFolder} testId="download-choose" />
       {download.isError && <ErrorPanel error={download.error} onDismiss={() => download.reset()} />}
-      <div className="blobs-download__actions">
-        <button type="submit" className="button button--primary" disabled={folder.trim() === '' || problem !== null || download.isPending}>
-          {download.isPending ? 'Queuing…' : 'Download'}
-        </button>
-        <button type="button" className="button button--quiet" onClick={onCancel}>
-          Cancel
-        </button>
-      </div>
-    </form>
+    </ActionForm>
   );
 }

@@ -2,12 +2,14 @@ import './artifacts.css';
 import { useQuery } from '@tanstack/react-query';
 import type { ArtifactPreview } from '../../../../shared/schemas/mlflow.js';
 import { formatBytes } from '../../format.js';
+import { CsvTable, type TableLook } from '../../ui/DataTable.js';
 import { ErrorPanel } from '../../ui/ErrorPanel.js';
 import { Loading } from '../../ui/Loading.js';
-import { CsvTable } from './CsvTable.js';
 import { JsonBlock } from '../JsonBlock.js';
 import { Markdown } from './Markdown.js';
 import { mlflowArtifactQuery } from '../queries.js';
+
+const CSV_LOOK: TableLook = { className: 'ml-csv', tableClassName: 'ml-table ml-table--compact', testId: 'artifact-csv' };
 
 function prettyJson(text: string): string {
   try {
@@ -24,12 +26,11 @@ function Body({ preview }: { preview: ArtifactPreview }) {
   }
   if (preview.kind === 'binary') return <p className="empty">Binary file ({formatBytes(preview.size)}): no preview.</p>;
   const cut = preview.truncated && <p className="muted">Showing the first part of this file ({formatBytes(preview.text.length)} of {formatBytes(preview.size)}).</p>;
-  if (preview.format === 'csv') return <CsvTable text={preview.text} truncated={preview.truncated} />;
-  if (preview.format === 'markdown') {
+  if (preview.format === 'csv' || preview.format === 'markdown') {
     return (
       <>
         {cut}
-        <Markdown text={preview.text} />
+        {preview.format === 'csv' ? <CsvTable text={preview.text} look={CSV_LOOK} /> : <Markdown text={preview.text} />}
       </>
     );
   }
