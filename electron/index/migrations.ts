@@ -4,6 +4,16 @@ import type { DatabaseKind } from '../core/migrate.js';
 // once released: append a new one.
 
 /** The index is a cache of the datastore: deleting it loses nothing. */
+/** Drops every run, task and view read so far (flows are listed again): a step whose new columns old rows lack. */
+const DROP_READ_VIEWS = `
+  DELETE FROM artifacts;
+  DELETE FROM task_details;
+  DELETE FROM attempts;
+  DELETE FROM tasks;
+  DELETE FROM run_details;
+  DELETE FROM runs;
+  UPDATE flows SET listed_at = NULL;`;
+
 export const LOCAL_INDEX: DatabaseKind = { name: 'The local index', remedy: 'Update Stratus, or delete the file to rebuild the index.' };
 
 /**
@@ -119,13 +129,7 @@ export const MIGRATIONS: readonly string[] = [
   // the newest activity of unfinished runs, and problems per task. Views read by older versions took their times
   // from blob Last-Modified, so they are dropped and read again on the next refresh.
   `
-  DELETE FROM artifacts;
-  DELETE FROM task_details;
-  DELETE FROM attempts;
-  DELETE FROM tasks;
-  DELETE FROM run_details;
-  DELETE FROM runs;
-  UPDATE flows SET listed_at = NULL;
+  ${DROP_READ_VIEWS}
   ALTER TABLE runs ADD COLUMN last_activity_at INTEGER;
   ALTER TABLE runs ADD COLUMN approximate TEXT;
   ALTER TABLE attempts ADD COLUMN approximate TEXT;
@@ -134,13 +138,7 @@ export const MIGRATIONS: readonly string[] = [
   // 3: where a failed run failed (its task and exception), each failed attempt's exception, and the exception a
   // task's @catch caught. Finished runs read before lack them and are never read again, so they are dropped.
   `
-  DELETE FROM artifacts;
-  DELETE FROM task_details;
-  DELETE FROM attempts;
-  DELETE FROM tasks;
-  DELETE FROM run_details;
-  DELETE FROM runs;
-  UPDATE flows SET listed_at = NULL;
+  ${DROP_READ_VIEWS}
   ALTER TABLE runs ADD COLUMN failure_json TEXT;
   ALTER TABLE attempts ADD COLUMN exception_json TEXT;
   ALTER TABLE tasks ADD COLUMN caught_json TEXT;
