@@ -4,7 +4,8 @@ import type { SettingsStore } from '../settings/settings-store.js';
 import type { WorkspaceRegistry } from '../workspace/workspace-registry.js';
 import type { CardRegistry } from './card-registry.js';
 import { listCards, readCard } from './cards.js';
-import { serviceOf, withServiceSummary } from './service/service-detail.js';
+import { serviceOf } from './service/service-detail.js';
+import type { TaskReader } from './service/service-run-reader.js';
 import { detailWithStaleness, listWithStaleness, staleAfterMs, withStaleness } from './staleness.js';
 
 export interface MetaflowDeps {
@@ -31,23 +32,28 @@ export function metaflowHandlers({ workspaces, cards, settings }: MetaflowDeps):
     },
     'metaflow.run': async ({ workspaceId, flow, run }) => {
       const ws = workspaces.get(workspaceId);
-      if (ws.service) return withServiceSummary(await ws.indexed.detail(flow, run), await ws.service.service.summary(flow, run));
+      if (ws.serviceRuns) return ws.serviceRuns.detail(flow, run);
       return detailWithStaleness(await ws.indexed.detail(flow, run), await threshold(workspaceId), Date.now());
     },
     'metaflow.tags': ({ workspaceId, flow, run, add, remove }) => serviceOf(workspaces, workspaceId).mutateTags(flow, run, add, remove),
     'metaflow.task': async ({ workspaceId, ...ref }) => {
       const ws = workspaces.get(workspaceId);
-      const [task, found] = await Promise.all([ws.runs.task(ref), listCards(ws.cards.store, ws.cards.prefix, ref)]);
+      const [task, found] = await Promise.all([readerOf(ws).task(ref), listCards(ws.cards.store, ws.cards.prefix, ref)]);
       return { ...task, cards: found };
     },
-    'metaflow.artifact': async ({ workspaceId, name, full, ...ref }) => workspaces.get(workspaceId).runs.artifact(ref, name, full === true),
-    'metaflow.artifactTier': ({ workspaceId, name, ...ref }) => workspaces.get(workspaceId).runs.artifactTier(ref, name),
-    'metaflow.rehydrate': ({ workspaceId, name, tier, priority, ...ref }) => workspaces.get(workspaceId).runs.rehydrate(ref, name, tier, priority),
-    'metaflow.artifactFile': ({ workspaceId, name, format, ...ref }) => workspaces.get(workspaceId).runs.artifactFile(ref, name, format),
-    'metaflow.logs': ({ workspaceId, stream, ...ref }) => workspaces.get(workspaceId).runs.logs(ref, stream),
+    'metaflow.artifact': async ({ workspaceId, name, full, ...ref }) => readerOf(workspaces.get(workspaceId)).actions.preview(ref, name, full === true),
+    'metaflow.artifactTier': ({ workspaceId, name, ...ref }) => readerOf(workspaces.get(workspaceId)).actions.tier(ref, name),
+    'metaflow.rehydrate': ({ workspaceId, name, tier, priority, ...ref }) => readerOf(workspaces.get(workspaceId)).actions.rehydrate(ref, name, tier, priority),
+    'metaflow.artifactFile': ({ workspaceId, name, format, ...ref }) => readerOf(workspaces.get(workspaceId)).actions.file(ref, name, format),
+    'metaflow.logs': ({ workspaceId, stream, ...ref }) => readerOf(workspaces.get(workspaceId)).logs(ref, stream),
     'metaflow.card': async ({ workspaceId, file, ...ref }) => {
       const ws = workspaces.get(workspaceId);
       return { cardId: cards.put(await readCard(ws.cards.store, ws.cards.prefix, ref, file)) };
     },
   };
+}
+
+/** Task-level views read through the metadata service when the workspace names one, else the datastore alone. */
+function readerOf(ws: { runs: TaskReader; serviceRuns?: TaskReader }): TaskReader {
+  return ws.serviceRuns ?? ws.runs;
 }

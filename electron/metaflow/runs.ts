@@ -1,11 +1,11 @@
-import type { BlobTier, RehydratePriority, RehydrateTier } from '../../shared/access-tier.js';
-import type { ArtifactEntry, ArtifactFile, AttemptSummary, LogResult, RunDetail, RunFailure, RunSummary, TaskException, TaskSummary } from '../../shared/contract.js';
+import type { ArtifactEntry, AttemptSummary, LogResult, RunDetail, RunFailure, RunSummary, TaskException, TaskSummary } from '../../shared/contract.js';
 import type { Json } from '../../shared/json.js';
 import { StratusError } from '../../shared/errors.js';
 import type { ListedObject, ObjectStore } from '../storage/object-store.js';
 import type { ArtifactReader } from './artifacts.js';
 import { parseDataJson } from './data-json.js';
-import { parseGraphInfo, type FlowGraph } from './graph.js';
+import type { FlowGraph } from './graph.js';
+import { ArtifactActions, graphFrom, parametersFrom } from './run-extras.js';
 import { stepSummaries } from './step-summaries.js';
 import { CAS_FOLDER, compareIds, lastSegment, METADATA_FOLDER, PARAMETERS_STEP } from './layout.js';
 import { flowKind } from './sysroot-check.js';
@@ -36,6 +36,8 @@ export interface TaskRef {
 
 export class MetaflowRuns {
   private readonly clock: AttemptClock;
+  /** Preview, tier, rehydration and file of an artifact found in its task's data.json. */
+  readonly actions: ArtifactActions;
 
   constructor(
     private readonly store: ObjectStore,
@@ -45,6 +47,7 @@ export class MetaflowRuns {
     private readonly metadata: LocalMetadata,
   ) {
     this.clock = new AttemptClock(store);
+    this.actions = new ArtifactActions(artifacts, (ref, name) => this.artifactEntry(ref, name));
   }
 
   /** Run ids of a flow, newest first: one hierarchical listing. */
@@ -120,32 +123,6 @@ export class MetaflowRuns {
       if (err instanceof StratusError && err.code === 'CORRUPT_DATA') return { task, attempt: attempt.attempt, artifacts: [], artifactProblem: err.message };
       throw err;
     }
-  }
-
-  async artifact(ref: TaskRef, name: string, full: boolean) {
-    return this.artifacts.preview(ref.flow, await this.artifactEntry(ref, name), full);
-  }
-
-  async artifactTier(ref: TaskRef, name: string): Promise<BlobTier | null> {
-    return this.artifacts.tier(ref.flow, (await this.artifactEntry(ref, name)).sha);
-  }
-
-  /** Rehydrate an artifact out of Archive (Set Blob Tier to Hot or Cool); answers the tier it is in now. */
-  async rehydrate(ref: TaskRef, name: string, tier: RehydrateTier, priority: RehydratePriority): Promise<BlobTier> {
-    return this.artifacts.setTier(ref.flow, (await this.artifactEntry(ref, name)).sha, tier, priority);
-  }
-
-  /** The artifact as a file to save: its pickle, or its value as JSON. */
-  async artifactFile(ref: TaskRef, name: string, format: 'pickle' | 'json'): Promise<ArtifactFile> {
-    const entry = await this.artifactEntry(ref, name);
-    const what = `The artifact "${name}"`;
-    const base = `${ref.flow}-${ref.run}-${ref.step}-${ref.task}-${name}`;
-    if (format === 'pickle') {
-      const bytes = await this.artifacts.pickle(ref.flow, entry.sha, what);
-      return { fileName: `${base}.pkl`, mimeType: 'application/octet-stream', base64: bytes.toString('base64') };
-    }
-    const json = JSON.stringify(await this.artifacts.json(ref.flow, entry.sha, what), null, 2);
-    return { fileName: `${base}.json`, mimeType: 'application/json', base64: Buffer.from(json).toString('base64') };
   }
 
   private async artifactEntry(ref: TaskRef, name: string): Promise<ArtifactEntry> {
@@ -345,42 +322,13 @@ export class MetaflowRuns {
     return data ? parseDataJson(await this.store.read(data.name), data.name) : undefined;
   }
 
-  /**
-   * Every task holds the same `_graph_info`: the first task whose index and graph read is used, so one damaged
-   * task does not hide the DAG. Only when none can be read is the last reason given.
-   */
-  private async graph(flow: string, tree: RunTree): Promise<FlowGraph | undefined> {
+  /** The DAG from the first task (then the parameters) whose index and `_graph_info` read. */
+  private graph(flow: string, tree: RunTree): Promise<FlowGraph | undefined> {
     const sources = [...tree.tasks.filter((t) => latestAttempt(t)?.files.has('data.json')), ...(tree.parameters ? [tree.parameters] : [])];
-    let failure: Error | undefined;
-    for (const source of sources) {
-      try {
-        const entry = (await this.indexOf(source))?.find((a) => a.name === '_graph_info');
-        if (!entry) continue;
-        const graph = parseGraphInfo(await this.artifacts.json(flow, entry.sha, 'The DAG (_graph_info)'));
-        if (graph) return graph;
-        failure = new Error('_graph_info does not describe steps');
-      } catch (err) {
-        if (err instanceof StratusError && err.code !== 'CORRUPT_DATA' && err.code !== 'NOT_FOUND') throw err;
-        failure = err as Error;
-      }
-    }
-    if (failure) throw failure;
-    return undefined;
+    return graphFrom(this.artifacts, flow, sources.map((source) => () => this.indexOf(source)));
   }
 
   private async parameters(flow: string, tree: RunTree, graph: FlowGraph | undefined, problems: string[]): Promise<{ name: string; value: Json }[]> {
-    const entries = (await this.indexOf(tree.parameters)) ?? [];
-    const wanted = graph ? new Set(graph.parameters) : undefined;
-    const params = entries.filter((e) => (wanted ? wanted.has(e.name) : !e.name.startsWith('_') && e.name !== 'name'));
-    // One damaged parameter is told and shown as unavailable; the others still show.
-    return mapLimited(params, CONCURRENCY, async (e) => {
-      try {
-        return { name: e.name, value: (await this.artifacts.preview(flow, e, false)).value };
-      } catch (err) {
-        if (!(err instanceof StratusError) || (err.code !== 'CORRUPT_DATA' && err.code !== 'NOT_FOUND')) throw err;
-        problems.push(`The parameter "${e.name}" could not be read: ${err.message}`);
-        return { name: e.name, value: { kind: 'elided', reason: 'unavailable' } };
-      }
-    });
+    return parametersFrom(this.artifacts, flow, (await this.indexOf(tree.parameters)) ?? [], graph, problems);
   }
 }

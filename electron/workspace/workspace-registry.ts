@@ -21,6 +21,7 @@ import { MetaflowRuns } from '../metaflow/runs.js';
 import { applyMove, checkSysrootData, describeReport } from '../metaflow/sysroot-check.js';
 import { metaflowUser, openService } from '../metaflow/service/open-service.js';
 import { ServiceRunList } from '../metaflow/service/service-run-list.js';
+import { ServiceRunReader } from '../metaflow/service/service-run-reader.js';
 import type { ObjectStore } from '../storage/object-store.js';
 import { LocalObjectStore } from '../storage/local-object-store.js';
 import { ArtifactRoots } from '../mlflow/artifact-roots.js';
@@ -48,6 +49,8 @@ export interface OpenWorkspace {
   indexKey?: string;
   /** Runs, users, tags and liveness from the team's Metaflow metadata service, when the workspace names one. */
   service?: ServiceRunList;
+  /** Run, step and task views from the metadata service (artifacts and logs still from this datastore). */
+  serviceRuns?: ServiceRunReader;
 }
 
 type Opened = Omit<OpenWorkspace, 'indexed'>;
@@ -124,7 +127,9 @@ export class WorkspaceRegistry {
     const index = this.indexes && indexKey !== undefined ? this.indexes.acquire(indexKey) : Promise.resolve(undefined);
     const indexed = new IndexedRuns(opened.runs, opened.metadata, index, (flow) => this.onRunsRefreshed(info.id, flow));
     const serviceList = service && new ServiceRunList(service, index, user);
-    this.open.set(info.id, { ...opened, info, indexed, indexKey, staleAfterHours: input.staleAfterHours, service: serviceList });
+    const { store, root } = opened.datastore;
+    const serviceRuns = service && new ServiceRunReader(service, new ArtifactReader(store, root), store, root, { dsType: info.kind, roots: [info.sysroot] });
+    this.open.set(info.id, { ...opened, info, indexed, indexKey, staleAfterHours: input.staleAfterHours, service: serviceList, serviceRuns });
     if (input.mlflowTrackingUri !== undefined) this.trackingUris.set(info.id, input.mlflowTrackingUri);
     this.inputs.set(info.id, input);
     return info;

@@ -138,6 +138,10 @@ export const TaskSummary = z.object({
   caught: TaskException.nullable(),
   /** What could not be read of this task (a damaged file); the rest of the run is unaffected. */
   problems: z.array(z.string()),
+  /** The task's last heartbeat, from a metadata service (absent for a datastore alone). */
+  lastHeartbeatAt: EpochMs.optional(),
+  /** From a metadata service: unfinished, and its heartbeat stopped longer ago than the service's threshold (its worker is gone). */
+  stale: z.boolean().optional(),
 });
 export type TaskSummary = z.infer<typeof TaskSummary>;
 

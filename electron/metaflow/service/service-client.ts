@@ -114,6 +114,10 @@ export class MetadataServiceClient {
     return this.all(`/flows/${seg(flow)}/runs/${seg(run)}/steps/${seg(step)}/tasks`, WireTask);
   }
 
+  task(flow: string, run: string, step: string, task: string): Promise<WireTask> {
+    return this.one(`/flows/${seg(flow)}/runs/${seg(run)}/steps/${seg(step)}/tasks/${seg(task)}`, WireTask, `The task ${flow}/${run}/${step}/${task}`);
+  }
+
   runMetadata(flow: string, run: string): Promise<WireMetadata[]> {
     return this.all(`/flows/${seg(flow)}/runs/${seg(run)}/metadata`, WireMetadata);
   }

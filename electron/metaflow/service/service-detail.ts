@@ -1,13 +1,7 @@
-import type { RunDetail, RunSummary } from '../../../shared/contract.js';
 import { StratusError } from '../../../shared/errors.js';
 import type { ServiceRuns } from './service-runs.js';
 
-// A run view with a metadata service: steps, tasks, attempts, DAG and parameters as the datastore holds them
-// (where artifacts and logs are read), the run's user, tags, status and heartbeat as the service has them.
-
-export function withServiceSummary(detail: RunDetail, summary: RunSummary): RunDetail {
-  return { ...detail, summary };
-}
+// Tag edits need the workspace's metadata service; a workspace without one is told how to name it.
 
 /** The workspace's service, or why tags cannot be edited without one. */
 export function serviceOf(workspaces: { get(id: string): { service?: { service: ServiceRuns } } }, id: string): ServiceRuns {
