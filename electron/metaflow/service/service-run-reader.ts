@@ -50,7 +50,7 @@ interface TaskRecords {
 const key = (step: string, task: string) => `${step}/${task}`;
 
 export class ServiceRunReader implements TaskReader {
-  private readonly limiter = new Limiter(SERVICE_CONCURRENCY);
+  private readonly limiter: Limiter;
   /** Preview, tier, rehydration and file of an artifact found by its service record. */
   readonly actions: ArtifactActions;
   private readonly cutoffMs: number;
@@ -63,8 +63,9 @@ export class ServiceRunReader implements TaskReader {
     /** The sysroot's blob prefix: '' or ending in '/'. */
     private readonly root: string,
     private readonly identity: DatastoreIdentity,
-    options: { heartbeatCutoffSeconds?: number; now?: () => number } = {},
+    options: { heartbeatCutoffSeconds?: number; now?: () => number; concurrency?: number } = {},
   ) {
+    this.limiter = new Limiter(options.concurrency ?? SERVICE_CONCURRENCY);
     this.cutoffMs = (options.heartbeatCutoffSeconds ?? DEFAULT_HEARTBEAT_CUTOFF_S) * 1000;
     this.now = options.now ?? Date.now;
     this.actions = new ArtifactActions(artifacts, (ref, name) => this.artifactEntry(ref, name));
