@@ -5,6 +5,7 @@ import { StatusBadge } from '../../ui/StatusBadge.js';
 import { useVirtualRows } from '../../ui/useVirtualRows.js';
 import { displayName } from '../../../../shared/display-name.js';
 import { exceptionText } from './failure-text.js';
+import { heartbeatText, taskBadgeStatus } from './task-liveness.js';
 
 const ROW_HEIGHT = 30;
 
@@ -56,7 +57,7 @@ export function StepTasks({ step, stepName, tasks, onOpen }: Props) {
                 <div key={task.id} role="listitem" className="task-list__item" style={{ transform: `translateY(${item.start}px)`, height: ROW_HEIGHT }}>
                   <button type="button" className="task-list__open" aria-label={displayName(task.id)} onClick={() => onOpen(task.id)} data-testid="task-entry">
                     <span className="task-list__id mono">{displayName(task.id)}</span>
-                    <StatusBadge status={task.status} />
+                    <StatusBadge status={taskBadgeStatus(task)} title={heartbeatText(task)} />
                     {task.attempts.length > 1 && <span className="tag">{plural(task.attempts.length, 'attempt')}</span>}
                     {task.cloned && <span className="tag tag--quiet">cloned</span>}
                     {task.caught && (

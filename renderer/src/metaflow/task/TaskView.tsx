@@ -1,7 +1,7 @@
 import './task.css';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import type { TaskTab } from '../../../../shared/routing/route.js';
-import { plural } from '../../format.js';
+import { formatTime, plural } from '../../format.js';
 import { taskQuery, type TaskRef } from '../queries.js';
 import { ErrorPanel } from '../../ui/ErrorPanel.js';
 import { Loading } from '../../ui/Loading.js';
@@ -11,6 +11,7 @@ import { AttemptPicker } from './AttemptPicker.js';
 import { CardsPane } from './CardsPane.js';
 import { LogView } from './LogView.js';
 import { TaskExceptionNote } from './TaskExceptionNote.js';
+import { heartbeatText, taskBadgeStatus } from '../run/task-liveness.js';
 import { displayName } from '../../../../shared/display-name.js';
 
 type Tab = TaskTab;
@@ -58,10 +59,15 @@ export function TaskView({ task, pane, onPane, onEditWorkspace }: Props) {
           <span className="muted">{displayName(task.step)}/</span>
           <span className="mono">{displayName(task.task)}</span>
         </h2>
-        <StatusBadge status={data.task.status} testId="task-status" />
+        <StatusBadge status={taskBadgeStatus(data.task)} testId="task-status" title={heartbeatText(data.task)} />
         {data.task.cloned && <span className="tag tag--quiet" title="Cloned by resume from an earlier run">cloned</span>}
         {data.task.caught && <span className="tag tag--warning">caught</span>}
         <span className="muted">{plural(data.task.attempts.length, 'attempt')}</span>
+        {data.task.lastHeartbeatAt !== undefined && (
+          <span className="muted" data-testid="task-heartbeat">
+            {data.task.lastHeartbeatAt === null ? 'no heartbeat' : `heartbeat ${formatTime(data.task.lastHeartbeatAt)}`}
+          </span>
+        )}
         {detail.isFetching && <span className="spinner" aria-label="Loading attempt" />}
       </div>
       <TaskExceptionNote task={data.task} attempt={data.attempt} />
