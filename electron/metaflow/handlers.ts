@@ -5,7 +5,7 @@ import type { WorkspaceRegistry } from '../workspace/workspace-registry.js';
 import type { CardRegistry } from './card-registry.js';
 import { listCards, readCard } from './cards.js';
 import { serviceOf } from './service/service-detail.js';
-import type { TaskReader } from './service/service-run-reader.js';
+import { ServiceDown, type TaskReader } from './service/service-run-reader.js';
 import { detailWithStaleness, listWithStaleness, staleAfterMs, withStaleness } from './staleness.js';
 
 export interface MetaflowDeps {
@@ -32,8 +32,15 @@ export function metaflowHandlers({ workspaces, cards, settings }: MetaflowDeps):
     },
     'metaflow.run': async ({ workspaceId, flow, run }) => {
       const ws = workspaces.get(workspaceId);
-      if (ws.serviceRuns) return ws.serviceRuns.detail(flow, run);
-      return detailWithStaleness(await ws.indexed.detail(flow, run), await threshold(workspaceId), Date.now());
+      const fromDatastore = async () => detailWithStaleness(await ws.indexed.detail(flow, run), await threshold(workspaceId), Date.now());
+      if (!ws.serviceRuns) return fromDatastore();
+      try {
+        return await ws.serviceRuns.detail(flow, run);
+      } catch (err) {
+        if (!(err instanceof ServiceDown)) throw err;
+        const detail = await fromDatastore();
+        return { ...detail, problems: [`${err.message} The run is shown as the datastore holds it, without its user, tags or heartbeats.`, ...detail.problems] };
+      }
     },
     'metaflow.tags': ({ workspaceId, flow, run, add, remove }) => serviceOf(workspaces, workspaceId).mutateTags(flow, run, add, remove),
     'metaflow.task': async ({ workspaceId, ...ref }) => {

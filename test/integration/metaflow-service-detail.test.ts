@@ -273,6 +273,20 @@ describe.skipIf(unavailable !== undefined)('Metaflow run views from the metadata
     }
   });
 
+  it('shows a run as the datastore holds it, and says so, when the service does not answer', async () => {
+    const gone = new CountingGateway(service);
+    await gone.start();
+    await gone.stop();
+    const open = { sysroot: fixture.sysroot, endpoint, credential: { kind: 'environment' as const }, cardRoot: fixture.cardRoot };
+    const down = (await call('workspace.open', { ...open, metadataService: { url: gone.url } })).id;
+    const { flow_id: flow, run_number } = runs[0];
+    const run = String(run_number);
+    const [view, ds] = await Promise.all([call('metaflow.run', { workspaceId: down, flow, run }), call('metaflow.run', { workspaceId: datastoreOnly, flow, run })]);
+    expect(view.problems[0]).toContain('did not answer');
+    expect(view.tasks).toEqual(ds.tasks);
+    expect(view.steps).toEqual(ds.steps);
+  });
+
   describe('behind a service whose artifact records point elsewhere (hostile server)', () => {
     let gateway: CountingGateway;
     let hostile: string;

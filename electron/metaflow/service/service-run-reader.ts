@@ -38,6 +38,9 @@ export interface TaskReader {
   readonly actions: ArtifactActions;
 }
 
+/** The metadata service did not answer (down, timed out, 5xx): a run view then falls back to the datastore alone. */
+export class ServiceDown extends StratusError {}
+
 /** One task's records: the service's task, its attempts, and the checked artifact entries of its latest attempt. */
 interface TaskRecords {
   wire: WireTask;
@@ -76,12 +79,22 @@ export class ServiceRunReader implements TaskReader {
   }
 
   private request<T>(call: (client: MetadataServiceClient) => Promise<T>): Promise<T> {
-    return this.limiter.run(() => call(this.client));
+    return this.guarded(() => call(this.client));
+  }
+
+  /** One slot of the limiter; a service that does not answer becomes ServiceDown. */
+  private async guarded<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await this.limiter.run(work);
+    } catch (err) {
+      if (err instanceof StratusError && !(err instanceof ServiceDown) && err.code === 'UNREACHABLE') throw new ServiceDown(err.toShape());
+      throw err;
+    }
   }
 
   async detail(flow: string, run: string): Promise<RunDetail> {
     const [summary, steps, metadata, records] = await Promise.all([
-      this.limiter.run(() => this.runs.summary(flow, run)),
+      this.guarded(() => this.runs.summary(flow, run)),
       this.request((c) => c.steps(flow, run)),
       this.request((c) => c.runMetadata(flow, run)),
       this.request((c) => c.runArtifacts(flow, run)),
