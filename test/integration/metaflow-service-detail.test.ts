@@ -273,6 +273,31 @@ describe.skipIf(unavailable !== undefined)('Metaflow run views from the metadata
     }
   });
 
+  it('judges an attempt that ended without attempt_ok by its _task_ok artifact, read only then', async () => {
+    const gateway = new CountingGateway(service);
+    await gateway.start();
+    // A service whose clients recorded no attempt_ok (older Metaflow): only attempt-done says an attempt ended.
+    gateway.rewrite = (urlPath, body) =>
+      urlPath.endsWith('/metadata') ? JSON.stringify((JSON.parse(body) as { field_name: string }[]).filter((r) => r.field_name !== 'attempt_ok')) : body;
+    try {
+      const open = { sysroot: fixture.sysroot, endpoint, credential: { kind: 'environment' as const }, cardRoot: fixture.cardRoot };
+      const older = (await call('workspace.open', { ...open, metadataService: { url: gateway.url } })).id;
+      let judged = 0;
+      for (const { flow_id: flow, run_number } of runs) {
+        const run = String(run_number);
+        const [mine, ds] = await Promise.all([call('metaflow.run', { workspaceId: older, flow, run }), call('metaflow.run', { workspaceId: datastoreOnly, flow, run })]);
+        for (const task of mine.tasks) {
+          const theirs = ds.tasks.find((t) => t.step === task.step && t.id === task.id);
+          expect(task.attempts.map((a) => a.status), `${flow}/${run}/${task.step}/${task.id}`).toEqual(theirs?.attempts.map((a) => a.status));
+          judged += task.attempts.filter((a) => a.status === 'succeeded' || a.status === 'failed').length;
+        }
+      }
+      expect(judged).toBeGreaterThan(0);
+    } finally {
+      await gateway.stop();
+    }
+  }, 300_000);
+
   it('shows a run as the datastore holds it, and says so, when the service does not answer', async () => {
     const gone = new CountingGateway(service);
     await gone.start();

@@ -138,7 +138,11 @@ export class ServiceRunReader implements TaskReader {
     const task = await this.taskSummary(ref.flow, ref.run, records);
     const refused = entries.problems.length > 0 ? entries.problems.join(' ') : null;
     if (entries.entries.length > 0 || refused !== null) return { task, attempt: attempt.attempt, artifacts: entries.entries, artifactProblem: refused };
-    const why = attempt.done ? 'recorded no artifacts in the metadata service' : 'is still running: its artifacts are recorded when it ends';
+    const why = attempt.done
+      ? 'recorded no artifacts in the metadata service'
+      : this.isStale(records.wire)
+        ? 'never ended: its heartbeat stopped (its worker is gone), so it recorded no artifacts'
+        : 'is still running: its artifacts are recorded when it ends';
     return { task, attempt: attempt.attempt, artifacts: [], artifactProblem: `Attempt ${attempt.attempt} ${why}.` };
   }
 

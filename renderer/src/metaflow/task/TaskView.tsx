@@ -71,7 +71,7 @@ export function TaskView({ task, pane, onPane, onEditWorkspace }: Props) {
         {detail.isFetching && <span className="spinner" aria-label="Loading attempt" />}
       </div>
       <TaskExceptionNote task={data.task} attempt={data.attempt} />
-      {data.task.attempts.length > 0 && <AttemptPicker attempts={data.task.attempts} current={attempt ?? data.attempt} onPick={setAttempt} />}
+      {data.task.attempts.length > 0 && <AttemptPicker attempts={data.task.attempts} current={attempt ?? data.attempt} onPick={setAttempt} stale={data.task.stale} />}
       <div className="tabs" role="tablist" aria-label="Task">
         {tabs.map((t) => (
           <button
