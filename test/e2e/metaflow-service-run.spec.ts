@@ -6,8 +6,9 @@ import { loadMetaflowFixture, type LoadedFixture } from '../harness/metaflow-fix
 import { SERVICE_FIXTURE_DIR, serviceUnavailable, startMetaflowService, type MetaflowService } from '../harness/metaflow-service.js';
 import { repoRoot } from '../harness/repo.js';
 import { e2eEnvironment } from './environment.js';
+import { connectWithService, serviceHostEnv } from './service-host.js';
 import { startWebHost, type WebHostProcess } from './web-host-process.js';
-import { currentCrumb, openEntry, startNewWorkspace } from './workspace-ui.js';
+import { currentCrumb, openEntry } from './workspace-ui.js';
 
 // A run, its steps and tasks through the team's Metaflow metadata service (the real one, from the fixture's dump),
 // in the browser: a task whose worker was killed shows as stale with its last heartbeat, and a retried task shows
@@ -67,17 +68,7 @@ test.beforeAll(async () => {
   test.setTimeout(180_000);
   userData = await mkdtemp(path.join(tmpdir(), 'stratus-e2e-mfsvc-run-'));
   [service, fixture] = await Promise.all([startMetaflowService(), loadMetaflowFixture(env.connectionString, { dir: SERVICE_FIXTURE_DIR })]);
-  const hostEnv: Record<string, string> = {};
-  for (const [key, value] of Object.entries(process.env)) {
-    if (value !== undefined && !/^(AZURE|METAFLOW|MLFLOW|STRATUS)_/.test(key)) hostEnv[key] = value;
-  }
-  Object.assign(hostEnv, {
-    AZURE_STORAGE_CONNECTION_STRING: env.connectionString,
-    METAFLOW_AZURE_STORAGE_BLOB_SERVICE_ENDPOINT: env.endpoint,
-    STRATUS_USER_DATA: userData,
-    METAFLOW_USER: 'alice',
-  });
-  host = await startWebHost(repoRoot, hostEnv);
+  host = await startWebHost(repoRoot, serviceHostEnv(env, userData, 'alice'));
 });
 
 test.afterAll(async () => {
@@ -94,14 +85,7 @@ test('a killed task is stale with its last heartbeat, and a retried task shows e
   const retried = tasks.find((t) => t.outcomes.size > 1);
   if (!killed || !retried) throw new Error('the fixture has no killed task or no retried task');
 
-  await page.setViewportSize({ width: 1400, height: 900 });
-  await page.goto(host.url);
-  await startNewWorkspace(page);
-  await page.getByLabel('Sysroot').fill(fixture.sysroot);
-  await page.getByRole('radio', { name: 'From environment' }).check();
-  await page.getByLabel('Metaflow metadata service').fill(service.url);
-  await page.getByRole('button', { name: 'Connect without saving' }).click();
-  await expect(page.getByTestId('workspace-sysroot')).toHaveText(fixture.sysroot);
+  await connectWithService(page, host.url, fixture.sysroot, service.url);
   await openEntry(page, killed.flow);
   await page.getByLabel('Namespace').selectOption('all');
   await page.getByTestId('runs-table').getByRole('button', { name: killed.run, exact: true }).click();

@@ -7,8 +7,9 @@ import { SERVICE_FIXTURE_DIR, serviceUnavailable, startMetaflowService, type Met
 import { repoRoot } from '../harness/repo.js';
 import { recordedRuns, type RecordedRun } from '../harness/service-recording.js';
 import { e2eEnvironment } from './environment.js';
+import { connectWithService, serviceHostEnv } from './service-host.js';
 import { startWebHost, type WebHostProcess } from './web-host-process.js';
-import { openEntry, startNewWorkspace } from './workspace-ui.js';
+import { openEntry } from './workspace-ui.js';
 
 // A team's runs through its Metaflow metadata service (the real one, from the fixture's dump), in the browser:
 // the list opens in the user's namespace, switches to all users, filters by a tag, and a tag is edited on a run.
@@ -33,17 +34,7 @@ test.beforeAll(async () => {
     loadMetaflowFixture(env.connectionString, { dir: SERVICE_FIXTURE_DIR }),
     recordedRuns(),
   ]);
-  const hostEnv: Record<string, string> = {};
-  for (const [key, value] of Object.entries(process.env)) {
-    if (value !== undefined && !/^(AZURE|METAFLOW|MLFLOW|STRATUS)_/.test(key)) hostEnv[key] = value;
-  }
-  Object.assign(hostEnv, {
-    AZURE_STORAGE_CONNECTION_STRING: env.connectionString,
-    METAFLOW_AZURE_STORAGE_BLOB_SERVICE_ENDPOINT: env.endpoint,
-    STRATUS_USER_DATA: userData,
-    METAFLOW_USER: USER,
-  });
-  host = await startWebHost(repoRoot, hostEnv);
+  host = await startWebHost(repoRoot, serviceHostEnv(env, userData, USER));
 });
 
 test.afterAll(async () => {
@@ -64,14 +55,7 @@ test('team runs: my namespace, all users, a tag filter, and a tag edited on the 
   if (tagged === undefined) throw new Error(`${flow} has no tagged run of another user`);
   const tag = tagged.tags[0];
 
-  await page.setViewportSize({ width: 1400, height: 900 });
-  await page.goto(host.url);
-  await startNewWorkspace(page);
-  await page.getByLabel('Sysroot').fill(fixture.sysroot);
-  await page.getByRole('radio', { name: 'From environment' }).check();
-  await page.getByLabel('Metaflow metadata service').fill(service.url);
-  await page.getByRole('button', { name: 'Connect without saving' }).click();
-  await expect(page.getByTestId('workspace-sysroot')).toHaveText(fixture.sysroot);
+  await connectWithService(page, host.url, fixture.sysroot, service.url);
   await openEntry(page, flow);
 
   const rowIds = page.getByTestId('run-id');
