@@ -176,12 +176,16 @@ describe.skipIf(unavailable !== undefined)('Metaflow run views from the metadata
     for (const { flow_id: flow, run_number } of runs) {
       const run = String(run_number);
       const { svc } = await details(flow, run);
-      for (const task of svc.tasks) {
+      // The `_parameters` pseudo task opens like any task (its artifacts are the parameters).
+      const [parameters] = await rest<{ task_id: number }[]>(`/flows/${flow}/runs/${run}/steps/_parameters/tasks`);
+      const pseudo = { step: '_parameters', id: String(parameters.task_id), attempts: [{ attempt: 0 }], stale: false };
+      for (const task of [...svc.tasks, pseudo]) {
         for (const { attempt } of task.attempts) {
           const ref = { flow, run, step: task.step, task: task.id, attempt };
           const at = `${flow}/${run}/${task.step}/${task.id}#${attempt}`;
           const [mine, theirs] = await Promise.all([call('metaflow.task', { workspaceId: withService, ...ref }), call('metaflow.task', { workspaceId: datastoreOnly, ...ref })]);
           expect(mine.attempt, at).toBe(theirs.attempt);
+          expect(mine.task.status, at).toBe(theirs.task.status);
           expect(mine.artifacts.map((a) => [a.name, a.sha]), at).toEqual(theirs.artifacts.map((a) => [a.name, a.sha]));
           const sample = mine.artifacts.find((a) => !a.name.startsWith('_')) ?? mine.artifacts[0];
           if (sample) {
