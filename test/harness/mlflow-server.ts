@@ -110,7 +110,7 @@ export interface GeneratedPromptTraces {
  */
 export async function generatePromptTraces(azurite: AzuriteInstance, dbFile: string, artifactRoot: string, seed = 7): Promise<GeneratedPromptTraces> {
   const script = path.join(repoRoot, 'test/harness/gen-prompt-traces.py');
-  const env = { ...kitEnv(azurite), PYTHONPATH: path.join(MLFLOW_KIT, 'pylib'), MLFLOW_ENABLE_ASYNC_TRACE_LOGGING: 'false', MLFLOW_DISABLE_TELEMETRY: 'true', GIT_PYTHON_REFRESH: 'quiet' };
+  const env = { ...kitEnv(azurite), PYTHONPATH: path.join(MLFLOW_KIT, 'pylib'), MLFLOW_ENABLE_ASYNC_TRACE_LOGGING: 'false', MLFLOW_DISABLE_TELEMETRY: 'true', GIT_PYTHON_REFRESH: 'quiet', PYTHONPYCACHEPREFIX: '/tmp/mlflow-kit-pycache' };
   const { stdout } = await run(PYTHON, [script, '--tracking-uri', `sqlite:///${dbFile}`, '--artifact-location', artifactRoot, '--seed', String(seed)], {
     env,
     maxBuffer: 16 * 1024 * 1024,
