@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PROMPT_KEY, PROMPT_VERSION } from '../prompt-key.js';
 import { Id } from './common.js';
 import { TokensExperimentId } from './mlflow-tokens.js';
 
@@ -6,15 +7,9 @@ import { TokensExperimentId } from './mlflow-tokens.js';
 // to them, else by a fingerprint of their system prompt, with tokens, cost, latency and errors per
 // version, and a prompt's traces (optionally those of one input, to compare versions' outputs).
 
-/** MLflow's rule for prompt names: letters, digits, hyphens, underscores and dots. */
-export const PROMPT_NAME = /^[A-Za-z0-9._-]{1,256}$/;
 /** `p:<registered name>` or `s:<system prompt fingerprint>`. */
-export const PromptKey = z
-  .string()
-  .max(258, 'A prompt key is too long')
-  .regex(/^(p:[A-Za-z0-9._-]{1,256}|s:[0-9a-f]{16})$/, 'A prompt key is p:<name> or s:<fingerprint>');
-/** A registry version (MLflow numbers them). */
-const Version = z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'A prompt version is a number or a short name');
+export const PromptKey = z.string().max(258, 'A prompt key is too long').regex(PROMPT_KEY, 'A prompt key is p:<name> or s:<fingerprint>');
+const Version = z.string().regex(PROMPT_VERSION, 'A prompt version is a number or a short name');
 /** A fingerprint of an input text, as SharedInput names it. */
 const InputKey = z.string().regex(/^[0-9a-f]{16}$/, 'An input key is 16 hex digits');
 export type PromptKey = z.infer<typeof PromptKey>;

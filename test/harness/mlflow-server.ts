@@ -107,10 +107,11 @@ export interface GeneratedPromptTraces {
 /**
  * Writes traces linked to two registered prompts (two versions each) and traces with unregistered
  * system prompts, through MLflow's own prompt registry and tracing API, into the sqlite store.
+ * Without Azurite the artifact root must be a local `file://` folder.
  */
-export async function generatePromptTraces(azurite: AzuriteInstance, dbFile: string, artifactRoot: string, seed = 7): Promise<GeneratedPromptTraces> {
+export async function generatePromptTraces(azurite: AzuriteInstance | null, dbFile: string, artifactRoot: string, seed = 7): Promise<GeneratedPromptTraces> {
   const script = path.join(repoRoot, 'test/harness/gen-prompt-traces.py');
-  const env = { ...kitEnv(azurite), PYTHONPATH: path.join(MLFLOW_KIT, 'pylib'), MLFLOW_ENABLE_ASYNC_TRACE_LOGGING: 'false', MLFLOW_DISABLE_TELEMETRY: 'true', GIT_PYTHON_REFRESH: 'quiet', PYTHONPYCACHEPREFIX: '/tmp/mlflow-kit-pycache' };
+  const env = { ...(azurite ? kitEnv(azurite) : process.env), PYTHONPATH: path.join(MLFLOW_KIT, 'pylib'), MLFLOW_ENABLE_ASYNC_TRACE_LOGGING: 'false', MLFLOW_DISABLE_TELEMETRY: 'true', GIT_PYTHON_REFRESH: 'quiet', PYTHONPYCACHEPREFIX: '/tmp/mlflow-kit-pycache' };
   const { stdout } = await run(PYTHON, [script, '--tracking-uri', `sqlite:///${dbFile}`, '--artifact-location', artifactRoot, '--seed', String(seed)], {
     env,
     maxBuffer: 16 * 1024 * 1024,

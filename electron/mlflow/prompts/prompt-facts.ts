@@ -1,13 +1,11 @@
 import { createHash } from 'node:crypto';
-import { PROMPT_NAME } from '../../../shared/schemas/mlflow-prompts.js';
+import { PROMPT_NAME, PROMPT_VERSION } from '../../../shared/prompt-key.js';
 import { decoded } from '../tokens/trace-usage.js';
 
 // What a trace says about the prompt it ran: the registered prompt versions MLflow linked to it
 // (the `mlflow.linkedPrompts` tag that mlflow.genai.load_prompt writes inside a trace), and, from
 // its spans, the system prompt, the user's input and the model's answer of its first LLM call.
 // The span JSON is MLflow's (spans.content, traces.json): attributes are JSON-encoded strings.
-
-const VERSION = /^[A-Za-z0-9._-]{1,64}$/;
 
 export const LINKED_PROMPTS_TAG = 'mlflow.linkedPrompts';
 /** Text kept per trace for the side-by-side comparison; longer inputs and answers are cut. */
@@ -38,7 +36,7 @@ export function parseLinkedPrompts(value: unknown): PromptRef[] {
     // Names and versions MLflow could not have written are left out: they also make the prompt's key.
     if (!isObject(entry) || typeof entry.name !== 'string' || !PROMPT_NAME.test(entry.name)) continue;
     const version = typeof entry.version === 'number' ? String(entry.version) : entry.version;
-    if (typeof version !== 'string' || !VERSION.test(version)) continue;
+    if (typeof version !== 'string' || !PROMPT_VERSION.test(version)) continue;
     if (!refs.some((r) => r.name === entry.name && r.version === version)) refs.push({ name: entry.name, version });
   }
   return refs;
