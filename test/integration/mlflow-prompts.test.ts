@@ -2,7 +2,9 @@ import { createHash } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import Papa from 'papaparse';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { mlflowPromptsCommand } from '../../electron/cli/mlflow-prompts-command.js';
 import { contract } from '../../shared/contract.js';
 import type { PromptsResult, PromptTraceRow } from '../../shared/schemas/mlflow-prompts.js';
 import { createServices } from '../../electron/services.js';
@@ -153,6 +155,32 @@ describe.skipIf(missing !== null)('prompts grouped from MLflow-written traces', 
       await services.close();
     }
   }, 120_000);
+
+  it('prints the same grouping as CSV from the CLI (stratus mlflow prompts <experiment> --csv)', async () => {
+    const saved = process.env.STRATUS_USER_DATA;
+    process.env.STRATUS_USER_DATA = path.join(scratch, 'cli-data');
+    let out = '';
+    const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      out += String(chunk);
+      return true;
+    });
+    try {
+      await mlflowPromptsCommand(['prompt-traces', '--tracking-uri', `sqlite:///${dbFile}`, '--csv']);
+    } finally {
+      write.mockRestore();
+      if (saved === undefined) delete process.env.STRATUS_USER_DATA;
+      else process.env.STRATUS_USER_DATA = saved;
+    }
+    const rows = Papa.parse<Record<string, string>>(out.trim(), { header: true }).data;
+    const expected = expectedGroups();
+    expect(rows).toHaveLength([...expected.values()].reduce((n, versions) => n + versions.size, 0));
+    for (const row of rows.filter((r) => r.kind === 'registered')) {
+      expect(Number(row.traces)).toBe(expected.get(`registered ${row.name}`)?.get(row.version)?.size);
+    }
+    expect(rows.filter((r) => r.kind === 'system').map((r) => Number(r.traces)).sort()).toEqual(
+      [...expected].filter(([k]) => k.startsWith('system ')).map(([, v]) => v.get(null)?.size).sort(),
+    );
+  }, 60_000);
 
   it('names unregistered system prompts by a fingerprint of their normalised text', async () => {
     const result = await caches.sqlitePrompts(dbFile, experimentIds, []);
