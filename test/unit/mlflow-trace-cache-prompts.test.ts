@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { migrate } from '../../electron/core/migrate.js';
 import { TraceCacheDb } from '../../electron/mlflow/trace-cache/cache-db.js';
 import { TRACE_CACHE_MIGRATIONS } from '../../electron/mlflow/trace-cache/migrations.js';
+import { TraceCaches } from '../../electron/mlflow/trace-cache/trace-caches.js';
 
 // The trace cache's prompt columns (migration 2): a cache written before them is walked again, so
 // its traces gain their linked prompts and system prompts; a trace's prompt facts are kept with it.
@@ -60,6 +61,21 @@ describe('trace cache prompt columns', () => {
       expect([...systems.values()]).toEqual(['Be brief.']);
     } finally {
       db.close();
+    }
+  });
+
+  it('says why an sqlite store cannot be grouped: missing, or not an MLflow database', async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'stratus-cache-bad-'));
+    const other = path.join(dir, 'other.db');
+    const plain = new Database(other);
+    plain.exec('CREATE TABLE x (y)');
+    plain.close();
+    const caches = new TraceCaches(path.join(dir, 'user-data'));
+    try {
+      await expect(caches.sqlitePrompts(path.join(dir, 'missing.db'), ['1'], [])).rejects.toMatchObject({ code: 'NOT_FOUND', message: expect.stringContaining('Cannot open the MLflow database') });
+      await expect(caches.sqlitePrompts(other, ['1'], [])).rejects.toMatchObject({ code: 'CORRUPT_DATA', message: expect.stringContaining('no trace_info table') });
+    } finally {
+      await caches.close();
     }
   });
 });

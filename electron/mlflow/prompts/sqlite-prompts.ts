@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { SourceError } from '../tokens/usage-sync.js';
 import { spanUsageFromJson, traceUsage, type SpanUsage } from '../tokens/trace-usage.js';
 import { LINKED_PROMPTS_TAG, parseLinkedPrompts, spanPromptFacts, systemFingerprint } from './prompt-facts.js';
 import type { PromptContext, PromptRecord, RegistryVersion } from './prompt-record.js';
@@ -17,7 +18,17 @@ type TraceRow = [traceId: string, experimentId: string | number, timestampMs: nu
 type SpanRow = [traceId: string, spanId: string, parentId: string | null, content: string | null];
 
 export function openReadOnly(file: string): Database.Database {
-  return new Database(file, { readonly: true, fileMustExist: true });
+  let db: Database.Database;
+  try {
+    db = new Database(file, { readonly: true, fileMustExist: true });
+  } catch (err) {
+    throw new SourceError(`Cannot open the MLflow database ${file}: ${(err as Error).message}`, 'NOT_FOUND');
+  }
+  if (!tables(db).has('trace_info')) {
+    db.close();
+    throw new SourceError(`${file} is not an MLflow tracking database with traces (no trace_info table).`, 'CORRUPT_DATA');
+  }
+  return db;
 }
 
 function tables(db: Database.Database): Set<string> {

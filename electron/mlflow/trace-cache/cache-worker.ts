@@ -1,7 +1,8 @@
 import { serveRpc } from '../../core/workers/serve-rpc.js';
 import { cachePrompts, cachePromptTraces, sqlitePrompts, sqlitePromptTraces } from '../prompts/prompt-ops.js';
 import { TraceCacheDb } from './cache-db.js';
-import type { TraceCacheRequest } from './protocol.js';
+import { SourceError } from '../tokens/usage-sync.js';
+import type { TraceCacheErrorShape, TraceCacheRequest } from './protocol.js';
 
 // The trace cache worker: owns every workspace's trace cache connection, so storing pages of a
 // 100,000-trace sync and summarizing them run off the main event loop, as does the Prompts view's
@@ -50,4 +51,7 @@ function handle(request: TraceCacheRequest): unknown {
   }
 }
 
-serveRpc(handle, (err) => (err instanceof Error ? { name: err.name, message: err.message } : { name: 'Error', message: String(err) }));
+serveRpc(handle, (err): TraceCacheErrorShape => {
+  if (err instanceof SourceError) return { name: err.name, message: err.message, code: err.code };
+  return err instanceof Error ? { name: err.name, message: err.message } : { name: 'Error', message: String(err) };
+});

@@ -46,6 +46,8 @@ export interface TraceCacheAnswers {
 export interface TraceCacheErrorShape {
   name: string;
   message: string;
+  /** An MLflow sqlite store that cannot be read (tokens/usage-sync.ts SourceError). */
+  code?: 'NOT_FOUND' | 'CORRUPT_DATA';
 }
 
 export type TraceCacheReply = RpcReply<TraceCacheErrorShape>;

@@ -23,6 +23,7 @@ type Op = Exclude<TraceCacheRequest['op'], 'close'>;
 type Args<K extends Op> = Omit<Extract<TraceCacheRequest, { op: K }>, 'id' | 'file' | 'op'>;
 
 function toError(error: TraceCacheErrorShape): Error {
+  if (error.code) return new StratusError({ code: error.code, message: error.message });
   if (error.name === 'SchemaVersionError') {
     return new StratusError({ code: 'CORRUPT_DATA', message: error.message, hint: 'Clearing the trace cache only loses what is read again from the server.' });
   }
