@@ -4,6 +4,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { migrate } from '../../electron/core/migrate.js';
+import { generateMlflowTraceStore } from '../../electron/sample/mlflow-traces.js';
 import { TraceCacheDb } from '../../electron/mlflow/trace-cache/cache-db.js';
 import { TRACE_CACHE_MIGRATIONS } from '../../electron/mlflow/trace-cache/migrations.js';
 import { TraceCaches } from '../../electron/mlflow/trace-cache/trace-caches.js';
@@ -74,6 +75,25 @@ describe('trace cache prompt columns', () => {
     try {
       await expect(caches.sqlitePrompts(path.join(dir, 'missing.db'), ['1'], [])).rejects.toMatchObject({ code: 'NOT_FOUND', message: expect.stringContaining('Cannot open the MLflow database') });
       await expect(caches.sqlitePrompts(other, ['1'], [])).rejects.toMatchObject({ code: 'CORRUPT_DATA', message: expect.stringContaining('no trace_info table') });
+    } finally {
+      await caches.close();
+    }
+  });
+
+  it('reads an sqlite store again once it changed: the records kept between calls are not reused', async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'stratus-prompts-store-'));
+    const file = path.join(dir, 'mlflow.db');
+    generateMlflowTraceStore(file, { traces: 6, experiments: 1, seed: 3 });
+    const caches = new TraceCaches(path.join(dir, 'user-data'));
+    try {
+      const first = await caches.sqlitePrompts(file, ['1'], []);
+      expect(first.traces).toBe(6);
+      expect(await caches.sqlitePrompts(file, ['1'], [])).toEqual(first);
+      const store = new Database(file);
+      const gone = store.prepare('SELECT request_id FROM trace_info ORDER BY timestamp_ms LIMIT 1').pluck().get() as string;
+      for (const table of ['spans', 'trace_tags', 'trace_request_metadata', 'trace_info']) store.prepare(`DELETE FROM ${table} WHERE ${table === 'spans' ? 'trace_id' : 'request_id'} = ?`).run(gone);
+      store.close();
+      expect((await caches.sqlitePrompts(file, ['1'], [])).traces).toBe(5);
     } finally {
       await caches.close();
     }
