@@ -9,6 +9,7 @@ import { CardRegistry } from './metaflow/card-registry.js';
 import { metaflowHandlers } from './metaflow/handlers.js';
 import { mlflowHandlers } from './mlflow/handlers.js';
 import { mlflowTokensHandlers } from './mlflow/tokens/handlers.js';
+import { mlflowPromptsHandlers } from './mlflow/prompts/handlers.js';
 import { TraceCaches } from './mlflow/trace-cache/trace-caches.js';
 import { PriceStore, priceFile } from './mlflow/tokens/price-store.js';
 import { TokenAnalytics } from './mlflow/tokens/token-analytics.js';
@@ -101,6 +102,7 @@ export function createServices(options: ServiceOptions = {}): Services {
     ...metaflowHandlers({ workspaces, cards, settings }),
     ...mlflowHandlers({ workspaces }),
     ...mlflowTokensHandlers({ workspaces, analytics, prices, traceCaches }),
+    ...mlflowPromptsHandlers({ workspaces, prices, traceCaches }),
     ...gcHandlers({ gc, localAccess }),
     ...blobsHandlers({ workspaces }),
     ...transferHandlers({ workspaces, transfers, localAccess }),

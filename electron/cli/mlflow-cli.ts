@@ -7,6 +7,7 @@ import { ArtifactRoots } from '../mlflow/artifact-roots.js';
 import { runQuery, traceQuery } from '../mlflow/queries.js';
 import { openMlflowSource } from '../mlflow/open-source.js';
 import type { MlflowSource } from '../mlflow/source.js';
+import { mlflowPromptsCommand, MLFLOW_PROMPTS_USAGE } from './mlflow-prompts-command.js';
 import { mlflowTokensCommand, MLFLOW_TOKENS_USAGE } from './mlflow-tokens-command.js';
 import { printTable, usageError } from './output.js';
 import { envForTrackingUri } from './tracking-env.js';
@@ -21,6 +22,7 @@ commands:
   runs          runs with params, latest metrics and tags of the chosen experiments
   traces        traces with their token usage as Stratus computes it (MLflow's rule)
   tokens        token usage per day, model, user and session, with cost (see below)
+  prompts       traces grouped by prompt and version, with tokens, cost, latency, errors (see below)
 
 options:
   --tracking-uri URI     sqlite:///<path>/mlflow.db, an mlruns folder, or http(s)://server
@@ -35,7 +37,9 @@ options:
 A server is reached with MLFLOW_TRACKING_USERNAME/MLFLOW_TRACKING_PASSWORD or MLFLOW_TRACKING_TOKEN;
 wasbs:// artifacts with AZURE_STORAGE_CONNECTION_STRING, AZURE_STORAGE_ACCESS_KEY or an Azure identity.
 
-${MLFLOW_TOKENS_USAGE}`;
+${MLFLOW_TOKENS_USAGE}
+
+${MLFLOW_PROMPTS_USAGE}`;
 
 const COMMANDS = ['experiments', 'runs', 'traces'] as const;
 type Command = (typeof COMMANDS)[number];
@@ -122,8 +126,9 @@ async function runCommand(source: MlflowSource, command: Command, options: { nam
 }
 
 export async function mlflowCli(argv: string[]): Promise<void> {
-  // `tokens` has options of its own (--from, --to, --top): it parses them itself.
+  // `tokens` has options of its own (--from, --to, --top): it parses them itself; so does `prompts`.
   if (argv[0] === 'tokens') return mlflowTokensCommand(argv.slice(1));
+  if (argv[0] === 'prompts') return mlflowPromptsCommand(argv.slice(1));
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,

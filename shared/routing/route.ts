@@ -1,3 +1,4 @@
+import { PROMPT_KEY, PROMPT_VERSION } from '../prompt-key.js';
 import { hasControlCharacters } from '../sysroot.js';
 
 // Every view's address, as pure functions both processes share: the renderer keeps it in the URL's
@@ -5,8 +6,8 @@ import { hasControlCharacters } from '../sysroot.js';
 // address comes from a link someone pasted, so each part of it is checked here as hostile input:
 // anything that does not parse to a known view is a `notFound` route, never a half-read one.
 
-export type ExperimentTab = 'runs' | 'traces' | 'tokens';
-export const EXPERIMENT_TABS: readonly ExperimentTab[] = ['runs', 'traces', 'tokens'];
+export type ExperimentTab = 'runs' | 'traces' | 'tokens' | 'prompts';
+export const EXPERIMENT_TABS: readonly ExperimentTab[] = ['runs', 'traces', 'tokens', 'prompts'];
 export type TaskTab = 'artifacts' | 'logs' | 'cards';
 const TASK_TABS: readonly TaskTab[] = ['artifacts', 'logs', 'cards'];
 
@@ -28,7 +29,9 @@ export type MlflowPlace =
   | { kind: 'experiment'; experimentId: string; tab: ExperimentTab }
   | { kind: 'run'; experimentId: string; runId: string }
   | { kind: 'compare'; experimentId: string; runIds: string[] }
-  | { kind: 'trace'; experimentId: string; traceId: string; from: ExperimentTab; /** The span picked in it. */ spanId?: string };
+  | { kind: 'trace'; experimentId: string; traceId: string; from: ExperimentTab; /** The span picked in it. */ spanId?: string }
+  /** One prompt of the Prompts tab (shared/prompt-key.ts), and the version whose traces are listed. */
+  | { kind: 'prompt'; experimentId: string; promptKey: string; version?: string };
 
 /** A container and a prefix in it ('' or ending in '/'); no container: the workspace's own. */
 export interface BlobsPlace {
@@ -150,6 +153,8 @@ function formatMlflow(place: MlflowPlace): string {
       return `${experiment}/compare${query({ run: place.runIds })}`;
     case 'trace':
       return `${experiment}/traces/${encodeSegment(place.traceId)}${query({ from: place.from === 'traces' ? undefined : place.from, span: place.spanId })}`;
+    case 'prompt':
+      return `${experiment}/prompts/${encodeSegment(place.promptKey)}${query({ version: place.version })}`;
   }
 }
 
@@ -237,6 +242,12 @@ function parseMlflow(segments: string[], params: URLSearchParams): MlflowPlace {
     const span = params.get('span');
     const trace: MlflowPlace = { kind: 'trace', experimentId, traceId: checked(id, isName), from };
     return span === null ? trace : { ...trace, spanId: checked(span, isName) };
+  }
+  if (view === 'prompts') {
+    onlyParams('version');
+    const version = params.get('version');
+    const prompt: MlflowPlace = { kind: 'prompt', experimentId, promptKey: checked(id, (k) => PROMPT_KEY.test(k)) };
+    return version === null ? prompt : { ...prompt, version: checked(version, (v) => PROMPT_VERSION.test(v)) };
   }
   return fail();
 }

@@ -87,3 +87,36 @@ export async function startMlflowServer(azurite: AzuriteInstance, dbFile: string
     stop: () => (stopped ??= run(path.join(MLFLOW_KIT, 'stop.sh'), [String(pid)], { timeout: 30_000 }).then(() => undefined)),
   };
 }
+
+/** What gen-prompt-traces.py wrote, as it reports it: the tests' expected grouping comes from here. */
+export interface GeneratedPromptTraces {
+  experiment_id: string;
+  prompts: Record<string, string[]>;
+  variables: Record<string, Record<string, string>>;
+  traces: {
+    trace_id: string;
+    prompt: { name: string; version: string } | null;
+    system: string;
+    input: string;
+    output: string | null;
+    error: boolean;
+    model: string;
+  }[];
+}
+
+/**
+ * Writes traces linked to two registered prompts (two versions each) and traces with unregistered
+ * system prompts, through MLflow's own prompt registry and tracing API, into the sqlite store.
+ * Without Azurite the artifact root must be a local `file://` folder.
+ */
+export async function generatePromptTraces(azurite: AzuriteInstance | null, dbFile: string, artifactRoot: string, seed = 7): Promise<GeneratedPromptTraces> {
+  const script = path.join(repoRoot, 'test/harness/gen-prompt-traces.py');
+  const env = { ...(azurite ? kitEnv(azurite) : process.env), PYTHONPATH: path.join(MLFLOW_KIT, 'pylib'), MLFLOW_ENABLE_ASYNC_TRACE_LOGGING: 'false', MLFLOW_DISABLE_TELEMETRY: 'true', GIT_PYTHON_REFRESH: 'quiet', PYTHONPYCACHEPREFIX: '/tmp/mlflow-kit-pycache' };
+  const { stdout } = await run(PYTHON, [script, '--tracking-uri', `sqlite:///${dbFile}`, '--artifact-location', artifactRoot, '--seed', String(seed)], {
+    env,
+    maxBuffer: 16 * 1024 * 1024,
+    timeout: 10 * 60_000,
+  });
+  const line = stdout.trim().split('\n').pop() ?? '';
+  return JSON.parse(line) as GeneratedPromptTraces;
+}

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contract } from '../../shared/contract.js';
 import { createServices } from '../../electron/services.js';
 import type { TokensDayModel } from '../../shared/schemas/mlflow-tokens.js';
@@ -12,6 +12,7 @@ import { sourceLatency } from '../../electron/mlflow/tokens/summarize-source.js'
 import { TokenAnalytics } from '../../electron/mlflow/tokens/token-analytics.js';
 import { SyncCancelled } from '../../electron/mlflow/trace-cache/rest-sync.js';
 import { TraceCaches, type TraceServer } from '../../electron/mlflow/trace-cache/trace-caches.js';
+import { openMlflowWorkspace } from '../harness/app-workspace.js';
 import { startAzurite, type AzuriteInstance } from '../harness/azurite.js';
 import { createKitContainer, generateTraces, kitArtifactRoot, mlflowKitMissing, startMlflowServer, type MlflowServer } from '../harness/mlflow-server.js';
 import { startRequestLogProxy, type RequestLogProxy } from '../harness/request-log-proxy.js';
@@ -182,14 +183,7 @@ describe.skipIf(missing !== null)('trace cache against a real MLflow tracking se
   it('summarizes a workspace on the server through the app, and the Tokens page can clear its cache', async () => {
     const services = createServices({ env: {}, userDataDir: path.join(scratch, 'app-data') });
     try {
-      const opened = await services.router.dispatch('workspace.open', {
-        sysroot: inject('sysroot'),
-        endpoint: inject('endpoint'),
-        credential: { kind: 'connectionString', connectionString: inject('connectionString') },
-        mlflowTrackingUri: proxy.uri,
-      });
-      if (!opened.ok) throw new Error(opened.error.message);
-      const workspaceId = contract['workspace.open'].result.parse(opened.value).id;
+      const workspaceId = await openMlflowWorkspace(services, proxy.uri);
       const summary = await services.router.dispatch('mlflow.tokens.summary', { workspaceId, experimentIds });
       if (!summary.ok) throw new Error(summary.error.message);
       const all = traceIds().size;

@@ -30,6 +30,10 @@ const routes: Route[] = [
   { name: 'workspace', workspaceId: WS, at: { section: 'gc' } },
   { name: 'workspace', workspaceId: WS, at: { section: 'mlflow', place: { kind: 'trace', experimentId: '1', traceId: 'tr-0f9e', from: 'traces', spanId: 'a1 b2&c' } } },
   { name: 'workspace', workspaceId: WS, at: { section: 'mlflow', place: { kind: 'trace', experimentId: '1', traceId: 'tr-0f9e', from: 'runs' } } },
+  { name: 'workspace', workspaceId: WS, at: { section: 'mlflow', place: { kind: 'experiment', experimentId: '3', tab: 'prompts' } } },
+  { name: 'workspace', workspaceId: WS, at: { section: 'mlflow', place: { kind: 'prompt', experimentId: '3', promptKey: 'p:support.answer-v_2' } } },
+  { name: 'workspace', workspaceId: WS, at: { section: 'mlflow', place: { kind: 'prompt', experimentId: '3', promptKey: 's:0123456789abcdef', version: '12' } } },
+  { name: 'workspace', workspaceId: WS, at: { section: 'mlflow', place: { kind: 'trace', experimentId: '3', traceId: 'tr-1', from: 'prompts' } } },
 ];
 
 describe('routes', () => {
@@ -41,6 +45,7 @@ describe('routes', () => {
     expect(formatRoute(routes[8])).toBe(`/w/${WS}/metaflow/F/12/start/3?artifact=my+model`);
     expect(formatRoute(routes[20])).toBe(`/w/${WS}/blobs/data/a/b%20c/`);
     expect(formatRoute(routes[16])).toBe(`/w/${WS}/mlflow/1/traces/tr-0f9e`);
+    expect(formatRoute(routes[27])).toBe(`/w/${WS}/mlflow/3/prompts/s%3A0123456789abcdef?version=12`);
   });
 
   it('reads the short forms a person would type', () => {
@@ -73,6 +78,11 @@ describe('routes', () => {
     ['a span above a trace', `/w/${WS}/mlflow/1/runs/abc?span=x`],
     ['an empty span', `/w/${WS}/mlflow/1/traces/tr-1?span=`],
     ['an unknown parameter', `/w/${WS}/mlflow/1/runs/abc?evil=1`],
+    ['a prompt key of neither kind', `/w/${WS}/mlflow/1/prompts/support-answer`],
+    ['a prompt name with a separator', `/w/${WS}/mlflow/1/prompts/p%3Aa%2F..`],
+    ['a fingerprint that is not 16 hex digits', `/w/${WS}/mlflow/1/prompts/s%3A0123`],
+    ['a prompt version with a space', `/w/${WS}/mlflow/1/prompts/p%3Ax?version=1%202`],
+    ['a prompt with a span', `/w/${WS}/mlflow/1/prompts/p%3Ax?span=1`],
     ['a bad container name', `/w/${WS}/blobs/Bad_Container/`],
     ['a prefix with a control character', `/w/${WS}/blobs/data/a%07/`],
     ['a gc sub-path', `/w/${WS}/gc/run`],

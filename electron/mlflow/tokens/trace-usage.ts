@@ -57,7 +57,7 @@ export function traceUsage(spans: readonly SpanUsage[]): TraceUsage {
 }
 
 /** A JSON-encoded attribute value (as MLflow writes them) or an already decoded one. */
-function decoded(value: unknown): unknown {
+export function decoded(value: unknown): unknown {
   if (typeof value !== 'string') return value;
   try {
     return JSON.parse(value);

@@ -6,6 +6,9 @@ import { openPrivateDatabase } from '../../storage/private-database.js';
 import { recordsLatency, summarizeRecords, type SummaryFilter, type TraceUsageRecord } from '../tokens/aggregate.js';
 import type { ModelUsage } from '../tokens/trace-usage.js';
 import { TRACE_CACHE_MIGRATIONS } from './migrations.js';
+import { cachedPromptRecords } from '../prompts/cache-prompts.js';
+import { systemFingerprint, type SpanPromptFacts } from '../prompts/prompt-facts.js';
+import type { PromptRecord } from '../prompts/prompt-record.js';
 
 // One workspace's trace cache database: what a tracking server's trace search listed, each
 // trace's per-model usage once its spans were read, and each experiment's sync position.
@@ -21,6 +24,8 @@ export interface CachedInfo {
   user: string | null;
   session: string | null;
   stored: TokenUsage | null;
+  /** The linked prompt versions as JSON (prompt-facts.ts PromptRef[]); null when none. */
+  linked?: string | null;
 }
 
 export interface SyncPosition {
@@ -31,7 +36,7 @@ export interface SyncPosition {
   complete: boolean;
 }
 
-export type SpanResult = { traceId: string; usage: TokenUsage | null; byModel: ModelUsage[] } | { traceId: string; unreadable: true };
+export type SpanResult = { traceId: string; usage: TokenUsage | null; byModel: ModelUsage[]; prompt?: SpanPromptFacts } | { traceId: string; unreadable: true };
 
 export interface CacheCounts {
   traces: number;
@@ -90,10 +95,10 @@ export class TraceCacheDb {
   savePage(infos: readonly CachedInfo[], position: SyncPosition | null): void {
     // A trace whose state changed (IN_PROGRESS → OK) has its spans read again.
     const upsert = this.db.prepare(`
-      INSERT INTO traces (trace_id, experiment_id, timestamp_ms, duration_ms, state, name, user, session, stored_input, stored_output, stored_total)
-      VALUES (@traceId, @experimentId, @timestampMs, @durationMs, @state, @name, @user, @session, @input, @output, @total)
+      INSERT INTO traces (trace_id, experiment_id, timestamp_ms, duration_ms, state, name, user, session, stored_input, stored_output, stored_total, linked_prompts)
+      VALUES (@traceId, @experimentId, @timestampMs, @durationMs, @state, @name, @user, @session, @input, @output, @total, @linked)
       ON CONFLICT (trace_id) DO UPDATE SET
-        experiment_id = excluded.experiment_id, timestamp_ms = excluded.timestamp_ms, duration_ms = excluded.duration_ms, name = excluded.name, user = excluded.user,
+        experiment_id = excluded.experiment_id, linked_prompts = excluded.linked_prompts, timestamp_ms = excluded.timestamp_ms, duration_ms = excluded.duration_ms, name = excluded.name, user = excluded.user,
         session = excluded.session, stored_input = excluded.stored_input, stored_output = excluded.stored_output, stored_total = excluded.stored_total,
         spans = CASE WHEN traces.state = excluded.state THEN traces.spans ELSE 0 END,
         state = excluded.state`);
@@ -102,7 +107,7 @@ export class TraceCacheDb {
       ON CONFLICT (experiment_id) DO UPDATE SET page_token = excluded.page_token, newest_ms = excluded.newest_ms, complete = excluded.complete`);
     this.db.transaction(() => {
       for (const i of infos) {
-        upsert.run({ ...i, input: i.stored?.input ?? null, output: i.stored?.output ?? null, total: i.stored?.total ?? null });
+        upsert.run({ ...i, input: i.stored?.input ?? null, output: i.stored?.output ?? null, total: i.stored?.total ?? null, linked: i.linked ?? null });
       }
       if (position) save.run(position.experimentId, position.pageToken, position.newestMs, position.complete ? 1 : 0);
     })();
@@ -123,7 +128,8 @@ export class TraceCacheDb {
   }
 
   saveSpans(results: readonly SpanResult[]): void {
-    const mark = this.db.prepare('UPDATE traces SET spans = ?, input = ?, output = ?, total = ? WHERE trace_id = ?');
+    const mark = this.db.prepare('UPDATE traces SET spans = ?, input = ?, output = ?, total = ?, system_hash = ?, prompt_input = ?, prompt_output = ? WHERE trace_id = ?');
+    const system = this.db.prepare('INSERT OR IGNORE INTO system_prompts (hash, text) VALUES (?, ?)');
     const drop = this.db.prepare('DELETE FROM trace_models WHERE trace_id = ?');
     const add = this.db.prepare(
       'INSERT INTO trace_models (trace_id, model, input, output, total, cache_read, cache_write, cache_in_input) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
@@ -132,11 +138,14 @@ export class TraceCacheDb {
       for (const r of results) {
         drop.run(r.traceId);
         if ('unreadable' in r) {
-          mark.run(2, null, null, null, r.traceId);
+          mark.run(2, null, null, null, null, null, null, r.traceId);
           continue;
         }
         // A trace deleted from the cache meanwhile (cleared) gets no orphan model rows.
-        if (mark.run(1, r.usage?.input ?? null, r.usage?.output ?? null, r.usage?.total ?? null, r.traceId).changes === 0) continue;
+        const { system: text, input, output } = r.prompt ?? { system: null, input: null, output: null };
+        const hash = text === null || text === '' ? null : systemFingerprint(text);
+        if (mark.run(1, r.usage?.input ?? null, r.usage?.output ?? null, r.usage?.total ?? null, hash, input, output, r.traceId).changes === 0) continue;
+        if (hash !== null && text !== null) system.run(hash, text);
         for (const m of r.byModel) add.run(r.traceId, m.model, m.input, m.output, m.total, m.cacheRead, m.cacheWrite, m.cacheInInput);
       }
     })();
@@ -188,8 +197,13 @@ export class TraceCacheDb {
     return recordsLatency(this.records(filter), filter);
   }
 
+  /** The cached traces of these experiments as the Prompts view groups them, and their system prompts. */
+  promptRecords(experimentIds: readonly string[]): { records: PromptRecord[]; systems: Map<string, string> } {
+    return cachedPromptRecords(this.db, experimentIds, this.records({ experimentIds }));
+  }
+
   /** Forgets every trace and sync position: the next sync starts from the first page. */
   clear(): void {
-    this.db.exec('DELETE FROM trace_models; DELETE FROM traces; DELETE FROM sync_state;');
+    this.db.exec('DELETE FROM trace_models; DELETE FROM traces; DELETE FROM sync_state; DELETE FROM system_prompts;');
   }
 }

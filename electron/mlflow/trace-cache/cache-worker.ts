@@ -1,9 +1,12 @@
 import { serveRpc } from '../../core/workers/serve-rpc.js';
+import { cachePrompts, cachePromptTraces, sqlitePrompts, sqlitePromptTraces } from '../prompts/prompt-ops.js';
 import { TraceCacheDb } from './cache-db.js';
-import type { TraceCacheRequest } from './protocol.js';
+import { SourceError } from '../tokens/usage-sync.js';
+import type { TraceCacheErrorShape, TraceCacheRequest } from './protocol.js';
 
 // The trace cache worker: owns every workspace's trace cache connection, so storing pages of a
-// 100,000-trace sync and summarizing them run off the main event loop. Answered in order.
+// 100,000-trace sync and summarizing them run off the main event loop, as does the Prompts view's
+// grouping (of the cache, or of an MLflow sqlite store read directly). Answered in order.
 
 const open = new Map<string, TraceCacheDb>();
 
@@ -33,6 +36,14 @@ function handle(request: TraceCacheRequest): unknown {
       return db(request.file).latency(request.filter);
     case 'clear':
       return db(request.file).clear();
+    case 'prompts':
+      return cachePrompts(db(request.file), request.experimentIds, request.registry, request.prices);
+    case 'promptTraces':
+      return cachePromptTraces(db(request.file), request.experimentIds, request.query);
+    case 'sqlitePrompts':
+      return sqlitePrompts(request.file, request.experimentIds, request.prices);
+    case 'sqlitePromptTraces':
+      return sqlitePromptTraces(request.file, request.experimentIds, request.query);
     case 'close':
       for (const d of open.values()) d.close();
       open.clear();
@@ -40,4 +51,7 @@ function handle(request: TraceCacheRequest): unknown {
   }
 }
 
-serveRpc(handle, (err) => (err instanceof Error ? { name: err.name, message: err.message } : { name: 'Error', message: String(err) }));
+serveRpc(handle, (err): TraceCacheErrorShape => {
+  if (err instanceof SourceError) return { name: err.name, message: err.message, code: err.code };
+  return err instanceof Error ? { name: err.name, message: err.message } : { name: 'Error', message: String(err) };
+});

@@ -52,4 +52,17 @@ export const TRACE_CACHE_MIGRATIONS: readonly string[] = [
     complete INTEGER NOT NULL CHECK (complete IN (0, 1))
   ) WITHOUT ROWID;
   `,
+  // 2: what the Prompts view groups by: the registered prompt versions MLflow linked to a trace
+  // (from the search), and from its spans the system prompt's fingerprint (the text once per
+  // fingerprint), the input and the answer. Traces cached before hold none of it: their spans are
+  // read again, and each experiment's list is walked again from the first page (rows are updated in place).
+  `
+  ALTER TABLE traces ADD COLUMN linked_prompts TEXT;
+  ALTER TABLE traces ADD COLUMN system_hash TEXT;
+  ALTER TABLE traces ADD COLUMN prompt_input TEXT;
+  ALTER TABLE traces ADD COLUMN prompt_output TEXT;
+  CREATE TABLE system_prompts (hash TEXT PRIMARY KEY NOT NULL, text TEXT NOT NULL) WITHOUT ROWID;
+  UPDATE traces SET spans = 0 WHERE spans = 1;
+  UPDATE sync_state SET complete = 0, page_token = NULL;
+  `,
 ];

@@ -1,6 +1,9 @@
 import type { TokenPrice, TokensLatency, TokensSummary } from '../../../shared/schemas/mlflow-tokens.js';
 import type { RpcReply } from '../../core/workers/worker-rpc.js';
 import type { SummaryFilter } from '../tokens/aggregate.js';
+import type { PromptsResult, PromptTracesResult } from '../../../shared/schemas/mlflow-prompts.js';
+import type { PromptTracesQuery } from '../prompts/group-prompts.js';
+import type { RegistryVersion } from '../prompts/prompt-record.js';
 import type { CacheCounts, CachedInfo, SpanResult, SyncPosition } from './cache-db.js';
 
 // Messages between TraceCache (main thread) and the trace cache worker; each names its cache file.
@@ -15,6 +18,11 @@ export type TraceCacheRequest = { id: number; file: string } & (
   | { op: 'summary'; filter: SummaryFilter; prices: TokenPrice[] }
   | { op: 'latency'; filter: SummaryFilter }
   | { op: 'clear' }
+  | { op: 'prompts'; experimentIds: string[]; registry: RegistryVersion[]; prices: TokenPrice[] }
+  | { op: 'promptTraces'; experimentIds: string[]; query: PromptTracesQuery }
+  // `file` is the MLflow sqlite store itself, read-only.
+  | { op: 'sqlitePrompts'; experimentIds: string[]; prices: TokenPrice[] }
+  | { op: 'sqlitePromptTraces'; experimentIds: string[]; query: PromptTracesQuery }
   | { op: 'close' }
 );
 
@@ -28,12 +36,18 @@ export interface TraceCacheAnswers {
   summary: TokensSummary;
   latency: TokensLatency;
   clear: undefined;
+  prompts: PromptsResult;
+  promptTraces: PromptTracesResult;
+  sqlitePrompts: PromptsResult;
+  sqlitePromptTraces: PromptTracesResult;
   close: undefined;
 }
 
 export interface TraceCacheErrorShape {
   name: string;
   message: string;
+  /** An MLflow sqlite store that cannot be read (tokens/usage-sync.ts SourceError). */
+  code?: 'NOT_FOUND' | 'CORRUPT_DATA';
 }
 
 export type TraceCacheReply = RpcReply<TraceCacheErrorShape>;

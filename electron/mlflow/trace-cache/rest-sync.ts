@@ -6,6 +6,7 @@ import { traceInfoOfV3 } from '../sources/rest-trace-info.js';
 import type { TraceInfoV3 } from '../sources/rest-types.js';
 import type { TraceInfoParts } from '../trace-row.js';
 import { spanUsageFromJson, traceUsage } from '../tokens/trace-usage.js';
+import { LINKED_PROMPTS_TAG, linkedJson, spanPromptFacts } from '../prompts/prompt-facts.js';
 import type { CachedInfo, SpanResult, SyncPosition } from './cache-db.js';
 import type { TraceCache } from './trace-cache.js';
 
@@ -61,6 +62,7 @@ function cachedInfo(info: TraceInfoParts): CachedInfo {
     user: info.metadata['mlflow.trace.user'] ?? null,
     session: info.metadata['mlflow.trace.session'] ?? null,
     stored: parseStoredUsage(info.metadata[TRACE_USAGE_KEY]),
+    linked: linkedJson(info.tags[LINKED_PROMPTS_TAG]),
   };
 }
 
@@ -137,8 +139,8 @@ export async function syncTraces(client: RestClient, cache: TraceCache, experime
 async function spansOf(client: RestClient, traceId: string): Promise<SpanResult> {
   try {
     const response = await client.json<{ spans?: unknown[] }>('GET', '/ajax-api/2.0/mlflow/get-trace-artifact', { query: { request_id: traceId } });
-    const spans = (response.spans ?? []).filter((s): s is object => s !== null && typeof s === 'object').map((s) => spanUsageFromJson(s));
-    return { traceId, ...traceUsage(spans) };
+    const raw = (response.spans ?? []).filter((s): s is object => s !== null && typeof s === 'object');
+    return { traceId, ...traceUsage(raw.map((s) => spanUsageFromJson(s))), prompt: spanPromptFacts(raw) };
   } catch (err) {
     if (err instanceof StratusError && (err.code === 'AUTH_FAILED' || err.code === 'FORBIDDEN' || err.code === 'UNREACHABLE' || err.code === 'THROTTLED')) throw err;
     // This trace's spans are missing or corrupt: it keeps MLflow's stored total, on an unknown model.

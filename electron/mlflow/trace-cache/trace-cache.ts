@@ -4,6 +4,9 @@ import { StratusError } from '../../../shared/errors.js';
 import type { TokenPrice, TokensLatency, TokensSummary } from '../../../shared/schemas/mlflow-tokens.js';
 import { LazyWorkerRpc } from '../../core/workers/lazy-worker-rpc.js';
 import { startWorker } from '../../core/workers/worker-entry.js';
+import type { PromptsResult, PromptTracesResult } from '../../../shared/schemas/mlflow-prompts.js';
+import type { PromptTracesQuery } from '../prompts/group-prompts.js';
+import type { RegistryVersion } from '../prompts/prompt-record.js';
 import type { SummaryFilter } from '../tokens/aggregate.js';
 import type { CacheCounts, CachedInfo, SpanResult, SyncPosition } from './cache-db.js';
 import type { TraceCacheAnswers, TraceCacheErrorShape, TraceCacheRequest } from './protocol.js';
@@ -20,6 +23,7 @@ type Op = Exclude<TraceCacheRequest['op'], 'close'>;
 type Args<K extends Op> = Omit<Extract<TraceCacheRequest, { op: K }>, 'id' | 'file' | 'op'>;
 
 function toError(error: TraceCacheErrorShape): Error {
+  if (error.code) return new StratusError({ code: error.code, message: error.message });
   if (error.name === 'SchemaVersionError') {
     return new StratusError({ code: 'CORRUPT_DATA', message: error.message, hint: 'Clearing the trace cache only loses what is read again from the server.' });
   }
@@ -86,5 +90,13 @@ export class TraceCache {
 
   clear(): Promise<undefined> {
     return this.worker.call(this.file, 'clear', {});
+  }
+
+  prompts(experimentIds: readonly string[], registry: RegistryVersion[], prices: TokenPrice[]): Promise<PromptsResult> {
+    return this.worker.call(this.file, 'prompts', { experimentIds: [...experimentIds], registry, prices });
+  }
+
+  promptTraces(experimentIds: readonly string[], query: PromptTracesQuery): Promise<PromptTracesResult> {
+    return this.worker.call(this.file, 'promptTraces', { experimentIds: [...experimentIds], query });
   }
 }

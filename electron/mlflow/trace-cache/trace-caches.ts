@@ -1,4 +1,7 @@
 import type { TokenPrice, TokensLatency, TokensSummary } from '../../../shared/schemas/mlflow-tokens.js';
+import type { PromptsResult, PromptTracesResult } from '../../../shared/schemas/mlflow-prompts.js';
+import type { PromptTracesQuery } from '../prompts/group-prompts.js';
+import type { RegistryVersion } from '../prompts/prompt-record.js';
 import type { RestClient } from '../sources/rest-client.js';
 import type { SummaryFilter } from '../tokens/aggregate.js';
 import type { CacheCounts } from './cache-db.js';
@@ -42,6 +45,29 @@ export class TraceCaches {
     const entry = this.entry(server);
     await this.sync(server, filter.experimentIds);
     return entry.cache.latency(filter);
+  }
+
+  /** Syncs the cache, starts reading spans in the background, and groups the cached traces by prompt. */
+  async prompts(server: TraceServer, experimentIds: readonly string[], registry: RegistryVersion[], prices: TokenPrice[]): Promise<PromptsResult> {
+    const entry = this.entry(server);
+    await this.sync(server, experimentIds);
+    this.readSpans(server);
+    return entry.cache.prompts(experimentIds, registry, prices);
+  }
+
+  async promptTraces(server: TraceServer, experimentIds: readonly string[], query: PromptTracesQuery): Promise<PromptTracesResult> {
+    const entry = this.entry(server);
+    await this.sync(server, experimentIds);
+    return entry.cache.promptTraces(experimentIds, query);
+  }
+
+  /** The same grouping over an MLflow sqlite store, read directly in the cache worker. */
+  sqlitePrompts(sourceFile: string, experimentIds: readonly string[], prices: TokenPrice[]): Promise<PromptsResult> {
+    return this.worker.call(sourceFile, 'sqlitePrompts', { experimentIds: [...experimentIds], prices });
+  }
+
+  sqlitePromptTraces(sourceFile: string, experimentIds: readonly string[], query: PromptTracesQuery): Promise<PromptTracesResult> {
+    return this.worker.call(sourceFile, 'sqlitePromptTraces', { experimentIds: [...experimentIds], query });
   }
 
   /** One sync at a time per cache: a caller arriving during one waits for it, then runs its own. */

@@ -2,6 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { EXPERIMENTS, type MlflowLocation } from './location.js';
 import { displayName } from '../../../shared/display-name.js';
 import { experimentsQuery, mlflowRunQuery } from './queries.js';
+import { promptLabel } from './prompts/prompt-format.js';
 
 interface Crumb {
   label: string;
@@ -18,11 +19,12 @@ function crumbs(location: MlflowLocation, names: Names): Crumb[] {
   const list: Crumb[] = [{ label: 'Experiments', to: EXPERIMENTS }];
   if (location.kind === 'experiments') return list;
   const { experimentId } = location;
-  const tab = location.kind === 'experiment' ? location.tab : location.kind === 'trace' ? location.from : 'runs';
+  const tab = location.kind === 'experiment' ? location.tab : location.kind === 'trace' ? location.from : location.kind === 'prompt' ? 'prompts' : 'runs';
   list.push({ label: displayName(names.experiment ?? experimentId), to: { kind: 'experiment', experimentId, tab } });
   if (location.kind === 'run') list.push({ label: displayName(names.run || location.runId), to: null });
   if (location.kind === 'compare') list.push({ label: `Compare ${location.runIds.length} runs`, to: null });
   if (location.kind === 'trace') list.push({ label: location.traceId, to: null });
+  if (location.kind === 'prompt') list.push({ label: promptLabel(location.promptKey), to: null });
   return list;
 }
 

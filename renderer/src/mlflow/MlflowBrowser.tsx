@@ -11,6 +11,8 @@ import { MlflowBreadcrumb } from './MlflowBreadcrumb.js';
 import { isMlflowKey, statusQuery } from './queries.js';
 import { MlflowRunsView } from './runs/MlflowRunsView.js';
 import { MlflowRunView } from './runs/MlflowRunView.js';
+import { PromptsView } from './prompts/PromptsView.js';
+import { PromptView } from './prompts/PromptView.js';
 import { TokensView } from './tokens/TokensView.js';
 import { TraceView } from './traces/TraceView.js';
 import { TracesView } from './traces/TracesView.js';
@@ -31,6 +33,7 @@ function ExperimentBody({ workspaceId, experimentId, tab, go, onEditWorkspace }:
       )}
       {tab === 'traces' && <TracesView workspaceId={workspaceId} experimentId={experimentId} onOpen={openTrace} onEditWorkspace={onEditWorkspace} />}
       {tab === 'tokens' && <TokensView workspaceId={workspaceId} experimentId={experimentId} onOpenTrace={openTrace} />}
+      {tab === 'prompts' && <PromptsView workspaceId={workspaceId} experimentId={experimentId} onOpen={(promptKey, version) => go({ kind: 'prompt', experimentId, promptKey, version })} />}
     </>
   );
 }
@@ -41,7 +44,7 @@ interface Props extends SectionProps {
   onNavigate: (to: MlflowLocation, options?: { replace?: boolean }) => void;
 }
 
-/** The workspace's MLflow tracking store: experiments → runs / traces / tokens → run, comparison or trace. */
+/** The workspace's MLflow tracking store: experiments → runs / traces / tokens / prompts → run, comparison, prompt or trace. */
 export function MlflowBrowser({ workspace, onEditWorkspace, location, onNavigate: setLocation }: Props) {
   const queryClient = useQueryClient();
   const status = useQuery(statusQuery(workspace.id));
@@ -53,7 +56,7 @@ export function MlflowBrowser({ workspace, onEditWorkspace, location, onNavigate
   let fill = false;
   if (location.kind === 'experiments') view = <ExperimentsView workspaceId={workspaceId} onOpen={(experiment) => setLocation({ kind: 'experiment', experimentId: experiment.id, tab: 'runs' })} onEditWorkspace={onEditWorkspace} />;
   else if (location.kind === 'experiment') {
-    fill = location.tab !== 'tokens';
+    fill = location.tab !== 'tokens' && location.tab !== 'prompts';
     view = <ExperimentBody workspaceId={workspaceId} experimentId={location.experimentId} tab={location.tab} go={setLocation} onEditWorkspace={onEditWorkspace} />;
   } else if (location.kind === 'run') {
     const { experimentId } = location;
@@ -61,6 +64,18 @@ export function MlflowBrowser({ workspace, onEditWorkspace, location, onNavigate
   } else if (location.kind === 'compare') {
     const { experimentId } = location;
     view = <CompareView workspaceId={workspaceId} runIds={location.runIds} onOpenRun={(runId) => setLocation({ kind: 'run', experimentId, runId })} />;
+  } else if (location.kind === 'prompt') {
+    const prompt = location;
+    view = (
+      <PromptView
+        workspaceId={workspaceId}
+        experimentId={prompt.experimentId}
+        promptKey={prompt.promptKey}
+        version={prompt.version}
+        onVersion={(version) => setLocation({ ...prompt, version }, { replace: true })}
+        onOpenTrace={(traceId) => setLocation({ kind: 'trace', experimentId: prompt.experimentId, traceId, from: 'prompts' })}
+      />
+    );
   } else {
     fill = true;
     const trace = location;

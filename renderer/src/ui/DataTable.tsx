@@ -1,6 +1,7 @@
 import { useMemo } from 'react';
 import { formatCount } from '../format.js';
 import { csvRows, rowCells } from './csv-rows.js';
+import { rowOpener } from './row-opener.js';
 
 // Tables of plain strings shared by the blob preview and MLflow's artifact preview: a CSV/TSV
 // file's text, or rows the host already read (parquet). Cells are text, never HTML.
@@ -12,8 +13,8 @@ export interface TableLook {
   testId?: string;
 }
 
-/** A header row over rows of text. */
-export function DataTable({ head, rows, total, look }: { head: string[]; rows: string[][]; total?: number; look: TableLook }) {
+/** A header row over rows of text; with `onOpen`, each row opens what it shows (row-opener.ts). */
+export function DataTable({ head, rows, total, look, onOpen }: { head: string[]; rows: string[][]; total?: number; look: TableLook; onOpen?: (row: number) => void }) {
   return (
     <div className={look.className} data-testid={look.testId}>
       <table className={look.tableClassName}>
@@ -26,7 +27,7 @@ export function DataTable({ head, rows, total, look }: { head: string[]; rows: s
         </thead>
         <tbody>
           {rows.map((row, r) => (
-            <tr key={r}>
+            <tr key={r} {...(onOpen ? rowOpener(() => onOpen(r)) : {})}>
               {rowCells(head, row).map((cell, c) => (
                 <td key={c}>{cell}</td>
               ))}

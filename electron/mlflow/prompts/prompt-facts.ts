@@ -1,0 +1,130 @@
+import { createHash } from 'node:crypto';
+import { PROMPT_NAME, PROMPT_VERSION } from '../../../shared/prompt-key.js';
+import { decoded } from '../tokens/trace-usage.js';
+
+// What a trace says about the prompt it ran: the registered prompt versions MLflow linked to it
+// (the `mlflow.linkedPrompts` tag that mlflow.genai.load_prompt writes inside a trace), and, from
+// its spans, the system prompt, the user's input and the model's answer of its first LLM call.
+// The span JSON is MLflow's (spans.content, traces.json): attributes are JSON-encoded strings.
+
+export const LINKED_PROMPTS_TAG = 'mlflow.linkedPrompts';
+/** Text kept per trace for the side-by-side comparison; longer inputs and answers are cut. */
+export const MAX_FACT_CHARS = 4000;
+
+export interface PromptRef {
+  name: string;
+  version: string;
+}
+
+/** A trace's prompt facts from its spans; each null when no LLM span carries it. */
+export interface SpanPromptFacts {
+  /** Whitespace-normalised first system message. */
+  system: string | null;
+  input: string | null;
+  output: string | null;
+}
+
+type Json = Record<string, unknown>;
+const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** The tag's prompt versions; anything malformed in it is left out (a tag is data, not ours to trust). */
+export function parseLinkedPrompts(value: unknown): PromptRef[] {
+  const parsed = decoded(value);
+  if (!Array.isArray(parsed)) return [];
+  const refs: PromptRef[] = [];
+  for (const entry of parsed) {
+    // Names and versions MLflow could not have written are left out: they also make the prompt's key.
+    if (!isObject(entry) || typeof entry.name !== 'string' || !PROMPT_NAME.test(entry.name)) continue;
+    const version = typeof entry.version === 'number' ? String(entry.version) : entry.version;
+    if (typeof version !== 'string' || !PROMPT_VERSION.test(version)) continue;
+    if (!refs.some((r) => r.name === entry.name && r.version === version)) refs.push({ name: entry.name, version });
+  }
+  return refs;
+}
+
+/** The tag's prompt versions as the trace cache stores them (JSON); null when there are none. */
+export function linkedJson(value: unknown): string | null {
+  const refs = parseLinkedPrompts(value);
+  return refs.length === 0 ? null : JSON.stringify(refs);
+}
+
+/** Runs of whitespace become one space, ends trimmed: the same prompt re-indented is the same prompt. */
+export const normaliseWhitespace = (text: string): string => text.replace(/\s+/g, ' ').trim();
+
+/** The fingerprint an unregistered system prompt is grouped by (computed in the cache worker). */
+export const systemFingerprint = (normalised: string): string => createHash('sha256').update(normalised).digest('hex').slice(0, 16);
+
+const cut = (text: string): string => (text.length > MAX_FACT_CHARS ? `${text.slice(0, MAX_FACT_CHARS)}…` : text);
+
+/** Text of a message content: a string, or OpenAI parts / Anthropic blocks with `text`. */
+function contentText(content: unknown): string | null {
+  if (typeof content === 'string') return content;
+  if (!Array.isArray(content)) return null;
+  const texts = content.flatMap((b) => (typeof b === 'string' ? [b] : isObject(b) && typeof b.text === 'string' ? [b.text] : []));
+  return texts.length === 0 ? null : texts.join('\n');
+}
+
+/** The system prompt and last user message of a chat request (OpenAI `messages`, Anthropic top-level `system`). */
+function requestFacts(inputs: unknown): { system: string | null; input: string | null } {
+  const request = decoded(inputs);
+  if (!isObject(request)) return { system: null, input: null };
+  let system = request.system === undefined ? null : contentText(request.system);
+  let input: string | null = null;
+  const messages = Array.isArray(request.messages) ? request.messages : [];
+  for (const m of messages) {
+    if (!isObject(m)) continue;
+    const text = contentText(m.content);
+    if (text === null) continue;
+    if ((m.role === 'system' || m.role === 'developer') && system === null) system = text;
+    else if (m.role === 'user') input = text;
+  }
+  return { system, input };
+}
+
+/** The answer text of a chat response (OpenAI `choices[0].message`, Anthropic `content` blocks). */
+function responseText(outputs: unknown): string | null {
+  const response = decoded(outputs);
+  if (typeof response === 'string') return response;
+  if (!isObject(response)) return null;
+  if (Array.isArray(response.choices) && isObject(response.choices[0]) && isObject(response.choices[0].message)) {
+    return contentText(response.choices[0].message.content);
+  }
+  return contentText(response.content);
+}
+
+interface SpanJson {
+  parent_span_id?: unknown;
+  start_time_unix_nano?: unknown;
+  attributes?: unknown;
+}
+
+const LLM_TYPES = new Set(['LLM', 'CHAT_MODEL']);
+
+/**
+ * The prompt facts of a trace's spans: the root span's request when it is a chat request, else
+ * the first LLM or chat-model span (by start time) whose request names a system prompt, else the
+ * first LLM span's; the answer is that span's response.
+ */
+export function spanPromptFacts(spans: readonly unknown[]): SpanPromptFacts {
+  const candidates: { root: boolean; start: number; attributes: Json }[] = [];
+  for (const s of spans) {
+    if (!isObject(s)) continue;
+    const span = s as SpanJson;
+    const attributes = isObject(span.attributes) ? span.attributes : {};
+    const root = span.parent_span_id === null || span.parent_span_id === undefined || span.parent_span_id === '';
+    const type = decoded(attributes['mlflow.spanType']);
+    if (!root && !(typeof type === 'string' && LLM_TYPES.has(type))) continue;
+    candidates.push({ root, start: Number(span.start_time_unix_nano ?? 0) || 0, attributes });
+  }
+  candidates.sort((a, b) => Number(b.root) - Number(a.root) || a.start - b.start);
+  let first: SpanPromptFacts | null = null;
+  for (const c of candidates) {
+    const { system, input } = requestFacts(c.attributes['mlflow.spanInputs']);
+    if (system === null && input === null) continue;
+    const output = responseText(c.attributes['mlflow.spanOutputs']);
+    const facts = { system: system === null ? null : normaliseWhitespace(system), input: input === null ? null : cut(input), output: output === null ? null : cut(output) };
+    if (facts.system !== null && facts.system !== '') return facts;
+    first ??= facts;
+  }
+  return first ?? { system: null, input: null, output: null };
+}
