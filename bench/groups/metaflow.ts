@@ -1,6 +1,4 @@
-import diagnostics from 'node:diagnostics_channel';
 import { mkdtemp, rm } from 'node:fs/promises';
-import type { ClientRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -23,6 +21,7 @@ import { generateDatastore, type GenerateOptions } from '../../electron/sample/m
 import { storeLargeNdarray } from '../../electron/sample/large-ndarray.js';
 import { NDARRAY_TYPE } from '../../electron/sample/python-values.js';
 import { startCountingProxy } from '../../test/harness/counting-proxy.js';
+import { RequestCounter } from '../../test/harness/request-counter.js';
 import { RunSummary } from '../../shared/schemas/metaflow.js';
 import type { Report } from '../report.js';
 
@@ -61,29 +60,6 @@ function runCount(variable: string, fallback: number): number {
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const since = (started: number) => Math.round(performance.now() - started);
 const log = (line: string) => process.stderr.write(`metaflow bench: ${line}\n`);
-
-/**
- * Counts the HTTP requests this process sends (after the SDK's retries), and the listings among them,
- * from Node's own `http.client.request.start` channel: what went over the wire, whatever the SDK does.
- */
-class RequestCounter {
-  lists = 0;
-  total = 0;
-  private readonly onRequest = (message: unknown) => {
-    const { request } = message as { request: ClientRequest };
-    this.total++;
-    if (new URL(request.path, 'http://host').searchParams.get('comp') === 'list') this.lists++;
-  };
-
-  start(): this {
-    diagnostics.subscribe('http.client.request.start', this.onRequest);
-    return this;
-  }
-
-  stop(): void {
-    diagnostics.unsubscribe('http.client.request.start', this.onRequest);
-  }
-}
 
 /**
  * The baseline's store: the first listing under the flow fetches every blob of the flow with one

@@ -44,6 +44,8 @@ interface FlowRefresh {
   fill?: { listing: Listing; reads: StatusFill; failure?: string };
   /** The index held none of the flow's runs when the refresh started. */
   cold?: boolean;
+  /** Without an index: the last refresh's runs, for a progressive list to show after it. */
+  lastRuns?: RunSummary[];
 }
 
 export class IndexedRuns {
@@ -111,6 +113,7 @@ export class IndexedRuns {
       if (finished) return { runs: finished.runs, metadata: finished.metadata, fromIndex: false };
     }
     const fill = state?.fill;
+    if (!index) cached = state?.lastRuns ?? [];
     const metadata = fill ? (fill.listing.hasMetadata ? 'local' : 'none') : cached.some((r) => r.tags !== null) ? 'local' : 'none';
     const fromIndex = state?.running !== undefined && state.cold !== true && cached.length > 0;
     if (!fill) return { runs: cached, metadata, fromIndex };
@@ -179,6 +182,7 @@ export class IndexedRuns {
       (result) => {
         state.running = undefined;
         state.fill = undefined;
+        state.lastRuns = index ? undefined : result.runs;
         state.finishedAt = this.now();
         return result;
       },
