@@ -1,6 +1,4 @@
-import diagnostics from 'node:diagnostics_channel';
 import { mkdtemp, rm } from 'node:fs/promises';
-import type { ClientRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -23,8 +21,10 @@ import { generateDatastore, type GenerateOptions } from '../../electron/sample/m
 import { storeLargeNdarray } from '../../electron/sample/large-ndarray.js';
 import { NDARRAY_TYPE } from '../../electron/sample/python-values.js';
 import { startCountingProxy } from '../../test/harness/counting-proxy.js';
+import { RequestCounter } from '../../test/harness/request-counter.js';
 import { RunSummary } from '../../shared/schemas/metaflow.js';
 import type { Report } from '../report.js';
+import { coldBrowsingOverOffice } from '../link/cold-browsing.js';
 
 // The Metaflow browser's three promises (issue 4):
 // 1. Cold open of a 1,000-run flow in Azurite, as `metaflow.runs` does it with an empty index: one
@@ -37,6 +37,10 @@ import type { Report } from '../report.js';
 // 3. Preview of the fixture's 8 MiB artifact against decoding it whole.
 // 4. Preview of a 1 GiB artifact in Azurite, end to end (ranged reads, gunzip, decode), against
 //    downloading its whole blob: time to the first rows, and bytes the service sent (a counting proxy).
+// 5. The same cold 1,000-run flow over the office link (bench/link/cold-browsing.ts): time to the first rows and
+//    to the first screen's statuses of the window's progressive list, against reading every status first.
+//
+// METAFLOW_BENCH_PARTS (comma-separated: service, preview, large, cold, office, warm) runs only those parts.
 
 /** Runs of the cold-open flow; METAFLOW_BENCH_COLD_RUNS lowers it where Azurite writes only a few dozen blobs/s (a loaded machine). */
 const COLD_RUNS = runCount('METAFLOW_BENCH_COLD_RUNS', 1_000);
@@ -61,29 +65,6 @@ function runCount(variable: string, fallback: number): number {
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const since = (started: number) => Math.round(performance.now() - started);
 const log = (line: string) => process.stderr.write(`metaflow bench: ${line}\n`);
-
-/**
- * Counts the HTTP requests this process sends (after the SDK's retries), and the listings among them,
- * from Node's own `http.client.request.start` channel: what went over the wire, whatever the SDK does.
- */
-class RequestCounter {
-  lists = 0;
-  total = 0;
-  private readonly onRequest = (message: unknown) => {
-    const { request } = message as { request: ClientRequest };
-    this.total++;
-    if (new URL(request.path, 'http://host').searchParams.get('comp') === 'list') this.lists++;
-  };
-
-  start(): this {
-    diagnostics.subscribe('http.client.request.start', this.onRequest);
-    return this;
-  }
-
-  stop(): void {
-    diagnostics.unsubscribe('http.client.request.start', this.onRequest);
-  }
-}
 
 /**
  * The baseline's store: the first listing under the flow fetches every blob of the flow with one
@@ -163,7 +144,7 @@ async function coldOpen(store: ObjectStore, flow: string, dir: string, name: str
   }
 }
 
-async function coldOpenInAzurite(report: Report): Promise<void> {
+async function coldOpenInAzurite(report: Report, measure: { loopback: boolean; office: boolean }): Promise<void> {
   const flow = 'ColdFlow';
   const azurite = await startAzurite();
   try {
@@ -174,6 +155,8 @@ async function coldOpenInAzurite(report: Report): Promise<void> {
     const generated = await generateDatastore({ container: admin }, { flow, runs: COLD_RUNS, ...SHAPE });
     log(`setup: ${generated.blobs} blobs (${generated.casBlobs} in the CAS) of ${COLD_RUNS} runs written to Azurite, 32 in flight, in ${(since(started) / 1000).toFixed(1)} s`);
 
+    if (measure.office) await coldBrowsingOverOffice(report, { ...azurite, container: CONTAINER, flow, runs: COLD_RUNS });
+    if (!measure.loopback) return;
     const counter = new RequestCounter().start();
     const client = new BlobServiceClient(azurite.endpoint, credential, PIPELINE_OPTIONS);
     const auth = { method: 'shared key', kind: 'sharedKey' as const };
@@ -367,10 +350,29 @@ async function largeArtifactPreviewInAzurite(report: Report): Promise<void> {
   }
 }
 
+type Part = 'service' | 'preview' | 'large' | 'cold' | 'office' | 'warm';
+
+const PARTS: Record<Part, (report: Report, chosen: Part[]) => Promise<void>> = {
+  service: async (report) => (await import('./metaflow-service.js')).run(report),
+  preview: bigArtifactPreview,
+  large: largeArtifactPreviewInAzurite,
+  // The office figures are taken on the loopback cold open's flow when both run: one 1,000-run setup.
+  cold: (report, chosen) => coldOpenInAzurite(report, { loopback: true, office: chosen.includes('office') }),
+  office: (report, chosen) => (chosen.includes('cold') ? Promise.resolve() : coldOpenInAzurite(report, { loopback: false, office: true })),
+  warm: warmReopen,
+};
+
+function parts(): Part[] {
+  const all = Object.keys(PARTS) as Part[];
+  const asked = process.env.METAFLOW_BENCH_PARTS;
+  if (asked === undefined || asked.trim() === '') return all;
+  const names = asked.split(',').map((p) => p.trim());
+  const unknown = names.filter((n) => !Object.hasOwn(PARTS, n));
+  if (unknown.length > 0) throw new Error(`METAFLOW_BENCH_PARTS names no part ${unknown.join(', ')}: the parts are ${all.join(', ')}.`);
+  return all.filter((p) => names.includes(p));
+}
+
 export async function run(report: Report): Promise<void> {
-  await (await import('./metaflow-service.js')).run(report);
-  await bigArtifactPreview(report);
-  await largeArtifactPreviewInAzurite(report);
-  await coldOpenInAzurite(report);
-  await warmReopen(report);
+  const chosen = parts();
+  for (const part of chosen) await PARTS[part](report, chosen);
 }

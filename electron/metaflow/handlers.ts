@@ -24,11 +24,15 @@ export function metaflowHandlers({ workspaces, cards, settings }: MetaflowDeps):
       const latest = summary.latest && withStaleness(summary.latest, await threshold(workspaceId), Date.now());
       return { ...summary, latest };
     },
-    'metaflow.runs': async ({ workspaceId, flow, query }) => {
+    'metaflow.runs': async ({ workspaceId, flow, query, progressive }) => {
       const ws = workspaces.get(workspaceId);
       // A service's runs carry their liveness from heartbeats; the datastore's stale threshold is for runs without.
       if (ws.service) return ws.service.list(flow, query);
-      return listWithStaleness(await ws.indexed.list(flow), await threshold(workspaceId), Date.now());
+      return listWithStaleness(await ws.indexed.list(flow, progressive === true), await threshold(workspaceId), Date.now());
+    },
+    'metaflow.runsVisible': ({ workspaceId, flow, ids }) => {
+      workspaces.get(workspaceId).indexed.prefer(flow, ids);
+      return Promise.resolve(null);
     },
     'metaflow.run': async ({ workspaceId, flow, run }) => {
       const ws = workspaces.get(workspaceId);

@@ -1,10 +1,12 @@
 import { isDeepStrictEqual } from 'node:util';
-import type { FlowSummary, RunDetail, RunList } from '../../shared/contract.js';
+import type { FlowSummary, RunDetail, RunList, RunSummary } from '../../shared/contract.js';
 import { StratusError } from '../../shared/errors.js';
 import type { MetaflowIndex } from '../index/metaflow-index.js';
 import type { LocalMetadata } from './local-metadata.js';
+import { listedRun } from './listed-run.js';
 import { isFinished } from './run-status.js';
-import type { MetaflowRuns } from './runs.js';
+import { CONCURRENCY, type MetaflowRuns } from './runs.js';
+import { StatusFill } from './status-fill.js';
 
 // The run list and run views through the local index: a flow seen before paints from the index at
 // once and is refreshed behind it (finished runs never change, so only new and unfinished runs are
@@ -13,6 +15,9 @@ import type { MetaflowRuns } from './runs.js';
 // One refresh per flow at a time, none again within MIN_REFRESH_INTERVAL_MS of the last, and
 // `onRefreshed` only when the refresh changed a row: the renderer re-reads the list when told, and
 // that re-read must not start the refresh that tells it again.
+//
+// A progressive list (the window's) answers as soon as the refresh's one listing names the runs: rows not read
+// yet are `listedOnly`, and `statuses` says how many are known; the runs on screen are read first (`prefer`).
 
 /** How long a finished refresh stands for the datastore: lists within it are answered from the index alone. */
 export const MIN_REFRESH_INTERVAL_MS = 10_000;
@@ -24,10 +29,23 @@ export interface IndexedRunsOptions {
 
 type Refreshed = Omit<RunList, 'fromIndex'> & { changed: boolean };
 
+interface Listing {
+  ids: string[];
+  hasMetadata: boolean;
+}
+
 interface FlowRefresh {
   running?: Promise<Refreshed>;
   /** When the last refresh ended, by `now`. */
   finishedAt?: number;
+  /** Resolves when the running refresh has listed the flow and started reading statuses. */
+  started?: Promise<void>;
+  /** The running refresh's reads; kept after a failure, so the runs it did not read still show as unread. */
+  fill?: { listing: Listing; reads: StatusFill; failure?: string };
+  /** The index held none of the flow's runs when the refresh started. */
+  cold?: boolean;
+  /** Without an index: the last refresh's runs, for a progressive list to show after it. */
+  lastRuns?: RunSummary[];
 }
 
 export class IndexedRuns {
@@ -52,25 +70,68 @@ export class IndexedRuns {
    * The flow's runs. `fromIndex`: painted from the index while a refresh runs behind it; false when
    * read from the datastore now or refreshed within the last interval.
    */
-  async list(flow: string): Promise<RunList> {
+  async list(flow: string, progressive = false): Promise<RunList> {
     const index = await this.index;
     const cached = index ? (await index.getRuns(flow)).runs : [];
+    if (progressive) return this.progressive(flow, index, cached);
     if (cached.length === 0) {
       const { runs, metadata } = await this.refresh(flow, index);
       return { runs, metadata, fromIndex: false };
     }
     const metadata = cached.some((r) => r.tags !== null) ? 'local' : 'none';
+    if (this.fresh(flow)) return { runs: cached, metadata, fromIndex: false };
+    this.refreshBehind(flow, index);
+    return { runs: cached, metadata, fromIndex: true };
+  }
+
+  /** The runs on screen now: a refresh reading statuses reads theirs next. */
+  prefer(flow: string, ids: readonly string[]): void {
+    this.flows.get(flow)?.fill?.reads.prefer(ids);
+  }
+
+  /** Within the interval after a refresh: the index stands for the datastore. */
+  private fresh(flow: string): boolean {
     const state = this.flows.get(flow);
-    if (!state?.running && state?.finishedAt !== undefined && this.now() - state.finishedAt < this.minInterval) {
-      return { runs: cached, metadata, fromIndex: false };
-    }
+    return !state?.running && state?.finishedAt !== undefined && this.now() - state.finishedAt < this.minInterval;
+  }
+
+  private refreshBehind(flow: string, index: MetaflowIndex | undefined): void {
     this.refresh(flow, index).then(
       ({ changed }) => {
         if (changed) this.onRefreshed(flow);
       },
-      () => undefined, // Offline or failing: the index's rows stay on screen.
+      () => undefined, // Offline or failing: the index's rows stay on screen (a progressive list says what is unread).
     );
-    return { runs: cached, metadata, fromIndex: true };
+  }
+
+  private async progressive(flow: string, index: MetaflowIndex | undefined, cached: RunSummary[]): Promise<RunList> {
+    if (!this.fresh(flow)) this.refreshBehind(flow, index);
+    const state = this.flows.get(flow);
+    // Cold: nothing to paint before the listing; a listing that fails (no such flow, offline) fails the list.
+    if (cached.length === 0 && state?.running && state.started) {
+      const finished = await Promise.race([state.started.then(() => undefined), state.running]);
+      if (finished) return { runs: finished.runs, metadata: finished.metadata, fromIndex: false };
+    }
+    const fill = state?.fill;
+    if (!index) cached = state?.lastRuns ?? [];
+    const metadata = fill ? (fill.listing.hasMetadata ? 'local' : 'none') : cached.some((r) => r.tags !== null) ? 'local' : 'none';
+    const fromIndex = state?.running !== undefined && state.cold !== true && cached.length > 0;
+    if (!fill) return { runs: cached, metadata, fromIndex };
+    const byId = new Map(cached.map((r) => [r.id, r]));
+    for (const [id, row] of fill.reads.read) byId.set(id, row);
+    const runs: RunSummary[] = [];
+    let known = 0;
+    for (const id of fill.listing.ids) {
+      if (fill.reads.gone.has(id)) continue;
+      const row = byId.get(id);
+      byId.delete(id);
+      if (row) known++;
+      runs.push(row ?? listedRun(flow, id, fill.listing.hasMetadata));
+    }
+    const statuses = { known, total: runs.length, ...(fill.failure ? { stalled: fill.failure } : {}) };
+    // Runs the index holds that this listing did not name (removed since) stay as the index has them.
+    runs.push(...byId.values());
+    return { runs, metadata, fromIndex, ...(known < statuses.total ? { statuses } : {}) };
   }
 
   /**
@@ -113,15 +174,22 @@ export class IndexedRuns {
     const state = this.flows.get(flow) ?? {};
     this.flows.set(flow, state);
     if (state.running) return state.running;
-    const running = this.read(flow, index).then(
+    // The last failed refresh's rows still show what is unread until this one lists the flow.
+    if (state.fill) state.fill.failure = undefined;
+    let started = () => {};
+    state.started = new Promise<void>((resolve) => (started = resolve));
+    const running = this.read(flow, index, state, started).then(
       (result) => {
         state.running = undefined;
+        state.fill = undefined;
+        state.lastRuns = index ? undefined : result.runs;
         state.finishedAt = this.now();
         return result;
       },
       (err: unknown) => {
         // A failed refresh (offline) is not retried within the interval either: each would fail the same way.
         state.running = undefined;
+        if (state.fill) state.fill.failure = `Reading statuses stopped: ${(err as Error).message} It is tried again when the list is next read.`;
         state.finishedAt = this.now();
         throw err;
       },
@@ -130,17 +198,31 @@ export class IndexedRuns {
     return running;
   }
 
-  private async read(flow: string, index: MetaflowIndex | undefined): Promise<Refreshed> {
-    const { ids, hasMetadata } = await this.runs.runIds(flow);
+  private async read(flow: string, index: MetaflowIndex | undefined, state: FlowRefresh, started: () => void): Promise<Refreshed> {
+    const before = new Map(index ? (await index.getRuns(flow)).runs.map((r) => [r.id, r]) : []);
+    state.cold = before.size === 0;
+    const listing = await this.runs.runIds(flow);
+    const { ids, hasMetadata } = listing;
     const metadata = hasMetadata ? 'local' : 'none';
-    if (!index) return { runs: await this.runs.summaries(flow, ids, hasMetadata), metadata, changed: true };
-    const before = new Map((await index.getRuns(flow)).runs.map((r) => [r.id, r]));
-    const unfinished = new Set(await index.unfinishedRuns(flow));
-    const stale = ids.filter((id) => !before.has(id) || unfinished.has(id));
+    const unfinished = new Set(index ? await index.unfinishedRuns(flow) : []);
+    const stale = index ? ids.filter((id) => !before.has(id) || unfinished.has(id)) : ids;
     const listedAt = Date.now();
-    const read = await this.runs.summaries(flow, stale, hasMetadata);
-    const changed = read.filter((r) => !isDeepStrictEqual(r, before.get(r.id)));
-    if (changed.length > 0) await index.putRuns(flow, changed, listedAt);
-    return { runs: changed.length > 0 ? (await index.getRuns(flow)).runs : [...before.values()], metadata, changed: changed.length > 0 };
+    let changed = 0;
+    const reads = new StatusFill({
+      listed: ids,
+      toRead: stale,
+      concurrency: CONCURRENCY,
+      readOne: (id) => this.runs.summaryOf(flow, id, hasMetadata),
+      write: async (rows) => {
+        const fresh = rows.filter((r) => !isDeepStrictEqual(r, before.get(r.id)));
+        changed += fresh.length;
+        if (fresh.length > 0) await index?.putRuns(flow, fresh, listedAt);
+      },
+    });
+    state.fill = { listing, reads };
+    started();
+    await reads.done;
+    if (!index) return { runs: ids.flatMap((id) => reads.read.get(id) ?? []), metadata, changed: true };
+    return { runs: changed > 0 ? (await index.getRuns(flow)).runs : [...before.values()], metadata, changed: changed > 0 };
   }
 }

@@ -22,7 +22,7 @@ import { CAUGHT_ARTIFACT, EXCEPTION_ARTIFACT, exceptionFromLog, exceptionIn } fr
 // metadata for users and tags where the workspace has it).
 
 /** Requests in flight while reading many runs or tasks: enough to hide latency, few enough for one account. */
-const CONCURRENCY = 16;
+export const CONCURRENCY = 16;
 /** Of a failed attempt's stderr, what is read for its traceback when no `_exception` can be. */
 const LOG_TAIL_BYTES = 64 * 1024;
 
@@ -68,16 +68,18 @@ export class MetaflowRuns {
   }
 
   async summaries(flow: string, ids: string[], hasMetadata: boolean): Promise<RunSummary[]> {
-    const found = await mapLimited(ids, CONCURRENCY, async (id) => {
-      try {
-        return await this.summary(flow, id, await this.tree(flow, id), hasMetadata);
-      } catch (err) {
-        // A run removed between the listing and now is simply gone.
-        if (err instanceof StratusError && err.code === 'NOT_FOUND') return undefined;
-        throw err;
-      }
-    });
+    const found = await mapLimited(ids, CONCURRENCY, (id) => this.summaryOf(flow, id, hasMetadata));
     return found.filter((s): s is RunSummary => s !== undefined);
+  }
+
+  /** One listed run's summary; undefined when it was removed since the listing (it is simply gone). */
+  async summaryOf(flow: string, id: string, hasMetadata: boolean): Promise<RunSummary | undefined> {
+    try {
+      return await this.summary(flow, id, await this.tree(flow, id), hasMetadata);
+    } catch (err) {
+      if (err instanceof StratusError && err.code === 'NOT_FOUND') return undefined;
+      throw err;
+    }
   }
 
   async detail(flow: string, run: string, hasMetadata: boolean): Promise<RunDetail> {

@@ -26,11 +26,20 @@ import {
   TaskPath,
 } from '../schemas/metaflow.js';
 
+/** The most run ids one `metaflow.runsVisible` names: a screen of rows with room to spare. */
+export const MAX_VISIBLE_RUNS = 200;
+
 /** Browsing a Metaflow datastore: flows, runs, tasks, artifacts, logs, cards. */
 export const metaflowChannels = {
   'metaflow.list': { args: MetaflowPath, result: MetaflowListing },
   'metaflow.flowSummary': { args: z.object({ workspaceId: Id, flow: FlowName }).strict(), result: FlowSummary },
-  'metaflow.runs': { args: z.object({ workspaceId: Id, flow: FlowName, query: RunListQuery.optional() }).strict(), result: RunList },
+  /**
+   * `progressive`: answer once one listing names the runs (rows `listedOnly`), and read their statuses behind it,
+   * into the index; without it the answer waits for every status (the CLI).
+   */
+  'metaflow.runs': { args: z.object({ workspaceId: Id, flow: FlowName, query: RunListQuery.optional(), progressive: z.boolean().optional() }).strict(), result: RunList },
+  /** The runs the list shows now: their statuses are read first. */
+  'metaflow.runsVisible': { args: z.object({ workspaceId: Id, flow: FlowName, ids: z.array(RunId).max(MAX_VISIBLE_RUNS) }).strict(), result: z.null() },
   'metaflow.run': { args: z.object({ workspaceId: Id, flow: FlowName, run: RunId }).strict(), result: RunDetail },
   'metaflow.task': { args: TaskPath, result: TaskDetail },
   'metaflow.artifact': { args: ArtifactRequest, result: ArtifactPreviewResult },

@@ -88,6 +88,8 @@ export const RunSummary = z.object({
   failure: RunFailure.nullable(),
   /** The run's last heartbeat, from a metadata service (absent for a datastore alone). */
   lastHeartbeatAt: EpochMs.optional(),
+  /** Listed but not read yet (a progressive list): its status is not known and its start may come from its id. */
+  listedOnly: z.literal(true).optional(),
 });
 export type RunSummary = z.infer<typeof RunSummary>;
 
@@ -103,6 +105,15 @@ export const RunList = z.object({
   namespace: z.string().max(512).nullable().optional(),
   /** Served from the index because the service did not answer: when it last did. */
   cachedAt: EpochMs.optional(),
+  /** A progressive list whose statuses are still being read: how many of the listed runs have theirs. */
+  statuses: z
+    .object({
+      known: z.number().int().nonnegative(),
+      total: z.number().int().nonnegative(),
+      /** Why reading stopped before every status was known (offline, say). */
+      stalled: z.string().max(2000).optional(),
+    })
+    .optional(),
 });
 export type RunList = z.infer<typeof RunList>;
 

@@ -26,14 +26,18 @@ const taskArgs = (t: TaskRef) => ({ workspaceId: t.workspaceId, flow: t.flow, ru
 /** While main refreshes a list it painted from its index: how often to look whether the refresh is done. */
 const REFRESH_POLL_MS = 3000;
 
+/** While main reads the statuses of a list it answered from one listing: how often to fetch the rows so far. */
+const STATUS_POLL_MS = 500;
+
 /** `query`: the namespace, filters and page size a metadata service runs (a datastore alone ignores it). */
 export const runsQuery = (workspaceId: string, flow: string, query?: RunListQuery) =>
   queryOptions({
     queryKey: ['metaflow.runs', workspaceId, flow, query ?? {}],
-    queryFn: () => call('metaflow.runs', { workspaceId, flow, ...(query === undefined ? {} : { query }) }),
+    // Progressive: the rows come from the flow's one listing, their statuses as main reads them.
+    queryFn: () => call('metaflow.runs', { workspaceId, flow, progressive: true, ...(query === undefined ? {} : { query }) }),
     // `metaflow.runsChanged` comes only when a refresh changed rows; a refresh that found nothing new
     // shows up as the next read no longer being `fromIndex` (main does not refresh again that soon).
-    refetchInterval: (query): number | false => (query.state.data?.fromIndex ? REFRESH_POLL_MS : false),
+    refetchInterval: (query): number | false => (query.state.data?.statuses ? STATUS_POLL_MS : query.state.data?.fromIndex ? REFRESH_POLL_MS : false),
   });
 
 /** `metaflow.runsChanged` for a flow: re-read its runs if they were ever listed. */

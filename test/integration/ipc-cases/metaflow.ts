@@ -11,6 +11,7 @@ export const metaflowCases: DomainCases<MetaflowChannel> = {
     'metaflow.list': (args) => spy('metaflow.list', args, { level: 'flows', entries: [] }),
     'metaflow.flowSummary': (args) => spy('metaflow.flowSummary', args, { flow: 'F', runCount: 0, latest: null }),
     'metaflow.runs': (args) => spy('metaflow.runs', args, { runs: [], metadata: 'none', fromIndex: false }),
+    'metaflow.runsVisible': (args) => spy('metaflow.runsVisible', args, null),
     'metaflow.run': (args) => spy('metaflow.run', args, { summary: SPY_RUN, steps: [], tasks: [], parameters: [], resumed: null, problems: [] }),
     'metaflow.task': (args) => spy('metaflow.task', args, { task: SPY_TASK, attempt: 0, artifacts: [], artifactProblem: null, cards: [] }),
     'metaflow.artifact': (args) => spy('metaflow.artifact', args, { value: { kind: 'none' }, complete: true, bytesRead: 4, totalBytes: 4, loadable: true, blob: 'F/data/ab/abcdef' }),
@@ -49,7 +50,9 @@ export const metaflowCases: DomainCases<MetaflowChannel> = {
     'metaflow.runs': [
       { args: { workspaceId: WORKSPACE_ID, flow: 'RetryFlow' } },
       { args: { workspaceId: WORKSPACE_ID, flow: 'RetryFlow', query: { namespace: 'user:alice', tags: ['team:red'], status: 'failed', limit: 50 } }, optional: ['query', 'query.namespace', 'query.tags', 'query.status', 'query.limit'] },
+      { args: { workspaceId: WORKSPACE_ID, flow: 'RetryFlow', progressive: true }, optional: ['progressive'] },
     ],
+    'metaflow.runsVisible': [{ args: { workspaceId: WORKSPACE_ID, flow: 'RetryFlow', ids: ['1795327214776270', 'argo-x'] } }],
     'metaflow.tags': [{ args: { workspaceId: WORKSPACE_ID, flow: 'RetryFlow', run: '4', add: ['triaged'], remove: ['expected-failure'] } }],
     'metaflow.run': [{ args: { workspaceId: WORKSPACE_ID, flow: 'RetryFlow', run: '1795327214776270' } }],
     'metaflow.task': [{ args: { workspaceId: WORKSPACE_ID, ...TASK, attempt: 1 }, optional: ['attempt'] }],

@@ -60,6 +60,13 @@ describe('filterRuns', () => {
     expect(isFiltered(filter({ tag: 'gpu' }))).toBe(true);
   });
 
+  it('a status filter matches no run whose status is not read yet, not even "unknown"', () => {
+    const listed = run('9', { status: 'unknown', listedOnly: true });
+    const known = run('8', { status: 'unknown' });
+    expect(filterRuns([listed, known], { ...NO_FILTER, status: 'unknown' }).map((r) => r.id)).toEqual(['8']);
+    expect(filterRuns([listed, known], NO_FILTER)).toHaveLength(2);
+  });
+
   it('filters by start time, leaving out runs without one', () => {
     expect(ids(filterRuns(RUNS, filter({ range: 'custom', since: T0 + 60_000, until: null })))).toEqual(['2', '10']);
     expect(ids(filterRuns(RUNS, filter({ range: 'custom', since: null, until: T0 + 120_000 })))).toEqual(['1', '2']);

@@ -1,4 +1,4 @@
-import { useRef } from 'react';
+import { useEffect, useRef } from 'react';
 import type { RunSummary } from '../../../../shared/contract.js';
 import { ApproxTime } from '../run/ApproxTime.js';
 import { unfinishedText } from '../run/unfinished-text.js';
@@ -18,6 +18,8 @@ interface Props {
   /** Users and tags exist only with Metaflow metadata; without it those columns are left out. */
   showMetadata: boolean;
   onOpen: (runId: string) => void;
+  /** The ids of the rows in view, whenever they change (scrolling, sorting, filtering). */
+  onVisible?: (ids: string[]) => void;
 }
 
 interface Column {
@@ -52,7 +54,13 @@ function RunRow({ run, showMetadata, onOpen }: { run: RunSummary; showMetadata: 
   return (
     <>
       <div role="cell" className="runs-cell runs-cell--status" title={run.failure ? failureText(run.failure) : undefined}>
-        <StatusBadge status={run.status} testId="run-status" />
+        {run.listedOnly ? (
+          <span className="status status--reading" data-testid="run-status" data-status="reading" title="Listed; its status is being read">
+            …
+          </span>
+        ) : (
+          <StatusBadge status={run.status} testId="run-status" />
+        )}
         {run.failure && (
           <span className="runs-failure mono" data-testid="run-failure-step">
             {displayName(run.failure.step)}
@@ -92,9 +100,13 @@ function RunRow({ run, showMetadata, onOpen }: { run: RunSummary; showMetadata: 
 }
 
 /** A flow's runs as a virtualized table: only the rows in view are in the DOM, so 10,000 scroll like 10. */
-export function MetaflowRunsTable({ runs, sort, onSort, showMetadata, onOpen }: Props) {
+export function MetaflowRunsTable({ runs, sort, onSort, showMetadata, onOpen, onVisible }: Props) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualRows({ count: runs.length, scrollRef, rowHeight: ROW_HEIGHT, overscan: 12 });
+  const inView = virtualizer.getVirtualItems().flatMap((item) => runs[item.index]?.id ?? []).join('\n');
+  useEffect(() => {
+    if (onVisible && inView !== '') onVisible(inView.split('\n'));
+  }, [inView, onVisible]);
   const cols = columns(showMetadata);
   const gridClass = `runs-grid${showMetadata ? ' runs-grid--metadata' : ''}`;
 

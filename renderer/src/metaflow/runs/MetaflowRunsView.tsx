@@ -1,6 +1,8 @@
 import './runs.css';
 import { useQuery } from '@tanstack/react-query';
-import { useDeferredValue, useMemo, useState } from 'react';
+import { useDeferredValue, useEffect, useMemo, useState } from 'react';
+import { MAX_VISIBLE_RUNS } from '../../../../shared/channels/metaflow.js';
+import { call } from '../../api/client.js';
 import { formatCount, plural } from '../../format.js';
 import { runsQuery } from '../queries.js';
 import { ErrorPanel } from '../../ui/ErrorPanel.js';
@@ -11,6 +13,8 @@ import { MetaflowRunsTable } from './MetaflowRunsTable.js';
 import { namespaceQuery, ServiceRunControls, type NamespaceChoice } from './ServiceRunControls.js';
 
 const PAGE = 50;
+/** Scrolling settles this long before main is told which rows are in view. */
+const VISIBLE_SETTLE_MS = 150;
 /** The most rows one list call returns (the contract's bound); past it, narrow the filters. */
 const MAX_ROWS = 500;
 
@@ -47,6 +51,19 @@ export function MetaflowRunsView({ workspaceId, flow, onOpen, onEditWorkspace }:
   const shown = useMemo(() => (all ? sortRuns(filterRuns(all, deferredFilter), sort) : []), [all, deferredFilter, sort]);
   const tags = useMemo(() => (all ? distinctTags(all) : []), [all]);
   const users = useMemo(() => (all ? distinctUsers(all) : []), [all]);
+  const partial = runs.data?.statuses;
+  // While statuses are read, main reads the rows in view first: tell it which (of those not read yet) they are.
+  const [visible, setVisible] = useState<string[]>([]);
+  const unread = useMemo(() => new Set(all?.filter((r) => r.listedOnly).map((r) => r.id)), [all]);
+  const waiting = partial ? visible.filter((id) => unread.has(id)).slice(0, MAX_VISIBLE_RUNS) : [];
+  const waitingKey = waiting.join('\n');
+  useEffect(() => {
+    if (waitingKey === '') return;
+    const timer = setTimeout(() => {
+      call('metaflow.runsVisible', { workspaceId, flow, ids: waitingKey.split('\n') }).catch(() => undefined);
+    }, VISIBLE_SETTLE_MS);
+    return () => clearTimeout(timer);
+  }, [waitingKey, workspaceId, flow]);
 
   if (runs.isPending) return <Loading label="Reading runs…" />;
   if (runs.isError) {
@@ -64,6 +81,11 @@ export function MetaflowRunsView({ workspaceId, flow, onOpen, onEditWorkspace }:
           {isFiltered(filter) ? `${formatCount(shown.length)} of ${plural(total, 'run')}` : plural(total, 'run')}
         </span>
         {fromService && runs.data.next !== undefined && <span className="muted">· more on the service</span>}
+        {partial && (
+          <span className="badge badge--warning" data-testid="statuses-partial">
+            statuses for {formatCount(partial.known)} of {plural(partial.total, 'run')} known
+          </span>
+        )}
         {fromIndex && !fromService && (
           <span className="badge badge--warning" data-testid="from-index">
             from local index · refreshing…
@@ -87,12 +109,23 @@ export function MetaflowRunsView({ workspaceId, flow, onOpen, onEditWorkspace }:
         />
       )}
       <RunFilterBar filter={filter} onChange={setFilter} tags={tags} users={users} hasMetadata={hasMetadata} />
+      {partial?.stalled && (
+        <p className="note note--info" data-testid="statuses-stalled">
+          {partial.stalled}
+        </p>
+      )}
+      {partial && filter.status !== 'all' && (
+        <p className="note note--info" data-testid="status-filter-partial">
+          This list is partial: statuses for {formatCount(partial.known)} of {plural(partial.total, 'run')} are known so far, and runs not read yet
+          match no status filter.
+        </p>
+      )}
       {total === 0 ? (
         <p className="empty">This flow has no runs yet: <code>python flow.py run</code> with this datastore writes one here.</p>
       ) : shown.length === 0 ? (
         <p className="empty">No runs match these filters.</p>
       ) : (
-        <MetaflowRunsTable runs={shown} sort={sort} onSort={setSort} showMetadata={hasMetadata} onOpen={onOpen} />
+        <MetaflowRunsTable runs={shown} sort={sort} onSort={setSort} showMetadata={hasMetadata} onOpen={onOpen} onVisible={setVisible} />
       )}
       {fromService && runs.data.next !== undefined && limit < MAX_ROWS && (
         <button type="button" className="button" data-testid="more-runs" onClick={() => setLimit((l) => Math.min(MAX_ROWS, l + PAGE))}>

@@ -52,7 +52,8 @@ export function filterRuns(runs: RunSummary[], filter: RunFilter): RunSummary[] 
   const text = filter.text.trim().toLowerCase();
   const { since, until } = filter;
   return runs.filter((run) => {
-    if (filter.status !== 'all' && run.status !== filter.status) return false;
+    // A run not read yet has no status to match (the view says the list is partial).
+    if (filter.status !== 'all' && (run.listedOnly === true || run.status !== filter.status)) return false;
     if (filter.tag !== '' && !(run.tags ?? []).includes(filter.tag)) return false;
     if (filter.user !== '' && run.user !== filter.user) return false;
     if (since !== null && (run.startedAt === null || run.startedAt < since)) return false;

@@ -1,0 +1,116 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { BlobServiceClient } from '@azure/storage-blob';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { CONCURRENCY } from '../../electron/metaflow/runs.js';
+import { generateDatastore, type GeneratedDatastore } from '../../electron/sample/metaflow-datastore.js';
+import { createServices, type Services } from '../../electron/services.js';
+import { contract, type ArgsOf, type Channel, type ResultOf, type RunList, type RunSummary } from '../../shared/contract.js';
+import { azuriteConnectionString } from '../harness/azurite.js';
+import { PROFILES } from '../harness/link-sim/profiles.js';
+import { startLinkProxy, type LinkProxy } from '../harness/link-sim/proxy.js';
+import { RequestCounter } from '../harness/request-counter.js';
+
+// A cold runs list over the office link (20 ms round trip), as the window asks for it (`progressive`): the rows
+// come from the flow's one listing before any run is read, the runs the window says it shows are read next, the
+// statuses stream in, and the list they end as is the one the full read (the CLI's) gives.
+
+const endpoint = inject('endpoint');
+const CONTAINER = 'metaflow-cold-list';
+const FLOW = 'ColdListFlow';
+const RUNS = 80;
+/** The runs the window says are on screen: the oldest, which the fill would otherwise read last. */
+const VISIBLE = 12;
+
+let link: LinkProxy;
+let generated: GeneratedDatastore;
+const opened: { services: Services; dir: string }[] = [];
+
+async function open(through: string): Promise<{ services: Services; workspaceId: string }> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'stratus-cold-list-'));
+  const services = createServices({ env: { AZURE_STORAGE_CONNECTION_STRING: azuriteConnectionString(through) }, userDataDir: dir });
+  opened.push({ services, dir });
+  const info = await call(services, 'workspace.open', { sysroot: CONTAINER, endpoint: through, credential: { kind: 'environment' } });
+  return { services, workspaceId: info.id };
+}
+
+async function call<C extends Channel>(services: Services, channel: C, args: ArgsOf<C>): Promise<ResultOf<C>> {
+  const reply = await services.router.dispatch(channel, args);
+  if (!reply.ok) throw new Error(`${channel} failed: ${reply.error.code} ${reply.error.message}`);
+  return contract[channel].result.parse(reply.value) as ResultOf<C>;
+}
+
+const byId = (runs: RunSummary[]) => [...runs].sort((a, b) => a.id.localeCompare(b.id));
+const pause = () => new Promise((resolve) => setTimeout(resolve, 10));
+
+beforeAll(async () => {
+  const admin = BlobServiceClient.fromConnectionString(inject('connectionString')).getContainerClient(CONTAINER);
+  await admin.createIfNotExists();
+  generated = await generateDatastore({ container: admin }, { flow: FLOW, runs: RUNS, stepsPerRun: 2, artifactsPerTask: 0, retryEvery: 0 });
+  const url = new URL(endpoint);
+  link = await startLinkProxy({ host: url.hostname, port: Number(url.port) }, PROFILES.office);
+}, 300_000);
+
+afterAll(async () => {
+  for (const { services, dir } of opened) {
+    await services.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+  await link?.close();
+  await BlobServiceClient.fromConnectionString(inject('connectionString')).getContainerClient(CONTAINER).deleteIfExists();
+});
+
+describe('a cold runs list over an office link', () => {
+  it('shows rows from one listing, reads the visible runs first, and ends as the full read', async () => {
+    const { services, workspaceId } = await open(link.through(endpoint));
+    const counter = new RequestCounter().start();
+    let first: RunList;
+    let atFirst: { lists: number; total: number };
+    try {
+      first = await call(services, 'metaflow.runs', { workspaceId, flow: FLOW, progressive: true });
+      atFirst = { lists: counter.lists, total: counter.total };
+    } finally {
+      counter.stop();
+    }
+
+    // Every run is a row at once; no status is known yet, and only listings went out: the flow's, and the first
+    // run folders' the status reading had just sent.
+    expect(byId(first.runs).map((r) => r.id)).toEqual(generated.runs.map((r) => r.id).sort());
+    expect(first.statuses?.total).toBe(RUNS);
+    expect(first.statuses?.known).toBeLessThan(RUNS);
+    expect(first.runs.filter((r) => r.listedOnly).length).toBe(RUNS - (first.statuses?.known ?? 0));
+    expect(atFirst.total).toBe(atFirst.lists);
+    expect(atFirst.total).toBeLessThanOrEqual(1 + CONCURRENCY);
+    // Local runtime ids are their start in microseconds: an unread row is dated (approximately) from its id.
+    for (const row of first.runs.filter((r) => r.listedOnly)) {
+      const run = generated.runs.find((g) => g.id === row.id);
+      expect(Math.abs((row.startedAt ?? 0) - (run?.startedAt ?? -1))).toBeLessThan(60_000);
+    }
+
+    // The window shows the oldest runs (sorted so): theirs are read next, while most others still wait.
+    const visible = first.runs.slice(-VISIBLE).map((r) => r.id);
+    await call(services, 'metaflow.runsVisible', { workspaceId, flow: FLOW, ids: visible });
+    let list = first;
+    const shown = () => list.runs.filter((r) => visible.includes(r.id));
+    while (shown().some((r) => r.listedOnly)) {
+      await pause();
+      list = await call(services, 'metaflow.runs', { workspaceId, flow: FLOW, progressive: true });
+    }
+    expect(list.statuses?.known ?? RUNS).toBeLessThan(RUNS / 2);
+
+    while (list.statuses !== undefined) {
+      await pause();
+      list = await call(services, 'metaflow.runs', { workspaceId, flow: FLOW, progressive: true });
+    }
+    expect(list.runs.some((r) => r.listedOnly)).toBe(false);
+
+    // The CLI's way, from a cold index of its own: every status before the answer, the same rows.
+    const full = await open(endpoint);
+    const complete = await call(full.services, 'metaflow.runs', { workspaceId: full.workspaceId, flow: FLOW });
+    expect(complete.statuses).toBeUndefined();
+    expect(byId(list.runs)).toEqual(byId(complete.runs));
+    const statuses = new Map(generated.runs.map((r) => [r.id, r.status === 'running' ? ['running', 'stale'] : [r.status]]));
+    for (const run of list.runs) expect(statuses.get(run.id), run.id).toContain(run.status);
+  }, 300_000);
+});
