@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { watchRss } from '../../test/harness/transfer-files.js';
 
 // One timed run of one client: wall seconds, this process's CPU seconds (every thread: the engine's
@@ -23,4 +24,17 @@ export async function timed(work: () => Promise<void>): Promise<Run> {
   const seconds = (performance.now() - start) / 1000;
   const used = process.cpuUsage(cpu);
   return { seconds, cpu: (used.user + used.system) / 1e6, peakRss };
+}
+
+/** /proc counts CPU time in USER_HZ ticks, 100 a second on Linux. */
+const CLOCK_TICKS = 100;
+
+/** CPU seconds a process has used so far (Linux /proc), or NaN where that cannot be read. */
+export function cpuSecondsOf(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+  } catch {
+    return Number.NaN;
+  }
 }
