@@ -1,11 +1,12 @@
-// How many ranges one download keeps in flight, chosen from measured throughput: after each full
-// window of ranges it compares their median speed with the first window's. Ranges as fast as before
-// while more run at once mean each connection, not the link, is the limit (a long, thin link, where
-// every request in flight adds its share): the window grows by half. Ranges slowed down mean they
-// share a limit (the link's total, the CPU, the service): the step is given back and the window
-// stays. Downloads stream to disk, so a wider window costs sockets, not buffered memory.
+// How many requests of one job (a download's ranges, an upload's blocks) are in flight, chosen from
+// measured throughput: after each full window of requests it compares their median speed with the
+// first window's. Requests as fast as before while more run at once mean each connection, not the
+// link, is the limit (a long, thin link, where every request in flight adds its share of the
+// bandwidth-delay product): the window grows by half. Requests slowed down mean they share a limit
+// (the link's total, the CPU, the service): the step is given back and the window stays. Downloads
+// stream to disk, so a wider window costs sockets; an upload's is bounded by its buffer budget.
 
-/** Ranges that kept at least this share of the first window's speed did not slow each other. */
+/** Requests that kept at least this share of the first window's speed did not slow each other. */
 const KEPT_SPEED = 0.8;
 
 function median(values: number[]): number {
@@ -13,7 +14,7 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)];
 }
 
-export class RangeWindow {
+export class RequestWindow {
   private current: number;
   private previous: number;
   private baseline: number | undefined;
@@ -32,7 +33,7 @@ export class RangeWindow {
     return this.current;
   }
 
-  /** One range finished: `bytes` in `ms`. */
+  /** One request finished: `bytes` in `ms`. */
   done(bytes: number, ms: number): void {
     if (this.settled) return;
     this.samples.push(bytes / Math.max(1, ms));
