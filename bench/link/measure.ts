@@ -2,18 +2,21 @@ import { readFileSync } from 'node:fs';
 import { watchRss } from '../../test/harness/transfer-files.js';
 
 // One timed run of one client: wall seconds, this process's CPU seconds (every thread: the engine's
-// hashing threads included) and the process's peak RSS while it ran.
+// hashing threads included), the process's peak RSS while it ran, and the service's CPU seconds.
 
 export interface Run {
   seconds: number;
   cpu: number;
   peakRss: number;
+  /** CPU seconds of the service's process (Azurite) during the run, NaN where unknown. */
+  serviceCpu: number;
 }
 
-export async function timed(work: () => Promise<void>): Promise<Run> {
+export async function timed(work: () => Promise<void>, servicePid?: number): Promise<Run> {
   globalThis.gc?.();
   const rss = watchRss();
   const cpu = process.cpuUsage();
+  const service = servicePid === undefined ? Number.NaN : cpuSecondsOf(servicePid);
   const start = performance.now();
   let peakRss = 0;
   try {
@@ -23,7 +26,8 @@ export async function timed(work: () => Promise<void>): Promise<Run> {
   }
   const seconds = (performance.now() - start) / 1000;
   const used = process.cpuUsage(cpu);
-  return { seconds, cpu: (used.user + used.system) / 1e6, peakRss };
+  const serviceCpu = servicePid === undefined ? Number.NaN : cpuSecondsOf(servicePid) - service;
+  return { seconds, cpu: (used.user + used.system) / 1e6, peakRss, serviceCpu };
 }
 
 /** /proc counts CPU time in USER_HZ ticks, 100 a second on Linux. */

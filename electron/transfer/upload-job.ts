@@ -56,6 +56,11 @@ function notFound(err: unknown): boolean {
   return err instanceof RestError && err.statusCode === 404;
 }
 
+// Create-only puts stay conditional (If-None-Match: *): measured on Azurite they cost no more than
+// unconditional ones (about 2 ms of its CPU per 4 KiB Put Blob either way, growing with the blobs
+// in the container), and the service's check is the only one without a window between looking and
+// writing. Listing the prefix first and then putting unconditionally would add a request and still
+// overwrite a blob created after the listing, which the user did not choose to replace.
 function conditions(job: UploadState) {
   return job.overwriteEtag ? { ifMatch: job.overwriteEtag } : { ifNoneMatch: '*' };
 }
