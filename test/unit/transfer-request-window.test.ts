@@ -47,4 +47,12 @@ describe('the range window', () => {
       expect(window.size).toBeLessThan(7);
     }
   });
+
+  it('keeps growing while the window as a whole moves more, though each request slows a little (time waiting on the service)', () => {
+    // Each request spends a fixed time waiting besides its transfer: per-request speed falls as more
+    // share the link, but every step still adds a fifth or more to what the window moves.
+    const window = new RequestWindow(8, 64);
+    run(window, 200, (inFlight) => 10_000 / (1 + 0.05 * inFlight));
+    expect(window.size).toBeGreaterThanOrEqual(27);
+  });
 });
