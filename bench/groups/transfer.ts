@@ -1,6 +1,5 @@
 import { execFile, execFileSync } from 'node:child_process';
 import { promisify } from 'node:util';
-import { readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, open, readFile, rm, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -12,6 +11,7 @@ import { startAzurite } from '../../test/harness/azurite.js';
 import { repoRoot } from '../../test/harness/repo.js';
 import { sha256File, writeRandomFile } from '../../test/harness/transfer-files.js';
 import { LINK_PROFILES, profileNamed, type ProfileName } from '../../test/harness/link-sim/profiles.js';
+import { cpuSecondsOf } from '../link/measure.js';
 import { simulatorFigures } from '../link/simulator.js';
 import { linkTransfers } from '../link/transfers.js';
 import type { Report } from '../report.js';
@@ -82,19 +82,7 @@ function rate(bytes: number, seconds: number): string {
   return `${(bytes / MiB / seconds).toFixed(0)} MiB/s`;
 }
 
-/** /proc counts CPU time in USER_HZ ticks, 100 a second on Linux. */
-const CLOCK_TICKS = 100;
 const ROUNDS = Math.max(1, Number(process.env.STRATUS_BENCH_ROUNDS ?? 3));
-
-/** CPU seconds a process has used so far (Linux /proc), or NaN where that cannot be read. */
-function cpuSecondsOf(pid: number): number {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
-  } catch {
-    return Number.NaN;
-  }
-}
 
 interface Run {
   seconds: number;

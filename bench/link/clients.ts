@@ -7,6 +7,7 @@ import type { TransferEngine } from '../../electron/transfer/engine.js';
 // The clients the link bench compares, each moving the same data: the engine, the SDK's helpers with
 // their default options, and the SDK tuned as its documentation suggests for fast links (8 MiB
 // blocks, many requests in flight). Small files: the defaults loop one by one; tuned, 32 in flight.
+// uploadFile's defaults send a file of up to 256 MiB as one Put Blob, one connection.
 
 const MiB = 1024 * 1024;
 export const TUNED = { blockSize: 8 * MiB, concurrency: 32 };
@@ -24,7 +25,8 @@ export function uploadBig(place: Place, client: ClientName, file: string, blobNa
   const blob = place.container.getBlockBlobClient(blobName);
   if (client === 'engine') return place.engine.enqueueUpload({ ...place.target, blobName, filePath: file }).then(() => place.engine.idle());
   if (client === 'sdk') return blob.uploadFile(file).then(() => undefined);
-  return blob.uploadFile(file, { blockSize: TUNED.blockSize, concurrency: TUNED.concurrency }).then(() => undefined);
+  // Without maxSingleShotSize a file up to 256 MiB would still go as one Put Blob on one connection.
+  return blob.uploadFile(file, { blockSize: TUNED.blockSize, maxSingleShotSize: TUNED.blockSize, concurrency: TUNED.concurrency }).then(() => undefined);
 }
 
 export async function downloadBig(place: Place, client: ClientName, blobName: string, file: string): Promise<void> {

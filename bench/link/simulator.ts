@@ -2,6 +2,7 @@ import { echoServer, measureRtts, Meter, moveData, rateServer } from '../../test
 import { startLinkProcess } from '../../test/harness/link-sim/process.js';
 import { PROFILES, type ProfileName } from '../../test/harness/link-sim/profiles.js';
 import type { Report } from '../report.js';
+import { cpuSecondsOf } from './measure.js';
 
 // The link simulator's own figures, with the proxy in a process of its own as the transfer bench
 // runs it: what it carries with no limits (it must stay far above the profiles), and for each
@@ -9,15 +10,18 @@ import type { Report } from '../report.js';
 
 const MB = 1e6;
 const MiB = 1024 * 1024;
+const GiB = 1024 * MiB;
 
-async function carry(profile: ProfileName, connections: number, bytesEach: number): Promise<{ seconds: number; rate: number }> {
+async function carry(profile: ProfileName, connections: number, bytesEach: number): Promise<{ seconds: number; rate: number; cpuPerGiB: number }> {
   const meter = new Meter();
   const server = await rateServer(meter);
   const link = await startLinkProcess({ host: '127.0.0.1', port: server.port }, profile);
   try {
+    const cpu = cpuSecondsOf(link.pid);
     const start = performance.now();
     await moveData(link.port, { connections, bytes: bytesEach, direction: 'up', meter });
-    return { seconds: (performance.now() - start) / 1000, rate: meter.rate };
+    const seconds = (performance.now() - start) / 1000;
+    return { seconds, rate: meter.rate, cpuPerGiB: (cpuSecondsOf(link.pid) - cpu) / ((connections * bytesEach) / GiB) };
   } finally {
     await link.stop();
     await server.close();
@@ -39,5 +43,7 @@ export async function simulatorFigures(report: Report, profiles: readonly Profil
     const bytesEach = Math.round((profile.total * 2) / connections);
     const measured = await carry(name, connections, bytesEach);
     report({ name: `${name} link, measured rate over ${connections} connections`, value: Number((measured.rate / MB).toFixed(1)), unit: 'MB/s', baseline: { name: 'profile’s total cap', value: profile.total / MB } });
+    // CPU the simulator takes from the service and the clients it carries: less is better.
+    report({ name: `${name} link, the simulator's CPU per GiB carried`, value: Number(measured.cpuPerGiB.toFixed(2)), unit: 's', baseline: { name: 'with no limits', value: Number(free.cpuPerGiB.toFixed(2)) } });
   }
 }

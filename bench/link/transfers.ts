@@ -21,7 +21,7 @@ const GiB = 1024 * MiB;
 const CLIENTS: ClientName[] = ['engine', 'sdk', 'tuned'];
 
 export interface LinkBenchData {
-  azurite: { port: number; endpoint: string; connectionString: string };
+  azurite: { port: number; pid: number; endpoint: string; connectionString: string };
   work: string;
   bigFile: string;
   bigBytes: number;
@@ -35,7 +35,9 @@ const sizeLabel = (bytes: number) => (bytes === GiB ? '1 GiB' : `${Math.round(by
 function figures(line: string, run: Run, bytes: number, capacitySeconds: number, files?: number): void {
   const rate = files ? `${(files / run.seconds).toFixed(0)} files/s` : `${(bytes / MiB / run.seconds).toFixed(1)} MiB/s`;
   const perGiB = files ? `${run.cpu.toFixed(1)} s` : `${(run.cpu / (bytes / GiB)).toFixed(1)} s/GiB`;
-  console.log(`${line} figures: ${rate}, ${((capacitySeconds / run.seconds) * 100).toFixed(0)}% of link capacity, peak RSS ${(run.peakRss / MiB).toFixed(0)} MiB, client CPU ${perGiB}`);
+  // Small files: the service's CPU per file says how fast it could go with a core to itself.
+  const service = files ? `, Azurite CPU ${((run.serviceCpu / files) * 1000).toFixed(2)} ms per file` : `, Azurite CPU ${(run.serviceCpu / (bytes / GiB)).toFixed(1)} s/GiB`;
+  console.log(`${line} figures: ${rate}, ${((capacitySeconds / run.seconds) * 100).toFixed(0)}% of link capacity, peak RSS ${(run.peakRss / MiB).toFixed(0)} MiB, client CPU ${perGiB}${service}`);
 }
 
 function reportClients(report: Report, what: string, runs: Record<ClientName, Run>, capacity: number, bytes: number, files?: number): void {
@@ -50,10 +52,10 @@ function reportClients(report: Report, what: string, runs: Record<ClientName, Ru
   }
 }
 
-async function eachClient(run: (client: ClientName) => Promise<void>, check?: (client: ClientName) => Promise<void>): Promise<Record<ClientName, Run>> {
+async function eachClient(servicePid: number, run: (client: ClientName) => Promise<void>, check?: (client: ClientName) => Promise<void>): Promise<Record<ClientName, Run>> {
   const runs = {} as Record<ClientName, Run>;
   for (const client of CLIENTS) {
-    runs[client] = await timed(() => run(client));
+    runs[client] = await timed(() => run(client), servicePid);
     await check?.(client);
   }
   return runs;
@@ -74,6 +76,7 @@ async function profileRun(report: Report, name: ProfileName, data: LinkBenchData
     const big = sizeLabel(data.bigBytes);
     const capacity = data.bigBytes / profile.total;
     const up = await eachClient(
+      data.azurite.pid,
       (client) => uploadBig(place, client, data.bigFile, `${client}.bin`),
       async (client) => {
         const failed = engine.list().jobs.filter((j) => j.state !== 'done');
@@ -84,6 +87,7 @@ async function profileRun(report: Report, name: ProfileName, data: LinkBenchData
     if ((await direct.getBlobClient('engine.bin').getProperties()).contentMD5 === undefined) throw new Error('The engine committed no Content-MD5.');
     await mkdir(down, { recursive: true });
     const dl = await eachClient(
+      data.azurite.pid,
       (client) => downloadBig(place, client, 'engine.bin', path.join(down, `${client}.bin`)),
       async (client) => {
         const file = path.join(down, `${client}.bin`);
@@ -98,8 +102,8 @@ async function profileRun(report: Report, name: ProfileName, data: LinkBenchData
     const small = `${count.toLocaleString('en')} × 4 KiB`;
     let limit = 0;
     const watch = setInterval(() => (limit = Math.max(limit, engine.concurrency)), 50);
-    const upSmall = await eachClient((client) => uploadSmall(place, client, data.smallDir, data.smallNames, client));
-    const downSmall = await eachClient(async (client) => {
+    const upSmall = await eachClient(data.azurite.pid, (client) => uploadSmall(place, client, data.smallDir, data.smallNames, client));
+    const downSmall = await eachClient(data.azurite.pid, async (client) => {
       const folder = path.join(down, `small-${client}`);
       await downloadSmall(place, client, 'engine', data.smallNames, folder);
       if (!(await sameFiles(data.smallDir, folder, data.smallNames))) throw new Error(`${CLIENT_LABELS[client]} downloaded different small files.`);

@@ -8,7 +8,7 @@ import { MiB } from './block-plan.js';
 import type { JobOutcome, RunContext } from './job-context.js';
 import type { BufferPool } from './buffer-pool.js';
 import type { Md5Pool, Md5Stream } from './md5-pool.js';
-import { RangeWindow } from './range-window.js';
+import { RequestWindow } from './request-window.js';
 import { numberedName } from './safe-path.js';
 
 // One blob to one local file: parallel ranged GETs, each written at its offset into a temporary file
@@ -21,7 +21,7 @@ export const RANGE_SIZE = 8 * MiB;
 /**
  * Ranges in flight per download at first (the pool's limit still applies across jobs): 8 as fast
  * here as 16, with less memory waiting for the collector in responses' chunks. It grows up to the
- * maximum on a link whose connections are each slower than the link (range-window.ts).
+ * maximum on a link whose connections are each slower than the link (request-window.ts).
  */
 const RANGES_PER_JOB = 8;
 const MAX_RANGES_PER_JOB = 32;
@@ -280,9 +280,9 @@ export async function runDownload(job: DownloadState, ctx: RunContext, restarts 
     const hasher = md5 ? new InOrderMd5(ranges, job.size, job.doneRanges, ctx.md5, ctx.buffers) : undefined;
     // A window of ranges per job, fetched in order: the hash frontier then follows the download
     // closely instead of waiting for the first of many parallel ranges to finish. The window widens
-    // on a link where each connection is the limit (range-window.ts).
+    // on a link where each connection is the limit (request-window.ts).
     const todo = Array.from({ length: ranges }, (_, i) => i).filter((i) => !job.doneRanges.has(i));
-    const window = new RangeWindow(RANGES_PER_JOB, MAX_RANGES_PER_JOB);
+    const window = new RequestWindow(RANGES_PER_JOB, MAX_RANGES_PER_JOB);
     let next = 0;
     let active = 0;
     const lanes: Promise<void>[] = [];
