@@ -6,6 +6,7 @@ import { workspaceChannels, workspaceEvents } from './channels/workspace.js';
 import { blobsChannels, blobsEvents } from './channels/blobs.js';
 import { mlflowChannels, mlflowEvents } from './channels/mlflow.js';
 import { mlflowTokensChannels, mlflowTokensEvents } from './channels/mlflow-tokens.js';
+import { mlflowUsageChannels, mlflowUsageEvents } from './channels/mlflow-usage.js';
 import { transferChannels, transferEvents } from './channels/transfer.js';
 import { localChannels, localEvents } from './channels/local.js';
 import { linkEvents } from './channels/links.js';
@@ -25,6 +26,7 @@ export const contract = {
   ...blobsChannels,
   ...mlflowChannels,
   ...mlflowTokensChannels,
+  ...mlflowUsageChannels,
   ...transferChannels,
   ...localChannels,
 } as const;
@@ -36,6 +38,7 @@ export const events = {
   ...blobsEvents,
   ...mlflowEvents,
   ...mlflowTokensEvents,
+  ...mlflowUsageEvents,
   ...transferEvents,
   ...localEvents,
   ...linkEvents,
