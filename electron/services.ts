@@ -89,8 +89,8 @@ export function createServices(options: ServiceOptions = {}): Services {
   const prices = new PriceStore(priceFile(userDataDir));
   // Tracking servers' traces, one cache per workspace; its worker starts on first use.
   const traceCaches = new TraceCaches(userDataDir);
-  // Ended runs' artifact sizes, kept with the app's other indexes (the CLI's last one command).
-  const usageCache = new RunUsageCache(options.localIndex ? usageCacheFile(userDataDir) : undefined);
+  // Ended runs' artifact sizes under user data, for the CLI too: a repeated `stratus mlflow usage` lists only new runs.
+  const usageCache = new RunUsageCache(usageCacheFile(userDataDir));
   const usage = new MlflowUsageService(workspaces, usageCache, env, (progress) => events.emit('mlflow.usage.progress', progress));
   // The journal opens on first use, so sessions that never collect garbage never create gc.db.
   let gcJournal: GcJournal | undefined;

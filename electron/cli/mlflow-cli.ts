@@ -10,6 +10,7 @@ import type { MlflowSource } from '../mlflow/source.js';
 import { mlflowTokensCommand, MLFLOW_TOKENS_USAGE } from './mlflow-tokens-command.js';
 import { printTable, usageError } from './output.js';
 import { envForTrackingUri } from './tracking-env.js';
+import { mlflowUsageCommand, MLFLOW_USAGE_COMMAND } from './usage-mlflow.js';
 
 // `stratus mlflow …`: experiments, runs and traces of an MLflow tracking store, read by the same
 // sources the app uses. --json prints snake_case keys, as MLflow names them.
@@ -21,6 +22,7 @@ commands:
   runs          runs with params, latest metrics and tags of the chosen experiments
   traces        traces with their token usage as Stratus computes it (MLflow's rule)
   tokens        token usage per day, model, user and session, with cost (see below)
+  usage         bytes per experiment and run, by tier, and what gc would free (see below)
 
 options:
   --tracking-uri URI     sqlite:///<path>/mlflow.db, an mlruns folder, or http(s)://server
@@ -35,7 +37,9 @@ options:
 A server is reached with MLFLOW_TRACKING_USERNAME/MLFLOW_TRACKING_PASSWORD or MLFLOW_TRACKING_TOKEN;
 wasbs:// artifacts with AZURE_STORAGE_CONNECTION_STRING, AZURE_STORAGE_ACCESS_KEY or an Azure identity.
 
-${MLFLOW_TOKENS_USAGE}`;
+${MLFLOW_TOKENS_USAGE}
+
+${MLFLOW_USAGE_COMMAND}`;
 
 const COMMANDS = ['experiments', 'runs', 'traces'] as const;
 type Command = (typeof COMMANDS)[number];
@@ -124,6 +128,7 @@ async function runCommand(source: MlflowSource, command: Command, options: { nam
 export async function mlflowCli(argv: string[]): Promise<void> {
   // `tokens` has options of its own (--from, --to, --top): it parses them itself.
   if (argv[0] === 'tokens') return mlflowTokensCommand(argv.slice(1));
+  if (argv[0] === 'usage') return mlflowUsageCommand(argv.slice(1));
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
