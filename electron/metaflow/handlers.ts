@@ -6,6 +6,7 @@ import type { CardRegistry } from './card-registry.js';
 import { listCards, readCard } from './cards.js';
 import { serviceOf, withServiceSummary } from './service/service-detail.js';
 import { detailWithStaleness, listWithStaleness, staleAfterMs, withStaleness } from './staleness.js';
+import { artifactTiers } from './artifact-tiers.js';
 
 export interface MetaflowDeps {
   workspaces: WorkspaceRegistry;
@@ -42,6 +43,7 @@ export function metaflowHandlers({ workspaces, cards, settings }: MetaflowDeps):
     },
     'metaflow.artifact': async ({ workspaceId, name, full, ...ref }) => workspaces.get(workspaceId).runs.artifact(ref, name, full === true),
     'metaflow.artifactTier': ({ workspaceId, name, ...ref }) => workspaces.get(workspaceId).runs.artifactTier(ref, name),
+    'metaflow.artifactTiers': ({ workspaceId, names, ...ref }) => artifactTiers(workspaces.get(workspaceId).runs, ref, names),
     'metaflow.rehydrate': ({ workspaceId, name, tier, priority, ...ref }) => workspaces.get(workspaceId).runs.rehydrate(ref, name, tier, priority),
     'metaflow.artifactFile': ({ workspaceId, name, format, ...ref }) => workspaces.get(workspaceId).runs.artifactFile(ref, name, format),
     'metaflow.logs': ({ workspaceId, stream, ...ref }) => workspaces.get(workspaceId).runs.logs(ref, stream),

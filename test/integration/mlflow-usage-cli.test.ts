@@ -48,6 +48,9 @@ afterAll(async () => {
   await rm(userData, { recursive: true, force: true });
 });
 
+// Each command starts a Node process with tsx: seconds apiece on a busy machine.
+const CLI_TIMEOUT = 180_000;
+
 describe('stratus mlflow usage', () => {
   it('prints every experiment with its runs\' and traces\' files as JSON, and reads ended runs from the cache the second time', async () => {
     const first = await stratus(['mlflow', 'usage', `sqlite:///${dbFile}`, '--json']);
@@ -70,7 +73,7 @@ describe('stratus mlflow usage', () => {
     const unended = runs.filter((r) => r.status === 'RUNNING' || r.status === 'SCHEDULED').length;
     expect({ listed: again.listedRuns, cached: again.cachedRuns }).toEqual({ listed: unended, cached: runs.length - unended });
     expect(again.experiments).toEqual(usage.experiments);
-  });
+  }, CLI_TIMEOUT);
 
   it('prints a table by default and refuses two tracking stores', async () => {
     const table = await stratus(['mlflow', 'usage', `sqlite:///${dbFile}`]);
@@ -79,5 +82,5 @@ describe('stratus mlflow usage', () => {
     const twice = await stratus(['mlflow', 'usage', `sqlite:///${dbFile}`, '--tracking-uri', `sqlite:///${dbFile}`]);
     expect(twice.code).toBe(2);
     expect(twice.stderr).toContain('usage: stratus mlflow usage');
-  });
+  }, CLI_TIMEOUT);
 });
