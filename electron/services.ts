@@ -10,6 +10,9 @@ import { metaflowHandlers } from './metaflow/handlers.js';
 import { mlflowHandlers } from './mlflow/handlers.js';
 import { mlflowTokensHandlers } from './mlflow/tokens/handlers.js';
 import { mlflowPromptsHandlers } from './mlflow/prompts/handlers.js';
+import { mlflowUsageHandlers } from './mlflow/usage/handlers.js';
+import { RunUsageCache, usageCacheFile } from './mlflow/usage/run-usage-cache.js';
+import { MlflowUsageService } from './mlflow/usage/usage-service.js';
 import { TraceCaches } from './mlflow/trace-cache/trace-caches.js';
 import { PriceStore, priceFile } from './mlflow/tokens/price-store.js';
 import { TokenAnalytics } from './mlflow/tokens/token-analytics.js';
@@ -87,6 +90,9 @@ export function createServices(options: ServiceOptions = {}): Services {
   const prices = new PriceStore(priceFile(userDataDir));
   // Tracking servers' traces, one cache per workspace; its worker starts on first use.
   const traceCaches = new TraceCaches(userDataDir);
+  // Ended runs' artifact sizes under user data, for the CLI too: a repeated `stratus mlflow usage` lists only new runs.
+  const usageCache = new RunUsageCache(usageCacheFile(userDataDir));
+  const usage = new MlflowUsageService(workspaces, usageCache, env, (progress) => events.emit('mlflow.usage.progress', progress));
   // The journal opens on first use, so sessions that never collect garbage never create gc.db.
   let gcJournal: GcJournal | undefined;
   let gcService: GcService | undefined;
@@ -103,6 +109,7 @@ export function createServices(options: ServiceOptions = {}): Services {
     ...mlflowHandlers({ workspaces }),
     ...mlflowTokensHandlers({ workspaces, analytics, prices, traceCaches }),
     ...mlflowPromptsHandlers({ workspaces, prices, traceCaches }),
+    ...mlflowUsageHandlers({ usage }),
     ...gcHandlers({ gc, localAccess }),
     ...blobsHandlers({ workspaces }),
     ...transferHandlers({ workspaces, transfers, localAccess }),
@@ -115,6 +122,7 @@ export function createServices(options: ServiceOptions = {}): Services {
       // Transfers first: running jobs pause (and are journalled) before the clients they use go away.
       transfers.close();
       prices.close();
+      usageCache.close();
       gcJournal?.close();
       // The trace caches first: their background span reads use the workspaces' server clients.
       await traceCaches.close();

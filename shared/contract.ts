@@ -7,6 +7,7 @@ import { blobsChannels, blobsEvents } from './channels/blobs.js';
 import { mlflowChannels, mlflowEvents } from './channels/mlflow.js';
 import { mlflowTokensChannels, mlflowTokensEvents } from './channels/mlflow-tokens.js';
 import { mlflowPromptsChannels, mlflowPromptsEvents } from './channels/mlflow-prompts.js';
+import { mlflowUsageChannels, mlflowUsageEvents } from './channels/mlflow-usage.js';
 import { transferChannels, transferEvents } from './channels/transfer.js';
 import { localChannels, localEvents } from './channels/local.js';
 import { linkEvents } from './channels/links.js';
@@ -27,6 +28,7 @@ export const contract = {
   ...mlflowChannels,
   ...mlflowTokensChannels,
   ...mlflowPromptsChannels,
+  ...mlflowUsageChannels,
   ...transferChannels,
   ...localChannels,
 } as const;
@@ -39,6 +41,7 @@ export const events = {
   ...mlflowEvents,
   ...mlflowTokensEvents,
   ...mlflowPromptsEvents,
+  ...mlflowUsageEvents,
   ...transferEvents,
   ...localEvents,
   ...linkEvents,

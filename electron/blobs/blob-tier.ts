@@ -12,7 +12,7 @@ import { mapLimited } from '../core/limit.js';
 const CONCURRENCY = 8;
 
 export async function setBlobTier(azure: AzureAccess, request: SetBlobTierRequest): Promise<SetBlobTierResult> {
-  const { container, blobs, newTier: tier, typedContainer } = request;
+  const { container, blobs, newTier: tier, typedContainer, priority = 'Standard' } = request;
   if (typedContainer !== container) {
     throw new StratusError({ code: 'INVALID_ARGUMENT', message: `Type the container's name "${container}" to confirm the tier change; no tier was changed.` });
   }
@@ -20,8 +20,8 @@ export async function setBlobTier(azure: AzureAccess, request: SetBlobTierReques
   const unique = [...new Set(blobs)];
   const outcomes = await mapLimited(unique, CONCURRENCY, async (name) => {
     try {
-      // Standard priority applies only when this rehydrates an archived blob: the cheaper choice.
-      await client.getBlobClient(name).setAccessTier(tier, { rehydratePriority: 'Standard' });
+      // The priority applies only when this rehydrates an archived blob; Standard, the cheaper, unless asked.
+      await client.getBlobClient(name).setAccessTier(tier, { rehydratePriority: priority });
       return { name, reason: null };
     } catch (err) {
       return { name, reason: toAzureError(err, { action: `setting the tier of "${name}" to ${tier}`, endpoint: azure.endpoint, container, auth: azure.auth }).message };

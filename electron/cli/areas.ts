@@ -1,3 +1,4 @@
+import { blobsCli, BLOBS_USAGE } from './blobs-cli.js';
 import { metaflowCli, METAFLOW_USAGE } from './metaflow-cli.js';
 import { gcCli, GC_USAGE } from './gc-cli.js';
 import { mlflowCli, MLFLOW_USAGE } from './mlflow-cli.js';
@@ -15,4 +16,5 @@ export const AREAS: Record<string, CliArea> = {
   mlflow: { run: mlflowCli, usage: MLFLOW_USAGE },
   upload: { run: uploadCli, usage: UPLOAD_USAGE },
   download: { run: downloadCli, usage: DOWNLOAD_USAGE },
+  blobs: { run: blobsCli, usage: BLOBS_USAGE },
 };

@@ -11,6 +11,7 @@ import { mlflowPromptsCommand, MLFLOW_PROMPTS_USAGE } from './mlflow-prompts-com
 import { mlflowTokensCommand, MLFLOW_TOKENS_USAGE } from './mlflow-tokens-command.js';
 import { printTable, usageError } from './output.js';
 import { envForTrackingUri } from './tracking-env.js';
+import { mlflowUsageCommand, MLFLOW_USAGE_COMMAND } from './usage-mlflow.js';
 
 // `stratus mlflow …`: experiments, runs and traces of an MLflow tracking store, read by the same
 // sources the app uses. --json prints snake_case keys, as MLflow names them.
@@ -23,6 +24,7 @@ commands:
   traces        traces with their token usage as Stratus computes it (MLflow's rule)
   tokens        token usage per day, model, user and session, with cost (see below)
   prompts       traces grouped by prompt and version, with tokens, cost, latency, errors (see below)
+  usage         bytes per experiment and run, by tier, and what gc would free (see below)
 
 options:
   --tracking-uri URI     sqlite:///<path>/mlflow.db, an mlruns folder, or http(s)://server
@@ -39,7 +41,9 @@ wasbs:// artifacts with AZURE_STORAGE_CONNECTION_STRING, AZURE_STORAGE_ACCESS_KE
 
 ${MLFLOW_TOKENS_USAGE}
 
-${MLFLOW_PROMPTS_USAGE}`;
+${MLFLOW_PROMPTS_USAGE}
+
+${MLFLOW_USAGE_COMMAND}`;
 
 const COMMANDS = ['experiments', 'runs', 'traces'] as const;
 type Command = (typeof COMMANDS)[number];
@@ -129,6 +133,7 @@ export async function mlflowCli(argv: string[]): Promise<void> {
   // `tokens` has options of its own (--from, --to, --top): it parses them itself; so does `prompts`.
   if (argv[0] === 'tokens') return mlflowTokensCommand(argv.slice(1));
   if (argv[0] === 'prompts') return mlflowPromptsCommand(argv.slice(1));
+  if (argv[0] === 'usage') return mlflowUsageCommand(argv.slice(1));
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,

@@ -7,6 +7,7 @@ import { listCards, readCard } from './cards.js';
 import { serviceOf } from './service/service-detail.js';
 import { ServiceDown, type TaskReader } from './service/service-run-reader.js';
 import { detailWithStaleness, listWithStaleness, staleAfterMs, withStaleness } from './staleness.js';
+import { artifactTiers } from './artifact-tiers.js';
 
 export interface MetaflowDeps {
   workspaces: WorkspaceRegistry;
@@ -54,6 +55,7 @@ export function metaflowHandlers({ workspaces, cards, settings }: MetaflowDeps):
     },
     'metaflow.artifact': async ({ workspaceId, name, full, ...ref }) => readerOf(workspaces.get(workspaceId)).actions.preview(ref, name, full === true),
     'metaflow.artifactTier': ({ workspaceId, name, ...ref }) => readerOf(workspaces.get(workspaceId)).actions.tier(ref, name),
+    'metaflow.artifactTiers': ({ workspaceId, names, ...ref }) => artifactTiers(readerOf(workspaces.get(workspaceId)), ref, names),
     'metaflow.rehydrate': ({ workspaceId, name, tier, priority, ...ref }) => readerOf(workspaces.get(workspaceId)).actions.rehydrate(ref, name, tier, priority),
     'metaflow.artifactFile': ({ workspaceId, name, format, ...ref }) => readerOf(workspaces.get(workspaceId)).actions.file(ref, name, format),
     'metaflow.logs': ({ workspaceId, stream, ...ref }) => readerOf(workspaces.get(workspaceId)).logs(ref, stream),

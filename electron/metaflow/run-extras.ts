@@ -77,6 +77,11 @@ export class ArtifactActions {
     return this.artifacts.tier(ref.flow, (await this.entryOf(ref, name)).sha);
   }
 
+  /** The tier of the CAS blob `sha` of a flow; null where the store has no tiers. */
+  blobTier(flow: string, sha: string): Promise<BlobTier | null> {
+    return this.artifacts.tier(flow, sha);
+  }
+
   /** Rehydrate an artifact out of Archive (Set Blob Tier to Hot or Cool); answers the tier it is in now. */
   async rehydrate(ref: ArtifactRef, name: string, tier: RehydrateTier, priority: RehydratePriority): Promise<BlobTier> {
     return this.artifacts.setTier(ref.flow, (await this.entryOf(ref, name)).sha, tier, priority);

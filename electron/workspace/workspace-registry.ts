@@ -173,6 +173,11 @@ export class WorkspaceRegistry {
     return workspace.mlflow;
   }
 
+  /** Resolves MLflow artifact URIs to blobs, the workspace's own Azure access first (as its MLflow store does). */
+  artifactRoots(id: string): ArtifactRoots {
+    return new ArtifactRoots(this.env, this.identity, this.get(id).azure);
+  }
+
   get(id: string): OpenWorkspace {
     const workspace = this.open.get(id);
     if (!workspace) {

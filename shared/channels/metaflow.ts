@@ -8,6 +8,8 @@ import {
   ArtifactRequest,
   ArtifactTier,
   ArtifactTierRequest,
+  ArtifactTiers,
+  ArtifactTiersRequest,
   RehydrateRequest,
   CardRequest,
   FlowName,
@@ -45,6 +47,8 @@ export const metaflowChannels = {
   'metaflow.artifact': { args: ArtifactRequest, result: ArtifactPreviewResult },
   /** The tier of an artifact's blob (Hot, Cool, Cold, Archive) and any rehydration running. */
   'metaflow.artifactTier': { args: ArtifactTierRequest, result: ArtifactTier },
+  /** The tiers of several artifacts of one attempt at once (the artifact table's rows in view). */
+  'metaflow.artifactTiers': { args: ArtifactTiersRequest, result: ArtifactTiers },
   /** Set Blob Tier to Hot or Cool on an archived artifact's blob; answers its tier right after. */
   'metaflow.rehydrate': { args: RehydrateRequest, result: BlobTier },
   'metaflow.artifactFile': { args: ArtifactFileRequest, result: ArtifactFile },

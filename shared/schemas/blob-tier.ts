@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AccessTier } from '../access-tier.js';
+import { AccessTier, RehydratePriority } from '../access-tier.js';
 import { TypedContainer } from './blob-details.js';
 import { Id } from './common.js';
 import { BlobName, ContainerName } from './transfer.js';
@@ -19,6 +19,8 @@ export const SetBlobTierRequest = z
     newTier: AccessTier,
     /** The container's name, typed by the user. */
     typedContainer: TypedContainer,
+    /** How fast an archived blob comes back (Standard when absent: the cheaper); ignored for blobs not in Archive. */
+    priority: RehydratePriority.optional(),
   })
   .strict();
 export type SetBlobTierRequest = z.infer<typeof SetBlobTierRequest>;

@@ -235,6 +235,18 @@ export const ArtifactPreviewResult = z.object({
 
 export const ArtifactTierRequest = TaskPath.extend({ name: ArtifactName }).strict();
 
+/** Artifacts whose tiers one call reads: the rows a table shows at once. */
+export const MAX_TIER_NAMES = 100;
+
+/** Tiers of several artifacts of one task attempt (the rows of the artifact table in view). */
+export const ArtifactTiersRequest = TaskPath.extend({ names: z.array(ArtifactName).min(1).max(MAX_TIER_NAMES) }).strict();
+
+/** Per name: the blob's tier (null where the datastore has none), or why it could not be read. */
+export const ArtifactTiers = z.object({
+  tiers: z.array(z.object({ name: z.string().max(256), tier: BlobTier.nullable(), problem: z.string().max(2000).nullable() })).max(MAX_TIER_NAMES),
+});
+export type ArtifactTiers = z.infer<typeof ArtifactTiers>;
+
 /** Set Blob Tier on an artifact's blob: Hot or Cool out of Archive (a rehydration), at a priority. */
 export const RehydrateRequest = TaskPath.extend({ name: ArtifactName, tier: RehydrateTier, priority: RehydratePriority }).strict();
 

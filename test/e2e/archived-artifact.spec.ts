@@ -49,6 +49,12 @@ test('an archived artifact shows "archived", and Rehydrate brings its value back
   await connectToFixture(page, { url: env.url, sysroot: fixture.sysroot, cardRoot: fixture.cardRoot });
   await openRun(page, FLOW, run);
   await openTask(page, 'start', task);
+  // The artifact table's Tier column says so before the artifact is even opened; tiers are read
+  // for the rows in view, so the row is scrolled to first.
+  const row = page.getByTestId('artifact-row').filter({ has: page.getByRole('button', { name, exact: true }) });
+  await row.scrollIntoViewIfNeeded();
+  await expect(row.getByTestId('artifact-tier')).toHaveText('Archive (archived)');
+  await expect(row.getByTestId('artifact-tier')).toHaveAttribute('data-state', 'archived');
   await page.getByRole('button', { name, exact: true }).click();
 
   const preview = page.getByTestId('artifact-preview');
@@ -62,5 +68,7 @@ test('an archived artifact shows "archived", and Rehydrate brings its value back
 
   await page.getByTestId('rehydrate').click();
   await expect(archived).toHaveCount(0);
+  // Azurite rehydrates at once: the row's tier follows.
+  await expect(row.getByTestId('artifact-tier')).toHaveText('Hot');
   await expect(preview.getByTestId('preview-value')).toBeVisible();
 });

@@ -5,6 +5,7 @@ import { calls, WORKSPACE_ID, type Baseline } from './ipc-cases/cases.js';
 import { metaflowCases } from './ipc-cases/metaflow.js';
 import { mlflowTokensCases } from './ipc-cases/mlflow-tokens.js';
 import { mlflowPromptsCases } from './ipc-cases/mlflow-prompts.js';
+import { mlflowUsageCases } from './ipc-cases/mlflow-usage.js';
 import { mlflowCases } from './ipc-cases/mlflow.js';
 import { gcCases } from './ipc-cases/gc.js';
 import { blobsCases } from './ipc-cases/blobs.js';
@@ -18,14 +19,14 @@ import { CONNECTION_STRING, ENDPOINT, SYSROOT, workspaceCases } from './ipc-case
 
 type Plain = Record<string, unknown>;
 
-const DOMAINS = [workspaceCases, metaflowCases, blobsCases, gcCases, mlflowTokensCases, mlflowCases, transferCases, localCases, mlflowPromptsCases];
+const DOMAINS = [workspaceCases, metaflowCases, blobsCases, gcCases, mlflowTokensCases, mlflowCases, transferCases, localCases, mlflowPromptsCases, mlflowUsageCases];
 
-const handlers: Handlers = { ...workspaceCases.spies, ...metaflowCases.spies, ...blobsCases.spies, ...gcCases.spies, ...mlflowTokensCases.spies, ...mlflowPromptsCases.spies, ...mlflowCases.spies, ...transferCases.spies, ...localCases.spies };
+const handlers: Handlers = { ...workspaceCases.spies, ...metaflowCases.spies, ...blobsCases.spies, ...gcCases.spies, ...mlflowTokensCases.spies, ...mlflowUsageCases.spies, ...mlflowPromptsCases.spies, ...mlflowCases.spies, ...transferCases.spies, ...localCases.spies };
 
 const router = createRouter(handlers);
 
 // A mapped type, so a channel added to the contract fails to compile here until it has baselines.
-const BASELINES: { [C in Channel]: Baseline<C>[] } = { ...workspaceCases.baselines, ...metaflowCases.baselines, ...blobsCases.baselines, ...gcCases.baselines, ...mlflowTokensCases.baselines, ...mlflowPromptsCases.baselines, ...mlflowCases.baselines, ...transferCases.baselines, ...localCases.baselines };
+const BASELINES: { [C in Channel]: Baseline<C>[] } = { ...workspaceCases.baselines, ...metaflowCases.baselines, ...blobsCases.baselines, ...gcCases.baselines, ...mlflowTokensCases.baselines, ...mlflowUsageCases.baselines, ...mlflowPromptsCases.baselines, ...mlflowCases.baselines, ...transferCases.baselines, ...localCases.baselines };
 
 const MB = 1 << 20;
 

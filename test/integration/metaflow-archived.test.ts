@@ -10,6 +10,7 @@ import { createServices, type Services } from '../../electron/services.js';
 import { MetaflowListing, WorkspaceInfo } from '../../shared/contract.js';
 import type { StratusErrorShape } from '../../shared/errors.js';
 import { loadMetaflowFixture } from '../harness/metaflow-fixture.js';
+import { findTask, type TaskRef } from '../harness/metaflow-walk.js';
 import { repoRoot } from '../harness/repo.js';
 
 // An artifact whose CAS blob a lifecycle policy moved to Archive: the task view's preview says
@@ -22,7 +23,6 @@ const endpoint = inject('endpoint');
 const connectionString = inject('connectionString');
 
 type Reply = { ok: true; value: unknown } | { ok: false; error: StratusErrorShape };
-type TaskRef = { flow: string; run: string; step: string; task: string };
 interface Preview {
   value: unknown;
   blob: string;
@@ -46,19 +46,8 @@ describe('an archived Metaflow artifact (shared fixture in Azurite)', () => {
 
   /** The first task, walking the datastore, with a non-internal artifact: found, not hard-coded. */
   async function findArtifact(): Promise<{ ref: TaskRef; name: string }> {
-    for (const flow of (await list({})).entries) {
-      for (const run of (await list({ flow: flow.name })).entries) {
-        for (const step of (await list({ flow: flow.name, run: run.name })).entries) {
-          for (const task of (await list({ flow: flow.name, run: run.name, step: step.name })).entries) {
-            const here = { flow: flow.name, run: run.name, step: step.name, task: task.name };
-            const listing = await list(here);
-            const named = listing.level === 'artifacts' ? listing.entries.find((a) => !a.name.startsWith('_')) : undefined;
-            if (named) return { ref: here, name: named.name };
-          }
-        }
-      }
-    }
-    throw new Error('the fixture has no task with an artifact');
+    const { ref, found } = await findTask(list, (l) => (l.level === 'artifacts' ? l.entries.find((a) => !a.name.startsWith('_'))?.name : undefined));
+    return { ref, name: found };
   }
 
   let fixtureSysroot: string;

@@ -63,7 +63,10 @@ export const blobsCases: DomainCases<BlobsChannel> = {
         optional: ['folders'],
       },
     ],
-    'blobs.setTier': [{ args: { workspaceId: WORKSPACE_ID, container: 'data', blobs: ['datasets/old.csv'], newTier: 'Archive', typedContainer: 'data' } }],
+    'blobs.setTier': [
+      { args: { workspaceId: WORKSPACE_ID, container: 'data', blobs: ['datasets/old.csv'], newTier: 'Archive', typedContainer: 'data' } },
+      { args: { workspaceId: WORKSPACE_ID, container: 'data', blobs: ['datasets/old.csv'], newTier: 'Hot', typedContainer: 'data', priority: 'High' }, optional: ['priority'] },
+    ],
     'blobs.search': [
       { args: { workspaceId: WORKSPACE_ID, container: 'data', prefix: 'datasets/', query: 'part', pageToken: '2!96!MDAwMDI3IWRhdGFzZXRzLzIwMjQvIQ--' }, optional: ['pageToken'] },
     ],

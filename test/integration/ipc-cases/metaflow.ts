@@ -16,6 +16,7 @@ export const metaflowCases: DomainCases<MetaflowChannel> = {
     'metaflow.task': (args) => spy('metaflow.task', args, { task: SPY_TASK, attempt: 0, artifacts: [], artifactProblem: null, cards: [] }),
     'metaflow.artifact': (args) => spy('metaflow.artifact', args, { value: { kind: 'none' }, complete: true, bytesRead: 4, totalBytes: 4, loadable: true, blob: 'F/data/ab/abcdef' }),
     'metaflow.artifactTier': (args) => spy('metaflow.artifactTier', args, { accessTier: 'Hot', archiveStatus: null }),
+    'metaflow.artifactTiers': (args) => spy('metaflow.artifactTiers', args, { tiers: [] }),
     'metaflow.rehydrate': (args) => spy('metaflow.rehydrate', args, { accessTier: 'Archive', archiveStatus: 'rehydrate-pending-to-hot' }),
     'metaflow.artifactFile': (args) => spy('metaflow.artifactFile', args, { fileName: 'x.pkl', mimeType: 'application/octet-stream', base64: '' }),
     'metaflow.logs': (args) => spy('metaflow.logs', args, { lines: [], bytes: 0, live: false }),
@@ -58,6 +59,7 @@ export const metaflowCases: DomainCases<MetaflowChannel> = {
     'metaflow.task': [{ args: { workspaceId: WORKSPACE_ID, ...TASK, attempt: 1 }, optional: ['attempt'] }],
     'metaflow.artifact': [{ args: { workspaceId: WORKSPACE_ID, ...TASK, name: '_task_ok', full: true }, optional: ['full'] }],
     'metaflow.artifactTier': [{ args: { workspaceId: WORKSPACE_ID, ...TASK, name: 'df' } }],
+    'metaflow.artifactTiers': [{ args: { workspaceId: WORKSPACE_ID, ...TASK, names: ['df', '_task_ok'] } }],
     'metaflow.rehydrate': [
       { args: { workspaceId: WORKSPACE_ID, ...TASK, name: 'df', tier: 'Hot', priority: 'Standard' } },
       { args: { workspaceId: WORKSPACE_ID, ...TASK, name: 'df', tier: 'Cool', priority: 'High' } },

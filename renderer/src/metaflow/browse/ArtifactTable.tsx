@@ -1,6 +1,8 @@
 import type { ArtifactEntry } from '../../../../shared/contract.js';
 import { formatBytes, formatCount } from '../../format.js';
 import { displayName } from '../../../../shared/display-name.js';
+import type { TaskRef } from '../queries.js';
+import { ArtifactTierCell } from '../task/ArtifactTierCell.js';
 
 const SHORT_SHA = 12;
 
@@ -23,10 +25,12 @@ interface Props {
   selected?: string;
   /** Makes each name a button that selects the artifact. */
   onSelect?: (name: string) => void;
+  /** The task attempt the artifacts belong to: adds a Tier column (each CAS blob's access tier). */
+  task?: TaskRef;
 }
 
 /** A task's artifact index (its `<attempt>.data.json`): one row per artifact. */
-export function ArtifactTable({ entries, selected, onSelect }: Props) {
+export function ArtifactTable({ entries, selected, onSelect, task }: Props) {
   if (entries.length === 0) return <p className="empty">This task recorded no artifacts: values a step assigns to <code>self.&lt;name&gt;</code> are stored as artifacts.</p>;
   return (
     <table className="artifacts">
@@ -38,6 +42,7 @@ export function ArtifactTable({ entries, selected, onSelect }: Props) {
             Size
           </th>
           <th scope="col">SHA</th>
+          {task && <th scope="col">Tier</th>}
         </tr>
       </thead>
       <tbody>
@@ -82,6 +87,7 @@ export function ArtifactTable({ entries, selected, onSelect }: Props) {
               <td className="artifacts__sha" title={artifact.sha}>
                 {artifact.sha.slice(0, SHORT_SHA)}
               </td>
+              {task && <ArtifactTierCell task={task} name={artifact.name} />}
             </tr>
           );
         })}

@@ -36,7 +36,7 @@ export function ArtifactsPane({ task, detail, picked, onPick }: Props) {
           </div>
         )}
         {(detail.artifactProblem === null || detail.artifacts.length > 0) && (
-          <ArtifactTable entries={detail.artifacts} selected={selected} onSelect={onPick} />
+          <ArtifactTable entries={detail.artifacts} selected={selected} onSelect={onPick} task={task} />
         )}
       </div>
       <div className="artifacts-pane__preview">
