@@ -265,6 +265,10 @@ const RunListQueryFields = z
     /** Runs carrying any of these tags, user or system. */
     tags: z.array(MetaflowTag).max(20).optional(),
     status: RunStatus.optional(),
+    /** Runs started at or after this time (epoch ms). */
+    since: z.number().int().nonnegative().max(8.64e15).optional(),
+    /** Runs started before this time (epoch ms). */
+    until: z.number().int().nonnegative().max(8.64e15).optional(),
     /** The service's opaque X-Next-Cursor (base64 of JSON). */
     cursor: z.string().min(1).max(4096).regex(/^[A-Za-z0-9+/=_-]+$/, 'A cursor from the service').optional(),
     limit: z.number().int().min(1).max(500).optional(),

@@ -26,7 +26,7 @@ export class ServiceRunList {
 
   async list(flow: string, query: RunListQuery = {}): Promise<RunList> {
     const namespace = query.allNamespaces === true ? null : (query.namespace ?? this.defaultNamespace);
-    const runQuery: RunQuery = { namespace, user: query.user, tags: query.tags, status: query.status, cursor: query.cursor, limit: query.limit };
+    const runQuery: RunQuery = { namespace, user: query.user, tags: query.tags, status: query.status, since: query.since, until: query.until, cursor: query.cursor, limit: query.limit };
     const index = await this.index.catch(() => undefined);
     try {
       const page = await this.service.page(flow, runQuery);
@@ -45,7 +45,13 @@ export class ServiceRunList {
   }
 
   private async cached(index: MetaflowIndex, flow: string, query: RunQuery): Promise<RunSummary[]> {
-    const { runs } = await index.getRuns(flow, { user: query.user, status: query.status === undefined ? undefined : [query.status] });
+    const { runs } = await index.getRuns(flow, {
+      user: query.user,
+      status: query.status === undefined ? undefined : [query.status],
+      from: query.since,
+      // The index's bound is inclusive, the query's exclusive.
+      to: query.until === undefined ? undefined : query.until - 1,
+    });
     const carries = (run: RunSummary, tag: string) => (run.tags ?? []).includes(tag) || (run.systemTags ?? []).includes(tag);
     return runs
       .filter((r) => query.namespace === null || carries(r, query.namespace))

@@ -4,8 +4,8 @@ import { ServiceRefusal, type MetadataServiceClient, type RunFilters } from './s
 import { DEFAULT_HEARTBEAT_CUTOFF_S, runOutcome, serviceRunSummary, type RunOutcome } from './service-status.js';
 import type { WireRun } from './service-wire.js';
 
-// Runs of a flow from the metadata service, a page at a time: the filters (namespace, user, tag, status) run on
-// the service, so a flow with 100,000 runs opens with its first page. Each run's outcome comes from its metadata
+// Runs of a flow from the metadata service, a page at a time: the filters (namespace, user, tag, status, start time)
+// run on the service, so a flow with 100,000 runs opens with its first page. Each run's outcome comes from its metadata
 // (one request per run on the page, finished outcomes kept: they never change). Whether an unfinished run is
 // still running is the service's own call (`status:eq=running`, which applies its RUN_INACTIVE_CUTOFF_TIME);
 // a service too old for that filter is judged by the heartbeat against the default cutoff.
@@ -20,6 +20,9 @@ export interface RunQuery {
   /** Runs carrying any of these tags (user or system). */
   tags?: readonly string[];
   status?: RunStatus;
+  /** Started at or after / before, epoch ms. */
+  since?: number;
+  until?: number;
   cursor?: string;
   limit?: number;
 }
@@ -36,6 +39,12 @@ export interface ServiceRunPage {
  * run is never `unknown` (it always has its task records); asking for it reads the unfinished ones and keeps none.
  */
 const SERVICE_STATUS: Record<RunStatus, 'completed' | 'failed' | 'running'> = { succeeded: 'completed', failed: 'failed', stale: 'failed', running: 'running', unknown: 'running' };
+
+export function startedWithin(run: RunSummary, since: number | undefined, until: number | undefined): boolean {
+  if (since === undefined && until === undefined) return true;
+  if (run.startedAt === null) return false;
+  return (since === undefined || run.startedAt >= since) && (until === undefined || run.startedAt < until);
+}
 
 export class ServiceRuns {
   private readonly outcomes = new Map<string, RunOutcome>();
@@ -56,6 +65,8 @@ export class ServiceRuns {
       ...(query.namespace === null ? {} : { tagsAll: [query.namespace] }),
       ...(query.tags === undefined || query.tags.length === 0 ? {} : { tagsAny: query.tags }),
       ...(query.status === undefined ? {} : { status: [SERVICE_STATUS[query.status]] }),
+      ...(query.since === undefined ? {} : { startedFrom: query.since }),
+      ...(query.until === undefined ? {} : { startedBefore: query.until }),
     };
     if (filters.tagsAll && filters.tagsAny) {
       // The service takes one of each; a namespace and one tag both must hold, so both go into `_tags:all`.
@@ -66,7 +77,8 @@ export class ServiceRuns {
     }
     const page = await this.client.runsPage(flow, { limit: query.limit ?? DEFAULT_PAGE, cursor: query.cursor, filters });
     const runs = await this.summaries(flow, page.items);
-    const kept = query.status === undefined ? runs : runs.filter((r) => r.status === query.status);
+    // A service older than the runs filters ignores the time bounds: they hold on each page all the same.
+    const kept = runs.filter((r) => (query.status === undefined || r.status === query.status) && startedWithin(r, query.since, query.until));
     return { runs: kept, next: page.next };
   }
 

@@ -26,12 +26,14 @@ export function MetaflowRunsView({ workspaceId, flow, onOpen, onEditWorkspace }:
   const [filter, setFilter] = useState<RunFilter>(NO_FILTER);
   const [namespace, setNamespace] = useState<NamespaceChoice>({ kind: 'default' });
   const [limit, setLimit] = useState(PAGE);
-  // With a metadata service, namespace, tag, user and status are filtered by the service over every run.
+  // With a metadata service, namespace, tag, user, status and start time are filtered by the service over every run.
   const query = {
     ...namespaceQuery(namespace),
     ...(filter.tag === '' ? {} : { tags: [filter.tag] }),
     ...(filter.user === '' ? {} : { user: filter.user }),
     ...(filter.status === 'all' ? {} : { status: filter.status }),
+    ...(filter.since === null ? {} : { since: filter.since }),
+    ...(filter.until === null ? {} : { until: filter.until }),
     limit,
   };
   // A datastore list is filtered here and must not be read again per filter: the query goes out only once the

@@ -1,0 +1,61 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createServices, type Services } from '../../electron/services.js';
+import { contract, type ArgsOf, type Channel, type ResultOf } from '../../shared/contract.js';
+import { loadMetaflowFixture, type LoadedFixture } from '../harness/metaflow-fixture.js';
+import { SERVICE_FIXTURE_DIR, serviceUnavailable, startMetaflowService, type MetaflowService } from '../harness/metaflow-service.js';
+import { recordedRuns, type RecordedRun } from '../harness/service-recording.js';
+
+// The runs list of a workspace with the real metadata service (restored from the fixture's dump): the start-time
+// filter the service runs, and the list cached in the local index for an instant reopen that also works offline.
+
+const connectionString = inject('connectionString');
+const endpoint = inject('endpoint');
+const unavailable = serviceUnavailable();
+if (unavailable !== undefined) console.warn(`Skipping the metadata service runs tests: ${unavailable}`);
+
+describe.skipIf(unavailable !== undefined)('runs list from the metadata service', () => {
+  let service: MetaflowService;
+  let fixture: LoadedFixture;
+  let services: Services;
+  let userDataDir: string;
+  let workspaceId: string;
+  let recordedByFlow: Map<string, RecordedRun[]>;
+
+  async function call<C extends Channel>(channel: C, args: ArgsOf<C>, on = services): Promise<ResultOf<C>> {
+    const reply = await on.router.dispatch(channel, args);
+    if (!reply.ok) throw new Error(`${channel} ${JSON.stringify(args)} failed: ${reply.error.code} ${reply.error.message}`);
+    return contract[channel].result.parse(reply.value) as ResultOf<C>;
+  }
+
+  const ids = (runs: { id: string }[]) => runs.map((r) => r.id).sort();
+  const recordedIds = (runs: RecordedRun[]) => runs.map((r) => String(r.run_number)).sort();
+
+  beforeAll(async () => {
+    [service, fixture, recordedByFlow] = await Promise.all([startMetaflowService(), loadMetaflowFixture(connectionString, { dir: SERVICE_FIXTURE_DIR }), recordedRuns()]);
+    userDataDir = await mkdtemp(path.join(tmpdir(), 'stratus-mfsvc-runs-'));
+    services = createServices({ env: { AZURE_STORAGE_CONNECTION_STRING: connectionString, METAFLOW_USER: 'alice' }, userDataDir, localIndex: true });
+    workspaceId = (await call('workspace.open', { sysroot: fixture.sysroot, endpoint, credential: { kind: 'environment' }, metadataService: { url: service.url } })).id;
+  }, 120_000);
+
+  afterAll(async () => {
+    await services?.close();
+    await service?.stop();
+    if (userDataDir !== undefined) await rm(userDataDir, { recursive: true, force: true });
+  });
+
+  it('filters by start time on the service: since is inclusive, until exclusive', async () => {
+    const [flow, runs] = [...recordedByFlow.entries()].sort((a, b) => b[1].length - a[1].length)[0];
+    expect(runs.length).toBeGreaterThan(1);
+    const starts = runs.map((r) => r.ts_epoch).sort((a, b) => a - b);
+    const cut = starts[starts.length - 1];
+    const query = (q: { since?: number; until?: number }) => call('metaflow.runs', { workspaceId, flow, query: { allNamespaces: true, ...q } });
+
+    expect(ids((await query({ since: cut })).runs)).toEqual(recordedIds(runs.filter((r) => r.ts_epoch >= cut)));
+    expect(ids((await query({ until: cut })).runs)).toEqual(recordedIds(runs.filter((r) => r.ts_epoch < cut)));
+    expect(ids((await query({ since: starts[0], until: cut + 1 })).runs)).toEqual(recordedIds(runs));
+    expect((await query({ since: cut + 1 })).runs).toEqual([]);
+  });
+});
