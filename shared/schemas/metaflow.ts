@@ -101,8 +101,10 @@ export const RunList = z.object({
   next: z.string().max(4096).optional(),
   /** From a metadata service: the namespace listed (`user:<name>`), null for all; absent for a datastore alone. */
   namespace: z.string().max(512).nullable().optional(),
-  /** Served from the index because the service did not answer: when it last did. */
+  /** From a metadata service, served from the local index: when the service last answered this flow's list. */
   cachedAt: EpochMs.optional(),
+  /** From a metadata service, served from the local index because the service did not answer: why. */
+  unreachable: z.string().max(1000).optional(),
 });
 export type RunList = z.infer<typeof RunList>;
 

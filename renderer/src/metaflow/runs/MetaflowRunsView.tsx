@@ -1,18 +1,19 @@
 import './runs.css';
-import { useQuery } from '@tanstack/react-query';
+import { keepPreviousData, useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { useDeferredValue, useMemo, useState } from 'react';
 import { formatCount, plural } from '../../format.js';
-import { runsQuery } from '../queries.js';
+import { runsQuery, serviceRunsQuery } from '../queries.js';
 import { ErrorPanel } from '../../ui/ErrorPanel.js';
 import { Loading } from '../../ui/Loading.js';
 import { RunFilterBar } from './RunFilterBar.js';
 import { DEFAULT_SORT, distinctTags, distinctUsers, filterRuns, isFiltered, NO_FILTER, sortRuns, type RunFilter, type Sort } from './run-filters.js';
 import { MetaflowRunsTable } from './MetaflowRunsTable.js';
 import { namespaceQuery, ServiceRunControls, type NamespaceChoice } from './ServiceRunControls.js';
+import { ServiceCacheNotice } from './ServiceCacheNotice.js';
+import { joinPages } from './join-pages.js';
 
+/** Runs per page from a metadata service: the service's own default, so the first read is also the one main caches. */
 const PAGE = 50;
-/** The most rows one list call returns (the contract's bound); past it, narrow the filters. */
-const MAX_ROWS = 500;
 
 interface Props {
   workspaceId: string;
@@ -25,7 +26,6 @@ interface Props {
 export function MetaflowRunsView({ workspaceId, flow, onOpen, onEditWorkspace }: Props) {
   const [filter, setFilter] = useState<RunFilter>(NO_FILTER);
   const [namespace, setNamespace] = useState<NamespaceChoice>({ kind: 'default' });
-  const [limit, setLimit] = useState(PAGE);
   // With a metadata service, namespace, tag, user, status and start time are filtered by the service over every run.
   const query = {
     ...namespaceQuery(namespace),
@@ -34,30 +34,35 @@ export function MetaflowRunsView({ workspaceId, flow, onOpen, onEditWorkspace }:
     ...(filter.status === 'all' ? {} : { status: filter.status }),
     ...(filter.since === null ? {} : { since: filter.since }),
     ...(filter.until === null ? {} : { until: filter.until }),
-    limit,
+    limit: PAGE,
   };
-  // A datastore list is filtered here and must not be read again per filter: the query goes out only once the
-  // first answer says a service is behind the list.
+  // A datastore list is filtered here and must not be read again per filter: the service's paged list takes over
+  // only once the first answer says a service is behind the list.
   const [service, setService] = useState(false);
-  const runs = useQuery({ ...runsQuery(workspaceId, flow, service ? query : undefined), placeholderData: (previous) => previous });
-  const answeredByService = runs.data?.metadata === 'service';
-  if (answeredByService && !service) setService(true);
+  const plain = useQuery({ ...runsQuery(workspaceId, flow), enabled: !service });
+  const paged = useInfiniteQuery({ ...serviceRunsQuery(workspaceId, flow, query), enabled: service, placeholderData: keepPreviousData });
+  if (plain.data?.metadata === 'service' && !service) setService(true);
+  const active = service ? paged : plain;
+  const data = service ? (paged.data && joinPages(paged.data.pages)) : plain.data;
+  const more = service && paged.hasNextPage && !paged.isFetchingNextPage ? () => void paged.fetchNextPage() : undefined;
+
   const [sort, setSort] = useState<Sort>(DEFAULT_SORT);
   // Typing in the filter stays responsive while 10,000 rows are filtered behind it.
   const deferredFilter = useDeferredValue(filter);
-  const all = runs.data?.runs;
+  const all = data?.runs;
   const shown = useMemo(() => (all ? sortRuns(filterRuns(all, deferredFilter), sort) : []), [all, deferredFilter, sort]);
   const tags = useMemo(() => (all ? distinctTags(all) : []), [all]);
   const users = useMemo(() => (all ? distinctUsers(all) : []), [all]);
 
-  if (runs.isPending) return <Loading label="Reading runs…" />;
-  if (runs.isError) {
-    return <ErrorPanel error={runs.error} onRetry={() => void runs.refetch()} retrying={runs.isFetching} onEditWorkspace={onEditWorkspace} />;
+  if (active.isError) {
+    return <ErrorPanel error={active.error} onRetry={() => void active.refetch()} retrying={active.isFetching} onEditWorkspace={onEditWorkspace} />;
   }
-  const { metadata, fromIndex } = runs.data;
+  if (data === undefined) return <Loading label="Reading runs…" />;
+  const { metadata, fromIndex } = data;
   const hasMetadata = metadata !== 'none';
   const fromService = metadata === 'service';
-  const total = runs.data.runs.length;
+  const total = data.runs.length;
+  const onService = fromService && data.next !== undefined;
 
   return (
     <div className="runs-view">
@@ -65,7 +70,7 @@ export function MetaflowRunsView({ workspaceId, flow, onOpen, onEditWorkspace }:
         <span data-testid="run-count">
           {isFiltered(filter) ? `${formatCount(shown.length)} of ${plural(total, 'run')}` : plural(total, 'run')}
         </span>
-        {fromService && runs.data.next !== undefined && <span className="muted">· more on the service</span>}
+        {onService && <span className="muted">· more on the service</span>}
         {fromIndex && !fromService && (
           <span className="badge badge--warning" data-testid="from-index">
             from local index · refreshing…
@@ -79,26 +84,29 @@ export function MetaflowRunsView({ workspaceId, flow, onOpen, onEditWorkspace }:
       )}
       {fromService && (
         <ServiceRunControls
-          listed={runs.data.namespace}
+          listed={data.namespace}
           choice={namespace}
-          cachedAt={runs.data.cachedAt ?? undefined}
           onChange={(choice) => {
             setNamespace(choice);
-            setLimit(PAGE);
           }}
         />
       )}
+      {fromService && fromIndex && <ServiceCacheNotice cachedAt={data.cachedAt ?? null} unreachable={data.unreachable} />}
       <RunFilterBar filter={filter} onChange={setFilter} tags={tags} users={users} hasMetadata={hasMetadata} />
       {total === 0 ? (
-        <p className="empty">This flow has no runs yet: <code>python flow.py run</code> with this datastore writes one here.</p>
+        onService ? (
+          <p className="empty">No runs on this page match; the service has more.</p>
+        ) : (
+          <p className="empty">This flow has no runs yet: <code>python flow.py run</code> with this datastore writes one here.</p>
+        )
       ) : shown.length === 0 ? (
         <p className="empty">No runs match these filters.</p>
       ) : (
-        <MetaflowRunsTable runs={shown} sort={sort} onSort={setSort} showMetadata={hasMetadata} onOpen={onOpen} />
+        <MetaflowRunsTable runs={shown} sort={sort} onSort={setSort} showMetadata={hasMetadata} onOpen={onOpen} onNearEnd={more} />
       )}
-      {fromService && runs.data.next !== undefined && limit < MAX_ROWS && (
-        <button type="button" className="button" data-testid="more-runs" onClick={() => setLimit((l) => Math.min(MAX_ROWS, l + PAGE))}>
-          Show {PAGE} more
+      {onService && (
+        <button type="button" className="button" data-testid="more-runs" disabled={more === undefined} onClick={more}>
+          {paged.isFetchingNextPage ? 'Reading more runs…' : `Show ${PAGE} more`}
         </button>
       )}
     </div>
