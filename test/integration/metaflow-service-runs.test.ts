@@ -58,4 +58,54 @@ describe.skipIf(unavailable !== undefined)('runs list from the metadata service'
     expect(ids((await query({ since: starts[0], until: cut + 1 })).runs)).toEqual(recordedIds(runs));
     expect((await query({ since: cut + 1 })).runs).toEqual([]);
   });
+
+  // Last: it stops and restarts the service.
+  it('reopens at once from the local index after a restart, with the refresh time, offline and when the service is back', async () => {
+    const [flow] = [...recordedByFlow.entries()].sort((a, b) => b[1].length - a[1].length)[0];
+    const query = { allNamespaces: true };
+    const rows = (list: ResultOf<'metaflow.runs'>) => list.runs.map((r) => [r.id, r.user, r.tags, r.systemTags, r.status, r.startedAt]).sort();
+    const refreshed: string[] = [];
+    const follow = (on: Services) =>
+      on.events.subscribe((event, payload) => {
+        if (event === 'metaflow.runsChanged') refreshed.push((payload as { flow: string }).flow);
+      });
+    /** Lists once (cached rows at once, the refresh behind), waits for the refresh to say it ended, lists again. */
+    const listAndRefresh = async (id: string) => {
+      const seen = refreshed.length;
+      const first = await call('metaflow.runs', { workspaceId: id, flow, query });
+      if (first.fromIndex) await expect.poll(() => refreshed.length > seen, { timeout: 60_000 }).toBe(true);
+      return { first, second: await call('metaflow.runs', { workspaceId: id, flow, query }) };
+    };
+    follow(services);
+    const before = Date.now();
+    // The earlier test's lists are in the index already: this one paints from it, then reads the service's page.
+    const online = (await listAndRefresh(workspaceId)).second;
+    const after = Date.now();
+    expect(online.fromIndex).toBe(false);
+    expect(online.runs.length).toBeGreaterThan(0);
+
+    // The app is closed, the service goes down, the app starts again on the same user data.
+    await service.stop();
+    await services.close();
+    services = createServices({ env: { AZURE_STORAGE_CONNECTION_STRING: connectionString, METAFLOW_USER: 'alice' }, userDataDir, localIndex: true });
+    follow(services);
+    const reopen = async () => (await call('workspace.open', { sysroot: fixture.sysroot, endpoint, credential: { kind: 'environment' }, metadataService: { url: service.url } })).id;
+
+    const offline = await listAndRefresh(await reopen());
+    for (const list of [offline.first, offline.second]) {
+      expect(list.fromIndex).toBe(true);
+      expect(rows(list)).toEqual(rows(online));
+      expect(list.cachedAt).toBeGreaterThanOrEqual(before);
+      expect(list.cachedAt).toBeLessThanOrEqual(after);
+    }
+    expect(offline.first.unreachable).toBeUndefined();
+    expect(offline.second.unreachable).toContain('did not answer');
+
+    service = await startMetaflowService({ port: service.port });
+    const back = await listAndRefresh(await reopen());
+    expect(back.first.fromIndex).toBe(true);
+    expect(back.second.fromIndex).toBe(false);
+    expect(back.second.unreachable).toBeUndefined();
+    expect(rows(back.second)).toEqual(rows(online));
+  }, 180_000);
 });

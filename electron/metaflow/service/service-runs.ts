@@ -48,6 +48,7 @@ export function startedWithin(run: RunSummary, since: number | undefined, until:
 
 export class ServiceRuns {
   private readonly outcomes = new Map<string, RunOutcome>();
+  private readonly tagListeners: ((flow: string, run: ServiceRunSummary) => void)[] = [];
   private readonly cutoffMs: number;
   private readonly now: () => number;
 
@@ -82,6 +83,12 @@ export class ServiceRuns {
     return { runs: kept, next: page.next };
   }
 
+  /** A run as the index cached it, its liveness judged at `now`: running only while its last sign of life is recent. */
+  judgeCached(run: RunSummary, now: number): RunSummary {
+    if (run.status !== 'running' || (run.lastActivityAt !== null && now - run.lastActivityAt <= this.cutoffMs)) return run;
+    return { ...run, status: 'stale' };
+  }
+
   async summary(flow: string, run: string): Promise<ServiceRunSummary> {
     const [found] = await this.summaries(flow, [await this.client.run(flow, run)]);
     return found;
@@ -90,7 +97,14 @@ export class ServiceRuns {
   /** Adds and removes user tags (system tags are the service's and refused by it); the run as it is after. */
   async mutateTags(flow: string, run: string, add: readonly string[], remove: readonly string[]): Promise<ServiceRunSummary> {
     await this.client.mutateTags(flow, run, add, remove);
-    return this.summary(flow, run);
+    const after = await this.summary(flow, run);
+    for (const listener of this.tagListeners) listener(flow, after);
+    return after;
+  }
+
+  /** Called with the run as it is after each tag edit made here, so cached lists do not show the tags before it. */
+  onTagsChanged(listener: (flow: string, run: ServiceRunSummary) => void): void {
+    this.tagListeners.push(listener);
   }
 
   private async summaries(flow: string, runs: readonly WireRun[]): Promise<ServiceRunSummary[]> {
