@@ -1,11 +1,14 @@
+import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createServices, type Services } from '../../electron/services.js';
 import { contract, type ArgsOf, type Channel, type ResultOf } from '../../shared/contract.js';
 import { loadMetaflowFixture, type LoadedFixture } from '../harness/metaflow-fixture.js';
 import { SERVICE_FIXTURE_DIR, serviceUnavailable, startMetaflowService, type MetaflowService } from '../harness/metaflow-service.js';
+import { repoRoot } from '../harness/repo.js';
 import { recordedRuns, type RecordedRun } from '../harness/service-recording.js';
 
 // The runs list of a workspace with the real metadata service (restored from the fixture's dump): the start-time
@@ -58,6 +61,22 @@ describe.skipIf(unavailable !== undefined)('runs list from the metadata service'
     expect(ids((await query({ since: starts[0], until: cut + 1 })).runs)).toEqual(recordedIds(runs));
     expect((await query({ since: cut + 1 })).runs).toEqual([]);
   });
+
+  it('filters by start time from the command line (the built CLI): --since and --until', async () => {
+    const [flow, runs] = [...recordedByFlow.entries()].sort((a, b) => b[1].length - a[1].length)[0];
+    const cut = Math.max(...runs.map((r) => r.ts_epoch));
+    const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, AZURE_STORAGE_CONNECTION_STRING: connectionString, STRATUS_USER_DATA: userDataDir };
+    const listed = async (...args: string[]) => {
+      const { stdout } = await promisify(execFile)(
+        process.execPath,
+        ['bin/stratus.js', 'metaflow', 'runs', `${fixture.sysroot}/${flow}`, '--namespace', 'all', '--json', '--endpoint', endpoint, '--sysroot', fixture.sysroot, '--service', service.url, ...args],
+        { cwd: repoRoot, env },
+      );
+      return ids(JSON.parse(stdout) as { id: string }[]);
+    };
+    expect(await listed('--since', new Date(cut).toISOString())).toEqual(recordedIds(runs.filter((r) => r.ts_epoch >= cut)));
+    expect(await listed('--until', new Date(cut).toISOString())).toEqual(recordedIds(runs.filter((r) => r.ts_epoch < cut)));
+  }, 120_000);
 
   // Last: it stops and restarts the service.
   it('reopens at once from the local index after a restart, with the refresh time, offline and when the service is back', async () => {
