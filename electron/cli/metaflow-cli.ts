@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { RunStatus } from '../../shared/schemas/metaflow.js';
 import { StaleAfterHours } from '../../shared/schemas/workspace.js';
 import { withCliServices } from './cli-services.js';
+import { instant } from './instant.js';
 import { METAFLOW_COMMANDS, runMetaflowCommand, type CommandOptions, type MetaflowCommand } from './metaflow-commands.js';
 import { isTagAction, runTagCommand } from './metaflow-tag-cli.js';
 import { usageError } from './output.js';
@@ -30,6 +31,8 @@ options: --endpoint URL  --sysroot <container>/<prefix>  --local <folder>  --att
                          METAFLOW_DEFAULT_METADATA=service): users, tags, heartbeats, tag editing
          --namespace TAG|all   runs: the namespace (default user:<you>, as Metaflow's client)
          --user NAME  --tag TAG (repeatable, any of them)   runs: filters run on the service
+         --since TIME  --until TIME   runs: started at or after / before (YYYY-MM-DD in UTC, an ISO
+                         time, or a span back from now: 7d, 12h); on the service when there is one
 
 Times come from Metaflow's own records (attempt.json, log lines); where only a blob's Last-Modified
 exists they are marked ≈, and --json gives the reason in "approximate".
@@ -60,6 +63,8 @@ export async function metaflowCli(argv: string[]): Promise<void> {
       namespace: { type: 'string' },
       user: { type: 'string' },
       tag: { type: 'string', multiple: true },
+      since: { type: 'string' },
+      until: { type: 'string' },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -87,6 +92,10 @@ export async function metaflowCli(argv: string[]): Promise<void> {
   if (status !== undefined && !status.success) throw usageError('--status is running, stale, succeeded or failed.');
   const staleAfterHours = values['stale-after'] === undefined ? undefined : StaleAfterHours.safeParse(Number(values['stale-after']));
   if (staleAfterHours !== undefined && !staleAfterHours.success) throw usageError(`--stale-after: ${staleAfterHours.error.issues[0]?.message ?? 'a number of hours'}.`);
+  const now = Date.now();
+  const since = instant(values.since, 'since', now);
+  const until = instant(values.until, 'until', now);
+  if (since !== undefined && until !== undefined && since >= until) throw usageError('--since must be before --until.');
   const options: CommandOptions = {
     target,
     endpoint: values.endpoint,
@@ -104,6 +113,8 @@ export async function metaflowCli(argv: string[]): Promise<void> {
       ...(values.namespace === undefined ? {} : values.namespace === 'all' ? { allNamespaces: true } : { namespace: values.namespace }),
       ...(values.user === undefined ? {} : { user: values.user }),
       ...(values.tag === undefined ? {} : { tags: values.tag }),
+      ...(since === undefined ? {} : { since }),
+      ...(until === undefined ? {} : { until }),
     },
   };
   await withCliServices((services) => runMetaflowCommand(services, command, options, process.env));

@@ -3,6 +3,7 @@ import type { RunListQuery, RunStatus, RunSummary } from '../../shared/schemas/m
 import type { Env } from '../azure/blob-client.js';
 import type { FlowPath } from '../metaflow/layout.js';
 import type { Services } from '../services.js';
+import { startedWithin } from '../metaflow/service/service-runs.js';
 import { call } from './call.js';
 import { openTarget, type TargetOptions } from './metaflow-target.js';
 import { printTable, usageError } from './output.js';
@@ -122,7 +123,8 @@ async function listRuns(services: Services, workspaceId: string, flow: string, o
   do {
     const query = { ...options.query, ...(options.status === undefined ? {} : { status: options.status }), ...(cursor === undefined ? {} : { cursor }), limit: 500 };
     const list = await call(services, 'metaflow.runs', { workspaceId, flow, query });
-    runs.push(...(options.status === undefined ? list.runs : list.runs.filter((r) => r.status === options.status)));
+    // A datastore's list is not filtered by main (the app filters it on screen): status and times apply here.
+    runs.push(...list.runs.filter((r) => (options.status === undefined || r.status === options.status) && startedWithin(r, options.query?.since, options.query?.until)));
     cursor = list.next;
   } while (cursor !== undefined);
   return runs;

@@ -11,6 +11,7 @@ import { TokenAnalytics } from '../mlflow/tokens/token-analytics.js';
 import { RestSource } from '../mlflow/sources/rest.js';
 import { TraceCaches, type TraceServer } from '../mlflow/trace-cache/trace-caches.js';
 import { defaultUserDataDir } from '../user-data.js';
+import { instant } from './instant.js';
 import { printTable, usageError } from './output.js';
 import { envForTrackingUri } from './tracking-env.js';
 
@@ -39,13 +40,6 @@ options:
 
 /** The CLI's own trace caches, apart from the app's workspaces. */
 const CLI_SCOPE = 'cli';
-
-function instant(value: string | undefined, flag: string): number | undefined {
-  if (value === undefined) return undefined;
-  const ms = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00Z` : value);
-  if (!Number.isFinite(ms) || ms < 0) throw usageError(`--${flag} takes a date (YYYY-MM-DD) or an ISO time, not "${value}".`);
-  return ms;
-}
 
 const latencyRow = (r: LatencyStats) => ({
   count: r.count,

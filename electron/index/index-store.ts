@@ -135,6 +135,19 @@ export class IndexStore {
     return { runs: rows.map(runFromRow), total };
   }
 
+  /** A metadata service answered the flow's runs list at `at` (epoch ms); an older time never replaces a newer. */
+  putServiceRefresh(service: string, flow: string, at: number): void {
+    this.prepare(
+      `INSERT INTO service_lists (service, flow, refreshed_at) VALUES (?, ?, ?)
+       ON CONFLICT (service, flow) DO UPDATE SET refreshed_at = max(refreshed_at, excluded.refreshed_at)`,
+    ).run(service, flow, at);
+  }
+
+  /** When the service last answered the flow's runs list, or null if it never did. */
+  getServiceRefresh(service: string, flow: string): number | null {
+    return (this.prepare('SELECT refreshed_at FROM service_lists WHERE service = ? AND flow = ?').pluck().get(service, flow) as number | undefined) ?? null;
+  }
+
   /** Drops runs whose rows did not validate, with their views: a refresh then reads them afresh. */
   forgetRuns(flow: string, ids: string[]): void {
     const forget = this.prepare('DELETE FROM runs WHERE flow = ? AND id = ?');

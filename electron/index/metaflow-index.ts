@@ -141,6 +141,16 @@ export class MetaflowIndex {
     return this.call('getObjects', [names]);
   }
 
+  /** A metadata service (by its URL) answered the flow's runs list at `at`. */
+  putServiceRefresh(service: string, flow: string, at: number): Promise<void> {
+    return this.call('putServiceRefresh', [service, flow, at]);
+  }
+
+  /** When that service last answered the flow's runs list (epoch ms), null if never. */
+  getServiceRefresh(service: string, flow: string): Promise<number | null> {
+    return this.call('getServiceRefresh', [service, flow]);
+  }
+
   /** Closes the database (after the requests already sent) and ends the worker. */
   async close(): Promise<void> {
     if (this.rpc.stoppedWith) return;

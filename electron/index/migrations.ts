@@ -143,4 +143,14 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE attempts ADD COLUMN exception_json TEXT;
   ALTER TABLE tasks ADD COLUMN caught_json TEXT;
   `,
+  // 4: when a metadata service last answered a flow's runs list, per service (its URL), so a reopen shows the cached
+  // rows with the time they stand for, also after a restart and with the service down. Nothing read before changes.
+  `
+  CREATE TABLE service_lists (
+    service TEXT NOT NULL,
+    flow TEXT NOT NULL,
+    refreshed_at INTEGER NOT NULL,
+    PRIMARY KEY (service, flow)
+  ) WITHOUT ROWID;
+  `,
 ];

@@ -18,6 +18,8 @@ export const INDEX_OPS = [
   'forgetTaskDetail',
   'recordObjects',
   'getObjects',
+  'putServiceRefresh',
+  'getServiceRefresh',
 ] as const satisfies readonly (keyof IndexStore)[];
 
 export type IndexOp = (typeof INDEX_OPS)[number];

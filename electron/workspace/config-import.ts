@@ -5,6 +5,9 @@ import { Endpoint } from '../../shared/contract.js';
 import { checkSysroot } from '../../shared/sysroot.js';
 import type { Env } from '../azure/blob-client.js';
 import { environmentCredentialKind } from '../azure/blob-client.js';
+import { StratusError } from '../../shared/errors.js';
+import { parseServiceHeaders } from '../../shared/service-headers.js';
+import { sameEndpoint } from '../security/credential-scope.js';
 import { splitUserInfo } from './uri-user-info.js';
 
 // Workspaces users already have: their environment and their Metaflow config profiles
@@ -23,6 +26,9 @@ export interface ImportedWorkspace {
   fromEnvironment?: string[];
   /** METAFLOW_SERVICE_URL, when METAFLOW_DEFAULT_METADATA is `service`. */
   metadataServiceUrl?: string;
+  /** METAFLOW_SERVICE_AUTH_KEY / METAFLOW_SERVICE_HEADERS are set for that service: only whether, never the value. */
+  serviceAuthKeySet?: boolean;
+  serviceHeadersSet?: boolean;
   /** What is wrong with this source, one message each; the source is still listed. */
   problems: string[];
 }
@@ -56,7 +62,19 @@ interface Picked {
   where: string;
 }
 
-function describe(source: string, values: Record<string, unknown>, env: Env, file?: string): ImportedWorkspace {
+/** The service's secrets a source names, kept in main: the vault takes them when the imported workspace is saved. */
+export interface ImportedServiceSecrets {
+  url: string;
+  authKey?: string;
+  headers?: string;
+}
+
+interface Described {
+  workspace: ImportedWorkspace;
+  secrets?: ImportedServiceSecrets;
+}
+
+function describe(source: string, values: Record<string, unknown>, env: Env, file?: string): Described {
   const pick = (key: string): Picked | undefined => {
     const fromEnv = text(env[key]);
     if (fromEnv !== undefined) return { value: fromEnv, where: `${key} (from the environment)` };
@@ -68,7 +86,11 @@ function describe(source: string, values: Record<string, unknown>, env: Env, fil
   const endpoint = pick(KEYS.endpoint);
   const trackingUri = text(env.MLFLOW_TRACKING_URI);
   const serviceUrl = pick('METAFLOW_DEFAULT_METADATA')?.value === 'service' ? pick('METAFLOW_SERVICE_URL') : undefined;
+  const authKey = serviceUrl && pick('METAFLOW_SERVICE_AUTH_KEY');
+  const headers = serviceUrl && pick('METAFLOW_SERVICE_HEADERS');
   const problems: string[] = [];
+  const headersCheck = headers && parseServiceHeaders(headers.value);
+  if (headers && headersCheck && !headersCheck.ok) problems.push(...headersCheck.errors.map((e) => `${headers.where}: ${e}`));
   const overridden = file === undefined ? [] : Object.values(KEYS).filter((key) => text(env[key]) !== undefined && text(values[key]) !== undefined);
   for (const root of [sysroot, cardRoot]) {
     const check = root && checkSysroot(root.value);
@@ -76,7 +98,8 @@ function describe(source: string, values: Record<string, unknown>, env: Env, fil
   }
   const endpointCheck = endpoint && Endpoint.safeParse(endpoint.value);
   if (endpointCheck && !endpointCheck.success) problems.push(...endpointCheck.error.issues.map((i) => `${endpoint.where}: ${i.message}`));
-  return {
+  const url = serviceUrl && splitUserInfo(serviceUrl.value).uri;
+  const workspace: ImportedWorkspace = {
     source,
     sysroot: sysroot?.value,
     // User info is a credential: it stays in main (the environment's is used for its own server).
@@ -85,9 +108,13 @@ function describe(source: string, values: Record<string, unknown>, env: Env, fil
     mlflowTrackingUri: trackingUri && splitUserInfo(trackingUri).uri,
     environmentCredential: environmentCredentialKind(env),
     ...(overridden.length > 0 ? { fromEnvironment: overridden } : {}),
-    ...(serviceUrl === undefined ? {} : { metadataServiceUrl: splitUserInfo(serviceUrl.value).uri }),
+    ...(url === undefined ? {} : { metadataServiceUrl: url }),
+    ...(authKey ? { serviceAuthKeySet: true } : {}),
+    ...(headers ? { serviceHeadersSet: true } : {}),
     problems,
   };
+  const secrets = url !== undefined && (authKey || headers) ? { url, ...(authKey ? { authKey: authKey.value } : {}), ...(headers ? { headers: headers.value } : {}) } : undefined;
+  return { workspace, ...(secrets ? { secrets } : {}) };
 }
 
 async function readProfile(file: string): Promise<{ values: Record<string, unknown> } | { problem: string }> {
@@ -108,12 +135,11 @@ async function readProfile(file: string): Promise<{ values: Record<string, unkno
   }
 }
 
-/** Every importable source: the environment first, then each Metaflow profile (the active one first). */
-export async function importWorkspaces(env: Env): Promise<ImportedWorkspace[]> {
+async function readSources(env: Env): Promise<Described[]> {
   const dir = metaflowConfigDir(env);
-  const found: ImportedWorkspace[] = [];
+  const found: Described[] = [];
   const fromEnv = describe('environment', {}, env);
-  if (fromEnv.sysroot || fromEnv.endpoint) found.push(fromEnv);
+  if (fromEnv.workspace.sysroot || fromEnv.workspace.endpoint) found.push(fromEnv);
   let files: string[] = [];
   try {
     files = (await readdir(dir)).filter((f) => profileName(f) !== undefined).sort();
@@ -124,14 +150,40 @@ export async function importWorkspaces(env: Env): Promise<ImportedWorkspace[]> {
   files.sort((a, b) => Number(b === active) - Number(a === active));
   // Metaflow refuses to start when the named profile is missing; say so instead of silently skipping it.
   if (env.METAFLOW_PROFILE && !files.includes(active)) {
-    found.push({ source: env.METAFLOW_PROFILE, problems: [`METAFLOW_PROFILE is "${env.METAFLOW_PROFILE}" but ${path.join(dir, active)} does not exist.`] });
+    found.push({ workspace: { source: env.METAFLOW_PROFILE, problems: [`METAFLOW_PROFILE is "${env.METAFLOW_PROFILE}" but ${path.join(dir, active)} does not exist.`] } });
   }
   for (const file of files) {
     const full = path.join(dir, file);
     const profile = await readProfile(full);
     const name = profileName(file) ?? file;
-    if ('problem' in profile) found.push({ source: name, problems: [profile.problem] });
+    if ('problem' in profile) found.push({ workspace: { source: name, problems: [profile.problem] } });
     else found.push(describe(name, profile.values, env, full));
   }
   return found;
+}
+
+/** Every importable source: the environment first, then each Metaflow profile (the active one first). No secret. */
+export async function importWorkspaces(env: Env): Promise<ImportedWorkspace[]> {
+  return (await readSources(env)).map((d) => d.workspace);
+}
+
+/**
+ * The metadata service secrets of one imported source (`environment` or a profile name), read again when its
+ * workspace is saved or opened, so they go from the profile to the vault without crossing to the renderer. They
+ * are given only for the service URL the source names with them.
+ */
+export async function importedServiceSecrets(env: Env, source: string, url: string): Promise<{ authKey?: string; headers?: string }> {
+  const found = (await readSources(env)).find((d) => d.workspace.source === source);
+  const secrets = found?.secrets;
+  if (!secrets) {
+    throw new StratusError({ code: 'NOT_FOUND', message: `The Metaflow profile "${source}" no longer names a metadata service auth key or headers.` });
+  }
+  if (!sameEndpoint(secrets.url, url)) {
+    throw new StratusError({
+      code: 'INVALID_ARGUMENT',
+      message: `The auth key and headers of the profile "${source}" are for ${secrets.url}, so they are not sent to ${url}.`,
+      hint: 'Enter the auth key or headers for this service in the form.',
+    });
+  }
+  return { ...(secrets.authKey === undefined ? {} : { authKey: secrets.authKey }), ...(secrets.headers === undefined ? {} : { headers: secrets.headers }) };
 }

@@ -5,7 +5,7 @@ import type { LocalAccess } from '../local-access/local-grants.js';
 import { allowWorkspacePaths } from '../local-access/workspace-paths.js';
 import type { SettingsStore } from '../settings/settings-store.js';
 import type { WorkspaceChannel } from '../../shared/channels/workspace.js';
-import { importWorkspaces } from './config-import.js';
+import { importedServiceSecrets, importWorkspaces } from './config-import.js';
 import { savedWorkspaceInput } from './saved-input.js';
 import type { SampleWorkspaces } from './sample-workspaces.js';
 import type { WorkspaceRegistry } from './workspace-registry.js';
@@ -31,7 +31,7 @@ export function workspaceHandlers({ env, events, workspaces, saved, samples, set
       }),
     'workspace.open': async (input) => {
       await allowWorkspacePaths(localAccess, input);
-      const info = await workspaces.connect(input);
+      const info = await workspaces.connect(await withImportedSecrets(input, env));
       events.emit('workspace.opened', info);
       return info;
     },
@@ -39,7 +39,10 @@ export function workspaceHandlers({ env, events, workspaces, saved, samples, set
     'workspace.save': async (args) => {
       const before = args.id === undefined ? undefined : await saved.get(args.id).then(({ config }) => config, () => undefined);
       await allowWorkspacePaths(localAccess, args.config, before);
-      return saved.save(args);
+      const { serviceSecretsFrom, ...rest } = args;
+      const url = args.config.metadataServiceUrl;
+      if (serviceSecretsFrom === undefined || args.serviceSecrets !== undefined || url === undefined) return saved.save(rest);
+      return saved.save({ ...rest, serviceSecrets: await importedServiceSecrets(env, serviceSecretsFrom, url) });
     },
     'workspace.remove': async ({ id }) => ({ removed: await saved.remove(id) }),
     'workspace.connect': async ({ id }) => {
@@ -62,4 +65,13 @@ export function workspaceHandlers({ env, events, workspaces, saved, samples, set
     'settings.get': () => settings.get(),
     'settings.set': (next) => settings.set(next),
   };
+}
+
+/** A workspace opened from an imported source: its service secrets read here, in main, from that source. */
+async function withImportedSecrets<T extends { metadataService?: { url: string; secrets?: object; secretsFrom?: string } }>(input: T, env: Env): Promise<T> {
+  const service = input.metadataService;
+  if (service?.secretsFrom === undefined) return input;
+  const { secretsFrom, ...rest } = service;
+  const secrets = rest.secrets ?? (await importedServiceSecrets(env, secretsFrom, service.url));
+  return { ...input, metadataService: { ...rest, secrets } };
 }

@@ -126,7 +126,7 @@ export class WorkspaceRegistry {
     const indexKey = this.indexes ? workspaceKey(info) : undefined;
     const index = this.indexes && indexKey !== undefined ? this.indexes.acquire(indexKey) : Promise.resolve(undefined);
     const indexed = new IndexedRuns(opened.runs, opened.metadata, index, (flow) => this.onRunsRefreshed(info.id, flow));
-    const serviceList = service && new ServiceRunList(service, index, user);
+    const serviceList = service && new ServiceRunList(service, index, user, (flow) => this.onRunsRefreshed(info.id, flow));
     const { store, root } = opened.datastore;
     const serviceRuns = service && new ServiceRunReader(service, new ArtifactReader(store, root), store, root, { dsType: info.kind, roots: [info.sysroot] });
     this.open.set(info.id, { ...opened, info, indexed, indexKey, staleAfterHours: input.staleAfterHours, service: serviceList, serviceRuns });

@@ -103,7 +103,7 @@ export const RunList = z.object({
   next: z.string().max(4096).optional(),
   /** From a metadata service: the namespace listed (`user:<name>`), null for all; absent for a datastore alone. */
   namespace: z.string().max(512).nullable().optional(),
-  /** Served from the index because the service did not answer: when it last did. */
+  /** From a metadata service, served from the local index: when the service last answered this flow's list. */
   cachedAt: EpochMs.optional(),
   /** A progressive list whose statuses are still being read: how many of the listed runs have theirs. */
   statuses: z
@@ -114,6 +114,8 @@ export const RunList = z.object({
       stalled: z.string().max(2000).optional(),
     })
     .optional(),
+  /** From a metadata service, served from the local index because the service did not answer: why. */
+  unreachable: z.string().max(1000).optional(),
 });
 export type RunList = z.infer<typeof RunList>;
 
@@ -292,6 +294,10 @@ const RunListQueryFields = z
     /** Runs carrying any of these tags, user or system. */
     tags: z.array(MetaflowTag).max(20).optional(),
     status: RunStatus.optional(),
+    /** Runs started at or after this time (epoch ms). */
+    since: z.number().int().nonnegative().max(8.64e15).optional(),
+    /** Runs started before this time (epoch ms). */
+    until: z.number().int().nonnegative().max(8.64e15).optional(),
     /** The service's opaque X-Next-Cursor (base64 of JSON). */
     cursor: z.string().min(1).max(4096).regex(/^[A-Za-z0-9+/=_-]+$/, 'A cursor from the service').optional(),
     limit: z.number().int().min(1).max(500).optional(),

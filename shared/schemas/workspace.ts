@@ -43,7 +43,11 @@ export const ServiceUrl = lineOfText('The metadata service URL', 2048).refine((u
 export const ServiceSecretsInput = z
   .object({ authKey: lineOfText('The auth key', 4096).optional(), headers: lineOfText('The service headers', 8192).optional() })
   .strict();
-export const MetadataServiceInput = z.object({ url: ServiceUrl, secrets: ServiceSecretsInput.optional() }).strict();
+/** An imported source (`environment` or a Metaflow profile's name) whose service auth key and headers main reads itself. */
+export const ImportSource = lineOfText('The profile name', 200);
+export const MetadataServiceInput = z
+  .object({ url: ServiceUrl, secrets: ServiceSecretsInput.optional(), secretsFrom: ImportSource.optional() })
+  .strict();
 
 export const CredentialInput = z.discriminatedUnion('kind', [
   /** Whatever the main process finds in its environment (connection string, account key, Azure identity). */
@@ -160,6 +164,8 @@ export const SaveWorkspaceArgs = z
     secret: lineOfText('The secret', 8192).optional(),
     /** The metadata service's auth key and headers; absent keeps the stored ones (for the same service URL). */
     serviceSecrets: ServiceSecretsInput.optional(),
+    /** Or: take them from this imported source (the renderer never sees them); `serviceSecrets` wins. */
+    serviceSecretsFrom: ImportSource.optional(),
   })
   .strict();
 
@@ -180,6 +186,9 @@ export const ImportedWorkspace = z.object({
   fromEnvironment: z.array(z.string().max(100)).max(8).optional(),
   /** METAFLOW_SERVICE_URL when the profile or environment uses the service (METAFLOW_DEFAULT_METADATA=service). */
   metadataServiceUrl: z.string().optional(),
+  /** METAFLOW_SERVICE_AUTH_KEY / METAFLOW_SERVICE_HEADERS are set with it: only whether, the values stay in main. */
+  serviceAuthKeySet: z.boolean().optional(),
+  serviceHeadersSet: z.boolean().optional(),
   problems: z.array(z.string()),
 });
 export type ImportedWorkspace = z.infer<typeof ImportedWorkspace>;

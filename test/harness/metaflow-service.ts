@@ -38,11 +38,14 @@ export interface MetaflowService {
   stop(): Promise<void>;
 }
 
-/** `env`: variables the service reads (RUN_INACTIVE_CUTOFF_TIME…); `dump`: another dump than the fixture's. */
-export async function startMetaflowService(opts: { env?: Record<string, string>; dump?: string } = {}): Promise<MetaflowService> {
+/**
+ * `env`: variables the service reads (RUN_INACTIVE_CUTOFF_TIME…); `dump`: another dump than the fixture's; `port`: the
+ * port of a service stopped before, to start it again at the same URL (no retry on another port then).
+ */
+export async function startMetaflowService(opts: { env?: Record<string, string>; dump?: string; port?: number } = {}): Promise<MetaflowService> {
   const script = path.join(SERVICE_FIXTURE_DIR, 'start-service.sh');
   for (let attempt = 1; ; attempt++) {
-    const port = await freePort();
+    const port = opts.port ?? (await freePort());
     try {
       const { stdout } = await promisify(execFile)(script, [String(port), ...(opts.dump === undefined ? [] : [opts.dump])], {
         env: { ...process.env, ...opts.env },
@@ -59,7 +62,7 @@ export async function startMetaflowService(opts: { env?: Record<string, string>;
       };
     } catch (err) {
       // Another process may take the probed port between our bind and the service's: try a new one.
-      if (attempt >= START_ATTEMPTS || !/already in use|address already/i.test(String((err as { stderr?: string }).stderr ?? err))) throw err;
+      if (opts.port !== undefined || attempt >= START_ATTEMPTS || !/already in use|address already/i.test(String((err as { stderr?: string }).stderr ?? err))) throw err;
     }
   }
 }

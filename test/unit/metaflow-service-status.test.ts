@@ -66,7 +66,7 @@ describe('service run status from recorded metadata', () => {
     expect(parseVersion(null)).toBeUndefined();
     expect(serviceHeaders({ authKey: 'k', headersJson: '{"x-team":"red"}' })).toEqual({ 'x-team': 'red', 'x-api-key': 'k' });
     expect(() => serviceHeaders({ headersJson: '["x"]' })).toThrow(/JSON object/);
-    expect(() => serviceHeaders({ headersJson: '{"x":"a\\nb"}' })).toThrow(/JSON object/);
+    expect(() => serviceHeaders({ headersJson: '{"x":"a\\nb"}' })).toThrow(/"x": A header value is one line \(no CR or LF\)/);
     expect(() => checkServiceUrl('http://metaflow.example.com/', true)).toThrow(/only sent over https/);
     expect(checkServiceUrl('http://127.0.0.1:8080/', true).port).toBe('8080');
     expect(() => checkServiceUrl('http://u:p@host/', false)).toThrow(/user or password/);

@@ -1,5 +1,5 @@
-import { z } from 'zod';
 import { StratusError } from '../../../shared/errors.js';
+import { parseServiceHeaders } from '../../../shared/service-headers.js';
 import { isSecureOrLoopback } from '../../security/credential-scope.js';
 
 // The headers Metaflow's client sends to its metadata service: METAFLOW_SERVICE_HEADERS (a JSON object) with
@@ -12,24 +12,12 @@ export interface ServiceSecrets {
   headersJson?: string;
 }
 
-const HeaderName = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,128}$/;
-const Headers = z.record(z.string().regex(HeaderName, 'a header name'), z.string().max(8192).regex(/^[^\r\n]*$/, 'one line'));
-
 export function serviceHeaders(secrets: ServiceSecrets): Record<string, string> {
-  let headers: Record<string, string> = {};
-  if (secrets.headersJson !== undefined && secrets.headersJson.trim() !== '') {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(secrets.headersJson);
-    } catch {
-      throw new StratusError({ code: 'INVALID_ARGUMENT', message: 'METAFLOW_SERVICE_HEADERS is not valid JSON.', hint: 'Write it as a JSON object, e.g. {"x-api-key": "…"}.' });
-    }
-    const checked = Headers.safeParse(parsed);
-    if (!checked.success) {
-      throw new StratusError({ code: 'INVALID_ARGUMENT', message: 'METAFLOW_SERVICE_HEADERS must be a JSON object of header names to one-line string values.' });
-    }
-    headers = checked.data;
+  const parsed = parseServiceHeaders(secrets.headersJson ?? '');
+  if (!parsed.ok) {
+    throw new StratusError({ code: 'INVALID_ARGUMENT', message: `METAFLOW_SERVICE_HEADERS cannot be used: ${parsed.errors.join(' ')}` });
   }
+  const headers = { ...parsed.headers };
   if (secrets.authKey !== undefined && secrets.authKey !== '') headers['x-api-key'] = secrets.authKey;
   return headers;
 }

@@ -26,6 +26,9 @@ export interface RunFilters {
   /** `_tags:any` / `_tags:all` over tags and system tags. */
   tagsAny?: readonly string[];
   tagsAll?: readonly string[];
+  /** `ts_epoch:ge` / `ts_epoch:lt`: the start time, epoch ms. */
+  startedFrom?: number;
+  startedBefore?: number;
 }
 
 export interface Page<T> {
@@ -246,5 +249,7 @@ function filterQuery(filters: RunFilters | undefined): [string, string][] {
   if (filters.user !== undefined) query.push(['user:eq', filters.user]);
   if (filters.tagsAny && filters.tagsAny.length > 0) query.push(['_tags:any', filters.tagsAny.join(',')]);
   if (filters.tagsAll && filters.tagsAll.length > 0) query.push(['_tags:all', filters.tagsAll.join(',')]);
+  if (filters.startedFrom !== undefined) query.push(['ts_epoch:ge', String(filters.startedFrom)]);
+  if (filters.startedBefore !== undefined) query.push(['ts_epoch:lt', String(filters.startedBefore)]);
   return query;
 }

@@ -4,8 +4,8 @@ import { ServiceRefusal, type MetadataServiceClient, type RunFilters } from './s
 import { DEFAULT_HEARTBEAT_CUTOFF_S, runOutcome, serviceRunSummary, type RunOutcome } from './service-status.js';
 import type { WireRun } from './service-wire.js';
 
-// Runs of a flow from the metadata service, a page at a time: the filters (namespace, user, tag, status) run on
-// the service, so a flow with 100,000 runs opens with its first page. Each run's outcome comes from its metadata
+// Runs of a flow from the metadata service, a page at a time: the filters (namespace, user, tag, status, start time)
+// run on the service, so a flow with 100,000 runs opens with its first page. Each run's outcome comes from its metadata
 // (one request per run on the page, finished outcomes kept: they never change). Whether an unfinished run is
 // still running is the service's own call (`status:eq=running`, which applies its RUN_INACTIVE_CUTOFF_TIME);
 // a service too old for that filter is judged by the heartbeat against the default cutoff.
@@ -20,6 +20,9 @@ export interface RunQuery {
   /** Runs carrying any of these tags (user or system). */
   tags?: readonly string[];
   status?: RunStatus;
+  /** Started at or after / before, epoch ms. */
+  since?: number;
+  until?: number;
   cursor?: string;
   limit?: number;
 }
@@ -37,8 +40,15 @@ export interface ServiceRunPage {
  */
 const SERVICE_STATUS: Record<RunStatus, 'completed' | 'failed' | 'running'> = { succeeded: 'completed', failed: 'failed', stale: 'failed', running: 'running', unknown: 'running' };
 
+export function startedWithin(run: RunSummary, since: number | undefined, until: number | undefined): boolean {
+  if (since === undefined && until === undefined) return true;
+  if (run.startedAt === null) return false;
+  return (since === undefined || run.startedAt >= since) && (until === undefined || run.startedAt < until);
+}
+
 export class ServiceRuns {
   private readonly outcomes = new Map<string, RunOutcome>();
+  private readonly tagListeners: ((flow: string, run: ServiceRunSummary) => void)[] = [];
   private readonly cutoffMs: number;
   private readonly now: () => number;
 
@@ -56,6 +66,8 @@ export class ServiceRuns {
       ...(query.namespace === null ? {} : { tagsAll: [query.namespace] }),
       ...(query.tags === undefined || query.tags.length === 0 ? {} : { tagsAny: query.tags }),
       ...(query.status === undefined ? {} : { status: [SERVICE_STATUS[query.status]] }),
+      ...(query.since === undefined ? {} : { startedFrom: query.since }),
+      ...(query.until === undefined ? {} : { startedBefore: query.until }),
     };
     if (filters.tagsAll && filters.tagsAny) {
       // The service takes one of each; a namespace and one tag both must hold, so both go into `_tags:all`.
@@ -66,8 +78,15 @@ export class ServiceRuns {
     }
     const page = await this.client.runsPage(flow, { limit: query.limit ?? DEFAULT_PAGE, cursor: query.cursor, filters });
     const runs = await this.summaries(flow, page.items);
-    const kept = query.status === undefined ? runs : runs.filter((r) => r.status === query.status);
+    // A service older than the runs filters ignores the time bounds: they hold on each page all the same.
+    const kept = runs.filter((r) => (query.status === undefined || r.status === query.status) && startedWithin(r, query.since, query.until));
     return { runs: kept, next: page.next };
+  }
+
+  /** A run as the index cached it, its liveness judged at `now`: running only while its last sign of life is recent. */
+  judgeCached(run: RunSummary, now: number): RunSummary {
+    if (run.status !== 'running' || (run.lastActivityAt !== null && now - run.lastActivityAt <= this.cutoffMs)) return run;
+    return { ...run, status: 'stale' };
   }
 
   async summary(flow: string, run: string): Promise<ServiceRunSummary> {
@@ -78,7 +97,14 @@ export class ServiceRuns {
   /** Adds and removes user tags (system tags are the service's and refused by it); the run as it is after. */
   async mutateTags(flow: string, run: string, add: readonly string[], remove: readonly string[]): Promise<ServiceRunSummary> {
     await this.client.mutateTags(flow, run, add, remove);
-    return this.summary(flow, run);
+    const after = await this.summary(flow, run);
+    for (const listener of this.tagListeners) listener(flow, after);
+    return after;
+  }
+
+  /** Called with the run as it is after each tag edit made here, so cached lists do not show the tags before it. */
+  onTagsChanged(listener: (flow: string, run: ServiceRunSummary) => void): void {
+    this.tagListeners.push(listener);
   }
 
   private async summaries(flow: string, runs: readonly WireRun[]): Promise<ServiceRunSummary[]> {

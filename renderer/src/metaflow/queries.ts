@@ -1,4 +1,4 @@
-import { queryOptions, type QueryClient } from '@tanstack/react-query';
+import { infiniteQueryOptions, queryOptions, type QueryClient } from '@tanstack/react-query';
 import type { LogResult, RunListQuery } from '../../../shared/contract.js';
 import { call } from '../api/client.js';
 
@@ -38,6 +38,26 @@ export const runsQuery = (workspaceId: string, flow: string, query?: RunListQuer
     // `metaflow.runsChanged` comes only when a refresh changed rows; a refresh that found nothing new
     // shows up as the next read no longer being `fromIndex` (main does not refresh again that soon).
     refetchInterval: (query): number | false => (query.state.data?.statuses ? STATUS_POLL_MS : query.state.data?.fromIndex ? REFRESH_POLL_MS : false),
+  });
+
+/** While the metadata service does not answer: how often to try it again. */
+const UNREACHABLE_POLL_MS = 15_000;
+
+/**
+ * A service's runs, a page at a time: each next page follows the service's cursor (`next`), so the pages already
+ * shown are not read again and a flow with 100,000 runs costs only the pages scrolled to.
+ */
+export const serviceRunsQuery = (workspaceId: string, flow: string, query: Omit<RunListQuery, 'cursor'>) =>
+  infiniteQueryOptions({
+    queryKey: ['metaflow.runs', workspaceId, flow, query, 'pages'],
+    queryFn: ({ pageParam }) => call('metaflow.runs', { workspaceId, flow, query: { ...query, ...(pageParam === undefined ? {} : { cursor: pageParam }) } }),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (last) => last.next,
+    refetchInterval: (q): number | false => {
+      const first = q.state.data?.pages[0];
+      if (first?.unreachable !== undefined) return UNREACHABLE_POLL_MS;
+      return first?.fromIndex ? REFRESH_POLL_MS : false;
+    },
   });
 
 /** `metaflow.runsChanged` for a flow: re-read its runs if they were ever listed. */

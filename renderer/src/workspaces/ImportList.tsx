@@ -11,6 +11,12 @@ export function sourceLabel(source: string): string {
   return source === 'environment' ? 'the environment' : `Metaflow profile “${source}”`;
 }
 
+/** Whether the service's auth key and headers are set: their values stay in main. */
+function serviceAuth(candidate: ImportedWorkspace): string | undefined {
+  const set = [candidate.serviceAuthKeySet ? 'auth key set' : undefined, candidate.serviceHeadersSet ? 'headers set' : undefined].filter(Boolean);
+  return set.length > 0 ? set.join(', ') : undefined;
+}
+
 function Candidate({ candidate, onUse }: { candidate: ImportedWorkspace; onUse: () => void }) {
   const title = sourceLabel(candidate.source);
   const values: [string, string | undefined, string?][] = [
@@ -19,6 +25,7 @@ function Candidate({ candidate, onUse }: { candidate: ImportedWorkspace; onUse: 
     ['Card root', candidate.cardRoot, 'METAFLOW_CARD_AZUREROOT'],
     ['MLflow tracking URI', candidate.mlflowTrackingUri],
     ['Metadata service', candidate.metadataServiceUrl],
+    ['Service auth', serviceAuth(candidate)],
     ['Credential', candidate.environmentCredential && ENVIRONMENT_VARIABLE[candidate.environmentCredential]],
   ];
   const overridden = candidate.fromEnvironment ?? [];

@@ -7,6 +7,7 @@ import { Loading } from '../ui/Loading.js';
 import { ChooseLocalButton, LocalPathHelp } from '../ui/LocalPaths.js';
 import { TextField } from '../ui/TextField.js';
 import { AzureFields } from './AzureFields.js';
+import { ServiceSecretFields } from './ServiceSecretFields.js';
 import { checkDraft, type StoredSecret, type WorkspaceDraft } from './draft.js';
 import { savedWorkspacesQuery } from './queries.js';
 import { needsAttention, SysrootWarning } from './SysrootWarning.js';
@@ -26,7 +27,8 @@ interface Props {
 interface SaveRequest {
   config: WorkspaceConfig;
   secret?: string;
-  serviceSecrets?: { authKey: string };
+  serviceSecrets?: { authKey?: string; headers?: string };
+  serviceSecretsFrom?: string;
   andConnect: boolean;
 }
 
@@ -81,7 +83,8 @@ export function WorkspaceForm({ title, initial, editing, defaults, secretsPersis
     onSuccess: arrived('open'),
   });
   const save = useMutation({
-    mutationFn: ({ config, secret, serviceSecrets }: SaveRequest) => call('workspace.save', { id: saved?.id, config, secret, serviceSecrets }),
+    mutationFn: ({ config, secret, serviceSecrets, serviceSecretsFrom }: SaveRequest) =>
+      call('workspace.save', { id: saved?.id, config, secret, serviceSecrets, serviceSecretsFrom }),
     onSuccess: (workspace, request) => {
       setSaved(storedOf(workspace));
       void queryClient.invalidateQueries({ queryKey: savedWorkspacesQuery.queryKey });
@@ -196,17 +199,7 @@ export function WorkspaceForm({ title, initial, editing, defaults, secretsPersis
           placeholder="https://metaflow-service.example.com/ (METAFLOW_SERVICE_URL)"
           help="Users, tags, namespaces, heartbeats and tag editing come from the team's metadata service; artifacts and logs still from the datastore."
         />
-        {draft.metadataServiceUrl.trim() !== '' && (
-          <TextField
-            id="metadata-service-key"
-            label="Service auth key"
-            optional
-            secret
-            value={draft.serviceAuthKey}
-            onChange={(serviceAuthKey) => update({ serviceAuthKey })}
-            placeholder="METAFLOW_SERVICE_AUTH_KEY (kept in main, sent only to this service)"
-          />
-        )}
+        {draft.metadataServiceUrl.trim() !== '' && <ServiceSecretFields draft={draft} errors={check.errors.serviceHeaders} onChange={update} />}
         <TextField
           id="stale-after"
           label="Stale after (hours)"

@@ -12,6 +12,7 @@ import {
   type WorkspaceDefaults,
   type WorkspaceInput,
 } from '../../../shared/contract.js';
+import { parseServiceHeaders } from '../../../shared/service-headers.js';
 import { checkSysroot, type SysrootCheck } from '../../../shared/sysroot.js';
 import { needsSecret, SECRET_NOUN } from './auth.js';
 
@@ -37,6 +38,10 @@ export interface WorkspaceDraft {
   metadataServiceUrl: string;
   /** METAFLOW_SERVICE_AUTH_KEY; '' on edit keeps the stored one (for the same service URL). */
   serviceAuthKey: string;
+  /** METAFLOW_SERVICE_HEADERS, a JSON object of header name to value; '' for none typed. */
+  serviceHeaders: string;
+  /** Imported from a profile or the environment that sets the service's auth key or headers: main reads them there. */
+  serviceImport?: { source: string; url: string; authKey: boolean; headers: boolean };
 }
 
 const EMPTY: WorkspaceDraft = {
@@ -54,6 +59,7 @@ const EMPTY: WorkspaceDraft = {
   staleAfterHours: '',
   metadataServiceUrl: '',
   serviceAuthKey: '',
+  serviceHeaders: '',
 };
 
 export function draftFromDefaults(defaults: WorkspaceDefaults): WorkspaceDraft {
@@ -69,7 +75,23 @@ export function draftFromImport(candidate: ImportedWorkspace): WorkspaceDraft {
     cardRoot: candidate.cardRoot ?? '',
     mlflowTrackingUri: candidate.mlflowTrackingUri ?? '',
     metadataServiceUrl: candidate.metadataServiceUrl ?? '',
+    ...(candidate.metadataServiceUrl !== undefined && (candidate.serviceAuthKeySet || candidate.serviceHeadersSet)
+      ? {
+          serviceImport: {
+            source: candidate.source,
+            url: candidate.metadataServiceUrl,
+            authKey: candidate.serviceAuthKeySet === true,
+            headers: candidate.serviceHeadersSet === true,
+          },
+        }
+      : {}),
   };
+}
+
+/** The imported source whose service secrets main takes, while the URL is still the one they came with and none is typed. */
+export function importedServiceSecrets(draft: WorkspaceDraft): WorkspaceDraft['serviceImport'] {
+  const typed = draft.serviceAuthKey.trim() !== '' || draft.serviceHeaders.trim() !== '';
+  return !typed && draft.serviceImport?.url === draft.metadataServiceUrl.trim() ? draft.serviceImport : undefined;
 }
 
 export function draftFromSaved(config: WorkspaceConfig): WorkspaceDraft {
@@ -99,7 +121,17 @@ export interface StoredSecret {
   present: boolean;
 }
 
-export type DraftField = 'name' | 'endpoint' | 'cardRoot' | 'mlflowTrackingUri' | 'secret' | 'tenantId' | 'path' | 'staleAfterHours' | 'metadataServiceUrl';
+export type DraftField =
+  | 'name'
+  | 'endpoint'
+  | 'cardRoot'
+  | 'mlflowTrackingUri'
+  | 'secret'
+  | 'tenantId'
+  | 'path'
+  | 'staleAfterHours'
+  | 'metadataServiceUrl'
+  | 'serviceHeaders';
 
 export interface DraftCheck {
   sysroot: SysrootCheck;
@@ -109,7 +141,7 @@ export interface DraftCheck {
   missing: string[];
   /** On edit with the same sign-in method, an empty secret field keeps the stored secret. */
   keepsSecret: boolean;
-  save?: { config: WorkspaceConfig; secret?: string; serviceSecrets?: { authKey: string } };
+  save?: { config: WorkspaceConfig; secret?: string; serviceSecrets?: ServiceSecrets; serviceSecretsFrom?: string };
   /** "Connect without saving" needs the secret itself, so a kept one does not do. */
   open?: WorkspaceInput;
 }
@@ -137,6 +169,8 @@ function credentialOf(draft: WorkspaceDraft, secret: string, tenantId: string): 
   }
 }
 
+type ServiceSecrets = { authKey?: string; headers?: string };
+
 export function checkDraft(draft: WorkspaceDraft, stored?: StoredSecret): DraftCheck {
   const errors: DraftCheck['errors'] = {};
   const missing: string[] = [];
@@ -155,11 +189,21 @@ export function checkDraft(draft: WorkspaceDraft, stored?: StoredSecret): DraftC
   const optional = { ...(mlflowTrackingUri === '' ? {} : { mlflowTrackingUri }), ...(staleAfterHours === undefined ? {} : { staleAfterHours }) };
   const serviceUrl = draft.metadataServiceUrl.trim();
   const authKey = draft.serviceAuthKey.trim();
+  const headers = draft.serviceHeaders.trim();
   if (serviceUrl !== '') report('metadataServiceUrl', problems(ServiceUrl, serviceUrl));
-  // The service URL is saved in the config; its auth key goes to main's vault, and with "Connect without saving" along with the URL.
+  if (serviceUrl !== '' && headers !== '') {
+    const parsed = parseServiceHeaders(headers);
+    report('serviceHeaders', parsed.ok ? [] : parsed.errors);
+  }
+  // The service URL is saved in the config; its auth key and headers go to main's vault, and with "Connect without
+  // saving" along with the URL. Imported ones are read by main from their source and never pass through here.
   const savedService = serviceUrl === '' ? {} : { metadataServiceUrl: serviceUrl };
-  const serviceSecrets = serviceUrl !== '' && authKey !== '' ? { authKey } : undefined;
-  const openService = serviceUrl === '' ? {} : { metadataService: { url: serviceUrl, ...(serviceSecrets ? { secrets: serviceSecrets } : {}) } };
+  const typedSecrets = { ...(authKey === '' ? {} : { authKey }), ...(headers === '' ? {} : { headers }) };
+  const serviceSecrets = serviceUrl !== '' && Object.keys(typedSecrets).length > 0 ? typedSecrets : undefined;
+  const imported = serviceUrl === '' ? undefined : importedServiceSecrets(draft)?.source;
+  const fromImport = imported === undefined ? {} : { serviceSecretsFrom: imported };
+  const openService =
+    serviceUrl === '' ? {} : { metadataService: { url: serviceUrl, ...(serviceSecrets ? { secrets: serviceSecrets } : {}), ...(imported === undefined ? {} : { secretsFrom: imported }) } };
 
   if (draft.kind === 'local') {
     const path = draft.path.trim();
@@ -171,7 +215,7 @@ export function checkDraft(draft: WorkspaceDraft, stored?: StoredSecret): DraftC
       errors,
       missing,
       keepsSecret: false,
-      save: valid && name !== '' ? { config: { kind: 'local', name, path, ...optional, ...savedService }, serviceSecrets } : undefined,
+      save: valid && name !== '' ? { config: { kind: 'local', name, path, ...optional, ...savedService }, serviceSecrets, ...fromImport } : undefined,
       open: valid ? { kind: 'local', path, ...optional, ...openService } : undefined,
     };
   }
@@ -214,7 +258,7 @@ export function checkDraft(draft: WorkspaceDraft, stored?: StoredSecret): DraftC
     errors,
     missing,
     keepsSecret,
-    save: valid && name !== '' && (!secretNeeded || secretTyped || keepsSecret) ? { config, secret: secretTyped ? secret : undefined, serviceSecrets } : undefined,
+    save: valid && name !== '' && (!secretNeeded || secretTyped || keepsSecret) ? { config, secret: secretTyped ? secret : undefined, serviceSecrets, ...fromImport } : undefined,
     open: valid && (!secretNeeded || secretTyped) ? { kind: 'azure', ...azure, credential, ...optional, ...openService } : undefined,
   };
 }

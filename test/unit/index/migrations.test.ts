@@ -28,7 +28,7 @@ describe('migrations', () => {
     const db = new Database(path.join(dir, 'a.sqlite'));
     expect(migrate(db, LOCAL_INDEX, 'a.sqlite', MIGRATIONS)).toBe(0);
     expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
-    expect(tables(db)).toEqual(['artifacts', 'attempts', 'flows', 'objects', 'run_details', 'runs', 'task_details', 'tasks']);
+    expect(tables(db)).toEqual(['artifacts', 'attempts', 'flows', 'objects', 'run_details', 'runs', 'service_lists', 'task_details', 'tasks']);
     const indexes = db.prepare("SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'runs' AND sql IS NOT NULL").pluck().all();
     expect(indexes).toEqual(expect.arrayContaining(['runs_by_start', 'runs_by_status']));
     db.close();
@@ -46,6 +46,27 @@ describe('migrations', () => {
     const again = IndexStore.open(file);
     expect(again.getRuns(FLOW).runs).toEqual([{ key: '1', value: run('1') }]);
     again.close();
+  });
+
+  it('step 4 keeps the runs an index of step 3 holds, and then keeps when a service last answered a flow', () => {
+    const file = path.join(dir, 'v3.sqlite');
+    const db = new Database(file);
+    migrate(db, LOCAL_INDEX, file, MIGRATIONS.slice(0, 3));
+    db.close();
+    const v3 = IndexStore.open(file);
+    v3.putRuns(FLOW, [run('1')], 1);
+    v3.close();
+    // Reopened by this version: migrated to the last step without losing the cached runs.
+    const store = IndexStore.open(file);
+    expect(store.getRuns(FLOW).runs.map((r) => r.key)).toEqual(['1']);
+    expect(store.getServiceRefresh('https://mf.example.com', FLOW)).toBeNull();
+    store.putServiceRefresh('https://mf.example.com', FLOW, 2000);
+    store.putServiceRefresh('https://mf.example.com', FLOW, 1000);
+    store.close();
+    const reopened = IndexStore.open(file);
+    expect(reopened.getServiceRefresh('https://mf.example.com', FLOW)).toBe(2000);
+    expect(reopened.getServiceRefresh('https://other.example.com', FLOW)).toBeNull();
+    reopened.close();
   });
 
   it('opens in WAL mode with foreign keys on', () => {

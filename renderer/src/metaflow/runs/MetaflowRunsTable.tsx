@@ -20,7 +20,12 @@ interface Props {
   onOpen: (runId: string) => void;
   /** The ids of the rows in view, whenever they change (scrolling, sorting, filtering). */
   onVisible?: (ids: string[]) => void;
+  /** The service has more runs: called when the last rows scroll into view, to read its next page. */
+  onNearEnd?: () => void;
 }
+
+/** How many rows before the end the next page is asked for, so it usually arrives before the end is reached. */
+const NEAR_END_ROWS = 10;
 
 interface Column {
   label: string;
@@ -100,13 +105,20 @@ function RunRow({ run, showMetadata, onOpen }: { run: RunSummary; showMetadata: 
 }
 
 /** A flow's runs as a virtualized table: only the rows in view are in the DOM, so 10,000 scroll like 10. */
-export function MetaflowRunsTable({ runs, sort, onSort, showMetadata, onOpen, onVisible }: Props) {
+export function MetaflowRunsTable({ runs, sort, onSort, showMetadata, onOpen, onVisible, onNearEnd }: Props) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualRows({ count: runs.length, scrollRef, rowHeight: ROW_HEIGHT, overscan: 12 });
   const inView = virtualizer.getVirtualItems().flatMap((item) => runs[item.index]?.id ?? []).join('\n');
   useEffect(() => {
     if (onVisible && inView !== '') onVisible(inView.split('\n'));
   }, [inView, onVisible]);
+  const lastShown = virtualizer.getVirtualItems().at(-1)?.index ?? -1;
+  const nearEnd = lastShown >= runs.length - NEAR_END_ROWS;
+  // Only once scrolled: a short list (a narrow filter) would otherwise read page after page on its own.
+  const scrolled = (virtualizer.scrollOffset ?? 0) > 0;
+  useEffect(() => {
+    if (nearEnd && scrolled) onNearEnd?.();
+  }, [nearEnd, scrolled, onNearEnd]);
   const cols = columns(showMetadata);
   const gridClass = `runs-grid${showMetadata ? ' runs-grid--metadata' : ''}`;
 

@@ -10,8 +10,6 @@ interface Props {
   listed: string | null | undefined;
   choice: NamespaceChoice;
   onChange: (choice: NamespaceChoice) => void;
-  /** When the list was served from the index because the service did not answer. */
-  cachedAt?: number;
 }
 
 export function namespaceQuery(choice: NamespaceChoice): { namespace?: string; allNamespaces?: true } {
@@ -20,7 +18,7 @@ export function namespaceQuery(choice: NamespaceChoice): { namespace?: string; a
   return {};
 }
 
-export function ServiceRunControls({ listed, choice, onChange, cachedAt }: Props) {
+export function ServiceRunControls({ listed, choice, onChange }: Props) {
   const [tag, setTag] = useState(choice.kind === 'tag' ? choice.tag : '');
   const value = choice.kind;
   return (
@@ -61,11 +59,6 @@ export function ServiceRunControls({ listed, choice, onChange, cachedAt }: Props
       <span className="muted" data-testid="namespace-listed">
         {listed === null ? 'all namespaces' : listed ? `namespace ${listed}` : ''}
       </span>
-      {cachedAt !== undefined && (
-        <span className="badge badge--warning" data-testid="service-cached">
-          cached · the metadata service did not answer; last refreshed {new Date(cachedAt).toLocaleString()}
-        </span>
-      )}
     </div>
   );
 }
