@@ -9,9 +9,9 @@ import { TokensExperimentId } from './mlflow-tokens.js';
 
 /** `p:<registered name>` or `s:<system prompt fingerprint>`. */
 export const PromptKey = z.string().max(258, 'A prompt key is too long').regex(PROMPT_KEY, 'A prompt key is p:<name> or s:<fingerprint>');
-const Version = z.string().regex(PROMPT_VERSION, 'A prompt version is a number or a short name');
+const Version = z.string().max(64).regex(PROMPT_VERSION, 'A prompt version is a number or a short name');
 /** A fingerprint of an input text, as SharedInput names it. */
-const InputKey = z.string().regex(/^[0-9a-f]{16}$/, 'An input key is 16 hex digits');
+const InputKey = z.string().max(16).regex(/^[0-9a-f]{16}$/, 'An input key is 16 hex digits');
 export type PromptKey = z.infer<typeof PromptKey>;
 
 const Experiments = z.array(TokensExperimentId).min(1, 'Choose at least one experiment').max(200, 'Too many experiments');
@@ -86,7 +86,7 @@ export const PromptTracesRequest = z
     /** Only the traces of this input (a SharedInput's key), to compare versions' outputs. */
     inputKey: InputKey.optional(),
     pageSize: z.number().int().min(1).max(200).optional(),
-    pageToken: z.string().regex(/^\d{1,9}$/, 'Not a page token of this list').optional(),
+    pageToken: z.string().max(9).regex(/^\d{1,9}$/, 'Not a page token of this list').optional(),
   })
   .strict();
 export type PromptTracesRequest = z.infer<typeof PromptTracesRequest>;
