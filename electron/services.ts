@@ -23,6 +23,8 @@ import { environmentSecrets } from './security/environment-secrets.js';
 import { SettingsStore } from './settings/settings-store.js';
 import { TransferEngine } from './transfer/engine.js';
 import { transferHandlers } from './transfer/handlers.js';
+import { usageHandlers } from './usage/handlers.js';
+import { UsageService } from './usage/metaflow/usage-service.js';
 import { applyTransferSettings } from './transfer/transfer-settings.js';
 import { defaultUserDataDir } from './user-data.js';
 import { SampleWorkspaces } from './workspace/sample-workspaces.js';
@@ -41,6 +43,8 @@ export interface Services {
   settings: SettingsStore;
   cards: CardRegistry;
   transfers: TransferEngine;
+  /** Storage usage (the CLI's `usage` command calls it directly). */
+  usage: UsageService;
   localAccess: LocalAccess;
   /** Where this launch keeps its files (browser mode stages dropped files here before uploading them). */
   userDataDir: string;
@@ -95,6 +99,8 @@ export function createServices(options: ServiceOptions = {}): Services {
     return gcService;
   };
 
+  const usage = new UsageService((id) => workspaces.get(id), (progress) => events.emit('usage.progress', progress));
+
   // One spread per domain, each given what it uses; a channel without a handler fails to compile here.
   const handlers: Handlers = {
     ...workspaceHandlers({ env, events, workspaces, saved, samples, settings, localAccess }),
@@ -105,6 +111,7 @@ export function createServices(options: ServiceOptions = {}): Services {
     ...blobsHandlers({ workspaces }),
     ...transferHandlers({ workspaces, transfers, localAccess }),
     ...localHandlers({ localAccess, chooseLocal: options.chooseLocal ?? NO_DIALOG }),
+    ...usageHandlers({ usage }),
   };
 
   let closing: Promise<void> | undefined;
@@ -116,7 +123,7 @@ export function createServices(options: ServiceOptions = {}): Services {
       gcJournal?.close();
       // The trace caches first: their background span reads use the workspaces' server clients.
       await traceCaches.close();
-      await Promise.all([workspaces.closeAll(), analytics.close()]);
+      await Promise.all([workspaces.closeAll(), analytics.close(), usage.close()]);
     })());
-  return { router: createRouter(handlers, environmentSecrets(env)), events, workspaces, identity, settings, cards, transfers, localAccess, userDataDir, close };
+  return { router: createRouter(handlers, environmentSecrets(env)), events, workspaces, identity, settings, cards, transfers, usage, localAccess, userDataDir, close };
 }

@@ -9,6 +9,7 @@ import { mlflowTokensChannels, mlflowTokensEvents } from './channels/mlflow-toke
 import { transferChannels, transferEvents } from './channels/transfer.js';
 import { localChannels, localEvents } from './channels/local.js';
 import { linkEvents } from './channels/links.js';
+import { usageChannels, usageEvents } from './channels/usage.js';
 
 // The one declaration of every IPC channel and event, gathered from one file per domain in
 // channels/. Main validates each call's arguments and result against these schemas; preload and
@@ -27,6 +28,7 @@ export const contract = {
   ...mlflowTokensChannels,
   ...transferChannels,
   ...localChannels,
+  ...usageChannels,
 } as const;
 
 export const events = {
@@ -39,6 +41,7 @@ export const events = {
   ...transferEvents,
   ...localEvents,
   ...linkEvents,
+  ...usageEvents,
 } as const;
 
 export type Contract = typeof contract;

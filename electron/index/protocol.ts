@@ -18,6 +18,15 @@ export const INDEX_OPS = [
   'forgetTaskDetail',
   'recordObjects',
   'getObjects',
+  'putUsageRuns',
+  'putUsageCas',
+  'forgetUsage',
+  'usageScanned',
+  'usageFlowNames',
+  'usageFlows',
+  'usageRuns',
+  'usageSteps',
+  'usageBuiltAt',
 ] as const satisfies readonly (keyof IndexStore)[];
 
 export type IndexOp = (typeof INDEX_OPS)[number];
