@@ -8,14 +8,6 @@ import type { UsageCasRecord, UsageRowPage, UsageRowQuery, UsageRunRecord } from
 
 type Prepare = (sql: string) => Database.Statement;
 
-interface Split {
-  name: string;
-  uniqueBytes: number;
-  uniqueCount: number;
-  sharedBytes: number;
-  sharedCount: number;
-}
-
 interface Extras {
   name: string;
   runs: number;
@@ -28,17 +20,54 @@ interface Extras {
   running: number;
 }
 
-interface TierBytes {
-  name: string;
+interface Blob {
+  size: number;
   tier: string;
-  bytes: number;
 }
+
+type Sums = Pick<UsageRow, 'uniqueBytes' | 'uniqueCount' | 'sharedBytes' | 'sharedCount' | 'unreferencedBytes' | 'unreferencedCount' | 'tiers'>;
 
 const UNKNOWN_TIER = 'unknown';
 
-/** Sums per row: a blob with one holder is unique to it, with more it is shared. */
-const SPLIT = `sum(CASE WHEN n = 1 THEN size ELSE 0 END) AS uniqueBytes, sum(n = 1) AS uniqueCount,
-  sum(CASE WHEN n > 1 THEN size ELSE 0 END) AS sharedBytes, sum(n > 1) AS sharedCount`;
+/**
+ * Sums per row in plain loops over the references: a blob with one holder is unique to the row that
+ * names it, with more it is shared, with none (flows only) unreferenced. A join of every reference
+ * with a GROUP BY of holders made SQLite re-run the grouping per reference (minutes at 10,000 runs).
+ */
+function sums(named: Iterable<{ name: string; sha: string }>, holders: ReadonlyMap<string, number>, cas: ReadonlyMap<string, Blob>): Map<string, Sums> {
+  const out = new Map<string, Sums>();
+  for (const { name, sha } of named) {
+    const blob = cas.get(sha);
+    if (!blob) continue;
+    let row = out.get(name);
+    if (!row) out.set(name, (row = { uniqueBytes: 0, uniqueCount: 0, sharedBytes: 0, sharedCount: 0, unreferencedBytes: 0, unreferencedCount: 0, tiers: {} }));
+    const n = holders.get(sha) ?? 0;
+    if (n === 0) {
+      row.unreferencedBytes += blob.size;
+      row.unreferencedCount++;
+    } else if (n === 1) {
+      row.uniqueBytes += blob.size;
+      row.uniqueCount++;
+    } else {
+      row.sharedBytes += blob.size;
+      row.sharedCount++;
+    }
+    row.tiers[blob.tier] = (row.tiers[blob.tier] ?? 0) + blob.size;
+  }
+  return out;
+}
+
+function casOf(prepare: Prepare, flow: string): Map<string, Blob> {
+  const rows = prepare(`SELECT sha, size, coalesce(tier, '${UNKNOWN_TIER}') AS tier FROM usage_cas WHERE flow = ?`).all(flow) as ({ sha: string } & Blob)[];
+  return new Map(rows.map((r) => [r.sha, { size: r.size, tier: r.tier }]));
+}
+
+/** How many distinct holders name each sha, from (holder, sha) pairs already distinct. */
+function countHolders(pairs: { sha: string }[]): Map<string, number> {
+  const holders = new Map<string, number>();
+  for (const { sha } of pairs) holders.set(sha, (holders.get(sha) ?? 0) + 1);
+  return holders;
+}
 
 export function putUsageRuns(db: Database.Database, prepare: Prepare, flow: string, runs: UsageRunRecord[], scannedAt: number): void {
   const putRun = prepare(
@@ -114,8 +143,8 @@ function emptyRow(name: string): UsageRow {
   };
 }
 
-/** Rows keyed by name from the extras (every run or step scanned), with the CAS split and tiers added. */
-function merge(extras: Extras[], splits: Split[], tiers: TierBytes[]): UsageRow[] {
+/** Rows keyed by name from the extras (every run or step scanned), with the CAS sums added. */
+function merge(extras: Extras[], split: Map<string, Sums>): UsageRow[] {
   const rows = new Map<string, UsageRow>();
   const row = (name: string) => {
     let r = rows.get(name);
@@ -123,8 +152,7 @@ function merge(extras: Extras[], splits: Split[], tiers: TierBytes[]): UsageRow[
     return r;
   };
   for (const e of extras) Object.assign(row(e.name), { ...e, running: e.running > 0 });
-  for (const s of splits) Object.assign(row(s.name), s);
-  for (const t of tiers) row(t.name).tiers[t.tier] = t.bytes;
+  for (const [name, sum] of split) Object.assign(row(name), sum);
   return [...rows.values()];
 }
 
@@ -136,13 +164,20 @@ function page(rows: UsageRow[], query: UsageRowQuery): UsageRowPage {
 
 /** Per flow: a CAS blob named by one run is unique, by several shared, by none unreferenced. */
 export function usageFlows(prepare: Prepare, query: UsageRowQuery): UsageRowPage {
-  const blobs = `WITH holders AS (SELECT flow, sha, count(DISTINCT run) AS n FROM usage_refs GROUP BY flow, sha),
-    blobs AS (SELECT c.flow AS name, c.size, coalesce(h.n, 0) AS n, coalesce(c.tier, '${UNKNOWN_TIER}') AS tier
-              FROM usage_cas c LEFT JOIN holders h ON h.flow = c.flow AND h.sha = c.sha)`;
-  const splits = prepare(
-    `${blobs} SELECT name, ${SPLIT}, sum(CASE WHEN n = 0 THEN size ELSE 0 END) AS unreferencedBytes, sum(n = 0) AS unreferencedCount FROM blobs GROUP BY name`,
-  ).all() as Split[];
-  const tiers = prepare(`${blobs} SELECT name, tier, sum(size) AS bytes FROM blobs GROUP BY name, tier`).all() as TierBytes[];
+  const split = new Map<string, Sums>();
+  const flows = prepare('SELECT DISTINCT flow FROM usage_cas').pluck().all() as string[];
+  for (const flow of flows) {
+    const holders = new Map(
+      (prepare('SELECT sha, count(DISTINCT run) AS n FROM usage_refs WHERE flow = ? GROUP BY sha').all(flow) as { sha: string; n: number }[]).map((r) => [r.sha, r.n]),
+    );
+    const cas = casOf(prepare, flow);
+    const flowSums = sums(
+      [...cas.keys()].map((sha) => ({ name: flow, sha })),
+      holders,
+      cas,
+    ).get(flow);
+    if (flowSums) split.set(flow, flowSums);
+  }
   const extras = prepare(
     `SELECT r.flow AS name, count(*) AS runs, coalesce(sum(s.tasks), 0) AS tasks, coalesce(sum(s.logBytes), 0) AS logBytes,
        coalesce(sum(s.logCount), 0) AS logCount, coalesce(sum(s.cardBytes), 0) AS cardBytes, coalesce(sum(s.cardCount), 0) AS cardCount,
@@ -152,38 +187,33 @@ export function usageFlows(prepare: Prepare, query: UsageRowQuery): UsageRowPage
        FROM usage_steps GROUP BY flow, run) s ON s.flow = r.flow AND s.run = r.run
      GROUP BY r.flow`,
   ).all() as Extras[];
-  return page(merge(extras, splits, tiers), query);
+  return page(merge(extras, split), query);
 }
 
 /** Per run of the flow: a blob is unique to the run when no other run names it. */
 export function usageRuns(prepare: Prepare, flow: string, query: UsageRowQuery): UsageRowPage {
-  const blobs = `WITH holders AS (SELECT sha, count(DISTINCT run) AS n FROM usage_refs WHERE flow = @flow GROUP BY sha),
-    mine AS (SELECT DISTINCT run, sha FROM usage_refs WHERE flow = @flow),
-    blobs AS (SELECT m.run AS name, c.size, h.n, coalesce(c.tier, '${UNKNOWN_TIER}') AS tier
-              FROM mine m JOIN holders h ON h.sha = m.sha JOIN usage_cas c ON c.flow = @flow AND c.sha = m.sha)`;
-  const splits = prepare(`${blobs} SELECT name, ${SPLIT} FROM blobs GROUP BY name`).all({ flow }) as Split[];
-  const tiers = prepare(`${blobs} SELECT name, tier, sum(size) AS bytes FROM blobs GROUP BY name, tier`).all({ flow }) as TierBytes[];
+  const named = prepare('SELECT DISTINCT run AS name, sha FROM usage_refs WHERE flow = ?').all(flow) as { name: string; sha: string }[];
+  const split = sums(named, countHolders(named), casOf(prepare, flow));
   const extras = prepare(
     `SELECT r.run AS name, 1 AS runs, coalesce(sum(s.tasks), 0) AS tasks, coalesce(sum(s.log_bytes), 0) AS logBytes, coalesce(sum(s.logs), 0) AS logCount,
        coalesce(sum(s.card_bytes), 0) AS cardBytes, coalesce(sum(s.cards), 0) AS cardCount, r.problem IS NOT NULL AS problems, r.finished = 0 AS running
      FROM usage_runs r LEFT JOIN usage_steps s ON s.flow = r.flow AND s.run = r.run WHERE r.flow = @flow GROUP BY r.run`,
   ).all({ flow }) as Extras[];
-  return page(merge(extras, splits, tiers), query);
+  return page(merge(extras, split), query);
 }
 
 /** Per step of the run: a blob is unique to the step when no other step, of this run or another, names it. */
 export function usageSteps(prepare: Prepare, flow: string, run: string, query: UsageRowQuery): UsageRowPage {
-  const blobs = `WITH mine AS (SELECT DISTINCT step, sha FROM usage_refs WHERE flow = @flow AND run = @run),
-    holders AS (SELECT sha, count(*) AS n FROM (SELECT DISTINCT sha, run, step FROM usage_refs WHERE flow = @flow AND sha IN (SELECT sha FROM mine)) GROUP BY sha),
-    blobs AS (SELECT m.step AS name, c.size, h.n, coalesce(c.tier, '${UNKNOWN_TIER}') AS tier
-              FROM mine m JOIN holders h ON h.sha = m.sha JOIN usage_cas c ON c.flow = @flow AND c.sha = m.sha)`;
-  const splits = prepare(`${blobs} SELECT name, ${SPLIT} FROM blobs GROUP BY name`).all({ flow, run }) as Split[];
-  const tiers = prepare(`${blobs} SELECT name, tier, sum(size) AS bytes FROM blobs GROUP BY name, tier`).all({ flow, run }) as TierBytes[];
+  const pairs = prepare(
+    `SELECT DISTINCT run, step, sha FROM usage_refs WHERE flow = @flow AND sha IN (SELECT sha FROM usage_refs WHERE flow = @flow AND run = @run)`,
+  ).all({ flow, run }) as { run: string; step: string; sha: string }[];
+  const named = pairs.filter((p) => p.run === run).map((p) => ({ name: p.step, sha: p.sha }));
+  const split = sums(named, countHolders(pairs), casOf(prepare, flow));
   const extras = prepare(
     `SELECT step AS name, 0 AS runs, tasks, log_bytes AS logBytes, logs AS logCount, card_bytes AS cardBytes, cards AS cardCount, 0 AS problems, 0 AS running
      FROM usage_steps WHERE flow = @flow AND run = @run`,
   ).all({ flow, run }) as Extras[];
-  return page(merge(extras, splits, tiers), query);
+  return page(merge(extras, split), query);
 }
 
 export function usageBuiltAt(prepare: Prepare): number | null {

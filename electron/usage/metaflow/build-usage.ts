@@ -77,7 +77,9 @@ export async function buildMetaflowUsage(options: UsageBuildOptions): Promise<Us
       };
       await Promise.all(
         toScan.map(async (run) => {
-          batch.push(await readRunUsage(data.store, root, cards, flow, run, limiter, now));
+          // Read first, then push: `batch.push(await …)` would take the array before the await, a batch already flushed.
+          const record = await readRunUsage(data.store, root, cards, flow, run, limiter, now);
+          batch.push(record);
           if (batch.length >= BATCH) flush();
           scanned++;
           if (scanned % PROGRESS_EVERY === 0) report({ phase: 'scanning', flows: flows.length, runsScanned: scanned, runsToScan: total });
