@@ -52,7 +52,13 @@ export function UsageTable({ level, rows, gcFree, onOpen }: Props) {
         return (
           <div key={row.name} role="row" {...opener} className={`usage-table__row ${opener?.className ?? ''}`} style={grid} data-testid="usage-row" data-name={row.name}>
             {columns.map((c) => (
-              <div key={c.id} role="cell" className={`usage-table__cell${c.numeric ? ' usage-table__cell--num' : ''}`} data-column={c.id}>
+              <div
+                key={c.id}
+                role="cell"
+                className={`usage-table__cell${c.numeric ? ' usage-table__cell--num' : ''}`}
+                data-column={c.id}
+                data-value={c.sortValue?.(row, gcFree ?? new Map<string, number>())}
+              >
                 {c.text(row, gcFree)}
                 {c.id === 'name' && row.running && <span className="muted" title="Still running (or its indexes could not be read): read again on the next build"> · running</span>}
                 {c.id === 'name' && row.problems > 0 && <span className="usage-problem" title="Some artifact indexes could not be read: what they name is missing here"> · unreadable indexes</span>}
