@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MetaflowIndex } from '../../electron/index/metaflow-index.js';
-import { generateDatastore } from '../../electron/sample/metaflow-datastore.js';
+import { generateDatastore, type GeneratedDatastore } from '../../electron/sample/metaflow-datastore.js';
 import { LocalObjectStore } from '../../electron/storage/local-object-store.js';
 import type { ObjectStore } from '../../electron/storage/object-store.js';
 import { buildMetaflowUsage } from '../../electron/usage/metaflow/build-usage.js';
@@ -17,6 +17,7 @@ import type { UsageProgress } from '../../shared/schemas/usage.js';
 const FLOW = 'ManyRunsFlow';
 const RUNS = 10_000;
 const ADDED = 10;
+const DAY = 86_400_000;
 
 interface Logged {
   op: 'listHierarchy' | 'listAll' | 'read' | 'readRange';
@@ -36,10 +37,19 @@ function logging(store: ObjectStore, log: Logged[]): ObjectStore {
 
 let folder: string;
 let index: MetaflowIndex;
+let generated: GeneratedDatastore;
+
+/**
+ * A clock past every generated run: the generator stamps files with the runs' own times (the last of
+ * 10,000 may lie hours ahead), and failed runs count as finished only after a quiet time.
+ */
+function clockAfter(data: GeneratedDatastore): number {
+  return Math.max(Date.now(), ...data.runs.map((r) => r.startedAt)) + DAY + 2 * QUIET_MS;
+}
 
 beforeAll(async () => {
   folder = await mkdtemp(path.join(tmpdir(), 'stratus-usage-many-'));
-  await generateDatastore({ folder }, { flow: FLOW, runs: RUNS, stepsPerRun: 2, artifactsPerTask: 1, runningEvery: 0 });
+  generated = await generateDatastore({ folder }, { flow: FLOW, runs: RUNS, stepsPerRun: 2, artifactsPerTask: 1, runningEvery: 0 });
   index = await MetaflowIndex.open(path.join(folder, '..', `${path.basename(folder)}-index.db`));
 }, 300_000);
 
@@ -53,8 +63,7 @@ afterAll(async () => {
 describe('usage of a datastore of 10,000 runs', () => {
   it('builds with progress, then reads only the runs added since', { timeout: 600_000 }, async () => {
     const store = new LocalObjectStore(folder);
-    // Generated files are stamped now: the clock moves past the quiet time after which failed runs are final.
-    const now = Date.now() + 2 * QUIET_MS;
+    const now = clockAfter(generated);
     const progress: Omit<UsageProgress, 'workspaceId'>[] = [];
     const first = await buildMetaflowUsage({ store, root: '', cards: { store, prefix: 'mf.cards/' }, index, now, onProgress: (p) => progress.push(p) });
     expect(first).toMatchObject({ flows: 1, runs: RUNS, scanned: RUNS });
@@ -71,7 +80,7 @@ describe('usage of a datastore of 10,000 runs', () => {
     const added = await generateDatastore({ folder }, { flow: FLOW, runs: ADDED, stepsPerRun: 2, artifactsPerTask: 1, runningEvery: 0, seed: 99, startTime: 1_900_000_000 });
     const newRuns = added.runs.map((r) => r.id);
     const log: Logged[] = [];
-    const second = await buildMetaflowUsage({ store: logging(store, log), root: '', cards: { store, prefix: 'mf.cards/' }, index, now });
+    const second = await buildMetaflowUsage({ store: logging(store, log), root: '', cards: { store, prefix: 'mf.cards/' }, index, now: clockAfter(added) });
     expect(second).toMatchObject({ runs: RUNS + ADDED, scanned: ADDED });
     const underRun = (name: string) => newRuns.some((run) => name.startsWith(`${FLOW}/${run}/`));
     const reads = log.filter((l) => l.op === 'read' || l.op === 'readRange');
