@@ -27,6 +27,8 @@ import { environmentSecrets } from './security/environment-secrets.js';
 import { SettingsStore } from './settings/settings-store.js';
 import { TransferEngine } from './transfer/engine.js';
 import { transferHandlers } from './transfer/handlers.js';
+import { usageHandlers } from './usage/handlers.js';
+import { UsageService } from './usage/metaflow/usage-service.js';
 import { applyTransferSettings } from './transfer/transfer-settings.js';
 import { defaultUserDataDir } from './user-data.js';
 import { SampleWorkspaces } from './workspace/sample-workspaces.js';
@@ -45,6 +47,8 @@ export interface Services {
   settings: SettingsStore;
   cards: CardRegistry;
   transfers: TransferEngine;
+  /** Storage usage (the CLI's `usage` command calls it directly). */
+  usage: UsageService;
   localAccess: LocalAccess;
   /** Where this launch keeps its files (browser mode stages dropped files here before uploading them). */
   userDataDir: string;
@@ -92,7 +96,7 @@ export function createServices(options: ServiceOptions = {}): Services {
   const traceCaches = new TraceCaches(userDataDir);
   // Ended runs' artifact sizes under user data, for the CLI too: a repeated `stratus mlflow usage` lists only new runs.
   const usageCache = new RunUsageCache(usageCacheFile(userDataDir));
-  const usage = new MlflowUsageService(workspaces, usageCache, env, (progress) => events.emit('mlflow.usage.progress', progress));
+  const mlflowUsage = new MlflowUsageService(workspaces, usageCache, env, (progress) => events.emit('mlflow.usage.progress', progress));
   // The journal opens on first use, so sessions that never collect garbage never create gc.db.
   let gcJournal: GcJournal | undefined;
   let gcService: GcService | undefined;
@@ -102,6 +106,8 @@ export function createServices(options: ServiceOptions = {}): Services {
     return gcService;
   };
 
+  const usage = new UsageService((id) => workspaces.get(id), (progress) => events.emit('usage.progress', progress));
+
   // One spread per domain, each given what it uses; a channel without a handler fails to compile here.
   const handlers: Handlers = {
     ...workspaceHandlers({ env, events, workspaces, saved, samples, settings, localAccess }),
@@ -109,11 +115,12 @@ export function createServices(options: ServiceOptions = {}): Services {
     ...mlflowHandlers({ workspaces }),
     ...mlflowTokensHandlers({ workspaces, analytics, prices, traceCaches }),
     ...mlflowPromptsHandlers({ workspaces, prices, traceCaches }),
-    ...mlflowUsageHandlers({ usage }),
+    ...mlflowUsageHandlers({ usage: mlflowUsage }),
     ...gcHandlers({ gc, localAccess }),
     ...blobsHandlers({ workspaces }),
     ...transferHandlers({ workspaces, transfers, localAccess }),
     ...localHandlers({ localAccess, chooseLocal: options.chooseLocal ?? NO_DIALOG }),
+    ...usageHandlers({ usage }),
   };
 
   let closing: Promise<void> | undefined;
@@ -126,7 +133,7 @@ export function createServices(options: ServiceOptions = {}): Services {
       gcJournal?.close();
       // The trace caches first: their background span reads use the workspaces' server clients.
       await traceCaches.close();
-      await Promise.all([workspaces.closeAll(), analytics.close()]);
+      await Promise.all([workspaces.closeAll(), analytics.close(), usage.close()]);
     })());
-  return { router: createRouter(handlers, environmentSecrets(env)), events, workspaces, identity, settings, cards, transfers, localAccess, userDataDir, close };
+  return { router: createRouter(handlers, environmentSecrets(env)), events, workspaces, identity, settings, cards, transfers, usage, localAccess, userDataDir, close };
 }

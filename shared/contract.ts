@@ -11,6 +11,7 @@ import { mlflowUsageChannels, mlflowUsageEvents } from './channels/mlflow-usage.
 import { transferChannels, transferEvents } from './channels/transfer.js';
 import { localChannels, localEvents } from './channels/local.js';
 import { linkEvents } from './channels/links.js';
+import { usageChannels, usageEvents } from './channels/usage.js';
 
 // The one declaration of every IPC channel and event, gathered from one file per domain in
 // channels/. Main validates each call's arguments and result against these schemas; preload and
@@ -31,6 +32,7 @@ export const contract = {
   ...mlflowUsageChannels,
   ...transferChannels,
   ...localChannels,
+  ...usageChannels,
 } as const;
 
 export const events = {
@@ -45,6 +47,7 @@ export const events = {
   ...transferEvents,
   ...localEvents,
   ...linkEvents,
+  ...usageEvents,
 } as const;
 
 export type Contract = typeof contract;

@@ -45,7 +45,13 @@ export class AzureObjectStore implements ObjectStore {
     try {
       for await (const page of this.container.listBlobsFlat({ prefix }).byPage({ maxPageSize: PAGE_SIZE })) {
         for (const b of page.segment.blobItems) {
-          objects.push({ name: b.name, size: b.properties.contentLength ?? 0, lastModified: b.properties.lastModified, etag: b.properties.etag });
+          objects.push({
+            name: b.name,
+            size: b.properties.contentLength ?? 0,
+            lastModified: b.properties.lastModified,
+            etag: b.properties.etag,
+            ...(b.properties.accessTier === undefined ? {} : { tier: b.properties.accessTier }),
+          });
         }
       }
     } catch (err) {

@@ -3,6 +3,7 @@ import { metaflowCli, METAFLOW_USAGE } from './metaflow-cli.js';
 import { gcCli, GC_USAGE } from './gc-cli.js';
 import { mlflowCli, MLFLOW_USAGE } from './mlflow-cli.js';
 import { downloadCli, DOWNLOAD_USAGE, uploadCli, UPLOAD_USAGE } from './transfer-cli.js';
+import { usageCli, USAGE_USAGE } from './usage-cli.js';
 
 /** One entry per `stratus <area> …`: its command line (after the area) and its usage text. */
 export interface CliArea {
@@ -17,4 +18,5 @@ export const AREAS: Record<string, CliArea> = {
   upload: { run: uploadCli, usage: UPLOAD_USAGE },
   download: { run: downloadCli, usage: DOWNLOAD_USAGE },
   blobs: { run: blobsCli, usage: BLOBS_USAGE },
+  usage: { run: usageCli, usage: USAGE_USAGE },
 };

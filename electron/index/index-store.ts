@@ -6,6 +6,8 @@ import { migrate } from '../core/migrate.js';
 import { LOCAL_INDEX, MIGRATIONS } from './migrations.js';
 import { isObject, parseJson, runFromRow, type ArtifactRow, type AttemptRow, type RunRow, type TaskRow } from './index-rows.js';
 import type { IndexRunQuery, ObjectVersion, RecordedObject, RunSort, Stored, StoredRunPage, TaskKey } from './index-types.js';
+import * as usage from './usage-queries.js';
+import type { UsageCasRecord, UsageRowPage, UsageRowQuery, UsageRunRecord } from './usage-types.js';
 
 // The local index itself: synchronous better-sqlite3 calls over one workspace's database. It runs
 // inside the index worker (index-worker.ts), never on the main process's event loop; the app talks
@@ -295,6 +297,42 @@ export class IndexStore {
     return this.prepare(
       'SELECT name, etag, last_modified AS lastModified, read_at AS readAt FROM objects WHERE name IN (SELECT value FROM json_each(?))',
     ).all(JSON.stringify(names)) as RecordedObject[];
+  }
+
+  putUsageRuns(flow: string, runs: UsageRunRecord[], scannedAt: number): void {
+    usage.putUsageRuns(this.db, this.prepare.bind(this), flow, runs, scannedAt);
+  }
+
+  putUsageCas(flow: string, blobs: UsageCasRecord[]): void {
+    usage.putUsageCas(this.db, this.prepare.bind(this), flow, blobs);
+  }
+
+  forgetUsage(flow: string, runs: string[] | null): void {
+    usage.forgetUsage(this.db, this.prepare.bind(this), flow, runs);
+  }
+
+  usageScanned(flow: string): { run: string; finished: boolean }[] {
+    return usage.usageScanned(this.prepare.bind(this), flow);
+  }
+
+  usageFlowNames(): string[] {
+    return usage.usageFlowNames(this.prepare.bind(this));
+  }
+
+  usageFlows(query: UsageRowQuery): UsageRowPage {
+    return usage.usageFlows(this.prepare.bind(this), query);
+  }
+
+  usageRuns(flow: string, query: UsageRowQuery): UsageRowPage {
+    return usage.usageRuns(this.prepare.bind(this), flow, query);
+  }
+
+  usageSteps(flow: string, run: string, query: UsageRowQuery): UsageRowPage {
+    return usage.usageSteps(this.prepare.bind(this), flow, run, query);
+  }
+
+  usageBuiltAt(): number | null {
+    return usage.usageBuiltAt(this.prepare.bind(this));
   }
 
   private ensureFlow(flow: string): void {

@@ -8,6 +8,7 @@ import { WorkerRpc } from '../core/workers/worker-rpc.js';
 import type { IndexStore } from './index-store.js';
 import type { IndexRunPage, IndexRunQuery, ObjectVersion, RecordedObject, TaskKey } from './index-types.js';
 import { LOCAL_INDEX } from './migrations.js';
+import type { UsageCasRecord, UsageRowPage, UsageRowQuery, UsageRunRecord } from './usage-types.js';
 import type { ErrorShape, IndexOp, IndexRequest, OpRequest } from './protocol.js';
 
 // The local index of one workspace, as the main process uses it: every call is a message to the
@@ -149,6 +150,44 @@ export class MetaflowIndex {
   /** When that service last answered the flow's runs list (epoch ms), null if never. */
   getServiceRefresh(service: string, flow: string): Promise<number | null> {
     return this.call('getServiceRefresh', [service, flow]);
+  }
+
+  /** Storage usage (issue 18): scanned runs replace what the index held of them. */
+  putUsageRuns(flow: string, runs: UsageRunRecord[], scannedAt = Date.now()): Promise<void> {
+    return this.call('putUsageRuns', [flow, runs, scannedAt]);
+  }
+
+  putUsageCas(flow: string, blobs: UsageCasRecord[]): Promise<void> {
+    return this.call('putUsageCas', [flow, blobs]);
+  }
+
+  /** `runs` null: the whole flow. */
+  forgetUsage(flow: string, runs: string[] | null): Promise<void> {
+    return this.call('forgetUsage', [flow, runs]);
+  }
+
+  usageScanned(flow: string): Promise<{ run: string; finished: boolean }[]> {
+    return this.call('usageScanned', [flow]);
+  }
+
+  usageFlowNames(): Promise<string[]> {
+    return this.call('usageFlowNames', []);
+  }
+
+  usageFlows(query: UsageRowQuery): Promise<UsageRowPage> {
+    return this.call('usageFlows', [query]);
+  }
+
+  usageRuns(flow: string, query: UsageRowQuery): Promise<UsageRowPage> {
+    return this.call('usageRuns', [flow, query]);
+  }
+
+  usageSteps(flow: string, run: string, query: UsageRowQuery): Promise<UsageRowPage> {
+    return this.call('usageSteps', [flow, run, query]);
+  }
+
+  usageBuiltAt(): Promise<number | null> {
+    return this.call('usageBuiltAt', []);
   }
 
   /** Closes the database (after the requests already sent) and ends the worker. */

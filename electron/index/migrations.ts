@@ -153,4 +153,48 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (service, flow)
   ) WITHOUT ROWID;
   `,
+  // 5: storage usage (issue 18): what each scanned run's steps name in the flow's CAS, their logs and cards, and the
+  // CAS listing's sizes and tiers, so usage is summed here and a rebuild reads only runs not scanned to the end.
+  `
+  CREATE TABLE usage_runs (
+    flow TEXT NOT NULL,
+    run TEXT NOT NULL,
+    finished INTEGER NOT NULL CHECK (finished IN (0, 1)),
+    problem TEXT,
+    scanned_at INTEGER NOT NULL,
+    PRIMARY KEY (flow, run)
+  ) WITHOUT ROWID;
+
+  CREATE TABLE usage_steps (
+    flow TEXT NOT NULL,
+    run TEXT NOT NULL,
+    step TEXT NOT NULL,
+    tasks INTEGER NOT NULL,
+    log_bytes INTEGER NOT NULL,
+    logs INTEGER NOT NULL,
+    card_bytes INTEGER NOT NULL,
+    cards INTEGER NOT NULL,
+    PRIMARY KEY (flow, run, step),
+    FOREIGN KEY (flow, run) REFERENCES usage_runs(flow, run) ON DELETE CASCADE
+  ) WITHOUT ROWID;
+
+  CREATE TABLE usage_refs (
+    flow TEXT NOT NULL,
+    run TEXT NOT NULL,
+    step TEXT NOT NULL,
+    sha TEXT NOT NULL,
+    PRIMARY KEY (flow, run, step, sha),
+    FOREIGN KEY (flow, run) REFERENCES usage_runs(flow, run) ON DELETE CASCADE
+  ) WITHOUT ROWID;
+  -- Who names a blob: the shared/unique split counts holders per sha.
+  CREATE INDEX usage_refs_by_sha ON usage_refs (flow, sha, run, step);
+
+  CREATE TABLE usage_cas (
+    flow TEXT NOT NULL,
+    sha TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    tier TEXT,
+    PRIMARY KEY (flow, sha)
+  ) WITHOUT ROWID;
+  `,
 ];

@@ -20,6 +20,15 @@ export const INDEX_OPS = [
   'getObjects',
   'putServiceRefresh',
   'getServiceRefresh',
+  'putUsageRuns',
+  'putUsageCas',
+  'forgetUsage',
+  'usageScanned',
+  'usageFlowNames',
+  'usageFlows',
+  'usageRuns',
+  'usageSteps',
+  'usageBuiltAt',
 ] as const satisfies readonly (keyof IndexStore)[];
 
 export type IndexOp = (typeof INDEX_OPS)[number];

@@ -8,6 +8,8 @@ export interface ListedObject {
   size: number;
   lastModified?: Date;
   etag?: string;
+  /** The access tier the listing reported (Azure: Hot, Cool, Cold, Archive); absent for a local folder. */
+  tier?: string;
 }
 
 export interface HierarchyListing {

@@ -14,6 +14,7 @@ import { principalFromToken } from '../azure/token-claims.js';
 import { ArtifactReader } from '../metaflow/artifacts.js';
 import { workspaceKey } from '../index/index-location.js';
 import { IndexPool } from '../index/index-pool.js';
+import type { MetaflowIndex } from '../index/metaflow-index.js';
 import { MetaflowDatastore } from '../metaflow/datastore.js';
 import { IndexedRuns } from '../metaflow/indexed-runs.js';
 import { LocalMetadata } from '../metaflow/local-metadata.js';
@@ -47,6 +48,8 @@ export interface OpenWorkspace {
   mlflow?: Promise<MlflowSource>;
   /** The key of the shared index this workspace holds, released when it closes. */
   indexKey?: string;
+  /** That index (undefined when the app keeps none, as in the CLI, or it could not be opened). */
+  index?: Promise<MetaflowIndex | undefined>;
   /** Runs, users, tags and liveness from the team's Metaflow metadata service, when the workspace names one. */
   service?: ServiceRunList;
   /** Run, step and task views from the metadata service (artifacts and logs still from this datastore). */
@@ -129,7 +132,7 @@ export class WorkspaceRegistry {
     const serviceList = service && new ServiceRunList(service, index, user, (flow) => this.onRunsRefreshed(info.id, flow));
     const { store, root } = opened.datastore;
     const serviceRuns = service && new ServiceRunReader(service, new ArtifactReader(store, root), store, root, { dsType: info.kind, roots: [info.sysroot] });
-    this.open.set(info.id, { ...opened, info, indexed, indexKey, staleAfterHours: input.staleAfterHours, service: serviceList, serviceRuns });
+    this.open.set(info.id, { ...opened, info, indexed, indexKey, index, staleAfterHours: input.staleAfterHours, service: serviceList, serviceRuns });
     if (input.mlflowTrackingUri !== undefined) this.trackingUris.set(info.id, input.mlflowTrackingUri);
     this.inputs.set(info.id, input);
     return info;

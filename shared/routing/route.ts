@@ -39,14 +39,21 @@ export interface BlobsPlace {
   prefix: string;
 }
 
-export type SectionId = 'metaflow' | 'mlflow' | 'blobs' | 'gc';
-export const SECTION_IDS: readonly SectionId[] = ['metaflow', 'mlflow', 'blobs', 'gc'];
+/** Where the usage view is drilled to: a flow, then one of its runs. */
+export interface UsagePlace {
+  flow?: string;
+  run?: string;
+}
+
+export type SectionId = 'metaflow' | 'mlflow' | 'blobs' | 'gc' | 'usage';
+export const SECTION_IDS: readonly SectionId[] = ['metaflow', 'mlflow', 'blobs', 'gc', 'usage'];
 
 export type SectionPlace =
   | { section: 'metaflow'; place: MetaflowPlace }
   | { section: 'mlflow'; place: MlflowPlace }
   | { section: 'blobs'; place: BlobsPlace }
-  | { section: 'gc' };
+  | { section: 'gc' }
+  | { section: 'usage'; place: UsagePlace };
 
 export type Route =
   | { name: 'workspaces' }
@@ -69,6 +76,8 @@ export function sectionRoot(section: SectionId): SectionPlace {
       return { section, place: { prefix: '' } };
     case 'gc':
       return { section };
+    case 'usage':
+      return { section, place: {} };
   }
 }
 
@@ -170,6 +179,11 @@ function formatSection(at: SectionPlace): string {
       return `/blobs/${encodeSegment(at.place.container)}/${at.place.prefix.split('/').map(encodeSegment).join('/')}`;
     case 'gc':
       return '/gc';
+    case 'usage':
+      return `/usage${[at.place.flow, at.place.flow === undefined ? undefined : at.place.run]
+        .filter((s): s is string => s !== undefined)
+        .map((s) => `/${encodeSegment(s)}`)
+        .join('')}`;
   }
 }
 
@@ -259,6 +273,15 @@ function parseBlobs(segments: string[], params: URLSearchParams): BlobsPlace {
   return { container: checked(decodeSegment(container), (c) => CONTAINER.test(c)), prefix: checked(levels.map(decodeSegment).join('/'), isPrefix) };
 }
 
+function parseUsage(segments: string[], params: URLSearchParams): UsagePlace {
+  if (segments.length > 2 || [...params.keys()].length > 0) fail();
+  const [flow, run] = segments.map(decodeSegment);
+  const place: UsagePlace = {};
+  if (flow !== undefined) place.flow = checked(flow, isIdentifier);
+  if (run !== undefined) place.run = checked(run, isName);
+  return place;
+}
+
 function parseSection(segments: string[], params: URLSearchParams): SectionPlace {
   const [section, ...rest] = segments;
   switch (section) {
@@ -273,6 +296,8 @@ function parseSection(segments: string[], params: URLSearchParams): SectionPlace
       return { section, place: parseBlobs(rest, params) };
     case 'gc':
       return rest.length === 0 && [...params.keys()].length === 0 ? { section } : fail();
+    case 'usage':
+      return { section, place: parseUsage(rest, params) };
     default:
       return fail();
   }

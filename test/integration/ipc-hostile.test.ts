@@ -11,6 +11,7 @@ import { gcCases } from './ipc-cases/gc.js';
 import { blobsCases } from './ipc-cases/blobs.js';
 import { transferCases } from './ipc-cases/transfer.js';
 import { localCases } from './ipc-cases/local.js';
+import { usageCases } from './ipc-cases/usage.js';
 import { CONNECTION_STRING, ENDPOINT, SYSROOT, workspaceCases } from './ipc-cases/workspace.js';
 
 // Every IPC channel, fed what a compromised renderer or a hostile browser tab could send. The router
@@ -19,14 +20,14 @@ import { CONNECTION_STRING, ENDPOINT, SYSROOT, workspaceCases } from './ipc-case
 
 type Plain = Record<string, unknown>;
 
-const DOMAINS = [workspaceCases, metaflowCases, blobsCases, gcCases, mlflowTokensCases, mlflowCases, transferCases, localCases, mlflowPromptsCases, mlflowUsageCases];
+const DOMAINS = [workspaceCases, metaflowCases, blobsCases, gcCases, mlflowTokensCases, mlflowCases, transferCases, localCases, mlflowPromptsCases, mlflowUsageCases, usageCases];
 
-const handlers: Handlers = { ...workspaceCases.spies, ...metaflowCases.spies, ...blobsCases.spies, ...gcCases.spies, ...mlflowTokensCases.spies, ...mlflowUsageCases.spies, ...mlflowPromptsCases.spies, ...mlflowCases.spies, ...transferCases.spies, ...localCases.spies };
+const handlers: Handlers = { ...workspaceCases.spies, ...metaflowCases.spies, ...blobsCases.spies, ...gcCases.spies, ...mlflowTokensCases.spies, ...mlflowUsageCases.spies, ...mlflowPromptsCases.spies, ...mlflowCases.spies, ...transferCases.spies, ...localCases.spies, ...usageCases.spies };
 
 const router = createRouter(handlers);
 
 // A mapped type, so a channel added to the contract fails to compile here until it has baselines.
-const BASELINES: { [C in Channel]: Baseline<C>[] } = { ...workspaceCases.baselines, ...metaflowCases.baselines, ...blobsCases.baselines, ...gcCases.baselines, ...mlflowTokensCases.baselines, ...mlflowUsageCases.baselines, ...mlflowPromptsCases.baselines, ...mlflowCases.baselines, ...transferCases.baselines, ...localCases.baselines };
+const BASELINES: { [C in Channel]: Baseline<C>[] } = { ...workspaceCases.baselines, ...metaflowCases.baselines, ...blobsCases.baselines, ...gcCases.baselines, ...mlflowTokensCases.baselines, ...mlflowUsageCases.baselines, ...mlflowPromptsCases.baselines, ...mlflowCases.baselines, ...transferCases.baselines, ...localCases.baselines, ...usageCases.baselines };
 
 const MB = 1 << 20;
 

@@ -34,6 +34,9 @@ const routes: Route[] = [
   { name: 'workspace', workspaceId: WS, at: { section: 'mlflow', place: { kind: 'prompt', experimentId: '3', promptKey: 'p:support.answer-v_2' } } },
   { name: 'workspace', workspaceId: WS, at: { section: 'mlflow', place: { kind: 'prompt', experimentId: '3', promptKey: 's:0123456789abcdef', version: '12' } } },
   { name: 'workspace', workspaceId: WS, at: { section: 'mlflow', place: { kind: 'trace', experimentId: '3', traceId: 'tr-1', from: 'prompts' } } },
+  { name: 'workspace', workspaceId: WS, at: { section: 'usage', place: {} } },
+  { name: 'workspace', workspaceId: WS, at: { section: 'usage', place: { flow: 'TrainFlow' } } },
+  { name: 'workspace', workspaceId: WS, at: { section: 'usage', place: { flow: 'TrainFlow', run: 'argo-x.y 1712' } } },
 ];
 
 describe('routes', () => {
@@ -46,6 +49,8 @@ describe('routes', () => {
     expect(formatRoute(routes[20])).toBe(`/w/${WS}/blobs/data/a/b%20c/`);
     expect(formatRoute(routes[16])).toBe(`/w/${WS}/mlflow/1/traces/tr-0f9e`);
     expect(formatRoute(routes[27])).toBe(`/w/${WS}/mlflow/3/prompts/s%3A0123456789abcdef?version=12`);
+    expect(formatRoute(routes[30])).toBe(`/w/${WS}/usage/TrainFlow/argo-x.y%201712`);
+    expect(parseRoute(`/w/${WS}/usage/TrainFlow/`)).toEqual(routes[29]);
   });
 
   it('reads the short forms a person would type', () => {
@@ -86,6 +91,10 @@ describe('routes', () => {
     ['a bad container name', `/w/${WS}/blobs/Bad_Container/`],
     ['a prefix with a control character', `/w/${WS}/blobs/data/a%07/`],
     ['a gc sub-path', `/w/${WS}/gc/run`],
+    ['a usage flow that is not an identifier', `/w/${WS}/usage/bad-flow`],
+    ['a usage run named ".."', `/w/${WS}/usage/F/%2E%2E`],
+    ['a usage step level', `/w/${WS}/usage/F/1/start`],
+    ['a usage parameter', `/w/${WS}/usage/F?sort=x`],
     ['an over-long address', `/w/${WS}/blobs/data/${'a/'.repeat(5000)}`],
   ])('%s is not found', (_what, address) => {
     expect(parseRoute(address).name).toBe('notFound');

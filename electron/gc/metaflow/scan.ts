@@ -16,6 +16,8 @@ export interface CasBlob {
   size: number;
   etag: string;
   lastModified: number | null;
+  /** The access tier the listing reported; absent for a local folder. */
+  tier?: string;
 }
 
 export interface IndexRead {
@@ -49,7 +51,7 @@ export async function listCas(store: ObjectStore, root: string, flow: string, li
       foreign++;
       continue;
     }
-    blobs.push({ name: object.name, sha, size: object.size, etag: versionOf(object), lastModified: object.lastModified?.getTime() ?? null });
+    blobs.push({ name: object.name, sha, size: object.size, etag: versionOf(object), lastModified: object.lastModified?.getTime() ?? null, tier: object.tier });
   }
   return { blobs, foreign };
 }

@@ -2,6 +2,7 @@ import { MetaflowBrowser } from '../metaflow/browse/MetaflowBrowser.js';
 import { GcView } from '../gc/GcView.js';
 import { BlobsView } from '../blobs/BlobsView.js';
 import { MlflowBrowser } from '../mlflow/MlflowBrowser.js';
+import { UsageView } from '../usage/UsageView.js';
 import { EXPERIMENTS } from '../../../shared/routing/route.js';
 import type { Section } from './section.js';
 
@@ -28,4 +29,9 @@ export const SECTIONS: Section[] = [
     ),
   },
   { id: 'gc', label: 'Garbage collection', render: (props) => <GcView {...props} /> },
+  {
+    id: 'usage',
+    label: 'Usage',
+    render: (props, at, go) => <UsageView {...props} place={at.section === 'usage' ? at.place : {}} onNavigate={(place) => go({ section: 'usage', place })} />,
+  },
 ];

@@ -28,7 +28,7 @@ describe('migrations', () => {
     const db = new Database(path.join(dir, 'a.sqlite'));
     expect(migrate(db, LOCAL_INDEX, 'a.sqlite', MIGRATIONS)).toBe(0);
     expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
-    expect(tables(db)).toEqual(['artifacts', 'attempts', 'flows', 'objects', 'run_details', 'runs', 'service_lists', 'task_details', 'tasks']);
+    expect(tables(db)).toEqual(['artifacts', 'attempts', 'flows', 'objects', 'run_details', 'runs', 'service_lists', 'task_details', 'tasks', 'usage_cas', 'usage_refs', 'usage_runs', 'usage_steps']);
     const indexes = db.prepare("SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'runs' AND sql IS NOT NULL").pluck().all();
     expect(indexes).toEqual(expect.arrayContaining(['runs_by_start', 'runs_by_status']));
     db.close();

@@ -1,0 +1,14 @@
+import { UsageArgs, UsageBuildArgs, UsageBuildResult, UsageGcFree, UsageProgress, UsageTable } from '../schemas/usage.js';
+
+/** Storage usage of a Metaflow workspace: build (incremental, with progress), read a level, what gc would free. */
+export const usageChannels = {
+  'usage.metaflowBuild': { args: UsageBuildArgs, result: UsageBuildResult },
+  'usage.metaflow': { args: UsageArgs, result: UsageTable },
+  'usage.metaflowGcFree': { args: UsageBuildArgs, result: UsageGcFree },
+} as const;
+
+export const usageEvents = {
+  'usage.progress': UsageProgress,
+} as const;
+
+export type UsageChannel = keyof typeof usageChannels;
