@@ -4,6 +4,7 @@ import { StratusError } from '../../shared/errors.js';
 import type { MetaflowIndex } from '../index/metaflow-index.js';
 import type { LocalMetadata } from './local-metadata.js';
 import { listedRun } from './listed-run.js';
+import { ProgressiveRun } from './progressive-run.js';
 import { isFinished } from './run-status.js';
 import { CONCURRENCY, type MetaflowRuns } from './runs.js';
 import { StatusFill } from './status-fill.js';
@@ -50,6 +51,8 @@ interface FlowRefresh {
 
 export class IndexedRuns {
   private readonly flows = new Map<string, FlowRefresh>();
+  /** Progressive run views being read, by `flow/run`; the complete one is answered once, then forgotten. */
+  private readonly runViews = new Map<string, ProgressiveRun>();
   private readonly minInterval: number;
   private readonly now: () => number;
 
@@ -155,11 +158,13 @@ export class IndexedRuns {
     await Promise.allSettled([...this.flows.values()].map((s) => s.running));
   }
 
-  async detail(flow: string, run: string): Promise<RunDetail> {
+  /** `progressive`: answers from the run's listing while its tasks are read, visible first (`preferTasks`). */
+  async detail(flow: string, run: string, progressive = false): Promise<RunDetail> {
     const index = await this.index;
     const cached = await index?.getRunDetail(flow, run);
     if (cached && isFinished(cached.summary.status)) return cached;
     try {
+      if (progressive) return await this.progressiveDetail(flow, run, index);
       const detail = await this.runs.detail(flow, run, await this.metadata.has(flow));
       await index?.putRunDetail(flow, run, detail, isFinished(detail.summary.status));
       return detail;
@@ -167,6 +172,29 @@ export class IndexedRuns {
       if (cached && err instanceof StratusError && err.code === 'UNREACHABLE') return cached;
       throw err;
     }
+  }
+
+  /** The tasks a progressive run view shows now: they are read next. */
+  preferTasks(flow: string, run: string, tasks: readonly { step: string; task: string }[]): void {
+    this.runViews.get(`${flow}/${run}`)?.prefer(tasks);
+  }
+
+  private async progressiveDetail(flow: string, run: string, index: MetaflowIndex | undefined): Promise<RunDetail> {
+    const key = `${flow}/${run}`;
+    let view = this.runViews.get(key);
+    if (!view) {
+      const [tree, hasMetadata] = await Promise.all([this.runs.tree(flow, run), this.metadata.has(flow)]);
+      view = this.runViews.get(key) ?? new ProgressiveRun(this.runs, flow, run, tree, hasMetadata);
+      this.runViews.set(key, view);
+      const started = view;
+      started.complete.then(
+        (detail) => index?.putRunDetail(flow, run, detail, isFinished(detail.summary.status)),
+        () => undefined, // Told in the view (`taskStatuses.stalled`).
+      ).catch(() => undefined); // The index is a cache: a failed write only means the next open reads again.
+    }
+    // A finished (or stalled) view is answered once: the next open reads the run again.
+    if (view.finished) this.runViews.delete(key);
+    return view.view();
   }
 
   /** The flow's refresh: the one running, or a new one. */

@@ -153,6 +153,8 @@ export const TaskSummary = z.object({
   lastHeartbeatAt: EpochMs.optional(),
   /** From a metadata service: unfinished, and its heartbeat stopped longer ago than the service's threshold (its worker is gone). */
   stale: z.boolean().optional(),
+  /** Listed but not read yet (a progressive run view): its status and attempts are not known. */
+  listedOnly: z.literal(true).optional(),
 });
 export type TaskSummary = z.infer<typeof TaskSummary>;
 
@@ -176,6 +178,18 @@ export const RunDetail = z.object({
   resumed: z.object({ originRunId: z.string().nullable() }).nullable(),
   /** Why the DAG or parameters could not be read, if they could not. */
   problems: z.array(z.string()),
+  /**
+   * A progressive run view whose tasks are still being read: how many have their status. Until they all do, the
+   * summary, DAG and parameters are not read either (the run's row is `listedOnly`).
+   */
+  taskStatuses: z
+    .object({
+      known: z.number().int().nonnegative(),
+      total: z.number().int().nonnegative(),
+      /** Why reading stopped before every status was known (offline, say). */
+      stalled: z.string().max(2000).optional(),
+    })
+    .optional(),
 });
 export type RunDetail = z.infer<typeof RunDetail>;
 
