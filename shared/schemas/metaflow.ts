@@ -93,6 +93,14 @@ export const RunSummary = z.object({
 });
 export type RunSummary = z.infer<typeof RunSummary>;
 
+/** How far a progressive answer's statuses are read (a runs list's runs, a run view's tasks). */
+const FillProgress = z.object({
+  known: z.number().int().nonnegative(),
+  total: z.number().int().nonnegative(),
+  /** Why reading stopped before every status was known (offline, say). */
+  stalled: z.string().max(2000).optional(),
+});
+
 export const RunList = z.object({
   runs: z.array(RunSummary),
   /** Where user and tags come from: a local `.metaflow` metadata folder, or nowhere. */
@@ -106,14 +114,7 @@ export const RunList = z.object({
   /** Served from the index because the service did not answer: when it last did. */
   cachedAt: EpochMs.optional(),
   /** A progressive list whose statuses are still being read: how many of the listed runs have theirs. */
-  statuses: z
-    .object({
-      known: z.number().int().nonnegative(),
-      total: z.number().int().nonnegative(),
-      /** Why reading stopped before every status was known (offline, say). */
-      stalled: z.string().max(2000).optional(),
-    })
-    .optional(),
+  statuses: FillProgress.optional(),
 });
 export type RunList = z.infer<typeof RunList>;
 
@@ -182,14 +183,7 @@ export const RunDetail = z.object({
    * A progressive run view whose tasks are still being read: how many have their status. Until they all do, the
    * summary, DAG and parameters are not read either (the run's row is `listedOnly`).
    */
-  taskStatuses: z
-    .object({
-      known: z.number().int().nonnegative(),
-      total: z.number().int().nonnegative(),
-      /** Why reading stopped before every status was known (offline, say). */
-      stalled: z.string().max(2000).optional(),
-    })
-    .optional(),
+  taskStatuses: FillProgress.optional(),
 });
 export type RunDetail = z.infer<typeof RunDetail>;
 
