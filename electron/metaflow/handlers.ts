@@ -35,9 +35,9 @@ export function metaflowHandlers({ workspaces, cards, settings }: MetaflowDeps):
       workspaces.get(workspaceId).indexed.prefer(flow, ids);
       return Promise.resolve(null);
     },
-    'metaflow.run': async ({ workspaceId, flow, run }) => {
+    'metaflow.run': async ({ workspaceId, flow, run, progressive }) => {
       const ws = workspaces.get(workspaceId);
-      const fromDatastore = async () => detailWithStaleness(await ws.indexed.detail(flow, run), await threshold(workspaceId), Date.now());
+      const fromDatastore = async () => detailWithStaleness(await ws.indexed.detail(flow, run, progressive === true), await threshold(workspaceId), Date.now());
       if (!ws.serviceRuns) return fromDatastore();
       try {
         return await ws.serviceRuns.detail(flow, run);
@@ -46,6 +46,10 @@ export function metaflowHandlers({ workspaces, cards, settings }: MetaflowDeps):
         const detail = await fromDatastore();
         return { ...detail, problems: [`${err.message} The run is shown as the datastore holds it, without its user, tags or heartbeats.`, ...detail.problems] };
       }
+    },
+    'metaflow.tasksVisible': ({ workspaceId, flow, run, tasks }) => {
+      workspaces.get(workspaceId).indexed.preferTasks(flow, run, tasks);
+      return Promise.resolve(null);
     },
     'metaflow.tags': ({ workspaceId, flow, run, add, remove }) => serviceOf(workspaces, workspaceId).mutateTags(flow, run, add, remove),
     'metaflow.task': async ({ workspaceId, ...ref }) => {

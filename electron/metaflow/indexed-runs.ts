@@ -4,6 +4,7 @@ import { StratusError } from '../../shared/errors.js';
 import type { MetaflowIndex } from '../index/metaflow-index.js';
 import type { LocalMetadata } from './local-metadata.js';
 import { listedRun } from './listed-run.js';
+import { ProgressiveRun } from './progressive-run.js';
 import { isFinished } from './run-status.js';
 import { CONCURRENCY, type MetaflowRuns } from './runs.js';
 import { StatusFill } from './status-fill.js';
@@ -48,8 +49,16 @@ interface FlowRefresh {
   lastRuns?: RunSummary[];
 }
 
+interface RunView {
+  view: ProgressiveRun;
+  /** When its reading ended, by `now`. */
+  settledAt?: number;
+}
+
 export class IndexedRuns {
   private readonly flows = new Map<string, FlowRefresh>();
+  /** Progressive run views being read, by `flow/run`; the complete one is answered once, then forgotten. */
+  private readonly runViews = new Map<string, RunView>();
   private readonly minInterval: number;
   private readonly now: () => number;
 
@@ -150,16 +159,18 @@ export class IndexedRuns {
     return { flow, runCount: ids.length, latest: latest ?? cached ?? null };
   }
 
-  /** Resolves when no refresh is running (for closing the workspace, tests and benchmarks). */
+  /** Resolves when no refresh and no run view's reading is running (for closing the workspace, tests and benchmarks). */
   async settled(): Promise<void> {
-    await Promise.allSettled([...this.flows.values()].map((s) => s.running));
+    await Promise.allSettled([...[...this.flows.values()].map((s) => s.running), ...[...this.runViews.values()].map((v) => v.view.complete)]);
   }
 
-  async detail(flow: string, run: string): Promise<RunDetail> {
+  /** `progressive`: answers from the run's listing while its tasks are read, visible first (`preferTasks`). */
+  async detail(flow: string, run: string, progressive = false): Promise<RunDetail> {
     const index = await this.index;
     const cached = await index?.getRunDetail(flow, run);
     if (cached && isFinished(cached.summary.status)) return cached;
     try {
+      if (progressive) return await this.progressiveDetail(flow, run, index);
       const detail = await this.runs.detail(flow, run, await this.metadata.has(flow));
       await index?.putRunDetail(flow, run, detail, isFinished(detail.summary.status));
       return detail;
@@ -167,6 +178,41 @@ export class IndexedRuns {
       if (cached && err instanceof StratusError && err.code === 'UNREACHABLE') return cached;
       throw err;
     }
+  }
+
+  /** The tasks a progressive run view shows now: they are read next. */
+  preferTasks(flow: string, run: string, tasks: readonly { step: string; task: string }[]): void {
+    this.runViews.get(`${flow}/${run}`)?.view.prefer(tasks);
+  }
+
+  private async progressiveDetail(flow: string, run: string, index: MetaflowIndex | undefined): Promise<RunDetail> {
+    const key = `${flow}/${run}`;
+    let entry = this.runViews.get(key);
+    // A view that ended long ago (its window closed before it was answered) no longer stands for the run.
+    if (entry?.settledAt !== undefined && this.now() - entry.settledAt >= this.minInterval) {
+      this.runViews.delete(key);
+      entry = undefined;
+    }
+    if (!entry) {
+      const [tree, hasMetadata] = await Promise.all([this.runs.tree(flow, run), this.metadata.has(flow)]);
+      entry = this.runViews.get(key) ?? this.startView(flow, run, new ProgressiveRun(this.runs, flow, run, tree, hasMetadata), index);
+    }
+    // A finished (or stalled) view is answered once: the next open reads the run again.
+    if (entry.view.finished) this.runViews.delete(key);
+    return entry.view.view();
+  }
+
+  private startView(flow: string, run: string, view: ProgressiveRun, index: MetaflowIndex | undefined): RunView {
+    const entry: RunView = { view };
+    this.runViews.set(`${flow}/${run}`, entry);
+    view.complete
+      .then(
+        (detail) => index?.putRunDetail(flow, run, detail, isFinished(detail.summary.status)),
+        () => undefined, // Told in the view (`taskStatuses.stalled`).
+      )
+      .catch(() => undefined) // The index is a cache: a failed write only means the next open reads again.
+      .finally(() => (entry.settledAt = this.now()));
+    return entry;
   }
 
   /** The flow's refresh: the one running, or a new one. */

@@ -84,11 +84,15 @@ export class MetaflowRuns {
 
   async detail(flow: string, run: string, hasMetadata: boolean): Promise<RunDetail> {
     const tree = await this.tree(flow, run);
-    const probe = this.probe(flow);
+    return this.detailOf(flow, run, tree, hasMetadata, mapLimited(tree.tasks, CONCURRENCY, (t) => this.taskRow(flow, t)));
+  }
+
+  /** A run's view from its listing and its tasks' rows, however they were read (all at once, or visible first). */
+  async detailOf(flow: string, run: string, tree: RunTree, hasMetadata: boolean, rows: Promise<TaskSummary[]>): Promise<RunDetail> {
     const problems: string[] = [];
     const [summary, tasks, graph] = await Promise.all([
       this.summary(flow, run, tree, hasMetadata),
-      mapLimited(tree.tasks, CONCURRENCY, (t) => this.taskSummary(flow, t, probe, true)),
+      rows,
       this.graph(flow, tree).catch((err: unknown) => {
         problems.push(`The DAG could not be read: ${(err as Error).message}`);
         return undefined;
@@ -149,7 +153,13 @@ export class MetaflowRuns {
     };
   }
 
-  private async tree(flow: string, run: string): Promise<RunTree> {
+  /** One task's row in its run's view. */
+  taskRow(flow: string, task: TaskTree): Promise<TaskSummary> {
+    return this.taskSummary(flow, task, this.probe(flow), true);
+  }
+
+  /** A run's steps, tasks and their files: one flat listing of its folder. */
+  async tree(flow: string, run: string): Promise<RunTree> {
     const prefix = `${this.root}${flow}/${run}/`;
     const objects = await this.store.listAll(prefix);
     if (objects.length === 0) throw new StratusError({ code: 'NOT_FOUND', message: `The run ${flow}/${run} does not exist in this datastore.` });

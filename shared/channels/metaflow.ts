@@ -23,13 +23,17 @@ import {
   RunList,
   RunListQuery,
   RunSummary,
+  StepName,
   TagEdit,
   TaskDetail,
+  TaskId,
   TaskPath,
 } from '../schemas/metaflow.js';
 
 /** The most run ids one `metaflow.runsVisible` names: a screen of rows with room to spare. */
 export const MAX_VISIBLE_RUNS = 200;
+/** The most tasks one `metaflow.tasksVisible` names. */
+export const MAX_VISIBLE_TASKS = 200;
 
 /** Browsing a Metaflow datastore: flows, runs, tasks, artifacts, logs, cards. */
 export const metaflowChannels = {
@@ -42,7 +46,18 @@ export const metaflowChannels = {
   'metaflow.runs': { args: z.object({ workspaceId: Id, flow: FlowName, query: RunListQuery.optional(), progressive: z.boolean().optional() }).strict(), result: RunList },
   /** The runs the list shows now: their statuses are read first. */
   'metaflow.runsVisible': { args: z.object({ workspaceId: Id, flow: FlowName, ids: z.array(RunId).max(MAX_VISIBLE_RUNS) }).strict(), result: z.null() },
-  'metaflow.run': { args: z.object({ workspaceId: Id, flow: FlowName, run: RunId }).strict(), result: RunDetail },
+  /**
+   * `progressive`: answer once the run's listing names its steps and tasks (tasks `listedOnly`, `taskStatuses` set),
+   * and read them behind it; without it the answer waits for every task (the CLI).
+   */
+  'metaflow.run': { args: z.object({ workspaceId: Id, flow: FlowName, run: RunId, progressive: z.boolean().optional() }).strict(), result: RunDetail },
+  /** The tasks a progressive run view shows now: they are read first. */
+  'metaflow.tasksVisible': {
+    args: z
+      .object({ workspaceId: Id, flow: FlowName, run: RunId, tasks: z.array(z.object({ step: StepName, task: TaskId }).strict()).max(MAX_VISIBLE_TASKS) })
+      .strict(),
+    result: z.null(),
+  },
   'metaflow.task': { args: TaskPath, result: TaskDetail },
   'metaflow.artifact': { args: ArtifactRequest, result: ArtifactPreviewResult },
   /** The tier of an artifact's blob (Hot, Cool, Cold, Archive) and any rehydration running. */

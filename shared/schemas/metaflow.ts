@@ -93,6 +93,14 @@ export const RunSummary = z.object({
 });
 export type RunSummary = z.infer<typeof RunSummary>;
 
+/** How far a progressive answer's statuses are read (a runs list's runs, a run view's tasks). */
+const FillProgress = z.object({
+  known: z.number().int().nonnegative(),
+  total: z.number().int().nonnegative(),
+  /** Why reading stopped before every status was known (offline, say). */
+  stalled: z.string().max(2000).optional(),
+});
+
 export const RunList = z.object({
   runs: z.array(RunSummary),
   /** Where user and tags come from: a local `.metaflow` metadata folder, or nowhere. */
@@ -106,14 +114,7 @@ export const RunList = z.object({
   /** From a metadata service, served from the local index: when the service last answered this flow's list. */
   cachedAt: EpochMs.optional(),
   /** A progressive list whose statuses are still being read: how many of the listed runs have theirs. */
-  statuses: z
-    .object({
-      known: z.number().int().nonnegative(),
-      total: z.number().int().nonnegative(),
-      /** Why reading stopped before every status was known (offline, say). */
-      stalled: z.string().max(2000).optional(),
-    })
-    .optional(),
+  statuses: FillProgress.optional(),
   /** From a metadata service, served from the local index because the service did not answer: why. */
   unreachable: z.string().max(1000).optional(),
 });
@@ -155,6 +156,8 @@ export const TaskSummary = z.object({
   lastHeartbeatAt: EpochMs.optional(),
   /** From a metadata service: unfinished, and its heartbeat stopped longer ago than the service's threshold (its worker is gone). */
   stale: z.boolean().optional(),
+  /** Listed but not read yet (a progressive run view): its status and attempts are not known. */
+  listedOnly: z.literal(true).optional(),
 });
 export type TaskSummary = z.infer<typeof TaskSummary>;
 
@@ -178,6 +181,11 @@ export const RunDetail = z.object({
   resumed: z.object({ originRunId: z.string().nullable() }).nullable(),
   /** Why the DAG or parameters could not be read, if they could not. */
   problems: z.array(z.string()),
+  /**
+   * A progressive run view whose tasks are still being read: how many have their status. Until they all do, the
+   * summary, DAG and parameters are not read either (the run's row is `listedOnly`).
+   */
+  taskStatuses: FillProgress.optional(),
 });
 export type RunDetail = z.infer<typeof RunDetail>;
 

@@ -1,13 +1,9 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { BlobServiceClient } from '@azure/storage-blob';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { CONCURRENCY } from '../../electron/metaflow/runs.js';
 import { generateDatastore, type GeneratedDatastore } from '../../electron/sample/metaflow-datastore.js';
-import { createServices, type Services } from '../../electron/services.js';
-import { contract, type ArgsOf, type Channel, type ResultOf, type RunList, type RunSummary } from '../../shared/contract.js';
-import { azuriteConnectionString } from '../harness/azurite.js';
+import type { RunList, RunSummary } from '../../shared/contract.js';
+import { callChannel as call, EnvironmentWorkspaces } from '../harness/environment-workspace.js';
 import { PROFILES } from '../harness/link-sim/profiles.js';
 import { startLinkProxy, type LinkProxy } from '../harness/link-sim/proxy.js';
 import { RequestCounter } from '../harness/request-counter.js';
@@ -25,21 +21,9 @@ const VISIBLE = 12;
 
 let link: LinkProxy;
 let generated: GeneratedDatastore;
-const opened: { services: Services; dir: string }[] = [];
+const workspaces = new EnvironmentWorkspaces();
 
-async function open(through: string): Promise<{ services: Services; workspaceId: string }> {
-  const dir = await mkdtemp(path.join(tmpdir(), 'stratus-cold-list-'));
-  const services = createServices({ env: { AZURE_STORAGE_CONNECTION_STRING: azuriteConnectionString(through) }, userDataDir: dir });
-  opened.push({ services, dir });
-  const info = await call(services, 'workspace.open', { sysroot: CONTAINER, endpoint: through, credential: { kind: 'environment' } });
-  return { services, workspaceId: info.id };
-}
-
-async function call<C extends Channel>(services: Services, channel: C, args: ArgsOf<C>): Promise<ResultOf<C>> {
-  const reply = await services.router.dispatch(channel, args);
-  if (!reply.ok) throw new Error(`${channel} failed: ${reply.error.code} ${reply.error.message}`);
-  return contract[channel].result.parse(reply.value) as ResultOf<C>;
-}
+const open = (through: string) => workspaces.open(CONTAINER, through);
 
 const byId = (runs: RunSummary[]) => [...runs].sort((a, b) => a.id.localeCompare(b.id));
 const pause = () => new Promise((resolve) => setTimeout(resolve, 10));
@@ -53,10 +37,7 @@ beforeAll(async () => {
 }, 300_000);
 
 afterAll(async () => {
-  for (const { services, dir } of opened) {
-    await services.close();
-    await rm(dir, { recursive: true, force: true });
-  }
+  await workspaces.close();
   await link?.close();
   await BlobServiceClient.fromConnectionString(inject('connectionString')).getContainerClient(CONTAINER).deleteIfExists();
 });

@@ -26,7 +26,7 @@ const taskArgs = (t: TaskRef) => ({ workspaceId: t.workspaceId, flow: t.flow, ru
 /** While main refreshes a list it painted from its index: how often to look whether the refresh is done. */
 const REFRESH_POLL_MS = 3000;
 
-/** While main reads the statuses of a list it answered from one listing: how often to fetch the rows so far. */
+/** While main reads the statuses of a list (or run view) it answered from a listing: how often to fetch the rows so far. */
 const STATUS_POLL_MS = 500;
 
 /** `query`: the namespace, filters and page size a metadata service runs (a datastore alone ignores it). */
@@ -68,7 +68,9 @@ export function onRunsChanged(queryClient: QueryClient, workspaceId: string, flo
 export const runQuery = (r: RunRef) =>
   queryOptions({
     queryKey: ['metaflow.run', r.workspaceId, r.flow, r.run],
-    queryFn: () => call('metaflow.run', { workspaceId: r.workspaceId, flow: r.flow, run: r.run }),
+    // Progressive: steps and tasks from the run's listing, task statuses as main reads them.
+    queryFn: () => call('metaflow.run', { workspaceId: r.workspaceId, flow: r.flow, run: r.run, progressive: true }),
+    refetchInterval: (query): number | false => (query.state.data?.taskStatuses ? STATUS_POLL_MS : false),
   });
 
 export const taskQuery = (t: TaskRef) =>

@@ -1,8 +1,11 @@
 import './run.css';
 import { useQuery } from '@tanstack/react-query';
-import { lazy, Suspense, useMemo } from 'react';
-import { plural } from '../../format.js';
+import { lazy, Suspense, useCallback, useMemo, useState } from 'react';
+import { MAX_VISIBLE_TASKS } from '../../../../shared/channels/metaflow.js';
+import { call } from '../../api/client.js';
+import { formatCount, plural } from '../../format.js';
 import { runQuery, type RunRef } from '../queries.js';
+import { useTellVisible } from '../useTellVisible.js';
 import { ErrorPanel } from '../../ui/ErrorPanel.js';
 import { Loading } from '../../ui/Loading.js';
 import { ParametersPanel } from './ParametersPanel.js';
@@ -59,6 +62,19 @@ export function MetaflowRunView({ run, step, onStep, onTask, onOpenRun, onEditWo
   const detail = useQuery(runQuery(run));
   const marks = useMemo(() => stepMarks(detail.data?.tasks ?? []), [detail.data]);
   const stepTasks = useMemo(() => (detail.data && step ? detail.data.tasks.filter((t) => t.step === step) : []), [detail.data, step]);
+  // While task statuses are read, main reads the step's tasks in view first: tell it which (of those unread) they are.
+  const [visible, setVisible] = useState<string[]>([]);
+  const unread = useMemo(() => new Set(stepTasks.filter((t) => t.listedOnly).map((t) => t.id)), [stepTasks]);
+  const waiting = detail.data?.taskStatuses ? visible.filter((id) => unread.has(id)).slice(0, MAX_VISIBLE_TASKS) : [];
+  const tellVisible = useCallback(
+    (ids: string[]) => {
+      if (step === undefined) return;
+      const tasks = ids.map((task) => ({ step, task }));
+      void call('metaflow.tasksVisible', { workspaceId: run.workspaceId, flow: run.flow, run: run.run, tasks }).catch(() => undefined);
+    },
+    [run.workspaceId, run.flow, run.run, step],
+  );
+  useTellVisible(waiting, tellVisible);
 
   if (detail.isPending) return <Loading label="Reading the run…" />;
   if (detail.isError) {
@@ -75,6 +91,12 @@ export function MetaflowRunView({ run, step, onStep, onTask, onOpenRun, onEditWo
             <li key={p}>{p}</li>
           ))}
         </ul>
+      )}
+      {data.taskStatuses && (
+        <p className="note note--info" data-testid="task-statuses-partial">
+          {data.taskStatuses.stalled ??
+            `Reading task statuses: ${formatCount(data.taskStatuses.known)} of ${plural(data.taskStatuses.total, 'task')} so far; the run's status, DAG and parameters follow.`}
+        </p>
       )}
       <FailureNote detail={data} onOpenTask={onTask} />
       <ResumeNote detail={data} onOpenRun={onOpenRun} />
@@ -94,7 +116,13 @@ export function MetaflowRunView({ run, step, onStep, onTask, onOpenRun, onEditWo
           {step === PARAMETERS_STEP ? (
             <ParametersTask onOpen={() => onTask(PARAMETERS_STEP, PARAMETERS_TASK)} />
           ) : (
-            <StepTasks step={data.steps.find((s) => s.name === step)} stepName={step} tasks={stepTasks} onOpen={(task) => step && onTask(step, task)} />
+            <StepTasks
+              step={data.steps.find((s) => s.name === step)}
+              stepName={step}
+              tasks={stepTasks}
+              onOpen={(task) => step && onTask(step, task)}
+              onVisible={setVisible}
+            />
           )}
           <ParametersPanel parameters={data.parameters} onOpenTask={() => onTask(PARAMETERS_STEP, PARAMETERS_TASK)} />
         </div>

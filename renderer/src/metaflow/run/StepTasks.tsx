@@ -1,4 +1,5 @@
-import { useRef } from 'react';
+import '../runs/runs.css';
+import { useEffect, useRef } from 'react';
 import type { StepSummary, TaskSummary } from '../../../../shared/contract.js';
 import { formatDuration, formatTime, plural } from '../../format.js';
 import { StatusBadge } from '../../ui/StatusBadge.js';
@@ -14,6 +15,8 @@ interface Props {
   stepName: string | undefined;
   tasks: TaskSummary[];
   onOpen: (task: string) => void;
+  /** The ids of the tasks in view (a progressive run view reads theirs first). */
+  onVisible?: (ids: string[]) => void;
 }
 
 function taskDuration(task: TaskSummary): number | null {
@@ -24,9 +27,13 @@ function taskDuration(task: TaskSummary): number | null {
 }
 
 /** The tasks of the step picked in the DAG; each opens its task view. Foreach steps can have thousands. */
-export function StepTasks({ step, stepName, tasks, onOpen }: Props) {
+export function StepTasks({ step, stepName, tasks, onOpen, onVisible }: Props) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualRows({ count: tasks.length, scrollRef, rowHeight: ROW_HEIGHT, overscan: 8 });
+  const inView = virtualizer.getVirtualItems().flatMap((item) => tasks[item.index]?.id ?? []).join('\n');
+  useEffect(() => {
+    if (onVisible && inView !== '') onVisible(inView.split('\n'));
+  }, [inView, onVisible]);
 
   return (
     <section className="panel run-panel" aria-labelledby="step-tasks-title" data-testid="step-tasks">
@@ -57,7 +64,13 @@ export function StepTasks({ step, stepName, tasks, onOpen }: Props) {
                 <div key={task.id} role="listitem" className="task-list__item" style={{ transform: `translateY(${item.start}px)`, height: ROW_HEIGHT }}>
                   <button type="button" className="task-list__open" aria-label={displayName(task.id)} onClick={() => onOpen(task.id)} data-testid="task-entry">
                     <span className="task-list__id mono">{displayName(task.id)}</span>
-                    <StatusBadge status={taskBadgeStatus(task)} title={heartbeatText(task)} />
+                    {task.listedOnly ? (
+                      <span className="status status--reading" data-testid="task-status" data-status="reading" title="Listed; its status is being read">
+                        …
+                      </span>
+                    ) : (
+                      <StatusBadge status={taskBadgeStatus(task)} title={heartbeatText(task)} />
+                    )}
                     {task.attempts.length > 1 && <span className="tag">{plural(task.attempts.length, 'attempt')}</span>}
                     {task.cloned && <span className="tag tag--quiet">cloned</span>}
                     {task.caught && (

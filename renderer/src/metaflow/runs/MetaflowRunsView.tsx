@@ -1,10 +1,11 @@
 import './runs.css';
 import { keepPreviousData, useInfiniteQuery, useQuery } from '@tanstack/react-query';
-import { useDeferredValue, useEffect, useMemo, useState } from 'react';
+import { useCallback, useDeferredValue, useMemo, useState } from 'react';
 import { MAX_VISIBLE_RUNS } from '../../../../shared/channels/metaflow.js';
 import { call } from '../../api/client.js';
 import { formatCount, plural } from '../../format.js';
 import { runsQuery, serviceRunsQuery } from '../queries.js';
+import { useTellVisible } from '../useTellVisible.js';
 import { ErrorPanel } from '../../ui/ErrorPanel.js';
 import { Loading } from '../../ui/Loading.js';
 import { RunFilterBar } from './RunFilterBar.js';
@@ -16,8 +17,6 @@ import { joinPages } from './join-pages.js';
 
 /** Runs per page from a metadata service: the service's own default, so the first read is also the one main caches. */
 const PAGE = 50;
-/** Scrolling settles this long before main is told which rows are in view. */
-const VISIBLE_SETTLE_MS = 150;
 
 interface Props {
   workspaceId: string;
@@ -62,14 +61,8 @@ export function MetaflowRunsView({ workspaceId, flow, onOpen, onEditWorkspace }:
   const [visible, setVisible] = useState<string[]>([]);
   const unread = useMemo(() => new Set(all?.filter((r) => r.listedOnly).map((r) => r.id)), [all]);
   const waiting = partial ? visible.filter((id) => unread.has(id)).slice(0, MAX_VISIBLE_RUNS) : [];
-  const waitingKey = waiting.join('\n');
-  useEffect(() => {
-    if (waitingKey === '') return;
-    const timer = setTimeout(() => {
-      call('metaflow.runsVisible', { workspaceId, flow, ids: waitingKey.split('\n') }).catch(() => undefined);
-    }, VISIBLE_SETTLE_MS);
-    return () => clearTimeout(timer);
-  }, [waitingKey, workspaceId, flow]);
+  const tellVisible = useCallback((ids: string[]) => void call('metaflow.runsVisible', { workspaceId, flow, ids }).catch(() => undefined), [workspaceId, flow]);
+  useTellVisible(waiting, tellVisible);
 
   if (active.isError) {
     return <ErrorPanel error={active.error} onRetry={() => void active.refetch()} retrying={active.isFetching} onEditWorkspace={onEditWorkspace} />;

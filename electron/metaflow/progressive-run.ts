@@ -1,0 +1,80 @@
+import type { RunDetail, TaskSummary } from '../../shared/contract.js';
+import { compareIds } from './layout.js';
+import { listedRun } from './listed-run.js';
+import type { RunTree, TaskTree } from './run-tree.js';
+import { CONCURRENCY, type MetaflowRuns } from './runs.js';
+import { StatusFill } from './status-fill.js';
+import { stepSummaries } from './step-summaries.js';
+
+// A run view that answers as soon as the run's one listing names its steps and tasks (a run of thousands of tasks
+// otherwise shows nothing until every task's attempt files are read): tasks not read yet are `listedOnly`, the
+// tasks on screen are read first (`prefer`), and once every task is read the run's summary, DAG and parameters are
+// read as the full view reads them, so the last answer is the full view. The same fill as the runs list's.
+
+const keyOf = (task: { step: string; id: string }) => `${task.step}/${task.id}`;
+
+/** The row of a task the listing named and nothing has read yet. */
+export function listedTask(task: TaskTree): TaskSummary {
+  return { step: task.step, id: task.id, status: 'unknown', attempts: [], cloned: false, caught: null, problems: [], listedOnly: true };
+}
+
+export class ProgressiveRun {
+  private readonly reads: StatusFill<TaskSummary>;
+  /** Resolves with the full view once every task is read; rejects with the first failure. */
+  readonly complete: Promise<RunDetail>;
+  private settled?: { detail: RunDetail } | { failure: string };
+
+  constructor(
+    runs: MetaflowRuns,
+    private readonly flow: string,
+    private readonly run: string,
+    private readonly tree: RunTree,
+    private readonly hasMetadata: boolean,
+  ) {
+    const byKey = new Map(tree.tasks.map((t) => [keyOf(t), t]));
+    this.reads = new StatusFill<TaskSummary>({
+      listed: tree.tasks.map(keyOf),
+      toRead: [...tree.tasks].sort((a, b) => compareIds(a.id, b.id)).map(keyOf),
+      concurrency: CONCURRENCY,
+      readOne: (key) => {
+        const task = byKey.get(key);
+        return task ? runs.taskRow(flow, task) : Promise.resolve(undefined);
+      },
+      // The run view is kept in the index whole, once complete.
+      write: () => Promise.resolve(),
+    });
+    this.complete = this.reads.done.then(() =>
+      runs.detailOf(flow, run, tree, hasMetadata, Promise.resolve(tree.tasks.flatMap((t) => this.reads.read.get(keyOf(t)) ?? []))),
+    );
+    this.complete.then(
+      (detail) => (this.settled = { detail }),
+      (err: unknown) => (this.settled = { failure: `Reading tasks stopped: ${(err as Error).message} They are read again when the run is next opened.` }),
+    );
+  }
+
+  get finished(): boolean {
+    return this.settled !== undefined;
+  }
+
+  /** Reads these tasks next (the rows the user sees). */
+  prefer(tasks: readonly { step: string; task: string }[]): void {
+    this.reads.prefer(tasks.map((t) => keyOf({ step: t.step, id: t.task })));
+  }
+
+  /** The view so far: the full one once complete, else the listing's steps and tasks with the rows read so far. */
+  view(): RunDetail {
+    if (this.settled && 'detail' in this.settled) return this.settled.detail;
+    const tasks = this.tree.tasks.map((t) => this.reads.read.get(keyOf(t)) ?? listedTask(t)).sort((a, b) => compareIds(a.id, b.id));
+    const known = tasks.filter((t) => t.listedOnly !== true).length;
+    const stalled = this.settled?.failure;
+    return {
+      summary: listedRun(this.flow, this.run, this.hasMetadata),
+      steps: stepSummaries(tasks, undefined),
+      tasks,
+      parameters: [],
+      resumed: null,
+      problems: [],
+      taskStatuses: { known, total: tasks.length, ...(stalled === undefined ? {} : { stalled }) },
+    };
+  }
+}
