@@ -1,5 +1,5 @@
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { RestSource } from '../../electron/mlflow/sources/rest.js';
@@ -13,10 +13,12 @@ import type { Report } from '../report.js';
 // The trace cache against the kit's real MLflow tracking server: the first full sync (list and
 // spans), a sync after new traces were added, and per-day × model totals from the synced cache,
 // each against what a summary did before the cache: re-listing every trace (and its spans) through
-// the server. The generated store (sqlite + Azurite's blobs) is kept under the temp folder per
-// size and reused; each run works on a copy of the database, so the added traces do not pile up.
+// the server. The generated store (sqlite + Azurite's blobs) takes minutes to make (20,000 traces:
+// ~12 min with the kit's bulk mode), so it is kept per size in a cache folder outside the repo and
+// the temp folder (STRATUS_BENCH_CACHE, else ~/.cache/stratus-bench) and reused; each run works on a
+// copy of the database, so the added traces do not pile up.
 
-const TRACES = Number(process.env.MLFLOW_BENCH_SERVER_TRACES ?? 2_000);
+const TRACES = Number(process.env.MLFLOW_BENCH_SERVER_TRACES ?? 20_000);
 const NEW = Number(process.env.MLFLOW_BENCH_SERVER_NEW ?? (TRACES >= 20_000 ? 1_000 : 200));
 const EXPERIMENTS = 2;
 const REPEATS = 5;
@@ -34,7 +36,8 @@ export async function runServer(report: Report): Promise<void> {
     console.log(`(skipped the tracking server measures: ${missing})`);
     return;
   }
-  const store = path.join(tmpdir(), 'stratus-bench-mlflow-server', String(TRACES));
+  const cacheRoot = process.env.STRATUS_BENCH_CACHE ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(homedir(), '.cache'), 'stratus-bench');
+  const store = path.join(cacheRoot, 'mlflow-server', String(TRACES));
   mkdirSync(path.join(store, 'azurite'), { recursive: true });
   const azurite = await startAzurite({ location: path.join(store, 'azurite') });
   const scratch = mkdtempSync(path.join(tmpdir(), 'stratus-bench-mlflow-server-'));
