@@ -121,8 +121,20 @@ describe.skipIf(missing !== null)('trace cache against a real MLflow tracking se
     expect(fromServer.traces).toEqual(fromSqlite.traces);
     expect(fromServer.days).toEqual(fromSqlite.days);
 
+    // Span figures come from the spans read in the background: once read, per span type and per
+    // model as the sqlite store gives them (durations through JSON numbers: equal to the µs).
+    await caches.spansRead(serverFor('latency'));
+    const withSpans = await sourceLatency(source, { experimentIds }, analytics, use);
+    expect(withSpans.spansPending).toBe(0);
+    expect(withSpans.spanTypes.length).toBeGreaterThan(3);
+    expect(withSpans.models.length).toBeGreaterThan(3);
+    const figures = (rows: { count: number; errors: number; p50: number | null; p90: number | null; p99: number | null }[], key: (i: number) => string | null) =>
+      rows.map((r, i) => ({ key: key(i), count: r.count, errors: r.errors, p: [r.p50, r.p90, r.p99].map((v) => (v === null ? null : Math.round(v * 1000))) }));
+    expect(figures(withSpans.spanTypes, (i) => withSpans.spanTypes[i].spanType)).toEqual(figures(fromSqlite.spanTypes, (i) => fromSqlite.spanTypes[i].spanType));
+    expect(figures(withSpans.models, (i) => withSpans.models[i].model)).toEqual(figures(fromSqlite.models, (i) => fromSqlite.models[i].model));
+
     const mark = proxy.requests.length;
-    expect(await sourceLatency(source, { experimentIds }, analytics, use)).toEqual(fromServer);
+    expect(await sourceLatency(source, { experimentIds }, analytics, use)).toEqual(withSpans);
     // Only the incremental sync: one filtered search per experiment, no full listing, no span reads.
     const again = searches(mark).map((r) => JSON.parse(r.body) as { page_token?: string; filter?: string });
     expect(again).toHaveLength(EXPERIMENTS);

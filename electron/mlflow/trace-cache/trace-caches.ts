@@ -37,10 +37,15 @@ export class TraceCaches {
     return entry.cache.summary(filter, prices);
   }
 
-  /** Syncs the cache for these experiments and computes latency from it (durations and states come with the search: no span reads). */
+  /**
+   * Syncs the cache for these experiments and computes latency from it: trace figures from the
+   * search's durations and states, span figures from the spans read so far (the rest are read in
+   * the background, as for a summary).
+   */
   async latency(server: TraceServer, filter: SummaryFilter): Promise<TokensLatency> {
     const entry = this.entry(server);
     await this.sync(server, filter.experimentIds);
+    this.readSpans(server);
     return entry.cache.latency(filter);
   }
 
