@@ -2,7 +2,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
+import { mlflowTokensCommand } from '../../electron/cli/mlflow-tokens-command.js';
 import { contract } from '../../shared/contract.js';
 import { createServices } from '../../electron/services.js';
 import type { TokensDayModel } from '../../shared/schemas/mlflow-tokens.js';
@@ -228,4 +229,25 @@ describe.skipIf(missing !== null)('trace cache against a real MLflow tracking se
     expect(page.traces.length).toBe(traceIds().size);
     expect(page.traces.every((t) => t.spanCount !== null && t.spanCount > 0)).toBe(true);
   }, 120_000);
+
+  it('syncs once per CLI command: the summary and the latency read the cache the command synced', async () => {
+    const saved = process.env.STRATUS_USER_DATA;
+    process.env.STRATUS_USER_DATA = path.join(scratch, 'cli-user-data');
+    const quiet = [vi.spyOn(process.stdout, 'write').mockImplementation(() => true), vi.spyOn(process.stderr, 'write').mockImplementation(() => true)];
+    try {
+      const args = ['--tracking-uri', proxy.uri, '--all-experiments', '--json'];
+      await mlflowTokensCommand(args);
+      const mark = proxy.requests.length;
+      await mlflowTokensCommand(args);
+      // Nothing new on the server: one incremental search per experiment (MLflow's empty Default one
+      // included), nothing else listed or read; three searches each before, one sync per figure.
+      const all = await new RestSource(server.uri, {}).experiments('all');
+      expect(searches(mark)).toHaveLength(all.length);
+      expect(spanReads(mark)).toEqual([]);
+    } finally {
+      for (const spy of quiet) spy.mockRestore();
+      if (saved === undefined) delete process.env.STRATUS_USER_DATA;
+      else process.env.STRATUS_USER_DATA = saved;
+    }
+  }, 300_000);
 });

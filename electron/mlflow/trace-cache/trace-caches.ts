@@ -29,10 +29,13 @@ export class TraceCaches {
 
   constructor(private readonly userDataDir: string) {}
 
-  /** Syncs the cache for these experiments, starts reading spans in the background, and summarizes from the cache. */
-  async summary(server: TraceServer, filter: SummaryFilter, prices: TokenPrice[]): Promise<TokensSummary> {
+  /**
+   * Syncs the cache for these experiments (unless the caller just did: `synced`), starts reading
+   * spans in the background, and summarizes from the cache.
+   */
+  async summary(server: TraceServer, filter: SummaryFilter, prices: TokenPrice[], { synced = false } = {}): Promise<TokensSummary> {
     const entry = this.entry(server);
-    await this.sync(server, filter.experimentIds);
+    if (!synced) await this.sync(server, filter.experimentIds);
     this.readSpans(server);
     return entry.cache.summary(filter, prices);
   }
@@ -42,9 +45,9 @@ export class TraceCaches {
    * search's durations and states, span figures from the spans read so far (the rest are read in
    * the background, as for a summary).
    */
-  async latency(server: TraceServer, filter: SummaryFilter): Promise<TokensLatency> {
+  async latency(server: TraceServer, filter: SummaryFilter, { synced = false } = {}): Promise<TokensLatency> {
     const entry = this.entry(server);
-    await this.sync(server, filter.experimentIds);
+    if (!synced) await this.sync(server, filter.experimentIds);
     this.readSpans(server);
     return entry.cache.latency(filter);
   }
