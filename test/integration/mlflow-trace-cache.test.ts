@@ -12,7 +12,7 @@ import { RestSource } from '../../electron/mlflow/sources/rest.js';
 import { sourceLatency } from '../../electron/mlflow/tokens/summarize-source.js';
 import { TokenAnalytics } from '../../electron/mlflow/tokens/token-analytics.js';
 import { SyncCancelled } from '../../electron/mlflow/trace-cache/rest-sync.js';
-import { TraceCaches, type TraceServer } from '../../electron/mlflow/trace-cache/trace-caches.js';
+import { TraceCaches, type TraceCacheStatus, type TraceServer } from '../../electron/mlflow/trace-cache/trace-caches.js';
 import { startAzurite, type AzuriteInstance } from '../harness/azurite.js';
 import { createKitContainer, generateTraces, kitArtifactRoot, mlflowKitMissing, startMlflowServer, type MlflowServer } from '../harness/mlflow-server.js';
 import { startRequestLogProxy, type RequestLogProxy } from '../harness/request-log-proxy.js';
@@ -249,5 +249,29 @@ describe.skipIf(missing !== null)('trace cache against a real MLflow tracking se
       if (saved === undefined) delete process.env.STRATUS_USER_DATA;
       else process.env.STRATUS_USER_DATA = saved;
     }
+  }, 300_000);
+
+  it('reports a running sync as it goes, cancels it on request, and the next sync resumes to the whole list', async () => {
+    const target = serverFor('progress');
+    let stopping: Promise<[TraceCacheStatus, boolean]> | undefined;
+    const running = caches.sync(target, experimentIds, {
+      pageSize: 50,
+      onProgress: (p) => {
+        if (p.listed >= 100 && !stopping) stopping = caches.status(target).then(async (seen) => [seen, await caches.cancel(target)]);
+      },
+    });
+    await expect(running).rejects.toBeInstanceOf(SyncCancelled);
+    const [seen, cancelled] = await (stopping as Promise<[TraceCacheStatus, boolean]>);
+    expect(cancelled).toBe(true);
+    expect(seen.syncing).toBe(true);
+    expect(seen.listed).toBeGreaterThanOrEqual(100);
+    const after = await caches.status(target);
+    expect(after.syncing).toBe(false);
+    const all = traceIds().size;
+    expect(after.traces).toBeLessThan(all);
+    expect(after.spansPending).toBe(after.traces);
+    await caches.sync(target, experimentIds);
+    expect((await caches.status(target)).traces).toBe(all);
+    expect(await caches.cancel(target)).toBe(false);
   }, 300_000);
 });

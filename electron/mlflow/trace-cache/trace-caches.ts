@@ -20,7 +20,21 @@ export interface TraceServer {
 interface Open {
   cache: TraceCache;
   sync?: Promise<unknown>;
+  /** The running sync's own cancel, and how many traces it listed so far. */
+  running?: { abort: AbortController; listed: number };
   spans?: { done: Promise<unknown>; abort: AbortController };
+}
+
+/** Where a cache stands, for the sync progress the Tokens page shows. */
+export interface TraceCacheStatus {
+  syncing: boolean;
+  /** Traces the running sync listed so far (0 when none runs). */
+  listed: number;
+  /** Traces in the cache. */
+  traces: number;
+  /** Cached traces whose spans are still to be read. */
+  spansPending: number;
+  readingSpans: boolean;
 }
 
 export class TraceCaches {
@@ -56,13 +70,47 @@ export class TraceCaches {
   async sync(server: TraceServer, experimentIds: readonly string[], options: SyncOptions = {}): Promise<{ listed: number }> {
     const entry = this.entry(server);
     while (entry.sync) await entry.sync.catch(() => undefined);
-    const running = syncTraces(server.client, entry.cache, experimentIds, options);
+    // Cancelled by the caller's signal or by cancel() (the Tokens page's Cancel); what was stored stays.
+    const abort = new AbortController();
+    const forward = () => abort.abort(new SyncCancelled());
+    if (options.signal?.aborted) forward();
+    options.signal?.addEventListener('abort', forward, { once: true });
+    const state = { abort, listed: 0 };
+    const running = syncTraces(server.client, entry.cache, experimentIds, {
+      ...options,
+      signal: abort.signal,
+      onProgress: (p) => {
+        state.listed = p.listed;
+        options.onProgress?.(p);
+      },
+    });
     entry.sync = running;
+    entry.running = state;
     try {
       return await running;
     } finally {
-      if (entry.sync === running) entry.sync = undefined;
+      options.signal?.removeEventListener('abort', forward);
+      if (entry.sync === running) {
+        entry.sync = undefined;
+        entry.running = undefined;
+      }
     }
+  }
+
+  async status(server: TraceServer): Promise<TraceCacheStatus> {
+    const entry = this.entry(server);
+    const counts = await entry.cache.counts();
+    return { syncing: entry.running !== undefined, listed: entry.running?.listed ?? 0, ...counts, readingSpans: entry.spans !== undefined };
+  }
+
+  /** Stops a running sync and the background span reads; the next summary resumes where they stopped. Answers whether anything ran. */
+  async cancel(server: TraceServer): Promise<boolean> {
+    const entry = this.entry(server);
+    const ran = entry.running !== undefined || entry.spans !== undefined;
+    entry.running?.abort.abort(new SyncCancelled());
+    await this.stopSpans(entry);
+    await entry.sync?.catch(() => undefined);
+    return ran;
   }
 
   /** Starts reading missing spans unless already running; `spansRead` resolves when it stops. */
