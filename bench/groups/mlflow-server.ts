@@ -30,6 +30,17 @@ async function timed<T>(work: () => Promise<T>): Promise<{ ms: number; value: T 
   return { ms: performance.now() - start, value };
 }
 
+/** Traces already in a store being generated (0 before MLflow made its tables). */
+function storedTraces(file: string): number {
+  const db = new Database(file);
+  try {
+    const tables = db.prepare("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'trace_info'").pluck().get() as number;
+    return tables === 0 ? 0 : (db.prepare('SELECT count(*) FROM trace_info').pluck().get() as number);
+  } finally {
+    db.close();
+  }
+}
+
 export async function runServer(report: Report): Promise<void> {
   const missing = mlflowKitMissing();
   if (missing) {
@@ -46,10 +57,11 @@ export async function runServer(report: Report): Promise<void> {
     await createKitContainer(azurite);
     if (!existsSync(path.join(store, 'done'))) {
       const start = performance.now();
-      rmSync(path.join(store, 'mlflow.db'), { force: true });
-      await generateTraces(azurite, path.join(store, 'mlflow.db'), TRACES, {
+      // A generation stopped midway (timeout, Ctrl-C) is topped up, not redone: each trace is its own commit.
+      const have = existsSync(path.join(store, 'mlflow.db')) ? storedTraces(path.join(store, 'mlflow.db')) : 0;
+      if (have < TRACES) await generateTraces(azurite, path.join(store, 'mlflow.db'), TRACES - have, {
         experiments: EXPERIMENTS,
-        seed: 20,
+        seed: 20 + have,
         days: 30,
         endMs: Date.now() - 86_400_000,
         artifactRoot: kitArtifactRoot('bench'),
