@@ -1,5 +1,5 @@
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { RestSource } from '../../electron/mlflow/sources/rest.js';
@@ -13,10 +13,12 @@ import type { Report } from '../report.js';
 // The trace cache against the kit's real MLflow tracking server: the first full sync (list and
 // spans), a sync after new traces were added, and per-day × model totals from the synced cache,
 // each against what a summary did before the cache: re-listing every trace (and its spans) through
-// the server. The generated store (sqlite + Azurite's blobs) is kept under the temp folder per
-// size and reused; each run works on a copy of the database, so the added traces do not pile up.
+// the server. The generated store (sqlite + Azurite's blobs) takes minutes to make (20,000 traces:
+// ~12 min with the kit's bulk mode), so it is kept per size in a cache folder outside the repo and
+// the temp folder (STRATUS_BENCH_CACHE, else ~/.cache/stratus-bench) and reused; each run works on a
+// copy of the database, so the added traces do not pile up.
 
-const TRACES = Number(process.env.MLFLOW_BENCH_SERVER_TRACES ?? 2_000);
+const TRACES = Number(process.env.MLFLOW_BENCH_SERVER_TRACES ?? 20_000);
 const NEW = Number(process.env.MLFLOW_BENCH_SERVER_NEW ?? (TRACES >= 20_000 ? 1_000 : 200));
 const EXPERIMENTS = 2;
 const REPEATS = 5;
@@ -28,13 +30,25 @@ async function timed<T>(work: () => Promise<T>): Promise<{ ms: number; value: T 
   return { ms: performance.now() - start, value };
 }
 
+/** Traces already in a store being generated (0 before MLflow made its tables). */
+function storedTraces(file: string): number {
+  const db = new Database(file);
+  try {
+    const tables = db.prepare("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'trace_info'").pluck().get() as number;
+    return tables === 0 ? 0 : (db.prepare('SELECT count(*) FROM trace_info').pluck().get() as number);
+  } finally {
+    db.close();
+  }
+}
+
 export async function runServer(report: Report): Promise<void> {
   const missing = mlflowKitMissing();
   if (missing) {
     console.log(`(skipped the tracking server measures: ${missing})`);
     return;
   }
-  const store = path.join(tmpdir(), 'stratus-bench-mlflow-server', String(TRACES));
+  const cacheRoot = process.env.STRATUS_BENCH_CACHE ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(homedir(), '.cache'), 'stratus-bench');
+  const store = path.join(cacheRoot, 'mlflow-server', String(TRACES));
   mkdirSync(path.join(store, 'azurite'), { recursive: true });
   const azurite = await startAzurite({ location: path.join(store, 'azurite') });
   const scratch = mkdtempSync(path.join(tmpdir(), 'stratus-bench-mlflow-server-'));
@@ -43,10 +57,11 @@ export async function runServer(report: Report): Promise<void> {
     await createKitContainer(azurite);
     if (!existsSync(path.join(store, 'done'))) {
       const start = performance.now();
-      rmSync(path.join(store, 'mlflow.db'), { force: true });
-      await generateTraces(azurite, path.join(store, 'mlflow.db'), TRACES, {
+      // A generation stopped midway (timeout, Ctrl-C) is topped up, not redone: each trace is its own commit.
+      const have = existsSync(path.join(store, 'mlflow.db')) ? storedTraces(path.join(store, 'mlflow.db')) : 0;
+      if (have < TRACES) await generateTraces(azurite, path.join(store, 'mlflow.db'), TRACES - have, {
         experiments: EXPERIMENTS,
-        seed: 20,
+        seed: 20 + have,
         days: 30,
         endMs: Date.now() - 86_400_000,
         artifactRoot: kitArtifactRoot('bench'),

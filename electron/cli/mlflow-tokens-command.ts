@@ -156,8 +156,10 @@ export async function mlflowTokensCommand(argv: string[]): Promise<void> {
         });
     const filter = { experimentIds: chosen.map((e) => e.experimentId), from, to, topN };
     if (source instanceof RestSource) await syncServer(traceCaches, { scope: CLI_SCOPE, uri: source.info.uri, client: source.client }, filter.experimentIds, values['clear-cache']);
-    const summary = await summarizeSource(source, filter, analytics, prices, { caches: traceCaches, scope: CLI_SCOPE });
-    const latency = await sourceLatency(source, filter, analytics, { caches: traceCaches, scope: CLI_SCOPE });
+    // The summary and the latency read the cache synced just above: one sync per command, not one per figure.
+    const use = { caches: traceCaches, scope: CLI_SCOPE, synced: true };
+    const summary = await summarizeSource(source, filter, analytics, prices, use);
+    const latency = await sourceLatency(source, filter, analytics, use);
     if (values.json) process.stdout.write(`${JSON.stringify({ ...summary, latency }, null, 2)}\n`);
     else if (values.csv) process.stdout.write(`${tokensCsv(summary)}\r\n`);
     else printSummary(summary, latency);

@@ -1,5 +1,5 @@
 import { NoArgs } from '../schemas/common.js';
-import { ClearTraceCacheRequest, ClearTraceCacheResult } from '../schemas/mlflow-trace-cache.js';
+import { CancelTraceSyncResult, ClearTraceCacheRequest, ClearTraceCacheResult, TraceCacheStatus } from '../schemas/mlflow-trace-cache.js';
 import { SetTokenPrices, TokenPriceRows, TokensLatency, TokensSummary, TokensSummaryRequest } from '../schemas/mlflow-tokens.js';
 
 /** Token usage analytics over MLflow LLM traces, and the price table used for cost. */
@@ -13,6 +13,10 @@ export const mlflowTokensChannels = {
   'mlflow.tokens.prices.set': { args: SetTokenPrices, result: TokenPriceRows },
   /** Forgets the workspace's trace cache (tracking servers only); the next summary syncs from the first page. */
   'mlflow.tokens.cache.clear': { args: ClearTraceCacheRequest, result: ClearTraceCacheResult },
+  /** The trace cache's sync progress (traces listed, spans still to read); null without a tracking server. */
+  'mlflow.tokens.cache.status': { args: ClearTraceCacheRequest, result: TraceCacheStatus },
+  /** Stops the running sync and span reads; what was fetched stays and the next summary resumes from there. */
+  'mlflow.tokens.cache.cancel': { args: ClearTraceCacheRequest, result: CancelTraceSyncResult },
 } as const;
 
 export const mlflowTokensEvents = {} as const;

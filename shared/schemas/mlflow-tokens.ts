@@ -109,8 +109,10 @@ export const TokensLatency = z.object({
   spanTypes: z.array(LatencyStats.extend({ spanType: z.string().nullable() })).max(200),
   /** Spans that carry usage, by the model they called, most spans first. */
   models: z.array(LatencyStats.extend({ model: ModelName })).max(200),
-  /** False when the source gives trace rows only (file store, tracking server): no span figures. */
+  /** False when the source gives trace rows only (file store): no span figures. */
   spansRead: z.boolean(),
+  /** A tracking server's cache: traces of the selection whose spans are still to be read (span figures cover the others). */
+  spansPending: Count.optional(),
 });
 export type TokensLatency = z.infer<typeof TokensLatency>;
 

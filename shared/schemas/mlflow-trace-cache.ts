@@ -12,3 +12,24 @@ export const ClearTraceCacheResult = z.object({
   traces: z.number().int().nonnegative(),
 });
 export type ClearTraceCacheResult = z.infer<typeof ClearTraceCacheResult>;
+
+/** A workspace's trace cache as it stands: null for a store that has none (sqlite, file store). */
+export const TraceCacheStatus = z
+  .object({
+    syncing: z.boolean(),
+    /** Traces the running sync listed so far. */
+    listed: z.number().int().nonnegative(),
+    /** Traces in the cache. */
+    traces: z.number().int().nonnegative(),
+    /** Cached traces whose spans are still to be read (per-model split, span latency). */
+    spansPending: z.number().int().nonnegative(),
+    readingSpans: z.boolean(),
+  })
+  .nullable();
+export type TraceCacheStatus = z.infer<typeof TraceCacheStatus>;
+
+export const CancelTraceSyncResult = z.object({
+  /** False when no sync or span read was running. */
+  cancelled: z.boolean(),
+});
+export type CancelTraceSyncResult = z.infer<typeof CancelTraceSyncResult>;

@@ -182,6 +182,20 @@ function plainObject<T extends z.ZodType>(schema: T, what: string) {
   return plain.pipe(schema as unknown as z.ZodType<z.output<T>, z.input<T>>);
 }
 
+/**
+ * Conditions on one span. Name and model are patterns as SQL's ILIKE has them (`%` any run, `_` one
+ * character, case-insensitive; no wildcard: the whole value); the type is matched whole, ignoring case.
+ */
+export const SpanFilter = z
+  .object({
+    name: lineOfText('The span name', 250).optional(),
+    type: lineOfText('The span type', 100).optional(),
+    model: lineOfText('The span model', 250).optional(),
+    status: z.enum(['OK', 'ERROR', 'UNSET']).optional(),
+  })
+  .strict();
+export type SpanFilter = z.infer<typeof SpanFilter>;
+
 const TraceFilterShape = z
   .object({
     states: z.array(TraceState).max(4).optional(),
@@ -201,6 +215,8 @@ const TraceFilterShape = z
     maxTokens: z.number().int().nonnegative().optional(),
     /** Case-insensitive substring of the name, request or response preview, or trace id. */
     text: lineOfText('The search text', 500).optional(),
+    /** Traces with at least one span matching every condition given (all on that same span). */
+    span: SpanFilter.optional(),
   })
   .strict();
 export const TraceFilter = plainObject(TraceFilterShape, 'The trace filter');

@@ -195,6 +195,19 @@ describe('MLflow file store (mlruns/)', () => {
     expect(byId.traces.map((r) => r.traceId)).toEqual([id]);
   });
 
+  it('filters traces by span fields from their traces.json, paging what matches', async () => {
+    const ids = all('SELECT experiment_id FROM experiments').map((r) => String(r.experiment_id));
+    const failedTools = all("SELECT DISTINCT trace_id FROM spans WHERE type = 'TOOL' AND status = 'ERROR'").map((r) => r.trace_id as string).sort();
+    expect(failedTools.length).toBeGreaterThan(1);
+    const first = await ok('mlflow.traces', { workspaceId, experimentIds: ids, pageSize: 1, filter: { span: { type: 'tool', status: 'ERROR' } } });
+    expect(first.total).toBe(failedTools.length);
+    const rest = await ok('mlflow.traces', { workspaceId, experimentIds: ids, pageSize: 500, pageToken: first.nextPageToken ?? undefined, filter: { span: { type: 'tool', status: 'ERROR' } } });
+    expect([...first.traces, ...rest.traces].map((t) => t.traceId).sort()).toEqual(failedTools);
+    const names = all("SELECT DISTINCT trace_id FROM spans WHERE type = 'CHAT_MODEL'").map((r) => r.trace_id as string).sort();
+    const chat = await ok('mlflow.traces', { workspaceId, experimentIds: ids, pageSize: 500, filter: { span: { type: 'CHAT_MODEL', model: '%' } } });
+    expect(chat.traces.map((t) => t.traceId).sort()).toEqual(names);
+  });
+
   it('lists traces with MLflow’s token totals and opens them from traces.json', async () => {
     const ids = all('SELECT experiment_id FROM experiments').map((r) => String(r.experiment_id));
     const page = await ok('mlflow.traces', { workspaceId, experimentIds: ids, pageSize: 500 });

@@ -2,7 +2,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { mlflowTokensCommand } from '../../electron/cli/mlflow-tokens-command.js';
 import { contract } from '../../shared/contract.js';
 import { createServices } from '../../electron/services.js';
 import type { TokensDayModel } from '../../shared/schemas/mlflow-tokens.js';
@@ -11,7 +12,7 @@ import { RestSource } from '../../electron/mlflow/sources/rest.js';
 import { sourceLatency } from '../../electron/mlflow/tokens/summarize-source.js';
 import { TokenAnalytics } from '../../electron/mlflow/tokens/token-analytics.js';
 import { SyncCancelled } from '../../electron/mlflow/trace-cache/rest-sync.js';
-import { TraceCaches, type TraceServer } from '../../electron/mlflow/trace-cache/trace-caches.js';
+import { TraceCaches, type TraceCacheStatus, type TraceServer } from '../../electron/mlflow/trace-cache/trace-caches.js';
 import { openMlflowWorkspace } from '../harness/app-workspace.js';
 import { startAzurite, type AzuriteInstance } from '../harness/azurite.js';
 import { createKitContainer, generateTraces, kitArtifactRoot, mlflowKitMissing, startMlflowServer, type MlflowServer } from '../harness/mlflow-server.js';
@@ -122,8 +123,20 @@ describe.skipIf(missing !== null)('trace cache against a real MLflow tracking se
     expect(fromServer.traces).toEqual(fromSqlite.traces);
     expect(fromServer.days).toEqual(fromSqlite.days);
 
+    // Span figures come from the spans read in the background: once read, per span type and per
+    // model as the sqlite store gives them (durations through JSON numbers: equal to the µs).
+    await caches.spansRead(serverFor('latency'));
+    const withSpans = await sourceLatency(source, { experimentIds }, analytics, use);
+    expect(withSpans.spansPending).toBe(0);
+    expect(withSpans.spanTypes.length).toBeGreaterThan(3);
+    expect(withSpans.models.length).toBeGreaterThan(3);
+    const figures = (rows: { count: number; errors: number; p50: number | null; p90: number | null; p99: number | null }[], key: (i: number) => string | null) =>
+      rows.map((r, i) => ({ key: key(i), count: r.count, errors: r.errors, p: [r.p50, r.p90, r.p99].map((v) => (v === null ? null : Math.round(v * 1000))) }));
+    expect(figures(withSpans.spanTypes, (i) => withSpans.spanTypes[i].spanType)).toEqual(figures(fromSqlite.spanTypes, (i) => fromSqlite.spanTypes[i].spanType));
+    expect(figures(withSpans.models, (i) => withSpans.models[i].model)).toEqual(figures(fromSqlite.models, (i) => fromSqlite.models[i].model));
+
     const mark = proxy.requests.length;
-    expect(await sourceLatency(source, { experimentIds }, analytics, use)).toEqual(fromServer);
+    expect(await sourceLatency(source, { experimentIds }, analytics, use)).toEqual(withSpans);
     // Only the incremental sync: one filtered search per experiment, no full listing, no span reads.
     const again = searches(mark).map((r) => JSON.parse(r.body) as { page_token?: string; filter?: string });
     expect(again).toHaveLength(EXPERIMENTS);
@@ -210,4 +223,49 @@ describe.skipIf(missing !== null)('trace cache against a real MLflow tracking se
     expect(page.traces.length).toBe(traceIds().size);
     expect(page.traces.every((t) => t.spanCount !== null && t.spanCount > 0)).toBe(true);
   }, 120_000);
+
+  it('syncs once per CLI command: the summary and the latency read the cache the command synced', async () => {
+    const saved = process.env.STRATUS_USER_DATA;
+    process.env.STRATUS_USER_DATA = path.join(scratch, 'cli-user-data');
+    const quiet = [vi.spyOn(process.stdout, 'write').mockImplementation(() => true), vi.spyOn(process.stderr, 'write').mockImplementation(() => true)];
+    try {
+      const args = ['--tracking-uri', proxy.uri, '--all-experiments', '--json'];
+      await mlflowTokensCommand(args);
+      const mark = proxy.requests.length;
+      await mlflowTokensCommand(args);
+      // Nothing new on the server: one incremental search per experiment (MLflow's empty Default one
+      // included), nothing else listed or read; three searches each before, one sync per figure.
+      const all = await new RestSource(server.uri, {}).experiments('all');
+      expect(searches(mark)).toHaveLength(all.length);
+      expect(spanReads(mark)).toEqual([]);
+    } finally {
+      for (const spy of quiet) spy.mockRestore();
+      if (saved === undefined) delete process.env.STRATUS_USER_DATA;
+      else process.env.STRATUS_USER_DATA = saved;
+    }
+  }, 300_000);
+
+  it('reports a running sync as it goes, cancels it on request, and the next sync resumes to the whole list', async () => {
+    const target = serverFor('progress');
+    let stopping: Promise<[TraceCacheStatus, boolean]> | undefined;
+    const running = caches.sync(target, experimentIds, {
+      pageSize: 50,
+      onProgress: (p) => {
+        if (p.listed >= 100 && !stopping) stopping = caches.status(target).then(async (seen) => [seen, await caches.cancel(target)]);
+      },
+    });
+    await expect(running).rejects.toBeInstanceOf(SyncCancelled);
+    const [seen, cancelled] = await (stopping as Promise<[TraceCacheStatus, boolean]>);
+    expect(cancelled).toBe(true);
+    expect(seen.syncing).toBe(true);
+    expect(seen.listed).toBeGreaterThanOrEqual(100);
+    const after = await caches.status(target);
+    expect(after.syncing).toBe(false);
+    const all = traceIds().size;
+    expect(after.traces).toBeLessThan(all);
+    expect(after.spansPending).toBe(after.traces);
+    await caches.sync(target, experimentIds);
+    expect((await caches.status(target)).traces).toBe(all);
+    expect(await caches.cancel(target)).toBe(false);
+  }, 300_000);
 });

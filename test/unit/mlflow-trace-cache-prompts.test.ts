@@ -51,8 +51,8 @@ describe('trace cache prompt columns', () => {
       );
       const facts = { system: 'Be brief.', input: 'q', output: 'a' };
       db.saveSpans([
-        { traceId: 'b', usage: null, byModel: [], prompt: facts },
-        { traceId: 'c', usage: null, byModel: [], prompt: facts },
+        { traceId: 'b', usage: null, byModel: [], spans: [], prompt: facts },
+        { traceId: 'c', usage: null, byModel: [], spans: [], prompt: facts },
       ]);
       const { records, systems } = db.promptRecords(['1']);
       const byId = new Map(records.map((r) => [r.traceId, r]));

@@ -41,8 +41,8 @@ describe('the IN_PROGRESS re-check of a later sync', () => {
     const row = (traceId: string) => ({ traceId, experimentId: '1', timestampMs: Date.parse('2026-01-01T00:00:00Z'), durationMs: null, state: 'IN_PROGRESS', name: null, user: null, session: null, stored: null });
     await cache.savePage([row('tr-done'), row('tr-gone')], { experimentId: '1', pageToken: null, newestMs: Date.parse('2026-01-01T00:00:00Z'), complete: true });
     await cache.saveSpans([
-      { traceId: 'tr-done', usage: null, byModel: [] },
-      { traceId: 'tr-gone', usage: null, byModel: [] },
+      { traceId: 'tr-done', usage: null, byModel: [], spans: [] },
+      { traceId: 'tr-gone', usage: null, byModel: [], spans: [] },
     ]);
 
     await syncTraces(new RestClient(uri, {}), cache, ['1']);

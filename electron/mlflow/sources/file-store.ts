@@ -27,7 +27,7 @@ import type { MlflowSource, RunQuery, TraceQuery } from '../source.js';
 import { SqliteClient } from '../sqlite/sqlite-client.js';
 import { mapLimited } from '../../core/limit.js';
 import { factsOf, spansFromArtifacts, traceJsonText, ARTIFACT_LOCATION_TAG } from '../trace-spans.js';
-import { infoMatches, inTokenRange } from '../trace-match.js';
+import { infoMatches, inTokenRange, spansMatch } from '../trace-match.js';
 import { traceRow, type TraceInfoParts } from '../trace-row.js';
 import { parseMetaYaml } from './meta-yaml.js';
 
@@ -211,13 +211,20 @@ export class FileStoreSource implements MlflowSource {
       if (x === null || y === null) return x === y ? 0 : x === null ? 1 : -1;
       return (x < y ? -1 : x > y ? 1 : 0) * sign || (a.traceId < b.traceId ? -1 : 1) * sign;
     });
-    const page = ranged.slice(offset, offset + query.pageSize);
     const infoById = new Map(matching.map((i) => [i.traceId, i]));
-    const traces = await mapLimited(page, READS_AT_ONCE, async (row) => {
+    const withSpans = (row: TraceRow) => {
       const info = infoById.get(row.traceId) as TraceInfoParts;
-      const loaded = await spansFromArtifacts(this.roots, this.artifactTags(info), (json) => this.spanParser().call('parseTraceJson', json));
-      return traceRow(info, loaded.spans ? factsOf(loaded.spans) : null);
-    });
+      return spansFromArtifacts(this.roots, this.artifactTags(info), (json) => this.spanParser().call('parseTraceJson', json)).then((loaded) => ({ info, loaded }));
+    };
+    const toRow = ({ info, loaded }: Awaited<ReturnType<typeof withSpans>>) => traceRow(info, loaded.spans ? factsOf(loaded.spans) : null);
+    if (f.span) {
+      // Span conditions need every candidate's traces.json before a page can be cut.
+      const kept = (await mapLimited(ranged, READS_AT_ONCE, withSpans)).filter((r) => spansMatch(r.loaded.spans, f));
+      const end = offset + query.pageSize;
+      return { traces: kept.slice(offset, end).map(toRow), nextPageToken: end < kept.length ? offsetToken(end) : null, total: kept.length };
+    }
+    const page = ranged.slice(offset, offset + query.pageSize);
+    const traces = (await mapLimited(page, READS_AT_ONCE, withSpans)).map(toRow);
     return { traces, nextPageToken: offset + query.pageSize < ranged.length ? offsetToken(offset + query.pageSize) : null, total: ranged.length };
   }
 

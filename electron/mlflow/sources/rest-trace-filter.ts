@@ -1,7 +1,9 @@
 import type { TraceFilter } from '../../../shared/schemas/mlflow.js';
 
-// A trace filter in the tracking server's search grammar (`filter` of traces/search). Free text and
-// the token range have no form there: the REST source applies those itself.
+// A trace filter in the tracking server's search grammar (`filter` of traces/search). Free text, the
+// token range and span conditions other than the name have no form there (MLflow 3.5 searches
+// `span.name` only; `span.type` answers 400): the REST source applies those itself, and all the span
+// conditions again on the same span (the server tests each span condition on any span).
 
 function quote(value: string): string {
   return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
@@ -17,6 +19,7 @@ export function serverTraceFilter(f: TraceFilter): string | undefined {
   if (f.runId !== undefined) clauses.push(`metadata.\`mlflow.sourceRun\` = ${quote(f.runId)}`);
   if (f.fromMs !== undefined) clauses.push(`trace.timestamp_ms >= ${f.fromMs}`);
   if (f.toMs !== undefined) clauses.push(`trace.timestamp_ms <= ${f.toMs}`);
+  if (f.span?.name !== undefined) clauses.push(`span.name ILIKE ${quote(f.span.name)}`);
   // MLflow's parser writes plain tag keys without backquotes; keep its own form where possible.
   return clauses.length > 0 ? clauses.join(' AND ').replace(/tags\.`([A-Za-z0-9_]+)`/g, 'tags.$1') : undefined;
 }

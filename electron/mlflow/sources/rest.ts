@@ -24,7 +24,7 @@ import type { MlflowSource, RunQuery, TraceQuery } from '../source.js';
 import { forTraceView, spansFromTraceJson } from '../spans.js';
 import { mapLimited } from '../../core/limit.js';
 import { factsOf } from '../trace-spans.js';
-import { infoMatches, inTokenRange } from '../trace-match.js';
+import { infoMatches, inTokenRange, spansMatch } from '../trace-match.js';
 import { traceRow, type TraceInfoParts } from '../trace-row.js';
 import { RestClient, RestError, redactUri } from './rest-client.js';
 import { serverTraceFilter } from './rest-trace-filter.js';
@@ -192,9 +192,9 @@ export class RestSource implements MlflowSource {
     const page = await this.searchTraces(query, filter, orderBy);
     const infos = page.infos;
     const spans = await this.spansOf(infos.map((i) => i.traceId));
-    let rows: TraceRow[] = infos.map((info, i) => traceRow(info, spans[i].spans ? factsOf(spans[i].spans) : null));
-    // The server's filter language has no free text or token range: those narrow the page here.
+    // The server's filter language has no free text, token range or span type, model or status: those narrow the page here.
     const f = query.filter;
+    let rows: TraceRow[] = infos.flatMap((info, i) => (spansMatch(spans[i].spans, f) ? [traceRow(info, spans[i].spans ? factsOf(spans[i].spans) : null)] : []));
     if (f.text !== undefined) {
       const needle = f.text.toLowerCase();
       rows = rows.filter((r) => [r.traceId, r.name, r.requestPreview, r.responsePreview].some((s) => s?.toLowerCase().includes(needle)));
@@ -227,6 +227,7 @@ export class RestSource implements MlflowSource {
     );
     if (info === null || !query.experimentIds.includes(info.experimentId) || !infoMatches(info, { ...query.filter, text: undefined })) return null;
     const [loaded] = await this.spansOf([info.traceId]);
+    if (!spansMatch(loaded.spans, query.filter)) return null;
     return traceRow(info, loaded.spans ? factsOf(loaded.spans) : null);
   }
 

@@ -137,7 +137,7 @@ export class SqliteStore {
   traces(query: TraceQuery): TraceListPage {
     if (!this.tables.has('trace_info')) return { rows: [], nextPageToken: null, total: 0 };
     const offset = offsetFromToken(query.pageToken);
-    const { where, binds } = traceWhere(query.filter);
+    const { where, binds } = traceWhere(query.filter, this.tables.has('spans'));
     const ids = query.experimentIds;
     // Counting is an index-only scan without a filter; with one it reads every trace (100+ ms at 100,000), so then no total.
     const total =

@@ -1,4 +1,5 @@
-import type { TraceFilter, TraceSort } from '../../../shared/schemas/mlflow.js';
+import { StratusError } from '../../../shared/errors.js';
+import type { SpanFilter, TraceFilter, TraceSort } from '../../../shared/schemas/mlflow.js';
 
 // A trace filter and sort as SQL over MLflow's trace tables (`t` is trace_info), with the values to bind.
 
@@ -10,12 +11,46 @@ const TRACE_NAME = "(SELECT n.value FROM trace_tags n WHERE n.request_id = t.req
 const STORED_TOTAL = `(SELECT CAST(json_extract(u.value, '$.total_tokens') AS INTEGER) FROM trace_request_metadata u
              WHERE u.request_id = t.request_id AND u.key = '${USAGE_KEY}' AND json_valid(u.value))`;
 
+/**
+ * The model a span called, as spanModel (tokens/trace-usage.ts) reads it from the span JSON: the
+ * `model` attribute (a JSON-encoded value), else the request's or the response's `model` field.
+ * Guarded by json_valid: a malformed value is no model rather than a failed query.
+ */
+const SPAN_MODEL = `(SELECT coalesce(CASE WHEN json_valid(a) THEN json_extract(a, '$') ELSE a END,
+    CASE WHEN json_valid(i) THEN json_extract(i, '$.model') END, CASE WHEN json_valid(o) THEN json_extract(o, '$.model') END)
+  FROM (SELECT json_extract(s.content, '$.attributes.model') AS a, json_extract(s.content, '$.attributes."mlflow.spanInputs"') AS i,
+    json_extract(s.content, '$.attributes."mlflow.spanOutputs"') AS o WHERE json_valid(s.content)))`;
+
+/** One span of the trace meets every condition; patterns as ILIKE (sqlite's LIKE ignores ASCII case). */
+function spanExists(f: SpanFilter): { clause: string; binds: Bind[] } {
+  const clauses = ['s.trace_id = t.request_id'];
+  const binds: Bind[] = [];
+  if (f.name !== undefined) {
+    clauses.push('s.name LIKE ?');
+    binds.push(f.name);
+  }
+  if (f.type !== undefined) {
+    clauses.push('upper(s.type) = ?');
+    binds.push(f.type.toUpperCase());
+  }
+  if (f.status !== undefined) {
+    // MLflow writes the short form; OTLP's long one is accepted too.
+    clauses.push('s.status IN (?, ?)');
+    binds.push(f.status, `STATUS_CODE_${f.status}`);
+  }
+  if (f.model !== undefined) {
+    clauses.push(`${SPAN_MODEL} LIKE ?`);
+    binds.push(f.model);
+  }
+  return { clause: `EXISTS (SELECT 1 FROM spans s WHERE ${clauses.join(' AND ')})`, binds };
+}
+
 export function marks(count: number): string {
   return new Array(count).fill('?').join(',');
 }
 
-/** The filter's conditions on `t` (trace_info), without the experiments. */
-export function traceWhere(f: TraceFilter): { where: string; binds: Bind[] } {
+/** The filter's conditions on `t` (trace_info), without the experiments; `hasSpans`: the store has MLflow 3's spans table. */
+export function traceWhere(f: TraceFilter, hasSpans = true): { where: string; binds: Bind[] } {
   const clauses = ['1=1'];
   const binds: Bind[] = [];
   if (f.states && f.states.length > 0) {
@@ -57,6 +92,18 @@ export function traceWhere(f: TraceFilter): { where: string; binds: Bind[] } {
         OR instr(lower(coalesce(t.response_preview, '')), ?) > 0 OR instr(lower(coalesce(${TRACE_NAME}, '')), ?) > 0)`,
     );
     binds.push(needle, needle, needle, needle);
+  }
+  if (f.span) {
+    if (!hasSpans) {
+      throw new StratusError({
+        code: 'INVALID_ARGUMENT',
+        message: 'This MLflow database has no spans table (written before MLflow 3), so traces cannot be filtered by span.',
+        hint: 'Filter by the other fields, or upgrade the tracking store to MLflow 3.',
+      });
+    }
+    const span = spanExists(f.span);
+    clauses.push(span.clause);
+    binds.push(...span.binds);
   }
   return { where: clauses.join(' AND '), binds };
 }

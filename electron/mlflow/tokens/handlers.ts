@@ -24,6 +24,14 @@ export function mlflowTokensHandlers({ workspaces, analytics, prices, traceCache
       const { traces } = await traceCaches.clear({ scope: workspaceId, uri: source.info.uri, client: source.client });
       return { applicable: true, traces };
     },
+    'mlflow.tokens.cache.status': async ({ workspaceId }) => {
+      const source = await workspaces.mlflow(workspaceId);
+      return source instanceof RestSource ? traceCaches.status({ scope: workspaceId, uri: source.info.uri, client: source.client }) : null;
+    },
+    'mlflow.tokens.cache.cancel': async ({ workspaceId }) => {
+      const source = await workspaces.mlflow(workspaceId);
+      return { cancelled: source instanceof RestSource && (await traceCaches.cancel({ scope: workspaceId, uri: source.info.uri, client: source.client })) };
+    },
     'mlflow.tokens.latency': async ({ workspaceId, ...filter }) => 
       sourceLatency(await workspaces.mlflow(workspaceId), filter, analytics, { caches: traceCaches, scope: workspaceId }),
     'mlflow.tokens.prices.get': () => Promise.resolve({ rows: prices.get() }),

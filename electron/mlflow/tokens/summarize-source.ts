@@ -12,6 +12,8 @@ import type { TokenAnalytics } from './token-analytics.js';
 export interface TraceCacheUse {
   caches: TraceCaches;
   scope: string;
+  /** The caller synced the cache just before (the CLI, once per command): read it as it is. */
+  synced?: boolean;
 }
 
 /** The token summary of a workspace's MLflow store, for the app and the CLI alike. */
@@ -21,7 +23,7 @@ export async function summarizeSource(source: MlflowSource, filter: SummaryFilte
     return finishSummary(parts, prices.get());
   }
   if (source instanceof RestSource) {
-    return traces.caches.summary({ scope: traces.scope, uri: source.info.uri, client: source.client }, filter, prices.get());
+    return traces.caches.summary({ scope: traces.scope, uri: source.info.uri, client: source.client }, filter, prices.get(), { synced: traces.synced });
   }
   return summarizeRecords(await recordsFromSource(source, filter), filter, prices.get());
 }
@@ -29,6 +31,6 @@ export async function summarizeSource(source: MlflowSource, filter: SummaryFilte
 /** Latency and errors of a workspace's MLflow store, for the app and the CLI alike. */
 export async function sourceLatency(source: MlflowSource, filter: SummaryFilter, analytics: TokenAnalytics, traces: TraceCacheUse): Promise<TokensLatency> {
   if (source.info.kind === 'sqlite') return (await analytics.latency(await sqliteFileOf(source.info.uri), filter)).latency;
-  if (source instanceof RestSource) return traces.caches.latency({ scope: traces.scope, uri: source.info.uri, client: source.client }, filter);
+  if (source instanceof RestSource) return traces.caches.latency({ scope: traces.scope, uri: source.info.uri, client: source.client }, filter, { synced: traces.synced });
   return recordsLatency(await recordsFromSource(source, filter), filter);
 }

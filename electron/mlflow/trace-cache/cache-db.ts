@@ -3,12 +3,14 @@ import type { TokenPrice, TokensLatency, TokensSummary } from '../../../shared/s
 import type { TokenUsage } from '../../../shared/token-usage.js';
 import { migrate } from '../../core/migrate.js';
 import { openPrivateDatabase } from '../../storage/private-database.js';
-import { recordsLatency, summarizeRecords, type SummaryFilter, type TraceUsageRecord } from '../tokens/aggregate.js';
+import { summarizeRecords, type SummaryFilter, type TraceUsageRecord } from '../tokens/aggregate.js';
 import type { ModelUsage } from '../tokens/trace-usage.js';
+import { latencyOf, type SpanTiming, type TraceTiming } from '../tokens/latency.js';
 import { TRACE_CACHE_MIGRATIONS } from './migrations.js';
 import { cachedPromptRecords } from '../prompts/cache-prompts.js';
 import { systemFingerprint, type SpanPromptFacts } from '../prompts/prompt-facts.js';
 import type { PromptRecord } from '../prompts/prompt-record.js';
+import type { CachedSpan } from './span-rows.js';
 
 // One workspace's trace cache database: what a tracking server's trace search listed, each
 // trace's per-model usage once its spans were read, and each experiment's sync position.
@@ -36,7 +38,9 @@ export interface SyncPosition {
   complete: boolean;
 }
 
-export type SpanResult = { traceId: string; usage: TokenUsage | null; byModel: ModelUsage[]; prompt?: SpanPromptFacts } | { traceId: string; unreadable: true };
+export type SpanResult =
+  | { traceId: string; usage: TokenUsage | null; byModel: ModelUsage[]; spans: CachedSpan[]; prompt?: SpanPromptFacts }
+  | { traceId: string; unreadable: true };
 
 export interface CacheCounts {
   traces: number;
@@ -131,12 +135,15 @@ export class TraceCacheDb {
     const mark = this.db.prepare('UPDATE traces SET spans = ?, input = ?, output = ?, total = ?, system_hash = ?, prompt_input = ?, prompt_output = ? WHERE trace_id = ?');
     const system = this.db.prepare('INSERT OR IGNORE INTO system_prompts (hash, text) VALUES (?, ?)');
     const drop = this.db.prepare('DELETE FROM trace_models WHERE trace_id = ?');
+    const dropSpans = this.db.prepare('DELETE FROM trace_spans WHERE trace_id = ?');
+    const addSpan = this.db.prepare('INSERT INTO trace_spans (trace_id, name, span_type, model, error, duration_ms) VALUES (?, ?, ?, ?, ?, ?)');
     const add = this.db.prepare(
       'INSERT INTO trace_models (trace_id, model, input, output, total, cache_read, cache_write, cache_in_input) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     );
     this.db.transaction(() => {
       for (const r of results) {
         drop.run(r.traceId);
+        dropSpans.run(r.traceId);
         if ('unreadable' in r) {
           mark.run(2, null, null, null, null, null, null, r.traceId);
           continue;
@@ -147,6 +154,7 @@ export class TraceCacheDb {
         if (mark.run(1, r.usage?.input ?? null, r.usage?.output ?? null, r.usage?.total ?? null, hash, input, output, r.traceId).changes === 0) continue;
         if (hash !== null && text !== null) system.run(hash, text);
         for (const m of r.byModel) add.run(r.traceId, m.model, m.input, m.output, m.total, m.cacheRead, m.cacheWrite, m.cacheInInput);
+        for (const s of r.spans) addSpan.run(r.traceId, s.name, s.type, s.model, s.error ? 1 : 0, s.durationMs);
       }
     })();
   }
@@ -193,8 +201,29 @@ export class TraceCacheDb {
     return summarizeRecords(this.records(filter), filter, prices);
   }
 
+  /** Trace figures from every cached trace; span figures from the traces whose spans were read (`spansPending` says how many are not yet). */
   latency(filter: SummaryFilter): TokensLatency {
-    return recordsLatency(this.records(filter), filter);
+    if (filter.experimentIds.length === 0) return { ...latencyOf([], []), spansPending: 0 };
+    const { where, binds } = this.selection(filter);
+    const traces = this.db.prepare(`SELECT timestamp_ms, duration_ms, state FROM traces t WHERE ${where}`).raw().iterate(...binds) as Iterable<[number, number | null, string]>;
+    const timings = (function* (): Iterable<TraceTiming> {
+      for (const [timestamp, durationMs, status] of traces) yield { timestamp, durationMs, status };
+    })();
+    const spanRows = this.db
+      .prepare(`SELECT s.span_type, s.model, s.duration_ms, s.error FROM trace_spans s JOIN traces t USING (trace_id) WHERE ${where} AND t.spans = 1`)
+      .raw()
+      .all(...binds) as [string | null, string | null, number, number][];
+    const spans: SpanTiming[] = spanRows.map(([type, model, durationMs, error]) => ({ type, model, durationMs, error: error === 1 }));
+    const pending = this.db.prepare(`SELECT count(*) FROM traces t WHERE ${where} AND t.spans = 0`).pluck().get(...binds) as number;
+    return { ...latencyOf(timings, spans), spansPending: pending };
+  }
+
+  private selection(filter: SummaryFilter): { where: string; binds: (string | number)[] } {
+    const marks = filter.experimentIds.map(() => '?').join(',');
+    return {
+      where: `t.experiment_id IN (${marks}) AND t.timestamp_ms >= ? AND t.timestamp_ms < ?`,
+      binds: [...filter.experimentIds, filter.from ?? Number.MIN_SAFE_INTEGER, filter.to ?? Number.MAX_SAFE_INTEGER],
+    };
   }
 
   /** The cached traces of these experiments as the Prompts view groups them, and their system prompts. */
@@ -204,6 +233,6 @@ export class TraceCacheDb {
 
   /** Forgets every trace and sync position: the next sync starts from the first page. */
   clear(): void {
-    this.db.exec('DELETE FROM trace_models; DELETE FROM traces; DELETE FROM sync_state; DELETE FROM system_prompts;');
+    this.db.exec('DELETE FROM trace_spans; DELETE FROM trace_models; DELETE FROM traces; DELETE FROM sync_state; DELETE FROM system_prompts;');
   }
 }

@@ -65,4 +65,20 @@ export const TRACE_CACHE_MIGRATIONS: readonly string[] = [
   UPDATE traces SET spans = 0 WHERE spans = 1;
   UPDATE sync_state SET complete = 0, page_token = NULL;
   `,
+  // 3: one row per ended span of a trace whose spans were read (name, type, model, status,
+  // duration), for latency per span type and per model and for span filters. Traces read before
+  // this step have no such rows: they are marked unread, so the background reads fetch them again.
+  `
+  CREATE TABLE trace_spans (
+    trace_id TEXT NOT NULL REFERENCES traces(trace_id) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    span_type TEXT,
+    -- Only spans that carry usage name one (as the sqlite token cache has it).
+    model TEXT,
+    error INTEGER NOT NULL CHECK (error IN (0, 1)),
+    duration_ms REAL NOT NULL
+  );
+  CREATE INDEX trace_spans_by_trace ON trace_spans (trace_id);
+  UPDATE traces SET spans = 0 WHERE spans = 1;
+  `,
 ];

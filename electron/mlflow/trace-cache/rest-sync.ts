@@ -8,6 +8,7 @@ import type { TraceInfoParts } from '../trace-row.js';
 import { spanUsageFromJson, traceUsage } from '../tokens/trace-usage.js';
 import { LINKED_PROMPTS_TAG, linkedJson, spanPromptFacts } from '../prompts/prompt-facts.js';
 import type { CachedInfo, SpanResult, SyncPosition } from './cache-db.js';
+import { cachedSpan, type CachedSpan } from './span-rows.js';
 import type { TraceCache } from './trace-cache.js';
 
 // Filling a trace cache from a tracking server. The first sync pages through traces/search newest
@@ -139,8 +140,10 @@ export async function syncTraces(client: RestClient, cache: TraceCache, experime
 async function spansOf(client: RestClient, traceId: string): Promise<SpanResult> {
   try {
     const response = await client.json<{ spans?: unknown[] }>('GET', '/ajax-api/2.0/mlflow/get-trace-artifact', { query: { request_id: traceId } });
-    const raw = (response.spans ?? []).filter((s): s is object => s !== null && typeof s === 'object');
-    return { traceId, ...traceUsage(raw.map((s) => spanUsageFromJson(s))), prompt: spanPromptFacts(raw) };
+    const raw = (response.spans ?? []).filter((s): s is Record<string, unknown> => s !== null && typeof s === 'object' && !Array.isArray(s));
+    const usages = raw.map((s) => spanUsageFromJson(s));
+    const spans = raw.map((s, i) => cachedSpan(s, usages[i].model)).filter((s): s is CachedSpan => s !== null);
+    return { traceId, ...traceUsage(usages), spans, prompt: spanPromptFacts(raw) };
   } catch (err) {
     if (err instanceof StratusError && (err.code === 'AUTH_FAILED' || err.code === 'FORBIDDEN' || err.code === 'UNREACHABLE' || err.code === 'THROTTLED')) throw err;
     // This trace's spans are missing or corrupt: it keeps MLflow's stored total, on an unknown model.

@@ -23,7 +23,21 @@ export interface TraceServer {
 interface Open {
   cache: TraceCache;
   sync?: Promise<unknown>;
+  /** The running sync's own cancel, and how many traces it listed so far. */
+  running?: { abort: AbortController; listed: number };
   spans?: { done: Promise<unknown>; abort: AbortController };
+}
+
+/** Where a cache stands, for the sync progress the Tokens page shows. */
+export interface TraceCacheStatus {
+  syncing: boolean;
+  /** Traces the running sync listed so far (0 when none runs). */
+  listed: number;
+  /** Traces in the cache. */
+  traces: number;
+  /** Cached traces whose spans are still to be read. */
+  spansPending: number;
+  readingSpans: boolean;
 }
 
 export class TraceCaches {
@@ -32,18 +46,26 @@ export class TraceCaches {
 
   constructor(private readonly userDataDir: string) {}
 
-  /** Syncs the cache for these experiments, starts reading spans in the background, and summarizes from the cache. */
-  async summary(server: TraceServer, filter: SummaryFilter, prices: TokenPrice[]): Promise<TokensSummary> {
+  /**
+   * Syncs the cache for these experiments (unless the caller just did: `synced`), starts reading
+   * spans in the background, and summarizes from the cache.
+   */
+  async summary(server: TraceServer, filter: SummaryFilter, prices: TokenPrice[], { synced = false } = {}): Promise<TokensSummary> {
     const entry = this.entry(server);
-    await this.sync(server, filter.experimentIds);
+    if (!synced) await this.sync(server, filter.experimentIds);
     this.readSpans(server);
     return entry.cache.summary(filter, prices);
   }
 
-  /** Syncs the cache for these experiments and computes latency from it (durations and states come with the search: no span reads). */
-  async latency(server: TraceServer, filter: SummaryFilter): Promise<TokensLatency> {
+  /**
+   * Syncs the cache for these experiments and computes latency from it: trace figures from the
+   * search's durations and states, span figures from the spans read so far (the rest are read in
+   * the background, as for a summary).
+   */
+  async latency(server: TraceServer, filter: SummaryFilter, { synced = false } = {}): Promise<TokensLatency> {
     const entry = this.entry(server);
-    await this.sync(server, filter.experimentIds);
+    if (!synced) await this.sync(server, filter.experimentIds);
+    this.readSpans(server);
     return entry.cache.latency(filter);
   }
 
@@ -74,13 +96,47 @@ export class TraceCaches {
   async sync(server: TraceServer, experimentIds: readonly string[], options: SyncOptions = {}): Promise<{ listed: number }> {
     const entry = this.entry(server);
     while (entry.sync) await entry.sync.catch(() => undefined);
-    const running = syncTraces(server.client, entry.cache, experimentIds, options);
+    // Cancelled by the caller's signal or by cancel() (the Tokens page's Cancel); what was stored stays.
+    const abort = new AbortController();
+    const forward = () => abort.abort(new SyncCancelled());
+    if (options.signal?.aborted) forward();
+    options.signal?.addEventListener('abort', forward, { once: true });
+    const state = { abort, listed: 0 };
+    const running = syncTraces(server.client, entry.cache, experimentIds, {
+      ...options,
+      signal: abort.signal,
+      onProgress: (p) => {
+        state.listed = p.listed;
+        options.onProgress?.(p);
+      },
+    });
     entry.sync = running;
+    entry.running = state;
     try {
       return await running;
     } finally {
-      if (entry.sync === running) entry.sync = undefined;
+      options.signal?.removeEventListener('abort', forward);
+      if (entry.sync === running) {
+        entry.sync = undefined;
+        entry.running = undefined;
+      }
     }
+  }
+
+  async status(server: TraceServer): Promise<TraceCacheStatus> {
+    const entry = this.entry(server);
+    const counts = await entry.cache.counts();
+    return { syncing: entry.running !== undefined, listed: entry.running?.listed ?? 0, ...counts, readingSpans: entry.spans !== undefined };
+  }
+
+  /** Stops a running sync and the background span reads; the next summary resumes where they stopped. Answers whether anything ran. */
+  async cancel(server: TraceServer): Promise<boolean> {
+    const entry = this.entry(server);
+    const ran = entry.running !== undefined || entry.spans !== undefined;
+    entry.running?.abort.abort(new SyncCancelled());
+    await this.stopSpans(entry);
+    await entry.sync?.catch(() => undefined);
+    return ran;
   }
 
   /** Starts reading missing spans unless already running; `spansRead` resolves when it stops. */

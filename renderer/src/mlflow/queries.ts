@@ -73,6 +73,8 @@ export const tokensLatencyQuery = (workspaceId: string, experimentId: string, fr
   queryOptions({
     queryKey: ['mlflow.tokens.latency', workspaceId, experimentId, from ?? null, to ?? null],
     queryFn: () => call('mlflow.tokens.latency', { workspaceId, experimentIds: [experimentId], from, to }),
+    // A tracking server's spans are read in the background: the span figures fill in as they arrive.
+    refetchInterval: (query) => ((query.state.data?.spansPending ?? 0) > 0 ? 5000 : false),
   });
 
 /** The price table is app-wide, not per workspace; the key still leads with the channel. */

@@ -25,6 +25,8 @@ export const mlflowTokensCases: DomainCases<MlflowTokensChannel> = {
     'mlflow.tokens.prices.get': (args) => spy('mlflow.tokens.prices.get', args, { rows: [] }),
     'mlflow.tokens.prices.set': (args) => spy('mlflow.tokens.prices.set', args, { rows: [] }),
     'mlflow.tokens.cache.clear': (args) => spy('mlflow.tokens.cache.clear', args, { applicable: true, traces: 0 }),
+    'mlflow.tokens.cache.status': (args) => spy('mlflow.tokens.cache.status', args, null),
+    'mlflow.tokens.cache.cancel': (args) => spy('mlflow.tokens.cache.cancel', args, { cancelled: false }),
   },
   baselines: {
     'mlflow.tokens.summary': [
@@ -41,5 +43,7 @@ export const mlflowTokensCases: DomainCases<MlflowTokensChannel> = {
       { args: { rows: [] } },
     ],
     'mlflow.tokens.cache.clear': [{ args: { workspaceId: WORKSPACE_ID } }],
+    'mlflow.tokens.cache.status': [{ args: { workspaceId: WORKSPACE_ID } }],
+    'mlflow.tokens.cache.cancel': [{ args: { workspaceId: WORKSPACE_ID } }],
   },
 };

@@ -113,6 +113,11 @@ describe('traces filter', () => {
     expect(toTraceFilter({ ...EMPTY_DRAFT, tagKey: 'env', tagValue: 'prod' })).toEqual({ tag: { key: 'env', value: 'prod' } });
   });
 
+  it('gathers the span fields into one span condition', () => {
+    expect(toTraceFilter({ ...EMPTY_DRAFT, spanType: ' LLM ', spanModel: 'gpt-4%', spanStatus: 'ERROR' })).toEqual({ span: { type: 'LLM', model: 'gpt-4%', status: 'ERROR' } });
+    expect(toTraceFilter({ ...EMPTY_DRAFT, spanName: ' ' })).toEqual({});
+  });
+
   it('names the field that is wrong', () => {
     expect((toTraceFilter({ ...EMPTY_DRAFT, minTokens: '1.5' }) as Error).message).toMatch(/Min tokens/);
     expect((toTraceFilter({ ...EMPTY_DRAFT, minTokens: '9', maxTokens: '3' }) as Error).message).toMatch(/Min tokens must not be above/);

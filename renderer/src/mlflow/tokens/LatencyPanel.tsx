@@ -3,7 +3,8 @@ import { formatCount, formatDuration } from '../../format.js';
 import { modelLabel } from './token-series.js';
 
 // Latency and errors beside tokens: trace durations overall and per day, span durations per span
-// type and per model, each with p50/p90/p99 and an error rate.
+// type and per model, each with p50/p90/p99 and an error rate. For a tracking server the span
+// figures grow as the trace cache reads spans in the background.
 
 const rate = (r: number | null) => (r === null ? '—' : `${(r * 100).toFixed(1)}%`);
 
@@ -58,6 +59,11 @@ export function LatencyPanel({ latency }: { latency: TokensLatency }) {
           </dd>
         </div>
       </dl>
+      {latency.spansRead && (latency.spansPending ?? 0) > 0 && (
+        <p className="muted" role="status" data-testid="latency-spans-pending">
+          Span figures cover the traces whose spans are read; {formatCount(latency.spansPending ?? 0)} more are being read from the server.
+        </p>
+      )}
       <div className="ml-columns">
         <div>
           <h4>By span type</h4>

@@ -3,7 +3,32 @@ import { call } from '../../api/client.js';
 import { formatCount } from '../../format.js';
 import { statusQuery } from '../queries.js';
 
-/** For a tracking server: forget the local trace cache, so the next summary reads every trace again. */
+/** While a tracking server's traces sync: how far it got, the spans still to read, and Cancel (the next summary resumes). */
+function SyncProgress({ workspaceId }: { workspaceId: string }) {
+  const cache = useQuery({
+    queryKey: ['mlflow.tokens.cache.status', workspaceId],
+    queryFn: () => call('mlflow.tokens.cache.status', { workspaceId }),
+    refetchInterval: (q) => (q.state.data && (q.state.data.syncing || q.state.data.readingSpans) ? 1000 : 5000),
+  });
+  const cancel = useMutation({ mutationFn: () => call('mlflow.tokens.cache.cancel', { workspaceId }), onSettled: () => cache.refetch() });
+  const s = cache.data;
+  if (!s) return null;
+  const busy = s.syncing || s.readingSpans;
+  return (
+    <span className="ml-trace-cache__progress" role="status" data-testid="trace-sync-progress">
+      {s.syncing ? `Syncing traces: ${formatCount(s.listed)} fetched, ${formatCount(s.traces)} cached` : `${formatCount(s.traces)} traces cached`}
+      {s.spansPending > 0 && ` · spans to read: ${formatCount(s.spansPending)}${s.readingSpans ? '' : ' (read on the next summary)'}`}
+      {busy && (
+        <button type="button" className="button button--small button--quiet" disabled={cancel.isPending} onClick={() => cancel.mutate()}>
+          Cancel
+        </button>
+      )}
+      {cancel.data?.cancelled && !busy && <span className="muted"> Cancelled: what was fetched is kept, the next summary resumes from there.</span>}
+    </span>
+  );
+}
+
+/** For a tracking server: the sync's progress, and forgetting the local trace cache so the next summary reads every trace again. */
 export function TraceCacheButton({ workspaceId }: { workspaceId: string }) {
   const queryClient = useQueryClient();
   const status = useQuery(statusQuery(workspaceId));
@@ -14,6 +39,7 @@ export function TraceCacheButton({ workspaceId }: { workspaceId: string }) {
   if (status.data?.source?.kind !== 'rest') return null;
   return (
     <span className="ml-trace-cache">
+      <SyncProgress workspaceId={workspaceId} />
       <button
         type="button"
         className="button button--small button--quiet"

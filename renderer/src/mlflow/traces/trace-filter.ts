@@ -1,4 +1,4 @@
-import type { TraceFilter, TraceState } from '../../../../shared/schemas/mlflow.js';
+import type { SpanFilter, TraceFilter, TraceState } from '../../../../shared/schemas/mlflow.js';
 
 // The traces filter form's draft (what the inputs hold, all text) and its conversion into the
 // channel's TraceFilter, with a message for whatever cannot be sent.
@@ -15,9 +15,35 @@ export interface TraceFilterDraft {
   to: string;
   minTokens: string;
   maxTokens: string;
+  /** One span's conditions: name and model as ILIKE patterns (`%`, `_`), type whole, status '' for any. */
+  spanName: string;
+  spanType: string;
+  spanModel: string;
+  spanStatus: '' | NonNullable<SpanFilter['status']>;
 }
 
-export const EMPTY_DRAFT: TraceFilterDraft = { states: [], text: '', user: '', session: '', tagKey: '', tagValue: '', from: '', to: '', minTokens: '', maxTokens: '' };
+export const EMPTY_DRAFT: TraceFilterDraft = {
+  states: [],
+  text: '',
+  user: '',
+  session: '',
+  tagKey: '',
+  tagValue: '',
+  from: '',
+  to: '',
+  minTokens: '',
+  maxTokens: '',
+  spanName: '',
+  spanType: '',
+  spanModel: '',
+  spanStatus: '',
+};
+
+function spanFilter(draft: TraceFilterDraft): SpanFilter | undefined {
+  const span: SpanFilter = { name: optional(draft.spanName), type: optional(draft.spanType), model: optional(draft.spanModel), status: draft.spanStatus || undefined };
+  const given = Object.fromEntries(Object.entries(span).filter(([, v]) => v !== undefined)) as SpanFilter;
+  return Object.keys(given).length > 0 ? given : undefined;
+}
 
 function whole(text: string, label: string): number | undefined {
   if (text.trim() === '') return undefined;
@@ -56,6 +82,7 @@ export function toTraceFilter(draft: TraceFilterDraft): TraceFilter | Error {
       toMs,
       minTokens,
       maxTokens,
+      span: spanFilter(draft),
     };
     return Object.fromEntries(Object.entries(filter).filter(([, v]) => v !== undefined)) as TraceFilter;
   } catch (err) {
