@@ -33,8 +33,8 @@ export interface UploadState {
 }
 
 const MAX_SOURCE_RESTARTS = 3;
-/** Blocks on the wire at first: enough for most links, few enough to learn from on a CPU-bound one. */
-const WINDOW_START = 4;
+/** Blocks on the wire at first: a block on the wire costs stream buffers only, and more in flight than the link needs hide the time each waits on a loaded service. */
+const WINDOW_START = 16;
 /** Blocks on the wire at most: what the SDK tuned needed to reach the link on a loaded service. */
 const MAX_WINDOW = 32;
 /** Blocks hashed and not yet sent at most: only their MD5s are kept, and their ranges stay in the page cache. */
