@@ -6,12 +6,13 @@ import { RestError } from '@azure/storage-blob';
 import { StratusError } from '../../shared/errors.js';
 import { blockCount, blockId, blockRange, blockSizeFor, SINGLE_PUT_LIMIT } from './block-plan.js';
 import { describeExisting, type JobOutcome, type RunContext } from './job-context.js';
+import { blockStream, fileChanged, isMd5Mismatch } from './block-source.js';
 import { Gate } from './request-pool.js';
 import { RequestWindow } from './request-window.js';
 
 // One file to one block blob. Small files: one Put Blob with the file's MD5. Larger ones: Put Block
-// for each block (transactional MD5 each, read from disk block by block inside the pool's buffer
-// budget), then Put Block List with the whole file's MD5. Writes are create-only unless the user
+// for each block (read and hashed block by block inside the pool's buffer budget, then sent with
+// its MD5 by reading its range again as a stream), then Put Block List with the whole file's MD5. Writes are create-only unless the user
 // chose to overwrite, and then only over the etag they saw.
 
 export interface UploadState {
@@ -32,20 +33,56 @@ export interface UploadState {
 }
 
 const MAX_SOURCE_RESTARTS = 3;
-/** Blocks on the wire at first: enough for most links, few enough to learn from on a CPU-bound one. */
-const WINDOW_START = 4;
-/** Blocks read and hashed ahead of the window, so a finished send is replaced at once. */
-const READ_AHEAD = 1;
+/** Blocks on the wire at first: a block on the wire costs stream buffers only, and more in flight than the link needs hide the time each waits on a loaded service. */
+const WINDOW_START = 16;
+/** Blocks on the wire at most: what the SDK tuned needed to reach the link on a loaded service. */
+const MAX_WINDOW = 32;
+/** Blocks hashed and not yet sent at most: only their MD5s are kept, and their ranges stay in the page cache. */
+const HASH_LEAD = 2 * MAX_WINDOW;
 
 /**
  * How many of one upload's blocks are on the wire (request-window.ts): grown from measured block
- * speed while the link's connections, not its total, are the limit. The buffer budget holds the
- * window and the blocks read ahead, so reading and MD5 run beside the sends, never between two.
+ * speed while the link's connections, not its total, are the limit. A block on the wire is streamed
+ * from the file (block-source.ts), so the window is not bounded by the buffer budget.
  */
-function sendWindow(budget: number, blockSize: number): { window: RequestWindow; slots: Gate } {
-  const max = Math.max(1, Math.floor(budget / blockSize) - READ_AHEAD);
-  const window = new RequestWindow(Math.min(WINDOW_START, max), max);
+function sendWindow(): { window: RequestWindow; slots: Gate } {
+  const window = new RequestWindow(WINDOW_START, MAX_WINDOW);
   return { window, slots: new Gate(window.size) };
+}
+
+interface Sending {
+  window: RequestWindow;
+  slots: Gate;
+  signal: AbortSignal;
+}
+
+/** Stages one block once its MD5 is known, streaming its range of the file; journaled once acknowledged. */
+async function sendBlock(
+  job: UploadState,
+  blob: BlockBlobClient,
+  ctx: RunContext,
+  block: { index: number; offset: number; length: number },
+  digest: Promise<Buffer | undefined>,
+  { window, slots, signal }: Sending,
+): Promise<void> {
+  const md5 = await digest;
+  const id = blockId(job.id, block.index);
+  const body = blockStream(job.filePath, block.offset, block.length);
+  await slots.acquire(1, signal);
+  try {
+    await ctx.pool.account(block.length, signal);
+    const started = performance.now();
+    await ctx.request('putBlock', (abortSignal) => blob.stageBlock(id, body, block.length, { transactionalContentMD5: md5, abortSignal }), signal);
+    window.done(block.length, performance.now() - started);
+    slots.setLimit(window.size);
+  } catch (err) {
+    throw isMd5Mismatch(err) ? fileChanged(job.filePath) : err;
+  } finally {
+    slots.release(1);
+  }
+  ctx.journal?.markStaged(job.id, block.index);
+  job.staged.add(block.index);
+  ctx.progress(block.length);
 }
 
 function isConflict(err: unknown): boolean {
@@ -216,62 +253,47 @@ async function putBlocks(job: UploadState, blob: BlockBlobClient, ctx: RunContex
   const stop = () => local.abort(ctx.signal.reason);
   ctx.signal.addEventListener('abort', stop, { once: true });
   const whole = ctx.md5.stream();
-  let hashing: Promise<void> = Promise.resolve();
   const inflight = new Set<Promise<void>>();
-  const { window, slots } = sendWindow(ctx.pool.buffers.limit, job.blockSize);
+  const { window, slots } = sendWindow();
+  const ahead = new Gate(HASH_LEAD);
   let failure: unknown;
   const handle = await open(job.filePath, 'r');
   try {
     for (let i = 0; i < count && failure === undefined; i++) {
       const { offset, length } = blockRange(i, job.size, job.blockSize);
+      await ahead.acquire(1, local.signal);
       await ctx.pool.buffers.acquire(length, local.signal);
-      let sent = false;
+      let tracked = false;
       try {
         const data = ctx.buffers.take(length);
         await readFully(handle, data, offset);
-        // The whole file's MD5 needs every byte in order, staged before or not.
-        // At most one block waits for the running hash, so its lag cannot hold more memory.
-        await hashing;
-        const hashed = whole.update(data).catch((err: unknown) => {
-          failure ??= err;
+        // The whole file's MD5 needs every byte in order, staged before or not. The thread takes
+        // updates in the order they are posted; the block's buffer is free once both hashes are done.
+        const hashes = Promise.allSettled([whole.update(data), job.staged.has(i) ? undefined : ctx.md5.digest(data)]);
+        const hashed = hashes.then(([updated, digest]) => {
+          ctx.buffers.give(data);
+          ctx.pool.buffers.release(length);
+          if (updated.status === 'rejected') throw updated.reason;
+          if (digest.status === 'rejected') throw digest.reason;
+          return digest.value;
         });
-        hashing = hashed;
-        if (job.staged.has(i)) {
-          void hashed.then(() => ctx.buffers.give(data));
-          continue;
-        }
-        const id = blockId(job.id, i);
-        const sending = (async () => {
-          try {
-            const md5 = await ctx.md5.digest(data);
-            await slots.acquire(1, local.signal);
-            try {
-              await ctx.pool.account(length, local.signal);
-              const started = performance.now();
-              await ctx.request('putBlock', (abortSignal) => blob.stageBlock(id, data, length, { transactionalContentMD5: md5, abortSignal }), local.signal);
-              window.done(length, performance.now() - started);
-              slots.setLimit(window.size);
-            } finally {
-              slots.release(1);
-            }
-            // Only now, acknowledged by the service, does the journal count the block as staged.
-            ctx.journal?.markStaged(job.id, i);
-            job.staged.add(i);
-            ctx.progress(length);
-            await hashed;
-            ctx.buffers.give(data);
-          } catch (err) {
+        tracked = true;
+        const step = job.staged.has(i) ? hashed.then(() => undefined) : sendBlock(job, blob, ctx, { index: i, offset, length }, hashed, { window, slots, signal: local.signal });
+        const settled = step
+          .catch((err: unknown) => {
             failure ??= err;
             local.abort(err);
-          } finally {
-            ctx.pool.buffers.release(length);
-          }
-        })();
-        sent = true;
-        inflight.add(sending);
-        void sending.finally(() => inflight.delete(sending));
+          })
+          .finally(() => {
+            ahead.release(1);
+            inflight.delete(settled);
+          });
+        inflight.add(settled);
       } finally {
-        if (!sent) ctx.pool.buffers.release(length);
+        if (!tracked) {
+          ctx.pool.buffers.release(length);
+          ahead.release(1);
+        }
       }
     }
   } catch (err) {
