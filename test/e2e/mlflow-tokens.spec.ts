@@ -36,7 +36,7 @@ test('the tokens tab adds up usage, prices a model, and opens a top trace', asyn
   await expect(view.getByTestId('tokens-cost')).toHaveText(/^\$\d/);
   await expect(modelRow).toContainText('$');
   // The row says the price is the user's, not the catalog's.
-  await expect(modelRow).toContainText('your price');
+  await expect(modelRow).toContainText('yours (all workspaces)');
 
   // The whole row opens its trace, from the keyboard too.
   const top = view.getByTestId('top-trace').first();

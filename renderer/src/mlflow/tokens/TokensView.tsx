@@ -30,7 +30,7 @@ const num = (n: number | null) => (n === null ? '—' : formatCount(Math.round(n
 /** A model's cost and where its price came from. */
 function costCell(m: TokensByModel): string {
   if (m.cost === null) return 'no price';
-  const from = m.priceSource === 'override' ? 'your price' : `catalog: ${m.priceModel ?? ''}`;
+  const from = m.priceSource === 'workspace' ? 'override (this workspace)' : m.priceSource === 'override' ? 'yours (all workspaces)' : `catalog: ${m.priceModel ?? ''}`;
   const cached = m.cacheRead + m.cacheWrite > 0 ? `, ${formatCount(m.cacheRead + m.cacheWrite)} cached` : '';
   return `${usd(m.cost)} (${from}${cached})`;
 }
