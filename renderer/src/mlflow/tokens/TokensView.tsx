@@ -12,7 +12,7 @@ import { Loading } from '../../ui/Loading.js';
 import { rowOpener } from '../../ui/row-opener.js';
 import { SERIES_COLOURS } from '../runs/metric-series.js';
 import { LatencyPanel } from './LatencyPanel.js';
-import { PriceTable } from './PriceTable.js';
+import { PriceTables } from './PriceTables.js';
 import { TraceCacheButton } from './TraceCacheButton.js';
 import { tokensLatencyQuery, tokensSummaryQuery } from '../queries.js';
 import { dayRows, modelLabel } from './token-series.js';
@@ -237,7 +237,7 @@ export function TokensView({ workspaceId, experimentId, onOpenTrace }: { workspa
 
           <section className="ml-section">
             <h3>Prices</h3>
-            <PriceTable suggestedModels={query.data.models.flatMap((m) => (m.model === null ? [] : [m.model]))} />
+            <PriceTables workspaceId={workspaceId} suggestedModels={query.data.models.flatMap((m) => (m.model === null ? [] : [m.model]))} />
           </section>
         </>
       )}
