@@ -86,7 +86,7 @@ function printSummary(s: TokensSummary, latency: TokensLatency): void {
       total: m.total,
       cached: m.cacheRead + m.cacheWrite,
       cost: m.cost === null ? '' : m.cost.toFixed(4),
-      price: m.priceSource === null ? 'none' : m.priceSource === 'override' ? 'yours' : `catalog ${m.priceModel ?? ''}`,
+      price: m.priceSource === null ? 'none' : m.priceSource === 'catalog' ? `catalog ${m.priceModel ?? ''}` : 'yours',
     })),
     ['model', 'traces', 'input', 'output', 'total', 'cached', 'cost', 'price'],
   );
@@ -158,7 +158,7 @@ export async function mlflowTokensCommand(argv: string[]): Promise<void> {
     if (source instanceof RestSource) await syncServer(traceCaches, { scope: CLI_SCOPE, uri: source.info.uri, client: source.client }, filter.experimentIds, values['clear-cache']);
     // The summary and the latency read the cache synced just above: one sync per command, not one per figure.
     const use = { caches: traceCaches, scope: CLI_SCOPE, synced: true };
-    const summary = await summarizeSource(source, filter, analytics, prices, use);
+    const summary = await summarizeSource(source, filter, analytics, prices.get(), use);
     const latency = await sourceLatency(source, filter, analytics, use);
     if (values.json) process.stdout.write(`${JSON.stringify({ ...summary, latency }, null, 2)}\n`);
     else if (values.csv) process.stdout.write(`${tokensCsv(summary)}\r\n`);

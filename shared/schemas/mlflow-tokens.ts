@@ -47,8 +47,11 @@ export type TokensDayModel = z.infer<typeof TokensDayModel>;
 export const TokenCacheCounts = z.object({ cacheRead: Tokens, cacheWrite: Tokens, cacheInInput: Tokens });
 export type TokenCacheCounts = z.infer<typeof TokenCacheCounts>;
 
-/** Where a model's price came from: the user's price table, the catalog shipped with the app, or nowhere. */
-export const PriceSource = z.enum(['override', 'catalog']).nullable();
+/**
+ * Where a model's price came from: the saved workspace's own price ('workspace'), the user's
+ * app-wide price table ('override'), the catalog shipped with the app, or nowhere.
+ */
+export const PriceSource = z.enum(['workspace', 'override', 'catalog']).nullable();
 export type PriceSource = z.infer<typeof PriceSource>;
 
 export const TokensByModel = TokenTotals.merge(TokenCacheCounts).extend({
@@ -179,3 +182,22 @@ export const SetTokenPrices = z
   .strict()
   .refine((a) => new Set(a.rows.map((r) => r.model)).size === a.rows.length, 'Each model may have only one price row');
 export type SetTokenPrices = z.infer<typeof SetTokenPrices>;
+
+/** A price row as main resolves it: `workspace` marks a saved workspace's own price, which wins over the app-wide rows. */
+export type PriceRow = TokenPrice & { workspace?: boolean };
+
+export const WorkspacePricesRequest = z.object({ workspaceId: Id }).strict();
+export type WorkspacePricesRequest = z.infer<typeof WorkspacePricesRequest>;
+
+export const WorkspacePriceRows = z.object({
+  /** False for a workspace opened without saving it: it has no prices of its own, only the app-wide ones. */
+  saved: z.boolean(),
+  rows: z.array(TokenPrice),
+});
+export type WorkspacePriceRows = z.infer<typeof WorkspacePriceRows>;
+
+export const SetWorkspacePrices = z
+  .object({ workspaceId: Id, rows: z.array(TokenPrice).max(1000, 'At most 1000 price rows') })
+  .strict()
+  .refine((a) => new Set(a.rows.map((r) => r.model)).size === a.rows.length, 'Each model may have only one price row');
+export type SetWorkspacePrices = z.infer<typeof SetWorkspacePrices>;

@@ -36,7 +36,19 @@ test('the tokens tab adds up usage, prices a model, and opens a top trace', asyn
   await expect(view.getByTestId('tokens-cost')).toHaveText(/^\$\d/);
   await expect(modelRow).toContainText('$');
   // The row says the price is the user's, not the catalog's.
-  await expect(modelRow).toContainText('your price');
+  await expect(modelRow).toContainText('yours (all workspaces)');
+
+  // This saved workspace's own price wins over the one for all workspaces; resetting it falls back.
+  const own = view.getByTestId('workspace-price-table');
+  await own.getByRole('button', { name: 'Add model' }).click();
+  await own.getByRole('textbox', { name: /Model of price row/ }).last().fill(stored.aModel);
+  await own.getByRole('textbox', { name: `Input price of ${stored.aModel}` }).fill('1');
+  await own.getByRole('textbox', { name: `Output price of ${stored.aModel}` }).fill('1');
+  await own.getByRole('button', { name: 'Save prices' }).click();
+  await expect(modelRow).toContainText('override (this workspace)');
+  await own.getByRole('button', { name: 'Reset' }).click();
+  await expect(modelRow).toContainText('yours (all workspaces)');
+  await expect(own.getByRole('textbox', { name: /Model of price row/ })).toHaveCount(0);
 
   // The whole row opens its trace, from the keyboard too.
   const top = view.getByTestId('top-trace').first();

@@ -181,3 +181,57 @@ describe('summary arguments and sources', () => {
     expect(error.message).toContain(gone);
   });
 });
+
+describe('prices per saved workspace through the handlers', () => {
+  /** Two saved workspaces on the same MLflow store, each connected: their own prices, one model. */
+  async function savedPair() {
+    const dbFile = path.join(scratch, 'mlflow.db');
+    const save = (name: string) => ok('workspace.save', { config: { kind: 'local', name, path: scratch, mlflowTrackingUri: `sqlite:///${dbFile}` } });
+    const [a, b] = [await save('Prices A'), await save('Prices B')];
+    return [(await ok('workspace.connect', { id: a.id })).id, (await ok('workspace.connect', { id: b.id })).id];
+  }
+
+  it('two saved workspaces price the same model differently; a reset falls back to the app-wide price, then the catalog', async () => {
+    const [a, b] = await savedPair();
+    const before = await ok('mlflow.tokens.summary', { workspaceId: a, experimentIds: experimentIds() });
+    const model = before.models.find((m) => m.model !== null);
+    if (!model?.model) throw new Error('the fixture has no named model');
+    const name = model.model;
+    const costAt = (input: number, output: number) => ((model.input - model.cacheInInput + model.cacheRead + model.cacheWrite) * input + model.output * output) / 1e6;
+    const rowOf = async (workspaceId: string) => (await ok('mlflow.tokens.summary', { workspaceId, experimentIds: experimentIds() })).models.find((m) => m.model === name);
+
+    await ok('mlflow.tokens.prices.set', { rows: [{ model: name, inputPer1M: 5, outputPer1M: 5 }] });
+    expect(await ok('mlflow.tokens.prices.workspace.set', { workspaceId: a, rows: [{ model: name, inputPer1M: 1, outputPer1M: 2 }] })).toMatchObject({ saved: true, rows: [{ model: name }] });
+    await ok('mlflow.tokens.prices.workspace.set', { workspaceId: b, rows: [{ model: name, inputPer1M: 3, outputPer1M: 4 }] });
+    const [rowA, rowB] = [await rowOf(a), await rowOf(b)];
+    expect(rowA).toMatchObject({ priceSource: 'workspace' });
+    expect(rowB).toMatchObject({ priceSource: 'workspace' });
+    expect(rowA?.cost).toBeCloseTo(costAt(1, 2), 9);
+    expect(rowB?.cost).toBeCloseTo(costAt(3, 4), 9);
+    // The unsaved workspace opened above uses the app-wide price.
+    expect(await rowOf(workspaceId)).toMatchObject({ priceSource: 'override' });
+
+    await ok('mlflow.tokens.prices.workspace.set', { workspaceId: a, rows: [] });
+    expect(await rowOf(a)).toMatchObject({ priceSource: 'override' });
+    expect((await rowOf(a))?.cost).toBeCloseTo(costAt(5, 5), 9);
+    await ok('mlflow.tokens.prices.set', { rows: [] });
+    expect(await rowOf(a)).toMatchObject({ priceSource: model.priceSource === null ? null : 'catalog', cost: model.cost });
+    expect(await rowOf(b)).toMatchObject({ priceSource: 'workspace' });
+    await ok('mlflow.tokens.prices.workspace.set', { workspaceId: b, rows: [] });
+  });
+
+  it('an unsaved workspace has no prices of its own and cannot be given any', async () => {
+    expect(await ok('mlflow.tokens.prices.workspace.get', { workspaceId })).toEqual({ saved: false, rows: [] });
+    const error = await fails('mlflow.tokens.prices.workspace.set', { workspaceId, rows: [{ model: 'x', inputPer1M: 1, outputPer1M: 1 }] });
+    expect(error).toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(/not saved/) });
+  });
+
+  it.each([
+    ['a negative price', { workspaceId: '00000000-0000-4000-8000-000000000000', rows: [{ model: 'x', inputPer1M: -1, outputPer1M: 1 }] }],
+    ['two rows for one model', { workspaceId: '00000000-0000-4000-8000-000000000000', rows: [{ model: 'a', inputPer1M: 1, outputPer1M: 1 }, { model: 'a', inputPer1M: 2, outputPer1M: 2 }] }],
+    ['1001 rows', { workspaceId: '00000000-0000-4000-8000-000000000000', rows: Array.from({ length: 1001 }, (_, i) => ({ model: `m${i}`, inputPer1M: 1, outputPer1M: 1 })) }],
+    ['a workspace id that is not an id', { workspaceId: '../x', rows: [] }],
+  ])('refuses %s for workspace prices', async (_what, args) => {
+    expect(await fails('mlflow.tokens.prices.workspace.set', args)).toMatchObject({ code: 'INVALID_ARGUMENT' });
+  });
+});

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { PromptGroup, PromptsResult, PromptTraceRow, PromptTracesResult, PromptVersionStats, SharedInput } from '../../../shared/schemas/mlflow-prompts.js';
-import type { TokenPrice } from '../../../shared/schemas/mlflow-tokens.js';
+import type { PriceRow } from '../../../shared/schemas/mlflow-tokens.js';
 import { costAt, resolvePrice } from '../tokens/pricing.js';
 import { compareNames, percentiles } from '../tokens/summary.js';
 import type { PromptRecord, PromptContext, RegistryVersion } from './prompt-record.js';
@@ -26,7 +26,7 @@ class VersionFigures {
     this.records.push(r);
   }
 
-  stats(version: string | null, template: string | null, prices: ReadonlyMap<string, TokenPrice>): PromptVersionStats {
+  stats(version: string | null, template: string | null, prices: ReadonlyMap<string, PriceRow>): PromptVersionStats {
     let input = 0;
     let output = 0;
     let cachedInput = 0;
@@ -99,7 +99,7 @@ function sharedInputs(versions: Map<string | null, VersionFigures>): SharedInput
     .slice(0, MAX_SHARED_INPUTS);
 }
 
-export function groupPrompts(records: readonly PromptRecord[], context: PromptContext, priceRows: readonly TokenPrice[]): PromptsResult {
+export function groupPrompts(records: readonly PromptRecord[], context: PromptContext, priceRows: readonly PriceRow[]): PromptsResult {
   const prices = new Map(priceRows.map((p) => [p.model, p]));
   const templates = new Map<string, RegistryVersion>(context.registry.map((v) => [`${v.name}\n${v.version}`, v]));
   const groups = new Map<string, { traces: Set<string>; versions: Map<string | null, VersionFigures> }>();

@@ -14,7 +14,7 @@ export interface MlflowPromptsDeps {
 export function mlflowPromptsHandlers({ workspaces, prices, traceCaches }: MlflowPromptsDeps): HandlersFor<MlflowPromptsChannel> {
   return {
     'mlflow.prompts': async ({ workspaceId, experimentIds }) =>
-      promptsOf(await workspaces.mlflow(workspaceId), experimentIds, { caches: traceCaches, scope: workspaceId }, prices.get()),
+      promptsOf(await workspaces.mlflow(workspaceId), experimentIds, { caches: traceCaches, scope: workspaceId }, prices.effective(workspaces.get(workspaceId).info.savedId)),
     'mlflow.promptTraces': async ({ workspaceId, experimentIds, ...query }) =>
       promptTracesOf(await workspaces.mlflow(workspaceId), experimentIds, { caches: traceCaches, scope: workspaceId }, query),
   };

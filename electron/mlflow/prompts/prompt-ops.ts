@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { PromptsResult, PromptTracesResult } from '../../../shared/schemas/mlflow-prompts.js';
-import type { TokenPrice } from '../../../shared/schemas/mlflow-tokens.js';
+import type { PriceRow } from '../../../shared/schemas/mlflow-tokens.js';
 import type { TraceCacheDb } from '../trace-cache/cache-db.js';
 import { groupPrompts, promptTraces, type PromptTracesQuery } from './group-prompts.js';
 import { LINKED_PROMPTS_TAG } from './prompt-facts.js';
@@ -11,7 +11,7 @@ import { openReadOnly, sqlitePromptContext, sqlitePromptRecords } from './sqlite
 // cache (tracking server, registry fetched by the caller) or from an MLflow sqlite file, then the
 // one grouping.
 
-export function cachePrompts(db: TraceCacheDb, experimentIds: readonly string[], registry: RegistryVersion[], prices: readonly TokenPrice[]): PromptsResult {
+export function cachePrompts(db: TraceCacheDb, experimentIds: readonly string[], registry: RegistryVersion[], prices: readonly PriceRow[]): PromptsResult {
   const { records, systems } = db.promptRecords(experimentIds);
   return groupPrompts(records, { registry, systems }, prices);
 }
@@ -54,7 +54,7 @@ function withSqlite<T>(file: string, use: (db: Database.Database) => T): T {
   }
 }
 
-export function sqlitePrompts(file: string, experimentIds: readonly string[], prices: readonly TokenPrice[]): PromptsResult {
+export function sqlitePrompts(file: string, experimentIds: readonly string[], prices: readonly PriceRow[]): PromptsResult {
   return withSqlite(file, (db) => {
     const { records, systems } = recordsOf(db, file, experimentIds);
     return groupPrompts(records, sqlitePromptContext(db, systems), prices);

@@ -1,6 +1,6 @@
 import { StratusError } from '../../../shared/errors.js';
 import type { PromptsResult, PromptTracesResult } from '../../../shared/schemas/mlflow-prompts.js';
-import type { TokenPrice } from '../../../shared/schemas/mlflow-tokens.js';
+import type { PriceRow } from '../../../shared/schemas/mlflow-tokens.js';
 import type { MlflowSource } from '../source.js';
 import { RestSource } from '../sources/rest.js';
 import { sqliteFileOf } from '../tokens/source-records.js';
@@ -20,7 +20,7 @@ function unsupported(source: MlflowSource): never {
   });
 }
 
-export async function promptsOf(source: MlflowSource, experimentIds: readonly string[], traces: TraceCacheUse, prices: TokenPrice[]): Promise<PromptsResult> {
+export async function promptsOf(source: MlflowSource, experimentIds: readonly string[], traces: TraceCacheUse, prices: PriceRow[]): Promise<PromptsResult> {
   if (source.info.kind === 'sqlite') return traces.caches.sqlitePrompts(await sqliteFileOf(source.info.uri), experimentIds, prices);
   if (source instanceof RestSource) {
     const server = { scope: traces.scope, uri: source.info.uri, client: source.client };

@@ -1,4 +1,4 @@
-import type { TokenCacheCounts, TokenPrice, TokensLatency, TokensSummary, TokensTopTrace, TokenTotals } from '../../../shared/schemas/mlflow-tokens.js';
+import type { TokenCacheCounts, PriceRow, TokensLatency, TokensSummary, TokensTopTrace, TokenTotals } from '../../../shared/schemas/mlflow-tokens.js';
 import { usageMismatch, type TokenUsage } from '../../../shared/token-usage.js';
 import { dayLabel, dayNumber, DEFAULT_TOP_N, finishSummary, MAX_MISMATCH_IDS, percentiles, compareTopTraces, compareNames } from './summary.js';
 import { latencyOf } from './latency.js';
@@ -74,7 +74,7 @@ export function recordsLatency(records: Iterable<TraceUsageRecord>, filter: Summ
   return latencyOf(selectRecords(records, filter).map((r) => ({ timestamp: r.timestamp, durationMs: r.durationMs, status: r.status })), null);
 }
 
-export function summarizeRecords(records: Iterable<TraceUsageRecord>, filter: SummaryFilter, prices: readonly TokenPrice[]): TokensSummary {
+export function summarizeRecords(records: Iterable<TraceUsageRecord>, filter: SummaryFilter, prices: readonly PriceRow[]): TokensSummary {
   const selected = selectRecords(records, filter);
   const totals: TokensSummary['totals'] = { input: 0, output: 0, total: 0, traces: selected.length, tracesWithUsage: 0 };
   const days = new Map<string, Totals>();

@@ -1,5 +1,6 @@
 import type { MlflowTokensChannel } from '../../../shared/channels/mlflow-tokens.js';
 import type { HandlersFor } from '../../ipc/router.js';
+import { StratusError } from '../../../shared/errors.js';
 import type { WorkspaceRegistry } from '../../workspace/workspace-registry.js';
 import { RestSource } from '../sources/rest.js';
 import type { TraceCaches } from '../trace-cache/trace-caches.js';
@@ -17,7 +18,7 @@ export interface MlflowTokensDeps {
 export function mlflowTokensHandlers({ workspaces, analytics, prices, traceCaches }: MlflowTokensDeps): HandlersFor<MlflowTokensChannel> {
   return {
     'mlflow.tokens.summary': async ({ workspaceId, ...filter }) =>
-      summarizeSource(await workspaces.mlflow(workspaceId), filter, analytics, prices, { caches: traceCaches, scope: workspaceId }),
+      summarizeSource(await workspaces.mlflow(workspaceId), filter, analytics, prices.effective(workspaces.get(workspaceId).info.savedId), { caches: traceCaches, scope: workspaceId }),
     'mlflow.tokens.cache.clear': async ({ workspaceId }) => {
       const source = await workspaces.mlflow(workspaceId);
       if (!(source instanceof RestSource)) return { applicable: false, traces: 0 };
@@ -36,5 +37,16 @@ export function mlflowTokensHandlers({ workspaces, analytics, prices, traceCache
       sourceLatency(await workspaces.mlflow(workspaceId), filter, analytics, { caches: traceCaches, scope: workspaceId }),
     'mlflow.tokens.prices.get': () => Promise.resolve({ rows: prices.get() }),
     'mlflow.tokens.prices.set': ({ rows }) => Promise.resolve({ rows: prices.set(rows) }),
+    'mlflow.tokens.prices.workspace.get': ({ workspaceId }) => {
+      const { savedId } = workspaces.get(workspaceId).info;
+      return Promise.resolve(savedId === undefined ? { saved: false, rows: [] } : { saved: true, rows: prices.getWorkspace(savedId) });
+    },
+    'mlflow.tokens.prices.workspace.set': ({ workspaceId, rows }) => {
+      const { savedId } = workspaces.get(workspaceId).info;
+      if (savedId === undefined) {
+        throw new StratusError({ code: 'INVALID_ARGUMENT', message: 'This workspace is not saved, so it cannot have prices of its own: save it first, or edit the prices for all workspaces.' });
+      }
+      return Promise.resolve({ saved: true, rows: prices.setWorkspace(savedId, rows) });
+    },
   };
 }

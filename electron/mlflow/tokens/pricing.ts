@@ -1,8 +1,8 @@
 import { catalogPrice } from '../../../shared/price-catalog.js';
-import type { PriceSource, TokenCacheCounts, TokenPrice } from '../../../shared/schemas/mlflow-tokens.js';
+import type { PriceRow, PriceSource, TokenCacheCounts } from '../../../shared/schemas/mlflow-tokens.js';
 
-// Turning a model's tokens into USD: the user's price row for the exact model name wins, else the
-// shipped catalog's entry its name matches by alias. Cached prompt tokens cost the cached rate,
+// Turning a model's tokens into USD: the user's price row for the exact model name wins (a saved
+// workspace's own row over the app-wide one), else the shipped catalog's entry its name matches by alias. Cached prompt tokens cost the cached rate,
 // cache writes the cache-write rate (each the input rate when the price has none).
 
 export interface ResolvedPrice {
@@ -15,10 +15,13 @@ export interface ResolvedPrice {
   cacheWritePer1M: number | null;
 }
 
-export function resolvePrice(model: string | null, overrides: ReadonlyMap<string, TokenPrice>): ResolvedPrice | null {
+export function resolvePrice(model: string | null, overrides: ReadonlyMap<string, PriceRow>): ResolvedPrice | null {
   if (model === null) return null;
-  const own = overrides.get(model);
-  if (own) return { source: 'override', ...own, cachedInputPer1M: own.cachedInputPer1M ?? null, cacheWritePer1M: own.cacheWritePer1M ?? null };
+  const row = overrides.get(model);
+  if (row) {
+    const { workspace, ...own } = row;
+    return { source: workspace === true ? 'workspace' : 'override', ...own, cachedInputPer1M: own.cachedInputPer1M ?? null, cacheWritePer1M: own.cacheWritePer1M ?? null };
+  }
   const entry = catalogPrice(model);
   if (!entry) return null;
   return { source: 'catalog', model: entry.model, inputPer1M: entry.inputPer1M, outputPer1M: entry.outputPer1M, cachedInputPer1M: entry.cachedInputPer1M, cacheWritePer1M: entry.cacheWritePer1M };

@@ -1,9 +1,8 @@
-import type { TokensLatency, TokensSummary } from '../../../shared/schemas/mlflow-tokens.js';
+import type { PriceRow, TokensLatency, TokensSummary } from '../../../shared/schemas/mlflow-tokens.js';
 import type { MlflowSource } from '../source.js';
 import { RestSource } from '../sources/rest.js';
 import type { TraceCaches } from '../trace-cache/trace-caches.js';
 import { recordsLatency, summarizeRecords, type SummaryFilter } from './aggregate.js';
-import type { PriceStore } from './price-store.js';
 import { recordsFromSource, sqliteFileOf } from './source-records.js';
 import { finishSummary } from './summary.js';
 import type { TokenAnalytics } from './token-analytics.js';
@@ -17,15 +16,15 @@ export interface TraceCacheUse {
 }
 
 /** The token summary of a workspace's MLflow store, for the app and the CLI alike. */
-export async function summarizeSource(source: MlflowSource, filter: SummaryFilter, analytics: TokenAnalytics, prices: PriceStore, traces: TraceCacheUse): Promise<TokensSummary> {
+export async function summarizeSource(source: MlflowSource, filter: SummaryFilter, analytics: TokenAnalytics, prices: readonly PriceRow[], traces: TraceCacheUse): Promise<TokensSummary> {
   if (source.info.kind === 'sqlite') {
     const { parts } = await analytics.summary(await sqliteFileOf(source.info.uri), filter);
-    return finishSummary(parts, prices.get());
+    return finishSummary(parts, prices);
   }
   if (source instanceof RestSource) {
-    return traces.caches.summary({ scope: traces.scope, uri: source.info.uri, client: source.client }, filter, prices.get(), { synced: traces.synced });
+    return traces.caches.summary({ scope: traces.scope, uri: source.info.uri, client: source.client }, filter, [...prices], { synced: traces.synced });
   }
-  return summarizeRecords(await recordsFromSource(source, filter), filter, prices.get());
+  return summarizeRecords(await recordsFromSource(source, filter), filter, prices);
 }
 
 /** Latency and errors of a workspace's MLflow store, for the app and the CLI alike. */

@@ -2,7 +2,7 @@ import { CATALOG_DATE } from '../../../shared/price-catalog.js';
 import type {
   LatencyStats,
   TokenCacheCounts,
-  TokenPrice,
+  PriceRow,
   TokensByModel,
   TokensBySession,
   TokensByUser,
@@ -71,7 +71,7 @@ export function latencyStats(durations: number[] | Float64Array, count: number, 
 /** Most entries first, then by name. */
 export const byCountThen = <T extends { count: number }>(name: (row: T) => string | null) => (a: T, b: T) => b.count - a.count || compareNames(name(a), name(b));
 
-export function finishSummary(parts: SummaryParts, priceRows: readonly TokenPrice[]): TokensSummary {
+export function finishSummary(parts: SummaryParts, priceRows: readonly PriceRow[]): TokensSummary {
   const prices = new Map(priceRows.map((p) => [p.model, p]));
   const models: TokensByModel[] = parts.models
     .map((m) => {

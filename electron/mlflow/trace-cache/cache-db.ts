@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { TokenPrice, TokensLatency, TokensSummary } from '../../../shared/schemas/mlflow-tokens.js';
+import type { PriceRow, TokensLatency, TokensSummary } from '../../../shared/schemas/mlflow-tokens.js';
 import type { TokenUsage } from '../../../shared/token-usage.js';
 import { migrate } from '../../core/migrate.js';
 import { openPrivateDatabase } from '../../storage/private-database.js';
@@ -197,7 +197,7 @@ export class TraceCacheDb {
     return out;
   }
 
-  summary(filter: SummaryFilter, prices: readonly TokenPrice[]): TokensSummary {
+  summary(filter: SummaryFilter, prices: readonly PriceRow[]): TokensSummary {
     return summarizeRecords(this.records(filter), filter, prices);
   }
 

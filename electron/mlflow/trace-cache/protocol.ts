@@ -1,4 +1,4 @@
-import type { TokenPrice, TokensLatency, TokensSummary } from '../../../shared/schemas/mlflow-tokens.js';
+import type { PriceRow, TokensLatency, TokensSummary } from '../../../shared/schemas/mlflow-tokens.js';
 import type { RpcReply } from '../../core/workers/worker-rpc.js';
 import type { SummaryFilter } from '../tokens/aggregate.js';
 import type { PromptsResult, PromptTracesResult } from '../../../shared/schemas/mlflow-prompts.js';
@@ -15,13 +15,13 @@ export type TraceCacheRequest = { id: number; file: string } & (
   | { op: 'pendingSpans'; limit: number }
   | { op: 'saveSpans'; results: SpanResult[] }
   | { op: 'counts' }
-  | { op: 'summary'; filter: SummaryFilter; prices: TokenPrice[] }
+  | { op: 'summary'; filter: SummaryFilter; prices: PriceRow[] }
   | { op: 'latency'; filter: SummaryFilter }
   | { op: 'clear' }
-  | { op: 'prompts'; experimentIds: string[]; registry: RegistryVersion[]; prices: TokenPrice[] }
+  | { op: 'prompts'; experimentIds: string[]; registry: RegistryVersion[]; prices: PriceRow[] }
   | { op: 'promptTraces'; experimentIds: string[]; query: PromptTracesQuery }
   // `file` is the MLflow sqlite store itself, read-only.
-  | { op: 'sqlitePrompts'; experimentIds: string[]; prices: TokenPrice[] }
+  | { op: 'sqlitePrompts'; experimentIds: string[]; prices: PriceRow[] }
   | { op: 'sqlitePromptTraces'; experimentIds: string[]; query: PromptTracesQuery }
   | { op: 'close' }
 );

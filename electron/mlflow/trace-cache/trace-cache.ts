@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { StratusError } from '../../../shared/errors.js';
-import type { TokenPrice, TokensLatency, TokensSummary } from '../../../shared/schemas/mlflow-tokens.js';
+import type { PriceRow, TokensLatency, TokensSummary } from '../../../shared/schemas/mlflow-tokens.js';
 import { LazyWorkerRpc } from '../../core/workers/lazy-worker-rpc.js';
 import { startWorker } from '../../core/workers/worker-entry.js';
 import type { PromptsResult, PromptTracesResult } from '../../../shared/schemas/mlflow-prompts.js';
@@ -80,7 +80,7 @@ export class TraceCache {
     return this.worker.call(this.file, 'counts', {});
   }
 
-  summary(filter: SummaryFilter, prices: TokenPrice[]): Promise<TokensSummary> {
+  summary(filter: SummaryFilter, prices: PriceRow[]): Promise<TokensSummary> {
     return this.worker.call(this.file, 'summary', { filter: { ...filter, experimentIds: [...filter.experimentIds] }, prices });
   }
 
@@ -92,7 +92,7 @@ export class TraceCache {
     return this.worker.call(this.file, 'clear', {});
   }
 
-  prompts(experimentIds: readonly string[], registry: RegistryVersion[], prices: TokenPrice[]): Promise<PromptsResult> {
+  prompts(experimentIds: readonly string[], registry: RegistryVersion[], prices: PriceRow[]): Promise<PromptsResult> {
     return this.worker.call(this.file, 'prompts', { experimentIds: [...experimentIds], registry, prices });
   }
 

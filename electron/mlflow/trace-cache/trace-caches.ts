@@ -1,4 +1,4 @@
-import type { TokenPrice, TokensLatency, TokensSummary } from '../../../shared/schemas/mlflow-tokens.js';
+import type { PriceRow, TokensLatency, TokensSummary } from '../../../shared/schemas/mlflow-tokens.js';
 import type { PromptsResult, PromptTracesResult } from '../../../shared/schemas/mlflow-prompts.js';
 import type { PromptTracesQuery } from '../prompts/group-prompts.js';
 import type { RegistryVersion } from '../prompts/prompt-record.js';
@@ -50,7 +50,7 @@ export class TraceCaches {
    * Syncs the cache for these experiments (unless the caller just did: `synced`), starts reading
    * spans in the background, and summarizes from the cache.
    */
-  async summary(server: TraceServer, filter: SummaryFilter, prices: TokenPrice[], { synced = false } = {}): Promise<TokensSummary> {
+  async summary(server: TraceServer, filter: SummaryFilter, prices: PriceRow[], { synced = false } = {}): Promise<TokensSummary> {
     const entry = this.entry(server);
     if (!synced) await this.sync(server, filter.experimentIds);
     this.readSpans(server);
@@ -70,7 +70,7 @@ export class TraceCaches {
   }
 
   /** Syncs the cache, starts reading spans in the background, and groups the cached traces by prompt. */
-  async prompts(server: TraceServer, experimentIds: readonly string[], registry: RegistryVersion[], prices: TokenPrice[]): Promise<PromptsResult> {
+  async prompts(server: TraceServer, experimentIds: readonly string[], registry: RegistryVersion[], prices: PriceRow[]): Promise<PromptsResult> {
     const entry = this.entry(server);
     await this.sync(server, experimentIds);
     this.readSpans(server);
@@ -84,7 +84,7 @@ export class TraceCaches {
   }
 
   /** The same grouping over an MLflow sqlite store, read directly in the cache worker. */
-  sqlitePrompts(sourceFile: string, experimentIds: readonly string[], prices: TokenPrice[]): Promise<PromptsResult> {
+  sqlitePrompts(sourceFile: string, experimentIds: readonly string[], prices: PriceRow[]): Promise<PromptsResult> {
     return this.worker.call(sourceFile, 'sqlitePrompts', { experimentIds: [...experimentIds], prices });
   }
 

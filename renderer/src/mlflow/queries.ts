@@ -77,9 +77,13 @@ export const tokensLatencyQuery = (workspaceId: string, experimentId: string, fr
     refetchInterval: (query) => ((query.state.data?.spansPending ?? 0) > 0 ? 5000 : false),
   });
 
-/** The price table is app-wide, not per workspace; the key still leads with the channel. */
+/** The app-wide price table; the key still leads with the channel. */
 export const pricesQuery = () =>
   queryOptions({ queryKey: ['mlflow.tokens.prices.get'], queryFn: () => call('mlflow.tokens.prices.get', {}) });
+
+/** The open workspace's own prices (none, and `saved: false`, for an unsaved workspace). */
+export const workspacePricesQuery = (workspaceId: string) =>
+  queryOptions({ queryKey: ['mlflow.tokens.prices.workspace.get', workspaceId], queryFn: () => call('mlflow.tokens.prices.workspace.get', { workspaceId }) });
 
 /** One span whole, for traces whose spans came without payloads (see TraceDetail.spanPayloads). */
 export const spanQuery = (workspaceId: string, traceId: string, spanId: string) =>

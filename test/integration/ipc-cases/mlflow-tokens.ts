@@ -24,6 +24,8 @@ export const mlflowTokensCases: DomainCases<MlflowTokensChannel> = {
     'mlflow.tokens.latency': (args) => spy('mlflow.tokens.latency', args, EMPTY_LATENCY),
     'mlflow.tokens.prices.get': (args) => spy('mlflow.tokens.prices.get', args, { rows: [] }),
     'mlflow.tokens.prices.set': (args) => spy('mlflow.tokens.prices.set', args, { rows: [] }),
+    'mlflow.tokens.prices.workspace.get': (args) => spy('mlflow.tokens.prices.workspace.get', args, { saved: true, rows: [] }),
+    'mlflow.tokens.prices.workspace.set': (args) => spy('mlflow.tokens.prices.workspace.set', args, { saved: true, rows: [] }),
     'mlflow.tokens.cache.clear': (args) => spy('mlflow.tokens.cache.clear', args, { applicable: true, traces: 0 }),
     'mlflow.tokens.cache.status': (args) => spy('mlflow.tokens.cache.status', args, null),
     'mlflow.tokens.cache.cancel': (args) => spy('mlflow.tokens.cache.cancel', args, { cancelled: false }),
@@ -41,6 +43,11 @@ export const mlflowTokensCases: DomainCases<MlflowTokensChannel> = {
     'mlflow.tokens.prices.set': [
       { args: { rows: [{ model: 'gpt-4o', inputPer1M: 2.5, outputPer1M: 10 }] } },
       { args: { rows: [] } },
+    ],
+    'mlflow.tokens.prices.workspace.get': [{ args: { workspaceId: WORKSPACE_ID } }],
+    'mlflow.tokens.prices.workspace.set': [
+      { args: { workspaceId: WORKSPACE_ID, rows: [{ model: 'gpt-4o', inputPer1M: 2, outputPer1M: 8, cachedInputPer1M: null }] } },
+      { args: { workspaceId: WORKSPACE_ID, rows: [] } },
     ],
     'mlflow.tokens.cache.clear': [{ args: { workspaceId: WORKSPACE_ID } }],
     'mlflow.tokens.cache.status': [{ args: { workspaceId: WORKSPACE_ID } }],

@@ -5,7 +5,10 @@ import type { TokenPrice } from '../../../../shared/schemas/mlflow-tokens.js';
 import { call } from '../../api/client.js';
 import { ErrorPanel } from '../../ui/ErrorPanel.js';
 import { Loading } from '../../ui/Loading.js';
-import { pricesQuery } from '../queries.js';
+import { pricesQuery, workspacePricesQuery } from '../queries.js';
+
+/** Which table is edited: the app-wide one, or a saved workspace's own (which wins over it). */
+export type PriceScope = { kind: 'app' } | { kind: 'workspace'; workspaceId: string };
 
 interface DraftRow {
   model: string;
@@ -28,10 +31,13 @@ const toDraft = (rows: TokenPrice[]): DraftRow[] =>
 
 const blank = (model: string): DraftRow => ({ model, input: '', output: '', cached: '', cacheWrite: null });
 
-/** What the row overrides: the catalog entry the model name matches, if any. */
-function catalogNote(model: string): string {
+/** Where the row's price comes from and what it overrides: the app-wide row (for a workspace's row), else the catalog entry the name matches. */
+function sourceNote(scope: PriceScope, model: string, appRows: readonly TokenPrice[]): string {
+  const own = scope.kind === 'workspace' ? 'override (this workspace)' : 'yours (all workspaces)';
+  const app = scope.kind === 'workspace' ? appRows.find((r) => r.model === model.trim()) : undefined;
+  if (app) return `${own}; over yours (all workspaces) $${app.inputPer1M} / $${app.outputPer1M}`;
   const entry = model.trim() === '' ? null : catalogPrice(model);
-  return entry === null ? 'not in the catalog' : `overrides catalog ${entry.model} ($${entry.inputPer1M} / $${entry.outputPer1M})`;
+  return entry === null ? `${own}; not in the catalog` : `${own}; over catalog (${CATALOG_DATE}) ${entry.model} $${entry.inputPer1M} / $${entry.outputPer1M}`;
 }
 
 function parseRows(draft: DraftRow[]): TokenPrice[] | string {
@@ -51,19 +57,24 @@ function parseRows(draft: DraftRow[]): TokenPrice[] | string {
   return rows;
 }
 
-/** The price table (USD per 1M input / output / cached input tokens per model), the user's overrides of the catalog, edited as a whole and saved in one go. */
-export function PriceTable({ suggestedModels }: { suggestedModels: string[] }) {
+/**
+ * A price table (USD per 1M input / output / cached input tokens per model): the app-wide one or a
+ * saved workspace's own, each overriding what is below it; edited as a whole and saved in one go.
+ */
+export function PriceTable({ scope, suggestedModels, appRows }: { scope: PriceScope; suggestedModels: string[]; appRows: readonly TokenPrice[] }) {
   const queryClient = useQueryClient();
-  const query = useQuery(pricesQuery());
+  const options = scope.kind === 'app' ? pricesQuery() : workspacePricesQuery(scope.workspaceId);
+  const query = useQuery<{ rows: TokenPrice[] }>({ queryKey: options.queryKey, queryFn: () => (scope.kind === 'app' ? call('mlflow.tokens.prices.get', {}) : call('mlflow.tokens.prices.workspace.get', { workspaceId: scope.workspaceId })) });
   const [draft, setDraft] = useState<DraftRow[] | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const save = useMutation({
-    mutationFn: (rows: TokenPrice[]) => call('mlflow.tokens.prices.set', { rows }),
+    mutationFn: (rows: TokenPrice[]) => (scope.kind === 'app' ? call('mlflow.tokens.prices.set', { rows }) : call('mlflow.tokens.prices.workspace.set', { workspaceId: scope.workspaceId, rows })),
     onSuccess: (stored) => {
-      queryClient.setQueryData(pricesQuery().queryKey, stored);
+      queryClient.setQueryData(options.queryKey, stored);
       setDraft(null);
-      // Costs in every summary depend on the table.
+      // Costs in every summary and prompt list depend on the tables.
       void queryClient.invalidateQueries({ queryKey: ['mlflow.tokens.summary'] });
+      void queryClient.invalidateQueries({ queryKey: ['mlflow.prompts'] });
     },
   });
   if (query.isPending) return <Loading label="Reading prices…" />;
@@ -74,12 +85,17 @@ export function PriceTable({ suggestedModels }: { suggestedModels: string[] }) {
     setProblem(null);
   };
   const update = (i: number, patch: Partial<DraftRow>) => edit(rows.map((r, j) => (j === i ? { ...r, ...patch } : r)));
-  // Models the catalog prices need no row; suggest the others.
-  const missing = suggestedModels.filter((m) => !rows.some((r) => r.model === m) && catalogPrice(m) === null);
+  // Models priced below this table need no row; suggest the others.
+  const missing = suggestedModels.filter((m) => !rows.some((r) => r.model === m) && !appRows.some((r) => r.model === m) && catalogPrice(m) === null);
+  const remove = (i: number) => {
+    const next = rows.filter((_, j) => j !== i);
+    // Resetting a stored workspace price takes effect at once; inside an edit it is part of the edit.
+    if (scope.kind === 'workspace' && draft === null) save.mutate(query.data.rows.filter((_, j) => j !== i));
+    else edit(next);
+  };
 
   return (
-    <div className="ml-prices" data-testid="price-table">
-      <p className="muted">Your prices win over the shipped catalog (dated {CATALOG_DATE}); models the catalog lists need no row here.</p>
+    <div className="ml-prices" data-testid={scope.kind === 'app' ? 'price-table' : 'workspace-price-table'}>
       <table className="ml-table ml-table--compact">
         <thead>
           <tr>
@@ -115,10 +131,10 @@ export function PriceTable({ suggestedModels }: { suggestedModels: string[] }) {
                   onChange={(e) => update(i, { cached: e.target.value })}
                 />
               </td>
-              <td className="muted">{catalogNote(r.model)}</td>
+              <td className="muted">{sourceNote(scope, r.model, appRows)}</td>
               <td>
-                <button type="button" className="button button--small button--quiet" onClick={() => edit(rows.filter((_, j) => j !== i))}>
-                  Remove
+                <button type="button" className="button button--small button--quiet" disabled={save.isPending} onClick={() => remove(i)}>
+                  {scope.kind === 'workspace' ? 'Reset' : 'Remove'}
                 </button>
               </td>
             </tr>

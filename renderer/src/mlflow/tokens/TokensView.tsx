@@ -12,7 +12,7 @@ import { Loading } from '../../ui/Loading.js';
 import { rowOpener } from '../../ui/row-opener.js';
 import { SERIES_COLOURS } from '../runs/metric-series.js';
 import { LatencyPanel } from './LatencyPanel.js';
-import { PriceTable } from './PriceTable.js';
+import { PriceTables } from './PriceTables.js';
 import { TraceCacheButton } from './TraceCacheButton.js';
 import { tokensLatencyQuery, tokensSummaryQuery } from '../queries.js';
 import { dayRows, modelLabel } from './token-series.js';
@@ -30,7 +30,7 @@ const num = (n: number | null) => (n === null ? '—' : formatCount(Math.round(n
 /** A model's cost and where its price came from. */
 function costCell(m: TokensByModel): string {
   if (m.cost === null) return 'no price';
-  const from = m.priceSource === 'override' ? 'your price' : `catalog: ${m.priceModel ?? ''}`;
+  const from = m.priceSource === 'workspace' ? 'override (this workspace)' : m.priceSource === 'override' ? 'yours (all workspaces)' : `catalog: ${m.priceModel ?? ''}`;
   const cached = m.cacheRead + m.cacheWrite > 0 ? `, ${formatCount(m.cacheRead + m.cacheWrite)} cached` : '';
   return `${usd(m.cost)} (${from}${cached})`;
 }
@@ -237,7 +237,7 @@ export function TokensView({ workspaceId, experimentId, onOpenTrace }: { workspa
 
           <section className="ml-section">
             <h3>Prices</h3>
-            <PriceTable suggestedModels={query.data.models.flatMap((m) => (m.model === null ? [] : [m.model]))} />
+            <PriceTables workspaceId={workspaceId} suggestedModels={query.data.models.flatMap((m) => (m.model === null ? [] : [m.model]))} />
           </section>
         </>
       )}
