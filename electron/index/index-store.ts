@@ -7,7 +7,7 @@ import { LOCAL_INDEX, MIGRATIONS } from './migrations.js';
 import { isObject, parseJson, runFromRow, type ArtifactRow, type AttemptRow, type RunRow, type TaskRow } from './index-rows.js';
 import type { IndexRunQuery, ObjectVersion, RecordedObject, RunSort, Stored, StoredRunPage, TaskKey } from './index-types.js';
 import * as usage from './usage-queries.js';
-import type { UsageCasRecord, UsageRowPage, UsageRowQuery, UsageRunRecord } from './usage-types.js';
+import type { UsageCasRecord, UsageRowPage, UsageRowQuery, UsageRunRecord, UsageRunUnique } from './usage-types.js';
 
 // The local index itself: synchronous better-sqlite3 calls over one workspace's database. It runs
 // inside the index worker (index-worker.ts), never on the main process's event loop; the app talks
@@ -329,6 +329,10 @@ export class IndexStore {
 
   usageSteps(flow: string, run: string, query: UsageRowQuery): UsageRowPage {
     return usage.usageSteps(this.prepare.bind(this), flow, run, query);
+  }
+
+  usageRunUnique(flow: string, run: string): UsageRunUnique {
+    return usage.usageRunUnique(this.prepare.bind(this), flow, run);
   }
 
   usageBuiltAt(): number | null {

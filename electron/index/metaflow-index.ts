@@ -8,7 +8,7 @@ import { WorkerRpc } from '../core/workers/worker-rpc.js';
 import type { IndexStore } from './index-store.js';
 import type { IndexRunPage, IndexRunQuery, ObjectVersion, RecordedObject, TaskKey } from './index-types.js';
 import { LOCAL_INDEX } from './migrations.js';
-import type { UsageCasRecord, UsageRowPage, UsageRowQuery, UsageRunRecord } from './usage-types.js';
+import type { UsageCasRecord, UsageRowPage, UsageRowQuery, UsageRunRecord, UsageRunUnique } from './usage-types.js';
 import type { ErrorShape, IndexOp, IndexRequest, OpRequest } from './protocol.js';
 
 // The local index of one workspace, as the main process uses it: every call is a message to the
@@ -184,6 +184,10 @@ export class MetaflowIndex {
 
   usageSteps(flow: string, run: string, query: UsageRowQuery): Promise<UsageRowPage> {
     return this.call('usageSteps', [flow, run, query]);
+  }
+
+  usageRunUnique(flow: string, run: string): Promise<UsageRunUnique> {
+    return this.call('usageRunUnique', [flow, run]);
   }
 
   usageBuiltAt(): Promise<number | null> {

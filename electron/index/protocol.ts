@@ -28,6 +28,7 @@ export const INDEX_OPS = [
   'usageFlows',
   'usageRuns',
   'usageSteps',
+  'usageRunUnique',
   'usageBuiltAt',
 ] as const satisfies readonly (keyof IndexStore)[];
 

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { UsageRow } from '../../shared/schemas/usage.js';
-import type { UsageCasRecord, UsageRowPage, UsageRowQuery, UsageRunRecord } from './usage-types.js';
+import type { UsageCasRecord, UsageRowPage, UsageRowQuery, UsageRunRecord, UsageRunUnique } from './usage-types.js';
 
 // Storage usage in the local index (migration 4): writes of scanned runs and the sums over them.
 // The sums run here, in the index worker: a flow of 10,000 runs names some 100,000 blobs, and
@@ -214,6 +214,18 @@ export function usageSteps(prepare: Prepare, flow: string, run: string, query: U
      FROM usage_steps WHERE flow = @flow AND run = @run`,
   ).all({ flow, run }) as Extras[];
   return page(merge(extras, split), query);
+}
+
+/** The run's CAS blobs (listed in the flow's CAS) that no other run of the flow names. */
+export function usageRunUnique(prepare: Prepare, flow: string, run: string): UsageRunUnique {
+  const scanned = prepare('SELECT finished, problem FROM usage_runs WHERE flow = ? AND run = ?').get(flow, run) as { finished: number; problem: string | null } | undefined;
+  if (!scanned) return { state: 'missing', blobs: [] };
+  const blobs = prepare(
+    `SELECT DISTINCT c.sha, c.size FROM usage_refs r JOIN usage_cas c ON c.flow = r.flow AND c.sha = r.sha
+     WHERE r.flow = @flow AND r.run = @run AND NOT EXISTS (SELECT 1 FROM usage_refs o WHERE o.flow = r.flow AND o.sha = r.sha AND o.run <> r.run)
+     ORDER BY c.sha`,
+  ).all({ flow, run }) as { sha: string; size: number }[];
+  return { state: scanned.finished === 1 && scanned.problem === null ? 'finished' : 'running', blobs };
 }
 
 export function usageBuiltAt(prepare: Prepare): number | null {

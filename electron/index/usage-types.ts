@@ -37,3 +37,10 @@ export interface UsageRowQuery {
   sort?: UsageSort;
   limit?: number;
 }
+
+/** A run's CAS blobs no other run of its flow names, and whether the run is scanned and finished. */
+export interface UsageRunUnique {
+  /** 'missing': never scanned; 'running': still running or not fully readable. */
+  state: 'missing' | 'running' | 'finished';
+  blobs: { sha: string; size: number }[];
+}

@@ -7,5 +7,6 @@ export function usageHandlers({ usage }: { usage: UsageService }): HandlersFor<U
     'usage.metaflowBuild': ({ workspaceId }) => usage.build(workspaceId),
     'usage.metaflow': (args) => usage.table(args),
     'usage.metaflowGcFree': ({ workspaceId }) => usage.gcFree(workspaceId),
+    'usage.setRunTier': (args) => usage.setRunTier(args),
   };
 }

@@ -2,12 +2,14 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { StratusError } from '../../../shared/errors.js';
+import type { UsageSetRunTierArgs, UsageSetRunTierResult } from '../../../shared/schemas/usage-tier.js';
 import { MAX_USAGE_ROWS, type UsageArgs, type UsageBuildResult, type UsageGcFree, type UsageProgress, type UsageTable } from '../../../shared/schemas/usage.js';
 import { DEFAULT_GRACE_HOURS } from '../../gc/grace.js';
 import { planMetaflow } from '../../gc/metaflow/plan.js';
 import { MetaflowIndex } from '../../index/metaflow-index.js';
 import type { OpenWorkspace } from '../../workspace/workspace-registry.js';
 import { buildMetaflowUsage } from './build-usage.js';
+import { setRunTier } from './run-tier.js';
 
 // Usage of the open workspaces' Metaflow datastores, for every front end (IPC, CLI). The sums live
 // in the workspace's local index; where the app keeps none (the CLI, most tests) a temporary index
@@ -56,6 +58,14 @@ export class UsageService {
       graceHours,
       flows: plan.flows.map((f) => ({ flow: f.flow, candidates: f.candidates, candidateBytes: f.candidateBytes, recentBytes: f.recentBytes, blocked: f.blocked })),
     };
+  }
+
+  /** Moves a finished run's unique CAS blobs to a tier; runs written since the last build are read first, so a blob they share stays. */
+  async setRunTier(args: UsageSetRunTierArgs, options: { now?: number } = {}): Promise<UsageSetRunTierResult> {
+    const ws = this.workspaceFor(args.workspaceId);
+    const index = await this.indexFor(args.workspaceId);
+    if ((await index.usageBuiltAt()) !== null) await this.build(args.workspaceId, options);
+    return setRunTier(ws, index, args);
   }
 
   /** Ends the temporary indexes and deletes their files. */

@@ -10,10 +10,12 @@ interface Props {
   gcFree: ReadonlyMap<string, number> | undefined;
   /** Opens a row (a flow's runs, a run's steps); absent at the last level. */
   onOpen?: (name: string) => void;
+  /** Runs only: offers changing the tier of the run's unique blobs. */
+  onRunTier?: (row: UsageRow) => void;
 }
 
 /** The level's rows, sortable by any column with a value; unique bytes, largest first, by default. */
-export function UsageTable({ level, rows, gcFree, onOpen }: Props) {
+export function UsageTable({ level, rows, gcFree, onOpen, onRunTier }: Props) {
   const [sort, setSort] = useState<{ by: UsageColumnId; dir: SortDir }>({ by: 'uniqueBytes', dir: 'desc' });
   const columns = USAGE_COLUMNS.filter((c) => c.levels.includes(level));
   // Each row is its own grid: one template for all keeps the columns lined up.
@@ -62,6 +64,21 @@ export function UsageTable({ level, rows, gcFree, onOpen }: Props) {
                 {c.text(row, gcFree)}
                 {c.id === 'name' && row.running && <span className="muted" title="Still running (or its indexes could not be read): read again on the next build"> · running</span>}
                 {c.id === 'name' && row.problems > 0 && <span className="usage-problem" title="Some artifact indexes could not be read: what they name is missing here"> · unreadable indexes</span>}
+                {c.id === 'name' && onRunTier && row.uniqueCount > 0 && !row.running && (
+                  <button
+                    type="button"
+                    className="link usage-table__action"
+                    onClick={(e) => {
+                      // The row opens the run's steps: this button must not.
+                      e.stopPropagation();
+                      onRunTier(row);
+                    }}
+                    onKeyDown={(e) => e.stopPropagation()}
+                    data-testid="usage-run-tier"
+                  >
+                    Change tier of unique blobs…
+                  </button>
+                )}
               </div>
             ))}
           </div>

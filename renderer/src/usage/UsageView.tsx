@@ -1,5 +1,8 @@
 import './usage.css';
 import { useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
+import type { UsageSetRunTierResult } from '../../../shared/schemas/usage-tier.js';
+import type { UsageRow } from '../../../shared/schemas/usage.js';
 import type { UsagePlace } from '../../../shared/routing/route.js';
 import { call } from '../api/client.js';
 import { formatCount, formatTime } from '../format.js';
@@ -7,6 +10,7 @@ import { ErrorPanel } from '../ui/ErrorPanel.js';
 import { Loading } from '../ui/Loading.js';
 import type { SectionProps } from '../workspaces/section.js';
 import { MlflowUsage } from './mlflow/MlflowUsage.js';
+import { RunTier, RunTierNotice } from './RunTier.js';
 import { UsageTable } from './UsageTable.js';
 import { UsageTreemap } from './UsageTreemap.js';
 import { useUsageProgress } from './useUsageProgress.js';
@@ -42,6 +46,9 @@ export function UsageView({ workspace, place, onNavigate }: Props) {
     staleTime: Infinity,
   });
   const gcMap = gcFree.data ? new Map(gcFree.data.flows.map((f) => [f.flow, f.candidateBytes])) : undefined;
+  const [tierRow, setTierRow] = useState<UsageRow | null>(null);
+  const [tierResult, setTierResult] = useState<UsageSetRunTierResult | null>(null);
+  const container = workspace.sysroot.split('/')[0];
   const open = place.flow === undefined ? (flow: string) => onNavigate({ flow }) : place.run === undefined ? (run: string) => onNavigate({ flow: place.flow, run }) : undefined;
 
   return (
@@ -85,7 +92,30 @@ export function UsageView({ workspace, place, onNavigate }: Props) {
         <>
           <UsageTreemap rows={table.data.rows} onOpen={open} />
           {gcFree.error && <p className="muted">What gc would free could not be planned: {gcFree.error.message}</p>}
-          <UsageTable level={table.data.level} rows={table.data.rows} gcFree={place.flow === undefined ? gcMap : undefined} onOpen={open} />
+          {tierResult && <RunTierNotice result={tierResult} onDismiss={() => setTierResult(null)} />}
+          {tierRow && place.flow !== undefined && (
+            <RunTier
+              key={tierRow.name}
+              workspaceId={workspaceId}
+              container={container}
+              flow={place.flow}
+              row={tierRow}
+              onCancel={() => setTierRow(null)}
+              onDone={(result) => {
+                setTierRow(null);
+                setTierResult(result);
+                // The tiers per run come from the listing a build makes.
+                void build.refetch();
+              }}
+            />
+          )}
+          <UsageTable
+            level={table.data.level}
+            rows={table.data.rows}
+            gcFree={place.flow === undefined ? gcMap : undefined}
+            onOpen={open}
+            onRunTier={table.data.level === 'runs' && workspace.kind === 'azure' ? (row) => { setTierResult(null); setTierRow(row); } : undefined}
+          />
           {table.data.total > table.data.rows.length && (
             <p className="muted">
               The largest {formatCount(table.data.rows.length)} of {formatCount(table.data.total)} shown.
