@@ -1,12 +1,12 @@
 import { useMutation } from '@tanstack/react-query';
 import { useState } from 'react';
-import { ACCESS_TIERS, AccessTier } from '../../../shared/access-tier.js';
-import { TIER_EFFECT, type SetBlobTierResult } from '../../../shared/schemas/blob-tier.js';
+import { ACCESS_TIERS, type AccessTier } from '../../../shared/access-tier.js';
+import type { SetBlobTierResult } from '../../../shared/schemas/blob-tier.js';
 import type { BlobEntry } from '../../../shared/schemas/blobs.js';
 import { call } from '../api/client.js';
 import { plural } from '../format.js';
 import { ErrorPanel } from '../ui/ErrorPanel.js';
-import { TextField } from '../ui/TextField.js';
+import { TierChoice } from '../ui/TierChoice.js';
 
 interface Props {
   workspaceId: string;
@@ -41,20 +41,7 @@ export function ChangeTier({ workspaceId, container, blobs, folders, onDone, onC
         Move {plural(blobs.length, 'blob')} in <span className="mono">{container}</span> to another access tier.
         {folders > 0 && ` The ${plural(folders, 'selected folder')} ${folders === 1 ? 'is' : 'are'} left as ${folders === 1 ? 'it is' : 'they are'}: select the blobs inside to change them.`}
       </p>
-      <label className="field">
-        Tier
-        <select className="input" value={tier} onChange={(e) => setTier(AccessTier.parse(e.target.value))} data-testid="tier-pick">
-          {ACCESS_TIERS.map((t) => (
-            <option key={t} value={t}>
-              {t}
-            </option>
-          ))}
-        </select>
-      </label>
-      <p className={tier === 'Archive' ? 'blobs-tier__warning' : undefined} data-testid="tier-effect">
-        {TIER_EFFECT[tier]}
-      </p>
-      <TextField id="tier-confirm-name" label="Container name" value={typed} onChange={setTyped} placeholder={container} testId="tier-confirm-name" />
+      <TierChoice tiers={ACCESS_TIERS} tier={tier} onTier={setTier} container={container} typed={typed} onTyped={setTyped} idPrefix="tier" warningClass="blobs-tier__warning" />
       {change.isError && <ErrorPanel error={change.error} onDismiss={() => change.reset()} />}
       <div className="blobs-download__actions">
         <button type="submit" className={`button${tier === 'Archive' ? ' button--danger' : ''}`} disabled={none || typed !== container || change.isPending} data-testid="tier-execute">

@@ -1,12 +1,11 @@
 import { useMutation } from '@tanstack/react-query';
 import { useState } from 'react';
-import { TIER_EFFECT } from '../../../shared/schemas/blob-tier.js';
 import { RunTier as RunTierName, type UsageSetRunTierResult } from '../../../shared/schemas/usage-tier.js';
 import type { UsageRow } from '../../../shared/schemas/usage.js';
 import { call } from '../api/client.js';
 import { formatBytes, plural } from '../format.js';
 import { ErrorPanel } from '../ui/ErrorPanel.js';
-import { TextField } from '../ui/TextField.js';
+import { TierChoice } from '../ui/TierChoice.js';
 
 interface Props {
   workspaceId: string;
@@ -40,20 +39,7 @@ export function RunTier({ workspaceId, container, flow, row, onDone, onCancel }:
         Move the {plural(row.uniqueCount, 'blob')} ({formatBytes(row.uniqueBytes)}) only run <span className="mono">{flow}/{row.name}</span> reads to another tier. Blobs other
         runs share are left as they are.
       </p>
-      <label className="field">
-        Tier
-        <select className="input" value={tier} onChange={(e) => setTier(RunTierName.parse(e.target.value))} data-testid="run-tier-pick">
-          {RunTierName.options.map((t) => (
-            <option key={t} value={t}>
-              {t}
-            </option>
-          ))}
-        </select>
-      </label>
-      <p className={tier === 'Archive' ? 'usage-run-tier__warning' : undefined} data-testid="run-tier-effect">
-        {TIER_EFFECT[tier]}
-      </p>
-      <TextField id="run-tier-confirm-name" label="Container name" value={typed} onChange={setTyped} placeholder={container} testId="run-tier-confirm-name" />
+      <TierChoice tiers={RunTierName.options} tier={tier} onTier={setTier} container={container} typed={typed} onTyped={setTyped} idPrefix="run-tier" warningClass="usage-run-tier__warning" />
       {change.isError && <ErrorPanel error={change.error} onDismiss={() => change.reset()} />}
       <div className="usage-run-tier__actions">
         <button type="submit" className={`button${tier === 'Archive' ? ' button--danger' : ''}`} disabled={typed !== container || change.isPending} data-testid="run-tier-execute">
