@@ -18,6 +18,8 @@ export const PROFILES = {
   lan: { name: 'lan', rttMs: 1, perConnection: mbit(1000), total: mbit(1000), jitterMs: 0.05 },
   office: { name: 'office', rttMs: 20, perConnection: mbit(100), total: mbit(500), jitterMs: 1 },
   home: { name: 'home', rttMs: 40, perConnection: mbit(40), total: mbit(200), jitterMs: 2 },
+  /** A geostationary satellite's round trip: long enough that an e2e test sees what a view shows while it reads. */
+  satellite: { name: 'satellite', rttMs: 600, perConnection: mbit(20), total: mbit(50), jitterMs: 5 },
   /** No delay and no cap: the simulator's own cost, measured in the bench. */
   unlimited: { name: 'unlimited', rttMs: 0, perConnection: Infinity, total: Infinity, jitterMs: 0 },
 } as const satisfies Record<string, LinkProfile>;
