@@ -112,7 +112,7 @@ export function createServices(options: ServiceOptions = {}): Services {
   const handlers: Handlers = {
     ...workspaceHandlers({ env, events, workspaces, saved, samples, settings, localAccess }),
     ...metaflowHandlers({ workspaces, cards, settings }),
-    ...mlflowHandlers({ workspaces }),
+    ...mlflowHandlers({ workspaces, traceCaches }),
     ...mlflowTokensHandlers({ workspaces, analytics, prices, traceCaches }),
     ...mlflowPromptsHandlers({ workspaces, prices, traceCaches }),
     ...mlflowUsageHandlers({ usage: mlflowUsage }),
