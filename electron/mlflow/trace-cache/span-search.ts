@@ -60,6 +60,8 @@ export function cachedSpanSearch(db: Database.Database, q: CachedSpanQuery): Cac
     binds.push(value);
   }
   if (f.span) {
+    // Rows of a trace whose spans are to be read again (pending) are stale until then.
+    clauses.push('t.spans = 1');
     const span = spanExistsSql(f.span, { from: 'trace_spans s', join: 's.trace_id = t.trace_id', type: 's.span_type', model: 's.calls' });
     clauses.push(span.clause);
     binds.push(...span.binds);
