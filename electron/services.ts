@@ -14,6 +14,7 @@ import { mlflowUsageHandlers } from './mlflow/usage/handlers.js';
 import { RunUsageCache, usageCacheFile } from './mlflow/usage/run-usage-cache.js';
 import { MlflowUsageService } from './mlflow/usage/usage-service.js';
 import { TraceCaches } from './mlflow/trace-cache/trace-caches.js';
+import { forgetSavedWorkspace } from './mlflow/forget-saved-workspace.js';
 import { PriceStore, priceFile } from './mlflow/tokens/price-store.js';
 import { TokenAnalytics } from './mlflow/tokens/token-analytics.js';
 import { blobsHandlers } from './blobs/handlers.js';
@@ -110,9 +111,9 @@ export function createServices(options: ServiceOptions = {}): Services {
 
   // One spread per domain, each given what it uses; a channel without a handler fails to compile here.
   const handlers: Handlers = {
-    ...workspaceHandlers({ env, events, workspaces, saved, samples, settings, localAccess }),
+    ...workspaceHandlers({ env, events, workspaces, saved, samples, settings, localAccess, forgetSaved: (id) => forgetSavedWorkspace(id, prices, traceCaches) }),
     ...metaflowHandlers({ workspaces, cards, settings }),
-    ...mlflowHandlers({ workspaces }),
+    ...mlflowHandlers({ workspaces, traceCaches }),
     ...mlflowTokensHandlers({ workspaces, analytics, prices, traceCaches }),
     ...mlflowPromptsHandlers({ workspaces, prices, traceCaches }),
     ...mlflowUsageHandlers({ usage: mlflowUsage }),

@@ -11,6 +11,7 @@ import { PriceStore, priceFile } from '../mlflow/tokens/price-store.js';
 import { TraceCaches } from '../mlflow/trace-cache/trace-caches.js';
 import { defaultUserDataDir } from '../user-data.js';
 import { printTable, usageError } from './output.js';
+import { commandTrackingUri, savedWorkspaceNamed } from './saved-workspace.js';
 import { envForTrackingUri } from './tracking-env.js';
 
 // `stratus mlflow prompts <experiment>…`: the Prompts view's table, from the same trace cache and
@@ -22,7 +23,10 @@ Traces grouped by the registered prompt version MLflow linked to them, else by t
 prompt: per prompt and version, traces, tokens, cost, latency p50/p90 and errors.
 
 options:
-  --tracking-uri URI   sqlite:///<path>/mlflow.db or http(s)://server (default MLFLOW_TRACKING_URI)
+  --tracking-uri URI   sqlite:///<path>/mlflow.db or http(s)://server
+                       (default: the --workspace's, else MLFLOW_TRACKING_URI)
+  --workspace NAME     a workspace saved in the app: its own prices win over the prices
+                       for all workspaces, as in the app
   --json               the whole result as JSON (templates and inputs shared by versions included)
   --csv                one row per prompt version`;
 
@@ -57,6 +61,7 @@ export async function mlflowPromptsCommand(argv: string[]): Promise<void> {
     allowPositionals: true,
     options: {
       'tracking-uri': { type: 'string' },
+      workspace: { type: 'string' },
       json: { type: 'boolean', default: false },
       csv: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
@@ -68,10 +73,11 @@ export async function mlflowPromptsCommand(argv: string[]): Promise<void> {
   }
   if (positionals.length === 0) throw usageError(MLFLOW_PROMPTS_USAGE);
   if (values.csv && values.json) throw usageError('Use --csv or --json, not both.');
-  const uri = values['tracking-uri'] ?? process.env.MLFLOW_TRACKING_URI;
-  if (!uri) throw usageError('No tracking store: pass --tracking-uri URI or set MLFLOW_TRACKING_URI.');
-
   const userDataDir = defaultUserDataDir(process.env);
+  const workspace = values.workspace === undefined ? undefined : await savedWorkspaceNamed(userDataDir, values.workspace);
+  const uri = commandTrackingUri(values['tracking-uri'], workspace);
+  if (!uri) throw usageError('No tracking store: pass --tracking-uri URI or --workspace NAME, or set MLFLOW_TRACKING_URI.');
+
   const env = envForTrackingUri(uri);
   const source = await openMlflowSource(uri, env, new ArtifactRoots(env, createIdentityProvider(), undefined));
   const prices = new PriceStore(priceFile(userDataDir));
@@ -89,7 +95,7 @@ export async function mlflowPromptsCommand(argv: string[]): Promise<void> {
       caches.readSpans(server);
       await caches.spansRead(server);
     }
-    const result = await promptsOf(source, experimentIds, { caches, scope: CLI_SCOPE }, prices.get());
+    const result = await promptsOf(source, experimentIds, { caches, scope: CLI_SCOPE }, prices.effective(workspace?.savedId));
     if (values.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     else if (values.csv) process.stdout.write(`${promptsCsv(result)}\r\n`);
     else printPrompts(result);

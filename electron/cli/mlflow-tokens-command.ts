@@ -13,6 +13,7 @@ import { TraceCaches, type TraceServer } from '../mlflow/trace-cache/trace-cache
 import { defaultUserDataDir } from '../user-data.js';
 import { instant } from './instant.js';
 import { printTable, usageError } from './output.js';
+import { commandTrackingUri, savedWorkspaceNamed } from './saved-workspace.js';
 import { envForTrackingUri } from './tracking-env.js';
 
 // `stratus mlflow tokens …`: the token usage summary the app shows, from the same cache and price
@@ -27,7 +28,9 @@ span type and per model.
 
 options:
   --tracking-uri URI   sqlite:///<path>/mlflow.db, an mlruns folder, or http(s)://server
-                       (default MLFLOW_TRACKING_URI)
+                       (default: the --workspace's, else MLFLOW_TRACKING_URI)
+  --workspace NAME     a workspace saved in the app: its own prices win over the prices
+                       for all workspaces, as in the app
   --experiment NAME    an experiment by name (repeatable)
   --all-experiments    every experiment
   --from DATE          traces started at or after (YYYY-MM-DD in UTC, or an ISO time)
@@ -86,7 +89,7 @@ function printSummary(s: TokensSummary, latency: TokensLatency): void {
       total: m.total,
       cached: m.cacheRead + m.cacheWrite,
       cost: m.cost === null ? '' : m.cost.toFixed(4),
-      price: m.priceSource === null ? 'none' : m.priceSource === 'catalog' ? `catalog ${m.priceModel ?? ''}` : 'yours',
+      price: m.priceSource === null ? 'none' : m.priceSource === 'catalog' ? `catalog ${m.priceModel ?? ''}` : m.priceSource === 'workspace' ? "workspace's" : 'yours',
     })),
     ['model', 'traces', 'input', 'output', 'total', 'cached', 'cost', 'price'],
   );
@@ -113,6 +116,7 @@ export async function mlflowTokensCommand(argv: string[]): Promise<void> {
     allowPositionals: true,
     options: {
       'tracking-uri': { type: 'string' },
+      workspace: { type: 'string' },
       experiment: { type: 'string', multiple: true, default: [] },
       'all-experiments': { type: 'boolean', default: false },
       from: { type: 'string' },
@@ -136,10 +140,11 @@ export async function mlflowTokensCommand(argv: string[]): Promise<void> {
   if (from !== undefined && to !== undefined && from >= to) throw usageError('--from must be before --to.');
   const topN = values.top === undefined ? undefined : Number(values.top);
   if (topN !== undefined && !(Number.isInteger(topN) && topN >= 1 && topN <= 100)) throw usageError('--top takes a number from 1 to 100.');
-  const uri = values['tracking-uri'] ?? process.env.MLFLOW_TRACKING_URI;
-  if (!uri) throw usageError('No tracking store: pass --tracking-uri URI or set MLFLOW_TRACKING_URI.');
-
   const userDataDir = defaultUserDataDir(process.env);
+  const workspace = values.workspace === undefined ? undefined : await savedWorkspaceNamed(userDataDir, values.workspace);
+  const uri = commandTrackingUri(values['tracking-uri'], workspace);
+  if (!uri) throw usageError('No tracking store: pass --tracking-uri URI or --workspace NAME, or set MLFLOW_TRACKING_URI.');
+
   const env = envForTrackingUri(uri);
   const source = await openMlflowSource(uri, env, new ArtifactRoots(env, createIdentityProvider(), undefined));
   const analytics = new TokenAnalytics(userDataDir);
@@ -158,7 +163,7 @@ export async function mlflowTokensCommand(argv: string[]): Promise<void> {
     if (source instanceof RestSource) await syncServer(traceCaches, { scope: CLI_SCOPE, uri: source.info.uri, client: source.client }, filter.experimentIds, values['clear-cache']);
     // The summary and the latency read the cache synced just above: one sync per command, not one per figure.
     const use = { caches: traceCaches, scope: CLI_SCOPE, synced: true };
-    const summary = await summarizeSource(source, filter, analytics, prices.get(), use);
+    const summary = await summarizeSource(source, filter, analytics, prices.effective(workspace?.savedId), use);
     const latency = await sourceLatency(source, filter, analytics, use);
     if (values.json) process.stdout.write(`${JSON.stringify({ ...summary, latency }, null, 2)}\n`);
     else if (values.csv) process.stdout.write(`${tokensCsv(summary)}\r\n`);

@@ -75,7 +75,8 @@ function nanos(value: unknown): number | null {
   return null;
 }
 
-function statusOf(raw: Raw): { status: Span['status']; message: string } {
+/** A span's status from MLflow's (`status.code`, `STATUS_CODE_ERROR`) or OTLP's shapes. */
+export function spanStatus(raw: Raw): { status: Span['status']; message: string } {
   const status = isRecord(raw.status) ? raw.status : undefined;
   const code = str(status?.code) ?? str(raw.status_code) ?? str(raw.status) ?? '';
   const message = str(status?.message) ?? str(raw.status_message) ?? '';
@@ -110,7 +111,7 @@ export function spanFromJson(value: unknown): Span | null {
   const events = eventsOf(value.events);
   const startNs = nanos(value.start_time_unix_nano ?? value.start_time);
   const endNs = nanos(value.end_time_unix_nano ?? value.end_time);
-  const { status, message } = statusOf(value);
+  const { status, message } = spanStatus(value);
   const type = decode(attrs[TYPE]);
   const format = decode(attrs[FORMAT]);
   return {

@@ -19,9 +19,11 @@ export interface WorkspaceDeps {
   samples: SampleWorkspaces;
   settings: SettingsStore;
   localAccess: LocalAccess;
+  /** Deletes what other domains keep for a saved workspace once it is removed (its prices, its trace caches). */
+  forgetSaved: (savedId: string) => Promise<void>;
 }
 
-export function workspaceHandlers({ env, events, workspaces, saved, samples, settings, localAccess }: WorkspaceDeps): HandlersFor<WorkspaceChannel> {
+export function workspaceHandlers({ env, events, workspaces, saved, samples, settings, localAccess, forgetSaved }: WorkspaceDeps): HandlersFor<WorkspaceChannel> {
   return {
     'workspace.defaults': () =>
       Promise.resolve({
@@ -44,7 +46,12 @@ export function workspaceHandlers({ env, events, workspaces, saved, samples, set
       if (serviceSecretsFrom === undefined || args.serviceSecrets !== undefined || url === undefined) return saved.save(rest);
       return saved.save({ ...rest, serviceSecrets: await importedServiceSecrets(env, serviceSecretsFrom, url) });
     },
-    'workspace.remove': async ({ id }) => ({ removed: await saved.remove(id) }),
+    'workspace.remove': async ({ id }) => {
+      const removed = await saved.remove(id);
+      // Only once it is gone: a failed removal keeps the workspace and everything kept for it.
+      if (removed) await forgetSaved(id);
+      return { removed };
+    },
     'workspace.connect': async ({ id }) => {
       const stored = await saved.get(id);
       const info = await workspaces.connect(savedWorkspaceInput(stored), { savedId: id, name: stored.config.name });

@@ -1,18 +1,13 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TraceFilter } from '../../shared/schemas/mlflow.js';
-import { createIdentityProvider } from '../../electron/azure/identity.js';
-import { ArtifactRoots } from '../../electron/mlflow/artifact-roots.js';
 import { traceQuery } from '../../electron/mlflow/queries.js';
 import type { MlflowSource } from '../../electron/mlflow/source.js';
 import { RestSource } from '../../electron/mlflow/sources/rest.js';
-import { SqliteSource } from '../../electron/mlflow/sources/sqlite.js';
-import { startAzurite, type AzuriteInstance } from '../harness/azurite.js';
-import { createKitContainer, generateTraces, kitArtifactRoot, mlflowKitMissing, startMlflowServer, type MlflowServer } from '../harness/mlflow-server.js';
-import { startRequestLogProxy, type RequestLogProxy } from '../harness/request-log-proxy.js';
+import type { SqliteSource } from '../../electron/mlflow/sources/sqlite.js';
+import { startKitTraceStore, type KitTraceStore } from '../harness/kit-trace-store.js';
+import { mlflowKitMissing } from '../harness/mlflow-server.js';
+import type { RequestLogProxy } from '../harness/request-log-proxy.js';
 
 // Trace filters on span fields (name, type, model, status: one span meeting them all) against the
 // kit's real tracking server and the sqlite store it serves: both list exactly the traces the
@@ -31,11 +26,8 @@ interface StoredSpan {
   model: string | null;
 }
 
-let azurite: AzuriteInstance;
-let server: MlflowServer;
+let store: KitTraceStore;
 let proxy: RequestLogProxy;
-let scratch: string;
-let dbFile: string;
 let experimentIds: string[];
 let spans: StoredSpan[];
 let sqlite: SqliteSource;
@@ -66,29 +58,18 @@ async function listed(source: MlflowSource, filter: TraceFilter): Promise<string
 
 describe.skipIf(missing !== null)('trace filters on span fields against a real MLflow tracking server', () => {
   beforeAll(async () => {
-    scratch = await mkdtemp(path.join(tmpdir(), 'stratus-span-filter-'));
-    dbFile = path.join(scratch, 'mlflow.db');
-    azurite = await startAzurite();
-    await createKitContainer(azurite);
-    await generateTraces(azurite, dbFile, TRACES, { experiments: 1, seed: 31, days: 3, artifactRoot: kitArtifactRoot('spans') });
-    server = await startMlflowServer(azurite, dbFile, kitArtifactRoot('srv'));
-    proxy = await startRequestLogProxy(server.uri);
-    const db = new Database(dbFile, { readonly: true });
-    experimentIds = (db.prepare('SELECT DISTINCT experiment_id FROM trace_info').pluck().all() as number[]).map(String);
+    store = await startKitTraceStore('spans', TRACES, { experiments: 1, seed: 31, days: 3 });
+    ({ proxy, experimentIds, sqlite } = store);
+    const db = new Database(store.dbFile, { readonly: true });
     spans = (db.prepare('SELECT trace_id, name, type, status, content FROM spans').all() as { trace_id: string; name: string; type: string | null; status: string; content: string }[]).map(
       (r) => ({ traceId: r.trace_id, name: r.name, type: r.type, status: r.status, model: modelOf(r.content) }),
     );
     db.close();
-    sqlite = await SqliteSource.open(dbFile, `sqlite:///${dbFile}`, new ArtifactRoots({ AZURE_STORAGE_CONNECTION_STRING: azurite.connectionString }, createIdentityProvider(), undefined));
     rest = new RestSource(proxy.uri, {});
   }, 300_000);
 
   afterAll(async () => {
-    await sqlite?.close();
-    await proxy?.close();
-    await server?.stop();
-    await azurite?.stop();
-    if (scratch) await rm(scratch, { recursive: true, force: true });
+    await store?.close();
   }, 60_000);
 
   const cases: { title: string; filter: TraceFilter; test: (s: StoredSpan) => boolean }[] = [

@@ -87,8 +87,8 @@ describe('trace cache database', () => {
         usage,
         byModel: [],
         spans: [
-          { name: 'agent', type: 'AGENT', model: null, error: false, durationMs: 300 },
-          { name: 'Completions', type: 'CHAT_MODEL', model: 'gpt-4o', error: false, durationMs: 100 },
+          { name: 'agent', type: 'AGENT', model: null, error: false, durationMs: 300, status: 'OK', calls: null },
+          { name: 'Completions', type: 'CHAT_MODEL', model: 'gpt-4o', error: false, durationMs: 100, status: 'OK', calls: 'gpt-4o' },
         ],
       },
       {
@@ -96,9 +96,9 @@ describe('trace cache database', () => {
         usage,
         byModel: [],
         spans: [
-          { name: 'agent', type: 'AGENT', model: null, error: true, durationMs: 900 },
-          { name: 'Completions', type: 'CHAT_MODEL', model: 'gpt-4o', error: true, durationMs: 500 },
-          { name: 'search', type: 'TOOL', model: null, error: false, durationMs: 20 },
+          { name: 'agent', type: 'AGENT', model: null, error: true, durationMs: 900, status: 'ERROR', calls: null },
+          { name: 'Completions', type: 'CHAT_MODEL', model: 'gpt-4o', error: true, durationMs: 500, status: 'ERROR', calls: 'gpt-4o' },
+          { name: 'search', type: 'TOOL', model: null, error: false, durationMs: 20, status: 'OK', calls: null },
         ],
       },
     ]);

@@ -2,7 +2,7 @@ import type { MlflowPromptsChannel } from '../../../shared/channels/mlflow-promp
 import type { HandlersFor } from '../../ipc/router.js';
 import type { WorkspaceRegistry } from '../../workspace/workspace-registry.js';
 import type { PriceStore } from '../tokens/price-store.js';
-import type { TraceCaches } from '../trace-cache/trace-caches.js';
+import { traceCacheScope, type TraceCaches } from '../trace-cache/trace-caches.js';
 import { promptsOf, promptTracesOf } from './source-prompts.js';
 
 export interface MlflowPromptsDeps {
@@ -14,8 +14,8 @@ export interface MlflowPromptsDeps {
 export function mlflowPromptsHandlers({ workspaces, prices, traceCaches }: MlflowPromptsDeps): HandlersFor<MlflowPromptsChannel> {
   return {
     'mlflow.prompts': async ({ workspaceId, experimentIds }) =>
-      promptsOf(await workspaces.mlflow(workspaceId), experimentIds, { caches: traceCaches, scope: workspaceId }, prices.effective(workspaces.get(workspaceId).info.savedId)),
+      promptsOf(await workspaces.mlflow(workspaceId), experimentIds, { caches: traceCaches, scope: traceCacheScope(workspaces.get(workspaceId).info) }, prices.effective(workspaces.get(workspaceId).info.savedId)),
     'mlflow.promptTraces': async ({ workspaceId, experimentIds, ...query }) =>
-      promptTracesOf(await workspaces.mlflow(workspaceId), experimentIds, { caches: traceCaches, scope: workspaceId }, query),
+      promptTracesOf(await workspaces.mlflow(workspaceId), experimentIds, { caches: traceCaches, scope: traceCacheScope(workspaces.get(workspaceId).info) }, query),
   };
 }

@@ -5,7 +5,8 @@ import type { TraceFilter } from '../../../shared/schemas/mlflow.js';
 // `span.name` only; `span.type` answers 400): the REST source applies those itself, and all the span
 // conditions again on the same span (the server tests each span condition on any span).
 
-function quote(value: string): string {
+/** A string literal of the search grammar. */
+export function quote(value: string): string {
   return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 }
 

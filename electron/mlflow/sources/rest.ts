@@ -6,7 +6,6 @@ import type {
   LifecycleView,
   MetricHistory,
   MetricPoint,
-  MlflowRun,
   MlflowRunDetail,
   MlflowSourceInfo,
   RunPage,
@@ -27,9 +26,10 @@ import { factsOf } from '../trace-spans.js';
 import { infoMatches, inTokenRange, spansMatch } from '../trace-match.js';
 import { traceRow, type TraceInfoParts } from '../trace-row.js';
 import { RestClient, RestError, redactUri } from './rest-client.js';
-import { serverTraceFilter } from './rest-trace-filter.js';
+import { quote, serverTraceFilter } from './rest-trace-filter.js';
 import { traceInfoOfV3 } from './rest-trace-info.js';
-import type { KeyValue, RestAssessment, RestExperiment, RestMetric, RestRun, TraceInfoV2, TraceInfoV3 } from './rest-types.js';
+import { metricNumber, pairs, runOfRest } from './rest-run.js';
+import type { RestAssessment, RestExperiment, RestMetric, RestRun, TraceInfoV2, TraceInfoV3 } from './rest-types.js';
 
 // An MLflow tracking server over its REST API (v2 experiments/runs/metrics/artifacts, v3 traces).
 // Quirks recorded from MLflow 3.5 (../shared/fixtures/mlflow/rest): metrics/get-history can answer
@@ -49,15 +49,8 @@ const SPAN_READS_AT_ONCE = 8;
 const BATCH_GET_IDS = 50;
 const MAX_HISTORY_PAGES = 1000;
 
-function pairs(list: KeyValue[] | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const { key, value } of list ?? []) if (key !== undefined) out[key] = value ?? '';
-  return out;
-}
-
-function metricNumber(value: unknown): number | null {
-  return typeof value === 'number' && Number.isFinite(value) ? value : null;
-}
+/** Free text: a case-insensitive part of the id, name or previews (the needle in lower case). */
+const textMatches = (r: TraceRow, needle: string) => [r.traceId, r.name, r.requestPreview, r.responsePreview].some((s) => s?.toLowerCase().includes(needle));
 
 function jsonOf(value: unknown): Json {
   return value === undefined ? null : (JSON.parse(JSON.stringify(value)) as Json);
@@ -111,12 +104,12 @@ export class RestSource implements MlflowSource {
         ...(query.pageToken ? { page_token: query.pageToken } : {}),
       },
     });
-    return { runs: (page.runs ?? []).map((r) => this.toRun(r)), nextPageToken: page.next_page_token || null };
+    return { runs: (page.runs ?? []).map((r) => runOfRest(r)), nextPageToken: page.next_page_token || null };
   }
 
   async run(runId: string): Promise<MlflowRunDetail> {
     const { run } = await this.client.json<{ run: RestRun }>('GET', '/api/2.0/mlflow/runs/get', { query: { run_id: runId } });
-    const summary = this.toRun(run);
+    const summary = runOfRest(run);
     return {
       run: summary,
       description: summary.tags['mlflow.note.content'] ?? null,
@@ -190,14 +183,11 @@ export class RestSource implements MlflowSource {
     const order = { timestamp: 'timestamp_ms', duration: 'execution_time_ms', name: 'name', tokens: 'timestamp_ms' }[query.sort.by];
     const orderBy = `${order} ${query.sort.order === 'asc' ? 'ASC' : 'DESC'}`;
     const page = await this.searchTraces(query, filter, orderBy);
-    const infos = page.infos;
-    const spans = await this.spansOf(infos.map((i) => i.traceId));
-    // The server's filter language has no free text, token range or span type, model or status: those narrow the page here.
     const f = query.filter;
-    let rows: TraceRow[] = infos.flatMap((info, i) => (spansMatch(spans[i].spans, f) ? [traceRow(info, spans[i].spans ? factsOf(spans[i].spans) : null)] : []));
+    let rows = await this.rowsOf(page.infos, f);
     if (f.text !== undefined) {
       const needle = f.text.toLowerCase();
-      rows = rows.filter((r) => [r.traceId, r.name, r.requestPreview, r.responsePreview].some((s) => s?.toLowerCase().includes(needle)));
+      rows = rows.filter((r) => textMatches(r, needle));
       // A whole trace id is looked up directly and leads the first page, whichever server page lists
       // it (a text search here only sees the pages it is given); later pages leave it out.
       const id = needle.trim();
@@ -213,6 +203,29 @@ export class RestSource implements MlflowSource {
       rows.sort((a, b) => (a.storedTokens === null ? 1 : b.storedTokens === null ? -1 : sign * (a.storedTokens.total - b.storedTokens.total)));
     }
     return { traces: rows, nextPageToken: page.nextPageToken, total: null };
+  }
+
+  /**
+   * Rows of these traces (a page a trace cache chose, span-search.ts) that pass the whole filter, in
+   * the order given: their infos from one search, their spans read as for any page.
+   */
+  async tracesByIds(traceIds: readonly string[], query: TraceQuery): Promise<TraceRow[]> {
+    if (traceIds.length === 0) return [];
+    const known = serverTraceFilter({ ...query.filter, span: undefined });
+    const filter = [known, `trace.request_id IN (${traceIds.map(quote).join(', ')})`].filter((c) => c !== undefined).join(' AND ');
+    const page = await this.searchTraces({ ...query, pageSize: traceIds.length, pageToken: undefined }, filter, 'timestamp_ms DESC');
+    const order = new Map(traceIds.map((id, i) => [id, i]));
+    const infos = page.infos.filter((i) => order.has(i.traceId)).sort((a, b) => (order.get(a.traceId) ?? 0) - (order.get(b.traceId) ?? 0));
+    const needle = query.filter.text?.toLowerCase();
+    return (await this.rowsOf(infos, query.filter)).filter(
+      (r) => inTokenRange(r, query.filter) && (needle === undefined || textMatches(r, needle)),
+    );
+  }
+
+  /** The rows of these traces whose spans pass the filter's span conditions (the server's filter language has no span type, model or status). */
+  private async rowsOf(infos: readonly TraceInfoParts[], f: TraceQuery['filter']): Promise<TraceRow[]> {
+    const spans = await this.spansOf(infos.map((i) => i.traceId));
+    return infos.flatMap((info, i) => (spansMatch(spans[i].spans, f) ? [traceRow(info, spans[i].spans ? factsOf(spans[i].spans) : null)] : []));
   }
 
   /** The trace with this id if it is in the asked experiments and passes the filter; only ids shaped as MLflow's are asked for. */
@@ -353,33 +366,6 @@ export class RestSource implements MlflowSource {
       responsePreview: metadata['mlflow.traceOutputs'] ?? null,
       metadata,
       tags: pairs(t.tags),
-    };
-  }
-
-  private toRun(r: RestRun): MlflowRun {
-    const tags = pairs(r.data?.tags);
-    const metrics: MlflowRun['metrics'] = {};
-    for (const m of r.data?.metrics ?? []) {
-      if (m.key !== undefined) metrics[m.key] = { value: metricNumber(m.value), step: m.step ?? 0, timestamp: m.timestamp ?? 0 };
-    }
-    const start = r.info.start_time ?? null;
-    const end = r.info.end_time ?? null;
-    const status = r.info.status ?? 'RUNNING';
-    return {
-      runId: r.info.run_id ?? r.info.run_uuid ?? '',
-      experimentId: String(r.info.experiment_id ?? ''),
-      name: r.info.run_name ?? tags['mlflow.runName'] ?? '',
-      status: (['RUNNING', 'SCHEDULED', 'FINISHED', 'FAILED', 'KILLED'].includes(status) ? status : 'RUNNING') as MlflowRun['status'],
-      lifecycleStage: r.info.lifecycle_stage === 'deleted' ? 'deleted' : 'active',
-      user: r.info.user_id ?? tags['mlflow.user'] ?? null,
-      startTime: start,
-      endTime: end,
-      durationMs: start !== null && end !== null ? end - start : null,
-      parentRunId: tags['mlflow.parentRunId'] ?? null,
-      artifactUri: r.info.artifact_uri ?? null,
-      params: pairs(r.data?.params),
-      metrics,
-      tags,
     };
   }
 }

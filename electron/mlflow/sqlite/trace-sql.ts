@@ -1,5 +1,6 @@
 import { StratusError } from '../../../shared/errors.js';
 import type { SpanFilter, TraceFilter, TraceSort } from '../../../shared/schemas/mlflow.js';
+import { spanExistsSql } from '../span-filter-sql.js';
 
 // A trace filter and sort as SQL over MLflow's trace tables (`t` is trace_info), with the values to bind.
 
@@ -21,29 +22,7 @@ const SPAN_MODEL = `(SELECT coalesce(CASE WHEN json_valid(a) THEN json_extract(a
   FROM (SELECT json_extract(s.content, '$.attributes.model') AS a, json_extract(s.content, '$.attributes."mlflow.spanInputs"') AS i,
     json_extract(s.content, '$.attributes."mlflow.spanOutputs"') AS o WHERE json_valid(s.content)))`;
 
-/** One span of the trace meets every condition; patterns as ILIKE (sqlite's LIKE ignores ASCII case). */
-function spanExists(f: SpanFilter): { clause: string; binds: Bind[] } {
-  const clauses = ['s.trace_id = t.request_id'];
-  const binds: Bind[] = [];
-  if (f.name !== undefined) {
-    clauses.push('s.name LIKE ?');
-    binds.push(f.name);
-  }
-  if (f.type !== undefined) {
-    clauses.push('upper(s.type) = ?');
-    binds.push(f.type.toUpperCase());
-  }
-  if (f.status !== undefined) {
-    // MLflow writes the short form; OTLP's long one is accepted too.
-    clauses.push('s.status IN (?, ?)');
-    binds.push(f.status, `STATUS_CODE_${f.status}`);
-  }
-  if (f.model !== undefined) {
-    clauses.push(`${SPAN_MODEL} LIKE ?`);
-    binds.push(f.model);
-  }
-  return { clause: `EXISTS (SELECT 1 FROM spans s WHERE ${clauses.join(' AND ')})`, binds };
-}
+const spanExists = (f: SpanFilter) => spanExistsSql(f, { from: 'spans s', join: 's.trace_id = t.request_id', type: 's.type', model: SPAN_MODEL });
 
 export function marks(count: number): string {
   return new Array(count).fill('?').join(',');

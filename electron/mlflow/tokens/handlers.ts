@@ -3,7 +3,7 @@ import type { HandlersFor } from '../../ipc/router.js';
 import { StratusError } from '../../../shared/errors.js';
 import type { WorkspaceRegistry } from '../../workspace/workspace-registry.js';
 import { RestSource } from '../sources/rest.js';
-import type { TraceCaches } from '../trace-cache/trace-caches.js';
+import { traceCacheScope, type TraceCaches } from '../trace-cache/trace-caches.js';
 import type { PriceStore } from './price-store.js';
 import { sourceLatency, summarizeSource } from './summarize-source.js';
 import type { TokenAnalytics } from './token-analytics.js';
@@ -18,23 +18,23 @@ export interface MlflowTokensDeps {
 export function mlflowTokensHandlers({ workspaces, analytics, prices, traceCaches }: MlflowTokensDeps): HandlersFor<MlflowTokensChannel> {
   return {
     'mlflow.tokens.summary': async ({ workspaceId, ...filter }) =>
-      summarizeSource(await workspaces.mlflow(workspaceId), filter, analytics, prices.effective(workspaces.get(workspaceId).info.savedId), { caches: traceCaches, scope: workspaceId }),
+      summarizeSource(await workspaces.mlflow(workspaceId), filter, analytics, prices.effective(workspaces.get(workspaceId).info.savedId), { caches: traceCaches, scope: traceCacheScope(workspaces.get(workspaceId).info) }),
     'mlflow.tokens.cache.clear': async ({ workspaceId }) => {
       const source = await workspaces.mlflow(workspaceId);
       if (!(source instanceof RestSource)) return { applicable: false, traces: 0 };
-      const { traces } = await traceCaches.clear({ scope: workspaceId, uri: source.info.uri, client: source.client });
+      const { traces } = await traceCaches.clear({ scope: traceCacheScope(workspaces.get(workspaceId).info), uri: source.info.uri, client: source.client });
       return { applicable: true, traces };
     },
     'mlflow.tokens.cache.status': async ({ workspaceId }) => {
       const source = await workspaces.mlflow(workspaceId);
-      return source instanceof RestSource ? traceCaches.status({ scope: workspaceId, uri: source.info.uri, client: source.client }) : null;
+      return source instanceof RestSource ? traceCaches.status({ scope: traceCacheScope(workspaces.get(workspaceId).info), uri: source.info.uri, client: source.client }) : null;
     },
     'mlflow.tokens.cache.cancel': async ({ workspaceId }) => {
       const source = await workspaces.mlflow(workspaceId);
-      return { cancelled: source instanceof RestSource && (await traceCaches.cancel({ scope: workspaceId, uri: source.info.uri, client: source.client })) };
+      return { cancelled: source instanceof RestSource && (await traceCaches.cancel({ scope: traceCacheScope(workspaces.get(workspaceId).info), uri: source.info.uri, client: source.client })) };
     },
     'mlflow.tokens.latency': async ({ workspaceId, ...filter }) => 
-      sourceLatency(await workspaces.mlflow(workspaceId), filter, analytics, { caches: traceCaches, scope: workspaceId }),
+      sourceLatency(await workspaces.mlflow(workspaceId), filter, analytics, { caches: traceCaches, scope: traceCacheScope(workspaces.get(workspaceId).info) }),
     'mlflow.tokens.prices.get': () => Promise.resolve({ rows: prices.get() }),
     'mlflow.tokens.prices.set': ({ rows }) => Promise.resolve({ rows: prices.set(rows) }),
     'mlflow.tokens.prices.workspace.get': ({ workspaceId }) => {

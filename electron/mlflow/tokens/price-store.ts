@@ -82,6 +82,11 @@ export class PriceStore {
     return this.getWorkspace(savedId);
   }
 
+  /** Deletes a removed saved workspace's own prices. */
+  forgetWorkspace(savedId: string): void {
+    this.open().prepare('DELETE FROM workspace_prices WHERE saved_id = ?').run(savedId);
+  }
+
   /**
    * The rows a workspace's costs use: its saved workspace's own (marked), then the app-wide rows
    * for the other models. An unsaved workspace (no saved id) gets the app-wide rows only.

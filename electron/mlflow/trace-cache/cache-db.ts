@@ -11,6 +11,7 @@ import { cachedPromptRecords } from '../prompts/cache-prompts.js';
 import { systemFingerprint, type SpanPromptFacts } from '../prompts/prompt-facts.js';
 import type { PromptRecord } from '../prompts/prompt-record.js';
 import type { CachedSpan } from './span-rows.js';
+import { cachedSpanSearch, type CachedSpanPage, type CachedSpanQuery } from './span-search.js';
 
 // One workspace's trace cache database: what a tracking server's trace search listed, each
 // trace's per-model usage once its spans were read, and each experiment's sync position.
@@ -136,7 +137,7 @@ export class TraceCacheDb {
     const system = this.db.prepare('INSERT OR IGNORE INTO system_prompts (hash, text) VALUES (?, ?)');
     const drop = this.db.prepare('DELETE FROM trace_models WHERE trace_id = ?');
     const dropSpans = this.db.prepare('DELETE FROM trace_spans WHERE trace_id = ?');
-    const addSpan = this.db.prepare('INSERT INTO trace_spans (trace_id, name, span_type, model, error, duration_ms) VALUES (?, ?, ?, ?, ?, ?)');
+    const addSpan = this.db.prepare('INSERT INTO trace_spans (trace_id, name, span_type, model, error, duration_ms, status, calls) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
     const add = this.db.prepare(
       'INSERT INTO trace_models (trace_id, model, input, output, total, cache_read, cache_write, cache_in_input) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     );
@@ -154,7 +155,7 @@ export class TraceCacheDb {
         if (mark.run(1, r.usage?.input ?? null, r.usage?.output ?? null, r.usage?.total ?? null, hash, input, output, r.traceId).changes === 0) continue;
         if (hash !== null && text !== null) system.run(hash, text);
         for (const m of r.byModel) add.run(r.traceId, m.model, m.input, m.output, m.total, m.cacheRead, m.cacheWrite, m.cacheInInput);
-        for (const s of r.spans) addSpan.run(r.traceId, s.name, s.type, s.model, s.error ? 1 : 0, s.durationMs);
+        for (const s of r.spans) addSpan.run(r.traceId, s.name, s.type, s.model, s.error ? 1 : 0, s.durationMs, s.status, s.calls);
       }
     })();
   }
@@ -229,6 +230,11 @@ export class TraceCacheDb {
   /** The cached traces of these experiments as the Prompts view groups them, and their system prompts. */
   promptRecords(experimentIds: readonly string[]): { records: PromptRecord[]; systems: Map<string, string> } {
     return cachedPromptRecords(this.db, experimentIds, this.records({ experimentIds }));
+  }
+
+  /** A page of the traces whose cached spans meet a search's span conditions (span-search.ts). */
+  spanSearch(query: CachedSpanQuery): CachedSpanPage {
+    return cachedSpanSearch(this.db, query);
   }
 
   /** Forgets every trace and sync position: the next sync starts from the first page. */

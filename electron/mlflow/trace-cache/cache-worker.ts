@@ -36,6 +36,12 @@ function handle(request: TraceCacheRequest): unknown {
       return db(request.file).latency(request.filter);
     case 'clear':
       return db(request.file).clear();
+    case 'spanSearch':
+      return db(request.file).spanSearch(request.query);
+    case 'release':
+      open.get(request.file)?.close();
+      open.delete(request.file);
+      return undefined;
     case 'prompts':
       return cachePrompts(db(request.file), request.experimentIds, request.registry, request.prices);
     case 'promptTraces':

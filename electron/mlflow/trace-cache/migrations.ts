@@ -81,4 +81,11 @@ export const TRACE_CACHE_MIGRATIONS: readonly string[] = [
   CREATE INDEX trace_spans_by_trace ON trace_spans (trace_id);
   UPDATE traces SET spans = 0 WHERE spans = 1;
   `,
+  // 4: for span filters answered from the cache: each span's status (OK, ERROR, UNSET) and the model
+  // it called even without usage. Rows read before this step lack both: their traces are read again.
+  `
+  ALTER TABLE trace_spans ADD COLUMN status TEXT;
+  ALTER TABLE trace_spans ADD COLUMN calls TEXT;
+  UPDATE traces SET spans = 0 WHERE spans = 1;
+  `,
 ];

@@ -5,6 +5,7 @@ import type { PromptsResult, PromptTracesResult } from '../../../shared/schemas/
 import type { PromptTracesQuery } from '../prompts/group-prompts.js';
 import type { RegistryVersion } from '../prompts/prompt-record.js';
 import type { CacheCounts, CachedInfo, SpanResult, SyncPosition } from './cache-db.js';
+import type { CachedSpanPage, CachedSpanQuery } from './span-search.js';
 
 // Messages between TraceCache (main thread) and the trace cache worker; each names its cache file.
 
@@ -18,6 +19,9 @@ export type TraceCacheRequest = { id: number; file: string } & (
   | { op: 'summary'; filter: SummaryFilter; prices: PriceRow[] }
   | { op: 'latency'; filter: SummaryFilter }
   | { op: 'clear' }
+  | { op: 'spanSearch'; query: CachedSpanQuery }
+  // Closes the connection to this cache file (before its folder is deleted).
+  | { op: 'release' }
   | { op: 'prompts'; experimentIds: string[]; registry: RegistryVersion[]; prices: PriceRow[] }
   | { op: 'promptTraces'; experimentIds: string[]; query: PromptTracesQuery }
   // `file` is the MLflow sqlite store itself, read-only.
@@ -36,6 +40,8 @@ export interface TraceCacheAnswers {
   summary: TokensSummary;
   latency: TokensLatency;
   clear: undefined;
+  spanSearch: CachedSpanPage;
+  release: undefined;
   prompts: PromptsResult;
   promptTraces: PromptTracesResult;
   sqlitePrompts: PromptsResult;

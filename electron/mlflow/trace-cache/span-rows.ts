@@ -1,6 +1,11 @@
 // What the trace cache keeps of each span a tracking server gives (get-trace-artifact's span JSON):
-// name, type, status and duration for latency per span type and model and for span filters. The
-// sqlite token cache reads the same from MLflow's spans table (tokens/trace-reads.ts).
+// name, type, status and duration for latency per span type and model, and for span filters the
+// status and the model any span called. The sqlite token cache reads the same from MLflow's spans
+// table (tokens/trace-reads.ts).
+
+import type { Span } from '../../../shared/schemas/mlflow.js';
+import { spanStatus } from '../spans.js';
+import { spanModel } from '../tokens/trace-usage.js';
 
 export interface CachedSpan {
   name: string;
@@ -9,6 +14,9 @@ export interface CachedSpan {
   model: string | null;
   error: boolean;
   durationMs: number;
+  status: Span['status'];
+  /** The model the span called whether or not it carries usage (as the trace list's span filter reads it). */
+  calls: string | null;
 }
 
 /** MLflow JSON-encodes each attribute value: `"\"CHAT_MODEL\""`. */
@@ -30,12 +38,14 @@ export function cachedSpan(raw: Record<string, unknown>, model: string | null): 
   const end = nanos(raw.end_time_unix_nano);
   if (start === null || end === null || !Number.isFinite(start) || !Number.isFinite(end)) return null;
   const attributes = raw.attributes !== null && typeof raw.attributes === 'object' ? (raw.attributes as Record<string, unknown>) : {};
-  const status = raw.status !== null && typeof raw.status === 'object' ? (raw.status as { code?: unknown }).code : raw.status;
+  const status = spanStatus(raw).status;
   return {
     name: typeof raw.name === 'string' ? raw.name : '',
     type: decodedString(attributes['mlflow.spanType']),
     model,
-    error: status === 'STATUS_CODE_ERROR' || status === 'ERROR',
+    error: status === 'ERROR',
     durationMs: (end - start) / 1e6,
+    status,
+    calls: spanModel(attributes),
   };
 }

@@ -9,14 +9,22 @@ import type { PromptTracesQuery } from '../prompts/group-prompts.js';
 import type { RegistryVersion } from '../prompts/prompt-record.js';
 import type { SummaryFilter } from '../tokens/aggregate.js';
 import type { CacheCounts, CachedInfo, SpanResult, SyncPosition } from './cache-db.js';
+import type { CachedSpanPage, CachedSpanQuery } from './span-search.js';
 import type { TraceCacheAnswers, TraceCacheErrorShape, TraceCacheRequest } from './protocol.js';
 
 // The main thread's handle on the trace cache worker (cache-worker.ts): one worker for every
 // workspace's cache file, started on first use and again after it died.
 
-/** One cache per workspace and tracking server, named by a digest (no URI leaks into file names). */
-export function traceCacheFile(userDataDir: string, workspaceId: string, sourceUri: string): string {
-  return path.join(userDataDir, 'mlflow-trace-cache', `${createHash('sha1').update(`${workspaceId}\n${sourceUri}`).digest('hex')}.sqlite`);
+const digest = (text: string) => createHash('sha1').update(text).digest('hex');
+
+/** Every cache of one scope (a saved workspace, a session's workspace, the CLI), in one folder removed with it. */
+export function traceCacheFolder(userDataDir: string, scope: string): string {
+  return path.join(userDataDir, 'mlflow-trace-cache', digest(scope));
+}
+
+/** One cache per scope and tracking server, named by digests (no URI leaks into file names). */
+export function traceCacheFile(userDataDir: string, scope: string, sourceUri: string): string {
+  return path.join(traceCacheFolder(userDataDir, scope), `${digest(sourceUri)}.sqlite`);
 }
 
 type Op = Exclude<TraceCacheRequest['op'], 'close'>;
@@ -90,6 +98,15 @@ export class TraceCache {
 
   clear(): Promise<undefined> {
     return this.worker.call(this.file, 'clear', {});
+  }
+
+  spanSearch(query: CachedSpanQuery): Promise<CachedSpanPage> {
+    return this.worker.call(this.file, 'spanSearch', { query });
+  }
+
+  /** Closes the worker's connection; the next call opens it again. */
+  release(): Promise<undefined> {
+    return this.worker.call(this.file, 'release', {});
   }
 
   prompts(experimentIds: readonly string[], registry: RegistryVersion[], prices: PriceRow[]): Promise<PromptsResult> {

@@ -4,13 +4,24 @@ import type { PromptTracesQuery } from '../prompts/group-prompts.js';
 import type { RegistryVersion } from '../prompts/prompt-record.js';
 import type { RestClient } from '../sources/rest-client.js';
 import type { SummaryFilter } from '../tokens/aggregate.js';
+import { rm } from 'node:fs/promises';
+import path from 'node:path';
+import type { TraceFilter, TraceSort } from '../../../shared/schemas/mlflow.js';
 import type { CacheCounts } from './cache-db.js';
 import { loadSpans, syncTraces, SyncCancelled, type SyncOptions } from './rest-sync.js';
-import { TraceCache, traceCacheFile, TraceCacheWorker } from './trace-cache.js';
+import type { CachedSpanPage } from './span-search.js';
+import { TraceCache, traceCacheFile, traceCacheFolder, TraceCacheWorker } from './trace-cache.js';
 
 // Every workspace's trace cache for the life of the app (or one CLI command): one sync at a time
 // per cache (a second caller waits for the running one), and the span reads running in the
 // background after each sync, cancelled by clear() and close().
+
+/** A saved workspace keeps its caches across sessions (and loses them when removed); an unsaved one, for its session. */
+export function traceCacheScope(workspace: { id: string; savedId?: string }): string {
+  return workspace.savedId === undefined ? `session:${workspace.id}` : savedTraceCacheScope(workspace.savedId);
+}
+
+export const savedTraceCacheScope = (savedId: string): string => `saved:${savedId}`;
 
 /** A tracking server as the cache reads it: where it is, and the client that reaches it. */
 export interface TraceServer {
@@ -18,6 +29,22 @@ export interface TraceServer {
   scope: string;
   uri: string;
   client: RestClient;
+}
+
+/**
+ * Traces whose spans a span search reads first, when that is all the cache lacks; with more unread,
+ * the search goes to the server instead (a few traces' spans are quicker to read than a listing).
+ */
+export const SPAN_SEARCH_READ_FIRST = 200;
+
+export interface SpanSearch {
+  experimentIds: string[];
+  filter: TraceFilter;
+  sort: TraceSort;
+  offset: number;
+  limit: number;
+  /** The first page brings the cache up to date first; later pages read it as it is. */
+  first: boolean;
 }
 
 interface Open {
@@ -137,6 +164,42 @@ export class TraceCaches {
     await this.stopSpans(entry);
     await entry.sync?.catch(() => undefined);
     return ran;
+  }
+
+  /**
+   * A page of a trace search with span conditions from the cached span rows, or null when the cache
+   * cannot answer it whole: an experiment never fully synced, or more traces with unread spans than
+   * are worth reading first. The first page syncs the new traces and reads their spans.
+   */
+  async spanSearch(server: TraceServer, search: SpanSearch): Promise<CachedSpanPage | null> {
+    const entry = this.entry(server);
+    const { first, ...query } = search;
+    for (const id of query.experimentIds) if (!(await entry.cache.position(id)).complete) return null;
+    if (first) await this.sync(server, query.experimentIds);
+    let page = await entry.cache.spanSearch(query);
+    if (page.pending > 0 && first && (await entry.cache.counts()).spansPending <= SPAN_SEARCH_READ_FIRST) {
+      this.readSpans(server);
+      await this.spansRead(server);
+      page = await entry.cache.spanSearch(query);
+    }
+    return page.pending === 0 ? page : null;
+  }
+
+  /**
+   * Deletes every cache of a scope (a removed saved workspace): their span reads stop, running syncs
+   * end, the worker lets go of the files, then the scope's folder goes. No other scope shares it.
+   */
+  async forget(scope: string): Promise<void> {
+    const folder = traceCacheFolder(this.userDataDir, scope);
+    const mine = [...this.open.entries()].filter(([file]) => path.dirname(file) === folder);
+    for (const [file, entry] of mine) {
+      await this.stopSpans(entry);
+      entry.running?.abort.abort(new SyncCancelled());
+      while (entry.sync) await entry.sync.catch(() => undefined);
+      await entry.cache.release();
+      this.open.delete(file);
+    }
+    await rm(folder, { recursive: true, force: true });
   }
 
   /** Starts reading missing spans unless already running; `spansRead` resolves when it stops. */
