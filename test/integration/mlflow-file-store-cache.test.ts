@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -127,6 +127,21 @@ describe('MLflow file store through the trace cache', () => {
     expect(sqlite.length).toBeGreaterThan(1);
     expect(await cachedDays(scope)).toEqual(sqlite);
     await writeTraceFolder(fixture, mlruns, old.request_id as string);
+  });
+
+  it('a later sync reads again a trace that was IN_PROGRESS, once it finished', async () => {
+    const scope = 'in-progress';
+    const t = all("SELECT request_id, experiment_id FROM trace_info WHERE status = 'OK' ORDER BY timestamp_ms DESC LIMIT 1")[0];
+    const dir = path.join(mlruns, String(t.experiment_id), 'traces', t.request_id as string);
+    // As MLflow leaves a trace while it runs: IN_PROGRESS, no traces.json yet.
+    const info = await readFile(path.join(dir, 'trace_info.yaml'), 'utf8');
+    await writeFile(path.join(dir, 'trace_info.yaml'), info.replace(/^state: OK$/m, 'state: IN_PROGRESS'));
+    await rm(path.join(dir, 'artifacts', 'traces.json'));
+    await caches.sync(origin(scope), experimentIds);
+    expect(await cachedDays(scope)).not.toEqual(await sqliteDays());
+    await writeTraceFolder(fixture, mlruns, t.request_id as string);
+    expect((await caches.sync(origin(scope), experimentIds)).listed).toBe(1);
+    expect(await cachedDays(scope)).toEqual(await sqliteDays());
   });
 
   it('a corrupt or missing traces.json is a note on that trace; its stored total still counts', async () => {
