@@ -3,10 +3,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type Database from 'better-sqlite3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { mlflowTokensCommand } from '../../electron/cli/mlflow-tokens-command.js';
 import { createServices, type Services } from '../../electron/services.js';
 import type { ArgsOf, Channel, ResultOf } from '../../shared/contract.js';
-import type { TokensDayModel } from '../../shared/schemas/mlflow-tokens.js';
+import type { TokensDayModel, TokensLatency, TokensSummary } from '../../shared/schemas/mlflow-tokens.js';
 import type { FileStoreSource } from '../../electron/mlflow/sources/file-store.js';
 import { summarizeRecords } from '../../electron/mlflow/tokens/aggregate.js';
 import { recordsFromSource } from '../../electron/mlflow/tokens/source-records.js';
@@ -46,6 +47,11 @@ const ok = <C extends Channel>(channel: C, args: ArgsOf<C>): Promise<ResultOf<C>
 
 const byDayModel = (rows: readonly TokensDayModel[]) =>
   [...rows].sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : String(a.model) < String(b.model) ? -1 : String(a.model) > String(b.model) ? 1 : 0));
+
+/** Every trace's folder in the store, for a test that compares with the whole sqlite store whichever ran before it. */
+async function writeAddedFolders(): Promise<void> {
+  for (const id of added) await writeTraceFolder(fixture, mlruns, id);
+}
 
 const origin = (scope: string): TraceFiles => ({ scope, uri: source.info.uri, files: source });
 
@@ -120,7 +126,7 @@ describe('MLflow file store through the trace cache', () => {
     const old = all('SELECT request_id, experiment_id FROM trace_info ORDER BY timestamp_ms LIMIT 1')[0];
     const oldJson = path.join(mlruns, String(old.experiment_id), 'traces', old.request_id as string, 'artifacts', 'traces.json');
     await writeFile(oldJson, '{ broken');
-    for (const id of added) await writeTraceFolder(fixture, mlruns, id);
+    await writeAddedFolders();
     expect((await caches.sync(origin(scope), experimentIds)).listed).toBe(ADDED);
     expect(await caches.spanProblems(origin(scope), experimentIds)).toEqual([]);
     const sqlite = await sqliteDays();
@@ -130,6 +136,7 @@ describe('MLflow file store through the trace cache', () => {
   });
 
   it('a later sync reads again a trace that was IN_PROGRESS, once it finished', async () => {
+    await writeAddedFolders();
     const scope = 'in-progress';
     const t = all("SELECT request_id, experiment_id FROM trace_info WHERE status = 'OK' ORDER BY timestamp_ms DESC LIMIT 1")[0];
     const dir = path.join(mlruns, String(t.experiment_id), 'traces', t.request_id as string);
@@ -172,6 +179,7 @@ describe('MLflow file store through the trace cache', () => {
   });
 
   it('the workspace’s token summary, latency, Prompts view and cache status come from the cache, and Clear cache forgets it', async () => {
+    await writeAddedFolders();
     const total = all('SELECT count(*) AS n FROM trace_info').map((r) => r.n as number)[0];
     const summary = await ok('mlflow.tokens.summary', { workspaceId, experimentIds });
     expect(byDayModel(summary.days)).toEqual(await sqliteDays());
@@ -188,5 +196,30 @@ describe('MLflow file store through the trace cache', () => {
     expect(prompts.prompts.map((g) => [g.key, g.traces])).toEqual(sqlitePrompts.prompts.map((g) => [g.key, g.traces]));
     expect(await ok('mlflow.tokens.cache.clear', { workspaceId })).toEqual({ applicable: true, traces: total });
     expect(await ok('mlflow.tokens.cache.status', { workspaceId })).toMatchObject({ traces: 0 });
+  });
+
+  it('the CLI (stratus mlflow tokens) syncs a file store into its cache and prints the sqlite store’s totals and span latency', async () => {
+    await writeAddedFolders();
+    const saved = process.env.STRATUS_USER_DATA;
+    process.env.STRATUS_USER_DATA = path.join(scratch, 'cli-user-data');
+    let out = '';
+    const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      out += String(chunk);
+      return true;
+    });
+    const progress = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      await mlflowTokensCommand(['--tracking-uri', mlruns, '--all-experiments', '--json']);
+    } finally {
+      write.mockRestore();
+      progress.mockRestore();
+      if (saved === undefined) delete process.env.STRATUS_USER_DATA;
+      else process.env.STRATUS_USER_DATA = saved;
+    }
+    const printed = JSON.parse(out) as TokensSummary & { latency: TokensLatency };
+    expect(byDayModel(printed.days)).toEqual(await sqliteDays());
+    const { spansPending, ...latency } = printed.latency;
+    expect(spansPending).toBe(0);
+    expect(latency).toEqual((await analytics.latency(dbCopy, { experimentIds })).latency);
   });
 });
