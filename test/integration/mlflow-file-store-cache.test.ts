@@ -168,6 +168,7 @@ describe('MLflow file store through the trace cache', () => {
           [gone.request_id, expect.stringMatching(/Could not read traces\.json/)],
         ]),
       );
+      expect(await caches.status(origin(scope))).toMatchObject({ unreadable: 2, problems: expect.arrayContaining(problems) });
       const summary = await caches.summary(origin(scope), { experimentIds }, [], { synced: true });
       const stored = all("SELECT value FROM trace_request_metadata WHERE key = 'mlflow.trace.tokenUsage' AND request_id IN (?, ?)", broken.request_id, gone.request_id);
       const unknown = summary.models.find((m) => m.model === null);

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { PriceRow, TokensLatency, TokensSummary } from '../../../shared/schemas/mlflow-tokens.js';
+import { MAX_SPAN_PROBLEM } from '../../../shared/schemas/mlflow-trace-cache.js';
 import type { TokenUsage } from '../../../shared/token-usage.js';
 import { migrate } from '../../core/migrate.js';
 import { openPrivateDatabase } from '../../storage/private-database.js';
@@ -194,12 +195,18 @@ export class TraceCacheDb {
     })();
   }
 
-  /** The traces of these experiments whose spans could not be read, with why, newest first. */
-  spanProblems(experimentIds: readonly string[], limit: number): SpanProblem[] {
-    const marks = experimentIds.map(() => '?').join(',');
+  /** How many cached traces have spans that could not be read, and the newest `limit` of them with why. */
+  unreadable(limit: number): { unreadable: number; problems: SpanProblem[] } {
+    const count = this.db.prepare('SELECT count(*) FROM traces WHERE spans = 2').pluck().get() as number;
+    return { unreadable: count, problems: count === 0 ? [] : this.spanProblems(null, limit) };
+  }
+
+  /** The traces (of these experiments, or all) whose spans could not be read, with why, newest first. */
+  spanProblems(experimentIds: readonly string[] | null, limit: number): SpanProblem[] {
+    const within = experimentIds === null ? '' : `AND experiment_id IN (${experimentIds.map(() => '?').join(',')})`;
     return this.db
-      .prepare(`SELECT trace_id AS traceId, span_problem AS problem FROM traces WHERE spans = 2 AND span_problem IS NOT NULL AND experiment_id IN (${marks}) ORDER BY timestamp_ms DESC LIMIT ?`)
-      .all(...experimentIds, limit) as SpanProblem[];
+      .prepare(`SELECT trace_id AS traceId, substr(span_problem, 1, ${MAX_SPAN_PROBLEM}) AS problem FROM traces WHERE spans = 2 AND span_problem IS NOT NULL ${within} ORDER BY timestamp_ms DESC LIMIT ?`)
+      .all(...(experimentIds ?? []), limit) as SpanProblem[];
   }
 
   counts(): CacheCounts {

@@ -40,6 +40,8 @@ function handle(request: TraceCacheRequest): unknown {
       );
     case 'spanProblems':
       return db(request.file).spanProblems(request.experimentIds, request.limit);
+    case 'unreadable':
+      return db(request.file).unreadable(request.limit);
     case 'summary':
       return db(request.file).summary(request.filter, request.prices);
     case 'latency':

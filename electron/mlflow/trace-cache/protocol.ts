@@ -18,7 +18,8 @@ export type TraceCacheRequest = { id: number; file: string } & (
   | { op: 'counts' }
   | { op: 'folderTodo'; experimentId: string; ids: string[]; recheck: number }
   | { op: 'saveFileTraces'; traces: FileTrace[] }
-  | { op: 'spanProblems'; experimentIds: string[]; limit: number }
+  | { op: 'spanProblems'; experimentIds: string[] | null; limit: number }
+  | { op: 'unreadable'; limit: number }
   | { op: 'summary'; filter: SummaryFilter; prices: PriceRow[] }
   | { op: 'latency'; filter: SummaryFilter }
   | { op: 'clear' }
@@ -40,6 +41,7 @@ export interface TraceCacheAnswers {
   folderTodo: string[];
   saveFileTraces: undefined;
   spanProblems: SpanProblem[];
+  unreadable: { unreadable: number; problems: SpanProblem[] };
   summary: TokensSummary;
   latency: TokensLatency;
   clear: undefined;

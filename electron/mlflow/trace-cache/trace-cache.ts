@@ -85,8 +85,12 @@ export class TraceCache {
     return this.worker.call(this.file, 'saveFileTraces', { traces });
   }
 
-  spanProblems(experimentIds: readonly string[], limit: number): Promise<SpanProblem[]> {
-    return this.worker.call(this.file, 'spanProblems', { experimentIds: [...experimentIds], limit });
+  spanProblems(experimentIds: readonly string[] | null, limit: number): Promise<SpanProblem[]> {
+    return this.worker.call(this.file, 'spanProblems', { experimentIds: experimentIds && [...experimentIds], limit });
+  }
+
+  unreadable(limit: number): Promise<{ unreadable: number; problems: SpanProblem[] }> {
+    return this.worker.call(this.file, 'unreadable', { limit });
   }
 
   counts(): Promise<CacheCounts> {

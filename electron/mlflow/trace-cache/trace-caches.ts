@@ -1,5 +1,6 @@
 import type { PriceRow, TokensLatency, TokensSummary } from '../../../shared/schemas/mlflow-tokens.js';
 import type { PromptsResult, PromptTracesResult } from '../../../shared/schemas/mlflow-prompts.js';
+import { MAX_SPAN_PROBLEMS } from '../../../shared/schemas/mlflow-trace-cache.js';
 import type { PromptTracesQuery } from '../prompts/group-prompts.js';
 import type { RegistryVersion } from '../prompts/prompt-record.js';
 import type { RestClient } from '../sources/rest-client.js';
@@ -50,6 +51,9 @@ export interface TraceCacheStatus {
   /** Cached traces whose spans are still to be read. */
   spansPending: number;
   readingSpans: boolean;
+  /** Traces whose spans could not be read, and the newest of them with why. */
+  unreadable: number;
+  problems: SpanProblem[];
 }
 
 export class TraceCaches {
@@ -138,8 +142,8 @@ export class TraceCaches {
 
   async status(server: TraceOrigin): Promise<TraceCacheStatus> {
     const entry = this.entry(server);
-    const counts = await entry.cache.counts();
-    return { syncing: entry.running !== undefined, listed: entry.running?.listed ?? 0, ...counts, readingSpans: entry.spans !== undefined };
+    const [counts, unreadable] = await Promise.all([entry.cache.counts(), entry.cache.unreadable(MAX_SPAN_PROBLEMS)]);
+    return { syncing: entry.running !== undefined, listed: entry.running?.listed ?? 0, ...counts, readingSpans: entry.spans !== undefined, ...unreadable };
   }
 
   /** Stops a running sync and the background span reads; the next summary resumes where they stopped. Answers whether anything ran. */

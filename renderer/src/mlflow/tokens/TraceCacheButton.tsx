@@ -18,6 +18,18 @@ function SyncProgress({ workspaceId }: { workspaceId: string }) {
     <span className="ml-trace-cache__progress" role="status" data-testid="trace-sync-progress">
       {s.syncing ? `Syncing traces: ${formatCount(s.listed)} fetched, ${formatCount(s.traces)} cached` : `${formatCount(s.traces)} traces cached`}
       {s.spansPending > 0 && ` · spans to read: ${formatCount(s.spansPending)}${s.readingSpans ? '' : ' (read on the next summary)'}`}
+      {(s.unreadable ?? 0) > 0 && (
+        <details className="ml-trace-cache__problems" data-testid="trace-sync-unreadable">
+          <summary>{formatCount(s.unreadable ?? 0)} traces without readable spans (their stored totals count, on an unknown model)</summary>
+          <ul>
+            {(s.problems ?? []).map((p) => (
+              <li key={p.traceId}>
+                <code>{p.traceId}</code>: {p.problem}
+              </li>
+            ))}
+          </ul>
+        </details>
+      )}
       {busy && (
         <button type="button" className="button button--small button--quiet" disabled={cancel.isPending} onClick={() => cancel.mutate()}>
           Cancel
