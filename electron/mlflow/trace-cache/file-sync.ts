@@ -16,6 +16,8 @@ import type { TraceCache } from './trace-cache.js';
 const READS_AT_ONCE = 16;
 /** Trace folders stored per worker call: one transaction, and the unit a cancel stops after. */
 export const FOLDER_BATCH = 64;
+/** traces.json text per worker call, at most (one over it ends its batch). */
+const MAX_BATCH_CHARS = 32 * 1024 * 1024;
 
 /** One trace folder's contents: its info, and its traces.json text or why it could not be read. */
 export interface TraceFolder {
@@ -38,23 +40,44 @@ export interface FileTraceStore {
 
 /** Brings the cache up to date with the file store for these experiments; resolves with how many trace folders were read. */
 export async function syncFileStore(store: FileTraceStore, cache: TraceCache, experimentIds: readonly string[], options: SyncOptions = {}): Promise<{ listed: number }> {
+  const batchSize = options.pageSize ?? FOLDER_BATCH;
   let read = 0;
   for (const experimentId of experimentIds) {
     cancelled(options.signal);
     const folders = await store.traceFolders(experimentId);
     const todo = await cache.folderTodo(experimentId, folders?.ids ?? [], IN_PROGRESS_RECHECK);
     if (!folders) continue;
-    const batchSize = options.pageSize ?? FOLDER_BATCH;
-    for (let at = 0; at < todo.length; at += batchSize) {
+    let pending: FileTrace[] = [];
+    let bytes = 0;
+    let opened = 0;
+    const flush = async () => {
+      await cache.saveFileTraces(pending);
+      read += opened;
+      pending = [];
+      bytes = 0;
+      opened = 0;
+      options.onProgress?.({ experimentId, phase: 'folders', listed: read });
+    };
+    for (let at = 0; at < todo.length; at += READS_AT_ONCE) {
       cancelled(options.signal);
-      const batch = await mapLimited(todo.slice(at, at + batchSize), READS_AT_ONCE, async (id): Promise<FileTrace | null> => {
+      const chunk = todo.slice(at, Math.min(at + READS_AT_ONCE, todo.length));
+      const traces = await mapLimited(chunk, READS_AT_ONCE, async (id): Promise<FileTrace | null> => {
         const folder = await folders.read(id);
         // The folder names the trace and its experiment: what the next listing compares with.
         return folder && { info: cachedInfo({ ...folder.info, traceId: id, experimentId }), json: folder.json, problem: folder.problem };
       });
-      await cache.saveFileTraces(batch.filter((t): t is FileTrace => t !== null));
-      read += batch.length;
-      options.onProgress?.({ experimentId, phase: 'folders', listed: read });
+      for (const [i, trace] of traces.entries()) {
+        opened++;
+        if (trace) {
+          pending.push(trace);
+          bytes += trace.json?.length ?? 0;
+        }
+        // Stored a batch at a time, and sooner when the traces.json texts are large (each batch crosses to the worker whole).
+        if (opened >= batchSize || bytes >= MAX_BATCH_CHARS || at + i === todo.length - 1) {
+          await flush();
+          cancelled(options.signal);
+        }
+      }
     }
   }
   return { listed: read };
