@@ -10,6 +10,7 @@ import { spanUsageFromJson, traceUsage, type SpanUsage } from '../../electron/ml
 import { TokenAnalytics } from '../../electron/mlflow/tokens/token-analytics.js';
 import { generateMlflowTraceStore } from '../../electron/sample/mlflow-traces.js';
 import type { Report } from '../report.js';
+import { runFileStore } from './mlflow-file-store.js';
 import { runServer } from './mlflow-server.js';
 
 // MLflow traces at scale: a generated store of 100,000 traces / 1,000,000 spans in MLflow's own
@@ -162,4 +163,5 @@ export async function run(report: Report): Promise<void> {
     rmSync(scratch, { recursive: true, force: true });
   }
   await runServer(report);
+  await runFileStore(report);
 }

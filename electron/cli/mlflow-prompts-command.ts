@@ -6,7 +6,7 @@ import { createIdentityProvider } from '../azure/identity.js';
 import { ArtifactRoots } from '../mlflow/artifact-roots.js';
 import { openMlflowSource } from '../mlflow/open-source.js';
 import { promptsOf } from '../mlflow/prompts/source-prompts.js';
-import { RestSource } from '../mlflow/sources/rest.js';
+import { traceOrigin } from '../mlflow/trace-cache/trace-origin.js';
 import { PriceStore, priceFile } from '../mlflow/tokens/price-store.js';
 import { TraceCaches } from '../mlflow/trace-cache/trace-caches.js';
 import { defaultUserDataDir } from '../user-data.js';
@@ -89,8 +89,8 @@ export async function mlflowPromptsCommand(argv: string[]): Promise<void> {
       if (!found) throw new StratusError({ code: 'NOT_FOUND', message: `There is no experiment named "${name}" in ${source.info.uri}.` });
       return found.experimentId;
     });
-    if (source instanceof RestSource) {
-      const server = { scope: CLI_SCOPE, uri: source.info.uri, client: source.client };
+    const server = traceOrigin(source, CLI_SCOPE);
+    if (server) {
       await caches.sync(server, experimentIds);
       caches.readSpans(server);
       await caches.spansRead(server);

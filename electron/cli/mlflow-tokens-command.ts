@@ -8,8 +8,8 @@ import { openMlflowSource } from '../mlflow/open-source.js';
 import { PriceStore, priceFile } from '../mlflow/tokens/price-store.js';
 import { sourceLatency, summarizeSource } from '../mlflow/tokens/summarize-source.js';
 import { TokenAnalytics } from '../mlflow/tokens/token-analytics.js';
-import { RestSource } from '../mlflow/sources/rest.js';
-import { TraceCaches, type TraceServer } from '../mlflow/trace-cache/trace-caches.js';
+import { TraceCaches, type TraceOrigin } from '../mlflow/trace-cache/trace-caches.js';
+import { traceOrigin } from '../mlflow/trace-cache/trace-origin.js';
 import { defaultUserDataDir } from '../user-data.js';
 import { instant } from './instant.js';
 import { printTable, usageError } from './output.js';
@@ -102,7 +102,7 @@ function printSummary(s: TokensSummary, latency: TokensLatency): void {
 }
 
 /** A script waits for whole numbers: the sync and every span read finish before the summary (progress on stderr). */
-async function syncServer(caches: TraceCaches, server: TraceServer, experimentIds: string[], clear: boolean): Promise<void> {
+async function syncServer(caches: TraceCaches, server: TraceOrigin, experimentIds: string[], clear: boolean): Promise<void> {
   if (clear) process.stderr.write(`cleared the trace cache (${(await caches.clear(server)).traces} traces)\n`);
   await caches.sync(server, experimentIds, { onProgress: (p) => process.stderr.write(`\rlisting traces: ${p.listed}`) });
   process.stderr.write('\n');
@@ -160,7 +160,8 @@ export async function mlflowTokensCommand(argv: string[]): Promise<void> {
           return found;
         });
     const filter = { experimentIds: chosen.map((e) => e.experimentId), from, to, topN };
-    if (source instanceof RestSource) await syncServer(traceCaches, { scope: CLI_SCOPE, uri: source.info.uri, client: source.client }, filter.experimentIds, values['clear-cache']);
+    const origin = traceOrigin(source, CLI_SCOPE);
+    if (origin) await syncServer(traceCaches, origin, filter.experimentIds, values['clear-cache']);
     // The summary and the latency read the cache synced just above: one sync per command, not one per figure.
     const use = { caches: traceCaches, scope: CLI_SCOPE, synced: true };
     const summary = await summarizeSource(source, filter, analytics, prices.effective(workspace?.savedId), use);

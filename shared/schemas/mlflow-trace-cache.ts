@@ -1,19 +1,23 @@
 import { z } from 'zod';
 import { Id } from './common.js';
 
-/** Forget a workspace's local trace cache (a tracking server's traces, read again on the next summary). */
+/** Forget a workspace's local trace cache (a tracking server's or a file store's traces, read again on the next summary). */
 export const ClearTraceCacheRequest = z.object({ workspaceId: Id }).strict();
 export type ClearTraceCacheRequest = z.infer<typeof ClearTraceCacheRequest>;
 
 export const ClearTraceCacheResult = z.object({
-  /** False when the workspace's MLflow store is not a tracking server (sqlite and file stores have no trace cache). */
+  /** False when the workspace's MLflow store is an sqlite store (it has no trace cache). */
   applicable: z.boolean(),
   /** How many traces the cache held. */
   traces: z.number().int().nonnegative(),
 });
 export type ClearTraceCacheResult = z.infer<typeof ClearTraceCacheResult>;
 
-/** A workspace's trace cache as it stands: null for a store that has none (sqlite, file store). */
+/** Longest reason kept per trace whose spans could not be read, and how many such traces the status lists. */
+export const MAX_SPAN_PROBLEM = 500;
+export const MAX_SPAN_PROBLEMS = 20;
+
+/** A workspace's trace cache as it stands: null for a store that has none (sqlite). */
 export const TraceCacheStatus = z
   .object({
     syncing: z.boolean(),
@@ -24,6 +28,13 @@ export const TraceCacheStatus = z
     /** Cached traces whose spans are still to be read (per-model split, span latency). */
     spansPending: z.number().int().nonnegative(),
     readingSpans: z.boolean(),
+    /** Cached traces whose spans could not be read (a file store's missing or corrupt traces.json): MLflow's stored total stands in. */
+    unreadable: z.number().int().nonnegative().optional(),
+    /** The newest of those with why, for the note beside the sync progress. */
+    problems: z
+      .array(z.object({ traceId: z.string().max(256), problem: z.string().max(MAX_SPAN_PROBLEM) }))
+      .max(MAX_SPAN_PROBLEMS)
+      .optional(),
   })
   .nullable();
 export type TraceCacheStatus = z.infer<typeof TraceCacheStatus>;

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -8,11 +8,10 @@ import { createServices, type Services } from '../../electron/services.js';
 import { contract, type ArgsOf, type Channel, type ResultOf } from '../../shared/contract.js';
 import { parseStoredUsage } from '../../shared/token-usage.js';
 import { openFixtureDb } from '../harness/mlflow-fixture.js';
+import { buildFileStore } from '../harness/mlflow-file-store.js';
 
-// The file-store source (mlruns/) on a store laid out as MLflow's FileStore writes it, made here
-// from the shared fixture's database (no MLflow is available to write one): meta.yaml as PyYAML
-// dumps it (quoted ids, numeric run status), params/ tags/ metrics/ files, deleted experiments in
-// .trash/, traces under <exp>/traces/<id>/ with traces.json as MLflow wrote it to the artifact store.
+// The file-store source (mlruns/) on a store laid out as MLflow's FileStore writes it, made from
+// the shared fixture's database (test/harness/mlflow-file-store.ts).
 
 type Row = Record<string, unknown>;
 
@@ -22,82 +21,8 @@ let mlruns: string;
 let fixture: Database.Database;
 let workspaceId: string;
 
-const STATUS = { RUNNING: 1, SCHEDULED: 2, FINISHED: 3, FAILED: 4, KILLED: 5 } as const;
-
 function all(sql: string, ...binds: unknown[]): Row[] {
   return fixture.prepare(sql).all(...binds) as Row[];
-}
-
-function yaml(fields: Record<string, string | number | null>): string {
-  return Object.entries(fields)
-    .sort(([a], [b]) => (a < b ? -1 : 1))
-    .map(([k, v]) => `${k}: ${typeof v === 'number' ? v : v === null ? 'null' : /^[0-9]+$/.test(v) || v === '' ? `'${v}'` : v}`)
-    .join('\n');
-}
-
-async function write(file: string, text: string): Promise<void> {
-  await mkdir(path.dirname(file), { recursive: true });
-  await writeFile(file, text);
-}
-
-/** mlruns/ from the fixture database. */
-async function buildStore(): Promise<void> {
-  for (const e of all('SELECT * FROM experiments')) {
-    const dir = path.join(mlruns, e.lifecycle_stage === 'deleted' ? '.trash' : '', String(e.experiment_id));
-    await write(
-      path.join(dir, 'meta.yaml'),
-      yaml({ artifact_location: pathToFileURL(dir).href, creation_time: e.creation_time as number, experiment_id: String(e.experiment_id), last_update_time: e.last_update_time as number, lifecycle_stage: e.lifecycle_stage as string, name: e.name as string }),
-    );
-    for (const t of all('SELECT key, value FROM experiment_tags WHERE experiment_id = ?', e.experiment_id)) await write(path.join(dir, 'tags', t.key as string), t.value as string);
-    for (const r of all('SELECT * FROM runs WHERE experiment_id = ?', e.experiment_id)) {
-      const runDir = path.join(dir, r.run_uuid as string);
-      await write(
-        path.join(runDir, 'meta.yaml'),
-        `${yaml({
-          artifact_uri: pathToFileURL(path.join(runDir, 'artifacts')).href,
-          end_time: r.end_time as number | null,
-          entry_point_name: '',
-          experiment_id: String(e.experiment_id),
-          lifecycle_stage: r.lifecycle_stage as string,
-          run_id: r.run_uuid as string,
-          run_name: r.name as string,
-          run_uuid: r.run_uuid as string,
-          source_name: '',
-          source_type: 4,
-          source_version: '',
-          start_time: r.start_time as number,
-          status: STATUS[r.status as keyof typeof STATUS],
-          user_id: r.user_id as string,
-          ...(r.deleted_time ? { deleted_time: r.deleted_time as number } : {}),
-        })}\ntags: []\n`,
-      );
-      for (const p of all('SELECT key, value FROM params WHERE run_uuid = ?', r.run_uuid)) await write(path.join(runDir, 'params', p.key as string), p.value as string);
-      for (const t of all('SELECT key, value FROM tags WHERE run_uuid = ?', r.run_uuid)) await write(path.join(runDir, 'tags', t.key as string), t.value as string);
-      for (const k of all('SELECT DISTINCT key FROM metrics WHERE run_uuid = ?', r.run_uuid)) {
-        const lines = all('SELECT timestamp, value, step FROM metrics WHERE run_uuid = ? AND key = ? ORDER BY timestamp', r.run_uuid, k.key).map((m) => `${m.timestamp} ${m.value} ${m.step}`);
-        await write(path.join(runDir, 'metrics', k.key as string), `${lines.join('\n')}\n`);
-      }
-      await write(path.join(runDir, 'artifacts', 'notes', 'summary.txt'), `run ${r.run_uuid as string}\n`);
-    }
-    for (const t of all('SELECT * FROM trace_info WHERE experiment_id = ?', e.experiment_id)) {
-      const traceDir = path.join(dir, 'traces', t.request_id as string);
-      await write(
-        path.join(traceDir, 'trace_info.yaml'),
-        `${yaml({
-          trace_id: t.request_id as string,
-          request_time: new Date(t.timestamp_ms as number).toISOString(),
-          execution_duration: `${(t.execution_time_ms as number) / 1000}s`,
-          state: t.status as string,
-          request_preview: JSON.stringify(t.request_preview ?? ''),
-          response_preview: JSON.stringify(t.response_preview ?? ''),
-        })}\ntrace_location:\n  mlflow_experiment:\n    experiment_id: '${String(e.experiment_id)}'\n  type: MLFLOW_EXPERIMENT\n`,
-      );
-      for (const m of all('SELECT key, value FROM trace_request_metadata WHERE request_id = ?', t.request_id)) await write(path.join(traceDir, 'request_metadata', m.key as string), m.value as string);
-      for (const g of all("SELECT key, value FROM trace_tags WHERE request_id = ? AND key != 'mlflow.artifactLocation'", t.request_id)) await write(path.join(traceDir, 'tags', g.key as string), g.value as string);
-      const spans = all('SELECT content FROM spans WHERE trace_id = ?', t.request_id).map((s) => JSON.parse(s.content as string) as unknown);
-      await write(path.join(traceDir, 'artifacts', 'traces.json'), JSON.stringify({ spans }));
-    }
-  }
 }
 
 async function ok<C extends Channel>(channel: C, args: ArgsOf<C>): Promise<ResultOf<C>> {
@@ -110,7 +35,7 @@ beforeAll(async () => {
   scratch = await mkdtemp(path.join(tmpdir(), 'stratus-mlruns-'));
   mlruns = path.join(scratch, 'mlruns');
   fixture = openFixtureDb();
-  await buildStore();
+  await buildFileStore(fixture, mlruns);
   services = createServices({ env: {}, userDataDir: scratch });
   // The user chose the scratch folder holding mlruns (in the app: an open dialog in main).
   await services.localAccess.grant(scratch);

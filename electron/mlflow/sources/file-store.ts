@@ -30,6 +30,7 @@ import { factsOf, spansFromArtifacts, traceJsonText, ARTIFACT_LOCATION_TAG } fro
 import { infoMatches, inTokenRange, spansMatch } from '../trace-match.js';
 import { traceRow, type TraceInfoParts } from '../trace-row.js';
 import { parseMetaYaml } from './meta-yaml.js';
+import type { TraceFolder, TraceFolders } from '../trace-cache/file-sync.js';
 
 // MLflow's FileStore (`mlruns/`): <exp>/meta.yaml, <exp>/tags/, <exp>/<run>/{meta.yaml, params/,
 // metrics/, tags/}, <exp>/traces/<trace>/{trace_info.yaml, request_metadata/, tags/,
@@ -258,6 +259,23 @@ export class FileStoreSource implements MlflowSource {
       return found;
     }
     throw new StratusError({ code: 'NOT_FOUND', message: `There is no span ${spanId} of trace ${traceId} in ${this.info.uri}.` });
+  }
+
+  /** An experiment's trace folders, each read whole on request, for the trace cache's sync (trace-cache/file-sync.ts). */
+  async traceFolders(experimentId: string): Promise<TraceFolders | null> {
+    const exp = (await this.experimentDirs()).find((e) => e.id === experimentId);
+    if (!exp) return null;
+    const base = path.join(exp.dir, 'traces');
+    const read = async (id: string): Promise<TraceFolder | null> => {
+      const info = await this.readTraceInfo(path.join(base, id), id, experimentId);
+      if (!info) return null;
+      const json = await traceJsonText(this.roots, this.artifactTags(info)).then(
+        (text) => ({ json: text, problem: null }),
+        (err: Error) => ({ json: null, problem: err.message }),
+      );
+      return { info, ...json };
+    };
+    return { ids: await dirs(base), read };
   }
 
   async close(): Promise<void> {

@@ -2,8 +2,8 @@ import type { MlflowTokensChannel } from '../../../shared/channels/mlflow-tokens
 import type { HandlersFor } from '../../ipc/router.js';
 import { StratusError } from '../../../shared/errors.js';
 import type { WorkspaceRegistry } from '../../workspace/workspace-registry.js';
-import { RestSource } from '../sources/rest.js';
 import { traceCacheScope, type TraceCaches } from '../trace-cache/trace-caches.js';
+import { traceOrigin } from '../trace-cache/trace-origin.js';
 import type { PriceStore } from './price-store.js';
 import { sourceLatency, summarizeSource } from './summarize-source.js';
 import type { TokenAnalytics } from './token-analytics.js';
@@ -20,18 +20,18 @@ export function mlflowTokensHandlers({ workspaces, analytics, prices, traceCache
     'mlflow.tokens.summary': async ({ workspaceId, ...filter }) =>
       summarizeSource(await workspaces.mlflow(workspaceId), filter, analytics, prices.effective(workspaces.get(workspaceId).info.savedId), { caches: traceCaches, scope: traceCacheScope(workspaces.get(workspaceId).info) }),
     'mlflow.tokens.cache.clear': async ({ workspaceId }) => {
-      const source = await workspaces.mlflow(workspaceId);
-      if (!(source instanceof RestSource)) return { applicable: false, traces: 0 };
-      const { traces } = await traceCaches.clear({ scope: traceCacheScope(workspaces.get(workspaceId).info), uri: source.info.uri, client: source.client });
+      const origin = traceOrigin(await workspaces.mlflow(workspaceId), traceCacheScope(workspaces.get(workspaceId).info));
+      if (!origin) return { applicable: false, traces: 0 };
+      const { traces } = await traceCaches.clear(origin);
       return { applicable: true, traces };
     },
     'mlflow.tokens.cache.status': async ({ workspaceId }) => {
-      const source = await workspaces.mlflow(workspaceId);
-      return source instanceof RestSource ? traceCaches.status({ scope: traceCacheScope(workspaces.get(workspaceId).info), uri: source.info.uri, client: source.client }) : null;
+      const origin = traceOrigin(await workspaces.mlflow(workspaceId), traceCacheScope(workspaces.get(workspaceId).info));
+      return origin ? traceCaches.status(origin) : null;
     },
     'mlflow.tokens.cache.cancel': async ({ workspaceId }) => {
-      const source = await workspaces.mlflow(workspaceId);
-      return { cancelled: source instanceof RestSource && (await traceCaches.cancel({ scope: traceCacheScope(workspaces.get(workspaceId).info), uri: source.info.uri, client: source.client })) };
+      const origin = traceOrigin(await workspaces.mlflow(workspaceId), traceCacheScope(workspaces.get(workspaceId).info));
+      return { cancelled: origin !== null && (await traceCaches.cancel(origin)) };
     },
     'mlflow.tokens.latency': async ({ workspaceId, ...filter }) => 
       sourceLatency(await workspaces.mlflow(workspaceId), filter, analytics, { caches: traceCaches, scope: traceCacheScope(workspaces.get(workspaceId).info) }),

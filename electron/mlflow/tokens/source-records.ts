@@ -7,9 +7,9 @@ import type { SummaryFilter, TraceUsageRecord } from './aggregate.js';
 import { modelShare } from './trace-usage.js';
 
 // How token analytics reaches a workspace's MLflow data: an sqlite store by its file (the usage
-// cache reads it directly), a tracking server through the trace cache (../trace-cache/), and a file
-// store through the source's trace list, whose rows carry each trace's usage already computed by
-// MLflow's rule.
+// cache reads it directly), a tracking server and a file store through the trace cache
+// (../trace-cache/); any other source through its trace list, whose rows carry each trace's usage
+// already computed by MLflow's rule.
 
 /** Beyond this, reading every trace row through a file store is too slow to wait for. */
 export const MAX_LISTED_TRACES = 50_000;

@@ -1,13 +1,13 @@
 import type { PriceRow, TokensLatency, TokensSummary } from '../../../shared/schemas/mlflow-tokens.js';
 import type { MlflowSource } from '../source.js';
-import { RestSource } from '../sources/rest.js';
 import type { TraceCaches } from '../trace-cache/trace-caches.js';
+import { traceOrigin } from '../trace-cache/trace-origin.js';
 import { recordsLatency, summarizeRecords, type SummaryFilter } from './aggregate.js';
 import { recordsFromSource, sqliteFileOf } from './source-records.js';
 import { finishSummary } from './summary.js';
 import type { TokenAnalytics } from './token-analytics.js';
 
-/** Where a summary reads a tracking server's traces from: the trace cache, for this workspace (the CLI has its own scope). */
+/** Where a summary reads a tracking server's or a file store's traces from: the trace cache, for this workspace (the CLI has its own scope). */
 export interface TraceCacheUse {
   caches: TraceCaches;
   scope: string;
@@ -21,15 +21,15 @@ export async function summarizeSource(source: MlflowSource, filter: SummaryFilte
     const { parts } = await analytics.summary(await sqliteFileOf(source.info.uri), filter);
     return finishSummary(parts, prices);
   }
-  if (source instanceof RestSource) {
-    return traces.caches.summary({ scope: traces.scope, uri: source.info.uri, client: source.client }, filter, [...prices], { synced: traces.synced });
-  }
+  const origin = traceOrigin(source, traces.scope);
+  if (origin) return traces.caches.summary(origin, filter, [...prices], { synced: traces.synced });
   return summarizeRecords(await recordsFromSource(source, filter), filter, prices);
 }
 
 /** Latency and errors of a workspace's MLflow store, for the app and the CLI alike. */
 export async function sourceLatency(source: MlflowSource, filter: SummaryFilter, analytics: TokenAnalytics, traces: TraceCacheUse): Promise<TokensLatency> {
   if (source.info.kind === 'sqlite') return (await analytics.latency(await sqliteFileOf(source.info.uri), filter)).latency;
-  if (source instanceof RestSource) return traces.caches.latency({ scope: traces.scope, uri: source.info.uri, client: source.client }, filter, { synced: traces.synced });
+  const origin = traceOrigin(source, traces.scope);
+  if (origin) return traces.caches.latency(origin, filter, { synced: traces.synced });
   return recordsLatency(await recordsFromSource(source, filter), filter);
 }

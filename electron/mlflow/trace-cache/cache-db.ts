@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { PriceRow, TokensLatency, TokensSummary } from '../../../shared/schemas/mlflow-tokens.js';
+import { MAX_SPAN_PROBLEM } from '../../../shared/schemas/mlflow-trace-cache.js';
 import type { TokenUsage } from '../../../shared/token-usage.js';
 import { migrate } from '../../core/migrate.js';
 import { openPrivateDatabase } from '../../storage/private-database.js';
@@ -41,11 +42,17 @@ export interface SyncPosition {
 
 export type SpanResult =
   | { traceId: string; usage: TokenUsage | null; byModel: ModelUsage[]; spans: CachedSpan[]; prompt?: SpanPromptFacts }
-  | { traceId: string; unreadable: true };
+  | { traceId: string; unreadable: true; problem?: string };
 
 export interface CacheCounts {
   traces: number;
   spansPending: number;
+}
+
+/** A trace whose spans could not be read, and why. */
+export interface SpanProblem {
+  traceId: string;
+  problem: string;
 }
 
 type TraceRowDb = {
@@ -133,7 +140,9 @@ export class TraceCacheDb {
   }
 
   saveSpans(results: readonly SpanResult[]): void {
-    const mark = this.db.prepare('UPDATE traces SET spans = ?, input = ?, output = ?, total = ?, system_hash = ?, prompt_input = ?, prompt_output = ? WHERE trace_id = ?');
+    const mark = this.db.prepare(
+      'UPDATE traces SET spans = ?, input = ?, output = ?, total = ?, system_hash = ?, prompt_input = ?, prompt_output = ?, span_problem = ? WHERE trace_id = ?',
+    );
     const system = this.db.prepare('INSERT OR IGNORE INTO system_prompts (hash, text) VALUES (?, ?)');
     const drop = this.db.prepare('DELETE FROM trace_models WHERE trace_id = ?');
     const dropSpans = this.db.prepare('DELETE FROM trace_spans WHERE trace_id = ?');
@@ -146,18 +155,59 @@ export class TraceCacheDb {
         drop.run(r.traceId);
         dropSpans.run(r.traceId);
         if ('unreadable' in r) {
-          mark.run(2, null, null, null, null, null, null, r.traceId);
+          mark.run(2, null, null, null, null, null, null, r.problem ?? null, r.traceId);
           continue;
         }
         // A trace deleted from the cache meanwhile (cleared) gets no orphan model rows.
         const { system: text, input, output } = r.prompt ?? { system: null, input: null, output: null };
         const hash = text === null || text === '' ? null : systemFingerprint(text);
-        if (mark.run(1, r.usage?.input ?? null, r.usage?.output ?? null, r.usage?.total ?? null, hash, input, output, r.traceId).changes === 0) continue;
+        if (mark.run(1, r.usage?.input ?? null, r.usage?.output ?? null, r.usage?.total ?? null, hash, input, output, null, r.traceId).changes === 0) continue;
         if (hash !== null && text !== null) system.run(hash, text);
         for (const m of r.byModel) add.run(r.traceId, m.model, m.input, m.output, m.total, m.cacheRead, m.cacheWrite, m.cacheInInput);
         for (const s of r.spans) addSpan.run(r.traceId, s.name, s.type, s.model, s.error ? 1 : 0, s.durationMs, s.status, s.calls);
       }
     })();
+  }
+
+  /**
+   * A file store's sync: given the trace folders an experiment holds now, forgets the cached traces
+   * whose folder is gone, and answers the folders to read: those not cached, those whose spans are
+   * still to read, and the `recheck` newest cached ones still IN_PROGRESS.
+   */
+  folderTodo(experimentId: string, ids: readonly string[], recheck: number): string[] {
+    return this.db.transaction(() => {
+      this.db.exec('CREATE TEMP TABLE IF NOT EXISTS listed (trace_id TEXT PRIMARY KEY NOT NULL) WITHOUT ROWID; DELETE FROM temp.listed;');
+      const add = this.db.prepare('INSERT OR IGNORE INTO temp.listed (trace_id) VALUES (?)');
+      for (const id of ids) add.run(id);
+      this.db.prepare('DELETE FROM traces WHERE experiment_id = ? AND trace_id NOT IN (SELECT trace_id FROM temp.listed)').run(experimentId);
+      const todo = this.db.prepare('SELECT l.trace_id FROM temp.listed l LEFT JOIN traces t USING (trace_id) WHERE t.trace_id IS NULL OR t.spans = 0').pluck().all() as string[];
+      const seen = new Set(todo);
+      const unfinished = this.inProgress([experimentId], recheck).filter((id) => !seen.has(id));
+      this.db.exec('DELETE FROM temp.listed');
+      return [...todo, ...unfinished];
+    })();
+  }
+
+  /** A batch of trace folders read whole (info and spans): stored in one transaction. */
+  saveTraces(infos: readonly CachedInfo[], spans: readonly SpanResult[]): void {
+    this.db.transaction(() => {
+      this.savePage(infos, null);
+      this.saveSpans(spans);
+    })();
+  }
+
+  /** How many cached traces have spans that could not be read, and the newest `limit` of them with why. */
+  unreadable(limit: number): { unreadable: number; problems: SpanProblem[] } {
+    const count = this.db.prepare('SELECT count(*) FROM traces WHERE spans = 2').pluck().get() as number;
+    return { unreadable: count, problems: count === 0 ? [] : this.spanProblems(null, limit) };
+  }
+
+  /** The traces (of these experiments, or all) whose spans could not be read, with why, newest first. */
+  spanProblems(experimentIds: readonly string[] | null, limit: number): SpanProblem[] {
+    const within = experimentIds === null ? '' : `AND experiment_id IN (${experimentIds.map(() => '?').join(',')})`;
+    return this.db
+      .prepare(`SELECT trace_id AS traceId, substr(span_problem, 1, ${MAX_SPAN_PROBLEM}) AS problem FROM traces WHERE spans = 2 AND span_problem IS NOT NULL ${within} ORDER BY timestamp_ms DESC LIMIT ?`)
+      .all(...(experimentIds ?? []), limit) as SpanProblem[];
   }
 
   counts(): CacheCounts {

@@ -1,6 +1,7 @@
 import { serveRpc } from '../../core/workers/serve-rpc.js';
 import { cachePrompts, cachePromptTraces, sqlitePrompts, sqlitePromptTraces } from '../prompts/prompt-ops.js';
 import { TraceCacheDb } from './cache-db.js';
+import { fileSpanResult } from './file-traces.js';
 import { SourceError } from '../tokens/usage-sync.js';
 import type { TraceCacheErrorShape, TraceCacheRequest } from './protocol.js';
 
@@ -30,6 +31,17 @@ function handle(request: TraceCacheRequest): unknown {
       return db(request.file).saveSpans(request.results);
     case 'counts':
       return db(request.file).counts();
+    case 'folderTodo':
+      return db(request.file).folderTodo(request.experimentId, request.ids, request.recheck);
+    case 'saveFileTraces':
+      return db(request.file).saveTraces(
+        request.traces.map((t) => t.info),
+        request.traces.map(fileSpanResult),
+      );
+    case 'spanProblems':
+      return db(request.file).spanProblems(request.experimentIds, request.limit);
+    case 'unreadable':
+      return db(request.file).unreadable(request.limit);
     case 'summary':
       return db(request.file).summary(request.filter, request.prices);
     case 'latency':

@@ -88,4 +88,9 @@ export const TRACE_CACHE_MIGRATIONS: readonly string[] = [
   ALTER TABLE trace_spans ADD COLUMN calls TEXT;
   UPDATE traces SET spans = 0 WHERE spans = 1;
   `,
+  // 5: why a trace's spans could not be read (a file store's missing or corrupt traces.json), shown
+  // per trace instead of failing the sync; null while read or not yet tried.
+  `
+  ALTER TABLE traces ADD COLUMN span_problem TEXT;
+  `,
 ];

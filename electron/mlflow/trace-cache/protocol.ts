@@ -4,7 +4,8 @@ import type { SummaryFilter } from '../tokens/aggregate.js';
 import type { PromptsResult, PromptTracesResult } from '../../../shared/schemas/mlflow-prompts.js';
 import type { PromptTracesQuery } from '../prompts/group-prompts.js';
 import type { RegistryVersion } from '../prompts/prompt-record.js';
-import type { CacheCounts, CachedInfo, SpanResult, SyncPosition } from './cache-db.js';
+import type { CacheCounts, CachedInfo, SpanProblem, SpanResult, SyncPosition } from './cache-db.js';
+import type { FileTrace } from './file-traces.js';
 import type { CachedSpanPage, CachedSpanQuery } from './span-search.js';
 
 // Messages between TraceCache (main thread) and the trace cache worker; each names its cache file.
@@ -16,6 +17,10 @@ export type TraceCacheRequest = { id: number; file: string } & (
   | { op: 'pendingSpans'; limit: number }
   | { op: 'saveSpans'; results: SpanResult[] }
   | { op: 'counts' }
+  | { op: 'folderTodo'; experimentId: string; ids: string[]; recheck: number }
+  | { op: 'saveFileTraces'; traces: FileTrace[] }
+  | { op: 'spanProblems'; experimentIds: string[] | null; limit: number }
+  | { op: 'unreadable'; limit: number }
   | { op: 'summary'; filter: SummaryFilter; prices: PriceRow[] }
   | { op: 'latency'; filter: SummaryFilter }
   | { op: 'clear' }
@@ -37,6 +42,10 @@ export interface TraceCacheAnswers {
   pendingSpans: string[];
   saveSpans: undefined;
   counts: CacheCounts;
+  folderTodo: string[];
+  saveFileTraces: undefined;
+  spanProblems: SpanProblem[];
+  unreadable: { unreadable: number; problems: SpanProblem[] };
   summary: TokensSummary;
   latency: TokensLatency;
   clear: undefined;

@@ -1,15 +1,14 @@
 import { StratusError } from '../../../shared/errors.js';
-import { parseStoredUsage, TRACE_USAGE_KEY } from '../../../shared/token-usage.js';
 import { mapLimited } from '../../core/limit.js';
 import { RestError, type RestClient } from '../sources/rest-client.js';
 import { traceInfoOfV3 } from '../sources/rest-trace-info.js';
 import type { TraceInfoV3 } from '../sources/rest-types.js';
-import type { TraceInfoParts } from '../trace-row.js';
-import { spanUsageFromJson, traceUsage } from '../tokens/trace-usage.js';
-import { LINKED_PROMPTS_TAG, linkedJson, spanPromptFacts } from '../prompts/prompt-facts.js';
 import type { CachedInfo, SpanResult, SyncPosition } from './cache-db.js';
-import { cachedSpan, type CachedSpan } from './span-rows.js';
+import { spanFacts } from './span-rows.js';
+import { cachedInfo, cancelled, type SyncOptions } from './sync-basics.js';
 import type { TraceCache } from './trace-cache.js';
+
+export { SyncCancelled, type SyncOptions, type SyncProgress } from './sync-basics.js';
 
 // Filling a trace cache from a tracking server. The first sync pages through traces/search newest
 // first, storing each page with the next page token, so a cancelled sync resumes where it stopped;
@@ -25,47 +24,6 @@ export const IN_PROGRESS_RECHECK = 100;
 /** Span reads in flight at once: a shared server serves the whole team. */
 export const SPAN_READS_IN_FLIGHT = 4;
 const SPAN_BATCH = 64;
-
-export interface SyncProgress {
-  experimentId: string;
-  phase: 'first' | 'newer' | 'in-progress';
-  /** Traces listed so far in this sync, over every experiment. */
-  listed: number;
-}
-
-export interface SyncOptions {
-  signal?: AbortSignal;
-  /** Traces per search request (default SEARCH_PAGE). */
-  pageSize?: number;
-  onProgress?: (progress: SyncProgress) => void;
-}
-
-/** A sync or span read stopped by its signal: what it stored stays, the next one resumes. */
-export class SyncCancelled extends Error {
-  constructor() {
-    super('The trace sync was cancelled; the next one resumes where it stopped.');
-    this.name = 'SyncCancelled';
-  }
-}
-
-function cancelled(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw new SyncCancelled();
-}
-
-function cachedInfo(info: TraceInfoParts): CachedInfo {
-  return {
-    traceId: info.traceId,
-    experimentId: info.experimentId,
-    timestampMs: info.timestampMs,
-    durationMs: info.durationMs,
-    state: info.state,
-    name: info.tags['mlflow.traceName'] ?? null,
-    user: info.metadata['mlflow.trace.user'] ?? null,
-    session: info.metadata['mlflow.trace.session'] ?? null,
-    stored: parseStoredUsage(info.metadata[TRACE_USAGE_KEY]),
-    linked: linkedJson(info.tags[LINKED_PROMPTS_TAG]),
-  };
-}
 
 async function searchPage(client: RestClient, experimentId: string, filter: string | undefined, pageToken: string | null, pageSize: number): Promise<{ infos: CachedInfo[]; next: string | null }> {
   const page = await client.json<{ traces?: TraceInfoV3[]; next_page_token?: string }>('POST', '/api/3.0/mlflow/traces/search', {
@@ -140,10 +98,7 @@ export async function syncTraces(client: RestClient, cache: TraceCache, experime
 async function spansOf(client: RestClient, traceId: string): Promise<SpanResult> {
   try {
     const response = await client.json<{ spans?: unknown[] }>('GET', '/ajax-api/2.0/mlflow/get-trace-artifact', { query: { request_id: traceId } });
-    const raw = (response.spans ?? []).filter((s): s is Record<string, unknown> => s !== null && typeof s === 'object' && !Array.isArray(s));
-    const usages = raw.map((s) => spanUsageFromJson(s));
-    const spans = raw.map((s, i) => cachedSpan(s, usages[i].model)).filter((s): s is CachedSpan => s !== null);
-    return { traceId, ...traceUsage(usages), spans, prompt: spanPromptFacts(raw) };
+    return { traceId, ...spanFacts(response.spans) };
   } catch (err) {
     if (err instanceof StratusError && (err.code === 'AUTH_FAILED' || err.code === 'FORBIDDEN' || err.code === 'UNREACHABLE' || err.code === 'THROTTLED')) throw err;
     // This trace's spans are missing or corrupt: it keeps MLflow's stored total, on an unknown model.

@@ -1,11 +1,12 @@
-// What the trace cache keeps of each span a tracking server gives (get-trace-artifact's span JSON):
-// name, type, status and duration for latency per span type and model, and for span filters the
-// status and the model any span called. The sqlite token cache reads the same from MLflow's spans
-// table (tokens/trace-reads.ts).
+// What the trace cache keeps of each span a tracking server gives (get-trace-artifact's span JSON)
+// or a file store holds (traces.json, the same JSON): name, type, status and duration for latency
+// per span type and model, and for span filters the status and the model any span called. The sqlite
+// token cache reads the same from MLflow's spans table (tokens/trace-reads.ts).
 
 import type { Span } from '../../../shared/schemas/mlflow.js';
+import { spanPromptFacts, type SpanPromptFacts } from '../prompts/prompt-facts.js';
 import { spanStatus } from '../spans.js';
-import { spanModel } from '../tokens/trace-usage.js';
+import { spanModel, spanUsageFromJson, traceUsage, type TraceUsage } from '../tokens/trace-usage.js';
 
 export interface CachedSpan {
   name: string;
@@ -32,6 +33,12 @@ function decodedString(value: unknown): string | null {
 
 const nanos = (value: unknown): number | null => (typeof value === 'number' || (typeof value === 'string' && value.trim() !== '') ? Number(value) : null);
 
+/** Epoch nanoseconds pass 2^53: given as digit strings, the difference is taken exactly. */
+function durationMs(start: unknown, end: unknown): number {
+  if (typeof start === 'string' && typeof end === 'string' && /^\d+$/.test(start) && /^\d+$/.test(end)) return Number(BigInt(end) - BigInt(start)) / 1e6;
+  return ((nanos(end) as number) - (nanos(start) as number)) / 1e6;
+}
+
 /** The span's row, or null for a span that has not ended (no duration yet) or has no times. */
 export function cachedSpan(raw: Record<string, unknown>, model: string | null): CachedSpan | null {
   const start = nanos(raw.start_time_unix_nano);
@@ -44,8 +51,16 @@ export function cachedSpan(raw: Record<string, unknown>, model: string | null): 
     type: decodedString(attributes['mlflow.spanType']),
     model,
     error: status === 'ERROR',
-    durationMs: (end - start) / 1e6,
+    durationMs: durationMs(raw.start_time_unix_nano, raw.end_time_unix_nano),
     status,
     calls: spanModel(attributes),
   };
+}
+
+/** What the cache keeps of one trace's span list: usage split by model, span rows and prompt facts. */
+export function spanFacts(spans: unknown): TraceUsage & { spans: CachedSpan[]; prompt: SpanPromptFacts } {
+  const raw = (Array.isArray(spans) ? spans : []).filter((s): s is Record<string, unknown> => s !== null && typeof s === 'object' && !Array.isArray(s));
+  const usages = raw.map((s) => spanUsageFromJson(s));
+  const rows = raw.map((s, i) => cachedSpan(s, usages[i].model)).filter((s): s is CachedSpan => s !== null);
+  return { ...traceUsage(usages), spans: rows, prompt: spanPromptFacts(raw) };
 }

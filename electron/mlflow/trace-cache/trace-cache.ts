@@ -8,7 +8,8 @@ import type { PromptsResult, PromptTracesResult } from '../../../shared/schemas/
 import type { PromptTracesQuery } from '../prompts/group-prompts.js';
 import type { RegistryVersion } from '../prompts/prompt-record.js';
 import type { SummaryFilter } from '../tokens/aggregate.js';
-import type { CacheCounts, CachedInfo, SpanResult, SyncPosition } from './cache-db.js';
+import type { CacheCounts, CachedInfo, SpanProblem, SpanResult, SyncPosition } from './cache-db.js';
+import type { FileTrace } from './file-traces.js';
 import type { CachedSpanPage, CachedSpanQuery } from './span-search.js';
 import type { TraceCacheAnswers, TraceCacheErrorShape, TraceCacheRequest } from './protocol.js';
 
@@ -82,6 +83,22 @@ export class TraceCache {
 
   saveSpans(results: SpanResult[]): Promise<undefined> {
     return this.worker.call(this.file, 'saveSpans', { results });
+  }
+
+  folderTodo(experimentId: string, ids: string[], recheck: number): Promise<string[]> {
+    return this.worker.call(this.file, 'folderTodo', { experimentId, ids, recheck });
+  }
+
+  saveFileTraces(traces: FileTrace[]): Promise<undefined> {
+    return this.worker.call(this.file, 'saveFileTraces', { traces });
+  }
+
+  spanProblems(experimentIds: readonly string[] | null, limit: number): Promise<SpanProblem[]> {
+    return this.worker.call(this.file, 'spanProblems', { experimentIds: experimentIds && [...experimentIds], limit });
+  }
+
+  unreadable(limit: number): Promise<{ unreadable: number; problems: SpanProblem[] }> {
+    return this.worker.call(this.file, 'unreadable', { limit });
   }
 
   counts(): Promise<CacheCounts> {

@@ -1,5 +1,6 @@
 import type { PriceRow, TokensLatency, TokensSummary } from '../../../shared/schemas/mlflow-tokens.js';
 import type { PromptsResult, PromptTracesResult } from '../../../shared/schemas/mlflow-prompts.js';
+import { MAX_SPAN_PROBLEMS } from '../../../shared/schemas/mlflow-trace-cache.js';
 import type { PromptTracesQuery } from '../prompts/group-prompts.js';
 import type { RegistryVersion } from '../prompts/prompt-record.js';
 import type { RestClient } from '../sources/rest-client.js';
@@ -7,14 +8,16 @@ import type { SummaryFilter } from '../tokens/aggregate.js';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { TraceFilter, TraceSort } from '../../../shared/schemas/mlflow.js';
-import type { CacheCounts } from './cache-db.js';
+import type { CacheCounts, SpanProblem } from './cache-db.js';
+import { syncFileStore, type FileTraceStore } from './file-sync.js';
 import { loadSpans, syncTraces, SyncCancelled, type SyncOptions } from './rest-sync.js';
 import type { CachedSpanPage } from './span-search.js';
 import { TraceCache, traceCacheFile, traceCacheFolder, TraceCacheWorker } from './trace-cache.js';
 
 // Every workspace's trace cache for the life of the app (or one CLI command): one sync at a time
 // per cache (a second caller waits for the running one), and the span reads running in the
-// background after each sync, cancelled by clear() and close().
+// background after each sync, cancelled by clear() and close(). A tracking server's spans are read
+// in the background; a file store's are read with each trace folder, during the sync.
 
 /** A saved workspace keeps its caches across sessions (and loses them when removed); an unsaved one, for its session. */
 export function traceCacheScope(workspace: { id: string; savedId?: string }): string {
@@ -47,6 +50,17 @@ export interface SpanSearch {
   first: boolean;
 }
 
+
+/** A local file store (mlruns/) as the cache reads it. */
+export interface TraceFiles {
+  scope: string;
+  uri: string;
+  files: FileTraceStore;
+}
+
+/** Where a cache's traces come from. */
+export type TraceOrigin = TraceServer | TraceFiles;
+
 interface Open {
   cache: TraceCache;
   sync?: Promise<unknown>;
@@ -65,6 +79,9 @@ export interface TraceCacheStatus {
   /** Cached traces whose spans are still to be read. */
   spansPending: number;
   readingSpans: boolean;
+  /** Traces whose spans could not be read, and the newest of them with why. */
+  unreadable: number;
+  problems: SpanProblem[];
 }
 
 export class TraceCaches {
@@ -77,7 +94,7 @@ export class TraceCaches {
    * Syncs the cache for these experiments (unless the caller just did: `synced`), starts reading
    * spans in the background, and summarizes from the cache.
    */
-  async summary(server: TraceServer, filter: SummaryFilter, prices: PriceRow[], { synced = false } = {}): Promise<TokensSummary> {
+  async summary(server: TraceOrigin, filter: SummaryFilter, prices: PriceRow[], { synced = false } = {}): Promise<TokensSummary> {
     const entry = this.entry(server);
     if (!synced) await this.sync(server, filter.experimentIds);
     this.readSpans(server);
@@ -89,7 +106,7 @@ export class TraceCaches {
    * search's durations and states, span figures from the spans read so far (the rest are read in
    * the background, as for a summary).
    */
-  async latency(server: TraceServer, filter: SummaryFilter, { synced = false } = {}): Promise<TokensLatency> {
+  async latency(server: TraceOrigin, filter: SummaryFilter, { synced = false } = {}): Promise<TokensLatency> {
     const entry = this.entry(server);
     if (!synced) await this.sync(server, filter.experimentIds);
     this.readSpans(server);
@@ -97,14 +114,14 @@ export class TraceCaches {
   }
 
   /** Syncs the cache, starts reading spans in the background, and groups the cached traces by prompt. */
-  async prompts(server: TraceServer, experimentIds: readonly string[], registry: RegistryVersion[], prices: PriceRow[]): Promise<PromptsResult> {
+  async prompts(server: TraceOrigin, experimentIds: readonly string[], registry: RegistryVersion[], prices: PriceRow[]): Promise<PromptsResult> {
     const entry = this.entry(server);
     await this.sync(server, experimentIds);
     this.readSpans(server);
     return entry.cache.prompts(experimentIds, registry, prices);
   }
 
-  async promptTraces(server: TraceServer, experimentIds: readonly string[], query: PromptTracesQuery): Promise<PromptTracesResult> {
+  async promptTraces(server: TraceOrigin, experimentIds: readonly string[], query: PromptTracesQuery): Promise<PromptTracesResult> {
     const entry = this.entry(server);
     await this.sync(server, experimentIds);
     return entry.cache.promptTraces(experimentIds, query);
@@ -120,7 +137,7 @@ export class TraceCaches {
   }
 
   /** One sync at a time per cache: a caller arriving during one waits for it, then runs its own. */
-  async sync(server: TraceServer, experimentIds: readonly string[], options: SyncOptions = {}): Promise<{ listed: number }> {
+  async sync(server: TraceOrigin, experimentIds: readonly string[], options: SyncOptions = {}): Promise<{ listed: number }> {
     const entry = this.entry(server);
     while (entry.sync) await entry.sync.catch(() => undefined);
     // Cancelled by the caller's signal or by cancel() (the Tokens page's Cancel); what was stored stays.
@@ -129,14 +146,15 @@ export class TraceCaches {
     if (options.signal?.aborted) forward();
     options.signal?.addEventListener('abort', forward, { once: true });
     const state = { abort, listed: 0 };
-    const running = syncTraces(server.client, entry.cache, experimentIds, {
+    const syncOptions: SyncOptions = {
       ...options,
       signal: abort.signal,
       onProgress: (p) => {
         state.listed = p.listed;
         options.onProgress?.(p);
       },
-    });
+    };
+    const running = 'client' in server ? syncTraces(server.client, entry.cache, experimentIds, syncOptions) : syncFileStore(server.files, entry.cache, experimentIds, syncOptions);
     entry.sync = running;
     entry.running = state;
     try {
@@ -150,14 +168,14 @@ export class TraceCaches {
     }
   }
 
-  async status(server: TraceServer): Promise<TraceCacheStatus> {
+  async status(server: TraceOrigin): Promise<TraceCacheStatus> {
     const entry = this.entry(server);
-    const counts = await entry.cache.counts();
-    return { syncing: entry.running !== undefined, listed: entry.running?.listed ?? 0, ...counts, readingSpans: entry.spans !== undefined };
+    const [counts, unreadable] = await Promise.all([entry.cache.counts(), entry.cache.unreadable(MAX_SPAN_PROBLEMS)]);
+    return { syncing: entry.running !== undefined, listed: entry.running?.listed ?? 0, ...counts, readingSpans: entry.spans !== undefined, ...unreadable };
   }
 
   /** Stops a running sync and the background span reads; the next summary resumes where they stopped. Answers whether anything ran. */
-  async cancel(server: TraceServer): Promise<boolean> {
+  async cancel(server: TraceOrigin): Promise<boolean> {
     const entry = this.entry(server);
     const ran = entry.running !== undefined || entry.spans !== undefined;
     entry.running?.abort.abort(new SyncCancelled());
@@ -203,9 +221,9 @@ export class TraceCaches {
   }
 
   /** Starts reading missing spans unless already running; `spansRead` resolves when it stops. */
-  readSpans(server: TraceServer): void {
+  readSpans(server: TraceOrigin): void {
     const entry = this.entry(server);
-    if (entry.spans) return;
+    if (entry.spans || !('client' in server)) return;
     const abort = new AbortController();
     const done = loadSpans(server.client, entry.cache, { signal: abort.signal })
       // A failure here (server gone, throttled past its retries) leaves the rest for the next summary.
@@ -217,16 +235,21 @@ export class TraceCaches {
   }
 
   /** Resolves when the background span reads stop (all read, failed or cancelled). */
-  async spansRead(server: TraceServer): Promise<void> {
+  async spansRead(server: TraceOrigin): Promise<void> {
     await this.entry(server).spans?.done;
   }
 
-  counts(server: TraceServer): Promise<CacheCounts> {
+  counts(server: TraceOrigin): Promise<CacheCounts> {
     return this.entry(server).cache.counts();
   }
 
+  /** The cached traces of these experiments whose spans could not be read, and why (newest first). */
+  spanProblems(server: TraceOrigin, experimentIds: readonly string[], limit = 100): Promise<SpanProblem[]> {
+    return this.entry(server).cache.spanProblems(experimentIds, limit);
+  }
+
   /** Forgets what the cache holds for this server: span reads stop, a running sync ends first. */
-  async clear(server: TraceServer): Promise<CacheCounts> {
+  async clear(server: TraceOrigin): Promise<CacheCounts> {
     const entry = this.entry(server);
     const before = await entry.cache.counts();
     await this.stopSpans(entry);
@@ -249,7 +272,7 @@ export class TraceCaches {
     await spans.done;
   }
 
-  private entry(server: TraceServer): Open {
+  private entry(server: TraceOrigin): Open {
     const file = traceCacheFile(this.userDataDir, server.scope, server.uri);
     let entry = this.open.get(file);
     if (!entry) this.open.set(file, (entry = { cache: new TraceCache(this.worker, file) }));
