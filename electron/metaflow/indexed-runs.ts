@@ -197,6 +197,8 @@ export class IndexedRuns {
       const [tree, hasMetadata] = await Promise.all([this.runs.tree(flow, run), this.metadata.has(flow)]);
       entry = this.runViews.get(key) ?? this.startView(flow, run, new ProgressiveRun(this.runs, flow, run, tree, hasMetadata), index);
     }
+    // The first answer waits for the DAG and parameters: a few reads, against a view without its shape.
+    await entry.view.headRead;
     // A finished (or stalled) view is answered once: the next open reads the run again.
     if (entry.view.finished) this.runViews.delete(key);
     return entry.view.view();
