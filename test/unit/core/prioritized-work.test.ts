@@ -21,7 +21,7 @@ function controlled() {
 }
 
 describe('PrioritizedWork', () => {
-  it('starts preferred keys at once beside the busy lanes, then the rest in their order', async () => {
+  it('starts preferred keys at once beside the busy lanes, and no other key until they end', async () => {
     const { started, work, finish } = controlled();
     const queue = new PrioritizedWork(['a', 'b', 'c', 'd', 'e', 'f'], 2, work);
     expect(started).toEqual(['a', 'b']);
@@ -29,13 +29,15 @@ describe('PrioritizedWork', () => {
     // 'a' already runs; 'f' and 'e' do not wait for 'a' or 'b' to end.
     expect(started).toEqual(['a', 'b', 'f', 'e']);
     await finish('f');
-    // A lane for preferred keys ends when none is left: only the two lanes go on.
-    expect(started).toEqual(['a', 'b', 'f', 'e']);
     await finish('a');
+    // 'e' (preferred) still runs: the freed lane waits rather than send 'c' ahead of it.
+    expect(started).toEqual(['a', 'b', 'f', 'e']);
+    await finish('e');
     expect(started).toEqual(['a', 'b', 'f', 'e', 'c']);
-    for (const key of ['b', 'e', 'c', 'd']) await finish(key);
-    await queue.done;
+    await finish('b');
     expect(started).toEqual(['a', 'b', 'f', 'e', 'c', 'd']);
+    for (const key of ['c', 'd']) await finish(key);
+    await queue.done;
     expect(queue.waiting).toBe(0);
   });
 
