@@ -16,6 +16,7 @@ import { AttemptClock, joinReasons, maxOf, minOf, type AttemptTimes } from './at
 import { attemptOutcome, END_STEP, runOutcome, taskOutcome, type SuccessProbe } from './run-status.js';
 import { buildRunTree, isCloned, latestAttempt, type AttemptFiles, type RunTree, type TaskTree } from './run-tree.js';
 import { originRunId } from './resume-origin.js';
+import { groupRuns } from './runs-together.js';
 import { CAUGHT_ARTIFACT, EXCEPTION_ARTIFACT, exceptionFromLog, exceptionIn } from './task-exceptions.js';
 
 // Runs, run views, tasks, logs and artifact previews, read from the datastore alone (plus local
@@ -80,10 +81,10 @@ export class MetaflowRuns {
     return found.filter((s): s is RunSummary => s !== undefined);
   }
 
-  /** One listed run's summary; undefined when it was removed since the listing (it is simply gone). */
-  async summaryOf(flow: string, id: string, hasMetadata: boolean): Promise<RunSummary | undefined> {
+  /** One listed run's summary; undefined when it was removed since the listing (it is simply gone). `tree`: its folder, listed already. */
+  async summaryOf(flow: string, id: string, hasMetadata: boolean, tree?: Promise<RunTree>): Promise<RunSummary | undefined> {
     try {
-      return await this.summary(flow, id, await this.tree(flow, id), hasMetadata);
+      return await this.summary(flow, id, await (tree ?? this.tree(flow, id)), hasMetadata);
     } catch (err) {
       if (err instanceof StratusError && err.code === 'NOT_FOUND') return undefined;
       throw err;
@@ -175,6 +176,25 @@ export class MetaflowRuns {
     const objects = await this.store.listAll(prefix);
     if (objects.length === 0) throw new StratusError({ code: 'NOT_FOUND', message: `The run ${flow}/${run} does not exist in this datastore.` });
     return buildRunTree(prefix, objects);
+  }
+
+  /** The folders of these runs, listed together where their ids share a prefix that names few other runs (`listed`). */
+  treesTogether(flow: string, ids: readonly string[], listed: readonly string[]): Map<string, Promise<RunTree>> {
+    const trees = new Map<string, Promise<RunTree>>();
+    for (const group of groupRuns(ids, listed)) {
+      const objects = this.store.listAll(`${this.root}${flow}/${group.prefix}`);
+      for (const id of group.ids) {
+        const prefix = `${this.root}${flow}/${id}/`;
+        const tree = objects.then((all) => {
+          const own = all.filter((o) => o.name.startsWith(prefix));
+          if (own.length === 0) throw new StratusError({ code: 'NOT_FOUND', message: `The run ${flow}/${id} does not exist in this datastore.` });
+          return buildRunTree(prefix, own);
+        });
+        tree.catch(() => undefined); // Told to whoever reads the run.
+        trees.set(id, tree);
+      }
+    }
+    return trees;
   }
 
   private async taskAttempt(ref: TaskRef): Promise<{ tree: TaskTree; attempt: AttemptFiles }> {

@@ -61,6 +61,11 @@ export class StatusFill<T = RunSummary> {
     this.work.prefer(ids);
   }
 
+  /** Of these, those not read nor being read yet. */
+  unread(ids: readonly string[]): string[] {
+    return this.work.waitingOf(ids);
+  }
+
   /** A failed write stops the reading: what is read but not kept would be read again anyway. */
   private async flush(): Promise<void> {
     try {
