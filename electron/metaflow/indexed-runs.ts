@@ -99,7 +99,8 @@ export class IndexedRuns {
   prefer(flow: string, ids: readonly string[]): void {
     const fill = this.flows.get(flow)?.fill;
     if (!fill) return;
-    const unread = fill.reads.unread(ids.slice(0, MAX_PREFERRED));
+    // A window tells its rows again while they wait: those listed already are not listed again.
+    const unread = fill.reads.unread(ids.slice(0, MAX_PREFERRED)).filter((id) => !fill.trees.has(id));
     for (const [id, tree] of this.runs.treesTogether(flow, unread, fill.listing.ids)) fill.trees.set(id, tree);
     fill.reads.prefer(ids);
   }
