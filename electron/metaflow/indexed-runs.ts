@@ -8,6 +8,8 @@ import { ProgressiveRun } from './progressive-run.js';
 import { isFinished } from './run-status.js';
 import { CONCURRENCY, type MetaflowRuns } from './runs.js';
 import { StatusFill } from './status-fill.js';
+import type { RunTree } from './run-tree.js';
+import { MAX_PREFERRED } from '../core/prioritized.js';
 
 // The run list and run views through the local index: a flow seen before paints from the index at
 // once and is refreshed behind it (finished runs never change, so only new and unfinished runs are
@@ -42,7 +44,7 @@ interface FlowRefresh {
   /** Resolves when the running refresh has listed the flow and started reading statuses. */
   started?: Promise<void>;
   /** The running refresh's reads; kept after a failure, so the runs it did not read still show as unread. */
-  fill?: { listing: Listing; reads: StatusFill; failure?: string };
+  fill?: { listing: Listing; reads: StatusFill; failure?: string; trees: Map<string, Promise<RunTree>> };
   /** The index held none of the flow's runs when the refresh started. */
   cold?: boolean;
   /** Without an index: the last refresh's runs, for a progressive list to show after it. */
@@ -93,9 +95,14 @@ export class IndexedRuns {
     return { runs: cached, metadata, fromIndex: true };
   }
 
-  /** The runs on screen now: a refresh reading statuses reads theirs next. */
+  /** The runs on screen now: a refresh reading statuses reads theirs next, their folders listed together. */
   prefer(flow: string, ids: readonly string[]): void {
-    this.flows.get(flow)?.fill?.reads.prefer(ids);
+    const fill = this.flows.get(flow)?.fill;
+    if (!fill) return;
+    // A window tells its rows again while they wait: those listed already are not listed again.
+    const unread = fill.reads.unread(ids.slice(0, MAX_PREFERRED)).filter((id) => !fill.trees.has(id));
+    for (const [id, tree] of this.runs.treesTogether(flow, unread, fill.listing.ids)) fill.trees.set(id, tree);
+    fill.reads.prefer(ids);
   }
 
   /** Within the interval after a refresh: the index stands for the datastore. */
@@ -197,6 +204,8 @@ export class IndexedRuns {
       const [tree, hasMetadata] = await Promise.all([this.runs.tree(flow, run), this.metadata.has(flow)]);
       entry = this.runViews.get(key) ?? this.startView(flow, run, new ProgressiveRun(this.runs, flow, run, tree, hasMetadata), index);
     }
+    // The first answer waits for the DAG and parameters: a few reads, against a view without its shape.
+    await entry.view.headRead;
     // A finished (or stalled) view is answered once: the next open reads the run again.
     if (entry.view.finished) this.runViews.delete(key);
     return entry.view.view();
@@ -254,18 +263,26 @@ export class IndexedRuns {
     const stale = index ? ids.filter((id) => !before.has(id) || unfinished.has(id)) : ids;
     const listedAt = Date.now();
     let changed = 0;
+    // Run folders listed together, each used once: the first read (the newest runs, the window's first screen as it
+    // opens sorted by start) and the rows on screen (`prefer`).
+    const trees = this.runs.treesTogether(flow, stale.slice(0, CONCURRENCY), ids);
+    const take = (id: string) => {
+      const tree = trees.get(id);
+      trees.delete(id);
+      return tree;
+    };
     const reads = new StatusFill({
       listed: ids,
       toRead: stale,
       concurrency: CONCURRENCY,
-      readOne: (id) => this.runs.summaryOf(flow, id, hasMetadata),
+      readOne: (id) => this.runs.summaryOf(flow, id, hasMetadata, take(id)),
       write: async (rows) => {
         const fresh = rows.filter((r) => !isDeepStrictEqual(r, before.get(r.id)));
         changed += fresh.length;
         if (fresh.length > 0) await index?.putRuns(flow, fresh, listedAt);
       },
     });
-    state.fill = { listing, reads };
+    state.fill = { listing, reads, trees };
     started();
     await reads.done;
     if (!index) return { runs: ids.flatMap((id) => reads.read.get(id) ?? []), metadata, changed: true };

@@ -16,6 +16,7 @@ import { AttemptClock, joinReasons, maxOf, minOf, type AttemptTimes } from './at
 import { attemptOutcome, END_STEP, runOutcome, taskOutcome, type SuccessProbe } from './run-status.js';
 import { buildRunTree, isCloned, latestAttempt, type AttemptFiles, type RunTree, type TaskTree } from './run-tree.js';
 import { originRunId } from './resume-origin.js';
+import { groupRuns } from './runs-together.js';
 import { CAUGHT_ARTIFACT, EXCEPTION_ARTIFACT, exceptionFromLog, exceptionIn } from './task-exceptions.js';
 
 // Runs, run views, tasks, logs and artifact previews, read from the datastore alone (plus local
@@ -25,6 +26,14 @@ import { CAUGHT_ARTIFACT, EXCEPTION_ARTIFACT, exceptionFromLog, exceptionIn } fr
 export const CONCURRENCY = 16;
 /** Of a failed attempt's stderr, what is read for its traceback when no `_exception` can be. */
 const LOG_TAIL_BYTES = 64 * 1024;
+
+export interface RunHead {
+  graph: FlowGraph | undefined;
+  parameters: { name: string; value: Json }[];
+  resumed: RunDetail['resumed'];
+  /** What of these could not be read. */
+  problems: string[];
+}
 
 export interface TaskRef {
   flow: string;
@@ -72,10 +81,10 @@ export class MetaflowRuns {
     return found.filter((s): s is RunSummary => s !== undefined);
   }
 
-  /** One listed run's summary; undefined when it was removed since the listing (it is simply gone). */
-  async summaryOf(flow: string, id: string, hasMetadata: boolean): Promise<RunSummary | undefined> {
+  /** One listed run's summary; undefined when it was removed since the listing (it is simply gone). `tree`: its folder, listed already. */
+  async summaryOf(flow: string, id: string, hasMetadata: boolean, tree?: Promise<RunTree>): Promise<RunSummary | undefined> {
     try {
-      return await this.summary(flow, id, await this.tree(flow, id), hasMetadata);
+      return await this.summary(flow, id, await (tree ?? this.tree(flow, id)), hasMetadata);
     } catch (err) {
       if (err instanceof StratusError && err.code === 'NOT_FOUND') return undefined;
       throw err;
@@ -88,31 +97,34 @@ export class MetaflowRuns {
   }
 
   /** A run's view from its listing and its tasks' rows, however they were read (all at once, or visible first). */
-  async detailOf(flow: string, run: string, tree: RunTree, hasMetadata: boolean, rows: Promise<TaskSummary[]>): Promise<RunDetail> {
-    const problems: string[] = [];
-    const [summary, tasks, graph] = await Promise.all([
-      this.summary(flow, run, tree, hasMetadata),
-      rows,
-      this.graph(flow, tree).catch((err: unknown) => {
-        problems.push(`The DAG could not be read: ${(err as Error).message}`);
-        return undefined;
-      }),
-    ]);
+  async detailOf(flow: string, run: string, tree: RunTree, hasMetadata: boolean, rows: Promise<TaskSummary[]>, head = this.head(flow, run, tree)): Promise<RunDetail> {
+    const [summary, tasks, { graph, parameters, resumed, problems: told }] = await Promise.all([this.summary(flow, run, tree, hasMetadata), rows, head]);
+    const problems = [...told];
     const damaged = tasks.filter((t) => t.problems.length > 0).length;
     if (damaged > 0) problems.push(`${damaged} task${damaged === 1 ? ' has' : 's have'} damaged records; each says which on its own row.`);
-    const parameters = await this.parameters(flow, tree, graph, problems).catch((err: unknown) => {
-      problems.push(`The parameters could not be read: ${(err as Error).message}`);
-      return [];
-    });
     tasks.sort((a, b) => compareIds(a.id, b.id));
-    return {
-      summary,
-      steps: stepSummaries(tasks, graph),
-      tasks,
-      parameters,
-      resumed: tree.parameters?.extras.has('_resume_done') ? { originRunId: await originRunId(this.store, this.root, flow, run, tree) } : null,
-      problems,
-    };
+    return { summary, steps: stepSummaries(tasks, graph), tasks, parameters, resumed, problems };
+  }
+
+  /**
+   * What a run view shows before any task is read: the DAG and the parameters, both from the `_parameters` task's
+   * one index (then, for the DAG, from the tasks'), and where a resumed run came from.
+   */
+  async head(flow: string, run: string, tree: RunTree): Promise<RunHead> {
+    const problems: string[] = [];
+    const own = this.indexOf(tree.parameters);
+    const graph = await graphFrom(this.artifacts, flow, [() => own, ...this.graphSources(tree)]).catch((err: unknown) => {
+      problems.push(`The DAG could not be read: ${(err as Error).message}`);
+      return undefined;
+    });
+    const [parameters, resumed] = await Promise.all([
+      own.then((entries) => parametersFrom(this.artifacts, flow, entries ?? [], graph, problems)).catch((err: unknown) => {
+        problems.push(`The parameters could not be read: ${(err as Error).message}`);
+        return [];
+      }),
+      tree.parameters?.extras.has('_resume_done') ? originRunId(this.store, this.root, flow, run, tree).then((originRunId) => ({ originRunId })) : null,
+    ]);
+    return { graph, parameters, resumed, problems };
   }
 
   async task(ref: TaskRef): Promise<{ task: TaskSummary; attempt: number; artifacts: ArtifactEntry[]; artifactProblem: string | null }> {
@@ -166,6 +178,25 @@ export class MetaflowRuns {
     return buildRunTree(prefix, objects);
   }
 
+  /** The folders of these runs, listed together where their ids share a prefix that names few other runs (`listed`). */
+  treesTogether(flow: string, ids: readonly string[], listed: readonly string[]): Map<string, Promise<RunTree>> {
+    const trees = new Map<string, Promise<RunTree>>();
+    for (const group of groupRuns(ids, listed)) {
+      const objects = this.store.listAll(`${this.root}${flow}/${group.prefix}`);
+      for (const id of group.ids) {
+        const prefix = `${this.root}${flow}/${id}/`;
+        const tree = objects.then((all) => {
+          const own = all.filter((o) => o.name.startsWith(prefix));
+          if (own.length === 0) throw new StratusError({ code: 'NOT_FOUND', message: `The run ${flow}/${id} does not exist in this datastore.` });
+          return buildRunTree(prefix, own);
+        });
+        tree.catch(() => undefined); // Told to whoever reads the run.
+        trees.set(id, tree);
+      }
+    }
+    return trees;
+  }
+
   private async taskAttempt(ref: TaskRef): Promise<{ tree: TaskTree; attempt: AttemptFiles }> {
     const runPrefix = `${this.root}${ref.flow}/${ref.run}/`;
     const objects = await this.store.listAll(`${runPrefix}${ref.step}/${ref.task}/`);
@@ -180,11 +211,19 @@ export class MetaflowRuns {
   private async summary(flow: string, run: string, tree: RunTree, hasMetadata: boolean): Promise<RunSummary> {
     // A run folder with no task record at all (only local metadata, say) tells neither a start nor an end.
     const recorded = tree.parameters !== undefined || tree.tasks.length > 0;
+    // A run whose end task is done has almost always succeeded: its times are read with its status rather than
+    // after it, one round trip less per run (a cold list over a long link waits on these).
+    const endDone = tree.parameters !== undefined && tree.tasks.some((t) => t.step === END_STEP && latestAttempt(t)?.files.has('DONE.lock'));
+    const ifSucceeded = endDone ? this.runTimes(tree, 'succeeded') : undefined;
+    ifSucceeded?.catch(() => undefined); // Used only when the run did succeed; else read again for its status.
     const [status, meta] = await Promise.all([
       recorded ? runOutcome(tree, this.probe(flow)) : Promise.resolve('unknown' as const),
       hasMetadata ? this.metadata.run(flow, run) : Promise.resolve<RunMetadata | undefined>(undefined),
     ]);
-    const [times, failure] = await Promise.all([this.runTimes(tree, status), status === 'failed' ? this.failure(flow, tree) : null]);
+    const [times, failure] = await Promise.all([
+      status === 'succeeded' && ifSucceeded ? ifSucceeded : this.runTimes(tree, status),
+      status === 'failed' ? this.failure(flow, tree) : null,
+    ]);
     return {
       flow,
       id: run,
@@ -334,13 +373,8 @@ export class MetaflowRuns {
     return data ? parseDataJson(await this.store.read(data.name), data.name) : undefined;
   }
 
-  /** The DAG from the first task (then the parameters) whose index and `_graph_info` read. */
-  private graph(flow: string, tree: RunTree): Promise<FlowGraph | undefined> {
-    const sources = [...tree.tasks.filter((t) => latestAttempt(t)?.files.has('data.json')), ...(tree.parameters ? [tree.parameters] : [])];
-    return graphFrom(this.artifacts, flow, sources.map((source) => () => this.indexOf(source)));
-  }
-
-  private async parameters(flow: string, tree: RunTree, graph: FlowGraph | undefined, problems: string[]): Promise<{ name: string; value: Json }[]> {
-    return parametersFrom(this.artifacts, flow, (await this.indexOf(tree.parameters)) ?? [], graph, problems);
+  /** The tasks' indexes the DAG can come from when `_parameters`'s cannot give it. */
+  private graphSources(tree: RunTree): (() => Promise<ArtifactEntry[] | undefined>)[] {
+    return tree.tasks.filter((t) => latestAttempt(t)?.files.has('data.json')).map((t) => () => this.indexOf(t));
   }
 }

@@ -15,6 +15,8 @@ export interface StatusFillOptions<T> {
   readOne: (id: string) => Promise<T | undefined>;
   /** Stores a batch of summaries read (the index). */
   write: (rows: T[]) => Promise<void>;
+  /** Nothing is read before this resolves (reads that must not wait behind these); it must not reject. */
+  after?: Promise<void>;
 }
 
 export class StatusFill<T = RunSummary> {
@@ -41,7 +43,7 @@ export class StatusFill<T = RunSummary> {
       this.read.set(id, row);
       this.batch.push(row);
       this.writing ??= this.flush();
-    });
+    }, options.after);
     this.done = this.work.done.then(
       async () => {
         await this.writing;
@@ -57,6 +59,11 @@ export class StatusFill<T = RunSummary> {
   /** Reads these runs next (the rows the user sees). */
   prefer(ids: readonly string[]): void {
     this.work.prefer(ids);
+  }
+
+  /** Of these, those not read nor being read yet. */
+  unread(ids: readonly string[]): string[] {
+    return this.work.waitingOf(ids);
   }
 
   /** A failed write stops the reading: what is read but not kept would be read again anyway. */

@@ -37,6 +37,12 @@ export class LocalObjectStore implements ObjectStore {
   }
 
   async listAll(prefix: string): Promise<ListedObject[]> {
+    // A prefix that ends inside a name (Azure lists by any prefix): what of its folder starts with it.
+    if (prefix !== '' && !prefix.endsWith('/')) {
+      const folder = await this.listHierarchy(prefix.slice(0, prefix.lastIndexOf('/') + 1));
+      const nested = await Promise.all(folder.prefixes.filter((p) => p.startsWith(prefix)).map((p) => this.listAll(p)));
+      return [...folder.objects.filter((o) => o.name.startsWith(prefix)), ...nested.flat()];
+    }
     const listing = await this.listHierarchy(prefix);
     const nested = await Promise.all(listing.prefixes.map((p) => this.listAll(p)));
     return [...listing.objects, ...nested.flat()];

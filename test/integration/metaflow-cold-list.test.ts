@@ -1,12 +1,23 @@
-import { BlobServiceClient } from '@azure/storage-blob';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { BlobServiceClient, StorageSharedKeyCredential } from '@azure/storage-blob';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { CONCURRENCY } from '../../electron/metaflow/runs.js';
+import { AzureObjectStore } from '../../electron/azure/azure-object-store.js';
+import { PIPELINE_OPTIONS } from '../../electron/azure/blob-client.js';
+import { MetaflowIndex } from '../../electron/index/metaflow-index.js';
+import { ArtifactReader } from '../../electron/metaflow/artifacts.js';
+import { IndexedRuns } from '../../electron/metaflow/indexed-runs.js';
+import { LocalMetadata } from '../../electron/metaflow/local-metadata.js';
+import { CONCURRENCY, MetaflowRuns } from '../../electron/metaflow/runs.js';
 import { generateDatastore, type GeneratedDatastore } from '../../electron/sample/metaflow-datastore.js';
 import type { RunList, RunSummary } from '../../shared/contract.js';
 import { callChannel as call, EnvironmentWorkspaces } from '../harness/environment-workspace.js';
 import { PROFILES } from '../harness/link-sim/profiles.js';
 import { startLinkProxy, type LinkProxy } from '../harness/link-sim/proxy.js';
 import { RequestCounter } from '../harness/request-counter.js';
+import { AZURITE_ACCOUNT_KEY, AZURITE_ACCOUNT_NAME } from '../harness/azurite.js';
+import { RoundStore } from '../harness/round-store.js';
 
 // A cold runs list over the office link (20 ms round trip), as the window asks for it (`progressive`): the rows
 // come from the flow's one listing before any run is read, the runs the window says it shows are read next, the
@@ -93,5 +104,51 @@ describe('a cold runs list over an office link', () => {
     expect(byId(list.runs)).toEqual(byId(complete.runs));
     const statuses = new Map(generated.runs.map((r) => [r.id, r.status === 'running' ? ['running', 'stale'] : [r.status]]));
     for (const run of list.runs) expect(statuses.get(run.id), run.id).toContain(run.status);
+  }, 300_000);
+
+  it('knows the statuses of the rows on screen after the fewest round trips: their folders listed at once, then their records read at once', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'stratus-cold-rounds-'));
+    const index = await MetaflowIndex.open(path.join(dir, 'index.sqlite'));
+    try {
+      const through = link.through(endpoint);
+      const client = new BlobServiceClient(through, new StorageSharedKeyCredential(AZURITE_ACCOUNT_NAME, AZURITE_ACCOUNT_KEY), PIPELINE_OPTIONS);
+      const store = new RoundStore(new AzureObjectStore(client.getContainerClient(CONTAINER), through, { method: 'shared key', kind: 'sharedKey' }));
+      const metadata = new LocalMetadata(store, '');
+      const runs = new IndexedRuns(new MetaflowRuns(store, '', new ArtifactReader(store, ''), metadata), metadata, Promise.resolve(index), () => undefined);
+
+      // The rows need the flow's one listing and nothing else.
+      const answer = runs.list(FLOW, true);
+      await store.quiet();
+      expect(store.waiting).toBe(1);
+      await store.round();
+      const first = await answer;
+      expect(first.runs.length).toBe(RUNS);
+      expect(first.statuses?.known).toBe(0);
+
+      // The window shows the oldest runs, which the fill would read last; it is already reading the newest.
+      const visible = first.runs.slice(-VISIBLE).map((r) => r.id);
+      const succeeded = generated.runs.filter((r) => visible.includes(r.id) && r.status === 'succeeded').map((r) => r.id);
+      runs.prefer(FLOW, visible);
+      const unread = async (ids: string[]) => (await runs.list(FLOW, true)).runs.filter((r) => ids.includes(r.id) && r.listedOnly).length;
+      const at = { succeeded: 0, all: 0 };
+      for (let round = 1; round <= 10 && (await unread(visible)) > 0; round++) {
+        await store.round();
+        if (at.succeeded === 0 && (await unread(succeeded)) === 0) at.succeeded = round;
+        at.all = round;
+      }
+      // A succeeded run: its folder's listing, then its end task's record and times together. A failed one: then
+      // its failed task's artifact index, then the exception in it.
+      expect(at.succeeded).toBe(2);
+      expect(at.all).toBeLessThanOrEqual(4);
+      expect(await unread(visible)).toBe(0);
+      // Beside the runs already being read, not after the others.
+      expect((await runs.list(FLOW, true)).statuses?.known ?? RUNS).toBeLessThan(RUNS / 2);
+
+      while (store.waiting > 0) await store.round();
+      await runs.settled();
+    } finally {
+      await index.close();
+      await rm(dir, { recursive: true, force: true });
+    }
   }, 300_000);
 });

@@ -1,5 +1,6 @@
 import { BlobServiceClient } from '@azure/storage-blob';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { planSteps } from '../../electron/sample/flow-graph.js';
 import { generateDatastore, type GeneratedRun } from '../../electron/sample/metaflow-datastore.js';
 import type { RunDetail } from '../../shared/contract.js';
 import { callChannel as call, EnvironmentWorkspaces } from '../harness/environment-workspace.js';
@@ -15,6 +16,7 @@ const endpoint = inject('endpoint');
 const CONTAINER = 'metaflow-run-progressive';
 const FLOW = 'WideRunFlow';
 const WIDTH = 300;
+const STEPS = 4;
 /** The tasks the window says are on screen: those with the highest ids, which the fill would otherwise read last. */
 const VISIBLE = 12;
 
@@ -32,7 +34,7 @@ beforeAll(async () => {
   await admin.createIfNotExists();
   const generated = await generateDatastore(
     { container: admin },
-    { flow: FLOW, runs: 1, stepsPerRun: 4, foreachWidth: WIDTH, artifactsPerTask: 0, retryEvery: 0, failedEvery: 0, runningEvery: 0 },
+    { flow: FLOW, runs: 1, stepsPerRun: STEPS, foreachWidth: WIDTH, artifactsPerTask: 0, retryEvery: 0, failedEvery: 0, runningEvery: 0 },
   );
   run = generated.runs[0];
   const url = new URL(endpoint);
@@ -67,6 +69,9 @@ describe('a cold run view of a wide run over an office link', () => {
     expect(first.taskStatuses).toEqual({ known: 0, total: run.tasks.length });
     expect(first.tasks.every((t) => t.listedOnly === true && t.status === 'unknown')).toBe(true);
     expect(first.summary.listedOnly).toBe(true);
+    // Its shape is there too, read from `_parameters` alone: the DAG's step types and edges, and the parameters.
+    expect(first.steps.map((s) => [s.name, s.type, s.next])).toEqual(planSteps(STEPS, WIDTH).map((s) => [s.name, s.type, s.next]));
+    expect(first.parameters.map((p) => [p.name, (p.value as { value?: unknown }).value]).sort()).toEqual(Object.entries(run.parameters).sort());
     expect(atFirst.lists).toBeGreaterThan(0);
     expect(atFirst.total - atFirst.lists).toBeLessThan(run.tasks.length / 2);
 
@@ -93,6 +98,8 @@ describe('a cold run view of a wide run over an office link', () => {
     const complete = await call(full.services, 'metaflow.run', { workspaceId: full.workspaceId, flow: FLOW, run: run.id });
     expect(complete.taskStatuses).toBeUndefined();
     expect(view).toEqual(complete);
+    expect(first.parameters).toEqual(complete.parameters);
+    expect(first.steps.map((s) => [s.name, s.type, s.next])).toEqual(complete.steps.map((s) => [s.name, s.type, s.next]));
     expect(view.summary.status).toBe(run.status);
     for (const task of view.tasks) expect(task.status, `${task.step}/${task.id}`).toBe(run.tasks.find((t) => t.step === task.step && t.id === task.id)?.status);
   }, 300_000);

@@ -21,29 +21,65 @@ function controlled() {
 }
 
 describe('PrioritizedWork', () => {
-  it('starts preferred keys as soon as a lane frees, then the rest in their order', async () => {
+  it('starts preferred keys at once beside the busy lanes, and no other key until they end', async () => {
     const { started, work, finish } = controlled();
     const queue = new PrioritizedWork(['a', 'b', 'c', 'd', 'e', 'f'], 2, work);
     expect(started).toEqual(['a', 'b']);
     queue.prefer(['f', 'e', 'a']);
-    await finish('a');
-    expect(started).toEqual(['a', 'b', 'f']);
-    await finish('b');
+    // 'a' already runs; 'f' and 'e' do not wait for 'a' or 'b' to end.
     expect(started).toEqual(['a', 'b', 'f', 'e']);
-    for (const key of ['f', 'e', 'c', 'd']) await finish(key);
-    await queue.done;
+    await finish('f');
+    await finish('a');
+    // 'e' (preferred) still runs: the freed lane waits rather than send 'c' ahead of it.
+    expect(started).toEqual(['a', 'b', 'f', 'e']);
+    await finish('e');
+    expect(started).toEqual(['a', 'b', 'f', 'e', 'c']);
+    await finish('b');
     expect(started).toEqual(['a', 'b', 'f', 'e', 'c', 'd']);
+    for (const key of ['c', 'd']) await finish(key);
+    await queue.done;
     expect(queue.waiting).toBe(0);
+  });
+
+  it('starts at most `concurrency` more lanes for preferred keys; the others go next, before the rest', async () => {
+    const { started, work, finish } = controlled();
+    const queue = new PrioritizedWork(['a', 'b', 'c', 'd', 'e'], 1, work);
+    queue.prefer(['e', 'd']);
+    expect(started).toEqual(['a', 'e']);
+    await finish('a');
+    expect(started).toEqual(['a', 'e', 'd']);
+    for (const key of ['e', 'd', 'b', 'c']) await finish(key);
+    await queue.done;
+    expect(started).toEqual(['a', 'e', 'd', 'b', 'c']);
   });
 
   it('a later prefer replaces an earlier one', async () => {
     const { started, work, finish } = controlled();
-    const queue = new PrioritizedWork(['a', 'b', 'c', 'd'], 1, work);
-    queue.prefer(['c']);
-    queue.prefer(['d']);
-    for (const key of ['a', 'd', 'b', 'c']) await finish(key);
+    const queue = new PrioritizedWork(['a', 'b', 'c', 'd', 'e'], 1, work);
+    queue.prefer(['b', 'c']);
+    queue.prefer(['e']);
+    expect(started).toEqual(['a', 'b']);
+    await finish('b');
+    expect(started).toEqual(['a', 'b', 'e']);
+    for (const key of ['a', 'e', 'c', 'd']) await finish(key);
     await queue.done;
-    expect(started).toEqual(['a', 'd', 'b', 'c']);
+    expect(started).toEqual(['a', 'b', 'e', 'c', 'd']);
+  });
+
+  it('starts no key before `after` resolves, then the keys preferred meanwhile first', async () => {
+    const { started, work, finish } = controlled();
+    let open = () => {};
+    const after = new Promise<void>((resolve) => (open = resolve));
+    const queue = new PrioritizedWork(['a', 'b', 'c'], 1, work, after);
+    queue.prefer(['c']);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(started).toEqual([]);
+    open();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(started).toEqual(['c']);
+    for (const key of ['c', 'a', 'b']) await finish(key);
+    await queue.done;
+    expect(started).toEqual(['c', 'a', 'b']);
   });
 
   it('stops taking keys after a failure and rejects with it', async () => {

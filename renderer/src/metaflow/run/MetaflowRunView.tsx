@@ -95,7 +95,7 @@ export function MetaflowRunView({ run, step, onStep, onTask, onOpenRun, onEditWo
       {data.taskStatuses && (
         <p className="note note--info" data-testid="task-statuses-partial">
           {data.taskStatuses.stalled ??
-            `Reading task statuses: ${formatCount(data.taskStatuses.known)} of ${plural(data.taskStatuses.total, 'task')} so far; the run's status, DAG and parameters follow.`}
+            `Reading task statuses: ${formatCount(data.taskStatuses.known)} of ${plural(data.taskStatuses.total, 'task')} so far; the run's status follows.`}
         </p>
       )}
       <FailureNote detail={data} onOpenTask={onTask} />
