@@ -1,11 +1,11 @@
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { BlobServiceClient, StorageSharedKeyCredential } from '@azure/storage-blob';
+import { BlobServiceClient, StorageSharedKeyCredential, type ContainerClient } from '@azure/storage-blob';
 import { TransferEngine } from '../../electron/transfer/engine.js';
 import { AZURITE_ACCOUNT_KEY, AZURITE_ACCOUNT_NAME } from '../../test/harness/azurite.js';
 import { startLinkProcess } from '../../test/harness/link-sim/process.js';
 import { PROFILES, type ProfileName } from '../../test/harness/link-sim/profiles.js';
-import { sha256File } from '../../test/harness/transfer-files.js';
+import { sha256File, writeRandomFile } from '../../test/harness/transfer-files.js';
 import type { Report } from '../report.js';
 import { CLIENT_LABELS, downloadBig, downloadSmall, sameFiles, uploadBig, uploadSmall, type ClientName, type Place } from './clients.js';
 import { timed, type Run } from './measure.js';
@@ -37,7 +37,11 @@ function figures(line: string, run: Run, bytes: number, capacitySeconds: number,
   const perGiB = files ? `${run.cpu.toFixed(1)} s` : `${(run.cpu / (bytes / GiB)).toFixed(1)} s/GiB`;
   // Small files: the service's CPU per file says how fast it could go with a core to itself.
   const service = files ? `, Azurite CPU ${((run.serviceCpu / files) * 1000).toFixed(2)} ms per file` : `, Azurite CPU ${(run.serviceCpu / (bytes / GiB)).toFixed(1)} s/GiB`;
-  console.log(`${line} figures: ${rate}, ${((capacitySeconds / run.seconds) * 100).toFixed(0)}% of link capacity, peak RSS ${(run.peakRss / MiB).toFixed(0)} MiB, client CPU ${perGiB}${service}`);
+  const simulator = files ? `${run.linkCpu.toFixed(1)} s` : `${(run.linkCpu / (bytes / GiB)).toFixed(1)} s/GiB`;
+  const rss = `peak RSS ${(run.peakRss / MiB).toFixed(0)} MiB (${(run.startRss / MiB).toFixed(0)} MiB at its start)`;
+  console.log(
+    `${line} figures: ${rate}, ${((capacitySeconds / run.seconds) * 100).toFixed(0)}% of link capacity, ${rss}, client CPU ${perGiB}${service}, simulator CPU ${simulator}, machine CPU ${(run.machineBusy * 100).toFixed(0)}% busy`,
+  );
 }
 
 function reportClients(report: Report, what: string, runs: Record<ClientName, Run>, capacity: number, bytes: number, files?: number): void {
@@ -52,13 +56,27 @@ function reportClients(report: Report, what: string, runs: Record<ClientName, Ru
   }
 }
 
-async function eachClient(servicePid: number, run: (client: ClientName) => Promise<void>, check?: (client: ClientName) => Promise<void>): Promise<Record<ClientName, Run>> {
+async function eachClient(pids: { service: number; link: number }, run: (client: ClientName) => Promise<void>, check?: (client: ClientName) => Promise<void>): Promise<Record<ClientName, Run>> {
   const runs = {} as Record<ClientName, Run>;
   for (const client of CLIENTS) {
-    runs[client] = await timed(() => run(client), servicePid);
+    runs[client] = await timed(() => run(client), pids.service, pids.link);
     await check?.(client);
   }
   return runs;
+}
+
+/**
+ * The engine runs from source here, and its hashing threads start through tsx's loader: 0.5 s on a
+ * quiet machine, 2.4 s at a load of 18, against 42 ms built (as the app runs them). One small
+ * upload before timing starts them, so the figures are the app's.
+ */
+async function warmUp(place: Place, work: string, direct: ContainerClient): Promise<void> {
+  const file = path.join(work, 'warm-up.bin');
+  await writeRandomFile(file, 5 * MiB);
+  await place.engine.enqueueUpload({ ...place.target, blobName: 'warm-up.bin', filePath: file });
+  await place.engine.idle();
+  place.engine.clearFinished();
+  await direct.deleteBlob('warm-up.bin');
 }
 
 async function profileRun(report: Report, name: ProfileName, data: LinkBenchData): Promise<void> {
@@ -72,11 +90,13 @@ async function profileRun(report: Report, name: ProfileName, data: LinkBenchData
   const engine = new TransferEngine();
   const place: Place = { engine, container: service.getContainerClient(containerName), target: { workspaceId: 'bench', service, endpoint, container: containerName } };
   const down = path.join(data.work, `down-${name}`);
+  const pids = { service: data.azurite.pid, link: link.pid };
   try {
     const big = sizeLabel(data.bigBytes);
     const capacity = data.bigBytes / profile.total;
+    await warmUp(place, data.work, direct);
     const up = await eachClient(
-      data.azurite.pid,
+      pids,
       (client) => uploadBig(place, client, data.bigFile, `${client}.bin`),
       async (client) => {
         const failed = engine.list().jobs.filter((j) => j.state !== 'done');
@@ -87,7 +107,7 @@ async function profileRun(report: Report, name: ProfileName, data: LinkBenchData
     if ((await direct.getBlobClient('engine.bin').getProperties()).contentMD5 === undefined) throw new Error('The engine committed no Content-MD5.');
     await mkdir(down, { recursive: true });
     const dl = await eachClient(
-      data.azurite.pid,
+      pids,
       (client) => downloadBig(place, client, 'engine.bin', path.join(down, `${client}.bin`)),
       async (client) => {
         const file = path.join(down, `${client}.bin`);
@@ -102,8 +122,8 @@ async function profileRun(report: Report, name: ProfileName, data: LinkBenchData
     const small = `${count.toLocaleString('en')} × 4 KiB`;
     let limit = 0;
     const watch = setInterval(() => (limit = Math.max(limit, engine.concurrency)), 50);
-    const upSmall = await eachClient(data.azurite.pid, (client) => uploadSmall(place, client, data.smallDir, data.smallNames, client));
-    const downSmall = await eachClient(data.azurite.pid, async (client) => {
+    const upSmall = await eachClient(pids, (client) => uploadSmall(place, client, data.smallDir, data.smallNames, client));
+    const downSmall = await eachClient(pids, async (client) => {
       const folder = path.join(down, `small-${client}`);
       await downloadSmall(place, client, 'engine', data.smallNames, folder);
       if (!(await sameFiles(data.smallDir, folder, data.smallNames))) throw new Error(`${CLIENT_LABELS[client]} downloaded different small files.`);

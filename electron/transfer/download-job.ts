@@ -162,7 +162,8 @@ async function fetchRange(
   await ctx.request(
     'rangeGet',
     async (abortSignal) => {
-      const conditions = onFirst ? undefined : { ifMatch: job.etag };
+      // A retried first range asks for the version its first attempt saw: the other ranges may already be on their way.
+      const conditions = job.etag === undefined ? undefined : { ifMatch: job.etag };
       const length = onFirst ? RANGE_SIZE : Math.min(RANGE_SIZE, job.size - offset);
       // The SDK's own re-reads of a cut response are off: the engine retries the range and counts it.
       const response = await blob.download(offset, length, { conditions, abortSignal, maxRetryRequests: 0 });
@@ -246,16 +247,32 @@ export async function runDownload(job: DownloadState, ctx: RunContext, restarts 
   };
   let failure: unknown;
   let actual: string | undefined;
+  /** The first range of a fresh job while its body still arrives: it holds one of the window's places. */
+  let firstRange: Promise<unknown> | undefined;
+  let firstStarted = 0;
   try {
     if (job.doneRanges.size === 0) {
       // A fresh job learns size, etag and MD5 from its first range: one request for a small blob.
-      try {
-        await fetchRange(blob, openTemp, job, 0, ctx, local.signal, (first) => {
-          job.etag = first.etag;
-          job.size = first.size;
-          md5 = first.md5;
-        });
-      } catch (err) {
+      // The other ranges start once its headers have come, not its body: on a thin link one range
+      // alone takes seconds while the link could carry several.
+      let known = false;
+      let headersCame = () => {};
+      const headers = new Promise<void>((resolve) => (headersCame = resolve));
+      firstStarted = performance.now();
+      const ended = fetchRange(blob, openTemp, job, 0, ctx, local.signal, (answer) => {
+        job.etag = answer.etag;
+        job.size = answer.size;
+        md5 = answer.md5;
+        known = true;
+        headersCame();
+      }).then(
+        () => undefined,
+        (err: unknown) => err ?? new Error('The first range failed.'),
+      );
+      await Promise.race([headers, ended]);
+      if (known) firstRange = ended;
+      else {
+        const err = await ended;
         // An empty blob has no range 0 to fetch.
         if (!isStatus(err, 416)) throw err;
         const props = await ctx.request('other', (abortSignal) => blob.getProperties({ abortSignal }), local.signal);
@@ -281,11 +298,12 @@ export async function runDownload(job: DownloadState, ctx: RunContext, restarts 
     // A window of ranges per job, fetched in order: the hash frontier then follows the download
     // closely instead of waiting for the first of many parallel ranges to finish. The window widens
     // on a link where each connection is the limit (request-window.ts).
-    const todo = Array.from({ length: ranges }, (_, i) => i).filter((i) => !job.doneRanges.has(i));
+    const todo = Array.from({ length: ranges }, (_, i) => i).filter((i) => !job.doneRanges.has(i) && !(i === 0 && firstRange));
     const window = new RequestWindow(RANGES_PER_JOB, MAX_RANGES_PER_JOB);
     let next = 0;
     let active = 0;
     const lanes: Promise<void>[] = [];
+
     const lane = async () => {
       active++;
       try {
@@ -310,12 +328,31 @@ export async function runDownload(job: DownloadState, ctx: RunContext, restarts 
     const widen = () => {
       while (active < window.size && next < todo.length && failure === undefined) lanes.push(lane());
     };
+    if (firstRange) {
+      active++;
+      lanes.push(
+        firstRange.then((err) => {
+          active--;
+          if (err !== undefined) {
+            failure ??= err;
+            local.abort(err);
+            return;
+          }
+          window.done(Math.min(RANGE_SIZE, job.size), performance.now() - firstStarted);
+          void hasher?.advance(handle);
+          widen();
+        }),
+      );
+    }
     widen();
     // Lanes are added while the first ones run: wait for each, including those.
     for (let k = 0; k < lanes.length; k++) await lanes[k];
     if (failure === undefined && hasher) actual = await hasher.digest(handle);
   } catch (err) {
     failure ??= err;
+    // A first range still arriving stops before its file is closed.
+    local.abort(err);
+    await firstRange;
   } finally {
     if (opened) await (await opened.catch(() => undefined))?.close();
     ctx.signal.removeEventListener('abort', stop);

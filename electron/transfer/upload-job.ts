@@ -227,6 +227,7 @@ async function stagedOnService(job: UploadState, blob: BlockBlobClient, ctx: Run
 }
 
 async function putBlocks(job: UploadState, blob: BlockBlobClient, ctx: RunContext): Promise<JobOutcome | 'source changed'> {
+  ctx.md5.warm();
   if (!job.overwriteEtag) {
     // Ask first, so a name that is taken costs one request, not the whole file.
     try {
