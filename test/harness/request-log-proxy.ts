@@ -9,6 +9,8 @@ export interface LoggedRequest {
   /** Path and query, e.g. /ajax-api/2.0/mlflow/get-trace-artifact?request_id=tr-… */
   url: string;
   body: string;
+  /** From the request's end to the answer's end, as the proxy saw it (the server's time plus queueing). */
+  ms: number;
 }
 
 export interface RequestLogProxy {
@@ -25,7 +27,10 @@ export async function startRequestLogProxy(upstreamUri: string): Promise<Request
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const body = Buffer.concat(chunks);
-      requests.push({ method: req.method ?? 'GET', url: req.url ?? '/', body: body.toString('utf8') });
+      const logged: LoggedRequest = { method: req.method ?? 'GET', url: req.url ?? '/', body: body.toString('utf8'), ms: 0 };
+      requests.push(logged);
+      const start = performance.now();
+      res.on('finish', () => (logged.ms = performance.now() - start));
       const forward = http.request(
         { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: { ...req.headers, host: upstream.host } },
         (answer) => {

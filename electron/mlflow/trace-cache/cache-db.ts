@@ -236,7 +236,10 @@ export class TraceCacheDb {
       if (list) list.push(usage);
       else models.set(traceId, [usage]);
     }
-    const rows = this.db.prepare(`SELECT * FROM traces t WHERE ${where}`).iterate(...filter.experimentIds, ...range) as Iterable<TraceRowDb>;
+    // Only what a record holds: the prompt texts beside them in each row are not read.
+    const rows = this.db
+      .prepare(`SELECT trace_id, experiment_id, timestamp_ms, duration_ms, state, name, user, session, stored_input, stored_output, stored_total, spans, input, output, total FROM traces t WHERE ${where}`)
+      .iterate(...filter.experimentIds, ...range) as Iterable<TraceRowDb>;
     const out: TraceUsageRecord[] = [];
     for (const r of rows) {
       const stored = usageOf(r.stored_input, r.stored_output, r.stored_total);
