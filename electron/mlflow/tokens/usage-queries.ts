@@ -2,7 +2,8 @@ import type Database from 'better-sqlite3';
 import type { TokensDayModel, TokensLatency } from '../../../shared/schemas/mlflow-tokens.js';
 import type { SummaryFilter } from './aggregate.js';
 import { latencyOf, type SpanTiming, type TraceTiming } from './latency.js';
-import { DAY_MS, dayLabel, DEFAULT_TOP_N, MAX_GROUP_ROWS, MAX_MISMATCH_IDS, percentiles, type SummaryParts } from './summary.js';
+import { DAY_MS, dayLabel, DEFAULT_TOP_N, MAX_GROUP_ROWS, MAX_MISMATCH_IDS, type SummaryParts } from './summary.js';
+import { partsFromRows, type GroupRow, type ModelRow, type TopTraceRow } from './summary-rows.js';
 
 // What a token summary asks of the cache: a few SQL aggregates over the per-day rollups for the
 // whole days of the range, and over the trace rows for the partial days at its ends.
@@ -40,7 +41,7 @@ export function summaryParts(db: Database.Database, filter: SummaryFilter): Summ
       `SELECT model, sum(input), sum(output), sum(total), sum(traces), sum(cache_read), sum(cache_write), sum(cache_in_input) FROM (${modelUnion('model')}) GROUP BY model`,
     )
     .raw()
-    .all(p) as [string | null, number, number, number, number, number, number, number][];
+    .all(p) as ModelRow[];
   const users = groups(db, 'user', p);
   const sessions = groups(db, 'session', p);
   const totals = Float64Array.from(db.prepare(`SELECT total FROM traces WHERE ${FILTER} AND total IS NOT NULL`).pluck().all(p) as number[]).sort();
@@ -51,24 +52,23 @@ export function summaryParts(db: Database.Database, filter: SummaryFilter): Summ
          SELECT trace_id FROM traces WHERE ${FILTER} AND total IS NOT NULL ORDER BY total DESC, timestamp_ms DESC, trace_id LIMIT @top)`,
     )
     .raw()
-    .all({ ...p, top: filter.topN ?? DEFAULT_TOP_N }) as [string, string, string | null, number, string | null, number, number, number][];
+    .all({ ...p, top: filter.topN ?? DEFAULT_TOP_N }) as TopTraceRow[];
   const mismatchCount = db.prepare(`SELECT count(*) FROM traces WHERE ${FILTER} AND mismatch = 1`).pluck().get(p) as number;
   const mismatchIds = db
     .prepare(`SELECT trace_id FROM traces WHERE ${FILTER} AND mismatch = 1 ORDER BY timestamp_ms DESC, trace_id LIMIT ${MAX_MISMATCH_IDS}`)
     .pluck()
     .all(p) as string[];
-  return {
+  return partsFromRows({
     totals: { input, output, total, traces, tracesWithUsage: withUsage },
     days: dayModelTotals(db, filter),
-    models: models.map(([model, i, o, t, n, cacheRead, cacheWrite, cacheInInput]) => ({ model, input: i, output: o, total: t, traces: n, cacheRead, cacheWrite, cacheInInput })),
-    users: users.rows.map(([user, i, o, t, n]) => ({ user, input: i, output: o, total: t, traces: n })),
-    userCount: users.count,
-    sessions: sessions.rows.map(([session, i, o, t, n]) => ({ session, input: i, output: o, total: t, traces: n })),
-    sessionCount: sessions.count,
-    perTrace: percentiles(Array.from(totals)),
-    topTraces: top.map(([traceId, experimentId, name, timestamp, model, i, o, t]) => ({ traceId, experimentId, name, timestamp, model, input: i, output: o, total: t })),
-    mismatches: { count: mismatchCount, traceIds: mismatchIds },
-  };
+    models,
+    users,
+    sessions,
+    perTrace: totals,
+    top,
+    mismatchCount,
+    mismatchIds,
+  });
 }
 
 /** Latency and errors of the selection: its rows streamed into latencyOf. */
@@ -93,8 +93,8 @@ function groups(db: Database.Database, column: 'user' | 'session', p: Record<str
        WHERE ${FILTER} AND total IS NOT NULL GROUP BY ${column} ORDER BY t DESC, ${column} IS NULL, ${column} LIMIT ${MAX_GROUP_ROWS}`,
     )
     .raw()
-    .all(p) as [string | null, number, number, number, number, number][];
-  return { rows: rows.map((r) => r.slice(0, 5) as [string | null, number, number, number, number]), count: rows[0]?.[5] ?? 0 };
+    .all(p) as [...GroupRow, number][];
+  return { rows: rows.map((r) => r.slice(0, 5) as GroupRow), count: rows[0]?.[5] ?? 0 };
 }
 
 /** Whole UTC days of the range come from the rollups; the partial days at its ends from the rows. */

@@ -4,10 +4,12 @@ import { MAX_SPAN_PROBLEM } from '../../../shared/schemas/mlflow-trace-cache.js'
 import type { TokenUsage } from '../../../shared/token-usage.js';
 import { migrate } from '../../core/migrate.js';
 import { openPrivateDatabase } from '../../storage/private-database.js';
-import { summarizeRecords, type SummaryFilter, type TraceUsageRecord } from '../tokens/aggregate.js';
+import type { SummaryFilter, TraceUsageRecord } from '../tokens/aggregate.js';
+import { finishSummary } from '../tokens/summary.js';
 import type { ModelUsage } from '../tokens/trace-usage.js';
 import { latencyOf, type SpanTiming, type TraceTiming } from '../tokens/latency.js';
 import { TRACE_CACHE_MIGRATIONS } from './migrations.js';
+import { cacheSummaryParts } from './cache-summary.js';
 import { cachedPromptRecords } from '../prompts/cache-prompts.js';
 import { systemFingerprint, type SpanPromptFacts } from '../prompts/prompt-facts.js';
 import type { PromptRecord } from '../prompts/prompt-record.js';
@@ -252,7 +254,7 @@ export class TraceCacheDb {
   }
 
   summary(filter: SummaryFilter, prices: readonly PriceRow[]): TokensSummary {
-    return summarizeRecords(this.records(filter), filter, prices);
+    return finishSummary(cacheSummaryParts(this.db, filter), prices);
   }
 
   /** Trace figures from every cached trace; span figures from the traces whose spans were read (`spansPending` says how many are not yet). */
