@@ -1,9 +1,9 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { homedir } from 'node:os';
 import path from 'node:path';
 import { BlobServiceClient, StorageSharedKeyCredential } from '@azure/storage-blob';
 import { generateDatastore, type GenerateOptions } from '../electron/sample/metaflow-datastore.js';
 import { startAzurite, type AzuriteInstance } from '../test/harness/azurite.js';
+import { benchCacheRoot } from './cache-root.js';
 
 // The cold-open benches' flow in an Azurite that keeps its data on disk, made once per run count and shape and
 // reused: a 1,000-run flow is ~18,000 blobs, minutes of writes into Azurite on a loaded machine, while the
@@ -22,10 +22,6 @@ export interface CachedFlow {
 interface Made {
   blobs: number;
   casBlobs: number;
-}
-
-export function benchCacheRoot(): string {
-  return process.env.STRATUS_BENCH_CACHE ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(homedir(), '.cache'), 'stratus-bench');
 }
 
 export async function cachedColdFlow(container: string, options: GenerateOptions): Promise<CachedFlow> {

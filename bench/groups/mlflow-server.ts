@@ -1,5 +1,5 @@
 import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { homedir, loadavg, tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { RestSource } from '../../electron/mlflow/sources/rest.js';
@@ -10,6 +10,7 @@ import { TraceCaches, type TraceServer } from '../../electron/mlflow/trace-cache
 import { startAzurite } from '../../test/harness/azurite.js';
 import { createKitContainer, generateTraces, kitArtifactRoot, mlflowKitMissing, startMlflowServer } from '../../test/harness/mlflow-server.js';
 import { startRequestLogProxy, type LoggedRequest } from '../../test/harness/request-log-proxy.js';
+import { benchCacheRoot } from '../cache-root.js';
 import type { Report } from '../report.js';
 
 // The trace cache against the kit's real MLflow tracking server: the first full sync (list and
@@ -102,8 +103,7 @@ export async function runServer(report: Report): Promise<void> {
     console.log(`(skipped the tracking server measures: ${missing})`);
     return;
   }
-  const cacheRoot = process.env.STRATUS_BENCH_CACHE ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(homedir(), '.cache'), 'stratus-bench');
-  const store = path.join(cacheRoot, 'mlflow-server', String(TRACES));
+  const store = path.join(benchCacheRoot(), 'mlflow-server', String(TRACES));
   await ensureStore(store);
   const keptCache = path.join(store, `trace-cache-v${TRACE_CACHE_MIGRATIONS.length}.sqlite`);
   const fullSync = FULL_SYNC || !existsSync(keptCache);
