@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { repoRoot } from '../harness/repo.js';
-import { startAzurite } from '../harness/azurite.js';
+import { LONGER_THAN_A_RUN_MS, startAzurite } from '../harness/azurite.js';
 import { loadMetaflowFixture } from '../harness/metaflow-fixture.js';
 import { FIXTURE_PROFILE, publishEnvironment } from './environment.js';
 import { publishMlflowEnvironment, setUpMlflow } from './mlflow-setup.js';
@@ -14,7 +14,7 @@ import { startWebHost } from './web-host-process.js';
 // METAFLOW_HOME holding one Metaflow profile for the fixture, so the import list shows a real one.
 export default async function globalSetup(): Promise<() => Promise<void>> {
   const scratch = await mkdtemp(path.join(tmpdir(), 'stratus-e2e-'));
-  const azurite = await startAzurite({ inMemory: true });
+  const azurite = await startAzurite({ inMemory: true, gcAfterMs: LONGER_THAN_A_RUN_MS });
   try {
     const fixture = await loadMetaflowFixture(azurite.connectionString);
     const userData = path.join(scratch, 'user-data');

@@ -17,6 +17,9 @@ export const AZURITE_ACCOUNT_NAME = 'devstoreaccount1';
 /** Azurite's well-known development key: public, documented, and only valid against the emulator. */
 export const AZURITE_ACCOUNT_KEY = 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
 
+/** For `gcAfterMs`: longer than any whole test run (CI gives it 90 minutes). */
+export const LONGER_THAN_A_RUN_MS = 6 * 60 * 60_000;
+
 const HOST = '127.0.0.1';
 const READY_TIMEOUT_MS = 30_000;
 const STOP_GRACE_MS = 5_000;
@@ -37,6 +40,13 @@ export interface AzuriteOptions {
    * (`--oauth basic`): unsigned JWTs from ./jwt.ts. Shared key still works too.
    */
   oauth?: boolean;
+  /**
+   * Put Azurite's extent garbage collection off until this long after start (its default is 10 minutes).
+   * Its pass walks every blob with offset-paged Loki queries and holds Azurite's only thread for minutes
+   * once a test run has written tens of thousands of blobs: every request in flight then times out. The
+   * shared instances of a test run live past 10 minutes and are thrown away whole, so they defer it.
+   */
+  gcAfterMs?: number;
 }
 
 export interface AzuriteInstance {
@@ -150,12 +160,22 @@ function waitForExit(child: ChildProcess, ms: number): Promise<boolean> {
 
 class EarlyExit extends Error {}
 
-async function launch(location: string | undefined, tls: Tls | undefined): Promise<{ child: ChildProcess; port: number }> {
+const AZURITE_DIST = path.join(repoRoot, 'node_modules/azurite/dist/src');
+
+// Preloaded into Azurite: its GC manager reads the interval from this constant when it is constructed.
+function gcPreload(gcAfterMs: number): string {
+  const constants = JSON.stringify(path.join(AZURITE_DIST, 'blob/utils/constants.js'));
+  const code = `import { createRequire } from 'node:module'; createRequire(${constants})(${constants}).DEFAULT_GC_INTERVAL_MS = ${gcAfterMs};`;
+  return `data:text/javascript,${encodeURIComponent(code)}`;
+}
+
+async function launch(location: string | undefined, tls: Tls | undefined, gcAfterMs: number | undefined): Promise<{ child: ChildProcess; port: number }> {
   const port = await freePort();
-  const main = path.join(repoRoot, 'node_modules/azurite/dist/src/blob/main.js');
+  const main = path.join(AZURITE_DIST, 'blob/main.js');
   const persistence = location === undefined ? ['--inMemoryPersistence'] : ['--location', location];
   const oauth = tls === undefined ? [] : ['--oauth', 'basic', '--cert', tls.certPath, '--key', tls.keyPath];
-  const args = [`--import=${EXIT_WITH_PARENT}`, main, '--blobHost', HOST, '--blobPort', String(port), ...persistence, ...oauth,
+  const preloads = [EXIT_WITH_PARENT, ...(gcAfterMs === undefined ? [] : [gcPreload(gcAfterMs)])].map((url) => `--import=${url}`);
+  const args = [...preloads, main, '--blobHost', HOST, '--blobPort', String(port), ...persistence, ...oauth,
     '--silent', '--disableTelemetry', '--skipApiVersionCheck'];
   // cwd is a scratch directory so that nothing Azurite might write lands in the repository.
   const child = spawn(process.execPath, args, { cwd: tmpdir(), stdio: ['pipe', 'pipe', 'pipe'] });
@@ -199,7 +219,7 @@ export async function startAzurite(opts: AzuriteOptions = {}): Promise<AzuriteIn
   let started: { child: ChildProcess; port: number } | undefined;
   for (let attempt = 1; started === undefined; attempt++) {
     try {
-      started = await launch(location, tls);
+      started = await launch(location, tls, opts.gcAfterMs);
     } catch (err) {
       // Another process may take the probed port between our bind and Azurite's: try a new one.
       if (!(err instanceof EarlyExit) || attempt >= START_ATTEMPTS) {

@@ -1,5 +1,5 @@
 import type { TestProject } from 'vitest/node';
-import { startAzurite } from './azurite.js';
+import { LONGER_THAN_A_RUN_MS, startAzurite } from './azurite.js';
 import { loadMetaflowFixture } from './metaflow-fixture.js';
 
 // One Azurite for the whole run, with the shared Metaflow fixture loaded once; test files reach it
@@ -18,7 +18,7 @@ declare module 'vitest' {
 }
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  const azurite = await startAzurite({ inMemory: true });
+  const azurite = await startAzurite({ inMemory: true, gcAfterMs: LONGER_THAN_A_RUN_MS });
   try {
     const fixture = await loadMetaflowFixture(azurite.connectionString);
     project.provide('endpoint', azurite.endpoint);
