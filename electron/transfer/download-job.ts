@@ -161,12 +161,13 @@ async function fetchRange(
   const offset = index * RANGE_SIZE;
   await ctx.request(
     'rangeGet',
-    async (abortSignal) => {
+    async (abortSignal, watch) => {
       // A retried first range asks for the version its first attempt saw: the other ranges may already be on their way.
       const conditions = job.etag === undefined ? undefined : { ifMatch: job.etag };
       const length = onFirst ? RANGE_SIZE : Math.min(RANGE_SIZE, job.size - offset);
       // The SDK's own re-reads of a cut response are off: the engine retries the range and counts it.
       const response = await blob.download(offset, length, { conditions, abortSignal, maxRetryRequests: 0 });
+      watch.moved();
       // The body may fail before it is read (while the file opens): hold the error for the loop below.
       response.readableStreamBody?.on('error', () => undefined);
       if (onFirst) {
@@ -174,7 +175,8 @@ async function fetchRange(
         onFirst({ etag: response.etag, size: total, md5: response.blobContentMD5 ?? response.contentMD5 });
       }
       const expected = onFirst ? Math.min(RANGE_SIZE, job.size) : length;
-      const handle = await openTemp();
+      // The disk and the bandwidth cap are waits of this side: the stall watchdog does not count them.
+      const handle = await watch.off(openTemp());
       let written = 0;
       // Chunks go to disk a batch at a time: one write per MiB instead of one per socket read.
       const batch: Buffer[] = [];
@@ -190,13 +192,14 @@ async function fetchRange(
       try {
         for await (const chunk of response.readableStreamBody ?? []) {
           const bytes = chunk as Buffer;
+          watch.moved();
           batch.push(bytes);
           batched += bytes.length;
-          if (batched >= WRITE_BATCH) await flush();
+          if (batched >= WRITE_BATCH) await watch.off(flush());
           // The cap is kept per chunk read, so a low one holds the socket back however the writes are batched.
-          await ctx.pool.account(bytes.length, abortSignal);
+          await watch.off(ctx.pool.account(bytes.length, abortSignal));
         }
-        if (batched > 0) await flush();
+        if (batched > 0) await watch.off(flush());
         if (written !== expected) throw new ShortRange(expected, written);
       } catch (err) {
         // The range is fetched again whole: take back what this attempt counted.

@@ -2,15 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import { availableParallelism } from 'node:os';
 import type { BlobServiceClient, ContainerClient } from '@azure/storage-blob';
-import type { ConflictChoice, JobSelector, TransferJob, TransferList, UnfinishedJob } from '../../shared/schemas/transfer.js';
+import { RETRY_REASON_MAX, type ConflictChoice, type JobSelector, type TransferJob, type TransferList, type UnfinishedJob } from '../../shared/schemas/transfer.js';
 import { StratusError } from '../../shared/errors.js';
-import { toAzureError } from '../azure/errors.js';
 import { MiB } from './block-plan.js';
 import { ConcurrencyTuner, defaultStart } from './concurrency-tuner.js';
 import { ConflictDesk } from './conflicts.js';
 import { discardTemp, runDownload } from './download-job.js';
-import { runContext, type JobOutcome, type RunContext, type SharedRunParts, type TransferStats } from './job-context.js';
-import { downloadJob, journalRow, uploadJob, type DownloadSpec, type Job, type JobPlace, type JobTarget, type UploadSpec } from './job-state.js';
+import { runContext, Stop, type JobOutcome, type RunContext, type SharedRunParts, type TransferStats } from './job-context.js';
+import { downloadJob, jobFailure, journalRow, uploadJob, type DownloadSpec, type Job, type JobPlace, type JobTarget, type UploadSpec } from './job-state.js';
 import { TransferJournal } from './journal.js';
 import { Md5Pool } from './md5-pool.js';
 import { BufferPool } from './buffer-pool.js';
@@ -18,6 +17,7 @@ import { ProgressReporter, type ProgressOptions } from './progress.js';
 import { RequestPool } from './request-pool.js';
 import { discardUnfinished, resumedJobs, unfinishedJobs } from './resume.js';
 import { DEFAULT_RETRY, type RetryOptions } from './retry.js';
+import { DEFAULT_STALL_TIMEOUT_MS } from './stall-watch.js';
 import { transferServiceClient } from './transfer-client.js';
 import { runUpload, statSource } from './upload-job.js';
 
@@ -39,13 +39,8 @@ export interface EngineOptions extends ProgressOptions {
   /** Jobs running at once; each waits for request slots in the pool. */
   maxActiveJobs?: number;
   retry?: RetryOptions;
-}
-
-class Stop extends Error {
-  constructor(readonly why: 'paused' | 'cancelled') {
-    super(`The transfer was ${why}.`);
-    this.name = 'AbortError';
-  }
+  /** A request try that moves no byte for this long is aborted and retried (stall-watch.ts); 0 for never. */
+  stallTimeoutMs?: number;
 }
 
 // 8 blocks of 8 MiB in flight: as fast here as 16 (Azurite's CPU is the limit), and the engine's
@@ -90,6 +85,7 @@ export class TransferEngine {
       buffers: new BufferPool(options.bufferBudget ?? DEFAULT_BUFFER_BUDGET),
       stats: this.stats,
       retry: options.retry ?? DEFAULT_RETRY,
+      stallTimeoutMs: options.stallTimeoutMs ?? DEFAULT_STALL_TIMEOUT_MS,
       throttled: () => this.tuner?.throttled(),
     };
     const meter = {
@@ -349,13 +345,15 @@ export class TransferEngine {
         if (!resumed && bytes > 0) this.bytesReported += bytes;
         this.progress.touch(job);
       },
-      retried: () => this.countRetry(job),
+      retried: (err) => this.countRetry(job, err),
     });
   }
 
-  private countRetry(job: Job): void {
+  private countRetry(job: Job, err: unknown): void {
     this.stats.retries++;
     job.view.retries++;
+    // Shown in the job's row, so a slow transfer says why.
+    job.view.retryReason = jobFailure(job, err).message.slice(0, RETRY_REASON_MAX);
     this.progress.touch(job);
   }
 
@@ -384,7 +382,7 @@ export class TransferEngine {
         if (controller.signal.reason.why === 'cancelled') await this.discardRecords(job);
         return;
       }
-      const shaped = toAzureError(err, { action: `${job.kind === 'upload' ? 'uploading' : 'downloading'} ${job.view.source}`, endpoint: job.endpoint, container: job.view.container });
+      const shaped = jobFailure(job, err);
       Object.assign(job.view, { state: 'failed', error: { code: shaped.code, message: shaped.message }, finishedAt: new Date().toISOString() });
     } finally {
       job.controller = undefined;

@@ -1,6 +1,8 @@
 import type { ContainerClient } from '@azure/storage-blob';
 import type { BlobContainerLocation } from '../core/blob-location.js';
 import type { TransferJob } from '../../shared/schemas/transfer.js';
+import type { StratusError } from '../../shared/errors.js';
+import { toAzureError } from '../azure/errors.js';
 import { blockSizeFor } from './block-plan.js';
 import type { DownloadState } from './download-job.js';
 import type { JournalJob } from './journal.js';
@@ -94,6 +96,7 @@ function queuedView(place: JobPlace, kind: 'upload' | 'download', bytes: number)
     conflict: null,
     resolution: null,
     retries: 0,
+    retryReason: null,
     restartReason: null,
     createdAt: new Date().toISOString(),
     finishedAt: null,
@@ -141,4 +144,9 @@ export function journalRow(job: Job): JournalJob {
   if (job.kind === 'download') return { ...common, kind: 'download', blobName: job.state.blobName, localPath: job.view.localPath, size: 0, mtimeMs: 0, blockSize: 0 };
   const u = job.state;
   return { ...common, kind: 'upload', blobName: u.blobName, localPath: u.filePath, size: u.size, mtimeMs: u.mtimeMs, blockSize: u.blockSize };
+}
+
+/** A job's failure (or a retried request's) as the user reads it. */
+export function jobFailure(job: Job, err: unknown): StratusError {
+  return toAzureError(err, { action: `${job.kind === 'upload' ? 'uploading' : 'downloading'} ${job.view.source}`, endpoint: job.endpoint, container: job.view.container });
 }

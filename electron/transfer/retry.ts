@@ -1,4 +1,5 @@
 import { RestError } from '@azure/storage-blob';
+import { StalledError } from './stall-watch.js';
 
 // Retries of one request with exponential backoff and full jitter, honouring Retry-After. The SDK's
 // own retry policy is off in the transfer pipeline (transfer-client.ts) so that every retry passes
@@ -28,6 +29,7 @@ export function isThrottle(err: unknown): boolean {
 }
 
 export function isRetryable(err: unknown): boolean {
+  if (err instanceof StalledError) return true;
   const status = statusOf(err);
   if (status !== undefined && status !== 0) return status === 408 || status === 429 || status >= 500;
   const code = (err as { code?: unknown } | null)?.code;

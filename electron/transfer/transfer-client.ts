@@ -14,6 +14,7 @@ interface WithPipeline {
 
 type Options = StoragePipelineOptions & { agent?: Agent; tlsOptions?: { ca?: string | Buffer | (string | Buffer)[] } };
 
+// A backstop only: a silent connection is noticed by the stall watchdog (stall-watch.ts) much sooner.
 const TRY_TIMEOUT_MS = 10 * 60_000;
 
 export function transferServiceClient(service: BlobServiceClient, pool: RequestPool): BlobServiceClient {

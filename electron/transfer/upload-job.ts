@@ -72,7 +72,11 @@ async function sendBlock(
   try {
     await ctx.pool.account(block.length, signal);
     const started = performance.now();
-    await ctx.request('putBlock', (abortSignal) => blob.stageBlock(id, body, block.length, { transactionalContentMD5: md5, abortSignal }), signal);
+    await ctx.request(
+      'putBlock',
+      (abortSignal, watch) => blob.stageBlock(id, body, block.length, { transactionalContentMD5: md5, abortSignal, onProgress: watch.moved }),
+      signal,
+    );
     window.done(block.length, performance.now() - started);
     slots.setLimit(window.size);
   } catch (err) {
@@ -196,8 +200,8 @@ async function putWhole(job: UploadState, blob: BlockBlobClient, ctx: RunContext
     // What was read and its MD5 travel together, so even a file written meanwhile makes a consistent blob.
     const md5 = await ctx.md5.digest(data);
     await ctx.pool.account(job.size, ctx.signal);
-    await ctx.request('putBlob', (abortSignal) =>
-      blob.upload(data, data.length, { blobHTTPHeaders: { blobContentMD5: md5 }, conditions: conditions(job), abortSignal }),
+    await ctx.request('putBlob', (abortSignal, watch) =>
+      blob.upload(data, data.length, { blobHTTPHeaders: { blobContentMD5: md5 }, conditions: conditions(job), abortSignal, onProgress: watch.moved }),
     );
     ctx.progress(job.size);
     return { kind: 'done' };

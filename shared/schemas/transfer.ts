@@ -60,6 +60,9 @@ export const ConflictInfo = z.object({
 });
 export type ConflictInfo = z.infer<typeof ConflictInfo>;
 
+/** Longest retry reason a job carries: the message is cut to it. */
+export const RETRY_REASON_MAX = 1000;
+
 export const TransferJob = z.object({
   id: Id,
   kind: TransferKind,
@@ -83,6 +86,8 @@ export const TransferJob = z.object({
   resolution: ConflictChoice.nullable(),
   /** Requests sent again after throttling or a network failure. */
   retries: z.number().int().nonnegative(),
+  /** Why a request was last sent again (throttling, a dropped or stalled connection); null before any retry. */
+  retryReason: z.string().max(RETRY_REASON_MAX).nullable(),
   /** Set when a resumed job had to start again from zero, saying why. */
   restartReason: z.string().nullable(),
   createdAt: z.string(),

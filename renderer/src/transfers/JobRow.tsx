@@ -1,6 +1,6 @@
 import type { TransferJob } from '../../../shared/schemas/transfer.js';
 import { formatBytes } from '../format.js';
-import { formatEta, formatRate, jobTitle, percent, STATE_LABEL } from './transfer-format.js';
+import { formatEta, formatRate, jobTitle, percent, retriesTitle, retryNote, STATE_LABEL } from './transfer-format.js';
 
 export type JobAction = 'pause' | 'resume' | 'cancel' | 'retry' | 'remove';
 
@@ -35,6 +35,7 @@ export function JobRow({ job, onAction }: Props) {
   const pct = percent(job.bytesDone, job.bytes, done);
   const title = jobTitle(job);
   const skipped = done && job.resolution === 'skip';
+  const retrying = retryNote(job);
   return (
     <div className={`transfer-job transfer-job--${job.state}`} data-testid="transfer-job" data-state={job.state} data-job-id={job.id}>
       <div className="transfer-job__line">
@@ -71,10 +72,15 @@ export function JobRow({ job, onAction }: Props) {
         </span>
         {job.state === 'running' && <span>{formatRate(job.rate)}</span>}
         {job.state === 'running' && <span>{formatEta(job.etaSeconds)}</span>}
-        {job.retries > 0 && <span title="Requests sent again after throttling or a network failure">{job.retries} retried</span>}
+        {job.retries > 0 && <span title={retriesTitle(job)}>{job.retries} retried</span>}
         {job.resolution === 'keepBoth' && <span>kept both</span>}
         {job.resolution === 'overwrite' && done && <span>overwritten</span>}
       </div>
+      {retrying && (
+        <p className="transfer-job__note" data-testid="transfer-retry-reason">
+          {retrying}
+        </p>
+      )}
       {job.restartReason && <p className="transfer-job__note">Started again from zero: {job.restartReason}</p>}
       {job.error && (
         <p className="transfer-job__error" role="alert">

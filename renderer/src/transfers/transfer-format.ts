@@ -32,3 +32,15 @@ export function percent(done: number, total: number, finished = false): number {
 export function jobTitle(job: TransferJob): string {
   return displayName(job.kind === 'upload' ? `${job.container}/${job.blobName}` : job.localPath);
 }
+
+const RETRIES_TITLE = 'Requests sent again after throttling or a network failure';
+
+/** Why a running job is slow ("Retrying: No data moved for 60 s; …"); null when it is not retrying. */
+export function retryNote(job: Pick<TransferJob, 'state' | 'retryReason'>): string | null {
+  return job.state === 'running' && job.retryReason ? `Retrying: ${job.retryReason}` : null;
+}
+
+/** The retry count's tooltip: the last retry's reason when there is one. */
+export function retriesTitle(job: Pick<TransferJob, 'retryReason'>): string {
+  return job.retryReason ?? RETRIES_TITLE;
+}
