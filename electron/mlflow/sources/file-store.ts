@@ -1,4 +1,4 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { StratusError } from '../../../shared/errors.js';
 import type {
@@ -30,6 +30,7 @@ import { factsOf, spansFromArtifacts, traceJsonText, ARTIFACT_LOCATION_TAG, type
 import { infoMatches, inTokenRange, spansMatch } from '../trace-match.js';
 import { traceRow, type TraceInfoParts } from '../trace-row.js';
 import { parseMetaYaml } from './meta-yaml.js';
+import { dirs, exists, keyFiles, num } from './file-store-files.js';
 import { sortTraceRows } from './file-trace-order.js';
 import { traceInfoFromYaml } from './file-trace-info.js';
 import type { TraceFolder, TraceFolders } from '../trace-cache/file-sync.js';
@@ -44,38 +45,6 @@ const RUN_STATUS: Record<string, MlflowRun['status']> = { '1': 'RUNNING', '2': '
 const NOT_RUNS = new Set(['tags', 'traces', 'datasets', 'models', 'outputs']);
 const READS_AT_ONCE = 16;
 
-async function exists(file: string): Promise<boolean> {
-  return stat(file).then(
-    () => true,
-    () => false,
-  );
-}
-
-async function dirs(folder: string): Promise<string[]> {
-  try {
-    return (await readdir(folder, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name).sort();
-  } catch {
-    return [];
-  }
-}
-
-/** Every file under `folder` as key (path with '/') → content; MLflow nests keys containing '/'. */
-async function keyFiles(folder: string, prefix = ''): Promise<Record<string, string>> {
-  const out: Record<string, string> = {};
-  let entries;
-  try {
-    entries = await readdir(folder, { withFileTypes: true });
-  } catch {
-    return out;
-  }
-  for (const entry of entries) {
-    const key = `${prefix}${entry.name}`;
-    if (entry.isDirectory()) Object.assign(out, await keyFiles(path.join(folder, entry.name), `${key}/`));
-    else if (entry.isFile()) out[key] = await readFile(path.join(folder, entry.name), 'utf8');
-  }
-  return out;
-}
-
 function metricPoints(text: string): MetricPoint[] {
   const points: MetricPoint[] = [];
   for (const line of text.split('\n')) {
@@ -85,12 +54,6 @@ function metricPoints(text: string): MetricPoint[] {
     points.push({ timestamp: Number(timestamp), value: Number.isFinite(n) ? n : null, step: step === undefined ? 0 : Number(step) });
   }
   return points;
-}
-
-function num(value: string | undefined): number | null {
-  if (value === undefined || value === '') return null;
-  const n = Number(value);
-  return Number.isFinite(n) ? n : null;
 }
 
 const rowWithSpans = (info: TraceInfoParts, loaded: LoadedSpans): TraceRow => traceRow(info, loaded.spans ? factsOf(loaded.spans) : null);
@@ -231,7 +194,24 @@ export class FileStoreSource implements MlflowSource {
    * cached-trace-search.ts), in the order given: only their folders are read. A folder gone since is left out.
    */
   async tracesByIds(traceIds: readonly string[], query: TraceQuery): Promise<TraceRow[]> {
-    const experiments = (await this.experimentDirs()).filter((e) => query.experimentIds.includes(e.id));
+    const infos = await this.traceInfos(traceIds, query.experimentIds);
+    return mapLimited(infos, READS_AT_ONCE, async (info) => rowWithSpans(info, await this.loadSpans(info)));
+  }
+
+  /**
+   * The page at `offset` of these traces (the trace cache's candidates, in order) that pass the
+   * conditions the cache does not hold (tag, run, free text), with their total: every candidate's
+   * info is read, only the page's traces.json.
+   */
+  async tracesAmong(traceIds: readonly string[], query: TraceQuery, offset: number): Promise<{ traces: TraceRow[]; total: number }> {
+    const kept = (await this.traceInfos(traceIds, query.experimentIds)).filter((i) => infoMatches(i, query.filter));
+    const page = kept.slice(offset, offset + query.pageSize);
+    return { traces: await mapLimited(page, READS_AT_ONCE, async (info) => rowWithSpans(info, await this.loadSpans(info))), total: kept.length };
+  }
+
+  /** The infos of these traces in the order given, from the experiments' folders; a folder gone since is left out. */
+  private async traceInfos(traceIds: readonly string[], experimentIds: readonly string[]): Promise<(TraceInfoParts & { dir: string })[]> {
+    const experiments = (await this.experimentDirs()).filter((e) => experimentIds.includes(e.id));
     const infos = await mapLimited(traceIds, READS_AT_ONCE, async (id) => {
       // Ids come from folder names; anything else names no folder.
       if (id === '' || path.basename(id) !== id || id.startsWith('.')) return null;
@@ -241,8 +221,7 @@ export class FileStoreSource implements MlflowSource {
       }
       return null;
     });
-    const found = infos.filter((i): i is NonNullable<typeof i> => i !== null);
-    return mapLimited(found, READS_AT_ONCE, async (info) => rowWithSpans(info, await this.loadSpans(info)));
+    return infos.filter((i): i is NonNullable<typeof i> => i !== null);
   }
 
   async trace(traceId: string): Promise<TraceDetail> {

@@ -1,13 +1,8 @@
 import type { TraceInfoParts } from '../trace-row.js';
+import { num } from './file-store-files.js';
 
 // A file store trace folder's trace_info.yaml (parsed by meta-yaml.ts) as a trace info. MLflow 3
 // writes the v3 TraceInfo (snake_case, or camelCase from protobuf JSON), MLflow 2 the v2 fields.
-
-function num(value: string | undefined): number | null {
-  if (value === undefined || value === '') return null;
-  const n = Number(value);
-  return Number.isFinite(n) ? n : null;
-}
 
 export function traceInfoFromYaml(
   meta: Record<string, string>,
