@@ -6,8 +6,8 @@ import { spanExistsSql } from '../span-filter-sql.js';
 // a trace cache's span rows instead of reading every trace's spans (from a server, or a file store's
 // traces.json files). The cache holds what a trace's info says of state, times, user, session and
 // stored tokens: those conditions narrow here too; tags, the run and free text are left to the
-// caller (a server's page infos are read anyway; a file store's list comes here only without them).
-// Runs in the trace cache worker.
+// caller (a server's page infos are read anyway; a file store's candidates then have their infos
+// read). Runs in the trace cache worker.
 
 export interface CachedSpanQuery {
   experimentIds: string[];
@@ -74,7 +74,7 @@ export function cachedSpanSearch(db: Database.Database, q: CachedSpanQuery): Cac
     binds.push(...span.binds);
   }
   const direction = q.sort.order === 'asc' ? 'ASC' : 'DESC';
-  // Traces without a stored total come last either way, as the server source sorts a page.
+  // Traces without a stored total come last either way, as the server source sorts a page; for a file store, without any key.
   const nullsLast = q.sort.by === 'tokens' || (q.nullsLast && q.sort.by !== 'timestamp') ? `${ORDER[q.sort.by]} IS NULL, ` : '';
   const where = clauses.join(' AND ');
   const ids = db
