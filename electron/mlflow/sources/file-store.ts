@@ -1,4 +1,4 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { StratusError } from '../../../shared/errors.js';
 import type {
@@ -26,10 +26,13 @@ import { runMatches } from '../../../shared/run-filter/evaluate.js';
 import type { MlflowSource, RunQuery, TraceQuery } from '../source.js';
 import { SqliteClient } from '../sqlite/sqlite-client.js';
 import { mapLimited } from '../../core/limit.js';
-import { factsOf, spansFromArtifacts, traceJsonText, ARTIFACT_LOCATION_TAG } from '../trace-spans.js';
+import { factsOf, spansFromArtifacts, traceJsonText, ARTIFACT_LOCATION_TAG, type LoadedSpans } from '../trace-spans.js';
 import { infoMatches, inTokenRange, spansMatch } from '../trace-match.js';
 import { traceRow, type TraceInfoParts } from '../trace-row.js';
 import { parseMetaYaml } from './meta-yaml.js';
+import { dirs, exists, keyFiles, num } from './file-store-files.js';
+import { sortTraceRows } from './file-trace-order.js';
+import { traceInfoFromYaml } from './file-trace-info.js';
 import type { TraceFolder, TraceFolders } from '../trace-cache/file-sync.js';
 
 // MLflow's FileStore (`mlruns/`): <exp>/meta.yaml, <exp>/tags/, <exp>/<run>/{meta.yaml, params/,
@@ -42,38 +45,6 @@ const RUN_STATUS: Record<string, MlflowRun['status']> = { '1': 'RUNNING', '2': '
 const NOT_RUNS = new Set(['tags', 'traces', 'datasets', 'models', 'outputs']);
 const READS_AT_ONCE = 16;
 
-async function exists(file: string): Promise<boolean> {
-  return stat(file).then(
-    () => true,
-    () => false,
-  );
-}
-
-async function dirs(folder: string): Promise<string[]> {
-  try {
-    return (await readdir(folder, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name).sort();
-  } catch {
-    return [];
-  }
-}
-
-/** Every file under `folder` as key (path with '/') → content; MLflow nests keys containing '/'. */
-async function keyFiles(folder: string, prefix = ''): Promise<Record<string, string>> {
-  const out: Record<string, string> = {};
-  let entries;
-  try {
-    entries = await readdir(folder, { withFileTypes: true });
-  } catch {
-    return out;
-  }
-  for (const entry of entries) {
-    const key = `${prefix}${entry.name}`;
-    if (entry.isDirectory()) Object.assign(out, await keyFiles(path.join(folder, entry.name), `${key}/`));
-    else if (entry.isFile()) out[key] = await readFile(path.join(folder, entry.name), 'utf8');
-  }
-  return out;
-}
-
 function metricPoints(text: string): MetricPoint[] {
   const points: MetricPoint[] = [];
   for (const line of text.split('\n')) {
@@ -85,11 +56,7 @@ function metricPoints(text: string): MetricPoint[] {
   return points;
 }
 
-function num(value: string | undefined): number | null {
-  if (value === undefined || value === '') return null;
-  const n = Number(value);
-  return Number.isFinite(n) ? n : null;
-}
+const rowWithSpans = (info: TraceInfoParts, loaded: LoadedSpans): TraceRow => traceRow(info, loaded.spans ? factsOf(loaded.spans) : null);
 
 interface RunLocation {
   dir: string;
@@ -201,23 +168,16 @@ export class FileStoreSource implements MlflowSource {
     const f = query.filter;
     // Filtering before spans are read, so only the page's traces.json files are parsed.
     const matching = infos.filter((t) => infoMatches(t, f));
-    const ranged = matching.map((info) => traceRow(info, null)).filter((r) => inTokenRange(r, f));
-    const byTokens = (r: TraceRow) => r.storedTokens?.total ?? null;
-    const sign = query.sort.order === 'asc' ? 1 : -1;
-    const key = (r: TraceRow): number | string | null =>
-      query.sort.by === 'timestamp' ? r.timestampMs : query.sort.by === 'duration' ? r.durationMs : query.sort.by === 'name' ? r.name : byTokens(r);
-    ranged.sort((a, b) => {
-      const x = key(a);
-      const y = key(b);
-      if (x === null || y === null) return x === y ? 0 : x === null ? 1 : -1;
-      return (x < y ? -1 : x > y ? 1 : 0) * sign || (a.traceId < b.traceId ? -1 : 1) * sign;
-    });
+    const ranged = sortTraceRows(
+      matching.map((info) => traceRow(info, null)).filter((r) => inTokenRange(r, f)),
+      query.sort,
+    );
     const infoById = new Map(matching.map((i) => [i.traceId, i]));
     const withSpans = (row: TraceRow) => {
       const info = infoById.get(row.traceId) as TraceInfoParts;
-      return spansFromArtifacts(this.roots, this.artifactTags(info), (json) => this.spanParser().call('parseTraceJson', json)).then((loaded) => ({ info, loaded }));
+      return this.loadSpans(info).then((loaded) => ({ info, loaded }));
     };
-    const toRow = ({ info, loaded }: Awaited<ReturnType<typeof withSpans>>) => traceRow(info, loaded.spans ? factsOf(loaded.spans) : null);
+    const toRow = ({ info, loaded }: Awaited<ReturnType<typeof withSpans>>) => rowWithSpans(info, loaded);
     if (f.span) {
       // Span conditions need every candidate's traces.json before a page can be cut.
       const kept = (await mapLimited(ranged, READS_AT_ONCE, withSpans)).filter((r) => spansMatch(r.loaded.spans, f));
@@ -229,15 +189,50 @@ export class FileStoreSource implements MlflowSource {
     return { traces, nextPageToken: offset + query.pageSize < ranged.length ? offsetToken(offset + query.pageSize) : null, total: ranged.length };
   }
 
+  /**
+   * The rows of these traces of the query's experiments (a page the trace cache chose,
+   * cached-trace-search.ts), in the order given: only their folders are read. A folder gone since is left out.
+   */
+  async tracesByIds(traceIds: readonly string[], query: TraceQuery): Promise<TraceRow[]> {
+    const infos = await this.traceInfos(traceIds, query.experimentIds);
+    return mapLimited(infos, READS_AT_ONCE, async (info) => rowWithSpans(info, await this.loadSpans(info)));
+  }
+
+  /**
+   * The page at `offset` of these traces (the trace cache's candidates, in order) that pass the
+   * conditions the cache does not hold (tag, run, free text), with their total: every candidate's
+   * info is read, only the page's traces.json.
+   */
+  async tracesAmong(traceIds: readonly string[], query: TraceQuery, offset: number): Promise<{ traces: TraceRow[]; total: number }> {
+    const kept = (await this.traceInfos(traceIds, query.experimentIds)).filter((i) => infoMatches(i, query.filter));
+    const page = kept.slice(offset, offset + query.pageSize);
+    return { traces: await mapLimited(page, READS_AT_ONCE, async (info) => rowWithSpans(info, await this.loadSpans(info))), total: kept.length };
+  }
+
+  /** The infos of these traces in the order given, from the experiments' folders; a folder gone since is left out. */
+  private async traceInfos(traceIds: readonly string[], experimentIds: readonly string[]): Promise<(TraceInfoParts & { dir: string })[]> {
+    const experiments = (await this.experimentDirs()).filter((e) => experimentIds.includes(e.id));
+    const infos = await mapLimited(traceIds, READS_AT_ONCE, async (id) => {
+      // Ids come from folder names; anything else names no folder.
+      if (id === '' || path.basename(id) !== id || id.startsWith('.')) return null;
+      for (const e of experiments) {
+        const info = await this.readTraceInfo(path.join(e.dir, 'traces', id), id, e.id);
+        if (info) return info;
+      }
+      return null;
+    });
+    return infos.filter((i): i is NonNullable<typeof i> => i !== null);
+  }
+
   async trace(traceId: string): Promise<TraceDetail> {
     for (const exp of await this.experimentDirs()) {
       const dir = path.join(exp.dir, 'traces', traceId);
       if (!(await exists(path.join(dir, 'trace_info.yaml')))) continue;
       const info = await this.readTraceInfo(dir, traceId, exp.id);
       if (!info) break;
-      const loaded = await spansFromArtifacts(this.roots, this.artifactTags(info), (json) => this.spanParser().call('parseTraceJson', json));
+      const loaded = await this.loadSpans(info);
       return {
-        info: traceRow(info, loaded.spans ? factsOf(loaded.spans) : null),
+        info: rowWithSpans(info, loaded),
         metadata: info.metadata,
         assessments: [],
         spans: loaded.spans ?? [],
@@ -282,6 +277,10 @@ export class FileStoreSource implements MlflowSource {
     await this.parser?.close();
   }
 
+  private loadSpans(info: TraceInfoParts): Promise<LoadedSpans> {
+    return spansFromArtifacts(this.roots, this.artifactTags(info), (json) => this.spanParser().call('parseTraceJson', json));
+  }
+
   private spanParser(): SqliteClient {
     this.parser ??= SqliteClient.parser(this.root);
     return this.parser;
@@ -296,23 +295,8 @@ export class FileStoreSource implements MlflowSource {
   private async readTraceInfo(dir: string, id: string, experimentId: string): Promise<(TraceInfoParts & { dir: string }) | null> {
     const text = await readFile(path.join(dir, 'trace_info.yaml'), 'utf8').catch(() => null);
     if (text === null) return null;
-    const meta = parseMetaYaml(text);
-    // MLflow 3 writes the v3 TraceInfo (snake_case, or camelCase from protobuf JSON), MLflow 2 the v2 fields.
-    const requestTimeText = meta.request_time || meta.requestTime;
-    const requestTime = requestTimeText ? Date.parse(requestTimeText) : NaN;
-    const duration = /^(\d+(?:\.\d+)?)s$/.exec(meta.execution_duration || meta.executionDuration || '');
-    return {
-      dir,
-      traceId: meta.trace_id || meta.traceId || meta.request_id || id,
-      experimentId: meta['trace_location.experiment_id'] || meta['traceLocation.experimentId'] || meta.experiment_id || experimentId,
-      timestampMs: num(meta.timestamp_ms) ?? (Number.isFinite(requestTime) ? requestTime : 0),
-      durationMs: num(meta.execution_time_ms) ?? (duration ? Math.round(Number(duration[1]) * 1000) : null),
-      state: meta.state || meta.status || 'STATE_UNSPECIFIED',
-      requestPreview: meta.request_preview ?? meta.requestPreview ?? null,
-      responsePreview: meta.response_preview ?? meta.responsePreview ?? null,
-      metadata: await keyFiles(path.join(dir, 'request_metadata')),
-      tags: await keyFiles(path.join(dir, 'tags')),
-    };
+    const [metadata, tags] = await Promise.all([keyFiles(path.join(dir, 'request_metadata')), keyFiles(path.join(dir, 'tags'))]);
+    return { dir, ...traceInfoFromYaml(parseMetaYaml(text), id, experimentId, metadata, tags) };
   }
 
   private async experimentDirs(): Promise<{ id: string; dir: string }[]> {

@@ -10,7 +10,8 @@ import type { TraceCache } from './trace-cache.js';
 // are opened (plus those whose spans are still to read, and a bounded re-check of recent
 // IN_PROGRESS traces), their info and traces.json read and stored a batch at a time, so a
 // cancelled sync keeps what it stored and the next one reads only the rest. traces.json is parsed
-// in the trace cache worker. Folders gone from the store leave the cache.
+// in the trace cache worker. Folders gone from the store leave the cache. An experiment read to the
+// end is marked complete, as a server's first sync marks it.
 
 /** Trace folders read at once from the disk. */
 const READS_AT_ONCE = 16;
@@ -46,7 +47,10 @@ export async function syncFileStore(store: FileTraceStore, cache: TraceCache, ex
     cancelled(options.signal);
     const folders = await store.traceFolders(experimentId);
     const todo = await cache.folderTodo(experimentId, folders?.ids ?? [], IN_PROGRESS_RECHECK);
-    if (!folders) continue;
+    if (!folders) {
+      await completed(cache, experimentId);
+      continue;
+    }
     let pending: FileTrace[] = [];
     let bytes = 0;
     let opened = 0;
@@ -79,6 +83,12 @@ export async function syncFileStore(store: FileTraceStore, cache: TraceCache, ex
         }
       }
     }
+    await completed(cache, experimentId);
   }
   return { listed: read };
+}
+
+/** Every folder of the experiment was read once: from now on its trace list can be answered by the cache (cached-trace-search.ts). */
+async function completed(cache: TraceCache, experimentId: string): Promise<void> {
+  if (!(await cache.position(experimentId)).complete) await cache.savePage([], { experimentId, pageToken: null, newestMs: null, complete: true });
 }

@@ -12,8 +12,8 @@ export interface FileTrace {
   problem: string | null;
 }
 
-/** Span times as digit strings before parsing: as JSON numbers, epoch nanoseconds lose precision. */
-const exactTimes = (json: string) => json.replace(/"(start|end)_time_unix_nano"\s*:\s*(\d+)/g, '"$1_time_unix_nano":"$2"');
+/** Span times (MLflow 3's *_time_unix_nano, MLflow 2's *_time) as digit strings before parsing: as JSON numbers, epoch nanoseconds lose precision. */
+const exactTimes = (json: string) => json.replace(/"(start|end)_time(_unix_nano)?"\s*:\s*(\d+)/g, '"$1_time$2":"$3"');
 
 export function fileSpanResult({ info, json, problem }: FileTrace): SpanResult {
   const traceId = info.traceId;
@@ -24,7 +24,10 @@ export function fileSpanResult({ info, json, problem }: FileTrace): SpanResult {
   } catch (err) {
     return { traceId, unreadable: true, problem: `traces.json is not valid JSON (${(err as Error).message}).` };
   }
-  const spans = parsed !== null && typeof parsed === 'object' ? (parsed as { spans?: unknown }).spans : undefined;
+  // The trace view reads `data.spans` too (spans.ts spansFromTraceJson).
+  const doc = parsed !== null && typeof parsed === 'object' ? (parsed as { spans?: unknown; data?: unknown }) : {};
+  const data = doc.data !== null && typeof doc.data === 'object' ? (doc.data as { spans?: unknown }) : {};
+  const spans = Array.isArray(doc.spans) ? doc.spans : data.spans;
   if (!Array.isArray(spans)) return { traceId, unreadable: true, problem: 'traces.json holds no span list ("spans").' };
   return { traceId, ...spanFacts(spans) };
 }

@@ -93,4 +93,11 @@ export const TRACE_CACHE_MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE traces ADD COLUMN span_problem TEXT;
   `,
+  // 6: span rows from MLflow 2's span JSON (start_time, end_time, context.span_id) and traces.json
+  // holding its spans under "data": traces read before this step got no span rows (or a note), so
+  // span filters and span latency missed them; they are read again.
+  `
+  UPDATE traces SET spans = 0 WHERE spans = 1 AND NOT EXISTS (SELECT 1 FROM trace_spans s WHERE s.trace_id = traces.trace_id);
+  UPDATE traces SET spans = 0, span_problem = NULL WHERE spans = 2 AND span_problem = 'traces.json holds no span list ("spans").';
+  `,
 ];

@@ -5,7 +5,7 @@
 
 import type { Span } from '../../../shared/schemas/mlflow.js';
 import { spanPromptFacts, type SpanPromptFacts } from '../prompts/prompt-facts.js';
-import { spanStatus } from '../spans.js';
+import { normalizeSpanId, spanStatus } from '../spans.js';
 import { spanModel, spanUsageFromJson, traceUsage, type TraceUsage } from '../tokens/trace-usage.js';
 
 export interface CachedSpan {
@@ -39,11 +39,18 @@ function durationMs(start: unknown, end: unknown): number {
   return ((nanos(end) as number) - (nanos(start) as number)) / 1e6;
 }
 
-/** The span's row, or null for a span that has not ended (no duration yet) or has no times. */
+/**
+ * The span's row, or null for a span that has not ended (no duration yet), has no times, or no id
+ * (not a span to the trace view either). MLflow 2's span JSON names them start_time, end_time and context.span_id.
+ */
 export function cachedSpan(raw: Record<string, unknown>, model: string | null): CachedSpan | null {
-  const start = nanos(raw.start_time_unix_nano);
-  const end = nanos(raw.end_time_unix_nano);
+  const startTime = raw.start_time_unix_nano ?? raw.start_time;
+  const endTime = raw.end_time_unix_nano ?? raw.end_time;
+  const start = nanos(startTime);
+  const end = nanos(endTime);
   if (start === null || end === null || !Number.isFinite(start) || !Number.isFinite(end)) return null;
+  const context = raw.context !== null && typeof raw.context === 'object' ? (raw.context as Record<string, unknown>) : {};
+  if (normalizeSpanId(raw.span_id ?? context.span_id) === null) return null;
   const attributes = raw.attributes !== null && typeof raw.attributes === 'object' ? (raw.attributes as Record<string, unknown>) : {};
   const status = spanStatus(raw).status;
   return {
@@ -51,7 +58,7 @@ export function cachedSpan(raw: Record<string, unknown>, model: string | null): 
     type: decodedString(attributes['mlflow.spanType']),
     model,
     error: status === 'ERROR',
-    durationMs: durationMs(raw.start_time_unix_nano, raw.end_time_unix_nano),
+    durationMs: durationMs(startTime, endTime),
     status,
     calls: spanModel(attributes),
   };

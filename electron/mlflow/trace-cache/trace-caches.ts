@@ -7,11 +7,10 @@ import type { RestClient } from '../sources/rest-client.js';
 import type { SummaryFilter } from '../tokens/aggregate.js';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
-import type { TraceFilter, TraceSort } from '../../../shared/schemas/mlflow.js';
 import type { CacheCounts, SpanProblem } from './cache-db.js';
 import { syncFileStore, type FileTraceStore } from './file-sync.js';
 import { loadSpans, syncTraces, SyncCancelled, type SyncOptions } from './rest-sync.js';
-import type { CachedSpanPage } from './span-search.js';
+import type { CachedSpanPage, CachedSpanQuery } from './span-search.js';
 import { TraceCache, traceCacheFile, traceCacheFolder, TraceCacheWorker } from './trace-cache.js';
 
 // Every workspace's trace cache for the life of the app (or one CLI command): one sync at a time
@@ -40,12 +39,7 @@ export interface TraceServer {
  */
 export const SPAN_SEARCH_READ_FIRST = 200;
 
-export interface SpanSearch {
-  experimentIds: string[];
-  filter: TraceFilter;
-  sort: TraceSort;
-  offset: number;
-  limit: number;
+export interface SpanSearch extends CachedSpanQuery {
   /** The first page brings the cache up to date first; later pages read it as it is. */
   first: boolean;
 }
@@ -185,11 +179,12 @@ export class TraceCaches {
   }
 
   /**
-   * A page of a trace search with span conditions from the cached span rows, or null when the cache
-   * cannot answer it whole: an experiment never fully synced, or more traces with unread spans than
-   * are worth reading first. The first page syncs the new traces and reads their spans.
+   * A page of a trace search (a server's with span conditions, a file store's with or without) from
+   * the cached rows, or null when the cache cannot answer it whole: an experiment never fully synced,
+   * or more traces with unread spans than are worth reading first. The first page syncs the new
+   * traces (a file store's new folders) and reads their spans.
    */
-  async spanSearch(server: TraceServer, search: SpanSearch): Promise<CachedSpanPage | null> {
+  async spanSearch(server: TraceOrigin, search: SpanSearch): Promise<CachedSpanPage | null> {
     const entry = this.entry(server);
     const { first, ...query } = search;
     for (const id of query.experimentIds) if (!(await entry.cache.position(id)).complete) return null;
