@@ -42,21 +42,25 @@ export class ProgressiveRun {
       () => undefined, // The full view fails the same way: told as the view's stalled reading.
     );
     const byKey = new Map(tree.tasks.map((t) => [keyOf(t), t]));
+    // The rows and the summary share their reads: a failed run's summary probes the tasks its rows did.
+    const files = runs.reads(flow);
     this.reads = new StatusFill<TaskSummary>({
       listed: tree.tasks.map(keyOf),
       toRead: [...tree.tasks].sort((a, b) => compareIds(a.id, b.id)).map(keyOf),
       concurrency: CONCURRENCY,
       readOne: (key) => {
         const task = byKey.get(key);
-        return task ? runs.taskRow(flow, task) : Promise.resolve(undefined);
+        return task ? runs.taskRow(flow, task, files) : Promise.resolve(undefined);
       },
       // The run view is kept in the index whole, once complete.
       write: () => Promise.resolve(),
       after: this.headRead,
     });
     this.complete = this.reads.done.then(() =>
-      runs.detailOf(flow, run, tree, hasMetadata, Promise.resolve(tree.tasks.flatMap((t) => this.reads.read.get(keyOf(t)) ?? [])), head),
+      runs.detailOf(flow, run, tree, hasMetadata, Promise.resolve(tree.tasks.flatMap((t) => this.reads.read.get(keyOf(t)) ?? [])), head, files),
     );
+    // A view is kept a while after it ends (IndexedRuns' runViews): what was read is not.
+    this.complete.finally(() => files.forget()).catch(() => undefined);
     this.complete.then(
       (detail) => (this.settled = { detail }),
       (err: unknown) => (this.settled = { failure: `Reading tasks stopped: ${(err as Error).message} They are read again when the run is next opened.` }),
