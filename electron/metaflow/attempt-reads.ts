@@ -7,7 +7,7 @@ import { BlobReads } from './blob-reads.js';
 import { parseDataJson } from './data-json.js';
 import { logFileNames, mergeLogs } from './mflog.js';
 import type { JsonValue } from './pickle/json.js';
-import type { SuccessProbe } from './run-status.js';
+import { taskOutcome, type Outcome, type SuccessProbe } from './run-status.js';
 import { latestAttempt, type AttemptFiles, type TaskTree } from './run-tree.js';
 import { CAUGHT_ARTIFACT, EXCEPTION_ARTIFACT, exceptionFromLog, exceptionIn } from './task-exceptions.js';
 
@@ -24,7 +24,6 @@ const FAILURE_GUESSES = 2;
 export class AttemptReads {
   readonly clock: AttemptClock;
   private readonly store: BlobReads;
-  private readonly indexes = new Map<string, Promise<ArtifactEntry[]>>();
   private readonly values = new Map<string, Promise<JsonValue>>();
   /** The artifact reader's `json`, each sha decoded once. */
   private readonly decoded: Pick<ArtifactReader, 'json'>;
@@ -52,7 +51,6 @@ export class AttemptReads {
   /** Lets go of what was read, once the answer is given. */
   forget(): void {
     this.store.forget();
-    this.indexes.clear();
     this.values.clear();
   }
 
@@ -80,17 +78,8 @@ export class AttemptReads {
   /** An attempt's artifact index as its data.json says; undefined when it wrote none; CORRUPT_DATA when it cannot be read. */
   parsedIndex(attempt: AttemptFiles): Promise<ArtifactEntry[]> | undefined {
     const data = attempt.files.get('data.json');
-    if (!data) return undefined;
-    let parsed = this.indexes.get(data.name);
-    if (!parsed) {
-      parsed = this.store.read(data.name).then((bytes) => parseDataJson(bytes, data.name));
-      this.indexes.set(data.name, parsed);
-      // A damaged index is as damaged the second time it is asked for; a failed read is tried again.
-      parsed.catch((err: unknown) => {
-        if (!(err instanceof StratusError && err.code === 'CORRUPT_DATA')) this.indexes.delete(data.name);
-      });
-    }
-    return parsed;
+    // Its bytes are kept (within the memo's cap), not what they parse to: parsing again costs less than holding both.
+    return data ? this.store.read(data.name).then((bytes) => parseDataJson(bytes, data.name)) : undefined;
   }
 
   /** An attempt's artifact index; undefined when it wrote none or it cannot be read (told elsewhere, as a task problem). */
@@ -143,21 +132,28 @@ export class AttemptReads {
   }
 
   /**
-   * Before a failed run's tasks are probed: the exceptions worth reading on a guess. Where an attempt has no
-   * `N.runtime`, its index is read for its status anyway, and a `_exception` that is None is one blob for the whole
-   * run. Else only the likeliest failures: finished with something on stderr (where a traceback goes), the last to
-   * finish first, a few at most, so a run whose tasks all print to stderr costs few extra reads.
+   * A task's outcome in a run that failed, where its exception may be wanted next. Without `N.runtime` its index is
+   * read for its status anyway, and the `_exception` in it is read beside `_task_ok`: a None one is one blob for the
+   * whole run.
    */
-  failureAhead(tasks: readonly TaskTree[]): void {
-    const finished = tasks.flatMap((t) => {
+  outcomeInFailedRun(task: TaskTree): Promise<Outcome> {
+    const current = latestAttempt(task);
+    if (current?.files.has('DONE.lock') && !current.files.has('runtime')) this.exceptionAhead(current);
+    return taskOutcome(task, this.probe);
+  }
+
+  /**
+   * Where `N.runtime` tells a failed run's statuses, the exceptions worth reading on a guess before they are known:
+   * of the tasks that finished with something on stderr (where a traceback goes), the last to finish, a few at most,
+   * so a run whose tasks all print to stderr costs few extra reads.
+   */
+  guessFailures(tasks: readonly TaskTree[]): void {
+    const printed = tasks.flatMap((t) => {
       const current = latestAttempt(t);
-      return current?.files.has('DONE.lock') ? [current] : [];
+      const stderr = current ? logFileNames(current.attempt, 'stderr').some((f) => (current.files.get(f.kind)?.size ?? 0) > 0) : false;
+      return current?.files.has('DONE.lock') && current.files.has('runtime') && stderr ? [current] : [];
     });
-    const guesses = finished
-      .filter((a) => a.files.has('runtime') && logFileNames(a.attempt, 'stderr').some((f) => (a.files.get(f.kind)?.size ?? 0) > 0))
-      .sort((a, b) => doneAt(b) - doneAt(a))
-      .slice(0, FAILURE_GUESSES);
-    for (const attempt of [...finished.filter((a) => !a.files.has('runtime')), ...guesses]) this.exceptionAhead(attempt);
+    for (const attempt of printed.sort((a, b) => doneAt(b) - doneAt(a)).slice(0, FAILURE_GUESSES)) this.exceptionAhead(attempt);
   }
 }
 

@@ -6,8 +6,8 @@ import type { HierarchyListing, ListedObject, ObjectRange, ObjectStore } from '.
 // are read afresh by the next one; it is not a cache. What it keeps is capped: past the cap a read is shared only
 // while it is in flight, so a run of thousands of tasks cannot hold all their logs at once.
 
-/** Bytes a memo keeps at most. */
-export const MEMO_BYTES = 32 * 1024 * 1024;
+/** Bytes a memo keeps at most: what a run view's tasks write besides their logs, for a few thousand tasks. */
+export const MEMO_BYTES = 8 * 1024 * 1024;
 
 export class BlobReads implements ObjectStore {
   readonly description: string;

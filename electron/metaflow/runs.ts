@@ -255,8 +255,8 @@ export class MetaflowRuns {
 
   /** The task a failed run stopped at: the first (by id) whose current attempt failed, with its exception. */
   private async failure(tree: RunTree, reads: AttemptReads): Promise<RunFailure | null> {
-    reads.failureAhead(tree.tasks);
-    const outcomes = await mapLimited(tree.tasks, CONCURRENCY, (t) => taskOutcome(t, reads.probe));
+    reads.guessFailures(tree.tasks);
+    const outcomes = await mapLimited(tree.tasks, CONCURRENCY, (t) => reads.outcomeInFailedRun(t));
     const failed = tree.tasks.filter((_, i) => outcomes[i] === 'failed').sort((a, b) => compareIds(a.id, b.id))[0];
     if (!failed) return null;
     const current = latestAttempt(failed);
