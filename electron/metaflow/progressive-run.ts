@@ -35,15 +35,15 @@ export class ProgressiveRun {
     private readonly tree: RunTree,
     private readonly hasMetadata: boolean,
   ) {
+    // The rows, the head and the summary share their reads: a failed run's summary probes the tasks its rows did.
+    const files = runs.reads(flow);
     // Read before the tasks: its few sequential reads would otherwise wait behind theirs at the service.
-    const head = runs.head(flow, run, tree);
+    const head = runs.head(flow, run, tree, files);
     this.headRead = head.then(
       (read) => void (this.head = read),
       () => undefined, // The full view fails the same way: told as the view's stalled reading.
     );
     const byKey = new Map(tree.tasks.map((t) => [keyOf(t), t]));
-    // The rows and the summary share their reads: a failed run's summary probes the tasks its rows did.
-    const files = runs.reads(flow);
     this.reads = new StatusFill<TaskSummary>({
       listed: tree.tasks.map(keyOf),
       toRead: [...tree.tasks].sort((a, b) => compareIds(a.id, b.id)).map(keyOf),
@@ -57,7 +57,7 @@ export class ProgressiveRun {
       after: this.headRead,
     });
     this.complete = this.reads.done.then(() =>
-      runs.detailOf(flow, run, tree, hasMetadata, Promise.resolve(tree.tasks.flatMap((t) => this.reads.read.get(keyOf(t)) ?? [])), head, files),
+      runs.detailOf(flow, run, tree, hasMetadata, Promise.resolve(tree.tasks.flatMap((t) => this.reads.read.get(keyOf(t)) ?? [])), files, head),
     );
     // A view is kept a while after it ends (IndexedRuns' runViews): what was read is not.
     this.complete.finally(() => files.forget()).catch(() => undefined);

@@ -4,7 +4,6 @@ import { StratusError } from '../../shared/errors.js';
 import type { ObjectStore } from '../storage/object-store.js';
 import type { ArtifactReader } from './artifacts.js';
 import { AttemptReads } from './attempt-reads.js';
-import { parseDataJson } from './data-json.js';
 import type { FlowGraph } from './graph.js';
 import { ArtifactActions, graphFrom, parametersFrom } from './run-extras.js';
 import { stepSummaries } from './step-summaries.js';
@@ -90,7 +89,7 @@ export class MetaflowRuns {
   async detail(flow: string, run: string, hasMetadata: boolean): Promise<RunDetail> {
     const tree = await this.tree(flow, run);
     const reads = this.reads(flow);
-    return this.detailOf(flow, run, tree, hasMetadata, mapLimited(tree.tasks, CONCURRENCY, (t) => this.taskRow(flow, t, reads)), undefined, reads);
+    return this.detailOf(flow, run, tree, hasMetadata, mapLimited(tree.tasks, CONCURRENCY, (t) => this.taskRow(flow, t, reads)), reads);
   }
 
   /**
@@ -101,15 +100,15 @@ export class MetaflowRuns {
     return new AttemptReads(this.store, this.artifacts, flow);
   }
 
-  /** A run's view from its listing and its tasks' rows, however they were read (all at once, or visible first); `reads`: the rows'. */
+  /** A run's view from its listing and its tasks' rows, however they were read (all at once, or visible first); `reads`: the rows' and the head's. */
   async detailOf(
     flow: string,
     run: string,
     tree: RunTree,
     hasMetadata: boolean,
     rows: Promise<TaskSummary[]>,
-    head = this.head(flow, run, tree),
     reads = this.reads(flow),
+    head = this.head(flow, run, tree, reads),
   ): Promise<RunDetail> {
     const [summary, tasks, { graph, parameters, resumed, problems: told }] = await Promise.all([this.summary(flow, run, tree, hasMetadata, reads), rows, head]);
     const problems = [...told];
@@ -123,10 +122,10 @@ export class MetaflowRuns {
    * What a run view shows before any task is read: the DAG and the parameters, both from the `_parameters` task's
    * one index (then, for the DAG, from the tasks'), and where a resumed run came from.
    */
-  async head(flow: string, run: string, tree: RunTree): Promise<RunHead> {
+  async head(flow: string, run: string, tree: RunTree, reads = this.reads(flow)): Promise<RunHead> {
     const problems: string[] = [];
-    const own = this.indexOf(tree.parameters);
-    const graph = await graphFrom(this.artifacts, flow, [() => own, ...this.graphSources(tree)]).catch((err: unknown) => {
+    const own = this.indexOf(tree.parameters, reads);
+    const graph = await graphFrom(this.artifacts, flow, [() => own, ...this.graphSources(tree, reads)]).catch((err: unknown) => {
       problems.push(`The DAG could not be read: ${(err as Error).message}`);
       return undefined;
     });
@@ -143,27 +142,33 @@ export class MetaflowRuns {
   async task(ref: TaskRef): Promise<{ task: TaskSummary; attempt: number; artifacts: ArtifactEntry[]; artifactProblem: string | null }> {
     const { tree, attempt } = await this.taskAttempt(ref);
     const reads = this.reads(ref.flow);
-    // Read beside the task's status and times, not after them: the summary finds it read.
+    // The index is read beside the task's status and times, not after them: the summary finds it read.
+    const [task, found] = await Promise.all([this.taskSummary(tree, reads, false), this.attemptArtifacts(attempt, reads)]);
+    return { task, attempt: attempt.attempt, ...found };
+  }
+
+  /** An attempt's artifacts, or why it has none to show. */
+  private async attemptArtifacts(attempt: AttemptFiles, reads: AttemptReads): Promise<{ artifacts: ArtifactEntry[]; artifactProblem: string | null }> {
     const index = reads.parsedIndex(attempt);
-    index?.catch(() => undefined); // Told below, once the summary is read.
-    const task = await this.taskSummary(tree, reads, false);
     if (!index) {
       const why = attempt.files.has('DONE.lock') ? 'wrote no artifact index' : 'is still running: its artifacts are written when it ends';
-      return { task, attempt: attempt.attempt, artifacts: [], artifactProblem: `Attempt ${attempt.attempt} ${why}.` };
+      return { artifacts: [], artifactProblem: `Attempt ${attempt.attempt} ${why}.` };
     }
     try {
-      return { task, attempt: attempt.attempt, artifacts: await index, artifactProblem: null };
+      return { artifacts: await index, artifactProblem: null };
     } catch (err) {
-      if (err instanceof StratusError && err.code === 'CORRUPT_DATA') return { task, attempt: attempt.attempt, artifacts: [], artifactProblem: err.message };
+      if (err instanceof StratusError && err.code === 'CORRUPT_DATA') return { artifacts: [], artifactProblem: err.message };
       throw err;
     }
   }
 
+  /** An artifact's entry needs the task's listing and its index, not its status, times or logs. */
   private async artifactEntry(ref: TaskRef, name: string): Promise<ArtifactEntry> {
-    const { task, artifacts, artifactProblem } = await this.task(ref);
+    const { attempt } = await this.taskAttempt(ref);
+    const { artifacts, artifactProblem } = await this.attemptArtifacts(attempt, this.reads(ref.flow));
     if (artifactProblem) throw new StratusError({ code: 'CORRUPT_DATA', message: artifactProblem });
     const entry = artifacts.find((a) => a.name === name);
-    if (!entry) throw new StratusError({ code: 'NOT_FOUND', message: `Task ${task.step}/${task.id} has no artifact "${name}".` });
+    if (!entry) throw new StratusError({ code: 'NOT_FOUND', message: `Task ${ref.step}/${ref.task} has no artifact "${name}".` });
     return entry;
   }
 
@@ -324,13 +329,13 @@ export class MetaflowRuns {
     return { attempt: attempt.attempt, status, startedAt: times.startedAt, finishedAt: times.finishedAt, approximate: times.approximate, exception };
   }
 
-  private async indexOf(task: TaskTree | undefined): Promise<ArtifactEntry[] | undefined> {
-    const data = task ? latestAttempt(task)?.files.get('data.json') : undefined;
-    return data ? parseDataJson(await this.store.read(data.name), data.name) : undefined;
+  private async indexOf(task: TaskTree | undefined, reads: AttemptReads): Promise<ArtifactEntry[] | undefined> {
+    const current = task ? latestAttempt(task) : undefined;
+    return current ? reads.parsedIndex(current) : undefined;
   }
 
-  /** The tasks' indexes the DAG can come from when `_parameters`'s cannot give it. */
-  private graphSources(tree: RunTree): (() => Promise<ArtifactEntry[] | undefined>)[] {
-    return tree.tasks.filter((t) => latestAttempt(t)?.files.has('data.json')).map((t) => () => this.indexOf(t));
+  /** The tasks' indexes the DAG can come from when `_parameters`'s cannot give it (their rows read them too). */
+  private graphSources(tree: RunTree, reads: AttemptReads): (() => Promise<ArtifactEntry[] | undefined>)[] {
+    return tree.tasks.filter((t) => latestAttempt(t)?.files.has('data.json')).map((t) => () => this.indexOf(t, reads));
   }
 }

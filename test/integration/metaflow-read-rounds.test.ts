@@ -210,6 +210,23 @@ describe('Metaflow run statuses and tasks in few round trips, each blob read onc
     }
     expect(retried).toBeGreaterThan(0);
   }, 300_000);
+
+  it('previews an artifact from the task listing, its index and the artifact alone: no status, times or logs', async () => {
+    for (const run of runs) {
+      const task = runTasks(run)[0];
+      const at = `${run.flow}/${run.id}/${task.step}/${task.id}`;
+      const latest = task.attempts.at(-1) ?? 0;
+      const index = JSON.parse(blobs.get(`${prefix}${at}/${latest}.data.json`)?.toString('utf8') ?? '{}') as { objects: Record<string, string> };
+      // Every task holds `name`, the flow's name: a few bytes of pickle.
+      const sha = index.objects.name;
+      const before = local.log.reads.length;
+      const { value, rounds } = await inRounds(local, () => local.runs.actions.preview({ flow: run.flow, run: run.id, step: task.step, task: task.id }, 'name', false));
+      expect(value.value, at).toMatchObject({ kind: 'str', value: run.flow });
+      const read = local.log.reads.slice(before).map((name) => name.replace(/ \[.*$/, ''));
+      expect([...new Set(read)], at).toEqual([`${prefix}${at}/${latest}.data.json`, `${prefix}${run.flow}/data/${sha.slice(0, 2)}/${sha}`]);
+      expect(rounds, at).toBe(3);
+    }
+  }, 120_000);
 });
 
 /**
