@@ -18,7 +18,7 @@ import { CAUGHT_ARTIFACT, EXCEPTION_ARTIFACT, exceptionFromLog, exceptionIn } fr
 
 /** Of a failed attempt's stderr, what is read for its traceback when no `_exception` can be. */
 const LOG_TAIL_BYTES = 64 * 1024;
-/** Tasks of a failed run whose exception is read beside their status, on a guess (see `failureAhead`). */
+/** Tasks of a failed run whose exception is read beside their status, on a guess (see `guessFailures`). */
 const FAILURE_GUESSES = 2;
 
 export class AttemptReads {
