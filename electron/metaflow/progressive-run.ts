@@ -35,8 +35,10 @@ export class ProgressiveRun {
     private readonly tree: RunTree,
     private readonly hasMetadata: boolean,
   ) {
+    // The rows, the head and the summary share their reads: a failed run's summary probes the tasks its rows did.
+    const files = runs.reads(flow);
     // Read before the tasks: its few sequential reads would otherwise wait behind theirs at the service.
-    const head = runs.head(flow, run, tree);
+    const head = runs.head(flow, run, tree, files);
     this.headRead = head.then(
       (read) => void (this.head = read),
       () => undefined, // The full view fails the same way: told as the view's stalled reading.
@@ -48,15 +50,17 @@ export class ProgressiveRun {
       concurrency: CONCURRENCY,
       readOne: (key) => {
         const task = byKey.get(key);
-        return task ? runs.taskRow(flow, task) : Promise.resolve(undefined);
+        return task ? runs.taskRow(flow, task, files) : Promise.resolve(undefined);
       },
       // The run view is kept in the index whole, once complete.
       write: () => Promise.resolve(),
       after: this.headRead,
     });
     this.complete = this.reads.done.then(() =>
-      runs.detailOf(flow, run, tree, hasMetadata, Promise.resolve(tree.tasks.flatMap((t) => this.reads.read.get(keyOf(t)) ?? [])), head),
+      runs.detailOf(flow, run, tree, hasMetadata, Promise.resolve(tree.tasks.flatMap((t) => this.reads.read.get(keyOf(t)) ?? [])), files, head),
     );
+    // A view is kept a while after it ends (IndexedRuns' runViews): what was read is not.
+    this.complete.finally(() => files.forget()).catch(() => undefined);
     this.complete.then(
       (detail) => (this.settled = { detail }),
       (err: unknown) => (this.settled = { failure: `Reading tasks stopped: ${(err as Error).message} They are read again when the run is next opened.` }),

@@ -1,9 +1,9 @@
-import type { ArtifactEntry, AttemptSummary, LogResult, RunDetail, RunFailure, RunSummary, TaskException, TaskSummary } from '../../shared/contract.js';
+import type { ArtifactEntry, AttemptSummary, LogResult, RunDetail, RunFailure, RunSummary, TaskSummary } from '../../shared/contract.js';
 import type { Json } from '../../shared/json.js';
 import { StratusError } from '../../shared/errors.js';
-import type { ListedObject, ObjectStore } from '../storage/object-store.js';
+import type { ObjectStore } from '../storage/object-store.js';
 import type { ArtifactReader } from './artifacts.js';
-import { parseDataJson } from './data-json.js';
+import { AttemptReads } from './attempt-reads.js';
 import type { FlowGraph } from './graph.js';
 import { ArtifactActions, graphFrom, parametersFrom } from './run-extras.js';
 import { stepSummaries } from './step-summaries.js';
@@ -12,20 +12,17 @@ import { flowKind } from './sysroot-check.js';
 import { mapLimited } from '../core/limit.js';
 import type { LocalMetadata, RunMetadata } from './local-metadata.js';
 import { logFileNames, mergeLogs, type LogStream } from './mflog.js';
-import { AttemptClock, joinReasons, maxOf, minOf, type AttemptTimes } from './attempt-times.js';
-import { attemptOutcome, END_STEP, runOutcome, taskOutcome, type SuccessProbe } from './run-status.js';
+import { joinReasons, maxOf, minOf, type AttemptClock, type AttemptTimes } from './attempt-times.js';
+import { attemptOutcome, END_STEP, runOutcome, taskOutcome } from './run-status.js';
 import { buildRunTree, isCloned, latestAttempt, type AttemptFiles, type RunTree, type TaskTree } from './run-tree.js';
 import { originRunId } from './resume-origin.js';
 import { groupRuns } from './runs-together.js';
-import { CAUGHT_ARTIFACT, EXCEPTION_ARTIFACT, exceptionFromLog, exceptionIn } from './task-exceptions.js';
 
 // Runs, run views, tasks, logs and artifact previews, read from the datastore alone (plus local
 // metadata for users and tags where the workspace has it).
 
 /** Requests in flight while reading many runs or tasks: enough to hide latency, few enough for one account. */
 export const CONCURRENCY = 16;
-/** Of a failed attempt's stderr, what is read for its traceback when no `_exception` can be. */
-const LOG_TAIL_BYTES = 64 * 1024;
 
 export interface RunHead {
   graph: FlowGraph | undefined;
@@ -44,7 +41,6 @@ export interface TaskRef {
 }
 
 export class MetaflowRuns {
-  private readonly clock: AttemptClock;
   /** Preview, tier, rehydration and file of an artifact found in its task's data.json. */
   readonly actions: ArtifactActions;
 
@@ -55,7 +51,6 @@ export class MetaflowRuns {
     private readonly artifacts: ArtifactReader,
     private readonly metadata: LocalMetadata,
   ) {
-    this.clock = new AttemptClock(store);
     this.actions = new ArtifactActions(artifacts, (ref, name) => this.artifactEntry(ref, name));
   }
 
@@ -93,12 +88,29 @@ export class MetaflowRuns {
 
   async detail(flow: string, run: string, hasMetadata: boolean): Promise<RunDetail> {
     const tree = await this.tree(flow, run);
-    return this.detailOf(flow, run, tree, hasMetadata, mapLimited(tree.tasks, CONCURRENCY, (t) => this.taskRow(flow, t)));
+    const reads = this.reads(flow);
+    return this.detailOf(flow, run, tree, hasMetadata, mapLimited(tree.tasks, CONCURRENCY, (t) => this.taskRow(flow, t, reads)), reads);
   }
 
-  /** A run's view from its listing and its tasks' rows, however they were read (all at once, or visible first). */
-  async detailOf(flow: string, run: string, tree: RunTree, hasMetadata: boolean, rows: Promise<TaskSummary[]>, head = this.head(flow, run, tree)): Promise<RunDetail> {
-    const [summary, tasks, { graph, parameters, resumed, problems: told }] = await Promise.all([this.summary(flow, run, tree, hasMetadata), rows, head]);
+  /**
+   * One answer's reads of a flow's task files (a run view, a run's summary, a task), each blob read once for it.
+   * A new one for each answer: a running task's files are read afresh.
+   */
+  reads(flow: string): AttemptReads {
+    return new AttemptReads(this.store, this.artifacts, flow);
+  }
+
+  /** A run's view from its listing and its tasks' rows, however they were read (all at once, or visible first); `reads`: the rows' and the head's. */
+  async detailOf(
+    flow: string,
+    run: string,
+    tree: RunTree,
+    hasMetadata: boolean,
+    rows: Promise<TaskSummary[]>,
+    reads = this.reads(flow),
+    head = this.head(flow, run, tree, reads),
+  ): Promise<RunDetail> {
+    const [summary, tasks, { graph, parameters, resumed, problems: told }] = await Promise.all([this.summary(flow, run, tree, hasMetadata, reads), rows, head]);
     const problems = [...told];
     const damaged = tasks.filter((t) => t.problems.length > 0).length;
     if (damaged > 0) problems.push(`${damaged} task${damaged === 1 ? ' has' : 's have'} damaged records; each says which on its own row.`);
@@ -110,10 +122,10 @@ export class MetaflowRuns {
    * What a run view shows before any task is read: the DAG and the parameters, both from the `_parameters` task's
    * one index (then, for the DAG, from the tasks'), and where a resumed run came from.
    */
-  async head(flow: string, run: string, tree: RunTree): Promise<RunHead> {
+  async head(flow: string, run: string, tree: RunTree, reads = this.reads(flow)): Promise<RunHead> {
     const problems: string[] = [];
-    const own = this.indexOf(tree.parameters);
-    const graph = await graphFrom(this.artifacts, flow, [() => own, ...this.graphSources(tree)]).catch((err: unknown) => {
+    const own = this.indexOf(tree.parameters, reads);
+    const graph = await graphFrom(this.artifacts, flow, [() => own, ...this.graphSources(tree, reads)]).catch((err: unknown) => {
       problems.push(`The DAG could not be read: ${(err as Error).message}`);
       return undefined;
     });
@@ -129,25 +141,34 @@ export class MetaflowRuns {
 
   async task(ref: TaskRef): Promise<{ task: TaskSummary; attempt: number; artifacts: ArtifactEntry[]; artifactProblem: string | null }> {
     const { tree, attempt } = await this.taskAttempt(ref);
-    const task = await this.taskSummary(ref.flow, tree, this.probe(ref.flow), false);
-    const data = attempt.files.get('data.json');
-    if (!data) {
+    const reads = this.reads(ref.flow);
+    // The index is read beside the task's status and times, not after them: the summary finds it read.
+    const [task, found] = await Promise.all([this.taskSummary(tree, reads, false), this.attemptArtifacts(attempt, reads)]);
+    return { task, attempt: attempt.attempt, ...found };
+  }
+
+  /** An attempt's artifacts, or why it has none to show. */
+  private async attemptArtifacts(attempt: AttemptFiles, reads: AttemptReads): Promise<{ artifacts: ArtifactEntry[]; artifactProblem: string | null }> {
+    const index = reads.parsedIndex(attempt);
+    if (!index) {
       const why = attempt.files.has('DONE.lock') ? 'wrote no artifact index' : 'is still running: its artifacts are written when it ends';
-      return { task, attempt: attempt.attempt, artifacts: [], artifactProblem: `Attempt ${attempt.attempt} ${why}.` };
+      return { artifacts: [], artifactProblem: `Attempt ${attempt.attempt} ${why}.` };
     }
     try {
-      return { task, attempt: attempt.attempt, artifacts: parseDataJson(await this.store.read(data.name), data.name), artifactProblem: null };
+      return { artifacts: await index, artifactProblem: null };
     } catch (err) {
-      if (err instanceof StratusError && err.code === 'CORRUPT_DATA') return { task, attempt: attempt.attempt, artifacts: [], artifactProblem: err.message };
+      if (err instanceof StratusError && err.code === 'CORRUPT_DATA') return { artifacts: [], artifactProblem: err.message };
       throw err;
     }
   }
 
+  /** An artifact's entry needs the task's listing and its index, not its status, times or logs. */
   private async artifactEntry(ref: TaskRef, name: string): Promise<ArtifactEntry> {
-    const { task, artifacts, artifactProblem } = await this.task(ref);
+    const { attempt } = await this.taskAttempt(ref);
+    const { artifacts, artifactProblem } = await this.attemptArtifacts(attempt, this.reads(ref.flow));
     if (artifactProblem) throw new StratusError({ code: 'CORRUPT_DATA', message: artifactProblem });
     const entry = artifacts.find((a) => a.name === name);
-    if (!entry) throw new StratusError({ code: 'NOT_FOUND', message: `Task ${task.step}/${task.id} has no artifact "${name}".` });
+    if (!entry) throw new StratusError({ code: 'NOT_FOUND', message: `Task ${ref.step}/${ref.task} has no artifact "${name}".` });
     return entry;
   }
 
@@ -165,9 +186,9 @@ export class MetaflowRuns {
     };
   }
 
-  /** One task's row in its run's view. */
-  taskRow(flow: string, task: TaskTree): Promise<TaskSummary> {
-    return this.taskSummary(flow, task, this.probe(flow), true);
+  /** One task's row in its run's view; `reads`: the view's, shared by its rows and its summary. */
+  taskRow(flow: string, task: TaskTree, reads = this.reads(flow)): Promise<TaskSummary> {
+    return this.taskSummary(task, reads, true);
   }
 
   /** A run's steps, tasks and their files: one flat listing of its folder. */
@@ -208,21 +229,21 @@ export class MetaflowRuns {
     return { tree: task, attempt };
   }
 
-  private async summary(flow: string, run: string, tree: RunTree, hasMetadata: boolean): Promise<RunSummary> {
+  private async summary(flow: string, run: string, tree: RunTree, hasMetadata: boolean, reads = this.reads(flow)): Promise<RunSummary> {
     // A run folder with no task record at all (only local metadata, say) tells neither a start nor an end.
     const recorded = tree.parameters !== undefined || tree.tasks.length > 0;
     // A run whose end task is done has almost always succeeded: its times are read with its status rather than
     // after it, one round trip less per run (a cold list over a long link waits on these).
     const endDone = tree.parameters !== undefined && tree.tasks.some((t) => t.step === END_STEP && latestAttempt(t)?.files.has('DONE.lock'));
-    const ifSucceeded = endDone ? this.runTimes(tree, 'succeeded') : undefined;
-    ifSucceeded?.catch(() => undefined); // Used only when the run did succeed; else read again for its status.
+    const ifSucceeded = endDone ? this.runTimes(tree, 'succeeded', reads.clock) : undefined;
+    ifSucceeded?.catch(() => undefined); // Used only when the run did succeed; else worked out again (from the same reads) for its status.
     const [status, meta] = await Promise.all([
-      recorded ? runOutcome(tree, this.probe(flow)) : Promise.resolve('unknown' as const),
+      recorded ? runOutcome(tree, reads.probe) : Promise.resolve('unknown' as const),
       hasMetadata ? this.metadata.run(flow, run) : Promise.resolve<RunMetadata | undefined>(undefined),
     ]);
     const [times, failure] = await Promise.all([
-      status === 'succeeded' && ifSucceeded ? ifSucceeded : this.runTimes(tree, status),
-      status === 'failed' ? this.failure(flow, tree) : null,
+      status === 'succeeded' && ifSucceeded ? ifSucceeded : this.runTimes(tree, status, reads.clock),
+      status === 'failed' ? this.failure(tree, reads) : null,
     ]);
     return {
       flow,
@@ -238,37 +259,14 @@ export class MetaflowRuns {
   }
 
   /** The task a failed run stopped at: the first (by id) whose current attempt failed, with its exception. */
-  private async failure(flow: string, tree: RunTree): Promise<RunFailure | null> {
-    const probe = this.probe(flow);
-    const outcomes = await mapLimited(tree.tasks, CONCURRENCY, (t) => taskOutcome(t, probe));
+  private async failure(tree: RunTree, reads: AttemptReads): Promise<RunFailure | null> {
+    reads.guessFailures(tree.tasks);
+    const outcomes = await mapLimited(tree.tasks, CONCURRENCY, (t) => reads.outcomeInFailedRun(t));
     const failed = tree.tasks.filter((_, i) => outcomes[i] === 'failed').sort((a, b) => compareIds(a.id, b.id))[0];
     if (!failed) return null;
     const current = latestAttempt(failed);
-    const exception = current ? await this.attemptException(flow, current) : null;
+    const exception = current ? await reads.exception(current) : null;
     return { step: failed.step, task: failed.id, exception };
-  }
-
-  /** A failed attempt's `_exception`, else the exception its stderr printed. */
-  private async attemptException(flow: string, attempt: AttemptFiles): Promise<TaskException | null> {
-    const pickled = await exceptionIn(this.artifacts, flow, await this.attemptIndex(attempt), EXCEPTION_ARTIFACT);
-    if (pickled) return pickled;
-    const files = logFileNames(attempt.attempt, 'stderr').flatMap((f) => attempt.files.get(f.kind) ?? []);
-    // The traceback is at the end: a long log is read only by its tail.
-    const tail = (o: ListedObject) => (o.size <= LOG_TAIL_BYTES ? this.store.read(o.name) : this.store.readRange(o.name, o.size - LOG_TAIL_BYTES, LOG_TAIL_BYTES).then((r) => r.data));
-    const texts = await Promise.all(files.map(async (o) => (await tail(o).catch(() => Buffer.alloc(0))).toString('utf8')));
-    return exceptionFromLog(mergeLogs(texts.map((text, i) => ({ source: String(i), text }))).map((l) => l.text));
-  }
-
-  /** An attempt's artifact index; undefined when it wrote none or it cannot be read (told elsewhere, as a task problem). */
-  private async attemptIndex(attempt: AttemptFiles): Promise<ArtifactEntry[] | undefined> {
-    const data = attempt.files.get('data.json');
-    if (!data) return undefined;
-    try {
-      return parseDataJson(await this.store.read(data.name), data.name);
-    } catch (err) {
-      if (err instanceof StratusError && err.code === 'CORRUPT_DATA') return undefined;
-      throw err;
-    }
   }
 
   /**
@@ -279,13 +277,14 @@ export class MetaflowRuns {
   private async runTimes(
     tree: RunTree,
     status: RunSummary['status'],
+    clock: AttemptClock,
   ): Promise<Pick<RunSummary, 'startedAt' | 'finishedAt' | 'lastActivityAt' | 'approximate'>> {
     const current = (task: TaskTree | undefined) => (task ? latestAttempt(task) : undefined);
     const parameters = current(tree.parameters);
     const ends = status === 'succeeded' ? tree.tasks.filter((t) => t.step === END_STEP) : tree.tasks;
     const needAll = status !== 'succeeded' || parameters === undefined;
     const read = async (attempt: AttemptFiles | undefined, endOnly = false): Promise<AttemptTimes | undefined> =>
-      attempt ? this.clock.times(attempt, endOnly) : undefined;
+      attempt ? clock.times(attempt, endOnly) : undefined;
     const [start, taskTimes] = await Promise.all([
       read(parameters),
       mapLimited(needAll ? tree.tasks : ends, CONCURRENCY, (t) => read(current(t), !needAll)),
@@ -310,71 +309,33 @@ export class MetaflowRuns {
     return { startedAt, finishedAt, lastActivityAt, approximate };
   }
 
-  private async taskSummary(flow: string, task: TaskTree, probe: SuccessProbe, checkIndex: boolean): Promise<TaskSummary> {
+  private async taskSummary(task: TaskTree, reads: AttemptReads, checkIndex: boolean): Promise<TaskSummary> {
+    const current = latestAttempt(task);
+    // An attempt that a retry followed failed: its exception is read beside its status.
+    for (const attempt of task.attempts) if (attempt !== current && attempt.files.has('DONE.lock')) reads.exceptionAhead(attempt);
     const [attempts, status, problems] = await Promise.all([
-      Promise.all(task.attempts.map((a) => this.attemptSummary(flow, task, a, probe))),
-      taskOutcome(task, probe),
-      checkIndex ? this.taskProblems(task) : Promise.resolve([]),
+      Promise.all(task.attempts.map((a) => this.attemptSummary(task, a, reads))),
+      taskOutcome(task, reads.probe),
+      checkIndex ? reads.problems(task) : Promise.resolve([]),
     ]);
     // Only a succeeded task can have had its exception caught; a damaged index is already a problem of its own.
-    const current = latestAttempt(task);
-    const caught = status === 'succeeded' && current && problems.length === 0
-      ? await exceptionIn(this.artifacts, flow, await this.attemptIndex(current), CAUGHT_ARTIFACT)
-      : null;
+    const caught = status === 'succeeded' && current && problems.length === 0 ? await reads.caught(current) : null;
     return { step: task.step, id: task.id, status, attempts, cloned: isCloned(task), caught, problems };
   }
 
-  /** What of the task's current attempt cannot be read: its artifact index, told on the task's own row. */
-  private async taskProblems(task: TaskTree): Promise<string[]> {
-    const data = latestAttempt(task)?.files.get('data.json');
-    if (!data) return [];
-    try {
-      parseDataJson(await this.store.read(data.name), data.name);
-      return [];
-    } catch (err) {
-      if (err instanceof StratusError && err.code !== 'CORRUPT_DATA') throw err;
-      return [(err as Error).message];
-    }
-  }
-
-  private async attemptSummary(flow: string, task: TaskTree, attempt: AttemptFiles, probe: SuccessProbe): Promise<AttemptSummary> {
-    const [status, times] = await Promise.all([attemptOutcome(task, attempt, probe), this.clock.times(attempt)]);
-    const exception = status === 'failed' ? await this.attemptException(flow, attempt) : null;
+  private async attemptSummary(task: TaskTree, attempt: AttemptFiles, reads: AttemptReads): Promise<AttemptSummary> {
+    const [status, times] = await Promise.all([attemptOutcome(task, attempt, reads.probe), reads.clock.times(attempt)]);
+    const exception = status === 'failed' ? await reads.exception(attempt) : null;
     return { attempt: attempt.attempt, status, startedAt: times.startedAt, finishedAt: times.finishedAt, approximate: times.approximate, exception };
   }
 
-  /** Success of a finished attempt: `N.runtime` when the local runtime wrote one, else the `_task_ok` artifact. */
-  private probe(flow: string): SuccessProbe {
-    return async (_task, attempt) => {
-      const runtime = attempt.files.get('runtime');
-      if (runtime) {
-        try {
-          const { success } = JSON.parse((await this.store.read(runtime.name)).toString('utf8')) as { success?: unknown };
-          if (typeof success === 'boolean') return success;
-        } catch {
-          // Unreadable runtime file: fall back to the artifact.
-        }
-      }
-      const data = attempt.files.get('data.json');
-      if (!data) return undefined;
-      try {
-        const ok = parseDataJson(await this.store.read(data.name), data.name).find((a) => a.name === '_task_ok');
-        if (!ok) return undefined;
-        const value = await this.artifacts.json(flow, ok.sha, '_task_ok');
-        return typeof value === 'boolean' ? value : undefined;
-      } catch {
-        return undefined;
-      }
-    };
+  private async indexOf(task: TaskTree | undefined, reads: AttemptReads): Promise<ArtifactEntry[] | undefined> {
+    const current = task ? latestAttempt(task) : undefined;
+    return current ? reads.parsedIndex(current) : undefined;
   }
 
-  private async indexOf(task: TaskTree | undefined): Promise<ArtifactEntry[] | undefined> {
-    const data = task ? latestAttempt(task)?.files.get('data.json') : undefined;
-    return data ? parseDataJson(await this.store.read(data.name), data.name) : undefined;
-  }
-
-  /** The tasks' indexes the DAG can come from when `_parameters`'s cannot give it. */
-  private graphSources(tree: RunTree): (() => Promise<ArtifactEntry[] | undefined>)[] {
-    return tree.tasks.filter((t) => latestAttempt(t)?.files.has('data.json')).map((t) => () => this.indexOf(t));
+  /** The tasks' indexes the DAG can come from when `_parameters`'s cannot give it (their rows read them too). */
+  private graphSources(tree: RunTree, reads: AttemptReads): (() => Promise<ArtifactEntry[] | undefined>)[] {
+    return tree.tasks.filter((t) => latestAttempt(t)?.files.has('data.json')).map((t) => () => this.indexOf(t, reads));
   }
 }

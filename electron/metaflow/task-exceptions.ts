@@ -12,7 +12,7 @@ export const CAUGHT_ARTIFACT = '_catch_exception';
 
 /** The exception in the named artifact of an attempt's index; null when it is absent, None or unreadable. */
 export async function exceptionIn(
-  artifacts: ArtifactReader,
+  artifacts: Pick<ArtifactReader, 'json'>,
   flow: string,
   index: ArtifactEntry[] | undefined,
   name: typeof EXCEPTION_ARTIFACT | typeof CAUGHT_ARTIFACT,
