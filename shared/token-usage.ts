@@ -1,7 +1,8 @@
 // Token usage of MLflow traces, following MLflow's own rule (mlflow/tracing/utils
 // aggregate_usage_from_spans): a trace's total is the sum of the spans that carry
 // `mlflow.chat.tokenUsage`, skipping every span below one that already carries it (an agent span
-// that reports its children's usage must not count them twice). Pure: used by main, the CLI and tests.
+// that reports its children's usage must not count them twice). Split by model, that total goes to
+// the deepest spans reporting it (usageShares). Pure: used by main, the CLI and tests.
 
 export interface TokenUsage {
   input: number;
@@ -53,49 +54,117 @@ export function spanTokenUsage(attributes: Record<string, unknown>): TokenUsage 
   return raw === undefined || raw === null ? null : parseStoredUsage(raw);
 }
 
-/**
- * The spans whose usage counts by MLflow's rule: depth-first from the roots (spans whose parent is
- * absent from the list), a span with usage counts unless an ancestor had usage. Iterative, so a
- * 30,000-span chain cannot overflow the stack; a malformed cycle is visited once.
- */
-export function countedSpans<S extends SpanUsageNode>(spans: readonly S[]): S[] {
+interface UsageTree<S> {
+  /** Spans whose parent is absent from the list (or themselves). */
+  roots: S[];
+  children: Map<string, S[]>;
+}
+
+function usageTree<S extends SpanUsageNode>(spans: readonly S[]): UsageTree<S> {
   const ids = new Set(spans.map((s) => s.spanId));
   const children = new Map<string, S[]>();
-  const stack: { span: S; covered: boolean }[] = [];
+  const roots: S[] = [];
   for (const span of spans) {
     if (span.parentId !== null && span.parentId !== span.spanId && ids.has(span.parentId)) {
       const list = children.get(span.parentId);
       if (list) list.push(span);
       else children.set(span.parentId, [span]);
     } else {
-      stack.push({ span, covered: false });
+      roots.push(span);
     }
   }
-  const counted: S[] = [];
-  const seen = new Set<S>();
-  while (stack.length > 0) {
-    const { span, covered } = stack.pop() as { span: S; covered: boolean };
-    if (seen.has(span)) continue;
-    seen.add(span);
-    if (span.usage !== null && !covered) counted.push(span);
-    const below = covered || span.usage !== null;
-    for (const child of children.get(span.spanId) ?? []) stack.push({ span: child, covered: below });
-  }
-  return counted;
+  return { roots, children };
 }
 
-/** MLflow's trace total: the sum over the counted spans; null when no span carries usage. */
-export function traceTokenUsage(spans: readonly SpanUsageNode[]): TokenUsage | null {
-  const counted = countedSpans(spans);
-  if (counted.length === 0) return null;
+/**
+ * Each span with usage, and the nearest span above it with usage (null when none): depth-first
+ * from the roots, iterative, so a 30,000-span chain cannot overflow the stack; a malformed cycle is
+ * visited once.
+ */
+function reportingSpans<S extends SpanUsageNode>(spans: readonly S[]): { span: S; above: S | null }[] {
+  const { roots, children } = usageTree(spans);
+  const stack = roots.map((span) => ({ span, above: null as S | null }));
+  const out: { span: S; above: S | null }[] = [];
+  const seen = new Set<S>();
+  while (stack.length > 0) {
+    const { span, above } = stack.pop() as { span: S; above: S | null };
+    if (seen.has(span)) continue;
+    seen.add(span);
+    if (span.usage !== null) out.push({ span, above });
+    const next = span.usage !== null ? span : above;
+    for (const child of children.get(span.spanId) ?? []) stack.push({ span: child, above: next });
+  }
+  return out;
+}
+
+/** The spans whose usage counts by MLflow's rule: a span with usage counts unless a span above it has usage. */
+export function countedSpans<S extends SpanUsageNode>(spans: readonly S[]): S[] {
+  return reportingSpans(spans)
+    .filter((r) => r.above === null)
+    .map((r) => r.span);
+}
+
+/** Part of a trace's tokens, credited to one span (and so to the model it called). */
+export interface UsageShare<S> {
+  span: S;
+  usage: TokenUsage;
+  /** The spans just below that took the rest of this span's usage (empty when it keeps its usage whole). */
+  below: S[];
+}
+
+const fits = (a: TokenUsage, b: TokenUsage) => a.input <= b.input && a.output <= b.output && a.total <= b.total;
+
+/**
+ * The one rule that splits a trace's tokens by span (and so by model), wherever a split is made
+ * (the sqlite token cache, the trace cache of a server or a file store, the Prompts view): tokens go
+ * to the deepest spans that report them. A span with usage whose nearest reporting descendants
+ * report no more than it does (a chain or agent span summing its calls, as LangChain, OpenAI-agents
+ * autologging and MLflow 3 write them) hands their usage to them and keeps only what they do not
+ * account for; one whose descendants report more (it did not sum them) keeps its usage whole and
+ * nothing below it counts, as in MLflow's total. So a span's usage counts only where no descendant
+ * reports it, and the shares always sum to MLflow's total (traceTokenUsage).
+ */
+export function usageShares<S extends SpanUsageNode>(spans: readonly S[]): UsageShare<S>[] {
+  const reporting = reportingSpans(spans);
+  const below = new Map<S, S[]>();
+  for (const { span, above } of reporting) {
+    if (above === null) continue;
+    const list = below.get(above);
+    if (list) list.push(span);
+    else below.set(above, [span]);
+  }
+  const shares: UsageShare<S>[] = [];
+  const stack = reporting.filter((r) => r.above === null).map((r) => r.span);
+  while (stack.length > 0) {
+    const span = stack.pop() as S;
+    const own = span.usage as TokenUsage;
+    const kids = below.get(span) ?? [];
+    const taken = sumUsage(kids.map((k) => k.usage as TokenUsage));
+    if (kids.length === 0 || !fits(taken, own)) {
+      shares.push({ span, usage: own, below: [] });
+      continue;
+    }
+    const rest = { input: own.input - taken.input, output: own.output - taken.output, total: own.total - taken.total };
+    if (rest.input !== 0 || rest.output !== 0 || rest.total !== 0) shares.push({ span, usage: rest, below: kids });
+    stack.push(...kids);
+  }
+  return shares;
+}
+
+function sumUsage(usages: readonly TokenUsage[]): TokenUsage {
   const total: TokenUsage = { input: 0, output: 0, total: 0 };
-  for (const { usage } of counted) {
-    if (usage === null) continue;
+  for (const usage of usages) {
     total.input += usage.input;
     total.output += usage.output;
     total.total += usage.total;
   }
   return total;
+}
+
+/** MLflow's trace total: the sum over the counted spans; null when no span carries usage. */
+export function traceTokenUsage(spans: readonly SpanUsageNode[]): TokenUsage | null {
+  const counted = countedSpans(spans);
+  return counted.length === 0 ? null : sumUsage(counted.map((s) => s.usage as TokenUsage));
 }
 
 export function sameUsage(a: TokenUsage | null, b: TokenUsage | null): boolean {

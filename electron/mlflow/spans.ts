@@ -1,7 +1,10 @@
 import type { Json } from '../../shared/json.js';
 import { MAX_SPAN_VALUE_CHARS, MAX_SPANS_WITH_PAYLOADS, type Span, type SpanEvent } from '../../shared/schemas/mlflow.js';
 import { spanTokenUsage } from '../../shared/token-usage.js';
+import { normalizeSpanId } from './span-id.js';
 import { modelFrom } from './tokens/trace-usage.js';
+
+export { normalizeSpanId };
 
 // MLflow span JSON (the `spans.content` column and each element of traces.json `spans`) into the
 // contract's Span. MLflow writes every attribute value JSON-encoded, ids as base64 of the OTel
@@ -21,18 +24,6 @@ function isRecord(value: unknown): value is Raw {
 
 function str(value: unknown): string | null {
   return typeof value === 'string' ? value : null;
-}
-
-/** base64 OTel id → hex (as the spans table and REST write it); hex or `0x…` ids pass through. */
-export function normalizeSpanId(id: unknown): string | null {
-  if (typeof id !== 'string' || id === '') return null;
-  if (/^0x[0-9a-f]+$/i.test(id)) return id.slice(2).toLowerCase();
-  if (/^[0-9a-f]{16}$/i.test(id)) return id.toLowerCase();
-  if (/^[A-Za-z0-9+/]+={0,2}$/.test(id)) {
-    const bytes = Buffer.from(id, 'base64');
-    if (bytes.length > 0) return bytes.toString('hex');
-  }
-  return id;
 }
 
 /** JSON-decodes an attribute value; a value that is not JSON text stays as it is. */

@@ -202,10 +202,10 @@ export function generateMlflowTraceStore(file: string, options: TraceStoreOption
       const left = count - spans.length;
       const roll = rng();
       if (left >= 2 && roll < 0.15) {
-        // LangChain-style: the wrapper's usage counts, its child's is the same call and is skipped.
+        // LangChain-style: the wrapper and its child are the same call, reporting the same usage: counted once.
         const wrapper = chat(0, 'LLM');
         spans.push(wrapper);
-        spans.push({ ...chat(spans.length - 1), model: wrapper.model });
+        spans.push({ ...chat(spans.length - 1), model: wrapper.model, usage: wrapper.usage, cache: wrapper.cache });
       } else if (left >= 2 && roll < 0.3) {
         spans.push(plain(0, 'CHAIN', 'rag_chain'));
         spans.push(chat(spans.length - 1));

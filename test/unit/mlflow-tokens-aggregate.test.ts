@@ -299,7 +299,7 @@ describe('one trace by MLflow\u2019s rule, split by model', () => {
   const u = (input: number, output: number) => ({ input, output, total: input + output });
   const NO_CACHE_COUNTS = { cacheRead: 0, cacheWrite: 0, cacheInInput: 0 };
 
-  it('counts a span with usage and skips everything below it, whatever model the child names', () => {
+  it('hands a span\u2019s usage to the spans below that report no more than it, whatever model they name, keeping the rest', () => {
     const result = traceUsage([
       { spanId: 'root', parentId: null, usage: null, model: null, cache: null },
       { spanId: 'llm', parentId: 'root', usage: u(100, 10), model: 'gpt-4o', cache: null },
@@ -309,10 +309,10 @@ describe('one trace by MLflow\u2019s rule, split by model', () => {
       { spanId: 'unknown', parentId: 'root', usage: u(3, 0), model: null, cache: null },
     ]);
     expect(result.usage).toEqual(u(108, 11));
+    // llm's usage all goes to inner (same counts); inner keeps 93/3 beside deep's 7/7.
     expect(result.byModel).toEqual([
-      { model: 'gpt-4o', ...u(100, 10), ...NO_CACHE_COUNTS },
-      { model: 'claude-3-haiku', ...u(5, 1), ...NO_CACHE_COUNTS },
-      { model: null, ...u(3, 0), ...NO_CACHE_COUNTS },
+      { model: 'claude-3-haiku', ...u(98, 4), ...NO_CACHE_COUNTS },
+      { model: null, ...u(10, 7), ...NO_CACHE_COUNTS },
     ]);
   });
 

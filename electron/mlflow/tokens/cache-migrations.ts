@@ -106,4 +106,14 @@ export const CACHE_MIGRATIONS: readonly string[] = [
   CREATE INDEX span_latency_by_trace ON span_latency (trace_id);
   CREATE INDEX span_latency_by_experiment_time ON span_latency (experiment_id, timestamp_ms, span_type, model, duration_ms, error);
   `,
+  // 3: usage split by the spans that report it, not by the topmost (shared/token-usage.ts
+  // usageShares). The traces whose split may change (two or more spans with usage named a model, or
+  // usage sat on no model in a trace of several spans) are marked unfinished: the next sync reads
+  // them again and rebuilds their days' rollups.
+  `
+  UPDATE traces SET final = 0 WHERE
+    (SELECT count(*) FROM span_latency s WHERE s.trace_id = traces.trace_id AND s.model IS NOT NULL) >= 2
+    OR (EXISTS (SELECT 1 FROM trace_models m WHERE m.trace_id = traces.trace_id AND m.model IS NULL)
+        AND (SELECT count(*) FROM span_latency s WHERE s.trace_id = traces.trace_id) >= 2);
+  `,
 ];

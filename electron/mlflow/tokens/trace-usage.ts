@@ -1,8 +1,10 @@
-import { countedSpans, NO_CACHE, spanCacheUsage, spanTokenUsage, type CacheUsage, type TokenUsage } from '../../../shared/token-usage.js';
+import { NO_CACHE, spanCacheUsage, spanTokenUsage, usageShares, type CacheUsage, type TokenUsage } from '../../../shared/token-usage.js';
+import { normalizeSpanId } from '../span-id.js';
 import { byTotalThen } from './summary.js';
 
-// One trace's token usage, split by model, by MLflow's rule (shared/token-usage.ts): the spans that
-// rule counts, grouped by the model each called, with the prompt-cache counts their responses report.
+// One trace's token usage by MLflow's rule, split by model by the one rule that shares it over spans
+// (shared/token-usage.ts usageShares): each share on the model its span called, with the prompt-cache
+// counts the span's response reports.
 
 export interface ModelUsage extends TokenUsage {
   model: string | null;
@@ -31,29 +33,43 @@ export interface TraceUsage {
 export const modelShare = (model: string | null, usage: TokenUsage): ModelUsage => ({ model, ...usage, cacheRead: 0, cacheWrite: 0, cacheInInput: 0 });
 
 export function traceUsage(spans: readonly SpanUsage[]): TraceUsage {
-  const counted = countedSpans(spans);
-  if (counted.length === 0) return { usage: null, byModel: [] };
+  const shares = usageShares(spans);
+  if (shares.length === 0) return { usage: null, byModel: [] };
   const usage: TokenUsage = { input: 0, output: 0, total: 0 };
   const models = new Map<string | null, ModelUsage>();
-  for (const span of counted) {
-    if (span.usage === null) continue;
-    let share = models.get(span.model);
-    if (!share) models.set(span.model, (share = modelShare(span.model, { input: 0, output: 0, total: 0 })));
-    const cache = span.cache ?? NO_CACHE;
-    for (const into of [usage, share]) {
-      into.input += span.usage.input;
-      into.output += span.usage.output;
-      into.total += span.usage.total;
+  for (const share of shares) {
+    const { model } = share.span;
+    let into = models.get(model);
+    if (!into) models.set(model, (into = modelShare(model, { input: 0, output: 0, total: 0 })));
+    const cache = shareCache(share.span, share.below, share.usage);
+    for (const sum of [usage, into]) {
+      sum.input += share.usage.input;
+      sum.output += share.usage.output;
+      sum.total += share.usage.total;
     }
-    share.cacheRead += cache.cacheRead;
-    share.cacheWrite += cache.cacheWrite;
-    share.cacheInInput += cache.inInput;
+    into.cacheRead += cache.cacheRead;
+    into.cacheWrite += cache.cacheWrite;
+    into.cacheInInput += cache.inInput;
   }
   const all = [...models.values()];
   // A model whose counted spans report zero tokens is no share of a several-model trace.
   const byModel = all.length === 1 ? all : all.filter((m) => m.input > 0 || m.output > 0 || m.total > 0);
   byModel.sort(byTotalThen((m) => m.model));
   return { usage, byModel };
+}
+
+/** A share's prompt-cache counts: the span's own, less those of the spans below that took part of its usage (never more than its input). */
+function shareCache(span: SpanUsage, below: readonly SpanUsage[], usage: TokenUsage): CacheUsage {
+  const own = span.cache ?? NO_CACHE;
+  if (below.length === 0) return own;
+  const rest = { ...own };
+  for (const b of below) {
+    const cache = b.cache ?? NO_CACHE;
+    rest.cacheRead -= cache.cacheRead;
+    rest.cacheWrite -= cache.cacheWrite;
+    rest.inInput -= cache.inInput;
+  }
+  return { cacheRead: Math.max(0, rest.cacheRead), cacheWrite: Math.max(0, rest.cacheWrite), inInput: Math.min(usage.input, Math.max(0, rest.inInput)) };
 }
 
 /** A JSON-encoded attribute value (as MLflow writes them) or an already decoded one. */
@@ -88,13 +104,20 @@ export function spanModel(attributes: Record<string, unknown>): string | null {
   return modelFrom(attributes.model, attributes['mlflow.spanInputs'], attributes['mlflow.spanOutputs']);
 }
 
-/** The usage-relevant part of one span as MLflow's span JSON has it (spans.content, traces.json). */
-export function spanUsageFromJson(span: { span_id?: unknown; parent_span_id?: unknown; attributes?: unknown }): SpanUsage {
+/**
+ * The usage-relevant part of one span as MLflow's span JSON has it (spans.content, traces.json):
+ * MLflow 3's span_id and parent_span_id, or MLflow 2's context.span_id and parent_id, as the span
+ * view reads them, so nesting is seen in both.
+ */
+export function spanUsageFromJson(span: { span_id?: unknown; parent_span_id?: unknown; parent_id?: unknown; context?: unknown; attributes?: unknown }): SpanUsage {
   const attributes = span.attributes !== null && typeof span.attributes === 'object' ? (span.attributes as Record<string, unknown>) : {};
+  const context = span.context !== null && typeof span.context === 'object' ? (span.context as Record<string, unknown>) : {};
   const usage = spanTokenUsage(attributes);
+  const spanId = normalizeSpanId(span.span_id ?? context.span_id) ?? '';
+  const parentId = normalizeSpanId(span.parent_span_id ?? span.parent_id);
   return {
-    spanId: String(span.span_id ?? ''),
-    parentId: typeof span.parent_span_id === 'string' ? span.parent_span_id : null,
+    spanId,
+    parentId: parentId === spanId ? null : parentId,
     usage,
     model: usage === null ? null : spanModel(attributes),
     cache: usage === null ? null : spanCacheUsage(attributes['mlflow.spanOutputs']),

@@ -219,7 +219,7 @@ export class TraceCacheDb {
 
   /**
    * The cached traces as usage records: with their spans read, the usage by MLflow's rule split by
-   * model; otherwise MLflow's stored total on an unknown model (as the sqlite cache does for a trace
+   * model over the spans that report it (usageShares); otherwise MLflow's stored total on an unknown model (as the sqlite cache does for a trace
    * without readable spans).
    */
   records(filter: SummaryFilter): TraceUsageRecord[] {

@@ -100,4 +100,17 @@ export const TRACE_CACHE_MIGRATIONS: readonly string[] = [
   UPDATE traces SET spans = 0 WHERE spans = 1 AND NOT EXISTS (SELECT 1 FROM trace_spans s WHERE s.trace_id = traces.trace_id);
   UPDATE traces SET spans = 0, span_problem = NULL WHERE spans = 2 AND span_problem = 'traces.json holds no span list ("spans").';
   `,
+  // 7: usage split by the spans that report it, not by the topmost (shared/token-usage.ts usageShares),
+  // and MLflow 2 span JSON's nesting (context.span_id, parent_id) seen, where each of its spans with
+  // usage counted as a root. Traces whose split or total may have come from nested usage are read
+  // again: two or more spans named a model, usage sat on no model in a trace of several spans, or the
+  // total differs from MLflow's stored one.
+  `
+  UPDATE traces SET spans = 0 WHERE spans = 1 AND (
+    (stored_total IS NOT NULL AND (total IS NULL OR total != stored_total OR input != stored_input OR output != stored_output))
+    OR (SELECT count(*) FROM trace_spans s WHERE s.trace_id = traces.trace_id AND s.model IS NOT NULL) >= 2
+    OR (EXISTS (SELECT 1 FROM trace_models m WHERE m.trace_id = traces.trace_id AND m.model IS NULL)
+        AND (SELECT count(*) FROM trace_spans s WHERE s.trace_id = traces.trace_id) >= 2)
+  );
+  `,
 ];

@@ -181,14 +181,22 @@ export class TraceCaches {
   /**
    * A page of a trace search (a server's with span conditions, a file store's with or without) from
    * the cached rows, or null when the cache cannot answer it whole: an experiment never fully synced,
-   * or more traces with unread spans than are worth reading first. The first page syncs the new
-   * traces (a file store's new folders) and reads their spans.
+   * or more traces with unread spans than are worth reading first, or its sync was cancelled. The
+   * first page syncs the new traces (a file store's new folders) and reads their spans.
    */
   async spanSearch(server: TraceOrigin, search: SpanSearch): Promise<CachedSpanPage | null> {
     const entry = this.entry(server);
     const { first, ...query } = search;
     for (const id of query.experimentIds) if (!(await entry.cache.position(id)).complete) return null;
-    if (first) await this.sync(server, query.experimentIds);
+    if (first) {
+      try {
+        await this.sync(server, query.experimentIds);
+      } catch (err) {
+        // Cancelled from the Tokens page: the cache may lack the newest traces, so the source answers.
+        if (err instanceof SyncCancelled) return null;
+        throw err;
+      }
+    }
     let page = await entry.cache.spanSearch(query);
     if (page.pending > 0 && first && (await entry.cache.counts()).spansPending <= SPAN_SEARCH_READ_FIRST) {
       this.readSpans(server);
