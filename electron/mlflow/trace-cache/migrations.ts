@@ -100,4 +100,12 @@ export const TRACE_CACHE_MIGRATIONS: readonly string[] = [
   UPDATE traces SET spans = 0 WHERE spans = 1 AND NOT EXISTS (SELECT 1 FROM trace_spans s WHERE s.trace_id = traces.trace_id);
   UPDATE traces SET spans = 0, span_problem = NULL WHERE spans = 2 AND span_problem = 'traces.json holds no span list ("spans").';
   `,
+  // 8 (7 is another change's): the prompt template a trace's spans carry (prompts/template-facts.ts),
+  // kept once per fingerprint with its variables; the Prompts view groups by it before the system
+  // prompt. Spans read before this step were not looked at for templates: they are read again.
+  `
+  ALTER TABLE traces ADD COLUMN template_hash TEXT;
+  CREATE TABLE prompt_templates (hash TEXT PRIMARY KEY NOT NULL, text TEXT NOT NULL, variables TEXT NOT NULL) WITHOUT ROWID;
+  UPDATE traces SET spans = 0 WHERE spans = 1;
+  `,
 ];
