@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { migrate } from '../../electron/core/migrate.js';
 import { TRACE_CACHE_MIGRATIONS } from '../../electron/mlflow/trace-cache/migrations.js';
 import { cachePrompts } from '../../electron/mlflow/prompts/prompt-ops.js';
-import { MAX_TEMPLATE_CHARS, spanTemplate, templateFingerprint, traceTemplate } from '../../electron/mlflow/prompts/template-facts.js';
+import { MAX_TEMPLATE_CHARS, spanTemplate, templateFingerprint, templateOfRow, traceTemplate } from '../../electron/mlflow/prompts/template-facts.js';
 import { TraceCacheDb } from '../../electron/mlflow/trace-cache/cache-db.js';
 import { spanFacts } from '../../electron/mlflow/trace-cache/span-rows.js';
 import { langChainTrace, type ChatTemplate } from '../harness/langchain-spans.js';
@@ -151,5 +151,10 @@ describe('hostile template spans', () => {
 
   it('never throws on spans that are not objects', () => {
     expect(traceTemplate([null, 1, 'x', [], { attributes: 'x' }, { attributes: null }])).toBeNull();
+  });
+
+  it('reads back only variable names from a cached row', () => {
+    expect(templateOfRow('t', JSON.stringify(['a', 7, 'x'.repeat(200), '{b}', 'c']))).toEqual({ text: 't', variables: ['a', 'c'] });
+    expect(templateOfRow('t', 'not json')).toEqual({ text: 't', variables: [] });
   });
 });

@@ -124,5 +124,5 @@ export function traceTemplate(spans: readonly unknown[]): SpanTemplate | null {
 /** A cached template row back as text and variables; variables that are not a list of names are dropped. */
 export function templateOfRow(text: string, variables: string): { text: string; variables: string[] } {
   const names = decoded(variables);
-  return { text, variables: Array.isArray(names) ? names.filter((n): n is string => typeof n === 'string').slice(0, MAX_VARIABLES) : [] };
+  return { text, variables: Array.isArray(names) ? names.filter((n): n is string => typeof n === 'string' && VARIABLE_NAME.test(n)).slice(0, MAX_VARIABLES) : [] };
 }
