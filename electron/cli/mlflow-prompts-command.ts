@@ -37,7 +37,7 @@ function printPrompts(result: PromptsResult): void {
   printTable(
     result.prompts.flatMap((p) =>
       p.versions.map((v) => ({
-        prompt: p.kind === 'registered' ? p.name : `system ${p.key.slice(2)}`,
+        prompt: p.kind === 'registered' ? p.name : `${p.kind} ${p.key.slice(2)}`,
         version: v.version ?? '',
         traces: v.traces,
         input: v.input,

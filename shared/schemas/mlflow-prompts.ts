@@ -4,11 +4,11 @@ import { Id } from './common.js';
 import { TokensExperimentId } from './mlflow-tokens.js';
 
 // The Prompts view: an experiment's traces grouped by the registered prompt version MLflow linked
-// to them, else by a fingerprint of their system prompt, with tokens, cost, latency and errors per
+// to them, else by a fingerprint of the template their spans carry, else of their system prompt, with tokens, cost, latency and errors per
 // version, and a prompt's traces (optionally those of one input, to compare versions' outputs).
 
-/** `p:<registered name>` or `s:<system prompt fingerprint>`. */
-export const PromptKey = z.string().max(258, 'A prompt key is too long').regex(PROMPT_KEY, 'A prompt key is p:<name> or s:<fingerprint>');
+/** `p:<registered name>`, `t:<template fingerprint>` or `s:<system prompt fingerprint>`. */
+export const PromptKey = z.string().max(258, 'A prompt key is too long').regex(PROMPT_KEY, 'A prompt key is p:<name>, t:<fingerprint> or s:<fingerprint>');
 const Version = z.string().max(64).regex(PROMPT_VERSION, 'A prompt version is a number or a short name');
 /** A fingerprint of an input text, as SharedInput names it. */
 const InputKey = z.string().max(16).regex(/^[0-9a-f]{16}$/, 'An input key is 16 hex digits');
@@ -25,7 +25,7 @@ const Text = (max: number) => z.string().max(max);
 export const PromptVersionStats = z.object({
   /** The registry's version; null for a system prompt (one group per fingerprint). */
   version: Version.nullable(),
-  /** The registered template, or the system prompt itself; null when the registry no longer has it. */
+  /** The registered template, the spans' template (cut at 8 KiB), or the system prompt itself; null when the registry no longer has it. */
   template: Text(20_000).nullable(),
   traces: Count,
   input: z.number(),
@@ -52,9 +52,11 @@ export type SharedInput = z.infer<typeof SharedInput>;
 
 export const PromptGroup = z.object({
   key: PromptKey,
-  kind: z.enum(['registered', 'system']),
-  /** The registered name, or the start of the system prompt. */
+  kind: z.enum(['registered', 'template', 'system']),
+  /** The registered name, or the start of the template or system prompt. */
   name: Text(256),
+  /** A spans' template's variables, in order of appearance; empty for other kinds. */
+  variables: z.array(Text(100)).max(100),
   traces: Count,
   /** Newest version first. */
   versions: z.array(PromptVersionStats).max(500),
@@ -69,7 +71,7 @@ export const PromptsResult = z.object({
   omitted: Count,
   /** Traces of the selection. */
   traces: Count,
-  /** Traces with neither a linked prompt nor a system prompt in their spans. */
+  /** Traces with no linked prompt, and no template or system prompt in their spans. */
   ungrouped: Count,
   /** Tracking servers: traces whose spans are not read yet (their system prompt is not known yet). */
   spansPending: Count,

@@ -67,4 +67,18 @@ test.describe('the Prompts tab', () => {
     await expect(page).toHaveURL(new RegExp(`/traces/${first}\\?from=prompts$`));
     await expect(page.getByRole('navigation', { name: 'MLflow location' }).locator('[aria-current="page"]')).toHaveText(first);
   });
+
+  test('groups LangChain traces by the template their spans carry, showing its text and variables', async ({ page }) => {
+    const template = written.traces.find((t) => t.template !== undefined)?.template ?? '';
+    const mine = written.traces.filter((t) => t.template === template);
+    await openMlflowWorkspace(page, env, 'Prompt templates', `sqlite:///${dbFile}`);
+    await openExperiment(page, 'prompt-traces', 'Runs');
+    await page.getByRole('tablist', { name: 'Experiment views' }).getByRole('tab', { name: 'Prompts' }).click();
+    const row = page.getByTestId('prompts-table').locator('tbody tr').filter({ hasText: 'template' }).filter({ hasText: template.split('\n')[0].slice(0, 40) });
+    await expect(row).toHaveCount(1);
+    await row.click();
+    await expect(page.getByTestId('prompt-template')).toHaveText(template);
+    await expect(page.getByTestId('prompt-variables')).toContainText([...template.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).join(', '));
+    await expect(page.getByTestId('prompt-traces').locator('tbody tr')).toHaveCount(mine.length);
+  });
 });

@@ -2,7 +2,8 @@
 
 Two registered prompts with two versions each (mlflow.genai.register_prompt), traces that load a
 version with mlflow.genai.load_prompt inside the trace (MLflow itself writes the trace's
-`mlflow.linkedPrompts` tag), and traces whose system prompt is not registered. Each input is sent
+`mlflow.linkedPrompts` tag), traces whose system prompt is not registered, and traces of a LangChain prompt template as MLflow's
+LangChain autologging records them (the template text is not registered anywhere). Each input is sent
 through every version of its prompt, so outputs can be compared side by side. Prints one JSON line:
 what was written, per trace, for the tests to compute the expected grouping from.
 
@@ -32,6 +33,15 @@ VARIABLES = {"support-answer": {"product": "Stratus"}, "ticket-triage": {"team":
 UNREGISTERED = [
     "You are a SQL assistant. Write one query for the question.",
     "Summarize the conversation  in two\nsentences.",
+]
+# Unregistered LangChain ChatPromptTemplates (system, human), each formatted with several variable sets.
+LANGCHAIN_TEMPLATES = [
+    ("You are a {role} assistant. Answer in {language}.", "{question}"),
+    ("Summarize the ticket for the {team} team.", "Ticket: {ticket}"),
+]
+LANGCHAIN_VARIABLES = [
+    [{"role": "legal", "language": "German"}, {"role": "travel", "language": "French"}, {"role": "legal", "language": "French"}],
+    [{"team": "platform"}, {"team": "billing"}],
 ]
 QUESTIONS = ["How do I reset my password?", "Why is the upload slow?", "Can I export runs to CSV?",
              "The app crashes on start", "Where are my traces?"]
@@ -74,6 +84,38 @@ def one_trace(rng, name, version, system, question, fail):
             "system": system, "input": question, "output": answer, "error": fail, "model": model}
 
 
+def lc_message(kind, content):
+    # A LangChain BaseMessage as MLflow's TraceJSONEncoder stores it (pydantic model_dump).
+    return {"content": content, "additional_kwargs": {}, "response_metadata": {}, "type": kind, "name": None, "id": None}
+
+
+def langchain_trace(rng, system_t, human_t, variables):
+    """A `ChatPromptTemplate | ChatOpenAI` invocation, recorded as mlflow/langchain/langchain_tracer.py
+    does: on_chain_start/on_chain_end for the sequence and the template (CHAIN spans, inputs = the
+    variables, outputs = the ChatPromptValue), on_chat_model_start/on_llm_end for the model."""
+    from mlflow.tracing.fluent import start_span_no_context
+
+    model = "gpt-4o-mini"
+    root = start_span_no_context(name="RunnableSequence", span_type=SpanType.CHAIN, inputs=variables)
+    prompt = start_span_no_context(name="ChatPromptTemplate", span_type=SpanType.CHAIN, parent_span=root, inputs=variables)
+    messages = [lc_message("system", system_t.format(**variables)), lc_message("human", human_t.format(**variables))]
+    prompt.end(outputs={"messages": messages, "type": "ChatPromptValue"})
+    chat = start_span_no_context(
+        name="ChatOpenAI", span_type=SpanType.CHAT_MODEL, parent_span=root, inputs=[messages],
+        attributes={"invocation_params": {"model": model, "model_name": model, "_type": "openai-chat"}, "options": {"stop": None},
+                    "batch_size": 1, "metadata": {"ls_provider": "openai", "ls_model_name": model}, "mlflow.message.format": "langchain"})
+    inp, out = rng.randint(50, 900), rng.randint(10, 300)
+    answer = f"Answer {rng.getrandbits(24):06x}"
+    chat.set_attribute("mlflow.chat.tokenUsage", {"input_tokens": inp, "output_tokens": out, "total_tokens": inp + out})
+    ai = {**lc_message("ai", answer), "response_metadata": {"model_name": model}}
+    chat.end(outputs={"generations": [[{"text": answer, "generation_info": None, "type": "ChatGeneration", "message": ai}]],
+                      "llm_output": {"token_usage": {"prompt_tokens": inp, "completion_tokens": out, "total_tokens": inp + out}, "model_name": model},
+                      "run": None, "type": "LLMResult"})
+    root.end(outputs=ai)
+    return {"trace_id": root.trace_id, "prompt": None, "template": f"system: {system_t}\n\nhuman: {human_t}",
+            "system": messages[0]["content"], "input": messages[1]["content"], "output": answer, "error": False, "model": model}
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--tracking-uri", required=True)
@@ -98,6 +140,11 @@ def main():
         for q in rng.sample(QUESTIONS, 2):
             spaced = system.replace(" ", "  ", 1) if rng.random() < 0.5 else system
             written.append(one_trace(rng, None, None, spaced, q, False))
+    for (system_t, human_t), sets in zip(LANGCHAIN_TEMPLATES, LANGCHAIN_VARIABLES):
+        for variables in sets:
+            q = rng.choice(QUESTIONS)
+            asked = human_t[human_t.index("{") + 1:human_t.index("}")]
+            written.append(langchain_trace(rng, system_t, human_t, {**variables, asked: q}))
     print(json.dumps({"experiment_id": eid, "prompts": PROMPTS, "variables": VARIABLES, "traces": written}))
 
 

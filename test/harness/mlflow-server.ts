@@ -97,6 +97,8 @@ export interface GeneratedPromptTraces {
   traces: {
     trace_id: string;
     prompt: { name: string; version: string } | null;
+    /** A LangChain template's text as the Prompts view rebuilds it; absent for the other traces. */
+    template?: string;
     system: string;
     input: string;
     output: string | null;

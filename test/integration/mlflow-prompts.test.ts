@@ -25,7 +25,8 @@ import {
 
 // The Prompts view's grouping against what MLflow itself wrote: two registered prompts with two
 // versions each, traces that loaded a version inside the trace (MLflow wrote their linked-prompts
-// tag), and traces with unregistered system prompts (one written with varying whitespace). The
+// tag), traces with unregistered system prompts (one written with varying whitespace), and traces
+// of two LangChain prompt templates as MLflow's LangChain autologging records them. The
 // expected groups come from the generator's own record of each trace, for the sqlite store and for
 // the tracking server serving the same file.
 
@@ -44,7 +45,11 @@ let experimentIds: string[];
 function expectedGroups(): Map<string, Map<string | null, Set<string>>> {
   const groups = new Map<string, Map<string | null, Set<string>>>();
   for (const t of written.traces) {
-    const [group, version] = t.prompt ? [`registered ${t.prompt.name}`, t.prompt.version] : [`system ${t.system.split(/\s+/).filter(Boolean).join(' ')}`, null];
+    const [group, version] = t.prompt
+      ? [`registered ${t.prompt.name}`, t.prompt.version]
+      : t.template
+        ? [`template ${t.template}`, null]
+        : [`system ${t.system.split(/\s+/).filter(Boolean).join(' ')}`, null];
     let versions = groups.get(group);
     if (!versions) groups.set(group, (versions = new Map()));
     let ids = versions.get(version);
@@ -59,7 +64,7 @@ type Traces = (key: string, query: { version?: string; inputKey?: string }) => P
 async function actualGroups(result: PromptsResult, traces: Traces): Promise<Map<string, Map<string | null, Set<string>>>> {
   const groups = new Map<string, Map<string | null, Set<string>>>();
   for (const prompt of result.prompts) {
-    const name = prompt.kind === 'registered' ? `registered ${prompt.name}` : `system ${prompt.versions[0]?.template ?? '?'}`;
+    const name = prompt.kind === 'registered' ? `registered ${prompt.name}` : `${prompt.kind} ${prompt.versions[0]?.template ?? '?'}`;
     const versions = new Map<string | null, Set<string>>();
     for (const v of prompt.versions) {
       const rows = await traces(prompt.key, v.version === null ? {} : { version: v.version });

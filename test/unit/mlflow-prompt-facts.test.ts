@@ -18,7 +18,7 @@ describe('prompt facts', () => {
       span(null, 'AGENT', { question: 'q' }, 'done'),
       span('a', 'CHAT_MODEL', { system: [{ type: 'text', text: 'Be\n  terse.' }], messages: [{ role: 'user', content: [{ type: 'text', text: 'Hi' }] }] }, { content: [{ type: 'text', text: 'Hello' }] }),
     ]);
-    expect(facts).toEqual({ system: 'Be terse.', input: 'Hi', output: 'Hello' });
+    expect(facts).toEqual({ system: 'Be terse.', input: 'Hi', output: 'Hello', template: null });
   });
 
   it('prefers the first LLM span that names a system prompt', () => {
@@ -26,7 +26,7 @@ describe('prompt facts', () => {
       span('r', 'CHAT_MODEL', { messages: [{ role: 'user', content: 'no system' }] }, null, 1),
       span('r', 'CHAT_MODEL', { messages: [{ role: 'system', content: 'S' }, { role: 'user', content: 'u' }] }, { choices: [{ message: { content: 'a' } }] }, 2),
     ]);
-    expect(facts).toEqual({ system: 'S', input: 'u', output: 'a' });
+    expect(facts).toEqual({ system: 'S', input: 'u', output: 'a', template: null });
   });
 
   it('keeps only linked prompt entries MLflow could have written', () => {
@@ -47,6 +47,7 @@ describe('grouping', () => {
     durationMs: 100,
     state: 'OK',
     linked: [],
+    templateHash: null,
     systemHash: null,
     input: null,
     output: null,
@@ -59,7 +60,7 @@ describe('grouping', () => {
     const usage = (model: string) => ({ model, input: 1_000_000, output: 0, total: 1_000_000, cacheRead: 0, cacheWrite: 0, cacheInInput: 0 });
     const result = groupPrompts(
       [record({ traceId: 'a', linked: [{ name: 'p', version: '1' }], byModel: [usage('gpt-4o'), usage('in-house-llm')] })],
-      { registry: [], systems: new Map() },
+      { registry: [], systems: new Map(), templates: new Map() },
       [],
     );
     const [v] = result.prompts[0].versions;
@@ -74,7 +75,7 @@ describe('grouping', () => {
         record({ traceId: 'b' }),
         record({ traceId: 'c', spansRead: false }),
       ],
-      { registry: [], systems: new Map() },
+      { registry: [], systems: new Map(), templates: new Map() },
       [],
     );
     expect(result.prompts.map((p) => [p.key, p.traces])).toEqual([['p:x', 1], ['p:y', 1]]);

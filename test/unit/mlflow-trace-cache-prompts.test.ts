@@ -49,7 +49,7 @@ describe('trace cache prompt columns', () => {
         ],
         null,
       );
-      const facts = { system: 'Be brief.', input: 'q', output: 'a' };
+      const facts = { system: 'Be brief.', input: 'q', output: 'a', template: null };
       db.saveSpans([
         { traceId: 'b', usage: null, byModel: [], spans: [], prompt: facts },
         { traceId: 'c', usage: null, byModel: [], spans: [], prompt: facts },

@@ -6,7 +6,7 @@ import { compareNames, percentiles } from '../tokens/summary.js';
 import type { PromptRecord, PromptContext, RegistryVersion } from './prompt-record.js';
 
 // Traces grouped by prompt: by each registered prompt version MLflow linked to a trace, else by
-// the fingerprint of its system prompt. One computation for every source, run in the trace cache
+// the fingerprint of the template its spans carry, else by the fingerprint of its system prompt. One computation for every source, run in the trace cache
 // worker over PromptRecords.
 
 export const MAX_PROMPTS = 500;
@@ -14,11 +14,14 @@ const MAX_SHARED_INPUTS = 50;
 const MAX_TEMPLATE = 20_000;
 const SYSTEM_NAME = 80;
 
-/** The group and version a trace belongs to: one per linked prompt version, or its system prompt's. */
+/** The group and version a trace belongs to: one per linked prompt version, else its template's, else its system prompt's. */
 export function memberships(record: PromptRecord): { key: string; version: string | null }[] {
   if (record.linked.length > 0) return record.linked.map((l) => ({ key: `p:${l.name}`, version: l.version }));
+  if (record.templateHash !== null) return [{ key: `t:${record.templateHash}`, version: null }];
   return record.systemHash === null ? [] : [{ key: `s:${record.systemHash}`, version: null }];
 }
+
+const KINDS = { p: 'registered', t: 'template', s: 'system' } as const;
 
 class VersionFigures {
   readonly records: PromptRecord[] = [];
@@ -119,16 +122,18 @@ export function groupPrompts(records: readonly PromptRecord[], context: PromptCo
     }
   }
   const prompts: PromptGroup[] = [...groups].map(([key, group]) => {
-    const registered = key.startsWith('p:');
+    const kind = KINDS[key.slice(0, 1) as keyof typeof KINDS];
     const name = key.slice(2);
-    const system = registered ? null : (context.systems.get(name) ?? null);
+    const template = kind === 'template' ? (context.templates.get(name) ?? null) : null;
+    const text = kind === 'system' ? (context.systems.get(name) ?? null) : (template?.text ?? null);
     const versions = [...group.versions]
-      .map(([version, figures]) => figures.stats(version, registered ? (templates.get(`${name}\n${version}`)?.template ?? null) : system, prices))
+      .map(([version, figures]) => figures.stats(version, kind === 'registered' ? (templates.get(`${name}\n${version}`)?.template ?? null) : text, prices))
       .sort((a, b) => compareVersions(a.version, b.version));
     return {
       key,
-      kind: registered ? 'registered' : 'system',
-      name: registered ? name : (system ?? name).slice(0, SYSTEM_NAME),
+      kind,
+      name: kind === 'registered' ? name : (text ?? name).slice(0, SYSTEM_NAME),
+      variables: template?.variables ?? [],
       traces: group.traces.size,
       versions,
       sharedInputs: sharedInputs(group.versions),

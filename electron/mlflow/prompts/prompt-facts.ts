@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { PROMPT_NAME, PROMPT_VERSION } from '../../../shared/prompt-key.js';
 import { decoded } from '../tokens/trace-usage.js';
+import { traceTemplate, type SpanTemplate } from './template-facts.js';
 
 // What a trace says about the prompt it ran: the registered prompt versions MLflow linked to it
 // (the `mlflow.linkedPrompts` tag that mlflow.genai.load_prompt writes inside a trace), and, from
@@ -22,6 +23,8 @@ export interface SpanPromptFacts {
   system: string | null;
   input: string | null;
   output: string | null;
+  /** The prompt template a span carries (template-facts.ts); null when none does. */
+  template: SpanTemplate | null;
 }
 
 type Json = Record<string, unknown>;
@@ -64,28 +67,40 @@ function contentText(content: unknown): string | null {
   return texts.length === 0 ? null : texts.join('\n');
 }
 
-/** The system prompt and last user message of a chat request (OpenAI `messages`, Anthropic top-level `system`). */
+/** A message's role: OpenAI's `role`, or LangChain's message `type` (system, human). */
+const roleOf = (m: Json): unknown => (m.role !== undefined ? m.role : m.type === 'human' ? 'user' : m.type);
+
+/**
+ * The system prompt and last user message of a chat request (OpenAI `messages`, Anthropic top-level
+ * `system`, LangChain's list of message lists as mlflow/langchain/langchain_tracer.py records it).
+ */
 function requestFacts(inputs: unknown): { system: string | null; input: string | null } {
   const request = decoded(inputs);
-  if (!isObject(request)) return { system: null, input: null };
-  let system = request.system === undefined ? null : contentText(request.system);
+  const langchain = Array.isArray(request) && Array.isArray(request[0]) ? (request[0] as unknown[]) : null;
+  if (!isObject(request) && langchain === null) return { system: null, input: null };
+  let system = isObject(request) && request.system !== undefined ? contentText(request.system) : null;
   let input: string | null = null;
-  const messages = Array.isArray(request.messages) ? request.messages : [];
+  const messages = langchain ?? (isObject(request) && Array.isArray(request.messages) ? request.messages : []);
   for (const m of messages) {
     if (!isObject(m)) continue;
     const text = contentText(m.content);
     if (text === null) continue;
-    if ((m.role === 'system' || m.role === 'developer') && system === null) system = text;
-    else if (m.role === 'user') input = text;
+    const role = roleOf(m);
+    if ((role === 'system' || role === 'developer') && system === null) system = text;
+    else if (role === 'user') input = text;
   }
   return { system, input };
 }
 
-/** The answer text of a chat response (OpenAI `choices[0].message`, Anthropic `content` blocks). */
+/** The answer text of a chat response (OpenAI `choices[0].message`, Anthropic `content` blocks, LangChain's LLMResult). */
 function responseText(outputs: unknown): string | null {
   const response = decoded(outputs);
   if (typeof response === 'string') return response;
   if (!isObject(response)) return null;
+  if (Array.isArray(response.generations) && Array.isArray(response.generations[0]) && isObject(response.generations[0][0])) {
+    const generation = response.generations[0][0];
+    return typeof generation.text === 'string' ? generation.text : isObject(generation.message) ? contentText(generation.message.content) : null;
+  }
   if (Array.isArray(response.choices) && isObject(response.choices[0]) && isObject(response.choices[0].message)) {
     return contentText(response.choices[0].message.content);
   }
@@ -106,6 +121,10 @@ const LLM_TYPES = new Set(['LLM', 'CHAT_MODEL']);
  * first LLM span's; the answer is that span's response.
  */
 export function spanPromptFacts(spans: readonly unknown[]): SpanPromptFacts {
+  return { ...chatFacts(spans), template: traceTemplate(spans) };
+}
+
+function chatFacts(spans: readonly unknown[]): Omit<SpanPromptFacts, 'template'> {
   const candidates: { root: boolean; start: number; attributes: Json }[] = [];
   for (const s of spans) {
     if (!isObject(s)) continue;
@@ -117,7 +136,7 @@ export function spanPromptFacts(spans: readonly unknown[]): SpanPromptFacts {
     candidates.push({ root, start: Number(span.start_time_unix_nano ?? 0) || 0, attributes });
   }
   candidates.sort((a, b) => Number(b.root) - Number(a.root) || a.start - b.start);
-  let first: SpanPromptFacts | null = null;
+  let first: Omit<SpanPromptFacts, 'template'> | null = null;
   for (const c of candidates) {
     const { system, input } = requestFacts(c.attributes['mlflow.spanInputs']);
     if (system === null && input === null) continue;

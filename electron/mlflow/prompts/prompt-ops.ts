@@ -12,8 +12,8 @@ import { openReadOnly, sqlitePromptContext, sqlitePromptRecords } from './sqlite
 // one grouping.
 
 export function cachePrompts(db: TraceCacheDb, experimentIds: readonly string[], registry: RegistryVersion[], prices: readonly PriceRow[]): PromptsResult {
-  const { records, systems } = db.promptRecords(experimentIds);
-  return groupPrompts(records, { registry, systems }, prices);
+  const { records, systems, templates } = db.promptRecords(experimentIds);
+  return groupPrompts(records, { registry, systems, templates }, prices);
 }
 
 export function cachePromptTraces(db: TraceCacheDb, experimentIds: readonly string[], query: PromptTracesQuery): PromptTracesResult {
@@ -56,8 +56,8 @@ function withSqlite<T>(file: string, use: (db: Database.Database) => T): T {
 
 export function sqlitePrompts(file: string, experimentIds: readonly string[], prices: readonly PriceRow[]): PromptsResult {
   return withSqlite(file, (db) => {
-    const { records, systems } = recordsOf(db, file, experimentIds);
-    return groupPrompts(records, sqlitePromptContext(db, systems), prices);
+    const read = recordsOf(db, file, experimentIds);
+    return groupPrompts(read.records, sqlitePromptContext(db, read), prices);
   });
 }
 

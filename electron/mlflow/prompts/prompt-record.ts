@@ -13,6 +13,8 @@ export interface PromptRecord {
   state: string;
   /** Registered prompt versions MLflow linked to the trace. */
   linked: PromptRef[];
+  /** Fingerprint of the template a span carries (template-facts.ts); null when none does or spans are not read yet. */
+  templateHash: string | null;
   /** Fingerprint of the normalised system prompt; null when unknown (no LLM span, or spans not read yet). */
   systemHash: string | null;
   input: string | null;
@@ -30,8 +32,22 @@ export interface RegistryVersion extends PromptRef {
   createdMs: number | null;
 }
 
-/** What the grouping needs besides the records: the registry and the system prompts by fingerprint. */
+/** A template as the trace cache keeps it: its (cut) text and its variables. */
+export interface TemplateText {
+  text: string;
+  variables: string[];
+}
+
+/** What the grouping needs besides the records: the registry, the system prompts and templates by fingerprint. */
 export interface PromptContext {
   registry: RegistryVersion[];
   systems: Map<string, string>;
+  templates: Map<string, TemplateText>;
+}
+
+/** Records with the texts they name by fingerprint, as each source reads them. */
+export interface PromptRecords {
+  records: PromptRecord[];
+  systems: Map<string, string>;
+  templates: Map<string, TemplateText>;
 }

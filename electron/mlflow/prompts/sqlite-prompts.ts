@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { SourceError } from '../tokens/usage-sync.js';
 import { spanUsageFromJson, traceUsage, type SpanUsage } from '../tokens/trace-usage.js';
 import { LINKED_PROMPTS_TAG, parseLinkedPrompts, spanPromptFacts, systemFingerprint } from './prompt-facts.js';
-import type { PromptContext, PromptRecord, RegistryVersion } from './prompt-record.js';
+import type { PromptContext, PromptRecord, PromptRecords, RegistryVersion, TemplateText } from './prompt-record.js';
 
 // Prompt records and the prompt registry straight from an MLflow sqlite store, opened read-only in
 // the trace cache worker: trace_info and its linked-prompts tag, and per trace the content of the
@@ -49,9 +49,10 @@ export function sqliteRegistry(db: Database.Database): RegistryVersion[] {
   return rows.map(([name, version, createdMs, template]) => ({ name, version: String(version), template, createdMs }));
 }
 
-export function sqlitePromptRecords(db: Database.Database, experimentIds: readonly string[]): { records: PromptRecord[]; systems: Map<string, string> } {
+export function sqlitePromptRecords(db: Database.Database, experimentIds: readonly string[]): PromptRecords {
   const systems = new Map<string, string>();
-  if (experimentIds.length === 0) return { records: [], systems };
+  const templates = new Map<string, TemplateText>();
+  if (experimentIds.length === 0) return { records: [], systems, templates };
   const have = tables(db);
   const marks = experimentIds.map(() => '?').join(',');
   const traces = db
@@ -66,7 +67,8 @@ export function sqlitePromptRecords(db: Database.Database, experimentIds: readon
     db
       .prepare(
         `SELECT trace_id, span_id, parent_span_id,
-           CASE WHEN parent_span_id IS NULL OR type IN ('LLM', 'CHAT_MODEL') OR instr(content, '"mlflow.chat.tokenUsage"') > 0 THEN content END
+           CASE WHEN parent_span_id IS NULL OR type IN ('LLM', 'CHAT_MODEL') OR instr(content, '"mlflow.chat.tokenUsage"') > 0
+             OR (type = 'CHAIN' AND instr(content, 'PromptValue') > 0) THEN content END
          FROM spans WHERE trace_id IN (${Array(n).fill('?').join(',')})`,
       )
       .raw();
@@ -105,6 +107,7 @@ export function sqlitePromptRecords(db: Database.Database, experimentIds: readon
         systemHash = systemFingerprint(facts.system);
         systems.set(systemHash, facts.system);
       }
+      if (facts.template) templates.set(facts.template.hash, { text: facts.template.text, variables: facts.template.variables });
       records.push({
         traceId,
         experimentId: String(experimentId),
@@ -112,6 +115,7 @@ export function sqlitePromptRecords(db: Database.Database, experimentIds: readon
         durationMs,
         state: status,
         linked: parseLinkedPrompts(linked.get(traceId)),
+        templateHash: facts.template?.hash ?? null,
         systemHash,
         input: facts.input,
         output: facts.output,
@@ -120,9 +124,9 @@ export function sqlitePromptRecords(db: Database.Database, experimentIds: readon
       });
     }
   }
-  return { records, systems };
+  return { records, systems, templates };
 }
 
-export function sqlitePromptContext(db: Database.Database, systems: Map<string, string>): PromptContext {
-  return { registry: sqliteRegistry(db), systems };
+export function sqlitePromptContext(db: Database.Database, { systems, templates }: PromptRecords): PromptContext {
+  return { registry: sqliteRegistry(db), systems, templates };
 }

@@ -12,7 +12,7 @@ import { TRACE_CACHE_MIGRATIONS } from './migrations.js';
 import { cacheSummaryParts } from './cache-summary.js';
 import { cachedPromptRecords } from '../prompts/cache-prompts.js';
 import { systemFingerprint, type SpanPromptFacts } from '../prompts/prompt-facts.js';
-import type { PromptRecord } from '../prompts/prompt-record.js';
+import type { PromptRecords } from '../prompts/prompt-record.js';
 import type { CachedSpan } from './span-rows.js';
 import { cachedSpanSearch, type CachedSpanPage, type CachedSpanQuery } from './span-search.js';
 
@@ -143,9 +143,10 @@ export class TraceCacheDb {
 
   saveSpans(results: readonly SpanResult[]): void {
     const mark = this.db.prepare(
-      'UPDATE traces SET spans = ?, input = ?, output = ?, total = ?, system_hash = ?, prompt_input = ?, prompt_output = ?, span_problem = ? WHERE trace_id = ?',
+      'UPDATE traces SET spans = ?, input = ?, output = ?, total = ?, system_hash = ?, prompt_input = ?, prompt_output = ?, span_problem = ?, template_hash = ? WHERE trace_id = ?',
     );
     const system = this.db.prepare('INSERT OR IGNORE INTO system_prompts (hash, text) VALUES (?, ?)');
+    const template = this.db.prepare('INSERT OR IGNORE INTO prompt_templates (hash, text, variables) VALUES (?, ?, ?)');
     const drop = this.db.prepare('DELETE FROM trace_models WHERE trace_id = ?');
     const dropSpans = this.db.prepare('DELETE FROM trace_spans WHERE trace_id = ?');
     const addSpan = this.db.prepare('INSERT INTO trace_spans (trace_id, name, span_type, model, error, duration_ms, status, calls) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
@@ -157,14 +158,15 @@ export class TraceCacheDb {
         drop.run(r.traceId);
         dropSpans.run(r.traceId);
         if ('unreadable' in r) {
-          mark.run(2, null, null, null, null, null, null, r.problem ?? null, r.traceId);
+          mark.run(2, null, null, null, null, null, null, r.problem ?? null, null, r.traceId);
           continue;
         }
         // A trace deleted from the cache meanwhile (cleared) gets no orphan model rows.
-        const { system: text, input, output } = r.prompt ?? { system: null, input: null, output: null };
+        const { system: text, input, output, template: used } = r.prompt ?? { system: null, input: null, output: null, template: null };
         const hash = text === null || text === '' ? null : systemFingerprint(text);
-        if (mark.run(1, r.usage?.input ?? null, r.usage?.output ?? null, r.usage?.total ?? null, hash, input, output, null, r.traceId).changes === 0) continue;
+        if (mark.run(1, r.usage?.input ?? null, r.usage?.output ?? null, r.usage?.total ?? null, hash, input, output, null, used?.hash ?? null, r.traceId).changes === 0) continue;
         if (hash !== null && text !== null) system.run(hash, text);
+        if (used) template.run(used.hash, used.text, JSON.stringify(used.variables));
         for (const m of r.byModel) add.run(r.traceId, m.model, m.input, m.output, m.total, m.cacheRead, m.cacheWrite, m.cacheInInput);
         for (const s of r.spans) addSpan.run(r.traceId, s.name, s.type, s.model, s.error ? 1 : 0, s.durationMs, s.status, s.calls);
       }
@@ -283,7 +285,7 @@ export class TraceCacheDb {
   }
 
   /** The cached traces of these experiments as the Prompts view groups them, and their system prompts. */
-  promptRecords(experimentIds: readonly string[]): { records: PromptRecord[]; systems: Map<string, string> } {
+  promptRecords(experimentIds: readonly string[]): PromptRecords {
     return cachedPromptRecords(this.db, experimentIds, this.records({ experimentIds }));
   }
 
@@ -294,6 +296,6 @@ export class TraceCacheDb {
 
   /** Forgets every trace and sync position: the next sync starts from the first page. */
   clear(): void {
-    this.db.exec('DELETE FROM trace_spans; DELETE FROM trace_models; DELETE FROM traces; DELETE FROM sync_state; DELETE FROM system_prompts;');
+    this.db.exec('DELETE FROM trace_spans; DELETE FROM trace_models; DELETE FROM traces; DELETE FROM sync_state; DELETE FROM system_prompts; DELETE FROM prompt_templates;');
   }
 }

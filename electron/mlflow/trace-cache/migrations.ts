@@ -113,4 +113,12 @@ export const TRACE_CACHE_MIGRATIONS: readonly string[] = [
         AND (SELECT count(*) FROM trace_spans s WHERE s.trace_id = traces.trace_id) >= 2)
   );
   `,
+  // 8: the prompt template a trace's spans carry (prompts/template-facts.ts),
+  // kept once per fingerprint with its variables; the Prompts view groups by it before the system
+  // prompt. Spans read before this step were not looked at for templates: they are read again.
+  `
+  ALTER TABLE traces ADD COLUMN template_hash TEXT;
+  CREATE TABLE prompt_templates (hash TEXT PRIMARY KEY NOT NULL, text TEXT NOT NULL, variables TEXT NOT NULL) WITHOUT ROWID;
+  UPDATE traces SET spans = 0 WHERE spans = 1;
+  `,
 ];

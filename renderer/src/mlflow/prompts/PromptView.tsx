@@ -103,6 +103,12 @@ function PromptTraces({ workspaceId, experimentId, promptKey, version, onOpenTra
   );
 }
 
+const KIND_TITLE: Record<PromptGroup['kind'], string> = {
+  registered: 'registered prompt',
+  template: 'prompt template its spans carry',
+  system: 'unregistered system prompt',
+};
+
 /** One prompt: its versions' figures, a version's template, outputs compared side by side, and its traces. */
 export function PromptView({ workspaceId, experimentId, promptKey, version, onVersion, onOpenTrace }: Props) {
   const query = useQuery(promptsQuery(workspaceId, experimentId));
@@ -116,7 +122,7 @@ export function PromptView({ workspaceId, experimentId, promptKey, version, onVe
       <h3>
         {prompt.kind === 'registered' ? prompt.name : promptLabel(prompt.key)}{' '}
         <span className="muted">
-          {prompt.kind === 'registered' ? 'registered prompt' : 'unregistered system prompt'} · {formatCount(prompt.traces)} traces
+          {KIND_TITLE[prompt.kind]} · {formatCount(prompt.traces)} traces
         </span>
       </h3>
       <DataTable
@@ -125,8 +131,13 @@ export function PromptView({ workspaceId, experimentId, promptKey, version, onVe
         look={{ className: 'ml-prompts__table', tableClassName: 'ml-table ml-table--compact', testId: 'prompt-versions' }}
         onOpen={(i) => onVersion(prompt.versions[i].version ?? undefined)}
       />
-      <h4>{prompt.kind === 'registered' ? `Template of ${versionLabel(shown.version)}` : 'System prompt'}</h4>
+      <h4>{prompt.kind === 'registered' ? `Template of ${versionLabel(shown.version)}` : prompt.kind === 'template' ? 'Template (rebuilt from the spans)' : 'System prompt'}</h4>
       <pre className="ml-prompts__text" data-testid="prompt-template">{shown.template ?? 'The registry no longer holds this version.'}</pre>
+      {prompt.variables.length > 0 && (
+        <p className="muted" data-testid="prompt-variables">
+          Variables: {prompt.variables.join(', ')}
+        </p>
+      )}
       {prompt.kind === 'registered' && (
         <>
           <h4>Outputs side by side</h4>

@@ -24,7 +24,7 @@ export function PromptsView({ workspaceId, experimentId, onOpen }: Props) {
     <div className="ml-prompts" data-testid="prompts-view">
       <p className="muted">
         {plural(data.traces, 'trace')} in {plural(data.prompts.length + data.omitted, 'prompt')}; grouped by the registered prompt version MLflow linked to
-        each trace, else by its system prompt.
+        each trace, else by the prompt template its spans carry, else by its system prompt.
         {data.ungrouped > 0 && ` ${plural(data.ungrouped, 'trace')} name no prompt.`}
       </p>
       {data.spansPending > 0 && (

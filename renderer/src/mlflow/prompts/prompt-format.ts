@@ -3,10 +3,14 @@ import { formatCount } from '../../format.js';
 
 // How the Prompts view writes its figures: one row of text per prompt version, for DataTable.
 
-/** A prompt key as a person reads it: the registered name, or "system prompt <fingerprint>". */
+/** A prompt key as a person reads it: the registered name, or "template / system prompt <fingerprint>". */
 export function promptLabel(key: string): string {
-  return key.startsWith('p:') ? key.slice(2) : `system prompt ${key.slice(2)}`;
+  if (key.startsWith('p:')) return key.slice(2);
+  return `${key.startsWith('t:') ? 'template' : 'system prompt'} ${key.slice(2)}`;
 }
+
+/** What kind of prompt a group is, as the Prompts tab names it. */
+export const KIND_LABEL: Record<PromptGroup['kind'], string> = { registered: 'registered', template: 'template', system: 'system prompt' };
 
 export const versionLabel = (version: string | null): string => (version === null ? '—' : `v${version}`);
 
@@ -40,7 +44,7 @@ export function versionCells(v: PromptVersionStats): string[] {
 /** One row per prompt version: what the Prompts tab lists. */
 export function promptRows(prompts: readonly PromptGroup[]): { key: string; version: string | null; cells: string[] }[] {
   return prompts.flatMap((p) =>
-    p.versions.map((v) => ({ key: p.key, version: v.version, cells: [p.kind === 'registered' ? p.name : `“${p.name}”`, p.kind === 'registered' ? 'registered' : 'system prompt', ...versionCells(v)] })),
+    p.versions.map((v) => ({ key: p.key, version: v.version, cells: [p.kind === 'registered' ? p.name : `“${p.name}”`, KIND_LABEL[p.kind], ...versionCells(v)] })),
   );
 }
 
