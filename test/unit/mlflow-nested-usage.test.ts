@@ -178,10 +178,13 @@ describe('caches written before the split by nested usage', () => {
     span.run('single', 'gpt-4o', 'gpt-4o');
     span.run('single', null, null);
     model.run('single', 'gpt-4o', 10, 2, 12);
-    old.pragma('user_version = 6');
+    // Step 7 alone (step 8 reads every trace again, for templates).
+    old.exec(TRACE_CACHE_MIGRATIONS[6]);
+    expect(old.prepare('SELECT trace_id FROM traces WHERE spans = 0 ORDER BY timestamp_ms DESC').pluck().all()).toEqual(['two-models', 'doubled', 'on-no-model']);
+    old.pragma('user_version = 7');
     old.close();
     db = TraceCacheDb.open(file);
-    expect(db.pendingSpans(10)).toEqual(['two-models', 'doubled', 'on-no-model']);
+    expect(db.pendingSpans(10)).toEqual(['two-models', 'doubled', 'on-no-model', 'single']);
   });
 
   it('the sqlite token cache marks the traces whose split may change to be read again by the next sync', () => {
