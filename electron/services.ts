@@ -27,7 +27,6 @@ import { createRouter, type Handlers, type Router } from './ipc/router.js';
 import { environmentSecrets } from './security/environment-secrets.js';
 import { SettingsStore } from './settings/settings-store.js';
 import { TransferEngine } from './transfer/engine.js';
-import { DEFAULT_STALL_TIMEOUT_MS } from './transfer/stall-watch.js';
 import { transferHandlers } from './transfer/handlers.js';
 import { usageHandlers } from './usage/handlers.js';
 import { UsageService } from './usage/metaflow/usage-service.js';
@@ -88,8 +87,6 @@ export function createServices(options: ServiceOptions = {}): Services {
   const transfers = new TransferEngine({
     journalFile: options.localIndex ? path.join(userDataDir, 'transfers.db') : undefined,
     onProgress: (progress) => events.emit('transfer.progress', progress),
-    // A connection silent this long is retried instead of freezing the job for the pipeline's 10 minutes (the CLI's too).
-    stallTimeoutMs: DEFAULT_STALL_TIMEOUT_MS,
   });
   const localAccess = options.localAccess ?? new LocalGrants('Choose it in Stratus first.');
   const settings = new SettingsStore(userDataDir, (next) => applyTransferSettings(transfers, next));

@@ -1,8 +1,8 @@
 import type { ArtifactEntry, TaskException } from '../../shared/contract.js';
 import { StratusError } from '../../shared/errors.js';
-import type { ListedObject, ObjectStore } from '../storage/object-store.js';
+import type { ObjectStore } from '../storage/object-store.js';
 import type { ArtifactReader } from './artifacts.js';
-import { AttemptClock } from './attempt-times.js';
+import { AttemptClock, logTail } from './attempt-times.js';
 import { BlobReads } from './blob-reads.js';
 import { parseDataJson } from './data-json.js';
 import { logFileNames, mergeLogs } from './mflog.js';
@@ -16,8 +16,6 @@ import { CAUGHT_ARTIFACT, EXCEPTION_ARTIFACT, exceptionFromLog, exceptionIn } fr
 // kept by its sha: every task of a run that succeeded shares one `_task_ok` blob (the flow's store is
 // content-addressed), so it is read once per answer, not once per task.
 
-/** Of a failed attempt's stderr, what is read for its traceback when no `_exception` can be. */
-const LOG_TAIL_BYTES = 64 * 1024;
 /** Tasks of a failed run whose exception is read beside their status, on a guess (see `guessFailures`). */
 const FAILURE_GUESSES = 2;
 
@@ -114,9 +112,8 @@ export class AttemptReads {
     const pickled = await exceptionIn(this.decoded, this.flow, await this.index(attempt), EXCEPTION_ARTIFACT);
     if (pickled) return pickled;
     const files = logFileNames(attempt.attempt, 'stderr').flatMap((f) => attempt.files.get(f.kind) ?? []);
-    // The traceback is at the end: a long log is read only by its tail.
-    const tail = (o: ListedObject) => (o.size <= LOG_TAIL_BYTES ? this.store.read(o.name) : this.store.readRange(o.name, o.size - LOG_TAIL_BYTES, LOG_TAIL_BYTES).then((r) => r.data));
-    const texts = await Promise.all(files.map(async (o) => (await tail(o).catch(() => Buffer.alloc(0))).toString('utf8')));
+    // The traceback is at the end: a long log is read only by its tail, the range the attempt's times read too.
+    const texts = await Promise.all(files.map((o) => logTail(this.store, o).catch(() => '')));
     return exceptionFromLog(mergeLogs(texts.map((text, i) => ({ source: String(i), text }))).map((l) => l.text));
   }
 

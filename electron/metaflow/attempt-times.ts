@@ -7,10 +7,11 @@ import type { AttemptFiles } from './run-tree.js';
 // Last-Modified is reset by any copy, restore or tier change, so it is used only where Metaflow recorded
 // nothing, and the times are then marked approximate with the reason.
 
-/** Logs up to this size are read whole for their last timestamp; larger ones only by their tail. */
-const WHOLE_LOG_MAX_BYTES = 64 * 1024;
-/** The tail read of a larger log: enough for its last lines (mflog lines are short). */
-const LOG_TAIL_BYTES = 16 * 1024;
+/**
+ * Logs up to this size are read whole; larger ones only by their tail: enough for their last timestamp
+ * (mflog lines are short) and for a failure's traceback, so both read the same range once per answer.
+ */
+const LOG_TAIL_BYTES = 64 * 1024;
 
 export interface AttemptTimes {
   startedAt: number | null;
@@ -73,16 +74,16 @@ export class AttemptClock {
       .flatMap((f) => attempt.files.get(f.kind) ?? [])
       .filter((o) => o.size > 0);
     if (logs.length === 0) return undefined;
-    const texts = await Promise.all(logs.map((o) => this.tail(o).catch(() => '')));
+    const texts = await Promise.all(logs.map((o) => logTail(this.store, o).catch(() => '')));
     return lastLogTime(texts) ?? undefined;
   }
+}
 
-  private async tail(object: ListedObject): Promise<string> {
-    if (object.size <= WHOLE_LOG_MAX_BYTES) return (await this.store.read(object.name)).toString('utf8');
-    const { data } = await this.store.readRange(object.name, object.size - LOG_TAIL_BYTES, LOG_TAIL_BYTES);
-    // The first line of a tail is cut; lastLogTime skips what does not parse.
-    return data.toString('utf8');
-  }
+/** A log's text, or of a long one its tail (whose first line is cut: readers skip what does not parse). */
+export async function logTail(store: ObjectStore, object: ListedObject): Promise<string> {
+  if (object.size <= LOG_TAIL_BYTES) return (await store.read(object.name)).toString('utf8');
+  const { data } = await store.readRange(object.name, object.size - LOG_TAIL_BYTES, LOG_TAIL_BYTES);
+  return data.toString('utf8');
 }
 
 /** Distinct reasons in one sentence, or null when there are none. */

@@ -50,7 +50,7 @@ export class ProgressiveRun {
       concurrency: CONCURRENCY,
       readOne: (key) => {
         const task = byKey.get(key);
-        return task ? runs.taskRow(flow, task, files) : Promise.resolve(undefined);
+        return task ? runs.taskRow(task, files) : Promise.resolve(undefined);
       },
       // The run view is kept in the index whole, once complete.
       write: () => Promise.resolve(),

@@ -1,7 +1,7 @@
 import type { ArtifactEntry, AttemptSummary, LogResult, RunDetail, RunFailure, RunSummary, TaskSummary } from '../../shared/contract.js';
 import type { Json } from '../../shared/json.js';
 import { StratusError } from '../../shared/errors.js';
-import type { ObjectStore } from '../storage/object-store.js';
+import type { ListedObject, ObjectStore } from '../storage/object-store.js';
 import type { ArtifactReader } from './artifacts.js';
 import { AttemptReads } from './attempt-reads.js';
 import type { FlowGraph } from './graph.js';
@@ -89,7 +89,7 @@ export class MetaflowRuns {
   async detail(flow: string, run: string, hasMetadata: boolean): Promise<RunDetail> {
     const tree = await this.tree(flow, run);
     const reads = this.reads(flow);
-    return this.detailOf(flow, run, tree, hasMetadata, mapLimited(tree.tasks, CONCURRENCY, (t) => this.taskRow(flow, t, reads)), reads);
+    return this.detailOf(flow, run, tree, hasMetadata, mapLimited(tree.tasks, CONCURRENCY, (t) => this.taskRow(t, reads)), reads);
   }
 
   /**
@@ -187,16 +187,21 @@ export class MetaflowRuns {
   }
 
   /** One task's row in its run's view; `reads`: the view's, shared by its rows and its summary. */
-  taskRow(flow: string, task: TaskTree, reads = this.reads(flow)): Promise<TaskSummary> {
+  taskRow(task: TaskTree, reads: AttemptReads): Promise<TaskSummary> {
     return this.taskSummary(task, reads, true);
   }
 
   /** A run's steps, tasks and their files: one flat listing of its folder. */
   async tree(flow: string, run: string): Promise<RunTree> {
+    return this.treeOf(flow, run, await this.store.listAll(`${this.root}${flow}/${run}/`));
+  }
+
+  /** The run's tree from a listing that holds its folder (and maybe other runs'). */
+  private treeOf(flow: string, run: string, listed: readonly ListedObject[]): RunTree {
     const prefix = `${this.root}${flow}/${run}/`;
-    const objects = await this.store.listAll(prefix);
-    if (objects.length === 0) throw new StratusError({ code: 'NOT_FOUND', message: `The run ${flow}/${run} does not exist in this datastore.` });
-    return buildRunTree(prefix, objects);
+    const own = listed.filter((o) => o.name.startsWith(prefix));
+    if (own.length === 0) throw new StratusError({ code: 'NOT_FOUND', message: `The run ${flow}/${run} does not exist in this datastore.` });
+    return buildRunTree(prefix, own);
   }
 
   /** The folders of these runs, listed together where their ids share a prefix that names few other runs (`listed`). */
@@ -205,12 +210,7 @@ export class MetaflowRuns {
     for (const group of groupRuns(ids, listed)) {
       const objects = this.store.listAll(`${this.root}${flow}/${group.prefix}`);
       for (const id of group.ids) {
-        const prefix = `${this.root}${flow}/${id}/`;
-        const tree = objects.then((all) => {
-          const own = all.filter((o) => o.name.startsWith(prefix));
-          if (own.length === 0) throw new StratusError({ code: 'NOT_FOUND', message: `The run ${flow}/${id} does not exist in this datastore.` });
-          return buildRunTree(prefix, own);
-        });
+        const tree = objects.then((all) => this.treeOf(flow, id, all));
         tree.catch(() => undefined); // Told to whoever reads the run.
         trees.set(id, tree);
       }

@@ -4,8 +4,6 @@ import { spanTokenUsage } from '../../shared/token-usage.js';
 import { normalizeSpanId } from './span-id.js';
 import { modelFrom } from './tokens/trace-usage.js';
 
-export { normalizeSpanId };
-
 // MLflow span JSON (the `spans.content` column and each element of traces.json `spans`) into the
 // contract's Span. MLflow writes every attribute value JSON-encoded, ids as base64 of the OTel
 // bytes (the spans table and REST use hex), times in ns. MLflow 2 traces.json (`context.span_id`,

@@ -1,7 +1,6 @@
-import { createHash } from 'node:crypto';
 import { PROMPT_NAME, PROMPT_VERSION } from '../../../shared/prompt-key.js';
 import { decoded } from '../tokens/trace-usage.js';
-import { traceTemplate, type SpanTemplate } from './template-facts.js';
+import { contentText, isObject, templateFingerprint, traceTemplate, type Json, type SpanTemplate } from './template-facts.js';
 
 // What a trace says about the prompt it ran: the registered prompt versions MLflow linked to it
 // (the `mlflow.linkedPrompts` tag that mlflow.genai.load_prompt writes inside a trace), and, from
@@ -26,9 +25,6 @@ export interface SpanPromptFacts {
   /** The prompt template a span carries (template-facts.ts); null when none does. */
   template: SpanTemplate | null;
 }
-
-type Json = Record<string, unknown>;
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** The tag's prompt versions; anything malformed in it is left out (a tag is data, not ours to trust). */
 export function parseLinkedPrompts(value: unknown): PromptRef[] {
@@ -55,17 +51,9 @@ export function linkedJson(value: unknown): string | null {
 export const normaliseWhitespace = (text: string): string => text.replace(/\s+/g, ' ').trim();
 
 /** The fingerprint an unregistered system prompt is grouped by (computed in the cache worker). */
-export const systemFingerprint = (normalised: string): string => createHash('sha256').update(normalised).digest('hex').slice(0, 16);
+export const systemFingerprint = (normalised: string): string => templateFingerprint(normalised);
 
 const cut = (text: string): string => (text.length > MAX_FACT_CHARS ? `${text.slice(0, MAX_FACT_CHARS)}…` : text);
-
-/** Text of a message content: a string, or OpenAI parts / Anthropic blocks with `text`. */
-function contentText(content: unknown): string | null {
-  if (typeof content === 'string') return content;
-  if (!Array.isArray(content)) return null;
-  const texts = content.flatMap((b) => (typeof b === 'string' ? [b] : isObject(b) && typeof b.text === 'string' ? [b.text] : []));
-  return texts.length === 0 ? null : texts.join('\n');
-}
 
 /** A message's role: OpenAI's `role`, or LangChain's message `type` (system, human). */
 const roleOf = (m: Json): unknown => (m.role !== undefined ? m.role : m.type === 'human' ? 'user' : m.type);

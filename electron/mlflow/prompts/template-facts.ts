@@ -30,12 +30,14 @@ export interface SpanTemplate {
   variables: string[];
 }
 
-type Json = Record<string, unknown>;
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+export type Json = Record<string, unknown>;
+export const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
+/** The fingerprint prompts are grouped by (a template's whole text, a system prompt's normalised text). */
 export const templateFingerprint = (text: string): string => createHash('sha256').update(text).digest('hex').slice(0, 16);
 
-function messageText(content: unknown): string | null {
+/** Text of a message content: a string, or OpenAI parts / Anthropic blocks with `text`. */
+export function contentText(content: unknown): string | null {
   if (typeof content === 'string') return content;
   if (!Array.isArray(content)) return null;
   const parts = content.flatMap((p) => (typeof p === 'string' ? [p] : isObject(p) && typeof p.text === 'string' ? [p.text] : []));
@@ -51,7 +53,7 @@ function formattedPrompt(outputs: unknown): string | null {
   const lines: string[] = [];
   for (const m of value.messages) {
     if (!isObject(m)) return null;
-    const text = messageText(m.content);
+    const text = contentText(m.content);
     if (text === null) return null;
     lines.push(`${typeof m.type === 'string' ? m.type.slice(0, 32) : 'message'}: ${text}`);
   }

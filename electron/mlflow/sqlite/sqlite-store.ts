@@ -14,7 +14,8 @@ import { MAX_METRIC_POINTS, MAX_SPANS_WITH_PAYLOADS } from '../../../shared/sche
 import type { Json } from '../../../shared/json.js';
 import { parseStoredUsage } from '../../../shared/token-usage.js';
 import { offsetFromToken, offsetToken } from '../page-token.js';
-import { normalizeSpanId, spanFromJson } from '../spans.js';
+import { normalizeSpanId } from '../span-id.js';
+import { spanFromJson } from '../spans.js';
 import { modelFrom } from '../tokens/trace-usage.js';
 import type { SpanFacts, TraceInfoParts } from '../trace-row.js';
 import type { StoredAssessment, TraceListPage, TraceRecord } from './sqlite-results.js';

@@ -5,8 +5,8 @@
 
 import type { Span } from '../../../shared/schemas/mlflow.js';
 import { spanPromptFacts, type SpanPromptFacts } from '../prompts/prompt-facts.js';
-import { normalizeSpanId, spanStatus } from '../spans.js';
-import { spanModel, spanUsageFromJson, traceUsage, type TraceUsage } from '../tokens/trace-usage.js';
+import { spanStatus } from '../spans.js';
+import { spanModel, spanUsageFromJson, traceUsage, type SpanUsage, type TraceUsage } from '../tokens/trace-usage.js';
 
 export interface CachedSpan {
   name: string;
@@ -43,24 +43,24 @@ function durationMs(start: unknown, end: unknown): number {
  * The span's row, or null for a span that has not ended (no duration yet), has no times, or no id
  * (not a span to the trace view either). MLflow 2's span JSON names them start_time, end_time and context.span_id.
  */
-export function cachedSpan(raw: Record<string, unknown>, model: string | null): CachedSpan | null {
+export function cachedSpan(raw: Record<string, unknown>, usage: SpanUsage): CachedSpan | null {
   const startTime = raw.start_time_unix_nano ?? raw.start_time;
   const endTime = raw.end_time_unix_nano ?? raw.end_time;
   const start = nanos(startTime);
   const end = nanos(endTime);
   if (start === null || end === null || !Number.isFinite(start) || !Number.isFinite(end)) return null;
-  const context = raw.context !== null && typeof raw.context === 'object' ? (raw.context as Record<string, unknown>) : {};
-  if (normalizeSpanId(raw.span_id ?? context.span_id) === null) return null;
+  // The usage read already took the id (MLflow 3's span_id or MLflow 2's context.span_id).
+  if (usage.spanId === '') return null;
   const attributes = raw.attributes !== null && typeof raw.attributes === 'object' ? (raw.attributes as Record<string, unknown>) : {};
   const status = spanStatus(raw).status;
   return {
     name: typeof raw.name === 'string' ? raw.name : '',
     type: decodedString(attributes['mlflow.spanType']),
-    model,
+    model: usage.model,
     error: status === 'ERROR',
     durationMs: durationMs(startTime, endTime),
     status,
-    calls: spanModel(attributes),
+    calls: usage.model ?? spanModel(attributes),
   };
 }
 
@@ -68,6 +68,6 @@ export function cachedSpan(raw: Record<string, unknown>, model: string | null): 
 export function spanFacts(spans: unknown): TraceUsage & { spans: CachedSpan[]; prompt: SpanPromptFacts } {
   const raw = (Array.isArray(spans) ? spans : []).filter((s): s is Record<string, unknown> => s !== null && typeof s === 'object' && !Array.isArray(s));
   const usages = raw.map((s) => spanUsageFromJson(s));
-  const rows = raw.map((s, i) => cachedSpan(s, usages[i].model)).filter((s): s is CachedSpan => s !== null);
+  const rows = raw.map((s, i) => cachedSpan(s, usages[i])).filter((s): s is CachedSpan => s !== null);
   return { ...traceUsage(usages), spans: rows, prompt: spanPromptFacts(raw) };
 }
